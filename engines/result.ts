@@ -1,0 +1,82 @@
+/**
+ * The one result shape every engine (TLC, embedded tla-checker, native explorer) returns.
+ */
+import type { SourceLoc } from "../generator/ir.ts";
+
+/** A value as shown to users and compared across engines: plain JSON. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * A state as plain JSON: one entry per variable (process-local variables and `pc` included). Maps are
+ * objects keyed by the key's text (`{"0": false, "1": true}`), records are objects, sets are sorted
+ * arrays, "no value" is null.
+ */
+export type TraceState = Record<string, Json>;
+
+export interface TraceStep {
+  /** The DSL step name (TLA+ action name); `Init` for the initial state. */
+  step: string;
+  /** The identity of the process that took the step (null for `Init`). */
+  process: Json;
+  /** The process set it belongs to (e.g. `writer`), when known. */
+  processSet?: string;
+  /** Nondeterministic choices made inside the step, by name. */
+  params: Record<string, Json>;
+  /** The state after the step. */
+  state: TraceState;
+  /** The real-world function the step models, when the spec says. */
+  models?: string;
+  /** Where the step is written in the spec. */
+  loc?: SourceLoc;
+}
+
+export type EngineName = "tlc" | "embedded" | "native";
+
+export interface CheckResult {
+  spec: string;
+  variant: string | null;
+  config: string;
+  engine: EngineName;
+  verdict: "ok" | "violation";
+  /** The invariant that failed (on a violation). */
+  invariant?: string;
+  /** Distinct states found (on a violation: found before it stopped). */
+  distinctStates: number;
+  /** The counterexample, initial state first (on a violation). */
+  trace?: TraceStep[];
+  durationMs: number;
+}
+
+/** Why a check could not produce a verdict. Each kind maps to its own exit code. */
+export type EngineErrorKind =
+  | "usage" // bad command line or spec input
+  | "java-missing"
+  | "jar-missing"
+  | "parse" // the engine rejected the module (SANY errors, tla-checker parse errors)
+  | "crash" // the engine failed while checking
+  | "timeout"
+  | "limit"; // a state or depth limit was hit before the search finished
+
+export const exitCodes: Record<EngineErrorKind | "ok" | "violation", number> = {
+  ok: 0,
+  violation: 1,
+  usage: 2,
+  "java-missing": 3,
+  "jar-missing": 4,
+  parse: 5,
+  crash: 6,
+  timeout: 7,
+  limit: 8,
+};
+
+export class EngineError extends Error {
+  constructor(
+    readonly kind: EngineErrorKind,
+    message: string,
+    /** Raw tool output worth showing (for example SANY's error text). */
+    readonly detail?: string,
+  ) {
+    super(message);
+    this.name = "EngineError";
+  }
+}

@@ -1,0 +1,340 @@
+/**
+ * A spec module's top level → IR: constants, domains, literals, helpers, then the `spec(…)` chain
+ * (state, processes, invariants, configurations, variants).
+ */
+import { Node, type CallExpression, type ObjectLiteralExpression, type SourceFile } from "ts-morph";
+import type { Config, Constant, Definition, Invariant, Process, Spec, Step, Value, Variable, Variant } from "../ir.ts";
+import { type ModuleSymbols, type Scope, docOf, dslCallee, locOf } from "./context.ts";
+import { fail } from "./errors.ts";
+import { lambdaResult, readExpr } from "./read-expr.ts";
+import { readStatements } from "./read-stmt.ts";
+import { readType } from "./read-type.ts";
+
+const dslModule = /(^|\/)dsl(\/index(\.ts|\.js)?)?$|^raidspec\/dsl$/;
+
+export function readSpec(source: SourceFile, file: string): Spec {
+  const symbols = collectSymbols(source, file);
+  const chain = specChain(symbols);
+  const [start, ...calls] = chain;
+  if (!start) throw new Error("unreachable");
+  const startArgs = start.getArguments();
+  const nameArg = startArgs[0];
+  if (!nameArg || !Node.isStringLiteral(nameArg))
+    return fail(locOf(symbols, start), "spec(…) needs the module name as a string literal first", "Write spec(\"MyModule\", { state, init }).");
+  const name = nameArg.getLiteralValue();
+  const def = objectArg(symbols, start, 1, "spec(…)");
+  const variables = readVariables(symbols, def);
+  const varNames = new Set(variables.map((v) => v.name));
+  readHelpers(symbols, varNames);
+
+  const processes: Process[] = [];
+  const invariants: Invariant[] = [];
+  const configs: Config[] = [];
+  const variantSteps = new Map<string, { doc?: string; loc: Config["loc"]; byProcess: Map<string, Step[]> }>();
+  for (const call of calls) {
+    const callee = call.getExpression();
+    const method = Node.isPropertyAccessExpression(callee) ? callee.getName() : "";
+    const doc = docBefore(call);
+    if (method === "process") processes.push(readProcess(symbols, call, varNames, doc));
+    else if (method === "invariant") invariants.push(readInvariant(symbols, call, varNames, doc));
+    else if (method === "config") configs.push(readConfig(symbols, call, doc));
+    else if (method === "variant") {
+      const vname = stringArg(symbols, call, 0, "variant(…)");
+      const pname = stringArg(symbols, call, 1, "variant(…)");
+      const body = objectArg(symbols, call, 2, "variant(…)");
+      const proc = processes.find((p) => p.name === pname);
+      if (!proc) return fail(locOf(symbols, call), `variant "${vname}" names no process "${pname}"`, "Declare the process before its variants.");
+      const entry = variantSteps.get(vname) ?? { loc: locOf(symbols, call), byProcess: new Map<string, Step[]>() };
+      entry.doc ??= optionalString(symbols, body, "doc");
+      const scope = processScope(proc, varNames);
+      entry.byProcess.set(pname, readSteps(symbols, property(symbols, body, "steps"), scope));
+      variantSteps.set(vname, entry);
+    } else return fail(locOf(symbols, call), `Unknown spec method .${method}(…)`);
+  }
+  const variants: Variant[] = [...variantSteps].map(([vname, v]) => ({
+    name: vname,
+    doc: v.doc,
+    loc: v.loc,
+    processes: [...v.byProcess].map(([pname, steps]) => {
+      const base = processes.find((p) => p.name === pname);
+      if (!base) throw new Error("unreachable");
+      return { process: pname, steps: mergeSteps(base.steps, steps) };
+    }),
+  }));
+  return {
+    name,
+    doc: optionalString(symbols, def, "doc") ?? docOf(source.getStatements()[0] ?? source),
+    source: file,
+    constants: [...symbols.constants.values()],
+    domains: [...symbols.domains.values()],
+    variables,
+    definitions: [...symbols.definitions.values()],
+    processes,
+    invariants,
+    configs,
+    variants,
+  };
+}
+
+/** Overrides replace the step with the same label; a new label goes after the override before it. */
+function mergeSteps(base: Step[], overrides: Step[]): Step[] {
+  const steps = [...base];
+  let cursor = -1;
+  for (const step of overrides) {
+    const at = steps.findIndex((s) => s.label === step.label);
+    if (at >= 0) {
+      steps[at] = step;
+      cursor = at;
+    } else {
+      steps.splice(cursor + 1, 0, step);
+      cursor += 1;
+    }
+  }
+  return steps;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Top-level names
+
+function collectSymbols(source: SourceFile, file: string): ModuleSymbols {
+  const symbols: ModuleSymbols = {
+    file,
+    source,
+    dslNames: new Map(),
+    dslNamespaces: new Set(),
+    constants: new Map(),
+    domains: new Map(),
+    literals: new Map(),
+    definitions: new Map(),
+  };
+  for (const imp of source.getImportDeclarations()) {
+    if (!dslModule.test(imp.getModuleSpecifierValue())) continue;
+    const ns = imp.getNamespaceImport();
+    if (ns) symbols.dslNamespaces.add(ns.getText());
+    for (const named of imp.getNamedImports()) symbols.dslNames.set(named.getAliasNode()?.getText() ?? named.getName(), named.getName());
+  }
+  for (const stmt of source.getVariableStatements()) {
+    for (const decl of stmt.getDeclarations()) {
+      const init = decl.getInitializer();
+      if (!init || !Node.isIdentifier(decl.getNameNode())) continue;
+      const name = decl.getName();
+      const loc = locOf(symbols, decl);
+      const doc = docOf(stmt);
+      const callee = dslCallee(symbols, init);
+      if (callee === "constant" && Node.isCallExpression(init)) {
+        const type = readType(symbols, init.getArguments()[0] ?? fail(loc, "constant(…) needs its domain"));
+        const constant: Constant = { name, type, doc, loc };
+        symbols.constants.set(name, constant);
+      } else if (callee === "helper") {
+        // read once the state variables are known
+      } else if (isDomainExpr(symbols, init)) {
+        symbols.domains.set(name, { name, type: readType(symbols, init), doc, loc });
+      } else if (isLiteral(init)) {
+        symbols.literals.set(name, readExpr(symbols, { locals: new Set(), variables: new Set(), bound: new Set() }, init));
+      }
+    }
+  }
+  return symbols;
+}
+
+function isDomainExpr(symbols: ModuleSymbols, node: Node): boolean {
+  const callee = dslCallee(symbols, node);
+  if (callee && ["range", "enumOf", "mapOf", "setOf", "record", "optional"].includes(callee)) return true;
+  return Node.isIdentifier(node) && symbols.dslNames.get(node.getText()) === "bool";
+}
+
+function isLiteral(node: Node): boolean {
+  if (Node.isNumericLiteral(node) || Node.isStringLiteral(node)) return true;
+  if (Node.isTrueLiteral(node) || Node.isFalseLiteral(node)) return true;
+  return Node.isPrefixUnaryExpression(node) && Node.isNumericLiteral(node.getOperand());
+}
+
+function readHelpers(symbols: ModuleSymbols, variables: ReadonlySet<string>): void {
+  for (const stmt of symbols.source.getVariableStatements()) {
+    for (const decl of stmt.getDeclarations()) {
+      const init = decl.getInitializer();
+      if (!init || dslCallee(symbols, init) !== "helper" || !Node.isCallExpression(init)) continue;
+      const fn = init.getArguments()[0];
+      const loc = locOf(symbols, decl);
+      if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)))
+        return fail(loc, "helper(…) takes an arrow function whose first parameter is the state", "Write helper((s: S, x: number) => …).");
+      const [stateParam, ...params] = fn.getParameters().map((p) => p.getName());
+      if (!stateParam) return fail(loc, "A helper's first parameter is the state");
+      const scope: Scope = { state: stateParam, locals: new Set(), variables, bound: new Set(params) };
+      const def: Definition = { name: decl.getName(), params, body: readExpr(symbols, scope, lambdaResult(symbols, fn)), doc: docOf(stmt), loc };
+      symbols.definitions.set(def.name, def);
+    }
+  }
+}
+
+/** The calls of `export default spec(…).process(…)…`, innermost (spec) first. */
+function specChain(symbols: ModuleSymbols): CallExpression[] {
+  const exported = symbols.source.getExportAssignments().find((e) => !e.isExportEquals());
+  if (!exported)
+    return fail(locOf(symbols, symbols.source), "The spec module has no default export", "End the module with export default spec(\"Name\", { … }).process(…)…;");
+  const chain: CallExpression[] = [];
+  let node: Node = exported.getExpression();
+  while (Node.isCallExpression(node)) {
+    chain.unshift(node);
+    if (dslCallee(symbols, node) === "spec") return chain;
+    const callee = node.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) break;
+    node = callee.getExpression();
+  }
+  return fail(locOf(symbols, exported), "The default export must be a spec(…) chain", "Write export default spec(\"Name\", { state, init }).process(…)…;");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parts of the chain
+
+function readVariables(symbols: ModuleSymbols, def: ObjectLiteralExpression): Variable[] {
+  const schema = resolveObject(symbols, property(symbols, def, "state"));
+  const init = resolveObject(symbols, property(symbols, def, "init"));
+  return readSchema(symbols, schema, init, { locals: new Set(), variables: new Set(), bound: new Set() });
+}
+
+function readSchema(symbols: ModuleSymbols, schema: ObjectLiteralExpression, init: ObjectLiteralExpression | undefined, scope: Scope): Variable[] {
+  return schema.getProperties().map((p) => {
+    if (!Node.isPropertyAssignment(p)) return fail(locOf(symbols, p), "Declare each variable as name: domain");
+    const name = p.getName();
+    const value = init?.getProperty(name);
+    if (!value || !Node.isPropertyAssignment(value))
+      return fail(locOf(symbols, p), `Variable \`${name}\` has no initial value`, `Add ${name}: … to init.`);
+    return { name, type: readType(symbols, p.getInitializerOrThrow()), init: readExpr(symbols, scope, value.getInitializerOrThrow()), doc: docOf(p), loc: locOf(symbols, p) };
+  });
+}
+
+function processScope(proc: Process, variables: ReadonlySet<string>): Omit<Scope, "state" | "self"> {
+  return { locals: new Set(proc.locals.map((l) => l.name)), variables, bound: new Set() };
+}
+
+function readProcess(symbols: ModuleSymbols, call: CallExpression, variables: ReadonlySet<string>, doc?: string): Process {
+  const name = stringArg(symbols, call, 0, "process(…)");
+  const over = call.getArguments()[1];
+  if (!over || !Node.isIdentifier(over) || !symbols.domains.has(over.getText()))
+    return fail(locOf(symbols, over ?? call), "A process runs over a named domain", "Declare const Procs = range(…) at the top level and pass Procs.");
+  const def = objectArg(symbols, call, 2, "process(…)");
+  const localsNode = def.getProperty("locals");
+  const locals =
+    localsNode && Node.isPropertyAssignment(localsNode)
+      ? readSchema(symbols, resolveObject(symbols, localsNode.getInitializerOrThrow()), optionalObject(symbols, def, "init"), {
+          locals: new Set(),
+          variables: new Set(),
+          bound: new Set(),
+        })
+      : [];
+  const proc: Process = { name, over: over.getText(), locals, steps: [], doc: optionalString(symbols, def, "doc") ?? doc, loc: locOf(symbols, call) };
+  proc.steps = readSteps(symbols, property(symbols, def, "steps"), processScope(proc, variables));
+  return proc;
+}
+
+function readSteps(symbols: ModuleSymbols, node: Node, scope: Omit<Scope, "state" | "self">): Step[] {
+  const steps = resolveObject(symbols, node);
+  return steps.getProperties().map((p) => {
+    const label = Node.isMethodDeclaration(p) || Node.isPropertyAssignment(p) ? p.getName() : fail(locOf(symbols, p), "Write each step as label(s, self) { … }");
+    let fn: Node | undefined = Node.isMethodDeclaration(p) ? p : (p as Node & { getInitializer(): Node | undefined }).getInitializer();
+    let models: string | undefined;
+    if (fn && dslCallee(symbols, fn) === "models" && Node.isCallExpression(fn)) {
+      const [what, body] = fn.getArguments();
+      if (!what || !Node.isStringLiteral(what)) return fail(locOf(symbols, fn), "models(…) takes the modelled function's name as a string first");
+      models = what.getLiteralValue();
+      fn = body;
+    }
+    if (!fn || !(Node.isMethodDeclaration(fn) || Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)))
+      return fail(locOf(symbols, p), `Step "${label}" must be a function (s, self) => { … }`);
+    const [stateParam, selfParam] = fn.getParameters().map((q) => q.getName());
+    const body = fn.getBody();
+    const stepScope: Scope = { ...scope, state: stateParam, self: selfParam };
+    const stmts = !body ? [] : Node.isBlock(body) ? readStatements(symbols, stepScope, body.getStatements()) : fail(locOf(symbols, body), "A step body is a block { … }");
+    return { label, models, doc: docOf(p), body: stmts, loc: locOf(symbols, p) };
+  });
+}
+
+function readInvariant(symbols: ModuleSymbols, call: CallExpression, variables: ReadonlySet<string>, doc?: string): Invariant {
+  const name = stringArg(symbols, call, 0, "invariant(…)");
+  const fn = call.getArguments()[1];
+  if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)))
+    return fail(locOf(symbols, call), `Invariant "${name}" needs a predicate (s) => …`);
+  const state = fn.getParameters()[0]?.getName();
+  const scope: Scope = { state, locals: new Set(), variables, bound: new Set() };
+  return { name, body: readExpr(symbols, scope, lambdaResult(symbols, fn)), doc, loc: locOf(symbols, call) };
+}
+
+function readConfig(symbols: ModuleSymbols, call: CallExpression, doc?: string): Config {
+  const name = stringArg(symbols, call, 0, "config(…)");
+  const def = objectArg(symbols, call, 1, "config(…)");
+  const constantsNode = optionalObject(symbols, def, "constants");
+  const constants = (constantsNode?.getProperties() ?? []).map((p) => {
+    if (!Node.isPropertyAssignment(p)) return fail(locOf(symbols, p), "Bind each constant as Name: value");
+    return { name: p.getName(), value: readValue(symbols, p.getInitializerOrThrow()) };
+  });
+  return { name, constants, variant: optionalString(symbols, def, "variant"), doc: optionalString(symbols, def, "doc") ?? doc, loc: locOf(symbols, call) };
+}
+
+function readValue(symbols: ModuleSymbols, node: Node): Value {
+  if (Node.isNumericLiteral(node)) return Number(node.getLiteralValue());
+  if (Node.isPrefixUnaryExpression(node) && Node.isNumericLiteral(node.getOperand())) return -Number(node.getOperand().getText());
+  if (Node.isStringLiteral(node)) return node.getLiteralValue();
+  if (Node.isTrueLiteral(node)) return true;
+  if (Node.isFalseLiteral(node)) return false;
+  if (Node.isArrayLiteralExpression(node)) return node.getElements().map((e) => readValue(symbols, e));
+  return fail(locOf(symbols, node), "A configuration value is a number, boolean, string or array of them");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small readers
+
+function objectArg(symbols: ModuleSymbols, call: CallExpression, i: number, what: string): ObjectLiteralExpression {
+  const arg = call.getArguments()[i];
+  if (!arg) return fail(locOf(symbols, call), `${what} is missing its argument ${i + 1}`);
+  return resolveObject(symbols, arg);
+}
+
+function stringArg(symbols: ModuleSymbols, call: CallExpression, i: number, what: string): string {
+  const arg = call.getArguments()[i];
+  if (!arg || !Node.isStringLiteral(arg)) return fail(locOf(symbols, arg ?? call), `${what} needs a name as a string literal (argument ${i + 1})`);
+  return arg.getLiteralValue();
+}
+
+/** An object literal, written in place or as a top-level `const`. */
+function resolveObject(symbols: ModuleSymbols, node: Node): ObjectLiteralExpression {
+  if (Node.isObjectLiteralExpression(node)) return node;
+  if (Node.isAsExpression(node) || Node.isSatisfiesExpression(node)) return resolveObject(symbols, node.getExpression());
+  if (Node.isIdentifier(node)) {
+    const decl = symbols.source.getVariableDeclaration(node.getText());
+    const init = decl?.getInitializer();
+    if (init) return resolveObject(symbols, init);
+  }
+  return fail(locOf(symbols, node), "Expected an object literal { … } (or the name of a top-level const holding one)");
+}
+
+function property(symbols: ModuleSymbols, obj: ObjectLiteralExpression, name: string): Node {
+  const p = obj.getProperty(name);
+  if (p && Node.isPropertyAssignment(p)) return p.getInitializerOrThrow();
+  if (p && Node.isShorthandPropertyAssignment(p)) return p.getNameNode();
+  return fail(locOf(symbols, obj), `Missing \`${name}\``);
+}
+
+function optionalObject(symbols: ModuleSymbols, obj: ObjectLiteralExpression, name: string): ObjectLiteralExpression | undefined {
+  return obj.getProperty(name) ? resolveObject(symbols, property(symbols, obj, name)) : undefined;
+}
+
+function optionalString(symbols: ModuleSymbols, obj: ObjectLiteralExpression, name: string): string | undefined {
+  if (!obj.getProperty(name)) return undefined;
+  const value = property(symbols, obj, name);
+  if (Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value)) return value.getLiteralValue();
+  return fail(locOf(symbols, value), `\`${name}\` must be a string literal`);
+}
+
+/** A `/** … *\/` comment written just before `.method(` in the chain. */
+function docBefore(call: CallExpression): string | undefined {
+  const callee = call.getExpression();
+  if (!Node.isPropertyAccessExpression(callee)) return undefined;
+  const text = call.getSourceFile().getFullText().slice(callee.getExpression().getEnd(), callee.getNameNode().getStart());
+  const match = /\/\*\*([\s\S]*?)\*\//.exec(text);
+  return match?.[1]
+    ?.split("\n")
+    .map((l) => l.replace(/^\s*\*\s?/, ""))
+    .join("\n")
+    .trim();
+}

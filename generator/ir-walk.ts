@@ -1,0 +1,56 @@
+/**
+ * Small traversals of IR expressions shared by the checks and the generators.
+ */
+import type { Definition, Expr } from "./ir.ts";
+
+/** The direct sub-expressions of an expression. */
+export function children(e: Expr): Expr[] {
+  switch (e.kind) {
+    case "pc":
+      return [e.process];
+    case "index":
+      return [e.base, e.index];
+    case "field":
+      return [e.base];
+    case "not":
+    case "neg":
+      return [e.arg];
+    case "binary":
+      return [e.left, e.right];
+    case "ite":
+      return [e.cond, e.then, e.else];
+    case "quant":
+    case "fn":
+    case "count":
+    case "filter":
+      return [e.set, e.body];
+    case "record":
+      return e.fields.map((f) => f.value);
+    case "setOf":
+      return e.elements;
+    case "range":
+      return [e.lo, e.hi];
+    case "size":
+      return [e.set];
+    case "call":
+      return e.args;
+    default:
+      return [];
+  }
+}
+
+/**
+ * The state an expression reads, as keys `var:x`, `local:x` and `pc`; through helper calls too when
+ * their definitions are given.
+ */
+export function exprReads(e: Expr, definitions?: ReadonlyMap<string, Definition>, into = new Set<string>()): Set<string> {
+  if (e.kind === "var") into.add(`var:${e.name}`);
+  else if (e.kind === "local") into.add(`local:${e.name}`);
+  else if (e.kind === "pc") into.add("pc");
+  else if (e.kind === "call") {
+    const def = definitions?.get(e.name);
+    if (def) exprReads(def.body, definitions, into);
+  }
+  for (const c of children(e)) exprReads(c, definitions, into);
+  return into;
+}

@@ -1,0 +1,225 @@
+/**
+ * The intermediate representation of a spec.
+ *
+ * Plain, JSON-serializable data: the front end (spec source → IR) produces it, and every generator
+ * (TLA+, TypeScript reference) reads only this. Every node that a user could have got wrong carries
+ * the source location it came from, so later phases can still point at the spec file.
+ */
+
+/** A position in the spec source (1-based line and column). */
+export interface SourceLoc {
+  file: string;
+  line: number;
+  column: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Types (finite domains)
+
+/** The type of a value. Every type is a finite set of values, so a model checker can enumerate it. */
+export type Type =
+  | { kind: "bool" }
+  /** Integers lo..hi (inclusive); the bounds may mention constants. */
+  | { kind: "int"; lo: Expr; hi: Expr }
+  /** One of a fixed set of string tags. */
+  | { kind: "enum"; values: string[] }
+  /** A total function from a finite key type to a value type (TLA+ `[K -> V]`). */
+  | { kind: "map"; key: Type; value: Type }
+  /** A record with fixed fields (TLA+ `[a: A, b: B]`). */
+  | { kind: "record"; fields: { name: string; type: Type }[] }
+  /** A finite set of values of a type (TLA+ `SUBSET T`). */
+  | { kind: "set"; element: Type }
+  /** A value of the type, or none (TLA+ `T \cup {NoValue}`). */
+  | { kind: "optional"; value: Type }
+  /** A named domain declared with `domain(...)`; resolved through `Spec.domains`. */
+  | { kind: "named"; name: string };
+
+/** A named domain declared at the top level of a spec (used for process sets and keys). */
+export interface DomainDecl {
+  name: string;
+  type: Type;
+  doc?: string;
+  loc: SourceLoc;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expressions
+
+export type BinaryOp =
+  | "and"
+  | "or"
+  | "implies"
+  | "eq"
+  | "neq"
+  | "lt"
+  | "le"
+  | "gt"
+  | "ge"
+  | "add"
+  | "sub"
+  | "mul"
+  | "div"
+  | "mod"
+  | "in"
+  | "union"
+  | "minus"
+  | "intersect";
+
+export type Expr =
+  | { kind: "bool"; value: boolean }
+  | { kind: "int"; value: number }
+  | { kind: "string"; value: string }
+  /** The "no value" of optional types. */
+  | { kind: "none" }
+  /** A state variable (global), read in the current state. */
+  | { kind: "var"; name: string }
+  /** A process-local variable of the executing process. */
+  | { kind: "local"; name: string }
+  /** The identity of the executing process. */
+  | { kind: "self" }
+  /** A spec constant, bound by the configuration. */
+  | { kind: "const"; name: string }
+  /** A name bound by a quantifier, a `choose`, a `let` or a lambda. */
+  | { kind: "bound"; name: string }
+  /** A named domain, used as a set value. */
+  | { kind: "domain"; name: string }
+  /** The program counter (label) of a process. */
+  | { kind: "pc"; process: Expr }
+  | { kind: "index"; base: Expr; index: Expr }
+  | { kind: "field"; base: Expr; field: string }
+  | { kind: "not"; arg: Expr }
+  | { kind: "neg"; arg: Expr }
+  | { kind: "binary"; op: BinaryOp; left: Expr; right: Expr }
+  | { kind: "ite"; cond: Expr; then: Expr; else: Expr }
+  /** `\A x \in set : body` / `\E x \in set : body`. */
+  | { kind: "quant"; quantifier: "forall" | "exists"; name: string; set: Expr; body: Expr }
+  /** `[x \in set |-> body]`: a function built from a lambda. */
+  | { kind: "fn"; name: string; set: Expr; body: Expr }
+  /** `Cardinality({x \in set : body})`. */
+  | { kind: "count"; name: string; set: Expr; body: Expr }
+  /** `{x \in set : body}`. */
+  | { kind: "filter"; name: string; set: Expr; body: Expr }
+  | { kind: "record"; fields: { name: string; value: Expr }[] }
+  | { kind: "setOf"; elements: Expr[] }
+  /** `lo..hi` as a set value. */
+  | { kind: "range"; lo: Expr; hi: Expr }
+  | { kind: "size"; set: Expr }
+  /** The set of all values of a type (for `choose` over a type). */
+  | { kind: "typeSet"; type: Type }
+  /** A call of a spec-level definition (a helper predicate or function). */
+  | { kind: "call"; name: string; args: Expr[] };
+
+// ---------------------------------------------------------------------------------------------
+// Statements (the body of one labelled atomic step)
+
+/** An assignment target: a variable, possibly indexed and with fields (`x[i].f`). */
+export interface LValue {
+  /** "var" for a global state variable, "local" for a process-local one. */
+  scope: "var" | "local";
+  name: string;
+  path: ({ kind: "index"; index: Expr } | { kind: "field"; field: string })[];
+}
+
+export type Stmt =
+  | { kind: "assign"; target: LValue; value: Expr; loc: SourceLoc }
+  /** The step is enabled only if the condition holds at this point (PlusCal `await`). */
+  | { kind: "await"; cond: Expr; loc: SourceLoc }
+  | { kind: "if"; cond: Expr; then: Stmt[]; else: Stmt[]; loc: SourceLoc }
+  /** Nondeterministic choice between branches (PlusCal `either … or …`). */
+  | { kind: "either"; branches: Stmt[][]; loc: SourceLoc }
+  /** Nondeterministic choice of a value (PlusCal `with (x \in S)`). */
+  | { kind: "choose"; name: string; set: Expr; body: Stmt[]; loc: SourceLoc }
+  /** A local definition (PlusCal `with (x = e)`). */
+  | { kind: "let"; name: string; value: Expr; body: Stmt[]; loc: SourceLoc }
+  /** Continue at another label of the same process. Always the last statement on its path. */
+  | { kind: "goto"; label: string; loc: SourceLoc };
+
+/** One labelled atomic step: between two labels another process may run; inside one, nothing does. */
+export interface Step {
+  label: string;
+  /** The kernel (or other real-world) function this step models, for telling traces. */
+  models?: string;
+  doc?: string;
+  body: Stmt[];
+  loc: SourceLoc;
+}
+
+export interface Variable {
+  name: string;
+  type: Type;
+  init: Expr;
+  doc?: string;
+  loc: SourceLoc;
+}
+
+export interface Process {
+  /** The process-set name (PlusCal `process (name \in set)`). */
+  name: string;
+  /** The set of process identities: a named domain. */
+  over: string;
+  locals: Variable[];
+  steps: Step[];
+  doc?: string;
+  loc: SourceLoc;
+}
+
+/** A helper defined once in the spec (TLA+ operator, TypeScript function). Reads state directly. */
+export interface Definition {
+  name: string;
+  params: string[];
+  body: Expr;
+  doc?: string;
+  loc: SourceLoc;
+}
+
+export interface Constant {
+  name: string;
+  type: Type;
+  doc?: string;
+  loc: SourceLoc;
+}
+
+export interface Invariant {
+  name: string;
+  body: Expr;
+  doc?: string;
+  loc: SourceLoc;
+}
+
+/** A named binding of every constant, e.g. `small`. */
+export interface Config {
+  name: string;
+  constants: { name: string; value: Value }[];
+  /** The variant checked when none is named on the command line. */
+  variant?: string;
+  doc?: string;
+  loc: SourceLoc;
+}
+
+/** A named alternative version of some steps (for example old and fixed kernel code). */
+export interface Variant {
+  name: string;
+  doc?: string;
+  /** Per process, its complete step list in this variant (the base steps with the overrides applied). */
+  processes: { process: string; steps: Step[] }[];
+  loc: SourceLoc;
+}
+
+/** A constant's value in a configuration: plain data. */
+export type Value = boolean | number | string | Value[];
+
+export interface Spec {
+  /** The TLA+ module name and the reference library's name. */
+  name: string;
+  doc?: string;
+  /** The spec source file, relative to the project root. */
+  source: string;
+  constants: Constant[];
+  domains: DomainDecl[];
+  variables: Variable[];
+  definitions: Definition[];
+  processes: Process[];
+  invariants: Invariant[];
+  configs: Config[];
+  variants: Variant[];
+}

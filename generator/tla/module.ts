@@ -1,0 +1,154 @@
+/**
+ * The TLA+ generator: a spec (with a variant applied) → the module text, and a configuration → the
+ * `.cfg` text. Layout lives in the Handlebars templates beside this file; this file computes the pieces.
+ */
+import { readFileSync } from "node:fs";
+import Handlebars from "handlebars";
+import type { Config, Definition, Spec, Type, Value } from "../ir.ts";
+import { plainContext, renderExpr, renderType, tlaString } from "./expr.ts";
+import { and, atom, definition } from "./formula.ts";
+import { renderPlusCal } from "./pluscal.ts";
+import { nextLabel, translateStep } from "./translate.ts";
+
+const template = (name: string) =>
+  Handlebars.compile(readFileSync(new URL(`./templates/${name}`, import.meta.url), "utf8"), { noEscape: true, strict: true });
+const moduleTemplate = template("module.tla.hbs");
+const configTemplate = template("config.cfg.hbs");
+
+/** The module name of a spec in a variant: `Raid5` or `Raid5_preD0852df`. */
+export function moduleName(spec: Spec, variant: string | null): string {
+  return variant ? `${spec.name}_${variant.replace(/[^A-Za-z0-9_]/g, "_")}` : spec.name;
+}
+
+/** The spec with a variant's steps in place of the base steps. */
+export function applyVariant(spec: Spec, variant: string | null): Spec {
+  if (!variant) return spec;
+  const v = spec.variants.find((x) => x.name === variant);
+  if (!v) throw new Error(`unknown variant ${variant}`);
+  return {
+    ...spec,
+    processes: spec.processes.map((p) => {
+      const override = v.processes.find((vp) => vp.process === p.name);
+      return override ? { ...p, steps: override.steps } : p;
+    }),
+  };
+}
+
+const docLines = (doc: string | undefined): string[] => (doc ? doc.split("\n") : []);
+
+export function usesNoValue(spec: Spec): boolean {
+  const inType = (t: Type): boolean => {
+    switch (t.kind) {
+      case "optional":
+        return true;
+      case "map":
+        return inType(t.key) || inType(t.value);
+      case "record":
+        return t.fields.some((f) => inType(f.type));
+      case "set":
+        return inType(t.element);
+      default:
+        return false;
+    }
+  };
+  return [...spec.domains, ...spec.variables, ...spec.processes.flatMap((p) => p.locals)].some((x) => inType(x.type));
+}
+
+/** The full text of the TLA+ module for a spec in a variant (null: the base steps). */
+export function renderModule(base: Spec, variant: string | null, specArg: string): string {
+  const spec = applyVariant(base, variant);
+  const definitions = new Map<string, Definition>(spec.definitions.map((d) => [d.name, d]));
+  const ctx = plainContext(definitions);
+  const name = moduleName(spec, variant);
+  const constants = [...spec.constants.map((c) => c.name), ...(usesNoValue(spec) ? ["NoValue"] : [])];
+  const locals = spec.processes.flatMap((p) => p.locals.map((l) => ({ ...l, over: p.over })));
+  const variables = [...spec.variables.map((v) => v.name), ...locals.map((l) => l.name), "pc"].join(", ");
+
+  const pcInit =
+    spec.processes.length === 1 && spec.processes[0]
+      ? tlaString(spec.processes[0].steps[0]?.label ?? "Done")
+      : `CASE ${spec.processes.map((p) => `self \\in ${p.over} -> ${tlaString(p.steps[0]?.label ?? "Done")}`).join("\n                                        [] ")}`;
+  const init = definition(
+    "Init",
+    and([
+      ...spec.variables.map((v) => atom(`${v.name} = ${renderExpr(v.init, ctx)}`)),
+      ...locals.map((l) => atom(`${l.name} = [self \\in ${l.over} |-> ${renderExpr(l.init, ctx)}]`)),
+      atom(`pc = [self \\in ProcSet |-> ${pcInit}]`),
+    ]),
+  );
+
+  const actions = spec.processes.flatMap((p) =>
+    p.steps.map((step, i) => ({
+      label: step.label,
+      models: step.models,
+      process: p.name,
+      doc: docLines(step.doc),
+      text: definition(
+        `${step.label}(self)`,
+        and([atom(`pc[self] = ${tlaString(step.label)}`), ...translateStep(step, nextLabel(p, i), spec, definitions)]),
+      ),
+    })),
+  );
+  const next = definition("Next", {
+    kind: "or",
+    items: [
+      ...spec.processes.flatMap((p) => p.steps.map((s) => atom(`\\E self \\in ${p.over} : ${s.label}(self)`))),
+      atom("Terminating"),
+    ],
+  });
+  const labels = (steps: { label: string }[]) => steps.map((s) => s.label);
+  const allLabels = [...new Set([...spec.processes.flatMap((p) => labels(p.steps)), "Done"])];
+  const typeOK = definition(
+    "TypeOK",
+    and([
+      ...spec.variables.map((v) => atom(`${v.name} \\in ${renderType(v.type, ctx)}`)),
+      ...locals.map((l) => atom(`${l.name} \\in [${l.over} -> ${renderType(l.type, ctx)}]`)),
+      atom(`pc \\in [ProcSet -> {${allLabels.map(tlaString).join(", ")}}]`),
+    ]),
+  );
+  const rule = `${"-".repeat(28)} MODULE ${name} ${"-".repeat(28)}`;
+  return moduleTemplate({
+    rule,
+    endRule: "=".repeat(rule.length),
+    source: spec.source,
+    variant,
+    specArg,
+    doc: docLines(spec.doc),
+    constants: constants.join(", "),
+    domains: spec.domains.map((d) => ({ name: d.name, set: renderType(d.type, ctx), doc: docLines(d.doc) })),
+    pluscal: renderPlusCal(spec, definitions),
+    variables,
+    definitions: spec.definitions.map((d) => ({
+      doc: docLines(d.doc),
+      text: `${d.params.length ? `${d.name}(${d.params.join(", ")})` : d.name} == ${renderExpr(d.body, ctx)}`,
+    })),
+    procSet: spec.processes.map((p) => (spec.processes.length > 1 ? `(${p.over})` : p.over)).join(" \\cup ") || "{}",
+    init,
+    actions,
+    next,
+    typeOK,
+    invariants: spec.invariants.map((inv) => ({ doc: docLines(inv.doc), text: `${inv.name} == ${renderExpr(inv.body, ctx)}` })),
+  });
+}
+
+export function renderValue(v: Value): string {
+  if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
+  if (typeof v === "number") return String(v);
+  if (typeof v === "string") return tlaString(v);
+  return `{${v.map(renderValue).join(", ")}}`;
+}
+
+/** The `.cfg` text of a configuration; `invariants` defaults to TypeOK and every spec invariant. */
+export function renderConfig(spec: Spec, config: Config, invariants?: string[]): string {
+  const constants = [
+    ...config.constants.map((c) => `${c.name} = ${renderValue(c.value)}`),
+    ...(usesNoValue(spec) ? ["NoValue = NoValue"] : []),
+  ];
+  return configTemplate({
+    source: spec.source,
+    name: config.name,
+    doc: docLines(config.doc),
+    constants,
+    invariants: invariants ?? ["TypeOK", ...spec.invariants.map((i) => i.name)],
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * The PlusCal algorithm (P-syntax) for a spec, placed in the module's comment so that a user with
+ * TLC's tools can re-translate it with `pcal.trans`.
+ */
+import type { Definition, Spec, Stmt } from "../ir.ts";
+import { type ExprContext, renderExpr, tlaString } from "./expr.ts";
+
+const indent = (n: number) => "    ".repeat(n);
+
+export function renderPlusCal(spec: Spec, definitions: ReadonlyMap<string, Definition>): string {
+  const ctx: ExprContext = { primed: new Set(), definitions, pluscal: true };
+  const lines: string[] = [`--algorithm ${spec.name}`];
+  if (spec.variables.length > 0) {
+    lines.push("variables");
+    spec.variables.forEach((v, i) => {
+      lines.push(`${indent(1)}${v.name} = ${renderExpr(v.init, ctx)}${i === spec.variables.length - 1 ? ";" : ","}`);
+    });
+  }
+  if (spec.definitions.length > 0) {
+    lines.push("", "define");
+    for (const d of spec.definitions) {
+      const head = d.params.length ? `${d.name}(${d.params.join(", ")})` : d.name;
+      lines.push(`${indent(1)}${head} == ${renderExpr(d.body, ctx)}`);
+    }
+    lines.push("end define;");
+  }
+  for (const p of spec.processes) {
+    lines.push("", `process ${p.name} \\in ${p.over}`);
+    if (p.locals.length > 0) lines.push(`variables ${p.locals.map((l) => `${l.name} = ${renderExpr(l.init, ctx)}`).join(", ")};`);
+    lines.push("begin");
+    for (const step of p.steps) {
+      lines.push(`${step.label}:${step.models ? `  \\* ${step.models}` : ""}`);
+      const body = renderBlock(step.body, 1, ctx);
+      lines.push(...(body.length > 0 ? body : [`${indent(1)}skip;`]));
+    }
+    lines.push("end process;");
+  }
+  lines.push("", "end algorithm;");
+  return lines.join("\n");
+}
+
+function renderBlock(stmts: Stmt[], depth: number, ctx: ExprContext): string[] {
+  const out: string[] = [];
+  const pad = indent(depth);
+  for (let i = 0; i < stmts.length; i++) {
+    const stmt = stmts[i];
+    if (!stmt) continue;
+    switch (stmt.kind) {
+      case "assign": {
+        // Consecutive assignments to one variable are one PlusCal multiple assignment.
+        const parts = [stmt];
+        while (true) {
+          const next = stmts[i + 1];
+          if (next?.kind !== "assign" || next.target.name !== stmt.target.name || next.target.scope !== stmt.target.scope) break;
+          parts.push(next);
+          i++;
+        }
+        const text = parts
+          .map((a) => {
+            const path = a.target.path.map((p) => (p.kind === "index" ? `[${renderExpr(p.index, ctx)}]` : `.${p.field}`)).join("");
+            return `${a.target.name}${path} := ${renderExpr(a.value, ctx)}`;
+          })
+          .join(" || ");
+        out.push(`${pad}${text};`);
+        break;
+      }
+      case "await":
+        out.push(`${pad}await ${renderExpr(stmt.cond, ctx)};`);
+        break;
+      case "goto":
+        out.push(`${pad}goto ${stmt.label};`);
+        break;
+      case "if":
+        out.push(`${pad}if ${renderExpr(stmt.cond, ctx)} then`, ...orSkip(renderBlock(stmt.then, depth + 1, ctx), depth + 1));
+        if (stmt.else.length > 0) out.push(`${pad}else`, ...renderBlock(stmt.else, depth + 1, ctx));
+        out.push(`${pad}end if;`);
+        break;
+      case "either":
+        stmt.branches.forEach((b, j) => {
+          out.push(`${pad}${j === 0 ? "either" : "or"}`, ...orSkip(renderBlock(b, depth + 1, ctx), depth + 1));
+        });
+        out.push(`${pad}end either;`);
+        break;
+      case "choose":
+        out.push(`${pad}with ${stmt.name} \\in ${renderExpr(stmt.set, ctx, 5)} do`, ...orSkip(renderBlock(stmt.body, depth + 1, ctx), depth + 1), `${pad}end with;`);
+        break;
+      case "let":
+        out.push(`${pad}with ${stmt.name} = ${renderExpr(stmt.value, ctx)} do`, ...orSkip(renderBlock(stmt.body, depth + 1, ctx), depth + 1), `${pad}end with;`);
+        break;
+    }
+  }
+  return out;
+}
+
+function orSkip(lines: string[], depth: number): string[] {
+  return lines.length > 0 ? lines : [`${indent(depth)}skip;`];
+}

@@ -1,0 +1,160 @@
+/**
+ * The PlusCal translation: each labelled step becomes a TLA+ action.
+ *
+ * Statements run in order inside one step, so a variable read after the step assigned it is read
+ * primed; every variable a path leaves alone gets UNCHANGED (frames are implicit and safe); a path that
+ * does not `goto` continues at the next label. This is what `pcal.trans` does for the same algorithm.
+ */
+import type { Definition, LValue, Process, Spec, Step, Stmt } from "../ir.ts";
+import { type ExprContext, renderExpr, tlaString } from "./expr.ts";
+import { type Formula, and, atom } from "./formula.ts";
+
+/** A state key: `var:x`, `local:x` or `pc`. */
+type Key = string;
+
+const keyOf = (t: LValue): Key => `${t.scope}:${t.name}`;
+const nameOfKey = (k: Key): string => (k === "pc" ? "pc" : k.slice(k.indexOf(":") + 1));
+
+export function unchanged(keys: Iterable<Key>): Formula | undefined {
+  const names = [...keys].map(nameOfKey);
+  if (names.length === 0) return undefined;
+  return atom(names.length === 1 ? `UNCHANGED ${names[0]}` : `UNCHANGED << ${names.join(", ")} >>`);
+}
+
+/** Every state key of a spec, in declaration order (variables, process locals, pc). */
+export function allKeys(spec: Spec): Key[] {
+  return [
+    ...spec.variables.map((v) => `var:${v.name}`),
+    ...spec.processes.flatMap((p) => p.locals.map((l) => `local:${l.name}`)),
+    "pc",
+  ];
+}
+
+/** Appends the fall-through `goto next` to every path that does not end in a goto. */
+export function withFallThrough(body: Stmt[], next: string, loc: Step["loc"]): Stmt[] {
+  const last = body[body.length - 1];
+  const fallThrough: Stmt = { kind: "goto", label: next, loc };
+  if (!last) return [fallThrough];
+  const init = body.slice(0, -1);
+  switch (last.kind) {
+    case "goto":
+      return body;
+    case "if":
+      return [...init, { ...last, then: withFallThrough(last.then, next, loc), else: withFallThrough(last.else, next, loc) }];
+    case "either":
+      return [...init, { ...last, branches: last.branches.map((b) => withFallThrough(b, next, loc)) }];
+    case "choose":
+    case "let":
+      return [...init, { ...last, body: withFallThrough(last.body, next, loc) }];
+    default:
+      return [...body, fallThrough];
+  }
+}
+
+interface Translation {
+  items: Formula[];
+  assigned: Set<Key>;
+}
+
+/** Translates one step into the conjuncts of its action (without the pc guard). */
+export function translateStep(step: Step, next: string, spec: Spec, definitions: ReadonlyMap<string, Definition>): Formula[] {
+  const { items, assigned } = translateBlock(withFallThrough(step.body, next, step.loc), new Set(), definitions);
+  const rest = unchanged(allKeys(spec).filter((k) => !assigned.has(k)));
+  return rest ? [...items, rest] : items;
+}
+
+function translateBlock(stmts: Stmt[], assignedBefore: ReadonlySet<Key>, definitions: ReadonlyMap<string, Definition>): Translation {
+  const assigned = new Set(assignedBefore);
+  const items: Formula[] = [];
+  const ctx = (): ExprContext => ({ primed: new Set(assigned), definitions });
+  for (let i = 0; i < stmts.length; i++) {
+    const stmt = stmts[i];
+    if (!stmt) continue;
+    switch (stmt.kind) {
+      case "await":
+        items.push(atom(renderExpr(stmt.cond, ctx())));
+        break;
+      case "goto":
+        items.push(atom(`pc' = [pc EXCEPT ![self] = ${tlaString(stmt.label)}]`));
+        assigned.add("pc");
+        break;
+      case "assign": {
+        // Consecutive assignments to one variable form one update, as PlusCal's `||` does.
+        const group = [stmt];
+        while (true) {
+          const following = stmts[i + 1];
+          if (following?.kind !== "assign" || keyOf(following.target) !== keyOf(stmt.target)) break;
+          group.push(following);
+          i++;
+        }
+        items.push(atom(renderAssignment(group, ctx())));
+        assigned.add(keyOf(stmt.target));
+        break;
+      }
+      case "if": {
+        const [a, b] = balance([translateBlock(stmt.then, assigned, definitions), translateBlock(stmt.else, assigned, definitions)]);
+        if (!a || !b) throw new Error("unreachable");
+        items.push({ kind: "ite", cond: renderExpr(stmt.cond, ctx()), then: and(a.items), else: and(b.items) });
+        for (const k of a.assigned) assigned.add(k);
+        break;
+      }
+      case "either": {
+        const branches = balance(stmt.branches.map((br) => translateBlock(br, assigned, definitions)));
+        items.push({ kind: "or", items: branches.map((b) => and(b.items)) });
+        for (const k of branches[0]?.assigned ?? []) assigned.add(k);
+        break;
+      }
+      case "choose":
+      case "let": {
+        const inner = translateBlock(stmt.body, assigned, definitions);
+        const body = and(inner.items);
+        items.push(
+          stmt.kind === "choose"
+            ? { kind: "exists", name: stmt.name, set: renderExpr(stmt.set, ctx(), 5), body }
+            : { kind: "let", name: stmt.name, value: renderExpr(stmt.value, ctx()), body },
+        );
+        for (const k of inner.assigned) assigned.add(k);
+        break;
+      }
+    }
+  }
+  return { items, assigned };
+}
+
+/** Gives every branch the same assigned set by adding UNCHANGED for what the others assign. */
+function balance(branches: Translation[]): Translation[] {
+  const all = new Set(branches.flatMap((b) => [...b.assigned]));
+  return branches.map((b) => {
+    const missing = [...all].filter((k) => !b.assigned.has(k));
+    const extra = unchanged(missing);
+    return { items: extra ? [...b.items, extra] : b.items, assigned: all };
+  });
+}
+
+/** `x' = e`, or `x' = [x EXCEPT ![i].f = e, …]` for updates of parts. */
+function renderAssignment(group: Extract<Stmt, { kind: "assign" }>[], ctx: ExprContext): string {
+  const first = group[0];
+  if (!first) throw new Error("empty assignment group");
+  const { name, scope } = first.target;
+  // A whole-variable assignment resets what came before it in the group.
+  let start = 0;
+  group.forEach((g, i) => {
+    if (g.target.path.length === 0 && scope === "var") start = i;
+  });
+  const base = group[start];
+  if (!base) throw new Error("unreachable");
+  const updates = group.slice(start).filter((g) => g.target.path.length > 0 || scope === "local");
+  if (scope === "var" && base.target.path.length === 0 && updates.length === 0) return `${name}' = ${renderExpr(base.value, ctx)}`;
+  const from = scope === "var" && base.target.path.length === 0 ? renderExpr(base.value, ctx, 99) : name;
+  const parts = (scope === "var" && base.target.path.length === 0 ? updates : group).map((g) => {
+    const selfPart = scope === "local" ? "[self]" : "";
+    const path = g.target.path.map((p) => (p.kind === "index" ? `[${renderExpr(p.index, ctx)}]` : `.${p.field}`)).join("");
+    return `!${selfPart}${path} = ${renderExpr(g.value, ctx)}`;
+  });
+  return `${name}' = [${from} EXCEPT ${parts.join(", ")}]`;
+}
+
+/** The label a process's step falls through to: the next step, or Done after the last. */
+export function nextLabel(process: Pick<Process, "steps">, index: number): string {
+  return process.steps[index + 1]?.label ?? "Done";
+}
