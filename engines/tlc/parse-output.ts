@@ -96,9 +96,14 @@ export interface TlcVariable {
   name: string;
   /** The value exactly as TLC printed it (multi-line values keep their line breaks). */
   text: string;
-  /** Absent only when the text is not a value raidspec can read; then `valueError` says why. */
-  value?: TlaValue;
-  valueError?: string;
+  value: TlaValue;
+}
+
+/** A variable whose printed value is not one raidspec can read (kept out of `variables`). */
+export interface TlcUnreadableVariable {
+  name: string;
+  text: string;
+  error: string;
 }
 
 export interface TlcTraceState {
@@ -111,6 +116,8 @@ export interface TlcTraceState {
   actionParams?: TlaValue[];
   location?: TlcLocation;
   variables: TlcVariable[];
+  /** Variables TLC printed in a form the value reader does not accept; also listed in `warnings`. */
+  unreadable?: TlcUnreadableVariable[];
   /** On the closing state of a lasso: the number of the earlier state the behaviour returns to. */
   backTo?: number;
   /** On the closing state of a behaviour that stutters forever. */
@@ -259,7 +266,7 @@ function scanFrames(text: string): StreamEvent[] {
  * narrow space), or with the separator mangled to U+FFFD by a wrong console encoding. A separator is
  * only taken as one when exactly three digits follow it.
  */
-const COUNT = String.raw`(\d{1,3}(?:[.,'\u00a0\u202f\u2009\ufffd ]\d{3})+|\d+)`;
+const COUNT = String.raw`(\d{1,3}(?:[.,'\u2019\u00a0\u202f\u2009\ufffd ]\d{3})+|\d+)`;
 
 function parseCount(text: string): number {
   return Number(text.replace(/\D/g, ""));
@@ -399,28 +406,31 @@ function splitActionName(raw: string): ActionName {
   return { action, actionArgs: args };
 }
 
-function readVariable(name: string, lines: string[]): TlcVariable {
-  const text = lines.join("\n").trimEnd();
-  try {
-    return { name, text, value: parseTlaValue(text) };
-  } catch (error) {
-    return { name, text, valueError: error instanceof Error ? error.message : String(error) };
-  }
+interface ReadVariables {
+  variables: TlcVariable[];
+  unreadable: TlcUnreadableVariable[];
 }
 
 /**
  * Variables follow the header as `/\ name = value` lines, a value continuing on indented lines; a
  * spec with a single variable gets `name = value` without the conjunction.
  */
-function parseVariables(lines: string[]): TlcVariable[] {
-  const variables: TlcVariable[] = [];
+function parseVariables(lines: string[]): ReadVariables {
+  const read: ReadVariables = { variables: [], unreadable: [] };
   let current: { name: string; lines: string[] } | undefined;
   const flush = (): void => {
-    if (current) variables.push(readVariable(current.name, current.lines));
+    if (!current) return;
+    const text = current.lines.join("\n").trimEnd();
+    try {
+      read.variables.push({ name: current.name, text, value: parseTlaValue(text) });
+    } catch (error) {
+      read.unreadable.push({ name: current.name, text, error: error instanceof Error ? error.message : String(error) });
+    }
   };
   for (const line of lines) {
     const conjunct = /^\/\\ ([A-Za-z0-9_]+) = (.*)$/.exec(line);
-    const bare = variables.length === 0 && !current ? /^([A-Za-z0-9_]+) = (.*)$/.exec(line) : null;
+    const first = read.variables.length === 0 && read.unreadable.length === 0 && !current;
+    const bare = first ? /^([A-Za-z0-9_]+) = (.*)$/.exec(line) : null;
     const start = conjunct ?? bare;
     if (start) {
       flush();
@@ -430,7 +440,13 @@ function parseVariables(lines: string[]): TlcVariable[] {
     }
   }
   flush();
-  return variables;
+  return read;
+}
+
+function withVariables(state: Omit<TlcTraceState, "variables">, read: ReadVariables): TlcTraceState {
+  return read.unreadable.length > 0
+    ? { ...state, variables: read.variables, unreadable: read.unreadable }
+    : { ...state, variables: read.variables };
 }
 
 /** Reads one 2216/2217 message: a header naming the state and its action, then the variables. */
@@ -438,15 +454,11 @@ export function parseTraceStateText(text: string): TlcTraceState | undefined {
   const [header, ...rest] = text.split("\n");
   const located = STATE_HEADER.exec(header);
   if (located) {
-    return {
-      index: Number(located[1]),
-      ...splitActionName(located[2]),
-      location: locationFrom(located, 3),
-      variables: parseVariables(rest),
-    };
+    const head = { index: Number(located[1]), ...splitActionName(located[2]), location: locationFrom(located, 3) };
+    return withVariables(head, parseVariables(rest));
   }
   const special = SPECIAL_STATE_HEADER.exec(header);
-  if (special) return { index: Number(special[1]), action: special[2], variables: parseVariables(rest) };
+  if (special) return withVariables({ index: Number(special[1]), action: special[2] }, parseVariables(rest));
   return undefined;
 }
 
@@ -606,8 +618,14 @@ function handleTopLevel(acc: Accumulator, message: TlcMessage): void {
     case TlcCode.TLC_STATE_PRINT1:
     case TlcCode.TLC_STATE_PRINT2: {
       const state = parseTraceStateText(text);
-      if (state) traceFor(acc, state).push(state);
-      else out.warnings.push(`Could not read a trace state printed by TLC:\n${text}`);
+      if (!state) {
+        out.warnings.push(`Could not read a trace state printed by TLC:\n${text}`);
+        return;
+      }
+      traceFor(acc, state).push(state);
+      for (const u of state.unreadable ?? []) {
+        out.warnings.push(`State ${state.index}: the value of ${u.name} is left out: ${u.error}`);
+      }
       return;
     }
     case TlcCode.TLC_STATE_PRINT3: {
