@@ -214,6 +214,8 @@ export interface Spec {
   doc?: string;
   /** The spec source file, relative to the project root. */
   source: string;
+  /** The name under which the base steps are also selectable as a variant (e.g. "pre-d0852df"). */
+  baseVariant?: string;
   constants: Constant[];
   domains: DomainDecl[];
   variables: Variable[];

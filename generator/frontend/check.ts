@@ -71,7 +71,7 @@ export function checkSpec(spec: Spec): void {
       if (!bound.has(name)) report(config.loc, `Configuration "${config.name}" does not bind the constant ${name}`, `Add ${name}: … to its constants.`);
     for (const name of bound)
       if (!constantNames.has(name)) report(config.loc, `Configuration "${config.name}" binds ${name}, which is not a constant of the spec`, "Declare it with const X = constant(…), or remove it.");
-    if (config.variant && !spec.variants.some((v) => v.name === config.variant))
+    if (config.variant && config.variant !== spec.baseVariant && !spec.variants.some((v) => v.name === config.variant))
       report(config.loc, `Configuration "${config.name}" names an unknown variant "${config.variant}"`);
   }
   if (problems.length > 0) throw new SpecError(problems);
@@ -90,7 +90,7 @@ function checkStep(step: Step, labels: ReadonlySet<string>, report: Report): voi
       const isTail = tail && i === stmts.length - 1;
       switch (stmt.kind) {
         case "goto":
-          if (!labels.has(stmt.label)) report(stmt.loc, `goto("${stmt.label}"): no step of this process has that label`, `Labels here: ${[...labels].join(", ")}.`);
+          if (!labels.has(stmt.label) && stmt.label !== "Done") report(stmt.loc, `goto("${stmt.label}"): no step of this process has that label`, `Labels here: ${[...labels].join(", ")}.`);
           if (!isTail) report(stmt.loc, "goto(…) must be the last statement on its path through the step", "Move the statements after it before it, or into another step.");
           break;
         case "assign": {

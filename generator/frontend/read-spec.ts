@@ -65,6 +65,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
     name,
     doc: optionalString(symbols, def, "doc") ?? docOf(source.getStatements()[0] ?? source),
     source: file,
+    baseVariant: optionalString(symbols, def, "base"),
     constants: [...symbols.constants.values()],
     domains: [...symbols.domains.values()],
     variables,
@@ -234,11 +235,11 @@ function readSteps(symbols: ModuleSymbols, node: Node, scope: Omit<Scope, "state
     const label = Node.isMethodDeclaration(p) || Node.isPropertyAssignment(p) ? p.getName() : fail(locOf(symbols, p), "Write each step as label(s, self) { … }");
     let fn: Node | undefined = Node.isMethodDeclaration(p) ? p : (p as Node & { getInitializer(): Node | undefined }).getInitializer();
     let models: string | undefined;
-    if (fn && dslCallee(symbols, fn) === "models" && Node.isCallExpression(fn)) {
-      const [what, body] = fn.getArguments();
-      if (!what || !Node.isStringLiteral(what)) return fail(locOf(symbols, fn), "models(…) takes the modelled function's name as a string first");
-      models = what.getLiteralValue();
-      fn = body;
+    if (fn && Node.isObjectLiteralExpression(fn)) {
+      // { models: "kernel_function", body(s, self) { … } }
+      models = optionalString(symbols, fn, "models");
+      const body = fn.getProperty("body");
+      fn = body && Node.isPropertyAssignment(body) ? body.getInitializer() : body;
     }
     if (!fn || !(Node.isMethodDeclaration(fn) || Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)))
       return fail(locOf(symbols, p), `Step "${label}" must be a function (s, self) => { … }`);

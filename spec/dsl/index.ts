@@ -96,18 +96,16 @@ export type StateOf<S extends Schema> = { -readonly [N in keyof S]: ValueOf<S[N]
 /** The body of one labelled atomic step. `s` holds the state and the process's locals. */
 export type StepBody<St, Id> = (s: St, self: Id) => void;
 
-/** A step that says which real-world function it models (shown in traces). */
+/**
+ * A step that says which real-world function it models (shown in traces):
+ * `label: { models: "add_stripe_bio", body(s, self) { … } }`.
+ */
 export interface ModelledStep<St, Id> {
   readonly models: string;
-  readonly body: StepBody<St, Id>;
+  body(s: St, self: Id): void;
 }
 
 export type StepDef<St, Id> = StepBody<St, Id> | ModelledStep<St, Id>;
-
-/** Annotates a step with the kernel (or other real) function it models. */
-export function models<St, Id>(fn: string, body: StepBody<St, Id>): ModelledStep<St, Id> {
-  return { models: fn, body };
-}
 
 /** The state an invariant sees: the variables and, per process, its current label. */
 export type Observed<St, Id> = St & { readonly pc: Mapping<Id, string> };
@@ -156,7 +154,13 @@ export interface SpecBuilder<St, Ids, Procs extends ProcessTypes> {
 /** Starts a spec: its module name, its state variables and their initial values. */
 export function spec<const S extends Schema>(
   name: string,
-  def: { doc?: string; state: S; init: StateOf<S> },
+  def: {
+    doc?: string;
+    /** A name for the base steps, so `--variant <base>` selects them (e.g. the kernel before a fix). */
+    base?: string;
+    state: S;
+    init: StateOf<S>;
+  },
 ): SpecBuilder<StateOf<S>, never, {}> {
   const builder: SpecBuilder<StateOf<S>, never, {}> = {
     process: () => builder as never,

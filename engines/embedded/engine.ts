@@ -1,0 +1,142 @@
+/**
+ * The embedded engine: tla-checker (a TLA+ model checker compiled to WebAssembly), run in-process on the
+ * generated module. It is the default where TLC is not installed.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { check_spec_with_options, explore_init, explore_next, initSync } from "tla-checker";
+import type { Spec } from "../../generator/ir.ts";
+import { EngineError, type Json, type TraceState } from "../result.ts";
+import { stateFromChecker, stateToChecker } from "../state-json.ts";
+
+let ready = false;
+function ensureLoaded(): void {
+  if (ready) return;
+  const wasm = createRequire(import.meta.url).resolve("tla-checker/tla_checker_bg.wasm");
+  initSync({ module: readFileSync(wasm) });
+  ready = true;
+}
+
+export interface EmbeddedInput {
+  /** The spec with the checked variant applied (for the types of its state). */
+  spec: Spec;
+  moduleText: string;
+  cfgText: string;
+  /** The invariants in the order of the cfg's INVARIANT lines (tla-checker reports an index). */
+  invariants: string[];
+  maxStates?: number;
+}
+
+export interface EmbeddedOutcome {
+  verdict: "ok" | "violation";
+  invariant?: string;
+  distinctStates: number;
+  /** The counterexample's states (canonical JSON), initial first, and the action taken into each. */
+  trace?: { action: string; state: TraceState }[];
+}
+
+interface CheckerResult {
+  success: boolean;
+  error_type: string | null;
+  error_message: string | null;
+  states_explored: number;
+  trace: string[] | null;
+}
+
+interface CheckerState {
+  display: Record<string, string>;
+  json: Record<string, Json>;
+}
+
+export function checkEmbedded(input: EmbeddedInput): EmbeddedOutcome {
+  ensureLoaded();
+  const options = { cfg_source: input.cfgText, allow_deadlock: true, max_states: input.maxStates ?? 50_000_000, max_depth: 1_000_000_000 };
+  const result = JSON.parse(check_spec_with_options(input.moduleText, JSON.stringify(options))) as CheckerResult;
+  if (result.success) return { verdict: "ok", distinctStates: result.states_explored };
+  if (result.error_type === "InvariantViolation") {
+    const index = Number(/Invariant (\d+) violated/.exec(result.error_message ?? "")?.[1]);
+    const invariant = input.invariants[index] ?? result.error_message ?? "unknown";
+    const trace = result.trace?.[0] ? replayTrace(input, parseTrace(result.trace[0])) : undefined;
+    return { verdict: "violation", invariant, distinctStates: result.states_explored, trace };
+  }
+  if (result.error_type === "MaxStatesExceeded" || result.error_type === "MaxDepthExceeded")
+    throw new EngineError("limit", `tla-checker stopped: ${result.error_message}`, "Use a smaller configuration, or TLC for large models.");
+  const parse = /Parse|Lex|undefined variable|unknown/i.test(`${result.error_type} ${result.error_message}`);
+  throw new EngineError(parse ? "parse" : "crash", `tla-checker could not check the module: ${result.error_type}: ${result.error_message}`);
+}
+
+/** tla-checker prints a trace as text: `State n` headers, then `  name = value` lines. */
+function parseTrace(text: string): Record<string, string>[] {
+  const states: Record<string, string>[] = [];
+  let current: Record<string, string> | undefined;
+  let last: string | undefined;
+  for (const line of text.split("\n")) {
+    if (/^State \d+/.test(line)) {
+      current = {};
+      states.push(current);
+      continue;
+    }
+    const m = /^ {2}([A-Za-z_][A-Za-z0-9_]*) = (.*)$/.exec(line);
+    if (m && current && m[1] !== undefined && m[2] !== undefined) {
+      current[m[1]] = m[2];
+      last = m[1];
+    } else if (current && last && line.trim() !== "") current[last] += `\n${line}`;
+  }
+  return states;
+}
+
+const sameDisplay = (a: Record<string, string>, b: Record<string, string>) => Object.keys(b).every((k) => a[k] === b[k]);
+
+/**
+ * Walks the printed trace through tla-checker's own stepping API to recover the action taken at each
+ * step and the states in typed JSON form.
+ */
+function replayTrace(input: EmbeddedInput, printed: Record<string, string>[]): { action: string; state: TraceState }[] {
+  const call = <T>(text: string): T => {
+    const r = JSON.parse(text) as T & { ok: boolean; error?: string };
+    if (!r.ok) throw new EngineError("crash", `tla-checker could not replay its counterexample: ${r.error ?? "unknown error"}`);
+    return r;
+  };
+  const [first, ...rest] = printed;
+  if (!first) return [];
+  const init = call<{ states: CheckerState[] }>(explore_init(input.moduleText, input.cfgText, "{}"));
+  const start = init.states.find((s) => sameDisplay(s.display, first));
+  if (!start) throw new EngineError("crash", "tla-checker's counterexample does not start in an initial state");
+  let current: CheckerState = start;
+  const out = [{ action: "Init", state: stateFromChecker(input.spec, current.json) }];
+  for (const want of rest) {
+    const next: { transitions: { action: string; state: CheckerState }[] } = call(
+      explore_next(input.moduleText, input.cfgText, "{}", JSON.stringify(current.json)),
+    );
+    const t = next.transitions.find((x: { action: string; state: CheckerState }) => sameDisplay(x.state.display, want));
+    if (!t) throw new EngineError("crash", `tla-checker's counterexample has a step (${out.length}) that its own Next does not take`);
+    current = t.state;
+    out.push({ action: t.action, state: stateFromChecker(input.spec, t.state.json) });
+  }
+  return out;
+}
+
+/** The initial states of the module (canonical JSON), for conformance. */
+export function embeddedInitialStates(input: Pick<EmbeddedInput, "spec" | "moduleText" | "cfgText">): TraceState[] {
+  ensureLoaded();
+  const r = JSON.parse(explore_init(input.moduleText, input.cfgText, "{}")) as { ok: boolean; error?: string; states?: CheckerState[] };
+  if (!r.ok || !r.states) throw new EngineError("parse", `tla-checker: ${r.error ?? "no initial states"}`);
+  return r.states.map((s) => stateFromChecker(input.spec, s.json));
+}
+
+/** The successors of a state according to the module's Next (canonical JSON), with action names. */
+export function embeddedSuccessors(
+  input: Pick<EmbeddedInput, "spec" | "moduleText" | "cfgText">,
+  state: TraceState,
+): { action: string; state: TraceState }[] {
+  ensureLoaded();
+  const json = JSON.stringify(stateToChecker(input.spec, state));
+  const r = JSON.parse(explore_next(input.moduleText, input.cfgText, "{}", json)) as {
+    ok: boolean;
+    error?: string;
+    transitions?: { action: string; state: CheckerState }[];
+  };
+  if (!r.ok || !r.transitions) throw new EngineError("crash", `tla-checker explore_next: ${r.error ?? "failed"}`);
+  return r.transitions.map((t) => ({ action: t.action, state: stateFromChecker(input.spec, t.state.json) }));
+}
+

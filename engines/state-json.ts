@@ -1,0 +1,217 @@
+/**
+ * States in their canonical JSON form (see `TraceState`), and conversions from what each TLA+ engine
+ * prints. The conversions are directed by the spec's types: TLA+ prints a function over 1..n as a
+ * tuple and a function over strings as a record, so only the type says what a value is.
+ */
+import type { Spec, Type } from "../generator/ir.ts";
+import type { ConstantValues } from "./model.ts";
+import type { Json, TraceState } from "./result.ts";
+import type { TlaValue } from "./tla-value.ts";
+
+/** Total order on canonical values, used to sort sets and compare states. */
+export function compareJson(a: Json, b: Json): number {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
+  const sa = canonicalString(a);
+  const sb = canonicalString(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** JSON text with object keys sorted: equal values give equal text. */
+export function canonicalString(v: Json): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(canonicalString).join(",")}]`;
+  return `{${Object.keys(v)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalString(v[k] ?? null)}`)
+    .join(",")}}`;
+}
+
+/** The type of every state key of a spec: variables, process-local variables (as maps), and pc. */
+export function stateTypes(spec: Spec): Map<string, Type> {
+  const types = new Map<string, Type>();
+  for (const v of spec.variables) types.set(v.name, v.type);
+  for (const p of spec.processes)
+    for (const l of p.locals) types.set(l.name, { kind: "map", key: { kind: "named", name: p.over }, value: l.type });
+  // pc's keys are process identities of any set; its values are labels.
+  types.set("pc", { kind: "map", key: { kind: "enum", values: [] }, value: { kind: "enum", values: [] } });
+  return types;
+}
+
+/** Resolves named domains so conversions can look inside them. */
+export function resolveType(spec: Spec, t: Type): Type {
+  if (t.kind !== "named") return t;
+  const d = spec.domains.find((x) => x.name === t.name);
+  if (!d) throw new Error(`unknown domain ${t.name}`);
+  return resolveType(spec, d.type);
+}
+
+// ---------------------------------------------------------------------------------------------
+// tla-checker's JSON: records as objects, sets as arrays, {"__fn": [[k, v]]}, {"__tuple": […]},
+// {"__model": name}
+
+type CheckerJson = Json;
+
+function entriesOfChecker(v: CheckerJson): [Json, Json][] {
+  if (v && typeof v === "object" && !Array.isArray(v)) {
+    const fn = v["__fn"];
+    if (Array.isArray(fn)) return fn.map((e) => (Array.isArray(e) ? [e[0] ?? null, e[1] ?? null] : [null, null]));
+    const tuple = v["__tuple"];
+    if (Array.isArray(tuple)) return tuple.map((x, i) => [i + 1, x]);
+    return Object.entries(v);
+  }
+  if (Array.isArray(v)) return v.map((x, i) => [i + 1, x]); // an empty function prints as {} / <<>>
+  throw new Error(`expected a function, got ${JSON.stringify(v)}`);
+}
+
+export function fromChecker(spec: Spec, type: Type, v: CheckerJson): Json {
+  const t = resolveType(spec, type);
+  switch (t.kind) {
+    case "bool":
+    case "int":
+    case "enum":
+      return v;
+    case "optional":
+      return v && typeof v === "object" && !Array.isArray(v) && "__model" in v ? null : fromChecker(spec, t.value, v);
+    case "set":
+      if (!Array.isArray(v)) throw new Error(`expected a set, got ${JSON.stringify(v)}`);
+      return v.map((x) => fromChecker(spec, t.element, x)).sort(compareJson);
+    case "record": {
+      if (!v || typeof v !== "object" || Array.isArray(v)) throw new Error(`expected a record, got ${JSON.stringify(v)}`);
+      const out: Record<string, Json> = {};
+      for (const f of t.fields) out[f.name] = fromChecker(spec, f.type, v[f.name] ?? null);
+      return out;
+    }
+    case "map": {
+      const out: Record<string, Json> = {};
+      for (const [k, x] of entriesOfChecker(v)) out[String(k)] = fromChecker(spec, t.value, x);
+      return out;
+    }
+    case "named":
+      throw new Error("unreachable");
+  }
+}
+
+/** A canonical value as tla-checker's JSON, to feed a state back into `explore_next`. */
+export function toChecker(spec: Spec, type: Type, v: Json): CheckerJson {
+  const t = resolveType(spec, type);
+  switch (t.kind) {
+    case "bool":
+    case "int":
+    case "enum":
+      return v;
+    case "optional":
+      return v === null ? { __model: "NoValue" } : toChecker(spec, t.value, v);
+    case "set":
+      return (v as Json[]).map((x) => toChecker(spec, t.element, x));
+    case "record": {
+      const obj = v as Record<string, Json>;
+      const out: Record<string, Json> = {};
+      for (const f of t.fields) out[f.name] = toChecker(spec, f.type, obj[f.name] ?? null);
+      return out;
+    }
+    case "map": {
+      const key = resolveType(spec, t.key);
+      const obj = v as Record<string, Json>;
+      return { __fn: Object.entries(obj).map(([k, x]) => [key.kind === "int" || /^-?\d+$/.test(k) ? Number(k) : k, toChecker(spec, t.value, x)]) };
+    }
+    case "named":
+      throw new Error("unreachable");
+  }
+}
+
+export function stateFromChecker(spec: Spec, json: Record<string, Json>): TraceState {
+  const types = stateTypes(spec);
+  const out: TraceState = {};
+  for (const [name, type] of types) out[name] = fromChecker(spec, type, json[name] ?? null);
+  return out;
+}
+
+export function stateToChecker(spec: Spec, state: TraceState): Record<string, Json> {
+  const types = stateTypes(spec);
+  const out: Record<string, Json> = {};
+  for (const [name, type] of types) out[name] = toChecker(spec, type, state[name] ?? null);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// TLC's printed values (parsed by tla-value.ts)
+
+function entriesOfTla(v: TlaValue): [Json, TlaValue][] {
+  switch (v.kind) {
+    case "fn":
+      return v.entries.map((e) => [fromTlaPlain(e.key), e.value]);
+    case "seq":
+      return v.elements.map((x, i) => [i + 1, x]);
+    case "record":
+      return v.fields.map((f) => [f.name, f.value]);
+    case "set":
+      if (v.elements.length === 0) return [];
+      break;
+    default:
+      break;
+  }
+  throw new Error(`expected a function value, got ${v.kind}`);
+}
+
+function fromTlaPlain(v: TlaValue): Json {
+  switch (v.kind) {
+    case "bool":
+    case "int":
+    case "string":
+      return v.value;
+    case "model":
+      return v.name === "NoValue" ? null : v.name;
+    default:
+      throw new Error(`expected a simple value, got ${v.kind}`);
+  }
+}
+
+export function fromTla(spec: Spec, type: Type, v: TlaValue): Json {
+  const t = resolveType(spec, type);
+  switch (t.kind) {
+    case "bool":
+    case "int":
+    case "enum":
+      return fromTlaPlain(v);
+    case "optional":
+      return v.kind === "model" && v.name === "NoValue" ? null : fromTla(spec, t.value, v);
+    case "set":
+      if (v.kind !== "set" && !(v.kind === "seq" && v.elements.length === 0)) throw new Error(`expected a set, got ${v.kind}`);
+      return (v.kind === "set" ? v.elements : []).map((x) => fromTla(spec, t.element, x)).sort(compareJson);
+    case "record": {
+      const fields = new Map(entriesOfTla(v).map(([k, x]) => [String(k), x]));
+      const out: Record<string, Json> = {};
+      for (const f of t.fields) {
+        const x = fields.get(f.name);
+        if (!x) throw new Error(`record lacks field ${f.name}`);
+        out[f.name] = fromTla(spec, f.type, x);
+      }
+      return out;
+    }
+    case "map": {
+      const out: Record<string, Json> = {};
+      for (const [k, x] of entriesOfTla(v)) out[String(k)] = fromTla(spec, t.value, x);
+      return out;
+    }
+    case "named":
+      throw new Error("unreachable");
+  }
+}
+
+export function stateFromTla(spec: Spec, variables: { name: string; value: TlaValue }[]): TraceState {
+  const types = stateTypes(spec);
+  const out: TraceState = {};
+  for (const { name, value } of variables) {
+    const type = types.get(name);
+    if (type) out[name] = fromTla(spec, type, value);
+  }
+  return out;
+}
+
+/** The constants of a configuration as plain JSON. */
+export function constantValues(spec: Spec, config: string): ConstantValues {
+  const c = spec.configs.find((x) => x.name === config);
+  if (!c) throw new Error(`unknown configuration ${config}`);
+  return Object.fromEntries(c.constants.map((k) => [k.name, k.value]));
+}
