@@ -165,7 +165,7 @@ const isWriting = helper((s: S, sh: number) => exists(DataDisks, (d) => s.writte
 const covered = helper((s: S, now: Cover, part: Part): Cover => (now === "none" ? part : now === part ? now : "full"));
 
 /** The bio overlaps a queued one (add_stripe_bio's overlap test). */
-const overlaps = helper((s: S, now: Cover, part: Part) => now === "full" || part === "full" || now === part);
+const overlaps = helper((s: S, now: Cover, part: Part) => now !== "none" && (now === "full" || part === "full" || now === part));
 
 /** Where do_release_stripe() puts a stripe with STRIPE_HANDLE whose count dropped to 0. */
 const releasedTo = helper((s: S, sh: number): ValueOf<typeof Queue> => (s.bitDelay[sh] && s.bmSeq[sh] > s.seqWrite ? "bitmap" : "handle"));
@@ -464,9 +464,9 @@ export default spec("Raid5", {
   .invariant("BatchConsistent", (s) =>
     forall(Stripes, (m) => implies(isMember(s, m), s.batchHead[headOf(s, m)] === headOf(s, m) && headOf(s, m) < m && s.count[m] >= 1)),
   )
-  /** (8) Sequence numbers: seq_write ≤ seq_flush; a lone stripe or head is never written while its own delay is pending. */
+  /** (8) Sequence numbers: seq_write ≤ seq_flush, and a stripe is on handle_list only once its bm_seq is on disk. */
   .invariant("SeqOrder", (s) =>
-    s.seqWrite <= s.seqFlush && forall(Stripes, (sh) => implies(isWriting(s, sh) && !isMember(s, sh), !(s.bitDelay[sh] && s.bmSeq[sh] > s.seqWrite))),
+    s.seqWrite <= s.seqFlush && forall(Stripes, (sh) => implies(s.queue[sh] === "handle", !(s.bitDelay[sh] && s.bmSeq[sh] > s.seqWrite))),
   )
   .config("small", {
     doc: "The brief's minimal setup: H queued, S written by three writers over two data disks, separate counters.",
