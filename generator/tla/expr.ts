@@ -176,3 +176,29 @@ function wrapSet(t: Type, ctx: ExprContext): string {
   const text = renderType(t, ctx);
   return t.kind === "int" || t.kind === "optional" || t.kind === "set" ? `(${text})` : text;
 }
+
+/**
+ * `value \in T` written so that no engine has to enumerate T: functions and records are checked
+ * pointwise, integers by their bounds. (tla-checker enumerates [K -> 0..65535] otherwise.)
+ */
+export function renderTypeCheck(value: string, t: Type, ctx: ExprContext, depth = 0): string {
+  const k = `k${depth}`;
+  switch (t.kind) {
+    case "bool":
+      return `${value} \\in BOOLEAN`;
+    case "int":
+      return `${renderExpr(t.lo, ctx, 5)} <= ${value} /\\ ${value} <= ${renderExpr(t.hi, ctx, 5)}`;
+    case "enum":
+      return `${value} \\in ${renderType(t, ctx)}`;
+    case "named":
+      return `${value} \\in ${t.name}`;
+    case "optional":
+      return `(${value} = NoValue \\/ ${renderTypeCheck(value, t.value, ctx, depth)})`;
+    case "set":
+      return `${value} \\subseteq ${wrapSet(t.element, ctx)}`;
+    case "record":
+      return [`DOMAIN ${value} = {${t.fields.map((f) => tlaString(f.name)).join(", ")}}`, ...t.fields.map((f) => renderTypeCheck(`${value}.${f.name}`, f.type, ctx, depth))].join(" /\\ ");
+    case "map":
+      return `DOMAIN ${value} = ${renderType(t.key, ctx)} /\\ \\A ${k} \\in ${renderType(t.key, ctx)} : ${renderTypeCheck(`${value}[${k}]`, t.value, ctx, depth + 1)}`;
+  }
+}

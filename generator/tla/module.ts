@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import Handlebars from "handlebars";
 import type { Config, Definition, Spec, Type, Value } from "../ir.ts";
-import { plainContext, renderExpr, renderType, tlaString } from "./expr.ts";
+import { plainContext, renderExpr, renderType, renderTypeCheck, tlaString } from "./expr.ts";
 import { and, atom, definition } from "./formula.ts";
 import { renderPlusCal } from "./pluscal.ts";
 import { nextLabel, translateStep } from "./translate.ts";
@@ -101,8 +101,8 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
   const typeOK = definition(
     "TypeOK",
     and([
-      ...spec.variables.map((v) => atom(`${v.name} \\in ${renderType(v.type, ctx)}`)),
-      ...locals.map((l) => atom(`${l.name} \\in [${l.over} -> ${renderType(l.type, ctx)}]`)),
+      ...spec.variables.map((v) => atom(renderTypeCheck(v.name, v.type, ctx))),
+      ...locals.map((l) => atom(renderTypeCheck(l.name, { kind: "map", key: { kind: "named", name: l.over }, value: l.type }, ctx))),
       atom(`pc \\in [ProcSet -> {${allLabels.map(tlaString).join(", ")}}]`),
     ]),
   );

@@ -1,0 +1,108 @@
+/**
+ * The raidspec command line: gen, check, conform, bench, report.
+ *
+ * Exit codes: 0 every checked invariant holds; 1 a violation (or, for gen --check and conform, a
+ * difference); 2 bad input or usage; 3–8 an engine could not give a verdict (see engines/result.ts).
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { SpecError } from "../generator/frontend/errors.ts";
+import { loadSpec } from "../generator/frontend/load.ts";
+import { EngineError, exitCodes } from "../engines/result.ts";
+import { runCheck } from "../engines/check.ts";
+import { artefactsOf, discoverSpecs, staleArtefacts, writeArtefacts } from "../generator/write.ts";
+import { formatResult } from "./print.ts";
+
+const root = process.cwd();
+
+const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a positive whole number");
+  return n;
+};
+
+const program = new Command()
+  .name("raidspec")
+  .description("Model concurrent code in a typed TypeScript DSL; generate TLA+ and a TypeScript reference; check them.")
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command("gen")
+  .description("generate the TLA+ modules, .cfg files and reference library of specs")
+  .argument("[specs...]", "spec folders, e.g. spec/examples/peterson")
+  .option("--all", "every spec under spec/")
+  .option("--check", "do not write: fail if the committed files differ from a fresh generation")
+  .action(async (args: string[], opts: { all?: boolean; check?: boolean }) => {
+    const specs = opts.all ? discoverSpecs(root) : args;
+    if (specs.length === 0) throw new EngineError("usage", "Name a spec (e.g. raidspec gen spec/examples/peterson) or pass --all.");
+    let stale: string[] = [];
+    for (const arg of specs) {
+      const loaded = loadSpec(arg, { root });
+      const artefacts = await artefactsOf(loaded, arg);
+      if (opts.check) stale = [...stale, ...(await staleArtefacts(root, loaded.id, artefacts))];
+      else {
+        await writeArtefacts(root, artefacts);
+        console.log(`${arg}: wrote ${artefacts.map((a) => a.path).join(", ")}`);
+      }
+    }
+    if (opts.check) {
+      if (stale.length > 0) {
+        console.error(`Generated files are out of date (run npm run gen):\n  ${stale.join("\n  ")}`);
+        process.exitCode = 1;
+      } else console.log(`Generated files are up to date (${specs.length} specs).`);
+    }
+  });
+
+program
+  .command("check")
+  .description("model-check a spec: exit 0 if every invariant holds, 1 on a violation")
+  .argument("<spec>", "spec folder, e.g. spec/examples/peterson")
+  .option("--config <name>", "named configuration (default: \"default\" or the first)")
+  .option("--variant <name>", "named variant of the steps (\"base\" for none; default: the configuration's)")
+  .option("--invariant <name>", "check only this invariant")
+  .addOption(new Option("--engine <engine>", "model checker").choices(["auto", "tlc", "embedded", "native"]).default("auto"))
+  .option("--tlc-jar <path>", "path to tla2tools.jar (else TLA2TOOLS_JAR, else the usual install places)")
+  .option("--max-states <n>", "stop with an error after this many distinct states", positiveInt)
+  .option("--timeout <seconds>", "TLC time limit", positiveInt)
+  .option("--json", "print one JSON object")
+  .action(async (arg: string, opts: { config?: string; variant?: string; invariant?: string; engine: "auto"; tlcJar?: string; maxStates?: number; timeout?: number; json?: boolean }) => {
+    const loaded = loadSpec(arg, { root });
+    const result = await runCheck({
+      loaded,
+      specArg: arg,
+      config: opts.config,
+      variant: opts.variant,
+      invariant: opts.invariant,
+      engine: opts.engine,
+      tlcJar: opts.tlcJar,
+      maxStates: opts.maxStates,
+      timeoutMs: opts.timeout ? opts.timeout * 1000 : undefined,
+      root,
+    });
+    console.log(opts.json ? JSON.stringify(result) : formatResult(result));
+    process.exitCode = exitCodes[result.verdict];
+  });
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : exitCodes.usage;
+      return;
+    }
+    if (e instanceof SpecError) {
+      console.error(e.message);
+      process.exitCode = exitCodes.usage;
+      return;
+    }
+    if (e instanceof EngineError) {
+      console.error(`raidspec: ${e.message}${e.detail ? `\n${e.detail}` : ""}`);
+      process.exitCode = exitCodes[e.kind];
+      return;
+    }
+    throw e;
+  }
+}
+
+await main();

@@ -1,0 +1,143 @@
+/**
+ * One model check: pick the configuration, variant and invariants, generate the module for them, run
+ * the chosen engine and return the common result.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { LoadedSpec } from "../generator/frontend/load.ts";
+import type { Config, Spec } from "../generator/ir.ts";
+import { applyVariant, moduleName, renderConfig, renderModule } from "../generator/tla/module.ts";
+import { checkEmbedded } from "./embedded/engine.ts";
+import { explainTrace, type RawTraceStep } from "./explain.ts";
+import type { ConstantValues, ReferenceModel } from "./model.ts";
+import { loadReference } from "./native/load-reference.ts";
+import { exploreNative } from "./native/explore.ts";
+import { type CheckResult, EngineError, type EngineName } from "./result.ts";
+import { constantValues, stateFromTla } from "./state-json.ts";
+import { findTlcJar } from "./tlc/find-jar.ts";
+import { runTlc } from "./tlc/run.ts";
+
+export interface CheckRequest {
+  loaded: LoadedSpec;
+  /** The argument the user named the spec by (for messages and headers). */
+  specArg: string;
+  config?: string;
+  variant?: string;
+  invariant?: string;
+  engine: EngineName | "auto";
+  tlcJar?: string;
+  maxStates?: number;
+  timeoutMs?: number;
+  workers?: number | "auto";
+  root: string;
+}
+
+export interface Selection {
+  config: Config;
+  variant: string | null;
+  invariants: string[];
+}
+
+/** Resolves the configuration, variant and invariants a request names, or says what exists. */
+export function select(spec: Spec, req: Pick<CheckRequest, "config" | "variant" | "invariant">): Selection {
+  const names = (xs: { name: string }[]) => xs.map((x) => x.name).join(", ");
+  const config = req.config
+    ? spec.configs.find((c) => c.name === req.config)
+    : (spec.configs.find((c) => c.name === "default") ?? spec.configs[0]);
+  if (!config) throw new EngineError("usage", `${spec.name} has no configuration "${req.config}". Configurations: ${names(spec.configs)}.`);
+  const wanted = req.variant ?? config.variant ?? null;
+  const variant = wanted === "base" || wanted === spec.baseVariant ? null : wanted;
+  if (variant && !spec.variants.some((v) => v.name === variant))
+    throw new EngineError("usage", `${spec.name} has no variant "${variant}". Variants: ${spec.baseVariant ?? "base"}, ${names(spec.variants)}.`);
+  const all = ["TypeOK", ...spec.invariants.map((i) => i.name)];
+  if (req.invariant && !all.includes(req.invariant))
+    throw new EngineError("usage", `${spec.name} has no invariant "${req.invariant}". Invariants: ${all.join(", ")}.`);
+  return { config, variant, invariants: req.invariant ? [req.invariant] : all };
+}
+
+async function referenceFor(req: CheckRequest): Promise<ReferenceModel<unknown> | undefined> {
+  try {
+    return await loadReference(req.loaded.id, req.root);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function runCheck(req: CheckRequest): Promise<CheckResult> {
+  const { spec } = req.loaded;
+  const sel = select(spec, req);
+  const applied = applyVariant(spec, sel.variant);
+  const constants = constantValues(spec, sel.config.name);
+  const engine = await chooseEngine(req);
+  const started = performance.now();
+  const base = { spec: spec.name, variant: sel.variant, config: sel.config.name, engine: engine.name };
+
+  if (engine.name === "native") {
+    const model = await loadReference(req.loaded.id, req.root);
+    const r = exploreNative(model, { constants, variant: sel.variant, invariants: sel.invariants, maxStates: req.maxStates });
+    const raw: RawTraceStep[] | undefined = r.trace?.map((t) => ({ action: t.step, state: model.toJson(t.state) }));
+    return finish(base, r, raw, applied, model, constants, sel.variant, started);
+  }
+
+  const moduleText = renderModule(spec, sel.variant, req.specArg);
+  const cfgText = renderConfig(spec, sel.config, sel.invariants);
+  if (engine.name === "embedded") {
+    const r = checkEmbedded({ spec: applied, moduleText, cfgText, invariants: sel.invariants, maxStates: req.maxStates });
+    return finish(base, r, r.trace, applied, await referenceFor(req), constants, sel.variant, started);
+  }
+
+  const dir = await mkdtemp(path.join(tmpdir(), "raidspec-tlc-"));
+  try {
+    const name = moduleName(spec, sel.variant);
+    const moduleFile = path.join(dir, `${name}.tla`);
+    const cfgFile = path.join(dir, `${name}.cfg`);
+    await writeFile(moduleFile, moduleText);
+    await writeFile(cfgFile, cfgText);
+    const out = await runTlc({ jar: engine.jar, moduleFile, cfgFile, workers: req.workers ?? "auto", timeoutMs: req.timeoutMs });
+    if (out.outcome === "ok") return { ...base, verdict: "ok", distinctStates: out.distinctStates ?? 0, durationMs: Math.round(performance.now() - started) };
+    if (out.outcome !== "invariant")
+      throw new EngineError("crash", `TLC stopped without a verdict on the invariants (${out.outcome})`, out.errors.join("\n"));
+    const raw = out.trace?.map((s) => ({ action: s.index === 1 ? undefined : (s.action ?? undefined), state: stateFromTla(applied, s.variables) }));
+    const r = { verdict: "violation" as const, invariant: out.violatedInvariant, distinctStates: out.distinctStates ?? 0 };
+    return finish(base, r, raw, applied, await referenceFor(req), constants, sel.variant, started);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function finish(
+  base: Pick<CheckResult, "spec" | "variant" | "config" | "engine">,
+  r: { verdict: "ok" | "violation"; invariant?: string; distinctStates: number },
+  raw: RawTraceStep[] | undefined,
+  spec: Spec,
+  model: ReferenceModel<unknown> | undefined,
+  constants: ConstantValues,
+  variant: string | null,
+  started: number,
+): CheckResult {
+  const trace = raw ? explainTrace(raw, spec, model, constants, variant) : undefined;
+  return {
+    ...base,
+    verdict: r.verdict,
+    ...(r.invariant ? { invariant: r.invariant } : {}),
+    distinctStates: r.distinctStates,
+    ...(trace ? { trace } : {}),
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+type Engine = { name: "tlc"; jar: string } | { name: "embedded" } | { name: "native" };
+
+async function chooseEngine(req: CheckRequest): Promise<Engine> {
+  if (req.engine === "embedded" || req.engine === "native") return { name: req.engine };
+  const jar = await findTlcJar(req.tlcJar);
+  if (jar) return { name: "tlc", jar: jar.path };
+  if (req.engine === "tlc")
+    throw new EngineError(
+      "jar-missing",
+      "TLC (tla2tools.jar) was not found.",
+      "Pass --tlc-jar <path>, set TLA2TOOLS_JAR, or install the TLA+ VS Code extension; --engine embedded checks without TLC.",
+    );
+  return { name: "embedded" };
+}

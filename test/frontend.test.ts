@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { SpecError } from "../generator/frontend/errors.ts";
+import { loadSpec } from "../generator/frontend/load.ts";
+
+function problemsOf(arg: string): SpecError {
+  try {
+    loadSpec(arg);
+  } catch (e) {
+    if (e instanceof SpecError) return e;
+    throw e;
+  }
+  throw new Error(`${arg} loaded without an error`);
+}
+
+describe("front end: spec source → IR", () => {
+  it("reads Peterson's processes, steps, invariant and variant with source locations", () => {
+    const { spec, id } = loadSpec("spec/examples/peterson");
+    expect(id).toBe("peterson");
+    expect(spec.name).toBe("Peterson");
+    expect(spec.processes.map((p) => p.name)).toEqual(["proc"]);
+    expect(spec.processes[0]?.steps.map((s) => s.label)).toEqual(["setFlag", "giveTurn", "wait", "cs", "exit"]);
+    expect(spec.invariants.map((i) => i.name)).toEqual(["MutualExclusion"]);
+    const variant = spec.variants.find((v) => v.name === "noTurn");
+    expect(variant?.processes[0]?.steps.map((s) => s.label)).toEqual(["check", "setFlag", "giveTurn", "wait", "cs", "exit"]);
+    const setFlag = spec.processes[0]?.steps[0];
+    expect(setFlag?.loc).toMatchObject({ file: "spec/examples/peterson/spec.ts", line: expect.any(Number) });
+    expect(setFlag?.body).toEqual([
+      expect.objectContaining({ kind: "assign", target: { scope: "var", name: "flag", path: [{ kind: "index", index: { kind: "self" } }] } }),
+    ]);
+  });
+
+  it("the IR is plain JSON (it survives a round trip)", () => {
+    const { spec } = loadSpec("spec/raid5");
+    expect(JSON.parse(JSON.stringify(spec))).toEqual(spec);
+  });
+
+  it("rejects a loop inside a step with file, line, column and what to do", () => {
+    const e = problemsOf("test/fixtures/bad-specs/loop");
+    expect(e.message).toMatch(/^test\/fixtures\/bad-specs\/loop\/spec\.ts:12:9: error: Loops are not supported inside a step/);
+    expect(e.message).toContain("goto(\"label\")");
+  });
+
+  it("reports a type error from the TypeScript checker at its file and line", () => {
+    const e = problemsOf("test/fixtures/bad-specs/type-error");
+    expect(e.message).toMatch(/^test\/fixtures\/bad-specs\/type-error\/spec\.ts:12:9: error: type error TS2322: Type 'number' is not assignable to type 'boolean'/);
+  });
+
+  it("rejects a second assignment to a variable in one step (PlusCal's rule)", () => {
+    const e = problemsOf("test/fixtures/bad-specs/double-assign");
+    expect(e.message).toMatch(/spec\.ts:14:9: error: x is assigned twice in step "twice"/);
+  });
+
+  it("rejects a goto to a label the process does not have", () => {
+    const e = problemsOf("test/fixtures/bad-specs/unknown-goto");
+    expect(e.message).toMatch(/spec\.ts:13:9: error: goto\("nowhere"\): no step of this process has that label/);
+  });
+
+  it("names a missing spec path", () => {
+    expect(problemsOf("spec/examples/nonexistent").message).toMatch(/No spec found at spec\/examples\/nonexistent/);
+  });
+});
