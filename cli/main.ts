@@ -9,6 +9,7 @@ import { SpecError } from "../generator/frontend/errors.ts";
 import { loadSpec } from "../generator/frontend/load.ts";
 import { EngineError, exitCodes } from "../engines/result.ts";
 import { runCheck } from "../engines/check.ts";
+import { buildReport, reportTable } from "../engines/report.ts";
 import { artefactsOf, discoverSpecs, staleArtefacts, writeArtefacts } from "../generator/write.ts";
 import { formatResult } from "./print.ts";
 
@@ -81,6 +82,36 @@ program
     });
     console.log(opts.json ? JSON.stringify(result) : formatResult(result));
     process.exitCode = exitCodes[result.verdict];
+  });
+
+program
+  .command("report")
+  .description("check every invariant of a spec in every variant and configuration; print the results table")
+  .argument("<spec>", "spec folder, e.g. spec/raid5")
+  .option("--configs <names>", "comma-separated configurations (default: all)")
+  .option("--variants <names>", "comma-separated variants (default: all)")
+  .addOption(new Option("--engine <engine>", "model checker").choices(["auto", "tlc", "embedded", "native"]).default("auto"))
+  .option("--tlc-jar <path>", "path to tla2tools.jar")
+  .option("--json", "print the rows (with counterexamples) as JSON")
+  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: "auto"; tlcJar?: string; json?: boolean }) => {
+    const loaded = loadSpec(arg, { root });
+    const rows = await buildReport({
+      loaded,
+      specArg: arg,
+      engine: opts.engine,
+      configs: opts.configs?.split(","),
+      variants: opts.variants?.split(","),
+      tlcJar: opts.tlcJar,
+      root,
+      onRow: opts.json
+        ? undefined
+        : (r) =>
+            console.error(
+              `${r.variant} / ${r.config} / ${r.invariant}: ${r.verdict} (${r.distinctStates} states${r.traceLength !== undefined ? `, ${r.traceLength}-step trace` : ""}, ${r.engine}, ${(r.durationMs / 1000).toFixed(1)} s)`,
+            ),
+    });
+    if (opts.json) console.log(JSON.stringify(rows.map(({ result, ...row }) => ({ ...row, trace: result.trace }))));
+    else console.log(reportTable(rows, ["TypeOK", ...loaded.spec.invariants.map((i) => i.name)]));
   });
 
 async function main(): Promise<void> {

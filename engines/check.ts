@@ -25,6 +25,8 @@ export interface CheckRequest {
   config?: string;
   variant?: string;
   invariant?: string;
+  /** Several invariants at once (the report uses this); `invariant` is the command line's one. */
+  invariants?: string[];
   engine: EngineName | "auto";
   tlcJar?: string;
   maxStates?: number;
@@ -40,7 +42,7 @@ export interface Selection {
 }
 
 /** Resolves the configuration, variant and invariants a request names, or says what exists. */
-export function select(spec: Spec, req: Pick<CheckRequest, "config" | "variant" | "invariant">): Selection {
+export function select(spec: Spec, req: Pick<CheckRequest, "config" | "variant" | "invariant" | "invariants">): Selection {
   const names = (xs: { name: string }[]) => xs.map((x) => x.name).join(", ");
   const config = req.config
     ? spec.configs.find((c) => c.name === req.config)
@@ -51,9 +53,10 @@ export function select(spec: Spec, req: Pick<CheckRequest, "config" | "variant" 
   if (variant && !spec.variants.some((v) => v.name === variant))
     throw new EngineError("usage", `${spec.name} has no variant "${variant}". Variants: ${spec.baseVariant ?? "base"}, ${names(spec.variants)}.`);
   const all = ["TypeOK", ...spec.invariants.map((i) => i.name)];
-  if (req.invariant && !all.includes(req.invariant))
-    throw new EngineError("usage", `${spec.name} has no invariant "${req.invariant}". Invariants: ${all.join(", ")}.`);
-  return { config, variant, invariants: req.invariant ? [req.invariant] : all };
+  const wantedInvariants = req.invariants ?? (req.invariant ? [req.invariant] : all);
+  for (const name of wantedInvariants)
+    if (!all.includes(name)) throw new EngineError("usage", `${spec.name} has no invariant "${name}". Invariants: ${all.join(", ")}.`);
+  return { config, variant, invariants: wantedInvariants };
 }
 
 async function referenceFor(req: CheckRequest): Promise<ReferenceModel<unknown> | undefined> {
@@ -71,7 +74,7 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
   const constants = constantValues(spec, sel.config.name);
   const engine = await chooseEngine(req);
   const started = performance.now();
-  const base = { spec: spec.name, variant: sel.variant, config: sel.config.name, engine: engine.name };
+  const base = { spec: spec.name, variant: sel.variant ?? spec.baseVariant ?? null, config: sel.config.name, engine: engine.name };
 
   if (engine.name === "native") {
     const model = await loadReference(req.loaded.id, req.root);

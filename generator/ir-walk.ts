@@ -54,3 +54,10 @@ export function exprReads(e: Expr, definitions?: ReadonlyMap<string, Definition>
   for (const c of children(e)) exprReads(c, definitions, into);
   return into;
 }
+
+/** The bound names (quantifier, lambda, choose and let names, helper parameters) an expression mentions. */
+export function boundNames(e: Expr, into = new Set<string>()): Set<string> {
+  if (e.kind === "bound") into.add(e.name);
+  for (const c of children(e)) boundNames(c, into);
+  return into;
+}

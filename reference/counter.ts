@@ -339,15 +339,17 @@ export function stateFromJson(env: Env, json: { [key: string]: Json }): State {
   };
 }
 
-/** Appends a canonical integer encoding of `s` to `out`: within one configuration, two states are equal exactly when their encodings are. The explorer hashes it into a fingerprint. */
-export function encode(s: State, out: number[]): void {
-  out.push(s.x);
-  out.push(s.total);
-  out.push(s.lock ? 1 : 0);
-  for (const x of s.round) out.push(x);
-  for (const x of s.tmp) out.push(x);
-  for (const x of s.amount) out.push(x);
-  for (const x of s.pc) out.push(labelIndex[x]);
+/** Writes a canonical integer encoding of `s` into `out` from index 0 and returns its length: within one configuration, two states are equal exactly when their encodings are. The explorer hashes it into a fingerprint (reusing `out`, so what lies past the length is stale). */
+export function encode(s: State, out: number[]): number {
+  let n = 0;
+  out[n++] = s.x;
+  out[n++] = s.total;
+  out[n++] = s.lock ? 1 : 0;
+  for (const x of s.round) out[n++] = x;
+  for (const x of s.tmp) out[n++] = x;
+  for (const x of s.amount) out[n++] = x;
+  for (const x of s.pc) out[n++] = labelIndex[x];
+  return n;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -364,7 +366,7 @@ export interface Model {
   invariants: { name: string; holds(state: State, constants: Record<string, Json>): boolean }[];
   toJson: (state: State, constants?: Record<string, Json>) => { [key: string]: Json };
   fromJson: (json: { [key: string]: Json }, constants: Record<string, Json>) => State;
-  encode: (state: State, out: number[]) => void;
+  encode: (state: State, out: number[]) => number;
 }
 
 /** Environments by constants object: binding is done once per configuration. */

@@ -311,11 +311,13 @@ export function stateFromJson(env: Env, json: { [key: string]: Json }): State {
   };
 }
 
-/** Appends a canonical integer encoding of `s` to `out`: within one configuration, two states are equal exactly when their encodings are. The explorer hashes it into a fingerprint. */
-export function encode(s: State, out: number[]): void {
-  for (const x of s.flag) out.push(x ? 1 : 0);
-  out.push(s.turn);
-  for (const x of s.pc) out.push(labelIndex[x]);
+/** Writes a canonical integer encoding of `s` into `out` from index 0 and returns its length: within one configuration, two states are equal exactly when their encodings are. The explorer hashes it into a fingerprint (reusing `out`, so what lies past the length is stale). */
+export function encode(s: State, out: number[]): number {
+  let n = 0;
+  for (const x of s.flag) out[n++] = x ? 1 : 0;
+  out[n++] = s.turn;
+  for (const x of s.pc) out[n++] = labelIndex[x];
+  return n;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -332,7 +334,7 @@ export interface Model {
   invariants: { name: string; holds(state: State, constants: Record<string, Json>): boolean }[];
   toJson: (state: State, constants?: Record<string, Json>) => { [key: string]: Json };
   fromJson: (json: { [key: string]: Json }, constants: Record<string, Json>) => State;
-  encode: (state: State, out: number[]) => void;
+  encode: (state: State, out: number[]) => number;
 }
 
 /** Environments by constants object: binding is done once per configuration. */

@@ -284,6 +284,12 @@ export interface Env {
   readonly SharedCounter: boolean;
   /** Whether the counter page of the other stripes' counters is allocated before the run. */
   readonly CounterPageAllocated: boolean;
+  /**
+   * Whether each writer's bio is fixed (the brief's setup: S's last data disk written in two halves by
+   * the last two writers, every other data disk of S written whole by one writer) rather than chosen
+   * freely (any stripe after H, any disk, any part of the page).
+   */
+  readonly FixedBios: boolean;
   /** The values of Stripes, sorted. */
   readonly Stripes: readonly Stripes[];
   /** The values of Targets, sorted. */
@@ -308,10 +314,13 @@ export interface Env {
 
 /** The named configurations: constant values as JSON, and the variant each checks by default. */
 export const configs: Record<string, { constants: Record<string, Json>; variant: string | null }> = {
-  small: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true }, variant: null },
-  small_shared: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: true, CounterPageAllocated: true }, variant: null },
-  small_unallocated: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: false }, variant: null },
-  two_disk: { constants: { NStripes: 2, NData: 1, NWriters: 2, SharedCounter: false, CounterPageAllocated: true }, variant: null },
+  small: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: true }, variant: null },
+  small_shared: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: true, CounterPageAllocated: true, FixedBios: true }, variant: null },
+  small_unallocated: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: false, FixedBios: true }, variant: null },
+  two_disk: { constants: { NStripes: 2, NData: 1, NWriters: 2, SharedCounter: false, CounterPageAllocated: true, FixedBios: true }, variant: null },
+  small_free: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: false }, variant: null },
+  wide: { constants: { NStripes: 2, NData: 4, NWriters: 5, SharedCounter: false, CounterPageAllocated: true, FixedBios: true }, variant: null },
+  three_stripes: { constants: { NStripes: 3, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: false }, variant: null },
 };
 
 /** The environment of a configuration: its constants (as JSON, sets as arrays) converted, and every domain enumerated. */
@@ -321,6 +330,7 @@ export function bind(constants: Record<string, Json>): Env {
   const NWriters: number = constant(constants, "NWriters") as number;
   const SharedCounter: boolean = constant(constants, "SharedCounter") as boolean;
   const CounterPageAllocated: boolean = constant(constants, "CounterPageAllocated") as boolean;
+  const FixedBios: boolean = constant(constants, "FixedBios") as boolean;
   const Stripes: readonly Stripes[] = intRange(0, NStripes - 1);
   const Targets: readonly Targets[] = intRange(1, NStripes - 1);
   const DataDisks: readonly DataDisks[] = intRange(0, NData - 1);
@@ -332,7 +342,7 @@ export function bind(constants: Record<string, Json>): Env {
   const processes: readonly ProcessId[] = [...Writers, ...Raid5d, ...Handler];
   // pc has one entry per identity: process sets must not share one.
   if (setOf(processes).length !== processes.length) throw new Error("Two process sets share a process identity");
-  return { NStripes, NData, NWriters, SharedCounter, CounterPageAllocated, Stripes, Targets, DataDisks, Chunks, Writers, Raid5d, Handler, Parts, pcBase: { writer: 0, raid5d: Writers.length, handler: Writers.length + Raid5d.length }, processes };
+  return { NStripes, NData, NWriters, SharedCounter, CounterPageAllocated, FixedBios, Stripes, Targets, DataDisks, Chunks, Writers, Raid5d, Handler, Parts, pcBase: { writer: 0, raid5d: Writers.length, handler: Writers.length + Raid5d.length }, processes };
 }
 
 /** The position of a process in pc. */
@@ -535,20 +545,32 @@ export function successors_d0852df(env: Env, s: State): Transition[] {
  *
  * Pick the bio (stripe, device, part of the page) and take a reference on the stripe.
  *
- * spec/raid5/spec.ts:213:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:225:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[]): void {
   for (const sh of env.Targets) {
-    for (const dev of env.DataDisks) {
-      for (const part of env.Parts) {
-        const t: Draft = { ...s };
-        t.wsh = put(t.wsh, self - 1, sh);
-        t.wdev = put(t.wdev, self - 1, dev);
-        t.wpart = put(t.wpart, self - 1, part);
-        t.count = put(t.count, sh, t.count[sh] + 1);
-        t.queue = put(t.queue, sh, "none");
-        t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
-        out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, next: t });
+    if (env.FixedBios) {
+      if (sh !== 1) continue;
+      const t: Draft = { ...s };
+      t.wdev = put(t.wdev, self - 1, fixedDev(env, t, self));
+      t.wpart = put(t.wpart, self - 1, fixedPart(env, t, self));
+      t.wsh = put(t.wsh, self - 1, sh);
+      t.count = put(t.count, sh, t.count[sh] + 1);
+      t.queue = put(t.queue, sh, "none");
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
+      out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, next: t });
+    } else {
+      for (const dev of env.DataDisks) {
+        for (const part of env.Parts) {
+          const t: Draft = { ...s };
+          t.wdev = put(t.wdev, self - 1, dev);
+          t.wpart = put(t.wpart, self - 1, part);
+          t.wsh = put(t.wsh, self - 1, sh);
+          t.count = put(t.count, sh, t.count[sh] + 1);
+          t.queue = put(t.queue, sh, "none");
+          t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
+          out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, next: t });
+        }
       }
     }
   }
@@ -559,7 +581,7 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
  *
  * Under stripe_lock: refuse batched stripes and overlaps, link the bio, count overwrites.
  *
- * spec/raid5/spec.ts:228:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:246:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): void {
   const now = s.towrite[s.wsh[self - 1]][s.wdev[self - 1]];
@@ -592,7 +614,7 @@ function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): v
  *
  * bitmap_startwrite(sh->sector): bump the chunk's counter, set its bit in memory if it was 0.
  *
- * spec/raid5/spec.ts:248:7. Runs when pc[self] is "bitmap_startwrite"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:266:7. Runs when pc[self] is "bitmap_startwrite"; pushes one transition per enabled alternative onto `out`.
  */
 function bitmap_startwrite(env: Env, s: State, self: Writers, out: Transition[]): void {
   const c = chunkOf(env, s, s.wsh[self - 1]);
@@ -614,7 +636,7 @@ function bitmap_startwrite(env: Env, s: State, self: Writers, out: Transition[])
  *
  * Before d0852df: unlocked, unconditional, even if the stripe has joined a batch meanwhile.
  *
- * spec/raid5/spec.ts:263:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:281:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function set_bit_delay(env: Env, s: State, self: Writers, out: Transition[]): void {
   const t: Draft = { ...s };
@@ -629,7 +651,7 @@ function set_bit_delay(env: Env, s: State, self: Writers, out: Transition[]): vo
  *
  * If the stripe can batch, join the batch of the stripe just before it (back search).
  *
- * spec/raid5/spec.ts:271:7. Runs when pc[self] is "stripe_add_to_batch_list"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:289:7. Runs when pc[self] is "stripe_add_to_batch_list"; pushes one transition per enabled alternative onto `out`.
  */
 function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transition[]): void {
   const sh = s.wsh[self - 1];
@@ -666,7 +688,7 @@ function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transi
  *
  * make_request sets STRIPE_HANDLE and drops its reference (release_stripe_plug).
  *
- * spec/raid5/spec.ts:294:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:312:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
  */
 function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[]): void {
   const sh = s.wsh[self - 1];
@@ -689,7 +711,7 @@ function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[
  *
  * Something waits on bitmap_list: close the current batch of bitmap updates.
  *
- * spec/raid5/spec.ts:313:7. Runs when pc[self] is "raid5d_loop"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:331:7. Runs when pc[self] is "raid5d_loop"; pushes one transition per enabled alternative onto `out`.
  */
 function raid5d_loop(env: Env, s: State, self: Raid5d, out: Transition[]): void {
   if (!env.Stripes.some((sh) => s.queue[sh] === "bitmap")) return;
@@ -704,7 +726,7 @@ function raid5d_loop(env: Env, s: State, self: Raid5d, out: Transition[]): void 
  *
  * Write every bit set in memory to disk and wait for it (device_lock dropped meanwhile).
  *
- * spec/raid5/spec.ts:321:7. Runs when pc[self] is "bitmap_unplug"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:339:7. Runs when pc[self] is "bitmap_unplug"; pushes one transition per enabled alternative onto `out`.
  */
 function bitmap_unplug(env: Env, s: State, self: Raid5d, out: Transition[]): void {
   const t: Draft = { ...s };
@@ -718,7 +740,7 @@ function bitmap_unplug(env: Env, s: State, self: Raid5d, out: Transition[]): voi
  *
  * seq_write = seq_flush; stripes whose bm_seq is now on disk move to handle_list.
  *
- * spec/raid5/spec.ts:328:7. Runs when pc[self] is "activate_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:346:7. Runs when pc[self] is "activate_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function activate_bit_delay(env: Env, s: State, self: Raid5d, out: Transition[]): void {
   const t: Draft = { ...s };
@@ -734,10 +756,10 @@ function activate_bit_delay(env: Env, s: State, self: Raid5d, out: Transition[])
  *
  * Take a stripe off handle_list and handle it, or clean up a stripe whose writes completed.
  *
- * spec/raid5/spec.ts:345:7. Runs when pc[self] is "handle_stripe"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:363:7. Runs when pc[self] is "handle_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): void {
-  // either, branch 1 of 2 (spec/raid5/spec.ts:348)
+  // either, branch 1 of 2 (spec/raid5/spec.ts:366)
   {
     for (const sh of env.Stripes.filter((x) => s.queue[x] === "handle")) {
       const t: Draft = { ...s };
@@ -745,8 +767,6 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
       if (t.bitDelay[sh]) {
         t.queue = put(t.queue, sh, releasedTo(env, t, sh));
         t.bitDelay = put(t.bitDelay, sh, t.bmSeq[sh] > t.seqWrite);
-        t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@348:9": 0, sh }, next: t });
       } else {
         t.queue = put(t.queue, sh, "none");
         t.handle = put(t.handle, sh, false);
@@ -754,23 +774,23 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
         t.towrite = env.Stripes.map((m): readonly Coverage[] => inBatch(env, t, m, sh) ? env.DataDisks.map((): Coverage => "none") : t.towrite[m]);
         t.overwrite = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map(() => false) : t.overwrite[m]);
         t.overwriteDisks = env.Stripes.map((m) => inBatch(env, t, m, sh) ? 0 : t.overwriteDisks[m]);
-        t.inIO = put(t.inIO, sh, env.Stripes.some((m) => inBatch(env, t, m, sh) && env.DataDisks.some((d) => t.towrite[m][d] !== "none")));
-        t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@348:9": 0, sh }, next: t });
+        t.inIO = put(t.inIO, sh, env.Stripes.some((m) => inBatch(env, t, m, sh) && isWriting(env, t, m)));
       }
+      t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
+      out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@366:9": 0, sh }, next: t });
     }
   }
-  // either, branch 2 of 2 (spec/raid5/spec.ts:348)
+  // either, branch 2 of 2 (spec/raid5/spec.ts:366)
   {
     for (const h of env.Stripes.filter((x) => s.inIO[x])) {
       const t: Draft = { ...s };
       t.cur = put(t.cur, self - (env.NWriters + 1), h);
       if (env.Stripes.some((m) => inBatch(env, t, m, h) && isWriting(env, t, m))) {
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@348:9": 1, h }, next: t });
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@366:9": 1, h }, next: t });
       } else {
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@348:9": 1, h }, next: t });
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@366:9": 1, h }, next: t });
       }
     }
   }
@@ -781,7 +801,7 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
  *
  * bitmap_endwrite for the written devices of the next stripe of the batch (head first).
  *
- * spec/raid5/spec.ts:381:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:400:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Transition[]): void {
   for (const m of env.Stripes.filter((x) => inBatch(env, s, x, s.cur[self - (env.NWriters + 1)]) && isWriting(env, s, x) && env.Stripes.every((y) => (!inBatch(env, s, y, s.cur[self - (env.NWriters + 1)]) || !isWriting(env, s, y)) || y >= x))) {
@@ -808,7 +828,7 @@ function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Trans
  *
  * Split the batch: members become lone stripes (their BIT_DELAY silently cleared), refs dropped.
  *
- * spec/raid5/spec.ts:394:7. Runs when pc[self] is "break_stripe_batch_list"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:413:7. Runs when pc[self] is "break_stripe_batch_list"; pushes one transition per enabled alternative onto `out`.
  */
 function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transition[]): void {
   const h = s.cur[self - (env.NWriters + 1)];
@@ -824,7 +844,7 @@ function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transit
 /**
  * add_stripe_bio (process writer): models add_stripe_bio.
  *
- * spec/raid5/spec.ts:410:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:429:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transition[]): void {
   const now = s.towrite[s.wsh[self - 1]][s.wdev[self - 1]];
@@ -856,7 +876,7 @@ function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transiti
 /**
  * set_bit_delay (process writer): models add_stripe_bio (after bitmap_startwrite).
  *
- * spec/raid5/spec.ts:431:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:450:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function set_bit_delay_d0852df(env: Env, s: State, self: Writers, out: Transition[]): void {
   const t: Draft = { ...s };
@@ -878,7 +898,7 @@ function set_bit_delay_d0852df(env: Env, s: State, self: Writers, out: Transitio
 /**
  * The bitmap counter a stripe uses (all devices of a stripe share it).
  *
- * Helper chunkOf (spec/raid5/spec.ts:144); reads the state it is given.
+ * Helper chunkOf (spec/raid5/spec.ts:150); reads the state it is given.
  */
 export function chunkOf(env: Env, s: State, sh: Stripes): number {
   return env.SharedCounter ? 0 : sh;
@@ -887,7 +907,7 @@ export function chunkOf(env: Env, s: State, sh: Stripes): number {
 /**
  * is_full_stripe_write()
  *
- * Helper isFullStripeWrite (spec/raid5/spec.ts:147); reads the state it is given.
+ * Helper isFullStripeWrite (spec/raid5/spec.ts:153); reads the state it is given.
  */
 export function isFullStripeWrite(env: Env, s: State, sh: Stripes): boolean {
   return s.overwriteDisks[sh] === env.NData;
@@ -896,7 +916,7 @@ export function isFullStripeWrite(env: Env, s: State, sh: Stripes): boolean {
 /**
  * stripe_can_batch(), as fixed by d0852df
  *
- * Helper stripeCanBatch (spec/raid5/spec.ts:150); reads the state it is given.
+ * Helper stripeCanBatch (spec/raid5/spec.ts:156); reads the state it is given.
  */
 export function stripeCanBatch(env: Env, s: State, sh: Stripes): boolean {
   return s.batchReady[sh] && !s.bitmapPending[sh] && isFullStripeWrite(env, s, sh);
@@ -905,7 +925,7 @@ export function stripeCanBatch(env: Env, s: State, sh: Stripes): boolean {
 /**
  * A stripe in some other stripe's batch.
  *
- * Helper isMember (spec/raid5/spec.ts:153); reads the state it is given.
+ * Helper isMember (spec/raid5/spec.ts:159); reads the state it is given.
  */
 export function isMember(env: Env, s: State, sh: Stripes): boolean {
   return s.batchHead[sh] !== null && s.batchHead[sh] !== sh;
@@ -914,7 +934,7 @@ export function isMember(env: Env, s: State, sh: Stripes): boolean {
 /**
  * The stripe whose handling writes sh: its batch head, or itself.
  *
- * Helper headOf (spec/raid5/spec.ts:156); reads the state it is given.
+ * Helper headOf (spec/raid5/spec.ts:162); reads the state it is given.
  */
 export function headOf(env: Env, s: State, sh: Stripes) {
   return isMember(env, s, sh) ? s.batchHead[sh] : sh;
@@ -923,7 +943,7 @@ export function headOf(env: Env, s: State, sh: Stripes) {
 /**
  * sh is h itself or a member of h's batch.
  *
- * Helper inBatch (spec/raid5/spec.ts:159); reads the state it is given.
+ * Helper inBatch (spec/raid5/spec.ts:165); reads the state it is given.
  */
 export function inBatch(env: Env, s: State, sh: Stripes, h: Stripes): boolean {
   return sh === h || s.batchHead[sh] === h;
@@ -932,7 +952,7 @@ export function inBatch(env: Env, s: State, sh: Stripes, h: Stripes): boolean {
 /**
  * Some device of sh has data being written.
  *
- * Helper isWriting (spec/raid5/spec.ts:162); reads the state it is given.
+ * Helper isWriting (spec/raid5/spec.ts:168); reads the state it is given.
  */
 export function isWriting(env: Env, s: State, sh: Stripes): boolean {
   return env.DataDisks.some((d) => s.written[sh][d]);
@@ -941,7 +961,7 @@ export function isWriting(env: Env, s: State, sh: Stripes): boolean {
 /**
  * The towrite coverage after adding a bio covering `part`.
  *
- * Helper covered (spec/raid5/spec.ts:165); reads the state it is given.
+ * Helper covered (spec/raid5/spec.ts:171); reads the state it is given.
  */
 export function covered(env: Env, s: State, now: Coverage, part: Parts) {
   return now === "none" ? part : now === part ? now : "full";
@@ -950,7 +970,7 @@ export function covered(env: Env, s: State, now: Coverage, part: Parts) {
 /**
  * The bio overlaps a queued one (add_stripe_bio's overlap test).
  *
- * Helper overlaps (spec/raid5/spec.ts:168); reads the state it is given.
+ * Helper overlaps (spec/raid5/spec.ts:174); reads the state it is given.
  */
 export function overlaps(env: Env, s: State, now: Coverage, part: Parts): boolean {
   return now !== "none" && (now === "full" || part === "full" || now === part);
@@ -959,7 +979,7 @@ export function overlaps(env: Env, s: State, now: Coverage, part: Parts): boolea
 /**
  * Where do_release_stripe() puts a stripe with STRIPE_HANDLE whose count dropped to 0.
  *
- * Helper releasedTo (spec/raid5/spec.ts:171); reads the state it is given.
+ * Helper releasedTo (spec/raid5/spec.ts:177); reads the state it is given.
  */
 export function releasedTo(env: Env, s: State, sh: Stripes | null) {
   return s.bitDelay[sh!] && s.bmSeq[sh!] > s.seqWrite ? "bitmap" : "handle";
@@ -968,16 +988,34 @@ export function releasedTo(env: Env, s: State, sh: Stripes | null) {
 /**
  * A 16-bit decrement by n, as n bitmap_endwrite calls do it: 0 becomes 0xFFFF.
  *
- * Helper counterMinus (spec/raid5/spec.ts:174); reads the state it is given.
+ * Helper counterMinus (spec/raid5/spec.ts:180); reads the state it is given.
  */
 export function counterMinus(env: Env, s: State, c: number, n: number): number {
   return mod(c - n + 65536, 65536);
 }
 
 /**
+ * With FixedBios: the data disk writer w writes.
+ *
+ * Helper fixedDev (spec/raid5/spec.ts:183); reads the state it is given.
+ */
+export function fixedDev(env: Env, s: State, w: Writers): number {
+  return w <= env.NData ? w - 1 : env.NData - 1;
+}
+
+/**
+ * With FixedBios: the part of the page writer w writes (the last disk in halves).
+ *
+ * Helper fixedPart (spec/raid5/spec.ts:186); reads the state it is given.
+ */
+export function fixedPart(env: Env, s: State, w: Writers) {
+  return w < env.NData ? "full" : w === env.NData ? "lo" : "hi";
+}
+
+/**
  * The counter after bitmap_startwrite: 0 → bit set, 2; 1 → 2; then +1.
  *
- * Helper counterPlusOne (spec/raid5/spec.ts:177); reads the state it is given.
+ * Helper counterPlusOne (spec/raid5/spec.ts:189); reads the state it is given.
  */
 export function counterPlusOne(env: Env, s: State, c: number): number {
   return c === 0 || c === 1 ? 3 : c + 1;
@@ -994,7 +1032,7 @@ export function TypeOK(env: Env, s: State): boolean {
 /**
  * (1) Write-intent coverage: data is written only while the stripe's bit is set on disk.
  *
- * Invariant WriteIntentCoverage (spec/raid5/spec.ts:179).
+ * Invariant WriteIntentCoverage (spec/raid5/spec.ts:191).
  */
 export function WriteIntentCoverage(env: Env, s: State): boolean {
   return env.Stripes.every((sh) => !isWriting(env, s, sh) || s.bitDisk[chunkOf(env, s, sh)]);
@@ -1003,7 +1041,7 @@ export function WriteIntentCoverage(env: Env, s: State): boolean {
 /**
  * (2) No bitmap_endwrite before its bitmap_startwrite: per chunk, ends never exceed starts.
  *
- * Invariant EndAfterStart (spec/raid5/spec.ts:179).
+ * Invariant EndAfterStart (spec/raid5/spec.ts:191).
  */
 export function EndAfterStart(env: Env, s: State): boolean {
   return env.Chunks.every((c) => s.ends[c] <= s.starts[c]);
@@ -1012,7 +1050,7 @@ export function EndAfterStart(env: Env, s: State): boolean {
 /**
  * (2) The counter never wraps: no NEEDED/RESYNC bits from an underflow, COUNT never at COUNTER_MAX.
  *
- * Invariant CounterInRange (spec/raid5/spec.ts:179).
+ * Invariant CounterInRange (spec/raid5/spec.ts:191).
  */
 export function CounterInRange(env: Env, s: State): boolean {
   return env.Chunks.every((c) => s.counter[c] < 16383);
@@ -1021,7 +1059,7 @@ export function CounterInRange(env: Env, s: State): boolean {
 /**
  * (3) Counter balance: a set bit's counter is 2 + the writes started and not ended (no leak).
  *
- * Invariant CounterBalance (spec/raid5/spec.ts:179).
+ * Invariant CounterBalance (spec/raid5/spec.ts:191).
  */
 export function CounterBalance(env: Env, s: State): boolean {
   return env.Chunks.every((c) => (!s.pageAllocated[c] || s.counter[c] === 0) || s.counter[c] === 2 + s.starts[c] - s.ends[c]);
@@ -1030,7 +1068,7 @@ export function CounterBalance(env: Env, s: State): boolean {
 /**
  * (4) No BIT_DELAY or BITMAP_PENDING on a batch member (the break_stripe_batch_list WARN list).
  *
- * Invariant MemberFlags (spec/raid5/spec.ts:179).
+ * Invariant MemberFlags (spec/raid5/spec.ts:191).
  */
 export function MemberFlags(env: Env, s: State): boolean {
   return env.Stripes.every((m) => !isMember(env, s, m) || (!s.bitDelay[m] && !s.bitmapPending[m]));
@@ -1039,7 +1077,7 @@ export function MemberFlags(env: Env, s: State): boolean {
 /**
  * (6) A member's newly dirtied bit is covered by its head's delay until it is on disk; none is written before.
  *
- * Invariant DelayRecorded (spec/raid5/spec.ts:179).
+ * Invariant DelayRecorded (spec/raid5/spec.ts:191).
  */
 export function DelayRecorded(env: Env, s: State): boolean {
   return env.Stripes.every((m) => s.dirtiedIn[m] <= s.seqWrite || (!isWriting(env, s, m) && (!isMember(env, s, m) || (s.bitDelay[headOf(env, s, m)!] && s.bmSeq[headOf(env, s, m)!] >= s.dirtiedIn[m]))));
@@ -1048,7 +1086,7 @@ export function DelayRecorded(env: Env, s: State): boolean {
 /**
  * (7) Batches are consistent: a member's head is an earlier stripe that heads itself; the batch holds a reference.
  *
- * Invariant BatchConsistent (spec/raid5/spec.ts:179).
+ * Invariant BatchConsistent (spec/raid5/spec.ts:191).
  */
 export function BatchConsistent(env: Env, s: State): boolean {
   return env.Stripes.every((m) => !isMember(env, s, m) || (s.batchHead[headOf(env, s, m)!] === headOf(env, s, m) && headOf(env, s, m)! < m && s.count[m] >= 1));
@@ -1057,7 +1095,7 @@ export function BatchConsistent(env: Env, s: State): boolean {
 /**
  * (8) Sequence numbers: seq_write ≤ seq_flush, and a stripe is on handle_list only once its bm_seq is on disk.
  *
- * Invariant SeqOrder (spec/raid5/spec.ts:179).
+ * Invariant SeqOrder (spec/raid5/spec.ts:191).
  */
 export function SeqOrder(env: Env, s: State): boolean {
   return s.seqWrite <= s.seqFlush && env.Stripes.every((sh) => s.queue[sh] !== "handle" || (!s.bitDelay[sh] || s.bmSeq[sh] <= s.seqWrite));
@@ -1136,49 +1174,51 @@ export function stateFromJson(env: Env, json: { [key: string]: Json }): State {
   };
 }
 
-/** Appends a canonical integer encoding of `s` to `out`: within one configuration, two states are equal exactly when their encodings are. The explorer hashes it into a fingerprint. */
-export function encode(s: State, out: number[]): void {
-  for (const x of s.batchReady) out.push(x ? 1 : 0);
-  for (const x of s.bitDelay) out.push(x ? 1 : 0);
-  for (const x of s.bitmapPending) out.push(x ? 1 : 0);
-  for (const x of s.handle) out.push(x ? 1 : 0);
-  for (const x of s.bmSeq) out.push(x);
+/** Writes a canonical integer encoding of `s` into `out` from index 0 and returns its length: within one configuration, two states are equal exactly when their encodings are. The explorer hashes it into a fingerprint (reusing `out`, so what lies past the length is stale). */
+export function encode(s: State, out: number[]): number {
+  let n = 0;
+  for (const x of s.batchReady) out[n++] = x ? 1 : 0;
+  for (const x of s.bitDelay) out[n++] = x ? 1 : 0;
+  for (const x of s.bitmapPending) out[n++] = x ? 1 : 0;
+  for (const x of s.handle) out[n++] = x ? 1 : 0;
+  for (const x of s.bmSeq) out[n++] = x;
   for (const x of s.batchHead) {
-    if (x === null) out.push(0);
+    if (x === null) out[n++] = 0;
     else {
-      out.push(1);
-      out.push(x);
+      out[n++] = 1;
+      out[n++] = x;
     }
   }
-  for (const x of s.count) out.push(x);
-  for (const x of s.queue) out.push(QueueIndex[x]);
+  for (const x of s.count) out[n++] = x;
+  for (const x of s.queue) out[n++] = QueueIndex[x];
   for (const x of s.towrite) {
-    for (const x1 of x) out.push(CoverageIndex[x1]);
+    for (const x1 of x) out[n++] = CoverageIndex[x1];
   }
   for (const x of s.written) {
-    for (const x1 of x) out.push(x1 ? 1 : 0);
+    for (const x1 of x) out[n++] = x1 ? 1 : 0;
   }
   for (const x of s.overwrite) {
-    for (const x1 of x) out.push(x1 ? 1 : 0);
+    for (const x1 of x) out[n++] = x1 ? 1 : 0;
   }
-  for (const x of s.overwriteDisks) out.push(x);
-  for (const x of s.inIO) out.push(x ? 1 : 0);
-  out.push(s.seqFlush);
-  out.push(s.seqWrite);
-  for (const x of s.counter) out.push(x);
-  for (const x of s.pageAllocated) out.push(x ? 1 : 0);
-  for (const x of s.bitMem) out.push(x ? 1 : 0);
-  for (const x of s.bitDisk) out.push(x ? 1 : 0);
-  for (const x of s.starts) out.push(x);
-  for (const x of s.ends) out.push(x);
-  for (const x of s.dirtiedIn) out.push(x);
-  for (const x of s.wsh) out.push(x);
-  for (const x of s.wdev) out.push(x);
-  for (const x of s.wpart) out.push(PartsIndex[x]);
-  for (const x of s.firstwrite) out.push(x ? 1 : 0);
-  for (const x of s.added) out.push(x ? 1 : 0);
-  for (const x of s.cur) out.push(x);
-  for (const x of s.pc) out.push(labelIndex[x]);
+  for (const x of s.overwriteDisks) out[n++] = x;
+  for (const x of s.inIO) out[n++] = x ? 1 : 0;
+  out[n++] = s.seqFlush;
+  out[n++] = s.seqWrite;
+  for (const x of s.counter) out[n++] = x;
+  for (const x of s.pageAllocated) out[n++] = x ? 1 : 0;
+  for (const x of s.bitMem) out[n++] = x ? 1 : 0;
+  for (const x of s.bitDisk) out[n++] = x ? 1 : 0;
+  for (const x of s.starts) out[n++] = x;
+  for (const x of s.ends) out[n++] = x;
+  for (const x of s.dirtiedIn) out[n++] = x;
+  for (const x of s.wsh) out[n++] = x;
+  for (const x of s.wdev) out[n++] = x;
+  for (const x of s.wpart) out[n++] = PartsIndex[x];
+  for (const x of s.firstwrite) out[n++] = x ? 1 : 0;
+  for (const x of s.added) out[n++] = x ? 1 : 0;
+  for (const x of s.cur) out[n++] = x;
+  for (const x of s.pc) out[n++] = labelIndex[x];
+  return n;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1195,7 +1235,7 @@ export interface Model {
   invariants: { name: string; holds(state: State, constants: Record<string, Json>): boolean }[];
   toJson: (state: State, constants?: Record<string, Json>) => { [key: string]: Json };
   fromJson: (json: { [key: string]: Json }, constants: Record<string, Json>) => State;
-  encode: (state: State, out: number[]) => void;
+  encode: (state: State, out: number[]) => number;
 }
 
 /** Environments by constants object: binding is done once per configuration. */
@@ -1225,18 +1265,18 @@ export const model: Model = {
   source: "spec/raid5/spec.ts",
   configs,
   steps: [
-    { label: "get_active_stripe", processSet: "writer", models: "make_request / get_active_stripe", line: 213, column: 7 },
-    { label: "add_stripe_bio", processSet: "writer", models: "add_stripe_bio", line: 228, column: 7 },
-    { label: "bitmap_startwrite", processSet: "writer", models: "bitmap_startwrite", line: 248, column: 7 },
-    { label: "set_bit_delay", processSet: "writer", models: "add_stripe_bio (after bitmap_startwrite)", line: 263, column: 7 },
-    { label: "stripe_add_to_batch_list", processSet: "writer", models: "stripe_add_to_batch_list", line: 271, column: 7 },
-    { label: "release_stripe_plug", processSet: "writer", models: "make_request / release_stripe_plug", line: 294, column: 7 },
-    { label: "raid5d_loop", processSet: "raid5d", models: "raid5d (seq_flush++)", line: 313, column: 7 },
-    { label: "bitmap_unplug", processSet: "raid5d", models: "bitmap_unplug", line: 321, column: 7 },
-    { label: "activate_bit_delay", processSet: "raid5d", models: "raid5d / activate_bit_delay", line: 328, column: 7 },
-    { label: "handle_stripe", processSet: "handler", models: "handle_stripe", line: 345, column: 7 },
-    { label: "handle_stripe_clean_event", processSet: "handler", models: "handle_stripe_clean_event / bitmap_endwrite", line: 381, column: 7 },
-    { label: "break_stripe_batch_list", processSet: "handler", models: "break_stripe_batch_list", line: 394, column: 7 },
+    { label: "get_active_stripe", processSet: "writer", models: "make_request / get_active_stripe", line: 225, column: 7 },
+    { label: "add_stripe_bio", processSet: "writer", models: "add_stripe_bio", line: 246, column: 7 },
+    { label: "bitmap_startwrite", processSet: "writer", models: "bitmap_startwrite", line: 266, column: 7 },
+    { label: "set_bit_delay", processSet: "writer", models: "add_stripe_bio (after bitmap_startwrite)", line: 281, column: 7 },
+    { label: "stripe_add_to_batch_list", processSet: "writer", models: "stripe_add_to_batch_list", line: 289, column: 7 },
+    { label: "release_stripe_plug", processSet: "writer", models: "make_request / release_stripe_plug", line: 312, column: 7 },
+    { label: "raid5d_loop", processSet: "raid5d", models: "raid5d (seq_flush++)", line: 331, column: 7 },
+    { label: "bitmap_unplug", processSet: "raid5d", models: "bitmap_unplug", line: 339, column: 7 },
+    { label: "activate_bit_delay", processSet: "raid5d", models: "raid5d / activate_bit_delay", line: 346, column: 7 },
+    { label: "handle_stripe", processSet: "handler", models: "handle_stripe", line: 363, column: 7 },
+    { label: "handle_stripe_clean_event", processSet: "handler", models: "handle_stripe_clean_event / bitmap_endwrite", line: 400, column: 7 },
+    { label: "break_stripe_batch_list", processSet: "handler", models: "break_stripe_batch_list", line: 413, column: 7 },
   ],
   variants: [
     { name: null, init: (c) => initialStates(envOf(c)), successors: (state, c) => successors(envOf(c), state) },

@@ -2,7 +2,7 @@
  * IR expressions and types → TLA+ text.
  */
 import type { BinaryOp, Definition, Expr, Type } from "../ir.ts";
-import { exprReads } from "../ir-walk.ts";
+import { boundNames, exprReads } from "../ir-walk.ts";
 
 export interface ExprContext {
   /** State keys (`var:x`, `local:x`, `pc`) already assigned in the current step: read primed. */
@@ -145,7 +145,11 @@ function renderCall(e: Extract<Expr, { kind: "call" }>, ctx: ExprContext): strin
   if (!def) throw new Error(`unknown helper ${e.name}`);
   const args = e.args.map((a) => renderExpr(a, ctx));
   const reads = exprReads(def.body, ctx.definitions);
-  if (![...reads].some((k) => ctx.primed.has(k))) return args.length ? `${e.name}(${args.join(", ")})` : e.name;
+  // An argument that mentions a name the helper uses for a parameter is inlined too: tla-checker
+  // evaluates arguments where the parameters are already bound, so inBatch(m, sh) with a parameter
+  // named sh would read its own parameter (TLC would not).
+  const captured = e.args.some((a) => [...boundNames(a)].some((n) => def.params.includes(n)));
+  if (!captured && ![...reads].some((k) => ctx.primed.has(k))) return args.length ? `${e.name}(${args.join(", ")})` : e.name;
   const substitute = new Map(def.params.map((p, i) => [p, args[i] ?? p]));
   return `(${renderExpr(def.body, { ...ctx, substitute }, 0)})`;
 }

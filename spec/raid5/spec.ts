@@ -56,6 +56,12 @@ const NWriters = constant(range(1, 4));
 const SharedCounter = constant(bool);
 /** Whether the counter page of the other stripes' counters is allocated before the run. */
 const CounterPageAllocated = constant(bool);
+/**
+ * Whether each writer's bio is fixed (the brief's setup: S's last data disk written in two halves by
+ * the last two writers, every other data disk of S written whole by one writer) rather than chosen
+ * freely (any stripe after H, any disk, any part of the page).
+ */
+const FixedBios = constant(bool);
 
 const Stripes = range(0, NStripes - 1);
 /** The stripes writers add bios to: every stripe after H. */
@@ -173,6 +179,12 @@ const releasedTo = helper((s: S, sh: number): ValueOf<typeof Queue> => (s.bitDel
 /** A 16-bit decrement by n, as n bitmap_endwrite calls do it: 0 becomes 0xFFFF. */
 const counterMinus = helper((s: S, c: number, n: number) => (c - n + 65536) % 65536);
 
+/** With FixedBios: the data disk writer w writes. */
+const fixedDev = helper((s: S, w: number) => (w <= NData ? w - 1 : NData - 1));
+
+/** With FixedBios: the part of the page writer w writes (the last disk in halves). */
+const fixedPart = helper((s: S, w: number): Part => (w < NData ? "full" : w === NData ? "lo" : "hi"));
+
 /** The counter after bitmap_startwrite: 0 → bit set, 2; 1 → 2; then +1. */
 const counterPlusOne = helper((s: S, c: number) => (c === 0 || c === 1 ? 3 : c + 1));
 
@@ -214,11 +226,17 @@ export default spec("Raid5", {
         models: "make_request / get_active_stripe",
         body(s, self) {
         const sh = choose(Targets);
-        const dev = choose(DataDisks);
-        const part = choose(Parts);
+        if (FixedBios) {
+          when(sh === 1);
+          s.wdev = fixedDev(s, self);
+          s.wpart = fixedPart(s, self);
+        } else {
+          const dev = choose(DataDisks);
+          const part = choose(Parts);
+          s.wdev = dev;
+          s.wpart = part;
+        }
         s.wsh = sh;
-        s.wdev = dev;
-        s.wpart = part;
         s.count[sh] += 1;
         // A stripe taken while on a list leaves it (list_del_init).
         s.queue[sh] = "none";
@@ -364,8 +382,9 @@ export default spec("Raid5", {
               s.towrite = mapping(Stripes, (m) => (inBatch(s, m, sh) ? mapping(DataDisks, () => "none") : s.towrite[m]));
               s.overwrite = mapping(Stripes, (m) => (inBatch(s, m, sh) ? mapping(DataDisks, () => false) : s.overwrite[m]));
               s.overwriteDisks = mapping(Stripes, (m) => (inBatch(s, m, sh) ? 0 : s.overwriteDisks[m]));
-              s.inIO[sh] = exists(Stripes, (m) => inBatch(s, m, sh) && exists(DataDisks, (d) => s.towrite[m][d] !== "none"));
+              s.inIO[sh] = exists(Stripes, (m) => inBatch(s, m, sh) && isWriting(s, m));
             }
+            goto("handle_stripe");
           },
           () => {
             // The writes issued for a head (or lone stripe) completed: handle it again.
@@ -470,17 +489,29 @@ export default spec("Raid5", {
   )
   .config("small", {
     doc: "The brief's minimal setup: H queued, S written by three writers over two data disks, separate counters.",
-    constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true },
+    constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: true },
   })
   .config("small_shared", {
     doc: "As small, but S shares H's bitmap counter (bitmap chunk as large as the RAID chunk).",
-    constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: true, CounterPageAllocated: true },
+    constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: true, CounterPageAllocated: true, FixedBios: true },
   })
   .config("small_unallocated", {
     doc: "As small, with S's counter page not allocated: bitmap_endwrite on it is silently ignored.",
-    constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: false },
+    constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: false, FixedBios: true },
   })
   .config("two_disk", {
     doc: "A 2-disk RAID5 (one data disk): two writers each covering half of the page.",
-    constants: { NStripes: 2, NData: 1, NWriters: 2, SharedCounter: false, CounterPageAllocated: true },
+    constants: { NStripes: 2, NData: 1, NWriters: 2, SharedCounter: false, CounterPageAllocated: true, FixedBios: true },
+  })
+  .config("small_free", {
+    doc: "As small, but every writer chooses its bio freely: any disk, any part of the page.",
+    constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: false },
+  })
+  .config("wide", {
+    doc: "Four data disks and five writers (d0–d2 whole, d3 in halves): enough first writers for the counter to underflow.",
+    constants: { NStripes: 2, NData: 4, NWriters: 5, SharedCounter: false, CounterPageAllocated: true, FixedBios: true },
+  })
+  .config("three_stripes", {
+    doc: "H and two following stripes, three writers choosing any stripe, disk and part: chains of batches.",
+    constants: { NStripes: 3, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: false },
   });

@@ -23,7 +23,7 @@
 \* - handle_stripe_clean_event ends the writes of one stripe of the batch per step, head first.
 EXTENDS Integers, FiniteSets, TLC
 
-CONSTANTS NStripes, NData, NWriters, SharedCounter, CounterPageAllocated, NoValue
+CONSTANTS NStripes, NData, NWriters, SharedCounter, CounterPageAllocated, FixedBios, NoValue
 
 Stripes == 0..NStripes - 1
 
@@ -80,15 +80,17 @@ variables
 define
     chunkOf(sh) == (IF SharedCounter THEN 0 ELSE sh)
     isFullStripeWrite(sh) == overwriteDisks[sh] = NData
-    stripeCanBatch(sh) == batchReady[sh] /\ ~bitmapPending[sh] /\ isFullStripeWrite(sh)
+    stripeCanBatch(sh) == batchReady[sh] /\ ~bitmapPending[sh] /\ (overwriteDisks[sh] = NData)
     isMember(sh) == batchHead[sh] # NoValue /\ batchHead[sh] # sh
-    headOf(sh) == (IF isMember(sh) THEN batchHead[sh] ELSE sh)
+    headOf(sh) == (IF (batchHead[sh] # NoValue /\ batchHead[sh] # sh) THEN batchHead[sh] ELSE sh)
     inBatch(sh, h) == sh = h \/ batchHead[sh] = h
     isWriting(sh) == (\E d \in DataDisks : written[sh][d])
     covered(now, part) == (IF now = "none" THEN part ELSE (IF now = part THEN now ELSE "full"))
     overlaps(now, part) == now # "none" /\ (now = "full" \/ part = "full" \/ now = part)
     releasedTo(sh) == (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")
     counterMinus(c, n) == ((c - n) + 65536) % 65536
+    fixedDev(w) == (IF w <= NData THEN w - 1 ELSE NData - 1)
+    fixedPart(w) == (IF w < NData THEN "full" ELSE (IF w = NData THEN "lo" ELSE "hi"))
     counterPlusOne(c) == (IF c = 0 \/ c = 1 THEN 3 ELSE c + 1)
 end define;
 
@@ -97,26 +99,32 @@ variables wsh = 1, wdev = 0, wpart = "full", firstwrite = FALSE, added = FALSE;
 begin
 get_active_stripe:  \* make_request / get_active_stripe
     with sh \in Targets do
-        with dev \in DataDisks do
-            with part \in Parts do
-                wsh := sh;
-                wdev := dev;
-                wpart := part;
-                count[sh] := count[sh] + 1;
-                queue[sh] := "none";
+        if FixedBios then
+            await sh = 1;
+            wdev := fixedDev(self);
+            wpart := fixedPart(self);
+        else
+            with dev \in DataDisks do
+                with part \in Parts do
+                    wdev := dev;
+                    wpart := part;
+                end with;
             end with;
-        end with;
+        end if;
+        wsh := sh;
+        count[sh] := count[sh] + 1;
+        queue[sh] := "none";
     end with;
 add_stripe_bio:  \* add_stripe_bio
     with now = towrite[wsh][wdev] do
-        if batchHead[wsh] # NoValue \/ overlaps(now, wpart) then
+        if batchHead[wsh] # NoValue \/ (now # "none" /\ (now = "full" \/ wpart = "full" \/ now = wpart)) then
             added := FALSE;
             goto release_stripe_plug;
         else
             added := TRUE;
             firstwrite := now = "none";
-            towrite[wsh][wdev] := covered(now, wpart);
-            if covered(now, wpart) = "full" /\ ~overwrite[wsh][wdev] then
+            towrite[wsh][wdev] := ((IF now = "none" THEN wpart ELSE (IF now = wpart THEN now ELSE "full")));
+            if ((IF now = "none" THEN wpart ELSE (IF now = wpart THEN now ELSE "full"))) = "full" /\ ~overwrite[wsh][wdev] then
                 overwrite[wsh][wdev] := TRUE;
                 overwriteDisks[wsh] := overwriteDisks[wsh] + 1;
             end if;
@@ -131,7 +139,7 @@ bitmap_startwrite:  \* bitmap_startwrite
         if counter[c] = 0 then
             dirtiedIn[wsh] := seqFlush + 1;
         end if;
-        counter[c] := counterPlusOne(counter[c]);
+        counter[c] := ((IF counter[c] = 0 \/ counter[c] = 1 THEN 3 ELSE counter[c] + 1));
         pageAllocated[c] := TRUE;
         bitMem[c] := TRUE;
         starts[c] := starts[c] + 1;
@@ -145,7 +153,7 @@ stripe_add_to_batch_list:  \* stripe_add_to_batch_list
             with head = headOf(prev) do
                 with delayed = bitDelay[sh] do
                     with seq = (IF bitDelay[head] /\ bmSeq[head] > bmSeq[sh] THEN bmSeq[head] ELSE bmSeq[sh]) do
-                        if stripeCanBatch(sh) /\ stripeCanBatch(prev) /\ batchHead[sh] = NoValue then
+                        if (batchReady[sh] /\ ~bitmapPending[sh] /\ (overwriteDisks[sh] = NData)) /\ stripeCanBatch(prev) /\ batchHead[sh] = NoValue then
                             batchHead[sh] := head || batchHead[head] := head;
                             bitDelay := [x \in Stripes |-> (IF x = sh THEN FALSE ELSE (IF x = head THEN bitDelay[x] \/ delayed ELSE bitDelay[x]))];
                             if delayed then
@@ -192,24 +200,25 @@ begin
 handle_stripe:  \* handle_stripe
     either
         with sh \in {x \in Stripes : queue[x] = "handle"} do
-            batchReady := [m \in Stripes |-> batchReady[m] /\ ~inBatch(m, sh)];
+            batchReady := [m \in Stripes |-> batchReady[m] /\ ~(m = sh \/ batchHead[m] = sh)];
             if bitDelay[sh] then
-                queue[sh] := releasedTo(sh);
+                queue[sh] := ((IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle"));
                 bitDelay[sh] := bmSeq[sh] > seqWrite;
             else
                 queue[sh] := "none";
                 handle[sh] := FALSE;
-                written := [m \in Stripes |-> (IF inBatch(m, sh) THEN [d \in DataDisks |-> written[m][d] \/ towrite[m][d] # "none"] ELSE written[m])];
-                towrite := [m \in Stripes |-> (IF inBatch(m, sh) THEN [anyKey \in DataDisks |-> "none"] ELSE towrite[m])];
-                overwrite := [m \in Stripes |-> (IF inBatch(m, sh) THEN [anyKey \in DataDisks |-> FALSE] ELSE overwrite[m])];
-                overwriteDisks := [m \in Stripes |-> (IF inBatch(m, sh) THEN 0 ELSE overwriteDisks[m])];
-                inIO[sh] := (\E m \in Stripes : inBatch(m, sh) /\ (\E d \in DataDisks : towrite[m][d] # "none"));
+                written := [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [d \in DataDisks |-> written[m][d] \/ towrite[m][d] # "none"] ELSE written[m])];
+                towrite := [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> "none"] ELSE towrite[m])];
+                overwrite := [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> FALSE] ELSE overwrite[m])];
+                overwriteDisks := [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN 0 ELSE overwriteDisks[m])];
+                inIO[sh] := (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ isWriting(m));
             end if;
+            goto handle_stripe;
         end with;
     or
         with h \in {x \in Stripes : inIO[x]} do
             cur := h;
-            if (\E m \in Stripes : inBatch(m, h) /\ isWriting(m)) then
+            if (\E m \in Stripes : (m = h \/ batchHead[m] = h) /\ isWriting(m)) then
                 goto handle_stripe_clean_event;
             else
                 goto break_stripe_batch_list;
@@ -221,7 +230,7 @@ handle_stripe_clean_event:  \* handle_stripe_clean_event / bitmap_endwrite
         with c = chunkOf(m) do
             with n = Cardinality({d \in DataDisks : written[m][d]}) do
                 if pageAllocated[c] then
-                    counter[c] := counterMinus(counter[c], n);
+                    counter[c] := (((counter[c] - n) + 65536) % 65536);
                 end if;
                 ends[c] := ends[c] + n;
                 written[m] := [anyKey \in DataDisks |-> FALSE];
@@ -235,7 +244,7 @@ break_stripe_batch_list:  \* break_stripe_batch_list
     with h = cur do
         bitDelay := [m \in Stripes |-> (IF m # h /\ batchHead[m] = h THEN FALSE ELSE bitDelay[m])];
         count := [m \in Stripes |-> (IF m # h /\ batchHead[m] = h THEN count[m] - 1 ELSE count[m])];
-        batchHead := [m \in Stripes |-> (IF inBatch(m, h) THEN NoValue ELSE batchHead[m])];
+        batchHead := [m \in Stripes |-> (IF (m = h \/ batchHead[m] = h) THEN NoValue ELSE batchHead[m])];
         inIO[h] := FALSE;
         goto handle_stripe;
     end with;
@@ -255,13 +264,13 @@ chunkOf(sh) == (IF SharedCounter THEN 0 ELSE sh)
 isFullStripeWrite(sh) == overwriteDisks[sh] = NData
 
 \* stripe_can_batch(), as fixed by d0852df
-stripeCanBatch(sh) == batchReady[sh] /\ ~bitmapPending[sh] /\ isFullStripeWrite(sh)
+stripeCanBatch(sh) == batchReady[sh] /\ ~bitmapPending[sh] /\ (overwriteDisks[sh] = NData)
 
 \* A stripe in some other stripe's batch.
 isMember(sh) == batchHead[sh] # NoValue /\ batchHead[sh] # sh
 
 \* The stripe whose handling writes sh: its batch head, or itself.
-headOf(sh) == (IF isMember(sh) THEN batchHead[sh] ELSE sh)
+headOf(sh) == (IF (batchHead[sh] # NoValue /\ batchHead[sh] # sh) THEN batchHead[sh] ELSE sh)
 
 \* sh is h itself or a member of h's batch.
 inBatch(sh, h) == sh = h \/ batchHead[sh] = h
@@ -280,6 +289,12 @@ releasedTo(sh) == (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "h
 
 \* A 16-bit decrement by n, as n bitmap_endwrite calls do it: 0 becomes 0xFFFF.
 counterMinus(c, n) == ((c - n) + 65536) % 65536
+
+\* With FixedBios: the data disk writer w writes.
+fixedDev(w) == (IF w <= NData THEN w - 1 ELSE NData - 1)
+
+\* With FixedBios: the part of the page writer w writes (the last disk in halves).
+fixedPart(w) == (IF w < NData THEN "full" ELSE (IF w = NData THEN "lo" ELSE "hi"))
 
 \* The counter after bitmap_startwrite: 0 → bit set, 2; 1 → 2; then +1.
 counterPlusOne(c) == (IF c = 0 \/ c = 1 THEN 3 ELSE c + 1)
@@ -321,25 +336,29 @@ Init == /\ batchReady = [anyKey \in Stripes |-> TRUE]
 \* get_active_stripe: models make_request / get_active_stripe (process writer)
 \* Pick the bio (stripe, device, part of the page) and take a reference on the stripe.
 get_active_stripe(self) == /\ pc[self] = "get_active_stripe"
-                           /\ \E sh \in Targets : \E dev \in DataDisks : \E part \in Parts : /\ wsh' = [wsh EXCEPT ![self] = sh]
-                                                                                             /\ wdev' = [wdev EXCEPT ![self] = dev]
-                                                                                             /\ wpart' = [wpart EXCEPT ![self] = part]
-                                                                                             /\ count' = [count EXCEPT ![sh] = count[sh] + 1]
-                                                                                             /\ queue' = [queue EXCEPT ![sh] = "none"]
-                                                                                             /\ pc' = [pc EXCEPT ![self] = "add_stripe_bio"]
+                           /\ \E sh \in Targets : /\ IF FixedBios
+                                                        THEN /\ sh = 1
+                                                             /\ wdev' = [wdev EXCEPT ![self] = fixedDev(self)]
+                                                             /\ wpart' = [wpart EXCEPT ![self] = fixedPart(self)]
+                                                        ELSE \E dev \in DataDisks : \E part \in Parts : /\ wdev' = [wdev EXCEPT ![self] = dev]
+                                                                                                        /\ wpart' = [wpart EXCEPT ![self] = part]
+                                                  /\ wsh' = [wsh EXCEPT ![self] = sh]
+                                                  /\ count' = [count EXCEPT ![sh] = count[sh] + 1]
+                                                  /\ queue' = [queue EXCEPT ![sh] = "none"]
+                                                  /\ pc' = [pc EXCEPT ![self] = "add_stripe_bio"]
                            /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, starts, ends, dirtiedIn, firstwrite, added, cur >>
 
 \* add_stripe_bio: models add_stripe_bio (process writer)
 \* Under stripe_lock: refuse batched stripes and overlaps, link the bio, count overwrites.
 add_stripe_bio(self) == /\ pc[self] = "add_stripe_bio"
-                        /\ LET now == towrite[wsh[self]][wdev[self]] IN IF batchHead[wsh[self]] # NoValue \/ overlaps(now, wpart[self])
+                        /\ LET now == towrite[wsh[self]][wdev[self]] IN IF batchHead[wsh[self]] # NoValue \/ (now # "none" /\ (now = "full" \/ wpart[self] = "full" \/ now = wpart[self]))
                                                                            THEN /\ added' = [added EXCEPT ![self] = FALSE]
                                                                                 /\ pc' = [pc EXCEPT ![self] = "release_stripe_plug"]
                                                                                 /\ UNCHANGED << firstwrite, towrite, overwrite, overwriteDisks >>
                                                                            ELSE /\ added' = [added EXCEPT ![self] = TRUE]
                                                                                 /\ firstwrite' = [firstwrite EXCEPT ![self] = now = "none"]
-                                                                                /\ towrite' = [towrite EXCEPT ![wsh[self]][wdev[self]] = covered(now, wpart[self])]
-                                                                                /\ IF covered(now, wpart[self]) = "full" /\ ~overwrite[wsh[self]][wdev[self]]
+                                                                                /\ towrite' = [towrite EXCEPT ![wsh[self]][wdev[self]] = ((IF now = "none" THEN wpart[self] ELSE (IF now = wpart[self] THEN now ELSE "full")))]
+                                                                                /\ IF ((IF now = "none" THEN wpart[self] ELSE (IF now = wpart[self] THEN now ELSE "full"))) = "full" /\ ~overwrite[wsh[self]][wdev[self]]
                                                                                       THEN /\ overwrite' = [overwrite EXCEPT ![wsh[self]][wdev[self]] = TRUE]
                                                                                            /\ overwriteDisks' = [overwriteDisks EXCEPT ![wsh[self]] = overwriteDisks[wsh[self]] + 1]
                                                                                       ELSE UNCHANGED << overwrite, overwriteDisks >>
@@ -355,7 +374,7 @@ bitmap_startwrite(self) == /\ pc[self] = "bitmap_startwrite"
                                                              /\ IF counter[c] = 0
                                                                    THEN dirtiedIn' = [dirtiedIn EXCEPT ![wsh[self]] = seqFlush + 1]
                                                                    ELSE UNCHANGED dirtiedIn
-                                                             /\ counter' = [counter EXCEPT ![c] = counterPlusOne(counter[c])]
+                                                             /\ counter' = [counter EXCEPT ![c] = ((IF counter[c] = 0 \/ counter[c] = 1 THEN 3 ELSE counter[c] + 1))]
                                                              /\ pageAllocated' = [pageAllocated EXCEPT ![c] = TRUE]
                                                              /\ bitMem' = [bitMem EXCEPT ![c] = TRUE]
                                                              /\ starts' = [starts EXCEPT ![c] = starts[c] + 1]
@@ -373,7 +392,7 @@ set_bit_delay(self) == /\ pc[self] = "set_bit_delay"
 \* stripe_add_to_batch_list: models stripe_add_to_batch_list (process writer)
 \* If the stripe can batch, join the batch of the stripe just before it (back search).
 stripe_add_to_batch_list(self) == /\ pc[self] = "stripe_add_to_batch_list"
-                                  /\ LET sh == wsh[self] IN LET prev == sh - 1 IN LET head == headOf(prev) IN LET delayed == bitDelay[sh] IN LET seq == (IF bitDelay[head] /\ bmSeq[head] > bmSeq[sh] THEN bmSeq[head] ELSE bmSeq[sh]) IN IF stripeCanBatch(sh) /\ stripeCanBatch(prev) /\ batchHead[sh] = NoValue
+                                  /\ LET sh == wsh[self] IN LET prev == sh - 1 IN LET head == headOf(prev) IN LET delayed == bitDelay[sh] IN LET seq == (IF bitDelay[head] /\ bmSeq[head] > bmSeq[sh] THEN bmSeq[head] ELSE bmSeq[sh]) IN IF (batchReady[sh] /\ ~bitmapPending[sh] /\ (overwriteDisks[sh] = NData)) /\ stripeCanBatch(prev) /\ batchHead[sh] = NoValue
                                                                                                                                                                                                                                              THEN /\ batchHead' = [batchHead EXCEPT ![sh] = head, ![head] = head]
                                                                                                                                                                                                                                                   /\ bitDelay' = [x \in Stripes |-> (IF x = sh THEN FALSE ELSE (IF x = head THEN bitDelay[x] \/ delayed ELSE bitDelay[x]))]
                                                                                                                                                                                                                                                   /\ IF delayed
@@ -429,24 +448,23 @@ activate_bit_delay(self) == /\ pc[self] = "activate_bit_delay"
 \* handle_stripe: models handle_stripe (process handler)
 \* Take a stripe off handle_list and handle it, or clean up a stripe whose writes completed.
 handle_stripe(self) == /\ pc[self] = "handle_stripe"
-                       /\ \/ /\ \E sh \in {x \in Stripes : queue[x] = "handle"} : /\ batchReady' = [m \in Stripes |-> batchReady[m] /\ ~inBatch(m, sh)]
+                       /\ \/ /\ \E sh \in {x \in Stripes : queue[x] = "handle"} : /\ batchReady' = [m \in Stripes |-> batchReady[m] /\ ~(m = sh \/ batchHead[m] = sh)]
                                                                                   /\ IF bitDelay[sh]
-                                                                                        THEN /\ queue' = [queue EXCEPT ![sh] = releasedTo(sh)]
+                                                                                        THEN /\ queue' = [queue EXCEPT ![sh] = ((IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle"))]
                                                                                              /\ bitDelay' = [bitDelay EXCEPT ![sh] = bmSeq[sh] > seqWrite]
-                                                                                             /\ pc' = [pc EXCEPT ![self] = "handle_stripe_clean_event"]
                                                                                              /\ UNCHANGED << handle, written, towrite, overwrite, overwriteDisks, inIO >>
                                                                                         ELSE /\ queue' = [queue EXCEPT ![sh] = "none"]
                                                                                              /\ handle' = [handle EXCEPT ![sh] = FALSE]
-                                                                                             /\ written' = [m \in Stripes |-> (IF inBatch(m, sh) THEN [d \in DataDisks |-> written[m][d] \/ towrite[m][d] # "none"] ELSE written[m])]
-                                                                                             /\ towrite' = [m \in Stripes |-> (IF inBatch(m, sh) THEN [anyKey \in DataDisks |-> "none"] ELSE towrite[m])]
-                                                                                             /\ overwrite' = [m \in Stripes |-> (IF inBatch(m, sh) THEN [anyKey \in DataDisks |-> FALSE] ELSE overwrite[m])]
-                                                                                             /\ overwriteDisks' = [m \in Stripes |-> (IF inBatch(m, sh) THEN 0 ELSE overwriteDisks[m])]
-                                                                                             /\ inIO' = [inIO EXCEPT ![sh] = (\E m \in Stripes : inBatch(m, sh) /\ (\E d \in DataDisks : towrite'[m][d] # "none"))]
-                                                                                             /\ pc' = [pc EXCEPT ![self] = "handle_stripe_clean_event"]
+                                                                                             /\ written' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [d \in DataDisks |-> written[m][d] \/ towrite[m][d] # "none"] ELSE written[m])]
+                                                                                             /\ towrite' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> "none"] ELSE towrite[m])]
+                                                                                             /\ overwrite' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> FALSE] ELSE overwrite[m])]
+                                                                                             /\ overwriteDisks' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN 0 ELSE overwriteDisks[m])]
+                                                                                             /\ inIO' = [inIO EXCEPT ![sh] = (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ ((\E d \in DataDisks : written'[m][d])))]
                                                                                              /\ UNCHANGED bitDelay
+                                                                                  /\ pc' = [pc EXCEPT ![self] = "handle_stripe"]
                              /\ UNCHANGED cur
                           \/ /\ \E h \in {x \in Stripes : inIO[x]} : /\ cur' = [cur EXCEPT ![self] = h]
-                                                                     /\ IF (\E m \in Stripes : inBatch(m, h) /\ isWriting(m))
+                                                                     /\ IF (\E m \in Stripes : (m = h \/ batchHead[m] = h) /\ isWriting(m))
                                                                            THEN pc' = [pc EXCEPT ![self] = "handle_stripe_clean_event"]
                                                                            ELSE pc' = [pc EXCEPT ![self] = "break_stripe_batch_list"]
                              /\ UNCHANGED << batchReady, queue, bitDelay, handle, written, towrite, overwrite, overwriteDisks, inIO >>
@@ -456,7 +474,7 @@ handle_stripe(self) == /\ pc[self] = "handle_stripe"
 \* bitmap_endwrite for the written devices of the next stripe of the batch (head first).
 handle_stripe_clean_event(self) == /\ pc[self] = "handle_stripe_clean_event"
                                    /\ \E m \in {x \in Stripes : inBatch(x, cur[self]) /\ isWriting(x) /\ (\A y \in Stripes : inBatch(y, cur[self]) /\ isWriting(y) => y >= x)} : LET c == chunkOf(m) IN LET n == Cardinality({d \in DataDisks : written[m][d]}) IN /\ IF pageAllocated[c]
-                                                                                                                                                                                                                                                                         THEN counter' = [counter EXCEPT ![c] = counterMinus(counter[c], n)]
+                                                                                                                                                                                                                                                                         THEN counter' = [counter EXCEPT ![c] = (((counter[c] - n) + 65536) % 65536)]
                                                                                                                                                                                                                                                                          ELSE UNCHANGED counter
                                                                                                                                                                                                                                                                    /\ ends' = [ends EXCEPT ![c] = ends[c] + n]
                                                                                                                                                                                                                                                                    /\ written' = [written EXCEPT ![m] = [anyKey \in DataDisks |-> FALSE]]
@@ -470,7 +488,7 @@ handle_stripe_clean_event(self) == /\ pc[self] = "handle_stripe_clean_event"
 break_stripe_batch_list(self) == /\ pc[self] = "break_stripe_batch_list"
                                  /\ LET h == cur[self] IN /\ bitDelay' = [m \in Stripes |-> (IF m # h /\ batchHead[m] = h THEN FALSE ELSE bitDelay[m])]
                                                           /\ count' = [m \in Stripes |-> (IF m # h /\ batchHead[m] = h THEN count[m] - 1 ELSE count[m])]
-                                                          /\ batchHead' = [m \in Stripes |-> (IF inBatch(m, h) THEN NoValue ELSE batchHead[m])]
+                                                          /\ batchHead' = [m \in Stripes |-> (IF (m = h \/ batchHead[m] = h) THEN NoValue ELSE batchHead[m])]
                                                           /\ inIO' = [inIO EXCEPT ![h] = FALSE]
                                                           /\ pc' = [pc EXCEPT ![self] = "handle_stripe"]
                                  /\ UNCHANGED << batchReady, bitmapPending, handle, bmSeq, queue, towrite, written, overwrite, overwriteDisks, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, starts, ends, dirtiedIn, wsh, wdev, wpart, firstwrite, added, cur >>
@@ -529,7 +547,7 @@ TypeOK == /\ DOMAIN batchReady = Stripes /\ \A k0 \in Stripes : batchReady[k0] \
           /\ pc \in [ProcSet -> {"get_active_stripe", "add_stripe_bio", "bitmap_startwrite", "set_bit_delay", "stripe_add_to_batch_list", "release_stripe_plug", "raid5d_loop", "bitmap_unplug", "activate_bit_delay", "handle_stripe", "handle_stripe_clean_event", "break_stripe_batch_list", "Done"}]
 
 \* (1) Write-intent coverage: data is written only while the stripe's bit is set on disk.
-WriteIntentCoverage == (\A sh \in Stripes : isWriting(sh) => bitDisk[chunkOf(sh)])
+WriteIntentCoverage == (\A sh \in Stripes : ((\E d \in DataDisks : written[sh][d])) => bitDisk[((IF SharedCounter THEN 0 ELSE sh))])
 
 \* (2) No bitmap_endwrite before its bitmap_startwrite: per chunk, ends never exceed starts.
 EndAfterStart == (\A c \in Chunks : ends[c] <= starts[c])

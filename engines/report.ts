@@ -1,0 +1,95 @@
+/**
+ * A verdict for every (variant, configuration, invariant) of a spec: the results table.
+ *
+ * An engine stops at the first violated invariant, so each (variant, configuration) is checked with
+ * all invariants, the violated one is recorded with its counterexample, and the check is repeated
+ * without it until the rest hold. Invariants that hold therefore share one complete exploration.
+ */
+import type { LoadedSpec } from "../generator/frontend/load.ts";
+import { runCheck } from "./check.ts";
+import type { CheckResult, EngineName } from "./result.ts";
+
+export interface ReportRow {
+  variant: string;
+  config: string;
+  invariant: string;
+  verdict: "ok" | "violation";
+  /** Distinct states of the exploration that gave the verdict. */
+  distinctStates: number;
+  /** Steps in the counterexample (violations only). */
+  traceLength?: number;
+  engine: EngineName;
+  durationMs: number;
+  /** The counterexample itself, for the JSON report. */
+  result: CheckResult;
+}
+
+export interface ReportRequest {
+  loaded: LoadedSpec;
+  specArg: string;
+  engine: EngineName | "auto";
+  configs?: string[];
+  variants?: string[];
+  tlcJar?: string;
+  root: string;
+  onRow?: (row: ReportRow) => void;
+}
+
+export async function buildReport(req: ReportRequest): Promise<ReportRow[]> {
+  const { spec } = req.loaded;
+  const variants = req.variants ?? [spec.baseVariant ?? "base", ...spec.variants.map((v) => v.name)];
+  const configs = req.configs ?? spec.configs.map((c) => c.name);
+  const rows: ReportRow[] = [];
+  for (const variant of variants) {
+    for (const config of configs) {
+      let remaining = ["TypeOK", ...spec.invariants.map((i) => i.name)];
+      while (remaining.length > 0) {
+        const result = await runCheck({
+          loaded: req.loaded,
+          specArg: req.specArg,
+          config,
+          variant,
+          invariants: remaining,
+          engine: req.engine,
+          tlcJar: req.tlcJar,
+          root: req.root,
+        });
+        const done = result.verdict === "violation" && result.invariant ? [result.invariant] : remaining;
+        for (const invariant of done) {
+          const row: ReportRow = {
+            variant,
+            config,
+            invariant,
+            verdict: result.verdict,
+            distinctStates: result.distinctStates,
+            ...(result.trace ? { traceLength: result.trace.length - 1 } : {}),
+            engine: result.engine,
+            durationMs: result.durationMs,
+            result,
+          };
+          rows.push(row);
+          req.onRow?.(row);
+        }
+        remaining = remaining.filter((i) => !done.includes(i));
+      }
+    }
+  }
+  return rows;
+}
+
+/** The results as a Markdown table, in spec order of invariants. */
+export function reportTable(rows: ReportRow[], invariantOrder: string[]): string {
+  const sorted = [...rows].sort(
+    (a, b) =>
+      a.variant.localeCompare(b.variant) || a.config.localeCompare(b.config) || invariantOrder.indexOf(a.invariant) - invariantOrder.indexOf(b.invariant),
+  );
+  const lines = [
+    "| variant | configuration | invariant | verdict | distinct states | trace steps | engine |",
+    "| --- | --- | --- | --- | ---: | ---: | --- |",
+    ...sorted.map(
+      (r) =>
+        `| ${r.variant} | ${r.config} | ${r.invariant} | ${r.verdict === "ok" ? "holds" : "**violated**"} | ${r.distinctStates} | ${r.traceLength ?? ""} | ${r.engine} |`,
+    ),
+  ];
+  return lines.join("\n");
+}
