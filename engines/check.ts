@@ -9,7 +9,7 @@ import type { LoadedSpec } from "../generator/frontend/load.ts";
 import type { Config, Spec } from "../generator/ir.ts";
 import { applyVariant, moduleName, renderConfig, renderModule } from "../generator/tla/module.ts";
 import { checkEmbedded } from "./embedded/engine.ts";
-import { explainTrace, type RawTraceStep } from "./explain.ts";
+import { confirmViolation, explainTrace, type RawTraceStep } from "./explain.ts";
 import type { ConstantValues, ReferenceModel } from "./model.ts";
 import { loadReference } from "./native/load-reference.ts";
 import { exploreNative } from "./native/explore.ts";
@@ -120,6 +120,7 @@ function finish(
   started: number,
 ): CheckResult {
   const trace = raw ? explainTrace(raw, spec, model, constants, variant) : undefined;
+  if (trace && model && r.invariant) confirmViolation(trace, model, constants, r.invariant);
   return {
     ...base,
     verdict: r.verdict,

@@ -75,3 +75,21 @@ function stepInfo(spec: Spec, label: string, processSet: string | undefined): Pi
   const step = proc?.steps.find((s) => s.label === label);
   return step ? { models: step.models, loc: step.loc } : {};
 }
+
+/**
+ * The reference library must agree that the counterexample breaks the invariant only in its last
+ * state: a TLA+ engine and the generated TypeScript that evaluate an invariant differently disagree.
+ */
+export function confirmViolation<S>(trace: TraceStep[], model: ReferenceModel<S>, constants: ConstantValues, invariant: string): void {
+  const inv = model.invariants.find((i) => i.name === invariant);
+  if (!inv) throw new EngineError("crash", `the reference library has no invariant ${invariant}`);
+  trace.forEach((step, i) => {
+    const holds = inv.holds(model.fromJson(step.state, constants), constants);
+    const last = i === trace.length - 1;
+    if (holds === last)
+      throw new EngineError(
+        "crash",
+        `the reference library says ${invariant} ${holds ? "holds" : "is violated"} in state ${i} of the counterexample, the TLA+ engine says the opposite: the generated artefacts disagree (run raidspec conform)`,
+      );
+  });
+}

@@ -48,10 +48,11 @@ export interface ReferenceModel<S> {
   /** A state from its canonical JSON form. */
   fromJson(json: TraceState, constants: ConstantValues): S;
   /**
-   * Appends a canonical integer encoding of a state to `out`: within one configuration two states are
-   * equal exactly when their encodings are. The native explorer fingerprints it (JSON text otherwise).
+   * Writes a canonical integer encoding of a state into `out` from index 0 and returns its length:
+   * within one configuration two states are equal exactly when their encodings are. The native
+   * explorer fingerprints it (JSON text otherwise), reusing one `out` for every state.
    */
-  encode?(state: S, out: number[]): void;
+  encode?(state: S, out: number[]): number;
   /** The steps of each process set with the kernel function each models and its source location. */
   steps: { label: string; processSet: string; models?: string; line: number; column: number }[];
   source: string;

@@ -164,18 +164,16 @@ const u32 = new Uint32Array(f64.buffer);
 /** A function that fingerprints a state into fpHi/fpLo, through the model's encoding if it has one. */
 function fingerprinter<S>(model: ReferenceModel<S>, constants: ConstantValues): (state: S) => void {
   const encode = model.encode?.bind(model);
+  // One buffer for every state: the encoding overwrites its prefix and says how long it is.
+  const buf: number[] = [];
   if (encode)
     return (state: S) => {
-      // A fresh array each time: truncating a reused one costs more than the allocation.
-      const buf: number[] = [];
-      encode(state, buf);
-      hashInts(buf, buf.length);
+      hashInts(buf, encode(state, buf));
     };
   return (state: S) => {
     const text = JSON.stringify(model.toJson(state, constants));
-    const buf: number[] = new Array<number>(text.length);
     for (let i = 0; i < text.length; i++) buf[i] = text.charCodeAt(i);
-    hashInts(buf, buf.length);
+    hashInts(buf, text.length);
   };
 }
 

@@ -105,6 +105,11 @@ function renderBare(e: Expr, ctx: ExprContext): string {
       return `-${r(e.arg, 12)}`;
     case "binary": {
       const op = ops[e.op];
+      if (e.op === "implies") {
+        // Operands of => are always parenthesized: tla-checker parses A => B /\ C as (A => B) /\ C.
+        const side = (x: Expr) => (x.kind === "binary" || x.kind === "not" ? `(${r(x)})` : r(x, op.prec));
+        return `${side(e.left)} => ${side(e.right)}`;
+      }
       // Same associative operator chains without parentheses; everything else at equal precedence is
       // parenthesized (TLA+ rejects mixing /\ and \/ without them).
       const left = e.left.kind === "binary" && e.left.op === e.op && op.assoc ? r(e.left, op.prec - 1) : r(e.left, op.prec);

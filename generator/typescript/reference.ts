@@ -766,7 +766,7 @@ class ReferenceGenerator {
     let js = name;
     const taken = (n: string) =>
       LOCAL_NAMES.includes(n) ||
-      /^t\d*$/.test(n) ||
+      /^t\d*$|^v\d+$|^k\d+_\d+$/.test(n) ||
       RUNTIME_NAMES.includes(n) ||
       JS_RESERVED.includes(n) ||
       [...this.helperNames.values()].includes(n) ||
@@ -1195,33 +1195,33 @@ class ReferenceGenerator {
     return j === "k" ? keys : `${wrapMember(keys)}.map((k) => ${j.startsWith("{") ? `(${j})` : j})`;
   }
 
-  /** Statements appending the canonical integer encoding of `v` to `out`. */
+  /** Statements writing the canonical integer encoding of `v` into `out` at `n`, advancing `n`. */
   private encode(w: CodeBlockWriter, t: VT, v: string, depth: number): void {
     const r = this.resolve(t);
     const x = depth === 0 ? "x" : `x${depth}`;
     switch (r.kind) {
       case "bool":
-        w.writeLine(`out.push(${v} ? 1 : 0);`);
+        w.writeLine(`out[n++] = ${v} ? 1 : 0;`);
         return;
       case "int":
       case "anyInt":
-        w.writeLine(`out.push(${v});`);
+        w.writeLine(`out[n++] = ${v};`);
         return;
       case "enum":
-        w.writeLine(`out.push(${this.enumTable(r.values)}[${v}]);`);
+        w.writeLine(`out[n++] = ${this.enumTable(r.values)}[${v}];`);
         return;
       case "label":
-        w.writeLine(`out.push(labelIndex[${v}]);`);
+        w.writeLine(`out[n++] = labelIndex[${v}];`);
         return;
       case "null":
       case "unknown":
         this.usedRuntime.add("encodeValue");
-        w.writeLine(`encodeValue(${v}, out);`);
+        w.writeLine(`n = encodeValue(${v}, out, n);`);
         return;
       case "optional":
-        w.write(`if (${v} === null) out.push(0);`).newLine();
+        w.write(`if (${v} === null) out[n++] = 0;`).newLine();
         w.write("else ").inlineBlock(() => {
-          w.writeLine("out.push(1);");
+          w.writeLine("out[n++] = 1;");
           this.encode(w, r.value, v, depth);
         });
         w.newLine();
@@ -1231,12 +1231,12 @@ class ReferenceGenerator {
         return;
       case "set":
       case "map": {
-        if (r.kind === "set") w.writeLine(`out.push(${v}.length);`);
+        if (r.kind === "set") w.writeLine(`out[n++] = ${v}.length;`);
         const element = r.kind === "set" ? r.element : r.value;
         const inner = this.resolve(element);
         if (inner.kind === "bool" || inner.kind === "int" || inner.kind === "anyInt" || inner.kind === "enum") {
           const one = inner.kind === "bool" ? `${x} ? 1 : 0` : inner.kind === "enum" ? `${this.enumTable(inner.values)}[${x}]` : x;
-          w.writeLine(`for (const ${x} of ${v}) out.push(${one});`);
+          w.writeLine(`for (const ${x} of ${v}) out[n++] = ${one};`);
           return;
         }
         w.write(`for (const ${x} of ${v}) `).inlineBlock(() => this.encode(w, element, x, depth + 1));
@@ -1799,17 +1799,19 @@ class ReferenceGenerator {
       name: "encode",
       isExported: true,
       docs: [
-        "Appends a canonical integer encoding of `s` to `out`: within one configuration, two states are equal exactly when their encodings are. The explorer hashes it into a fingerprint.",
+        "Writes a canonical integer encoding of `s` into `out` from index 0 and returns its length: within one configuration, two states are equal exactly when their encodings are. The explorer hashes it into a fingerprint (reusing `out`, so what lies past the length is stale).",
       ],
       parameters: [
         { name: "s", type: "State" },
         { name: "out", type: "number[]" },
       ],
-      returnType: "void",
+      returnType: "number",
       statements: written((w) => {
+        w.writeLine("let n = 0;");
         for (const v of this.spec.variables) this.encode(w, v.type, member("s", v.name), 0);
         for (const p of this.spec.processes) for (const l of p.locals) this.encode(w, { kind: "map", key: { kind: "named", name: p.over }, value: l.type }, member("s", l.name), 0);
-        w.writeLine("for (const x of s.pc) out.push(labelIndex[x]);");
+        w.writeLine("for (const x of s.pc) out[n++] = labelIndex[x];");
+        w.writeLine("return n;");
       }),
     };
   }
@@ -1845,7 +1847,7 @@ class ReferenceGenerator {
           { name: "invariants", type: `{ name: string; holds(state: State, constants: ${C}): boolean }[]` },
           { name: "toJson", type: `(state: State, constants?: ${C}) => { [key: string]: Json }` },
           { name: "fromJson", type: `(json: { [key: string]: Json }, constants: ${C}) => State` },
-          { name: "encode", type: "(state: State, out: number[]) => void" },
+          { name: "encode", type: "(state: State, out: number[]) => number" },
         ],
       },
       {
@@ -2331,11 +2333,12 @@ function constant(constants: Record<string, Json>, name: string): Json {
 }`,
   },
   encodeValue: {
-    text: `/** Encodes a value whose type is not known statically: its JSON text, length first. */
-function encodeValue(v: unknown, out: number[]): void {
+    text: `/** Encodes a value whose type is not known statically (its JSON text, length first) at \`n\`; returns the new end. */
+function encodeValue(v: unknown, out: number[], n: number): number {
   const text = JSON.stringify(v) ?? "";
-  out.push(text.length);
-  for (let i = 0; i < text.length; i++) out.push(text.charCodeAt(i));
+  out[n++] = text.length;
+  for (let i = 0; i < text.length; i++) out[n++] = text.charCodeAt(i);
+  return n;
 }`,
   },
 };

@@ -226,7 +226,7 @@ handle_stripe:  \* handle_stripe
         end with;
     end either;
 handle_stripe_clean_event:  \* handle_stripe_clean_event / bitmap_endwrite
-    with m \in {x \in Stripes : inBatch(x, cur) /\ isWriting(x) /\ (\A y \in Stripes : inBatch(y, cur) /\ isWriting(y) => y >= x)} do
+    with m \in {x \in Stripes : inBatch(x, cur) /\ isWriting(x) /\ (\A y \in Stripes : (inBatch(y, cur) /\ isWriting(y)) => (y >= x))} do
         with c = chunkOf(m) do
             with n = Cardinality({d \in DataDisks : written[m][d]}) do
                 if pageAllocated[c] then
@@ -473,14 +473,14 @@ handle_stripe(self) == /\ pc[self] = "handle_stripe"
 \* handle_stripe_clean_event: models handle_stripe_clean_event / bitmap_endwrite (process handler)
 \* bitmap_endwrite for the written devices of the next stripe of the batch (head first).
 handle_stripe_clean_event(self) == /\ pc[self] = "handle_stripe_clean_event"
-                                   /\ \E m \in {x \in Stripes : inBatch(x, cur[self]) /\ isWriting(x) /\ (\A y \in Stripes : inBatch(y, cur[self]) /\ isWriting(y) => y >= x)} : LET c == chunkOf(m) IN LET n == Cardinality({d \in DataDisks : written[m][d]}) IN /\ IF pageAllocated[c]
-                                                                                                                                                                                                                                                                         THEN counter' = [counter EXCEPT ![c] = (((counter[c] - n) + 65536) % 65536)]
-                                                                                                                                                                                                                                                                         ELSE UNCHANGED counter
-                                                                                                                                                                                                                                                                   /\ ends' = [ends EXCEPT ![c] = ends[c] + n]
-                                                                                                                                                                                                                                                                   /\ written' = [written EXCEPT ![m] = [anyKey \in DataDisks |-> FALSE]]
-                                                                                                                                                                                                                                                                   /\ IF (\E y \in Stripes : y # m /\ inBatch(y, cur[self]) /\ ((\E d \in DataDisks : written'[y][d])))
-                                                                                                                                                                                                                                                                         THEN pc' = [pc EXCEPT ![self] = "handle_stripe_clean_event"]
-                                                                                                                                                                                                                                                                         ELSE pc' = [pc EXCEPT ![self] = "break_stripe_batch_list"]
+                                   /\ \E m \in {x \in Stripes : inBatch(x, cur[self]) /\ isWriting(x) /\ (\A y \in Stripes : (inBatch(y, cur[self]) /\ isWriting(y)) => (y >= x))} : LET c == chunkOf(m) IN LET n == Cardinality({d \in DataDisks : written[m][d]}) IN /\ IF pageAllocated[c]
+                                                                                                                                                                                                                                                                             THEN counter' = [counter EXCEPT ![c] = (((counter[c] - n) + 65536) % 65536)]
+                                                                                                                                                                                                                                                                             ELSE UNCHANGED counter
+                                                                                                                                                                                                                                                                       /\ ends' = [ends EXCEPT ![c] = ends[c] + n]
+                                                                                                                                                                                                                                                                       /\ written' = [written EXCEPT ![m] = [anyKey \in DataDisks |-> FALSE]]
+                                                                                                                                                                                                                                                                       /\ IF (\E y \in Stripes : y # m /\ inBatch(y, cur[self]) /\ ((\E d \in DataDisks : written'[y][d])))
+                                                                                                                                                                                                                                                                             THEN pc' = [pc EXCEPT ![self] = "handle_stripe_clean_event"]
+                                                                                                                                                                                                                                                                             ELSE pc' = [pc EXCEPT ![self] = "break_stripe_batch_list"]
                                    /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, pageAllocated, bitMem, bitDisk, starts, dirtiedIn, wsh, wdev, wpart, firstwrite, added, cur >>
 
 \* break_stripe_batch_list: models break_stripe_batch_list (process handler)
@@ -556,18 +556,18 @@ EndAfterStart == (\A c \in Chunks : ends[c] <= starts[c])
 CounterInRange == (\A c \in Chunks : counter[c] < 16383)
 
 \* (3) Counter balance: a set bit's counter is 2 + the writes started and not ended (no leak).
-CounterBalance == (\A c \in Chunks : pageAllocated[c] /\ counter[c] # 0 => counter[c] = (2 + starts[c]) - ends[c])
+CounterBalance == (\A c \in Chunks : (pageAllocated[c] /\ counter[c] # 0) => (counter[c] = (2 + starts[c]) - ends[c]))
 
 \* (4) No BIT_DELAY or BITMAP_PENDING on a batch member (the break_stripe_batch_list WARN list).
-MemberFlags == (\A m \in Stripes : isMember(m) => ~bitDelay[m] /\ ~bitmapPending[m])
+MemberFlags == (\A m \in Stripes : isMember(m) => (~bitDelay[m] /\ ~bitmapPending[m]))
 
 \* (6) A member's newly dirtied bit is covered by its head's delay until it is on disk; none is written before.
-DelayRecorded == (\A m \in Stripes : dirtiedIn[m] > seqWrite => ~isWriting(m) /\ (isMember(m) => bitDelay[headOf(m)] /\ bmSeq[headOf(m)] >= dirtiedIn[m]))
+DelayRecorded == (\A m \in Stripes : (dirtiedIn[m] > seqWrite) => (~isWriting(m) /\ (isMember(m) => (bitDelay[headOf(m)] /\ bmSeq[headOf(m)] >= dirtiedIn[m]))))
 
 \* (7) Batches are consistent: a member's head is an earlier stripe that heads itself; the batch holds a reference.
-BatchConsistent == (\A m \in Stripes : isMember(m) => batchHead[headOf(m)] = headOf(m) /\ headOf(m) < m /\ count[m] >= 1)
+BatchConsistent == (\A m \in Stripes : isMember(m) => (batchHead[headOf(m)] = headOf(m) /\ headOf(m) < m /\ count[m] >= 1))
 
 \* (8) Sequence numbers: seq_write ≤ seq_flush, and a stripe is on handle_list only once its bm_seq is on disk.
-SeqOrder == seqWrite <= seqFlush /\ (\A sh \in Stripes : queue[sh] = "handle" => ~(bitDelay[sh] /\ bmSeq[sh] > seqWrite))
+SeqOrder == seqWrite <= seqFlush /\ (\A sh \in Stripes : (queue[sh] = "handle") => (~(bitDelay[sh] /\ bmSeq[sh] > seqWrite)))
 
 ======================================================================
