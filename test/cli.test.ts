@@ -1,0 +1,80 @@
+import { execa } from "execa";
+import { describe, expect, it } from "vitest";
+import type { CheckResult } from "../engines/result.ts";
+
+const raidspec = (...args: string[]) => execa("node", ["bin/raidspec.js", ...args], { reject: false, env: { TLA2TOOLS_JAR: "" } });
+
+async function checkJson(...args: string[]): Promise<{ exitCode: number; result: CheckResult }> {
+  const r = await raidspec("check", ...args, "--json");
+  return { exitCode: r.exitCode ?? -1, result: JSON.parse(r.stdout) as CheckResult };
+}
+
+describe("raidspec check", () => {
+  it("Peterson holds its mutual exclusion on the embedded engine (26 distinct states)", async () => {
+    const { exitCode, result } = await checkJson("spec/examples/peterson");
+    expect(exitCode).toBe(0);
+    expect(result).toMatchObject({ spec: "Peterson", engine: "embedded", verdict: "ok", distinctStates: 26, config: "default", variant: null });
+  });
+
+  it("Peterson without the turn handshake breaks mutual exclusion, with a trace of DSL steps", async () => {
+    const { exitCode, result } = await checkJson("spec/examples/peterson", "--variant", "noTurn");
+    expect(exitCode).toBe(1);
+    expect(result.verdict).toBe("violation");
+    expect(result.invariant).toBe("MutualExclusion");
+    expect(result.trace?.map((t) => t.step)).toEqual(["Init", "check", "check", "setFlag", "setFlag"]);
+    expect(new Set(result.trace?.slice(1).map((t) => t.process))).toEqual(new Set([0, 1]));
+    expect(result.trace?.at(-1)?.state.pc).toEqual({ "0": "cs", "1": "cs" });
+  });
+
+  it("the counter loses an update without its lock, and the native engine agrees with the embedded one", async () => {
+    const embedded = await checkJson("spec/examples/counter", "--variant", "noLock");
+    const native = await checkJson("spec/examples/counter", "--variant", "noLock", "--engine", "native");
+    expect(embedded.exitCode).toBe(1);
+    expect(native.exitCode).toBe(1);
+    expect(embedded.result.invariant).toBe("NoLostUpdate");
+    expect(native.result.invariant).toBe("NoLostUpdate");
+    expect(native.result.trace?.length).toBe(embedded.result.trace?.length);
+    const ok = await checkJson("spec/examples/counter");
+    const okNative = await checkJson("spec/examples/counter", "--engine", "native");
+    expect(ok.result.verdict).toBe("ok");
+    expect(okNative.result.distinctStates).toBe(ok.result.distinctStates);
+  });
+
+  it("finds the d0852df race in md/raid5 before the fix: S is written while its bit is clear on disk", async () => {
+    const { exitCode, result } = await checkJson("spec/raid5", "--config", "small", "--variant", "pre-d0852df", "--invariant", "WriteIntentCoverage", "--engine", "native");
+    expect(exitCode).toBe(1);
+    expect(result.invariant).toBe("WriteIntentCoverage");
+    const steps = result.trace?.map((t) => t.step) ?? [];
+    expect(steps).toContain("stripe_add_to_batch_list");
+    expect(steps.at(-1)).toBe("handle_stripe");
+    // The writers that made S a full-stripe write never reached bitmap_startwrite.
+    expect(steps).not.toContain("bitmap_startwrite");
+    const last = result.trace?.at(-1)?.state;
+    expect(last?.batchHead).toEqual({ "0": 0, "1": 0 });
+    expect(last?.bitDisk).toEqual({ "0": true, "1": false });
+  });
+
+  it("usage errors exit 2 and name what exists", async () => {
+    const r = await raidspec("check", "spec/examples/peterson", "--config", "nope");
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('Peterson has no configuration "nope". Configurations: default.');
+    const bad = await raidspec("check", "test/fixtures/bad-specs/loop");
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/^test\/fixtures\/bad-specs\/loop\/spec\.ts:12:9: error: Loops are not supported/);
+    expect(bad.stderr).not.toMatch(/at .*\.ts:\d+:\d+\)/); // no stack trace
+  });
+
+  it("asking for TLC without a jar exits 4 with what to do", async () => {
+    const r = await raidspec("check", "spec/examples/peterson", "--engine", "tlc");
+    expect(r.exitCode).toBe(4);
+    expect(r.stderr).toContain("TLA2TOOLS_JAR");
+  });
+});
+
+describe("raidspec gen", () => {
+  it("the committed tla/ and reference/ files are what the specs generate", async () => {
+    const r = await raidspec("gen", "--all", "--check");
+    expect(r.stderr).toBe("");
+    expect(r.exitCode).toBe(0);
+  });
+});
