@@ -10,6 +10,7 @@ import { loadSpec } from "../generator/frontend/load.ts";
 import { EngineError, exitCodes } from "../engines/result.ts";
 import { runCheck } from "../engines/check.ts";
 import { buildReport, reportTable } from "../engines/report.ts";
+import { conformCommand } from "../conformance/run.ts";
 import { artefactsOf, discoverSpecs, staleArtefacts, writeArtefacts } from "../generator/write.ts";
 import { formatResult } from "./print.ts";
 
@@ -112,6 +113,19 @@ program
     });
     if (opts.json) console.log(JSON.stringify(rows.map(({ result, ...row }) => ({ ...row, trace: result.trace }))));
     else console.log(reportTable(rows, ["TypeOK", ...loaded.spec.invariants.map((i) => i.name)]));
+  });
+
+program
+  .command("conform")
+  .description("check that the generated TLA+ module and reference library agree: lockstep successors, counterexample replay, state counts")
+  .argument("<spec>", "spec folder, e.g. spec/examples/peterson")
+  .option("--config <name>", "named configuration (default: \"default\" or the first)")
+  .option("--variants <names>", "comma-separated variants (default: all)")
+  .option("--max-states <n>", "compare successors of at most this many states", positiveInt)
+  .option("--tlc-jar <path>", "path to tla2tools.jar (adds TLC to the state-count comparison)")
+  .option("--json", "print the report as JSON")
+  .action(async (arg: string, opts: { config?: string; variants?: string; maxStates?: number; tlcJar?: string; json?: boolean }) => {
+    process.exitCode = await conformCommand(arg, { ...opts, variants: opts.variants?.split(","), root });
   });
 
 async function main(): Promise<void> {
