@@ -68,6 +68,11 @@ export interface State {
 /** A step's private working copy of a state. */
 type Draft = { -readonly [K in keyof State]: State[K] };
 
+/** A copy of a state to work on. Every state is built by this one object literal, so all states share one hidden class in the JavaScript engine and reading them stays fast. */
+function draft(s: State): Draft {
+  return { x: s.x, total: s.total, lock: s.lock, round: s.round, tmp: s.tmp, amount: s.amount, pc: s.pc };
+}
+
 /** One enabled step of a state: who takes it, with which choices, and the state after it. */
 export interface Transition {
   /** The step label (= the TLA+ action name). */
@@ -115,7 +120,7 @@ export function bind(constants: Record<string, Json>): Env {
 /** The initial states: every variable at its initial value, every process at its first step. */
 export function initialStates(env: Env): State[] {
   return [
-    {
+    draft({
       x: 0,
       total: 0,
       lock: false,
@@ -123,14 +128,14 @@ export function initialStates(env: Env): State[] {
       tmp: env.Workers.map(() => 0),
       amount: env.Workers.map(() => 1),
       pc: env.Workers.map((): Label => "enter"),
-    },
+    }),
   ];
 }
 
 /** The initial states of variant "noLock": every variable at its initial value, every process at its first step. */
 export function initialStates_noLock(env: Env): State[] {
   return [
-    {
+    draft({
       x: 0,
       total: 0,
       lock: false,
@@ -138,7 +143,7 @@ export function initialStates_noLock(env: Env): State[] {
       tmp: env.Workers.map(() => 0),
       amount: env.Workers.map(() => 1),
       pc: env.Workers.map((): Label => "enter"),
-    },
+    }),
   ];
 }
 
@@ -189,6 +194,16 @@ export function successors_noLock(env: Env, s: State): Transition[] {
   return out;
 }
 
+/** The states that one step can lead to: `step` taken by process `self` from `s`, with the given choices (a `choose` value by name, `either@line:col` → branch). Several states when choices are left open; none when the step is not enabled. For driving an implementation side by side with the reference. */
+export function applyStep(env: Env, s: State, step: string, self: Json, params: Record<string, Json> = {}, variant: string | null = null): State[] {
+  const byVariant = new Map<string | null, (env: Env, s: State) => Transition[]>([[null, successors], ["noLock", successors_noLock]]);
+  const successorsOf = byVariant.get(variant);
+  if (!successorsOf) throw new Error(`no variant ${variant}`);
+  return successorsOf(env, s)
+    .filter((t) => t.step === step && equals(t.self, self) && Object.keys(params).every((k) => equals(t.params[k], params[k])))
+    .map((t) => t.next);
+}
+
 /**
  * enter (process worker).
  *
@@ -199,12 +214,12 @@ export function successors_noLock(env: Env, s: State): Transition[] {
 function enter(env: Env, s: State, self: Workers, out: Transition[]): void {
   if (s.round[self - 1] < env.Rounds) {
     if (s.lock) return;
-    const t: Draft = { ...s };
+    const t = draft(s);
     t.lock = true;
     t.pc = put(t.pc, self - 1, "read");
     out.push({ step: "enter", processSet: "worker", self, params: {}, next: t });
   } else {
-    const t: Draft = { ...s };
+    const t = draft(s);
     t.pc = put(t.pc, self - 1, "Done");
     out.push({ step: "enter", processSet: "worker", self, params: {}, next: t });
   }
@@ -218,11 +233,11 @@ function enter(env: Env, s: State, self: Workers, out: Transition[]): void {
  * spec/examples/counter/spec.ts:37:7. Runs when pc[self] is "read"; pushes one transition per enabled alternative onto `out`.
  */
 function read(env: Env, s: State, self: Workers, out: Transition[]): void {
-  const t: Draft = { ...s };
+  const t = draft(s);
   t.tmp = put(t.tmp, self - 1, t.x);
   // either, branch 1 of 2 (spec/examples/counter/spec.ts:39)
   {
-    const t1: Draft = { ...t };
+    const t1 = draft(t);
     t1.amount = put(t1.amount, self - 1, 1);
     t1.pc = put(t1.pc, self - 1, "write");
     out.push({ step: "read", processSet: "worker", self, params: { "either@39:9": 0 }, next: t1 });
@@ -231,7 +246,7 @@ function read(env: Env, s: State, self: Workers, out: Transition[]): void {
   {
     for (const a of env.Amounts) {
       if (a <= 1) continue;
-      const t1: Draft = { ...t };
+      const t1 = draft(t);
       t1.amount = put(t1.amount, self - 1, a);
       t1.pc = put(t1.pc, self - 1, "write");
       out.push({ step: "read", processSet: "worker", self, params: { "either@39:9": 1, a }, next: t1 });
@@ -247,7 +262,7 @@ function read(env: Env, s: State, self: Workers, out: Transition[]): void {
  * spec/examples/counter/spec.ts:51:7. Runs when pc[self] is "write"; pushes one transition per enabled alternative onto `out`.
  */
 function write(env: Env, s: State, self: Workers, out: Transition[]): void {
-  const t: Draft = { ...s };
+  const t = draft(s);
   t.x = t.tmp[self - 1] + t.amount[self - 1];
   t.total = t.total + t.amount[self - 1];
   t.pc = put(t.pc, self - 1, "leave");
@@ -262,7 +277,7 @@ function write(env: Env, s: State, self: Workers, out: Transition[]): void {
  * spec/examples/counter/spec.ts:56:7. Runs when pc[self] is "leave"; pushes one transition per enabled alternative onto `out`.
  */
 function leave(env: Env, s: State, self: Workers, out: Transition[]): void {
-  const t: Draft = { ...s };
+  const t = draft(s);
   t.lock = false;
   t.round = put(t.round, self - 1, t.round[self - 1] + 1);
   t.pc = put(t.pc, self - 1, "enter");
@@ -276,7 +291,7 @@ function leave(env: Env, s: State, self: Workers, out: Transition[]): void {
  */
 function enter_noLock(env: Env, s: State, self: Workers, out: Transition[]): void {
   if (s.round[self - 1] >= env.Rounds) return;
-  const t: Draft = { ...s };
+  const t = draft(s);
   t.pc = put(t.pc, self - 1, "read");
   out.push({ step: "enter", processSet: "worker", self, params: {}, next: t });
 }
@@ -287,7 +302,7 @@ function enter_noLock(env: Env, s: State, self: Workers, out: Transition[]): voi
  * spec/examples/counter/spec.ts:72:7. Runs when pc[self] is "leave"; pushes one transition per enabled alternative onto `out`.
  */
 function leave_noLock(env: Env, s: State, self: Workers, out: Transition[]): void {
-  const t: Draft = { ...s };
+  const t = draft(s);
   t.round = put(t.round, self - 1, t.round[self - 1] + 1);
   t.pc = put(t.pc, self - 1, "enter");
   out.push({ step: "leave", processSet: "worker", self, params: {}, next: t });
@@ -328,7 +343,7 @@ export function stateToJson(env: Env, s: State): { [key: string]: Json } {
 
 /** A state from its canonical JSON form (the inverse of `stateToJson`). */
 export function stateFromJson(env: Env, json: { [key: string]: Json }): State {
-  return {
+  return draft({
     x: field(json, "x") as number,
     total: field(json, "total") as number,
     lock: field(json, "lock") as boolean,
@@ -336,7 +351,7 @@ export function stateFromJson(env: Env, json: { [key: string]: Json }): State {
     tmp: valuesOf(field(json, "tmp"), env.Workers, (j1) => j1 as number),
     amount: valuesOf(field(json, "amount"), env.Workers, (j1) => j1 as number),
     pc: valuesOf(field(json, "pc"), env.Workers, (j1) => j1 as Label),
-  };
+  });
 }
 
 /** Writes a canonical integer encoding of `s` into `out` from index 0 and returns its length: within one configuration, two states are equal exactly when their encodings are. The explorer hashes it into a fingerprint (reusing `out`, so what lies past the length is stale). */
@@ -345,10 +360,10 @@ export function encode(s: State, out: number[]): number {
   out[n++] = s.x;
   out[n++] = s.total;
   out[n++] = s.lock ? 1 : 0;
-  for (const x of s.round) out[n++] = x;
-  for (const x of s.tmp) out[n++] = x;
-  for (const x of s.amount) out[n++] = x;
-  for (const x of s.pc) out[n++] = labelIndex[x];
+  n = ints(s.round, out, n);
+  n = ints(s.tmp, out, n);
+  n = ints(s.amount, out, n);
+  n = tags(s.pc, labelIndex, out, n);
   return n;
 }
 
@@ -429,6 +444,23 @@ function put<T>(a: readonly T[], i: number, v: T): readonly T[] {
   return b;
 }
 
+/** Structural equality (records, maps and sets included), as TLA+'s `=`. */
+function equals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!equals(a[i], b[i])) return false;
+    return true;
+  }
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const keys = Object.keys(ra);
+  if (keys.length !== Object.keys(rb).length) return false;
+  for (const k of keys) if (!equals(ra[k], rb[k])) return false;
+  return true;
+}
+
 /** The integers lo..hi. */
 function intRange(lo: number, hi: number): number[] {
   const out: number[] = [];
@@ -472,4 +504,16 @@ function constant(constants: Record<string, Json>, name: string): Json {
   const value = constants[name];
   if (value === undefined) throw new Error(`the constant ${name} is not bound`);
   return value;
+}
+
+/** Encodes integers as themselves at `n`; returns the new end. */
+function ints(a: readonly number[], out: number[], n: number): number {
+  for (let i = 0; i < a.length; i++) out[n++] = a[i] as number;
+  return n;
+}
+
+/** Encodes tags (or labels) by their position in `index` at `n`; returns the new end. */
+function tags<T extends string>(a: readonly T[], index: Readonly<Record<T, number>>, out: number[], n: number): number {
+  for (let i = 0; i < a.length; i++) out[n++] = index[a[i] as T];
+  return n;
 }

@@ -55,6 +55,11 @@ export interface State {
 /** A step's private working copy of a state. */
 type Draft = { -readonly [K in keyof State]: State[K] };
 
+/** A copy of a state to work on. Every state is built by this one object literal, so all states share one hidden class in the JavaScript engine and reading them stays fast. */
+function draft(s: State): Draft {
+  return { flag: s.flag, turn: s.turn, pc: s.pc };
+}
+
 /** One enabled step of a state: who takes it, with which choices, and the state after it. */
 export interface Transition {
   /** The step label (= the TLA+ action name). */
@@ -93,22 +98,22 @@ export function bind(constants: Record<string, Json>): Env {
 /** The initial states: every variable at its initial value, every process at its first step. */
 export function initialStates(env: Env): State[] {
   return [
-    {
+    draft({
       flag: env.Procs.map(() => false),
       turn: 0,
       pc: env.Procs.map((): Label => "setFlag"),
-    },
+    }),
   ];
 }
 
 /** The initial states of variant "noTurn": every variable at its initial value, every process at its first step. */
 export function initialStates_noTurn(env: Env): State[] {
   return [
-    {
+    draft({
       flag: env.Procs.map(() => false),
       turn: 0,
       pc: env.Procs.map((): Label => "check"),
-    },
+    }),
   ];
 }
 
@@ -168,6 +173,16 @@ export function successors_noTurn(env: Env, s: State): Transition[] {
   return out;
 }
 
+/** The states that one step can lead to: `step` taken by process `self` from `s`, with the given choices (a `choose` value by name, `either@line:col` → branch). Several states when choices are left open; none when the step is not enabled. For driving an implementation side by side with the reference. */
+export function applyStep(env: Env, s: State, step: string, self: Json, params: Record<string, Json> = {}, variant: string | null = null): State[] {
+  const byVariant = new Map<string | null, (env: Env, s: State) => Transition[]>([[null, successors], ["noTurn", successors_noTurn]]);
+  const successorsOf = byVariant.get(variant);
+  if (!successorsOf) throw new Error(`no variant ${variant}`);
+  return successorsOf(env, s)
+    .filter((t) => t.step === step && equals(t.self, self) && Object.keys(params).every((k) => equals(t.params[k], params[k])))
+    .map((t) => t.next);
+}
+
 /**
  * setFlag (process proc).
  *
@@ -176,7 +191,7 @@ export function successors_noTurn(env: Env, s: State): Transition[] {
  * spec/examples/peterson/spec.ts:24:7. Runs when pc[self] is "setFlag"; pushes one transition per enabled alternative onto `out`.
  */
 function setFlag(env: Env, s: State, self: Procs, out: Transition[]): void {
-  const t: Draft = { ...s };
+  const t = draft(s);
   t.flag = put(t.flag, self, true);
   t.pc = put(t.pc, self, "giveTurn");
   out.push({ step: "setFlag", processSet: "proc", self, params: {}, next: t });
@@ -190,7 +205,7 @@ function setFlag(env: Env, s: State, self: Procs, out: Transition[]): void {
  * spec/examples/peterson/spec.ts:28:7. Runs when pc[self] is "giveTurn"; pushes one transition per enabled alternative onto `out`.
  */
 function giveTurn(env: Env, s: State, self: Procs, out: Transition[]): void {
-  const t: Draft = { ...s };
+  const t = draft(s);
   t.turn = 1 - self;
   t.pc = put(t.pc, self, "wait");
   out.push({ step: "giveTurn", processSet: "proc", self, params: {}, next: t });
@@ -205,7 +220,7 @@ function giveTurn(env: Env, s: State, self: Procs, out: Transition[]): void {
  */
 function wait(env: Env, s: State, self: Procs, out: Transition[]): void {
   if (s.flag[1 - self] && s.turn !== self) return;
-  const t: Draft = { ...s };
+  const t = draft(s);
   t.pc = put(t.pc, self, "cs");
   out.push({ step: "wait", processSet: "proc", self, params: {}, next: t });
 }
@@ -218,7 +233,7 @@ function wait(env: Env, s: State, self: Procs, out: Transition[]): void {
  * spec/examples/peterson/spec.ts:36:7. Runs when pc[self] is "cs"; pushes one transition per enabled alternative onto `out`.
  */
 function cs(env: Env, s: State, self: Procs, out: Transition[]): void {
-  const t: Draft = { ...s };
+  const t = draft(s);
   t.pc = put(t.pc, self, "exit");
   out.push({ step: "cs", processSet: "proc", self, params: {}, next: t });
 }
@@ -231,7 +246,7 @@ function cs(env: Env, s: State, self: Procs, out: Transition[]): void {
  * spec/examples/peterson/spec.ts:38:7. Runs when pc[self] is "exit"; pushes one transition per enabled alternative onto `out`.
  */
 function exit(env: Env, s: State, self: Procs, out: Transition[]): void {
-  const t: Draft = { ...s };
+  const t = draft(s);
   t.flag = put(t.flag, self, false);
   t.pc = put(t.pc, self, "setFlag");
   out.push({ step: "exit", processSet: "proc", self, params: {}, next: t });
@@ -246,7 +261,7 @@ function exit(env: Env, s: State, self: Procs, out: Transition[]): void {
  */
 function check(env: Env, s: State, self: Procs, out: Transition[]): void {
   if (s.flag[1 - self]) return;
-  const t: Draft = { ...s };
+  const t = draft(s);
   t.pc = put(t.pc, self, "setFlag");
   out.push({ step: "check", processSet: "proc", self, params: {}, next: t });
 }
@@ -259,7 +274,7 @@ function check(env: Env, s: State, self: Procs, out: Transition[]): void {
  * spec/examples/peterson/spec.ts:54:7. Runs when pc[self] is "setFlag"; pushes one transition per enabled alternative onto `out`.
  */
 function setFlag_noTurn(env: Env, s: State, self: Procs, out: Transition[]): void {
-  const t: Draft = { ...s };
+  const t = draft(s);
   t.flag = put(t.flag, self, true);
   t.pc = put(t.pc, self, "cs");
   out.push({ step: "setFlag", processSet: "proc", self, params: {}, next: t });
@@ -271,7 +286,7 @@ function setFlag_noTurn(env: Env, s: State, self: Procs, out: Transition[]): voi
  * spec/examples/peterson/spec.ts:58:7. Runs when pc[self] is "exit"; pushes one transition per enabled alternative onto `out`.
  */
 function exit_noTurn(env: Env, s: State, self: Procs, out: Transition[]): void {
-  const t: Draft = { ...s };
+  const t = draft(s);
   t.flag = put(t.flag, self, false);
   t.pc = put(t.pc, self, "check");
   out.push({ step: "exit", processSet: "proc", self, params: {}, next: t });
@@ -304,19 +319,19 @@ export function stateToJson(env: Env, s: State): { [key: string]: Json } {
 
 /** A state from its canonical JSON form (the inverse of `stateToJson`). */
 export function stateFromJson(env: Env, json: { [key: string]: Json }): State {
-  return {
+  return draft({
     flag: valuesOf(field(json, "flag"), env.Procs, (j1) => j1 as boolean),
     turn: field(json, "turn") as number,
     pc: valuesOf(field(json, "pc"), env.Procs, (j1) => j1 as Label),
-  };
+  });
 }
 
 /** Writes a canonical integer encoding of `s` into `out` from index 0 and returns its length: within one configuration, two states are equal exactly when their encodings are. The explorer hashes it into a fingerprint (reusing `out`, so what lies past the length is stale). */
 export function encode(s: State, out: number[]): number {
   let n = 0;
-  for (const x of s.flag) out[n++] = x ? 1 : 0;
+  n = bits(s.flag, out, n);
   out[n++] = s.turn;
-  for (const x of s.pc) out[n++] = labelIndex[x];
+  n = tags(s.pc, labelIndex, out, n);
   return n;
 }
 
@@ -399,6 +414,23 @@ function put<T>(a: readonly T[], i: number, v: T): readonly T[] {
   return b;
 }
 
+/** Structural equality (records, maps and sets included), as TLA+'s `=`. */
+function equals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!equals(a[i], b[i])) return false;
+    return true;
+  }
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const keys = Object.keys(ra);
+  if (keys.length !== Object.keys(rb).length) return false;
+  for (const k of keys) if (!equals(ra[k], rb[k])) return false;
+  return true;
+}
+
 /** The integers lo..hi. */
 function intRange(lo: number, hi: number): number[] {
   const out: number[] = [];
@@ -442,4 +474,16 @@ function constant(constants: Record<string, Json>, name: string): Json {
   const value = constants[name];
   if (value === undefined) throw new Error(`the constant ${name} is not bound`);
   return value;
+}
+
+/** Encodes booleans as 0/1 at `n`; returns the new end. */
+function bits(a: readonly boolean[], out: number[], n: number): number {
+  for (let i = 0; i < a.length; i++) out[n++] = a[i] ? 1 : 0;
+  return n;
+}
+
+/** Encodes tags (or labels) by their position in `index` at `n`; returns the new end. */
+function tags<T extends string>(a: readonly T[], index: Readonly<Record<T, number>>, out: number[], n: number): number {
+  for (let i = 0; i < a.length; i++) out[n++] = index[a[i] as T];
+  return n;
 }

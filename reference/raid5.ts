@@ -257,6 +257,11 @@ export interface State {
 /** A step's private working copy of a state. */
 type Draft = { -readonly [K in keyof State]: State[K] };
 
+/** A copy of a state to work on. Every state is built by this one object literal, so all states share one hidden class in the JavaScript engine and reading them stays fast. */
+function draft(s: State): Draft {
+  return { batchReady: s.batchReady, bitDelay: s.bitDelay, bitmapPending: s.bitmapPending, handle: s.handle, bmSeq: s.bmSeq, batchHead: s.batchHead, count: s.count, queue: s.queue, towrite: s.towrite, written: s.written, overwrite: s.overwrite, overwriteDisks: s.overwriteDisks, inIO: s.inIO, seqFlush: s.seqFlush, seqWrite: s.seqWrite, counter: s.counter, pageAllocated: s.pageAllocated, bitMem: s.bitMem, bitDisk: s.bitDisk, starts: s.starts, ends: s.ends, dirtiedIn: s.dirtiedIn, wsh: s.wsh, wdev: s.wdev, wpart: s.wpart, firstwrite: s.firstwrite, added: s.added, cur: s.cur, pc: s.pc };
+}
+
 /** One enabled step of a state: who takes it, with which choices, and the state after it. */
 export interface Transition {
   /** The step label (= the TLA+ action name). */
@@ -320,7 +325,7 @@ export const configs: Record<string, { constants: Record<string, Json>; variant:
   two_disk: { constants: { NStripes: 2, NData: 1, NWriters: 2, SharedCounter: false, CounterPageAllocated: true, FixedBios: true }, variant: null },
   small_free: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: false }, variant: null },
   wide: { constants: { NStripes: 2, NData: 4, NWriters: 5, SharedCounter: false, CounterPageAllocated: true, FixedBios: true }, variant: null },
-  three_stripes: { constants: { NStripes: 3, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: false }, variant: null },
+  three_stripes: { constants: { NStripes: 3, NData: 1, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: false }, variant: null },
 };
 
 /** The environment of a configuration: its constants (as JSON, sets as arrays) converted, and every domain enumerated. */
@@ -358,7 +363,7 @@ function slotOf(env: Env, id: ProcessId): number {
 /** The initial states: every variable at its initial value, every process at its first step. */
 export function initialStates(env: Env): State[] {
   return [
-    {
+    draft({
       batchReady: env.Stripes.map(() => true),
       bitDelay: env.Stripes.map(() => false),
       bitmapPending: env.Stripes.map(() => false),
@@ -388,14 +393,14 @@ export function initialStates(env: Env): State[] {
       added: env.Writers.map(() => false),
       cur: env.Handler.map(() => 0),
       pc: [...env.Writers.map((): Label => "get_active_stripe"), ...env.Raid5d.map((): Label => "raid5d_loop"), ...env.Handler.map((): Label => "handle_stripe")],
-    },
+    }),
   ];
 }
 
 /** The initial states of variant "d0852df": every variable at its initial value, every process at its first step. */
 export function initialStates_d0852df(env: Env): State[] {
   return [
-    {
+    draft({
       batchReady: env.Stripes.map(() => true),
       bitDelay: env.Stripes.map(() => false),
       bitmapPending: env.Stripes.map(() => false),
@@ -425,7 +430,7 @@ export function initialStates_d0852df(env: Env): State[] {
       added: env.Writers.map(() => false),
       cur: env.Handler.map(() => 0),
       pc: [...env.Writers.map((): Label => "get_active_stripe"), ...env.Raid5d.map((): Label => "raid5d_loop"), ...env.Handler.map((): Label => "handle_stripe")],
-    },
+    }),
   ];
 }
 
@@ -540,18 +545,28 @@ export function successors_d0852df(env: Env, s: State): Transition[] {
   return out;
 }
 
+/** The states that one step can lead to: `step` taken by process `self` from `s`, with the given choices (a `choose` value by name, `either@line:col` → branch). Several states when choices are left open; none when the step is not enabled. For driving an implementation side by side with the reference. */
+export function applyStep(env: Env, s: State, step: string, self: Json, params: Record<string, Json> = {}, variant: string | null = null): State[] {
+  const byVariant = new Map<string | null, (env: Env, s: State) => Transition[]>([[null, successors], ["d0852df", successors_d0852df]]);
+  const successorsOf = byVariant.get(variant);
+  if (!successorsOf) throw new Error(`no variant ${variant}`);
+  return successorsOf(env, s)
+    .filter((t) => t.step === step && equals(t.self, self) && Object.keys(params).every((k) => equals(t.params[k], params[k])))
+    .map((t) => t.next);
+}
+
 /**
  * get_active_stripe (process writer): models make_request / get_active_stripe.
  *
  * Pick the bio (stripe, device, part of the page) and take a reference on the stripe.
  *
- * spec/raid5/spec.ts:225:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:228:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[]): void {
   for (const sh of env.Targets) {
     if (env.FixedBios) {
       if (sh !== 1) continue;
-      const t: Draft = { ...s };
+      const t = draft(s);
       t.wdev = put(t.wdev, self - 1, fixedDev(env, t, self));
       t.wpart = put(t.wpart, self - 1, fixedPart(env, t, self));
       t.wsh = put(t.wsh, self - 1, sh);
@@ -562,7 +577,7 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
     } else {
       for (const dev of env.DataDisks) {
         for (const part of env.Parts) {
-          const t: Draft = { ...s };
+          const t = draft(s);
           t.wdev = put(t.wdev, self - 1, dev);
           t.wpart = put(t.wpart, self - 1, part);
           t.wsh = put(t.wsh, self - 1, sh);
@@ -581,17 +596,17 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
  *
  * Under stripe_lock: refuse batched stripes and overlaps, link the bio, count overwrites.
  *
- * spec/raid5/spec.ts:246:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:249:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): void {
   const now = s.towrite[s.wsh[self - 1]][s.wdev[self - 1]];
   if (s.batchHead[s.wsh[self - 1]] !== null || overlaps(env, s, now, s.wpart[self - 1])) {
-    const t: Draft = { ...s };
+    const t = draft(s);
     t.added = put(t.added, self - 1, false);
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
     out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
   } else {
-    const t: Draft = { ...s };
+    const t = draft(s);
     t.added = put(t.added, self - 1, true);
     t.firstwrite = put(t.firstwrite, self - 1, now === "none");
     t.towrite = put(t.towrite, t.wsh[self - 1], put(t.towrite[t.wsh[self - 1]], t.wdev[self - 1], covered(env, t, now, t.wpart[self - 1])));
@@ -614,12 +629,12 @@ function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): v
  *
  * bitmap_startwrite(sh->sector): bump the chunk's counter, set its bit in memory if it was 0.
  *
- * spec/raid5/spec.ts:266:7. Runs when pc[self] is "bitmap_startwrite"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:269:7. Runs when pc[self] is "bitmap_startwrite"; pushes one transition per enabled alternative onto `out`.
  */
 function bitmap_startwrite(env: Env, s: State, self: Writers, out: Transition[]): void {
   const c = chunkOf(env, s, s.wsh[self - 1]);
   if (mod(s.counter[c], 16384) === 16383) return;
-  const t: Draft = { ...s };
+  const t = draft(s);
   if (s.counter[c] === 0) {
     t.dirtiedIn = put(t.dirtiedIn, t.wsh[self - 1], t.seqFlush + 1);
   }
@@ -636,10 +651,10 @@ function bitmap_startwrite(env: Env, s: State, self: Writers, out: Transition[])
  *
  * Before d0852df: unlocked, unconditional, even if the stripe has joined a batch meanwhile.
  *
- * spec/raid5/spec.ts:281:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:284:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function set_bit_delay(env: Env, s: State, self: Writers, out: Transition[]): void {
-  const t: Draft = { ...s };
+  const t = draft(s);
   t.bmSeq = put(t.bmSeq, t.wsh[self - 1], t.seqFlush + 1);
   t.bitDelay = put(t.bitDelay, t.wsh[self - 1], true);
   t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
@@ -651,7 +666,7 @@ function set_bit_delay(env: Env, s: State, self: Writers, out: Transition[]): vo
  *
  * If the stripe can batch, join the batch of the stripe just before it (back search).
  *
- * spec/raid5/spec.ts:289:7. Runs when pc[self] is "stripe_add_to_batch_list"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:292:7. Runs when pc[self] is "stripe_add_to_batch_list"; pushes one transition per enabled alternative onto `out`.
  */
 function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transition[]): void {
   const sh = s.wsh[self - 1];
@@ -660,7 +675,7 @@ function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transi
   const delayed = s.bitDelay[sh];
   const seq = s.bitDelay[head!] && s.bmSeq[head!] > s.bmSeq[sh] ? s.bmSeq[head!] : s.bmSeq[sh];
   if (stripeCanBatch(env, s, sh) && stripeCanBatch(env, s, prev) && s.batchHead[sh] === null) {
-    const t: Draft = { ...s };
+    const t = draft(s);
     t.batchHead = put(t.batchHead, sh, head);
     t.batchHead = put(t.batchHead, head!, head);
     t.bitDelay = env.Stripes.map((x) => x === sh ? false : x === head ? t.bitDelay[x] || delayed : t.bitDelay[x]);
@@ -677,7 +692,7 @@ function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transi
       out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, next: t });
     }
   } else {
-    const t: Draft = { ...s };
+    const t = draft(s);
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
     out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, next: t });
   }
@@ -688,11 +703,11 @@ function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transi
  *
  * make_request sets STRIPE_HANDLE and drops its reference (release_stripe_plug).
  *
- * spec/raid5/spec.ts:312:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:315:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
  */
 function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[]): void {
   const sh = s.wsh[self - 1];
-  const t: Draft = { ...s };
+  const t = draft(s);
   t.handle = put(t.handle, sh, t.handle[sh] || t.added[self - 1]);
   t.count = put(t.count, sh, t.count[sh] - 1);
   if (t.count[sh] === 0 && t.handle[sh]) {
@@ -711,11 +726,11 @@ function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[
  *
  * Something waits on bitmap_list: close the current batch of bitmap updates.
  *
- * spec/raid5/spec.ts:331:7. Runs when pc[self] is "raid5d_loop"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:334:7. Runs when pc[self] is "raid5d_loop"; pushes one transition per enabled alternative onto `out`.
  */
 function raid5d_loop(env: Env, s: State, self: Raid5d, out: Transition[]): void {
   if (!env.Stripes.some((sh) => s.queue[sh] === "bitmap")) return;
-  const t: Draft = { ...s };
+  const t = draft(s);
   t.seqFlush = t.seqFlush + 1;
   t.pc = put(t.pc, env.pcBase.raid5d + self, "bitmap_unplug");
   out.push({ step: "raid5d_loop", processSet: "raid5d", self, params: {}, next: t });
@@ -726,10 +741,10 @@ function raid5d_loop(env: Env, s: State, self: Raid5d, out: Transition[]): void 
  *
  * Write every bit set in memory to disk and wait for it (device_lock dropped meanwhile).
  *
- * spec/raid5/spec.ts:339:7. Runs when pc[self] is "bitmap_unplug"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:342:7. Runs when pc[self] is "bitmap_unplug"; pushes one transition per enabled alternative onto `out`.
  */
 function bitmap_unplug(env: Env, s: State, self: Raid5d, out: Transition[]): void {
-  const t: Draft = { ...s };
+  const t = draft(s);
   t.bitDisk = env.Chunks.map((c) => t.bitDisk[c] || t.bitMem[c]);
   t.pc = put(t.pc, env.pcBase.raid5d + self, "activate_bit_delay");
   out.push({ step: "bitmap_unplug", processSet: "raid5d", self, params: {}, next: t });
@@ -740,10 +755,10 @@ function bitmap_unplug(env: Env, s: State, self: Raid5d, out: Transition[]): voi
  *
  * seq_write = seq_flush; stripes whose bm_seq is now on disk move to handle_list.
  *
- * spec/raid5/spec.ts:346:7. Runs when pc[self] is "activate_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:349:7. Runs when pc[self] is "activate_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function activate_bit_delay(env: Env, s: State, self: Raid5d, out: Transition[]): void {
-  const t: Draft = { ...s };
+  const t = draft(s);
   t.seqWrite = t.seqFlush;
   t.bitDelay = env.Stripes.map((sh) => t.bitDelay[sh] && (t.queue[sh] !== "bitmap" || t.bmSeq[sh] > t.seqFlush));
   t.queue = env.Stripes.map((sh): Queue => t.queue[sh] === "bitmap" && t.bmSeq[sh] <= t.seqFlush ? "handle" : t.queue[sh]);
@@ -756,13 +771,13 @@ function activate_bit_delay(env: Env, s: State, self: Raid5d, out: Transition[])
  *
  * Take a stripe off handle_list and handle it, or clean up a stripe whose writes completed.
  *
- * spec/raid5/spec.ts:363:7. Runs when pc[self] is "handle_stripe"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:366:7. Runs when pc[self] is "handle_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): void {
-  // either, branch 1 of 2 (spec/raid5/spec.ts:366)
+  // either, branch 1 of 2 (spec/raid5/spec.ts:369)
   {
     for (const sh of env.Stripes.filter((x) => s.queue[x] === "handle")) {
-      const t: Draft = { ...s };
+      const t = draft(s);
       t.batchReady = env.Stripes.map((m) => t.batchReady[m] && !inBatch(env, t, m, sh));
       if (t.bitDelay[sh]) {
         t.queue = put(t.queue, sh, releasedTo(env, t, sh));
@@ -777,20 +792,20 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
         t.inIO = put(t.inIO, sh, env.Stripes.some((m) => inBatch(env, t, m, sh) && isWriting(env, t, m)));
       }
       t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-      out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@366:9": 0, sh }, next: t });
+      out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@369:9": 0, sh }, next: t });
     }
   }
-  // either, branch 2 of 2 (spec/raid5/spec.ts:366)
+  // either, branch 2 of 2 (spec/raid5/spec.ts:369)
   {
     for (const h of env.Stripes.filter((x) => s.inIO[x])) {
-      const t: Draft = { ...s };
+      const t = draft(s);
       t.cur = put(t.cur, self - (env.NWriters + 1), h);
       if (env.Stripes.some((m) => inBatch(env, t, m, h) && isWriting(env, t, m))) {
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@366:9": 1, h }, next: t });
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@369:9": 1, h }, next: t });
       } else {
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@366:9": 1, h }, next: t });
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@369:9": 1, h }, next: t });
       }
     }
   }
@@ -801,13 +816,13 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
  *
  * bitmap_endwrite for the written devices of the next stripe of the batch (head first).
  *
- * spec/raid5/spec.ts:400:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:403:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Transition[]): void {
   for (const m of env.Stripes.filter((x) => inBatch(env, s, x, s.cur[self - (env.NWriters + 1)]) && isWriting(env, s, x) && env.Stripes.every((y) => (!inBatch(env, s, y, s.cur[self - (env.NWriters + 1)]) || !isWriting(env, s, y)) || y >= x))) {
     const c = chunkOf(env, s, m);
     const n = count(env.DataDisks, (d) => s.written[m][d]);
-    const t: Draft = { ...s };
+    const t = draft(s);
     if (s.pageAllocated[c]) {
       t.counter = put(t.counter, c, counterMinus(env, t, t.counter[c], n));
     }
@@ -828,11 +843,11 @@ function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Trans
  *
  * Split the batch: members become lone stripes (their BIT_DELAY silently cleared), refs dropped.
  *
- * spec/raid5/spec.ts:413:7. Runs when pc[self] is "break_stripe_batch_list"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:416:7. Runs when pc[self] is "break_stripe_batch_list"; pushes one transition per enabled alternative onto `out`.
  */
 function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transition[]): void {
   const h = s.cur[self - (env.NWriters + 1)];
-  const t: Draft = { ...s };
+  const t = draft(s);
   t.bitDelay = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? false : t.bitDelay[m]);
   t.count = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? t.count[m] - 1 : t.count[m]);
   t.batchHead = env.Stripes.map((m) => inBatch(env, t, m, h) ? null : t.batchHead[m]);
@@ -844,17 +859,17 @@ function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transit
 /**
  * add_stripe_bio (process writer): models add_stripe_bio.
  *
- * spec/raid5/spec.ts:429:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:432:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transition[]): void {
   const now = s.towrite[s.wsh[self - 1]][s.wdev[self - 1]];
   if (s.batchHead[s.wsh[self - 1]] !== null || overlaps(env, s, now, s.wpart[self - 1])) {
-    const t: Draft = { ...s };
+    const t = draft(s);
     t.added = put(t.added, self - 1, false);
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
     out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
   } else {
-    const t: Draft = { ...s };
+    const t = draft(s);
     t.added = put(t.added, self - 1, true);
     t.firstwrite = put(t.firstwrite, self - 1, now === "none");
     t.towrite = put(t.towrite, t.wsh[self - 1], put(t.towrite[t.wsh[self - 1]], t.wdev[self - 1], covered(env, t, now, t.wpart[self - 1])));
@@ -876,10 +891,10 @@ function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transiti
 /**
  * set_bit_delay (process writer): models add_stripe_bio (after bitmap_startwrite).
  *
- * spec/raid5/spec.ts:450:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:453:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function set_bit_delay_d0852df(env: Env, s: State, self: Writers, out: Transition[]): void {
-  const t: Draft = { ...s };
+  const t = draft(s);
   t.bitmapPending = put(t.bitmapPending, t.wsh[self - 1], false);
   if (t.batchHead[t.wsh[self - 1]] === null) {
     t.bmSeq = put(t.bmSeq, t.wsh[self - 1], t.seqFlush + 1);
@@ -959,9 +974,18 @@ export function isWriting(env: Env, s: State, sh: Stripes): boolean {
 }
 
 /**
+ * Some device of sh has bios queued (towrite) that are not yet drained.
+ *
+ * Helper hasQueuedData (spec/raid5/spec.ts:171); reads the state it is given.
+ */
+export function hasQueuedData(env: Env, s: State, sh: Stripes): boolean {
+  return env.DataDisks.some((d) => s.towrite[sh][d] !== "none");
+}
+
+/**
  * The towrite coverage after adding a bio covering `part`.
  *
- * Helper covered (spec/raid5/spec.ts:171); reads the state it is given.
+ * Helper covered (spec/raid5/spec.ts:174); reads the state it is given.
  */
 export function covered(env: Env, s: State, now: Coverage, part: Parts) {
   return now === "none" ? part : now === part ? now : "full";
@@ -970,7 +994,7 @@ export function covered(env: Env, s: State, now: Coverage, part: Parts) {
 /**
  * The bio overlaps a queued one (add_stripe_bio's overlap test).
  *
- * Helper overlaps (spec/raid5/spec.ts:174); reads the state it is given.
+ * Helper overlaps (spec/raid5/spec.ts:177); reads the state it is given.
  */
 export function overlaps(env: Env, s: State, now: Coverage, part: Parts): boolean {
   return now !== "none" && (now === "full" || part === "full" || now === part);
@@ -979,7 +1003,7 @@ export function overlaps(env: Env, s: State, now: Coverage, part: Parts): boolea
 /**
  * Where do_release_stripe() puts a stripe with STRIPE_HANDLE whose count dropped to 0.
  *
- * Helper releasedTo (spec/raid5/spec.ts:177); reads the state it is given.
+ * Helper releasedTo (spec/raid5/spec.ts:180); reads the state it is given.
  */
 export function releasedTo(env: Env, s: State, sh: Stripes | null) {
   return s.bitDelay[sh!] && s.bmSeq[sh!] > s.seqWrite ? "bitmap" : "handle";
@@ -988,7 +1012,7 @@ export function releasedTo(env: Env, s: State, sh: Stripes | null) {
 /**
  * A 16-bit decrement by n, as n bitmap_endwrite calls do it: 0 becomes 0xFFFF.
  *
- * Helper counterMinus (spec/raid5/spec.ts:180); reads the state it is given.
+ * Helper counterMinus (spec/raid5/spec.ts:183); reads the state it is given.
  */
 export function counterMinus(env: Env, s: State, c: number, n: number): number {
   return mod(c - n + 65536, 65536);
@@ -997,7 +1021,7 @@ export function counterMinus(env: Env, s: State, c: number, n: number): number {
 /**
  * With FixedBios: the data disk writer w writes.
  *
- * Helper fixedDev (spec/raid5/spec.ts:183); reads the state it is given.
+ * Helper fixedDev (spec/raid5/spec.ts:186); reads the state it is given.
  */
 export function fixedDev(env: Env, s: State, w: Writers): number {
   return w <= env.NData ? w - 1 : env.NData - 1;
@@ -1006,7 +1030,7 @@ export function fixedDev(env: Env, s: State, w: Writers): number {
 /**
  * With FixedBios: the part of the page writer w writes (the last disk in halves).
  *
- * Helper fixedPart (spec/raid5/spec.ts:186); reads the state it is given.
+ * Helper fixedPart (spec/raid5/spec.ts:189); reads the state it is given.
  */
 export function fixedPart(env: Env, s: State, w: Writers) {
   return w < env.NData ? "full" : w === env.NData ? "lo" : "hi";
@@ -1015,7 +1039,7 @@ export function fixedPart(env: Env, s: State, w: Writers) {
 /**
  * The counter after bitmap_startwrite: 0 → bit set, 2; 1 → 2; then +1.
  *
- * Helper counterPlusOne (spec/raid5/spec.ts:189); reads the state it is given.
+ * Helper counterPlusOne (spec/raid5/spec.ts:192); reads the state it is given.
  */
 export function counterPlusOne(env: Env, s: State, c: number): number {
   return c === 0 || c === 1 ? 3 : c + 1;
@@ -1032,7 +1056,7 @@ export function TypeOK(env: Env, s: State): boolean {
 /**
  * (1) Write-intent coverage: data is written only while the stripe's bit is set on disk.
  *
- * Invariant WriteIntentCoverage (spec/raid5/spec.ts:191).
+ * Invariant WriteIntentCoverage (spec/raid5/spec.ts:194).
  */
 export function WriteIntentCoverage(env: Env, s: State): boolean {
   return env.Stripes.every((sh) => !isWriting(env, s, sh) || s.bitDisk[chunkOf(env, s, sh)]);
@@ -1041,7 +1065,7 @@ export function WriteIntentCoverage(env: Env, s: State): boolean {
 /**
  * (2) No bitmap_endwrite before its bitmap_startwrite: per chunk, ends never exceed starts.
  *
- * Invariant EndAfterStart (spec/raid5/spec.ts:191).
+ * Invariant EndAfterStart (spec/raid5/spec.ts:194).
  */
 export function EndAfterStart(env: Env, s: State): boolean {
   return env.Chunks.every((c) => s.ends[c] <= s.starts[c]);
@@ -1050,7 +1074,7 @@ export function EndAfterStart(env: Env, s: State): boolean {
 /**
  * (2) The counter never wraps: no NEEDED/RESYNC bits from an underflow, COUNT never at COUNTER_MAX.
  *
- * Invariant CounterInRange (spec/raid5/spec.ts:191).
+ * Invariant CounterInRange (spec/raid5/spec.ts:194).
  */
 export function CounterInRange(env: Env, s: State): boolean {
   return env.Chunks.every((c) => s.counter[c] < 16383);
@@ -1059,7 +1083,7 @@ export function CounterInRange(env: Env, s: State): boolean {
 /**
  * (3) Counter balance: a set bit's counter is 2 + the writes started and not ended (no leak).
  *
- * Invariant CounterBalance (spec/raid5/spec.ts:191).
+ * Invariant CounterBalance (spec/raid5/spec.ts:194).
  */
 export function CounterBalance(env: Env, s: State): boolean {
   return env.Chunks.every((c) => (!s.pageAllocated[c] || s.counter[c] === 0) || s.counter[c] === 2 + s.starts[c] - s.ends[c]);
@@ -1068,37 +1092,40 @@ export function CounterBalance(env: Env, s: State): boolean {
 /**
  * (4) No BIT_DELAY or BITMAP_PENDING on a batch member (the break_stripe_batch_list WARN list).
  *
- * Invariant MemberFlags (spec/raid5/spec.ts:191).
+ * Invariant MemberFlags (spec/raid5/spec.ts:194).
  */
 export function MemberFlags(env: Env, s: State): boolean {
   return env.Stripes.every((m) => !isMember(env, s, m) || (!s.bitDelay[m] && !s.bitmapPending[m]));
 }
 
 /**
- * (6) A member's newly dirtied bit is covered by its head's delay until it is on disk; none is written before.
+ * (6) Until a newly dirtied bit is on disk, its stripe's data is not written, and while that data is
+ * still queued in a batch the head's BIT_DELAY/bm_seq covers the bit.
  *
- * Invariant DelayRecorded (spec/raid5/spec.ts:191).
+ * Invariant DelayRecorded (spec/raid5/spec.ts:194).
  */
 export function DelayRecorded(env: Env, s: State): boolean {
-  return env.Stripes.every((m) => s.dirtiedIn[m] <= s.seqWrite || (!isWriting(env, s, m) && (!isMember(env, s, m) || (s.bitDelay[headOf(env, s, m)!] && s.bmSeq[headOf(env, s, m)!] >= s.dirtiedIn[m]))));
+  return env.Stripes.every((m) => s.dirtiedIn[m] <= s.seqWrite || (!isWriting(env, s, m) && ((!isMember(env, s, m) || !hasQueuedData(env, s, m)) || (s.bitDelay[headOf(env, s, m)!] && s.bmSeq[headOf(env, s, m)!] >= s.dirtiedIn[m]))));
 }
 
 /**
  * (7) Batches are consistent: a member's head is an earlier stripe that heads itself; the batch holds a reference.
  *
- * Invariant BatchConsistent (spec/raid5/spec.ts:191).
+ * Invariant BatchConsistent (spec/raid5/spec.ts:194).
  */
 export function BatchConsistent(env: Env, s: State): boolean {
   return env.Stripes.every((m) => !isMember(env, s, m) || (s.batchHead[headOf(env, s, m)!] === headOf(env, s, m) && headOf(env, s, m)! < m && s.count[m] >= 1));
 }
 
 /**
- * (8) Sequence numbers: seq_write ≤ seq_flush, and a stripe is on handle_list only once its bm_seq is on disk.
+ * (8) seq_write never passes seq_flush, and a stripe waits on bitmap_list only with a delay to wait for.
+ * (A head can sit on handle_list with a BIT_DELAY merged in through a member; handle_stripe re-checks
+ * the head's BIT_DELAY before writing, which WriteIntentCoverage checks.)
  *
- * Invariant SeqOrder (spec/raid5/spec.ts:191).
+ * Invariant SeqOrder (spec/raid5/spec.ts:194).
  */
 export function SeqOrder(env: Env, s: State): boolean {
-  return s.seqWrite <= s.seqFlush && env.Stripes.every((sh) => s.queue[sh] !== "handle" || (!s.bitDelay[sh] || s.bmSeq[sh] <= s.seqWrite));
+  return s.seqWrite <= s.seqFlush && env.Stripes.every((sh) => s.queue[sh] !== "bitmap" || s.bitDelay[sh]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1141,7 +1168,7 @@ export function stateToJson(env: Env, s: State): { [key: string]: Json } {
 
 /** A state from its canonical JSON form (the inverse of `stateToJson`). */
 export function stateFromJson(env: Env, json: { [key: string]: Json }): State {
-  return {
+  return draft({
     batchReady: valuesOf(field(json, "batchReady"), env.Stripes, (j1) => j1 as boolean),
     bitDelay: valuesOf(field(json, "bitDelay"), env.Stripes, (j1) => j1 as boolean),
     bitmapPending: valuesOf(field(json, "bitmapPending"), env.Stripes, (j1) => j1 as boolean),
@@ -1171,17 +1198,17 @@ export function stateFromJson(env: Env, json: { [key: string]: Json }): State {
     added: valuesOf(field(json, "added"), env.Writers, (j1) => j1 as boolean),
     cur: valuesOf(field(json, "cur"), env.Handler, (j1) => j1 as number),
     pc: valuesOf(field(json, "pc"), env.processes, (j1) => j1 as Label),
-  };
+  });
 }
 
 /** Writes a canonical integer encoding of `s` into `out` from index 0 and returns its length: within one configuration, two states are equal exactly when their encodings are. The explorer hashes it into a fingerprint (reusing `out`, so what lies past the length is stale). */
 export function encode(s: State, out: number[]): number {
   let n = 0;
-  for (const x of s.batchReady) out[n++] = x ? 1 : 0;
-  for (const x of s.bitDelay) out[n++] = x ? 1 : 0;
-  for (const x of s.bitmapPending) out[n++] = x ? 1 : 0;
-  for (const x of s.handle) out[n++] = x ? 1 : 0;
-  for (const x of s.bmSeq) out[n++] = x;
+  n = bits(s.batchReady, out, n);
+  n = bits(s.bitDelay, out, n);
+  n = bits(s.bitmapPending, out, n);
+  n = bits(s.handle, out, n);
+  n = ints(s.bmSeq, out, n);
   for (const x of s.batchHead) {
     if (x === null) out[n++] = 0;
     else {
@@ -1189,35 +1216,35 @@ export function encode(s: State, out: number[]): number {
       out[n++] = x;
     }
   }
-  for (const x of s.count) out[n++] = x;
-  for (const x of s.queue) out[n++] = QueueIndex[x];
+  n = ints(s.count, out, n);
+  n = tags(s.queue, QueueIndex, out, n);
   for (const x of s.towrite) {
-    for (const x1 of x) out[n++] = CoverageIndex[x1];
+    n = tags(x, CoverageIndex, out, n);
   }
   for (const x of s.written) {
-    for (const x1 of x) out[n++] = x1 ? 1 : 0;
+    n = bits(x, out, n);
   }
   for (const x of s.overwrite) {
-    for (const x1 of x) out[n++] = x1 ? 1 : 0;
+    n = bits(x, out, n);
   }
-  for (const x of s.overwriteDisks) out[n++] = x;
-  for (const x of s.inIO) out[n++] = x ? 1 : 0;
+  n = ints(s.overwriteDisks, out, n);
+  n = bits(s.inIO, out, n);
   out[n++] = s.seqFlush;
   out[n++] = s.seqWrite;
-  for (const x of s.counter) out[n++] = x;
-  for (const x of s.pageAllocated) out[n++] = x ? 1 : 0;
-  for (const x of s.bitMem) out[n++] = x ? 1 : 0;
-  for (const x of s.bitDisk) out[n++] = x ? 1 : 0;
-  for (const x of s.starts) out[n++] = x;
-  for (const x of s.ends) out[n++] = x;
-  for (const x of s.dirtiedIn) out[n++] = x;
-  for (const x of s.wsh) out[n++] = x;
-  for (const x of s.wdev) out[n++] = x;
-  for (const x of s.wpart) out[n++] = PartsIndex[x];
-  for (const x of s.firstwrite) out[n++] = x ? 1 : 0;
-  for (const x of s.added) out[n++] = x ? 1 : 0;
-  for (const x of s.cur) out[n++] = x;
-  for (const x of s.pc) out[n++] = labelIndex[x];
+  n = ints(s.counter, out, n);
+  n = bits(s.pageAllocated, out, n);
+  n = bits(s.bitMem, out, n);
+  n = bits(s.bitDisk, out, n);
+  n = ints(s.starts, out, n);
+  n = ints(s.ends, out, n);
+  n = ints(s.dirtiedIn, out, n);
+  n = ints(s.wsh, out, n);
+  n = ints(s.wdev, out, n);
+  n = tags(s.wpart, PartsIndex, out, n);
+  n = bits(s.firstwrite, out, n);
+  n = bits(s.added, out, n);
+  n = ints(s.cur, out, n);
+  n = tags(s.pc, labelIndex, out, n);
   return n;
 }
 
@@ -1265,18 +1292,18 @@ export const model: Model = {
   source: "spec/raid5/spec.ts",
   configs,
   steps: [
-    { label: "get_active_stripe", processSet: "writer", models: "make_request / get_active_stripe", line: 225, column: 7 },
-    { label: "add_stripe_bio", processSet: "writer", models: "add_stripe_bio", line: 246, column: 7 },
-    { label: "bitmap_startwrite", processSet: "writer", models: "bitmap_startwrite", line: 266, column: 7 },
-    { label: "set_bit_delay", processSet: "writer", models: "add_stripe_bio (after bitmap_startwrite)", line: 281, column: 7 },
-    { label: "stripe_add_to_batch_list", processSet: "writer", models: "stripe_add_to_batch_list", line: 289, column: 7 },
-    { label: "release_stripe_plug", processSet: "writer", models: "make_request / release_stripe_plug", line: 312, column: 7 },
-    { label: "raid5d_loop", processSet: "raid5d", models: "raid5d (seq_flush++)", line: 331, column: 7 },
-    { label: "bitmap_unplug", processSet: "raid5d", models: "bitmap_unplug", line: 339, column: 7 },
-    { label: "activate_bit_delay", processSet: "raid5d", models: "raid5d / activate_bit_delay", line: 346, column: 7 },
-    { label: "handle_stripe", processSet: "handler", models: "handle_stripe", line: 363, column: 7 },
-    { label: "handle_stripe_clean_event", processSet: "handler", models: "handle_stripe_clean_event / bitmap_endwrite", line: 400, column: 7 },
-    { label: "break_stripe_batch_list", processSet: "handler", models: "break_stripe_batch_list", line: 413, column: 7 },
+    { label: "get_active_stripe", processSet: "writer", models: "make_request / get_active_stripe", line: 228, column: 7 },
+    { label: "add_stripe_bio", processSet: "writer", models: "add_stripe_bio", line: 249, column: 7 },
+    { label: "bitmap_startwrite", processSet: "writer", models: "bitmap_startwrite", line: 269, column: 7 },
+    { label: "set_bit_delay", processSet: "writer", models: "add_stripe_bio (after bitmap_startwrite)", line: 284, column: 7 },
+    { label: "stripe_add_to_batch_list", processSet: "writer", models: "stripe_add_to_batch_list", line: 292, column: 7 },
+    { label: "release_stripe_plug", processSet: "writer", models: "make_request / release_stripe_plug", line: 315, column: 7 },
+    { label: "raid5d_loop", processSet: "raid5d", models: "raid5d (seq_flush++)", line: 334, column: 7 },
+    { label: "bitmap_unplug", processSet: "raid5d", models: "bitmap_unplug", line: 342, column: 7 },
+    { label: "activate_bit_delay", processSet: "raid5d", models: "raid5d / activate_bit_delay", line: 349, column: 7 },
+    { label: "handle_stripe", processSet: "handler", models: "handle_stripe", line: 366, column: 7 },
+    { label: "handle_stripe_clean_event", processSet: "handler", models: "handle_stripe_clean_event / bitmap_endwrite", line: 403, column: 7 },
+    { label: "break_stripe_batch_list", processSet: "handler", models: "break_stripe_batch_list", line: 416, column: 7 },
   ],
   variants: [
     { name: null, init: (c) => initialStates(envOf(c)), successors: (state, c) => successors(envOf(c), state) },
@@ -1443,4 +1470,22 @@ function constant(constants: Record<string, Json>, name: string): Json {
   const value = constants[name];
   if (value === undefined) throw new Error(`the constant ${name} is not bound`);
   return value;
+}
+
+/** Encodes booleans as 0/1 at `n`; returns the new end. */
+function bits(a: readonly boolean[], out: number[], n: number): number {
+  for (let i = 0; i < a.length; i++) out[n++] = a[i] ? 1 : 0;
+  return n;
+}
+
+/** Encodes integers as themselves at `n`; returns the new end. */
+function ints(a: readonly number[], out: number[], n: number): number {
+  for (let i = 0; i < a.length; i++) out[n++] = a[i] as number;
+  return n;
+}
+
+/** Encodes tags (or labels) by their position in `index` at `n`; returns the new end. */
+function tags<T extends string>(a: readonly T[], index: Readonly<Record<T, number>>, out: number[], n: number): number {
+  for (let i = 0; i < a.length; i++) out[n++] = index[a[i] as T];
+  return n;
 }

@@ -85,7 +85,7 @@ const wrap = (c: Code, min: number): string => (c.prec >= min ? c.code : `(${c.c
 const RUNTIME_NAMES = [
   "put", "equals", "compare", "rank", "setOf", "has", "union", "minus", "intersect", "count", "mod", "div",
   "intRange", "product", "subsets", "functions", "indexIn", "keyText", "objectOf", "asArray", "asObject",
-  "field", "constant", "encodeValue", "bind", "envOf", "envCache", "latestEnv", "stateToJson", "stateFromJson", "encode", "TypeOK", "model", "configs", "slotOf",
+  "field", "constant", "encodeValue", "draft", "applyStep", "bind", "envOf", "envCache", "latestEnv", "stateToJson", "stateFromJson", "encode", "TypeOK", "model", "configs", "slotOf",
   "labelIndex", "noParams",
 ];
 
@@ -991,7 +991,7 @@ class ReferenceGenerator {
   private ensureCopy(w: CodeBlockWriter, path: PathState): void {
     if (path.copied) return;
     const name = path.depth === 0 ? "t" : `t${path.depth}`;
-    w.writeLine(`const ${name}: Draft = { ...${path.draft} };`);
+    w.writeLine(`const ${name} = draft(${path.draft});`);
     path.draft = name;
     path.copied = true;
     path.depth += 1;
@@ -1080,11 +1080,18 @@ class ReferenceGenerator {
       const inner = tail.length ? this.update(`${current}[${pos.code}]`, r.value, tail, value, ctx, false) : value;
       return `put(${current}, ${pos.code}, ${inner})`;
     }
+    const field = head.seg.field;
     const rec = r.kind === "optional" ? this.resolve(r.value) : r;
-    const fieldType = rec.kind === "record" ? (rec.fields.find((f) => f.name === (head.seg as { field: string }).field)?.type ?? UNKNOWN) : UNKNOWN;
+    const fieldType = rec.kind === "record" ? (rec.fields.find((f) => f.name === field)?.type ?? UNKNOWN) : UNKNOWN;
     const base = r.kind === "optional" ? `${current}!` : current;
-    const inner = tail.length ? this.update(member(base, head.seg.field), fieldType, tail, value, ctx, false) : value;
-    return `{ ...${base}, ${propName(head.seg.field)}: ${inner} }`;
+    const inner = tail.length ? this.update(member(base, field), fieldType, tail, value, ctx, false) : value;
+    // A record literal with every field (in canonical order) rather than a spread: records built by
+    // one literal shape share a hidden class, which keeps the explorer's property reads fast.
+    if (rec.kind === "record" && rec.fields.length <= 6)
+      return `{ ${sortedFields(rec)
+        .map((f) => `${propName(f.name)}: ${f.name === field ? inner : member(base, f.name)}`)
+        .join(", ")} }`;
+    return `{ ...${base}, ${propName(field)}: ${inner} }`;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1234,9 +1241,16 @@ class ReferenceGenerator {
         if (r.kind === "set") w.writeLine(`out[n++] = ${v}.length;`);
         const element = r.kind === "set" ? r.element : r.value;
         const inner = this.resolve(element);
-        if (inner.kind === "bool" || inner.kind === "int" || inner.kind === "anyInt" || inner.kind === "enum") {
-          const one = inner.kind === "bool" ? `${x} ? 1 : 0` : inner.kind === "enum" ? `${this.enumTable(inner.values)}[${x}]` : x;
-          w.writeLine(`for (const ${x} of ${v}) out[n++] = ${one};`);
+        // Flat arrays of scalars go through small index-loop helpers: this is the explorer's hot path.
+        if (inner.kind === "bool" || inner.kind === "int" || inner.kind === "anyInt") {
+          const helper = inner.kind === "bool" ? "bits" : "ints";
+          this.usedRuntime.add(helper);
+          w.writeLine(`n = ${helper}(${v}, out, n);`);
+          return;
+        }
+        if (inner.kind === "enum") {
+          this.usedRuntime.add("tags");
+          w.writeLine(`n = tags(${v}, ${this.enumTable(inner.values)}, out, n);`);
           return;
         }
         w.write(`for (const ${x} of ${v}) `).inlineBlock(() => this.encode(w, element, x, depth + 1));
@@ -1308,6 +1322,7 @@ class ReferenceGenerator {
     // Bodies are generated first: they register the tables and enumerations the declarations need.
     const stepStructures = [...functions.values()].map((fn) => this.stepFunction(fn));
     const successorStructures = perVariant.map((v, i) => this.successorsFunction(v.name, v.dispatch, successorNames[i] ?? "successors"));
+    successorStructures.push(this.applyStepFunction(perVariant.map((v, i) => ({ name: v.name, fn: successorNames[i] ?? "successors" }))));
     const initStructures = perVariant.map((v, i) => this.initFunction(v.name, v.spec, initNames[i] ?? "initialStates"));
     const helperStructures = spec.definitions.map((d) => this.helperFunction(d));
     const invariantStructures = [this.typeOKFunction(), ...spec.invariants.map((inv, i) => this.invariantFunction(inv, invariantNames[i] ?? inv.name))];
@@ -1448,6 +1463,17 @@ class ReferenceGenerator {
       name: "Draft",
       docs: ["A step's private working copy of a state."],
       type: "{ -readonly [K in keyof State]: State[K] }",
+    });
+    const fields = [...this.spec.variables.map((v) => v.name), ...locals.map(({ l }) => l.name), "pc"];
+    out.push({
+      kind: StructureKind.Function,
+      name: "draft",
+      docs: [
+        "A copy of a state to work on. Every state is built by this one object literal, so all states share one hidden class in the JavaScript engine and reading them stays fast.",
+      ],
+      parameters: [{ name: "s", type: "State" }],
+      returnType: "Draft",
+      statements: `return { ${fields.map((f) => `${propName(f)}: ${member("s", f)}`).join(", ")} };`,
     });
     out.push({
       kind: StructureKind.Interface,
@@ -1607,7 +1633,7 @@ class ReferenceGenerator {
       returnType: "State[]",
       statements: written((w) => {
         w.write("return [").indent(() => {
-          w.write("{").indent(() => {
+          w.write("draft({").indent(() => {
             for (const v of vs.variables) w.writeLine(`${propName(v.name)}: ${this.expr(v.init, ctx, v.type).code},`);
             for (const p of vs.processes)
               for (const l of p.locals) {
@@ -1619,7 +1645,7 @@ class ReferenceGenerator {
             const pcs = vs.processes.map((p) => `${ctx.ref(p.over)}.map((): Label => ${JSON.stringify(p.steps[0]?.label ?? "Done")})`);
             w.writeLine(`pc: ${pcs.length === 0 ? "[]" : pcs.length === 1 ? pcs[0] : `[${pcs.map((x) => `...${x}`).join(", ")}]`},`);
           });
-          w.write("},");
+          w.write("}),");
         });
         w.write("];");
       }),
@@ -1659,6 +1685,36 @@ class ReferenceGenerator {
         }
         w.writeLine("return out;");
       }),
+    };
+  }
+
+  private applyStepFunction(variants: { name: string | null; fn: string }[]): StatementStructures {
+    this.usedRuntime.add("equals");
+    const table = variants.map((v) => `[${v.name === null ? "null" : JSON.stringify(v.name)}, ${v.fn}]`).join(", ");
+    return {
+      kind: StructureKind.Function,
+      name: "applyStep",
+      isExported: true,
+      docs: [
+        "The states that one step can lead to: `step` taken by process `self` from `s`, with the given choices (a `choose` value by name, `either@line:col` → branch). Several states when choices are left open; none when the step is not enabled. For driving an implementation side by side with the reference.",
+      ],
+      parameters: [
+        { name: "env", type: "Env" },
+        { name: "s", type: "State" },
+        { name: "step", type: "string" },
+        { name: "self", type: "Json" },
+        { name: "params", type: "Record<string, Json>", initializer: "{}" },
+        { name: "variant", type: "string | null", initializer: "null" },
+      ],
+      returnType: "State[]",
+      statements: [
+        `const byVariant = new Map<string | null, (env: Env, s: State) => Transition[]>([${table}]);`,
+        "const successorsOf = byVariant.get(variant);",
+        "if (!successorsOf) throw new Error(`no variant ${variant}`);",
+        "return successorsOf(env, s)",
+        "  .filter((t) => t.step === step && equals(t.self, self) && Object.keys(params).every((k) => equals(t.params[k], params[k])))",
+        "  .map((t) => t.next);",
+      ].join("\n"),
     };
   }
 
@@ -1775,10 +1831,10 @@ class ReferenceGenerator {
       ],
       returnType: "State",
       statements: written((w) => {
-        w.write("return {").indent(() => {
+        w.write("return draft({").indent(() => {
           for (const e of entries) w.writeLine(e);
         });
-        w.write("};");
+        w.write("});");
       }),
     };
   }
@@ -1810,7 +1866,8 @@ class ReferenceGenerator {
         w.writeLine("let n = 0;");
         for (const v of this.spec.variables) this.encode(w, v.type, member("s", v.name), 0);
         for (const p of this.spec.processes) for (const l of p.locals) this.encode(w, { kind: "map", key: { kind: "named", name: p.over }, value: l.type }, member("s", l.name), 0);
-        w.writeLine("for (const x of s.pc) out[n++] = labelIndex[x];");
+        this.usedRuntime.add("tags");
+        w.writeLine("n = tags(s.pc, labelIndex, out, n);");
         w.writeLine("return n;");
       }),
     };
@@ -2330,6 +2387,27 @@ function constant(constants: Record<string, Json>, name: string): Json {
   const value = constants[name];
   if (value === undefined) throw new Error(\`the constant \${name} is not bound\`);
   return value;
+}`,
+  },
+  bits: {
+    text: `/** Encodes booleans as 0/1 at \`n\`; returns the new end. */
+function bits(a: readonly boolean[], out: number[], n: number): number {
+  for (let i = 0; i < a.length; i++) out[n++] = a[i] ? 1 : 0;
+  return n;
+}`,
+  },
+  ints: {
+    text: `/** Encodes integers as themselves at \`n\`; returns the new end. */
+function ints(a: readonly number[], out: number[], n: number): number {
+  for (let i = 0; i < a.length; i++) out[n++] = a[i] as number;
+  return n;
+}`,
+  },
+  tags: {
+    text: `/** Encodes tags (or labels) by their position in \`index\` at \`n\`; returns the new end. */
+function tags<T extends string>(a: readonly T[], index: Readonly<Record<T, number>>, out: number[], n: number): number {
+  for (let i = 0; i < a.length; i++) out[n++] = index[a[i] as T];
+  return n;
 }`,
   },
   encodeValue: {

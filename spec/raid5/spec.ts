@@ -167,6 +167,9 @@ const inBatch = helper((s: S, sh: number, h: number) => sh === h || s.batchHead[
 /** Some device of sh has data being written. */
 const isWriting = helper((s: S, sh: number) => exists(DataDisks, (d) => s.written[sh][d]));
 
+/** Some device of sh has bios queued (towrite) that are not yet drained. */
+const hasQueuedData = helper((s: S, sh: number) => exists(DataDisks, (d) => s.towrite[sh][d] !== "none"));
+
 /** The towrite coverage after adding a bio covering `part`. */
 const covered = helper((s: S, now: Cover, part: Part): Cover => (now === "none" ? part : now === part ? now : "full"));
 
@@ -470,12 +473,16 @@ export default spec("Raid5", {
   .invariant("CounterBalance", (s) => forall(Chunks, (c) => implies(s.pageAllocated[c] && s.counter[c] !== 0, s.counter[c] === 2 + s.starts[c] - s.ends[c])))
   /** (4) No BIT_DELAY or BITMAP_PENDING on a batch member (the break_stripe_batch_list WARN list). */
   .invariant("MemberFlags", (s) => forall(Stripes, (m) => implies(isMember(s, m), !s.bitDelay[m] && !s.bitmapPending[m])))
-  /** (6) A member's newly dirtied bit is covered by its head's delay until it is on disk; none is written before. */
+  /**
+   * (6) Until a newly dirtied bit is on disk, its stripe's data is not written, and while that data is
+   * still queued in a batch the head's BIT_DELAY/bm_seq covers the bit.
+   */
   .invariant("DelayRecorded", (s) =>
     forall(Stripes, (m) =>
       implies(
         s.dirtiedIn[m] > s.seqWrite,
-        !isWriting(s, m) && implies(isMember(s, m), s.bitDelay[headOf(s, m)] && s.bmSeq[headOf(s, m)] >= s.dirtiedIn[m]),
+        !isWriting(s, m) &&
+          implies(isMember(s, m) && hasQueuedData(s, m), s.bitDelay[headOf(s, m)] && s.bmSeq[headOf(s, m)] >= s.dirtiedIn[m]),
       ),
     ),
   )
@@ -483,10 +490,12 @@ export default spec("Raid5", {
   .invariant("BatchConsistent", (s) =>
     forall(Stripes, (m) => implies(isMember(s, m), s.batchHead[headOf(s, m)] === headOf(s, m) && headOf(s, m) < m && s.count[m] >= 1)),
   )
-  /** (8) Sequence numbers: seq_write ≤ seq_flush, and a stripe is on handle_list only once its bm_seq is on disk. */
-  .invariant("SeqOrder", (s) =>
-    s.seqWrite <= s.seqFlush && forall(Stripes, (sh) => implies(s.queue[sh] === "handle", !(s.bitDelay[sh] && s.bmSeq[sh] > s.seqWrite))),
-  )
+  /**
+   * (8) seq_write never passes seq_flush, and a stripe waits on bitmap_list only with a delay to wait for.
+   * (A head can sit on handle_list with a BIT_DELAY merged in through a member; handle_stripe re-checks
+   * the head's BIT_DELAY before writing, which WriteIntentCoverage checks.)
+   */
+  .invariant("SeqOrder", (s) => s.seqWrite <= s.seqFlush && forall(Stripes, (sh) => implies(s.queue[sh] === "bitmap", s.bitDelay[sh])))
   .config("small", {
     doc: "The brief's minimal setup: H queued, S written by three writers over two data disks, separate counters.",
     constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: true },
@@ -512,6 +521,6 @@ export default spec("Raid5", {
     constants: { NStripes: 2, NData: 4, NWriters: 5, SharedCounter: false, CounterPageAllocated: true, FixedBios: true },
   })
   .config("three_stripes", {
-    doc: "H and two following stripes, three writers choosing any stripe, disk and part: chains of batches.",
-    constants: { NStripes: 3, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: false },
+    doc: "H and two following stripes of a 2-disk RAID5, three writers choosing any stripe and part: chains of batches.",
+    constants: { NStripes: 3, NData: 1, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: false },
   });

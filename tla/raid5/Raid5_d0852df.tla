@@ -85,6 +85,7 @@ define
     headOf(sh) == (IF (batchHead[sh] # NoValue /\ batchHead[sh] # sh) THEN batchHead[sh] ELSE sh)
     inBatch(sh, h) == sh = h \/ batchHead[sh] = h
     isWriting(sh) == (\E d \in DataDisks : written[sh][d])
+    hasQueuedData(sh) == (\E d \in DataDisks : towrite[sh][d] # "none")
     covered(now, part) == (IF now = "none" THEN part ELSE (IF now = part THEN now ELSE "full"))
     overlaps(now, part) == now # "none" /\ (now = "full" \/ part = "full" \/ now = part)
     releasedTo(sh) == (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")
@@ -282,6 +283,9 @@ inBatch(sh, h) == sh = h \/ batchHead[sh] = h
 
 \* Some device of sh has data being written.
 isWriting(sh) == (\E d \in DataDisks : written[sh][d])
+
+\* Some device of sh has bios queued (towrite) that are not yet drained.
+hasQueuedData(sh) == (\E d \in DataDisks : towrite[sh][d] # "none")
 
 \* The towrite coverage after adding a bio covering `part`.
 covered(now, part) == (IF now = "none" THEN part ELSE (IF now = part THEN now ELSE "full"))
@@ -570,13 +574,16 @@ CounterBalance == (\A c \in Chunks : (pageAllocated[c] /\ counter[c] # 0) => (co
 \* (4) No BIT_DELAY or BITMAP_PENDING on a batch member (the break_stripe_batch_list WARN list).
 MemberFlags == (\A m \in Stripes : isMember(m) => (~bitDelay[m] /\ ~bitmapPending[m]))
 
-\* (6) A member's newly dirtied bit is covered by its head's delay until it is on disk; none is written before.
-DelayRecorded == (\A m \in Stripes : (dirtiedIn[m] > seqWrite) => (~isWriting(m) /\ (isMember(m) => (bitDelay[headOf(m)] /\ bmSeq[headOf(m)] >= dirtiedIn[m]))))
+\* (6) Until a newly dirtied bit is on disk, its stripe's data is not written, and while that data is
+\* still queued in a batch the head's BIT_DELAY/bm_seq covers the bit.
+DelayRecorded == (\A m \in Stripes : (dirtiedIn[m] > seqWrite) => (~isWriting(m) /\ ((isMember(m) /\ hasQueuedData(m)) => (bitDelay[headOf(m)] /\ bmSeq[headOf(m)] >= dirtiedIn[m]))))
 
 \* (7) Batches are consistent: a member's head is an earlier stripe that heads itself; the batch holds a reference.
 BatchConsistent == (\A m \in Stripes : isMember(m) => (batchHead[headOf(m)] = headOf(m) /\ headOf(m) < m /\ count[m] >= 1))
 
-\* (8) Sequence numbers: seq_write ≤ seq_flush, and a stripe is on handle_list only once its bm_seq is on disk.
-SeqOrder == seqWrite <= seqFlush /\ (\A sh \in Stripes : (queue[sh] = "handle") => (~(bitDelay[sh] /\ bmSeq[sh] > seqWrite)))
+\* (8) seq_write never passes seq_flush, and a stripe waits on bitmap_list only with a delay to wait for.
+\* (A head can sit on handle_list with a BIT_DELAY merged in through a member; handle_stripe re-checks
+\* the head's BIT_DELAY before writing, which WriteIntentCoverage checks.)
+SeqOrder == seqWrite <= seqFlush /\ (\A sh \in Stripes : (queue[sh] = "bitmap") => bitDelay[sh])
 
 ==============================================================================
