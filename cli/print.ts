@@ -28,7 +28,10 @@ export function changes(before: TraceState, after: TraceState): string[] {
 export function formatStepHeader(step: TraceStep, i: number): string {
   if (step.step === "Init") return `${String(i).padStart(3)}. Init`;
   const who = step.processSet ? `${step.processSet} ${show(step.process)}` : `process ${show(step.process)}`;
-  const params = Object.entries(step.params).map(([k, v]) => `${k}=${show(v)}`);
+  // Which branch of an either() was taken shows in the state changes; its key is only a location.
+  const params = Object.entries(step.params)
+    .filter(([k]) => !k.startsWith("either@"))
+    .map(([k, v]) => `${k}=${show(v)}`);
   const models = step.models ? `  [${step.models}]` : "";
   const where = step.loc ? `  (${step.loc.file}:${step.loc.line})` : "";
   return `${String(i).padStart(3)}. ${who}: ${step.step}${params.length ? ` with ${params.join(", ")}` : ""}${models}${where}`;

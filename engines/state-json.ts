@@ -113,7 +113,8 @@ export function toChecker(spec: Spec, type: Type, v: Json): CheckerJson {
     case "map": {
       const key = resolveType(spec, t.key);
       const obj = v as Record<string, Json>;
-      return { __fn: Object.entries(obj).map(([k, x]) => [key.kind === "int" || /^-?\d+$/.test(k) ? Number(k) : k, toChecker(spec, t.value, x)]) };
+      const keyOf = (k: string): Json => (key.kind === "bool" ? k === "true" : key.kind === "int" || /^-?\d+$/.test(k) ? Number(k) : k);
+      return { __fn: Object.entries(obj).map(([k, x]) => [keyOf(k), toChecker(spec, t.value, x)]) };
     }
     case "named":
       throw new Error("unreachable");
