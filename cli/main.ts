@@ -13,6 +13,9 @@ import { buildReport, reportTable } from "../engines/report.ts";
 import { conformCommand } from "../conformance/run.ts";
 import { artefactsOf, discoverSpecs, staleArtefacts, writeArtefacts } from "../generator/write.ts";
 import { formatResult } from "./print.ts";
+import { traceToItf } from "../engines/itf.ts";
+import { applyVariant } from "../generator/tla/module.ts";
+import path from "node:path";
 
 const root = process.cwd();
 
@@ -67,7 +70,8 @@ program
   .option("--max-states <n>", "stop with an error after this many distinct states", positiveInt)
   .option("--timeout <seconds>", "TLC time limit", positiveInt)
   .option("--json", "print one JSON object")
-  .action(async (arg: string, opts: { config?: string; variant?: string; invariant?: string; engine: "auto"; tlcJar?: string; maxStates?: number; timeout?: number; json?: boolean }) => {
+  .option("--itf <file>", "also write the counterexample as an ITF trace (Apalache/Quint JSON)")
+  .action(async (arg: string, opts: { config?: string; variant?: string; invariant?: string; engine: "auto"; tlcJar?: string; maxStates?: number; timeout?: number; json?: boolean; itf?: string }) => {
     const loaded = loadSpec(arg, { root });
     const result = await runCheck({
       loaded,
@@ -82,6 +86,8 @@ program
       root,
     });
     console.log(opts.json ? JSON.stringify(result) : formatResult(result));
+    const itf = traceToItf(applyVariant(loaded.spec, result.variant === loaded.spec.baseVariant ? null : result.variant), result);
+    if (opts.itf && itf) await writeArtefacts(root, [{ path: path.relative(root, path.resolve(root, opts.itf)), text: `${JSON.stringify(itf, null, 1)}\n` }]);
     process.exitCode = exitCodes[result.verdict];
   });
 

@@ -101,6 +101,13 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
     if (out.outcome === "ok") return { ...base, verdict: "ok", distinctStates: out.distinctStates ?? 0, durationMs: Math.round(performance.now() - started) };
     if (out.outcome !== "invariant")
       throw new EngineError("crash", `TLC stopped without a verdict on the invariants (${out.outcome})`, out.errors.join("\n"));
+    const unreadable = out.trace?.flatMap((s) => s.unreadable ?? []) ?? [];
+    if (unreadable.length > 0)
+      throw new EngineError(
+        "crash",
+        `TLC printed a counterexample raidspec cannot read (${unreadable.map((u) => u.name).join(", ")})`,
+        unreadable.map((u) => `${u.name} = ${u.text}: ${u.error}`).join("\n"),
+      );
     const raw = out.trace?.map((s) => ({ action: s.index === 1 ? undefined : (s.action ?? undefined), state: stateFromTla(applied, s.variables) }));
     const r = { verdict: "violation" as const, invariant: out.violatedInvariant, distinctStates: out.distinctStates ?? 0 };
     return finish(base, r, raw, applied, await referenceFor(req), constants, sel.variant, started);

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import type { CheckResult } from "../engines/result.ts";
@@ -52,6 +55,19 @@ describe("raidspec check", () => {
     const last = result.trace?.at(-1)?.state;
     expect(last?.batchHead).toEqual({ "0": 0, "1": 0 });
     expect(last?.bitDisk).toEqual({ "0": true, "1": false });
+  });
+
+  it("writes the counterexample as an ITF trace (integers as #bigint, maps as #map)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "raidspec-itf-"));
+    const file = path.join(dir, "peterson.itf.json");
+    const r = await raidspec("check", "spec/examples/peterson", "--variant", "noTurn", "--itf", file);
+    expect(r.exitCode).toBe(1);
+    const itf = JSON.parse(readFileSync(file, "utf8")) as { vars: string[]; states: Record<string, unknown>[] };
+    expect(itf.vars).toEqual(["flag", "turn", "pc"]);
+    expect(itf.states).toHaveLength(5);
+    expect(itf.states[4]?.pc).toEqual({ "#map": [[{ "#bigint": "0" }, "cs"], [{ "#bigint": "1" }, "cs"]] });
+    expect(itf.states[0]?.turn).toEqual({ "#bigint": "0" });
+    expect(itf.states[1]?.["#meta"]).toMatchObject({ index: 1, step: "check" });
   });
 
   it("usage errors exit 2 and name what exists", async () => {
