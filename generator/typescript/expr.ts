@@ -1,0 +1,377 @@
+/**
+ * IR expressions → TypeScript code: enumerations of types, positions of keys in maps, pc slots, and
+ * expressions with their precedence.
+ */
+import type { Expr, Process, Type } from "../ir.ts";
+import { children } from "../ir-walk.ts";
+import { PREC, code, wrap, RUNTIME_NAMES, JS_RESERVED, LOCAL_NAMES, propName, member, sortStrings, sortedFields, wrapMember, type VT, type Code, type Ctx } from "./shared.ts";
+import { TypeGenerator } from "./types.ts";
+
+export abstract class ExprGenerator extends TypeGenerator {
+  // -------------------------------------------------------------------------------------------
+  // Enumerations, positions and tables
+
+  protected enumTable(values: readonly string[]): string {
+    const sorted = sortStrings([...new Set(values)]);
+    const key = sorted.join("\u0000");
+    let entry = this.enumTables.get(key);
+    if (!entry) {
+      const named = this.spec.domains.find((d) => d.type.kind === "enum" && sortStrings(d.type.values).join("\u0000") === key);
+      entry = { name: this.values.take(named ? `${named.name}Index` : `enumIndex${this.enumTables.size + 1}`), values: sorted };
+      this.enumTables.set(key, entry);
+    }
+    return entry.name;
+  }
+
+  /** Code evaluating to the sorted enumeration of a type. */
+  protected enumeration(t: Type, ctx: Ctx): string {
+    if (t.kind === "named") return ctx.ref(t.name);
+    if (!ctx.hoist || t.kind === "bool") return this.enumerationCode(t, ctx);
+    const key = JSON.stringify(t);
+    let entry = this.hoisted.get(key);
+    if (!entry) {
+      entry = { field: this.envFields.take(`values${this.hoisted.size + 1}`), type: t };
+      this.hoisted.set(key, entry);
+    }
+    return `env.${entry.field}`;
+  }
+
+  protected enumerationCode(t: Type, ctx: Ctx): string {
+    switch (t.kind) {
+      case "bool":
+        return "[false, true]";
+      case "int":
+        this.usedRuntime.add("intRange");
+        return `intRange(${this.expr(t.lo, ctx).code}, ${this.expr(t.hi, ctx).code})`;
+      case "enum":
+        return `[${sortStrings([...new Set(t.values)]).map((v) => JSON.stringify(v)).join(", ")}] as const`;
+      case "optional":
+        return `[null, ...${this.enumeration(t.value, ctx)}]`;
+      case "record":
+        this.usedRuntime.add("product");
+        return `product({ ${sortedFields(t).map((f) => `${propName(f.name)}: ${this.enumeration(f.type, ctx)}`).join(", ")} })`;
+      case "set":
+        this.usedRuntime.add("subsets");
+        return `subsets(${this.enumeration(t.element, ctx)})`;
+      case "map":
+        this.usedRuntime.add("functions");
+        return `functions(${wrapMember(this.enumeration(t.key, ctx))}.length, ${this.enumeration(t.value, ctx)})`;
+      case "named":
+        return ctx.ref(t.name);
+    }
+  }
+
+  /** Code for the position of key `k` in the sorted enumeration of type `t` (a map's array index). */
+  protected position(t: Type, k: Code, ctx: Ctx): Code {
+    const r = this.resolve(t);
+    switch (r.kind) {
+      case "int": {
+        const lo = this.expr(r.lo, this.boundsCtx(ctx));
+        if (lo.code === "0") return k;
+        if (/^-?\d+$/.test(lo.code)) {
+          const n = Number(lo.code);
+          return code(`${wrap(k, PREC.add)} ${n < 0 ? "+" : "-"} ${Math.abs(n)}`, PREC.add);
+        }
+        return code(`${wrap(k, PREC.add)} - ${wrap(lo, PREC.add + 1)}`, PREC.add);
+      }
+      case "bool":
+        if (k.code === "true" || k.code === "false") return code(k.code === "true" ? "1" : "0");
+        return code(`${wrap(k, PREC.cond + 1)} ? 1 : 0`, PREC.cond);
+      case "enum":
+        return code(`${this.enumTable(r.values)}[${k.code}]`, PREC.member);
+      case "optional": {
+        const inner = this.position(r.value, code(`(${k.code} as ${this.tsType(r.value)})`), ctx);
+        return code(`${wrap(k, PREC.eq)} === null ? 0 : 1 + ${wrap(inner, PREC.add + 1)}`, PREC.cond);
+      }
+      default:
+        this.usedRuntime.add("indexIn");
+        return code(`indexIn(${this.enumeration(t, ctx)}, ${k.code})`);
+    }
+  }
+
+  /** Domain bounds read only constants: from any context they are generated against the environment. */
+  protected boundsCtx(ctx: Ctx): Ctx {
+    return { ...ctx, bound: new Map(), state: null, process: null };
+  }
+
+  /** Code for the pc slot of process `id` of process set `p` (or of any set, when p is null). */
+  protected pcSlot(p: Process | null, id: Code, ctx: Ctx): Code {
+    const only = this.spec.processes[0];
+    if (!this.multiProcess && only) return this.position({ kind: "named", name: only.over }, id, ctx);
+    if (p) {
+      const pos = this.position({ kind: "named", name: p.over }, id, ctx);
+      return code(`env.pcBase${member("", p.name)} + ${wrap(pos, PREC.add + 1)}`, PREC.add);
+    }
+    this.usedRuntime.add("slotOf");
+    return code(`slotOf(env, ${id.code})`);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Expressions
+
+  protected expr(e: Expr, ctx: Ctx, expected?: VT): Code {
+    const r = (x: Expr, exp?: VT) => this.expr(x, ctx, exp);
+    const type = (x: Expr) => this.typeOf(x, ctx.bound, ctx.process);
+    const fail = (what: string): never => {
+      throw new Error(`${this.spec.source}: ${ctx.where}: ${what}`);
+    };
+    const state = (): string => ctx.state ?? fail(`${e.kind === "pc" ? "pc" : "state"} is read where there is no state`);
+    switch (e.kind) {
+      case "bool":
+        return code(e.value ? "true" : "false");
+      case "int":
+        return e.value < 0 ? code(String(e.value), PREC.unary) : code(String(e.value));
+      case "string":
+        return code(JSON.stringify(e.value));
+      case "none":
+        return code("null");
+      case "var":
+        return code(member(state(), e.name), PREC.member);
+      case "local": {
+        const p = ctx.process ?? fail(`the local ${e.name} is read outside a step`);
+        const pos = this.position({ kind: "named", name: p.over }, code("self"), ctx);
+        return code(`${member(state(), e.name)}[${pos.code}]`, PREC.member);
+      }
+      case "self":
+        return code("self");
+      case "const":
+      case "domain":
+        return code(ctx.ref(e.name), PREC.member);
+      case "bound":
+        return code(ctx.bound.get(e.name)?.code ?? fail(`unknown name ${e.name}`));
+      case "pc": {
+        const idType = type(e.process);
+        const owner = e.process.kind === "self" && ctx.process ? ctx.process : idType.kind === "named" ? (this.spec.processes.find((p) => p.over === idType.name) ?? null) : null;
+        const slot = this.pcSlot(owner, this.nonNull(r(e.process), idType), ctx);
+        return code(`${state()}.pc[${slot.code}]`, PREC.member);
+      }
+      case "index": {
+        const base = this.resolve(type(e.base));
+        if (base.kind !== "map") return fail(`cannot index a value that is not a map`);
+        const pos = this.position(base.key, this.nonNull(r(e.index), type(e.index)), ctx);
+        return code(`${wrap(r(e.base), PREC.member)}[${pos.code}]`, PREC.member);
+      }
+      case "field": {
+        const baseType = this.resolve(type(e.base));
+        const base = wrap(r(e.base), PREC.member);
+        return code(member(baseType.kind === "optional" ? `${base}!` : base, e.field), PREC.member);
+      }
+      case "not":
+        return this.negate(e.arg, ctx);
+      case "neg": {
+        const arg = this.nonNull(r(e.arg), type(e.arg));
+        return code(`-${arg.code.startsWith("-") ? `(${arg.code})` : wrap(arg, PREC.unary)}`, PREC.unary);
+      }
+      case "binary":
+        return this.binary(e, ctx);
+      case "ite": {
+        const want = expected ?? type(e);
+        return code(`${wrap(r(e.cond), PREC.cond + 1)} ? ${wrap(r(e.then, want), PREC.cond)} : ${wrap(r(e.else, want), PREC.cond)}`, PREC.cond);
+      }
+      case "quant":
+      case "count":
+      case "filter": {
+        const set = this.expr(e.set, ctx);
+        const lambda = this.lambda(e.name, this.elementOf(type(e.set)), e.body, ctx);
+        if (e.kind === "count") {
+          this.usedRuntime.add("count");
+          return code(`count(${set.code}, ${lambda})`);
+        }
+        const method = e.kind === "filter" ? "filter" : e.quantifier === "forall" ? "every" : "some";
+        return code(`${wrap(set, PREC.member)}.${method}(${lambda})`, PREC.member);
+      }
+      case "fn": {
+        if (!["domain", "typeSet", "range"].includes(e.set.kind))
+          fail("mapping(…) is supported over a domain (a map's keys are a whole domain in the reference library)");
+        const want = expected ? this.resolve(expected) : undefined;
+        const valueType = want?.kind === "map" ? want.value : undefined;
+        const set = this.expr(e.set, ctx);
+        const lambda = this.lambda(e.name, this.elementOf(type(e.set)), e.body, ctx, valueType && this.hasStrings(valueType) ? valueType : undefined);
+        return code(`${wrap(set, PREC.member)}.map(${lambda})`, PREC.member);
+      }
+      case "record": {
+        const want = expected ? this.resolve(expected) : undefined;
+        const fields = [...e.fields].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        const fieldType = (name: string) => (want?.kind === "record" ? want.fields.find((f) => f.name === name)?.type : undefined);
+        return code(`{ ${fields.map((f) => `${propName(f.name)}: ${this.expr(f.value, ctx, fieldType(f.name)).code}`).join(", ")} }`);
+      }
+      case "setOf": {
+        this.usedRuntime.add("setOf");
+        const want = expected ? this.resolve(expected) : undefined;
+        const element = want?.kind === "set" ? want.element : undefined;
+        const typeArg = element && this.hasStrings(element) ? `<${this.tsType(element)}>` : "";
+        return code(`setOf${typeArg}([${e.elements.map((x) => r(x, element).code).join(", ")}])`);
+      }
+      case "range":
+        this.usedRuntime.add("intRange");
+        return code(`intRange(${r(e.lo).code}, ${r(e.hi).code})`);
+      case "size":
+        return code(`${wrap(r(e.set), PREC.member)}.length`, PREC.member);
+      case "typeSet":
+        return code(this.enumeration(e.type, ctx), PREC.member);
+      case "call": {
+        const def = this.defs.get(e.name) ?? fail(`unknown helper ${e.name}`);
+        const args = e.args.map((a) => r(a).code);
+        return code(`${this.helperNames.get(def.name) ?? def.name}(env, ${ctx.state ?? "s"}${args.map((a) => `, ${a}`).join("")})`);
+      }
+    }
+  }
+
+  /** The IR drops TypeScript's `!`: an optional value used as a number or key gets it back. */
+  protected nonNull(c: Code, t: VT): Code {
+    return this.resolve(t).kind === "optional" ? code(`${wrap(c, PREC.member)}!`, PREC.member) : c;
+  }
+
+  /**
+   * `!e`, written the way a reader would: comparisons flipped, De Morgan through && and ||, double
+   * negation removed.
+   */
+  protected negate(e: Expr, ctx: Ctx): Code {
+    const flip: Partial<Record<string, Extract<Expr, { kind: "binary" }>["op"]>> = { eq: "neq", neq: "eq", lt: "ge", ge: "lt", le: "gt", gt: "le" };
+    if (e.kind === "not") return this.expr(e.arg, ctx);
+    if (e.kind === "bool") return code(e.value ? "false" : "true");
+    if (e.kind === "binary") {
+      const op = flip[e.op];
+      if (op) return this.expr({ ...e, op }, ctx);
+      if (e.op === "and" || e.op === "or") {
+        const parts = [this.negate(e.left, ctx), this.negate(e.right, ctx)];
+        const joined = e.op === "and" ? "||" : "&&";
+        const prec = e.op === "and" ? PREC.or : PREC.and;
+        return code(parts.map((p) => (p.prec <= PREC.and ? `(${p.code})` : wrap(p, prec + 1))).join(` ${joined} `), prec);
+      }
+      if (e.op === "implies") return this.negate({ kind: "binary", op: "or", left: { kind: "not", arg: e.left }, right: e.right }, ctx);
+    }
+    return this.not(this.expr(e, ctx));
+  }
+
+  private not(arg: Code): Code {
+    if (arg.code.startsWith("!") && arg.prec === PREC.unary) return code(arg.code.slice(1).replace(/^\((.*)\)$/s, "$1"), PREC.primary - 1);
+    return code(`!${wrap(arg, PREC.unary)}`, PREC.unary);
+  }
+
+  /** `(x) => body` with the bound name in scope (and renamed if it collides). */
+  private lambda(name: string, element: VT, body: Expr, ctx: Ctx, returns?: VT): string {
+    const js = this.localName(name, ctx.bound);
+    const inner: Ctx = { ...ctx, bound: new Map([...ctx.bound, [name, { code: js, type: element }]]) };
+    const b = this.expr(body, inner, returns);
+    const text = b.code.startsWith("{") ? `(${b.code})` : wrap(b, PREC.arrow);
+    const uses = usesBound(body, name);
+    return `(${uses ? js : ""})${returns ? `: ${this.tsType(returns)}` : ""} => ${text}`;
+  }
+
+  /** A JavaScript name for a name bound by the spec; renamed when it would shadow the module's own. */
+  protected localName(name: string, bound: ReadonlyMap<string, { code: string }>): string {
+    let js = name;
+    const taken = (n: string) =>
+      LOCAL_NAMES.includes(n) ||
+      /^t\d*$|^v\d+$|^k\d+_\d+$/.test(n) ||
+      RUNTIME_NAMES.includes(n) ||
+      JS_RESERVED.includes(n) ||
+      [...this.helperNames.values()].includes(n) ||
+      [...bound.values()].some((b) => b.code === n && n !== name);
+    while (taken(js)) js += "_";
+    return js;
+  }
+
+  private binary(e: Extract<Expr, { kind: "binary" }>, ctx: Ctx): Code {
+    const type = (x: Expr) => this.typeOf(x, ctx.bound, ctx.process);
+    const infix = (op: string, prec: number, assoc = false): Code => {
+      const numeric = prec >= PREC.rel;
+      const l = numeric ? this.nonNull(this.expr(e.left, ctx), type(e.left)) : this.expr(e.left, ctx);
+      const rr = numeric ? this.nonNull(this.expr(e.right, ctx), type(e.right)) : this.expr(e.right, ctx);
+      const sameOp = (x: Expr) => assoc && x.kind === "binary" && x.op === e.op;
+      // Mixed && and || read better parenthesized, whatever JavaScript's precedence says.
+      const logical = (x: Expr, c: Code) => (prec <= PREC.and && x.kind === "binary" && (x.op === "and" || x.op === "or") && x.op !== e.op ? `(${c.code})` : undefined);
+      const left = logical(e.left, l) ?? wrap(l, prec);
+      const right = logical(e.right, rr) ?? wrap(rr, sameOp(e.right) ? prec : prec + 1);
+      return code(`${left} ${op} ${right}`, prec);
+    };
+    const call = (fn: string): Code => {
+      this.usedRuntime.add(fn);
+      const numeric = fn === "mod" || fn === "div";
+      const arg = (x: Expr) => (numeric ? this.nonNull(this.expr(x, ctx), type(x)) : this.expr(x, ctx));
+      return code(`${fn}(${arg(e.left).code}, ${arg(e.right).code})`);
+    };
+    switch (e.op) {
+      case "and":
+        return infix("&&", PREC.and, true);
+      case "or":
+        return infix("||", PREC.or, true);
+      case "implies": {
+        const l = this.negate(e.left, ctx);
+        const rr = this.expr(e.right, ctx);
+        const right = rr.prec <= PREC.and ? `(${rr.code})` : wrap(rr, PREC.or + 1);
+        return code(`${wrap(l, PREC.or + 1)} || ${right}`, PREC.or);
+      }
+      case "eq":
+      case "neq":
+        return this.equality(e, ctx);
+      case "lt":
+        return infix("<", PREC.rel);
+      case "le":
+        return infix("<=", PREC.rel);
+      case "gt":
+        return infix(">", PREC.rel);
+      case "ge":
+        return infix(">=", PREC.rel);
+      case "add":
+        return infix("+", PREC.add, true);
+      case "sub":
+        return infix("-", PREC.add);
+      case "mul":
+        return infix("*", PREC.mul, true);
+      case "div":
+        return call("div");
+      case "mod":
+        return call("mod");
+      case "in": {
+        const element = this.elementOf(type(e.right));
+        this.usedRuntime.add("has");
+        const x = this.expr(e.left, ctx, element);
+        return code(`has(${this.expr(e.right, ctx).code}, ${x.code})`);
+      }
+      case "union":
+      case "minus":
+      case "intersect":
+        return call(e.op);
+    }
+  }
+
+  private equality(e: Extract<Expr, { kind: "binary" }>, ctx: Ctx): Code {
+    const eq = e.op === "eq";
+    const lt = this.typeOf(e.left, ctx.bound, ctx.process);
+    const rt = this.typeOf(e.right, ctx.bound, ctx.process);
+    let l = this.expr(e.left, ctx, rt);
+    let r = this.expr(e.right, ctx, lt);
+    const scalar = e.left.kind === "none" || e.right.kind === "none" || (this.isScalar(lt) && this.isScalar(rt));
+    if (!scalar) {
+      this.usedRuntime.add("equals");
+      const c = code(`equals(${l.code}, ${r.code})`);
+      return eq ? c : this.not(c);
+    }
+    // A string the other side's type cannot hold compares unequal; TypeScript rejects the comparison.
+    const castIfForeign = (lit: Expr, other: VT, otherCode: Code): Code => {
+      if (lit.kind !== "string") return otherCode;
+      const o = this.resolve(other);
+      const holds = o.kind === "enum" ? o.values.includes(lit.value) : o.kind === "label" ? this.labels.includes(lit.value) : true;
+      return holds ? otherCode : code(`(${otherCode.code} as string)`);
+    };
+    l = castIfForeign(e.right, lt, l);
+    r = castIfForeign(e.left, rt, r);
+    return code(`${wrap(l, PREC.eq + 1)} ${eq ? "===" : "!=="} ${wrap(r, PREC.eq + 1)}`, PREC.eq);
+  }
+
+  protected fnCtx(state: string | null, process: Process | null, bound: ReadonlyMap<string, { code: string; type: VT }>, where: string): Ctx {
+    const ref = (name: string) => {
+      this.usedRefs.add(name);
+      return member("env", name);
+    };
+    return { state, process, ref, hoist: true, bound, where };
+  }
+}
+
+function usesBound(e: Expr, name: string): boolean {
+  if (e.kind === "bound" && e.name === name) return true;
+  if ((e.kind === "quant" || e.kind === "fn" || e.kind === "count" || e.kind === "filter") && e.name === name) return usesBound(e.set, name);
+  return children(e).some((c) => usesBound(c, name));
+}

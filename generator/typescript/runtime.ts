@@ -1,0 +1,301 @@
+/**
+ * The value helpers embedded in every generated reference (put, equals, compare, setOf, …): their
+ * source text, and the selection of those a reference uses.
+ */
+/** The source of the value helpers the generated code uses (and those they need), in emission order. */
+export function runtimeStatements(used: Iterable<string>): string[] {
+  const needed = new Set<string>();
+  const add = (name: string) => {
+    if (needed.has(name)) return;
+    needed.add(name);
+    for (const dep of RUNTIME[name]?.deps ?? []) add(dep);
+  };
+  for (const name of used) if (RUNTIME[name]) add(name);
+  return Object.keys(RUNTIME)
+    .filter((name) => needed.has(name))
+    .map((name) => RUNTIME[name]?.text ?? "");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The value helpers emitted into a reference (only those it uses), in this order.
+
+const RUNTIME: Record<string, { deps?: string[]; text: string }> = {
+  put: {
+    text: `/** The array \`a\` with position \`i\` set to \`v\`: a copy, or \`a\` itself when nothing changes. */
+function put<T>(a: readonly T[], i: number, v: T): readonly T[] {
+  if (a[i] === v) return a;
+  const b = a.slice();
+  b[i] = v;
+  return b;
+}`,
+  },
+  equals: {
+    text: `/** Structural equality (records, maps and sets included), as TLA+'s \`=\`. */
+function equals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!equals(a[i], b[i])) return false;
+    return true;
+  }
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const keys = Object.keys(ra);
+  if (keys.length !== Object.keys(rb).length) return false;
+  for (const k of keys) if (!equals(ra[k], rb[k])) return false;
+  return true;
+}`,
+  },
+  rank: {
+    text: `/** The kind of a value, for ordering values of different kinds. */
+function rank(v: unknown): number {
+  if (v === null) return 0;
+  switch (typeof v) {
+    case "boolean":
+      return 1;
+    case "number":
+      return 2;
+    case "string":
+      return 3;
+    default:
+      return Array.isArray(v) ? 4 : 5;
+  }
+}`,
+  },
+  compare: {
+    deps: ["rank"],
+    text: `/** The canonical order of values (numbers ascending, strings by code unit, arrays lexicographically): sets are sorted by it. */
+function compare(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  const ka = rank(a);
+  const kb = rank(b);
+  if (ka !== kb) return ka - kb;
+  if (typeof a === "number") return a - (b as number);
+  if (typeof a === "string") return a < (b as string) ? -1 : 1;
+  if (typeof a === "boolean") return a ? 1 : -1;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    for (let i = 0; i < a.length && i < bb.length; i++) {
+      const c = compare(a[i], bb[i]);
+      if (c !== 0) return c;
+    }
+    return a.length - bb.length;
+  }
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  for (const k of Object.keys(ra)) {
+    const c = compare(ra[k], rb[k]);
+    if (c !== 0) return c;
+  }
+  return 0;
+}`,
+  },
+  setOf: {
+    deps: ["compare"],
+    text: `/** The set of the given elements: sorted, without duplicates. */
+function setOf<T>(xs: readonly T[]): readonly T[] {
+  const sorted = [...xs].sort(compare);
+  return sorted.filter((x, i) => i === 0 || compare(sorted[i - 1], x) !== 0);
+}`,
+  },
+  indexIn: {
+    deps: ["compare"],
+    text: `/** The position of \`x\` in the sorted array \`xs\`, or -1. */
+function indexIn<T>(xs: readonly T[], x: T): number {
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = compare(xs[mid], x);
+    if (c === 0) return mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}`,
+  },
+  has: {
+    deps: ["indexIn"],
+    text: `/** \`x \\in set\`. */
+function has<T>(set: readonly T[], x: T): boolean {
+  return typeof x === "object" && x !== null ? indexIn(set, x) >= 0 : set.includes(x);
+}`,
+  },
+  union: {
+    deps: ["compare"],
+    text: `/** \`a \\cup b\`. */
+function union<T>(a: readonly T[], b: readonly T[]): readonly T[] {
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const c = i >= a.length ? 1 : j >= b.length ? -1 : compare(a[i], b[j]);
+    if (c <= 0) out.push(a[i++]);
+    else out.push(b[j++]);
+    if (c === 0) j++;
+  }
+  return out;
+}`,
+  },
+  minus: {
+    deps: ["indexIn"],
+    text: `/** \`a \\ b\`. */
+function minus<T>(a: readonly T[], b: readonly T[]): readonly T[] {
+  return a.filter((x) => indexIn(b, x) < 0);
+}`,
+  },
+  intersect: {
+    deps: ["indexIn"],
+    text: `/** \`a \\cap b\`. */
+function intersect<T>(a: readonly T[], b: readonly T[]): readonly T[] {
+  return a.filter((x) => indexIn(b, x) >= 0);
+}`,
+  },
+  count: {
+    text: `/** \`Cardinality({x \\in set : pred(x)})\`. */
+function count<T>(set: readonly T[], pred: (x: T) => boolean): number {
+  let n = 0;
+  for (const x of set) if (pred(x)) n++;
+  return n;
+}`,
+  },
+  mod: {
+    text: `/** TLA+'s \`a % b\` (for b > 0 the result is in 0..b-1, also for negative a, unlike JavaScript's). */
+function mod(a: number, b: number): number {
+  if (b <= 0) throw new Error(\`\${a} % \${b}: TLA+ defines % for a positive divisor only\`);
+  const r = a % b;
+  return r < 0 ? r + b : r;
+}`,
+  },
+  div: {
+    text: `/** TLA+'s \`a \\div b\` (rounds down). */
+function div(a: number, b: number): number {
+  if (b <= 0) throw new Error(\`\${a} \\\\div \${b}: TLA+ defines \\\\div for a positive divisor only\`);
+  return Math.floor(a / b);
+}`,
+  },
+  intRange: {
+    text: `/** The integers lo..hi. */
+function intRange(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let i = lo; i <= hi; i++) out.push(i);
+  return out;
+}`,
+  },
+  product: {
+    text: `/** Every record with one value from each field's list (sorted, fields in alphabetical order). */
+function product<F extends Record<string, readonly unknown[]>>(fields: F): { [K in keyof F]: F[K][number] }[] {
+  let out: Record<string, unknown>[] = [{}];
+  for (const [name, values] of Object.entries(fields)) out = out.flatMap((r) => values.map((v) => ({ ...r, [name]: v })));
+  return out as { [K in keyof F]: F[K][number] }[];
+}`,
+  },
+  subsets: {
+    deps: ["compare"],
+    text: `/** Every subset of the sorted \`xs\`, sorted. */
+function subsets<T>(xs: readonly T[]): (readonly T[])[] {
+  const out: T[][] = [];
+  for (let mask = 0; mask < 2 ** xs.length; mask++) out.push(xs.filter((_, i) => (mask / 2 ** i) % 2 >= 1));
+  return out.sort(compare);
+}`,
+  },
+  functions: {
+    text: `/** Every array of length n over \`values\`, in lexicographic order. */
+function functions<T>(n: number, values: readonly T[]): (readonly T[])[] {
+  let out: T[][] = [[]];
+  for (let i = 0; i < n; i++) out = out.flatMap((prefix) => values.map((v) => [...prefix, v]));
+  return out;
+}`,
+  },
+  keyText: {
+    text: `/** The text of a map key in JSON: the value itself for a scalar, its JSON otherwise. */
+function keyText(key: Json): string {
+  return typeof key === "object" && key !== null ? JSON.stringify(key) : String(key);
+}`,
+  },
+  objectOf: {
+    deps: ["keyText"],
+    text: `/** A map (an array by key position) as a JSON object keyed by the keys' text. */
+function objectOf<T>(keys: readonly Json[], values: readonly T[], toJson: (v: T) => Json = (v) => v as Json): { [key: string]: Json } {
+  const out: { [key: string]: Json } = {};
+  keys.forEach((k, i) => {
+    out[keyText(k)] = toJson(values[i] as T);
+  });
+  return out;
+}`,
+  },
+  read: {
+    text: `/** \`f(j)\`: names a JSON value that a conversion reads more than once. */
+function read<T>(j: Json, f: (j: Json) => T): T {
+  return f(j);
+}`,
+  },
+  valuesOf: {
+    deps: ["field", "keyText"],
+    text: `/** A map's array (by key position) from its JSON object. */
+function valuesOf<T>(j: Json, keys: readonly Json[], f: (v: Json) => T): T[] {
+  return keys.map((k) => f(field(j, keyText(k))));
+}`,
+  },
+  asArray: {
+    text: `function asArray(j: Json): Json[] {
+  if (!Array.isArray(j)) throw new Error(\`expected a JSON array, found \${JSON.stringify(j)}\`);
+  return j;
+}`,
+  },
+  asObject: {
+    text: `function asObject(j: Json): { [key: string]: Json } {
+  if (typeof j !== "object" || j === null || Array.isArray(j)) throw new Error(\`expected a JSON object, found \${JSON.stringify(j)}\`);
+  return j;
+}`,
+  },
+  field: {
+    deps: ["asObject"],
+    text: `/** A field of a JSON object, which must be there. */
+function field(j: Json, name: string): Json {
+  const value = asObject(j)[name];
+  if (value === undefined) throw new Error(\`missing \${JSON.stringify(name)} in \${JSON.stringify(j)}\`);
+  return value;
+}`,
+  },
+  constant: {
+    text: `/** A constant's value from a configuration, which must bind it. */
+function constant(constants: Record<string, Json>, name: string): Json {
+  const value = constants[name];
+  if (value === undefined) throw new Error(\`the constant \${name} is not bound\`);
+  return value;
+}`,
+  },
+  bits: {
+    text: `/** Encodes booleans as 0/1 at \`n\`; returns the new end. */
+function bits(a: readonly boolean[], out: number[], n: number): number {
+  for (let i = 0; i < a.length; i++) out[n++] = a[i] ? 1 : 0;
+  return n;
+}`,
+  },
+  ints: {
+    text: `/** Encodes integers as themselves at \`n\`; returns the new end. */
+function ints(a: readonly number[], out: number[], n: number): number {
+  for (let i = 0; i < a.length; i++) out[n++] = a[i] as number;
+  return n;
+}`,
+  },
+  tags: {
+    text: `/** Encodes tags (or labels) by their position in \`index\` at \`n\`; returns the new end. */
+function tags<T extends string>(a: readonly T[], index: Readonly<Record<T, number>>, out: number[], n: number): number {
+  for (let i = 0; i < a.length; i++) out[n++] = index[a[i] as T];
+  return n;
+}`,
+  },
+  encodeValue: {
+    text: `/** Encodes a value whose type is not known statically (its JSON text, length first) at \`n\`; returns the new end. */
+function encodeValue(v: unknown, out: number[], n: number): number {
+  const text = JSON.stringify(v) ?? "";
+  out[n++] = text.length;
+  for (let i = 0; i < text.length; i++) out[n++] = text.charCodeAt(i);
+  return n;
+}`,
+  },
+};
+
