@@ -2,12 +2,14 @@
  * One model check: pick the configuration, variant and invariants, generate the module for them, run
  * the chosen engine and return the common result.
  */
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { LoadedSpec } from "../generator/frontend/load.ts";
 import type { Config, Spec } from "../generator/ir.ts";
 import { applyVariant, moduleName, renderConfig, renderModule } from "../generator/tla/module.ts";
+import { referencePath } from "../generator/typescript/reference.ts";
 import { checkEmbedded } from "./embedded/engine.ts";
 import { confirmViolation, explainTrace, type RawTraceStep } from "./explain.ts";
 import type { ConstantValues, ReferenceModel } from "./model.ts";
@@ -59,12 +61,10 @@ export function select(spec: Spec, req: Pick<CheckRequest, "config" | "variant" 
   return { config, variant, invariants: wantedInvariants };
 }
 
+/** The spec's reference library, if it has been generated; one that exists but fails to load is an error. */
 async function referenceFor(req: CheckRequest): Promise<ReferenceModel<unknown> | undefined> {
-  try {
-    return await loadReference(req.loaded.id, req.root);
-  } catch {
-    return undefined;
-  }
+  if (!existsSync(path.join(req.root, referencePath(req.loaded.id)))) return undefined;
+  return loadReference(req.loaded.id, req.root);
 }
 
 export async function runCheck(req: CheckRequest): Promise<CheckResult> {

@@ -55,6 +55,11 @@ describe("front end: spec source → IR", () => {
     expect(e.message).toMatch(/spec\.ts:13:9: error: goto\("nowhere"\): no step of this process has that label/);
   });
 
+  it("rejects a bound name that shadows a state variable (TLA+ forbids it)", () => {
+    const e = problemsOf("test/fixtures/bad-specs/shadow");
+    expect(e.message).toMatch(/spec\.ts:16:4: error: The name "x" is bound here but is also a top-level name of the spec/);
+  });
+
   it("names a missing spec path", () => {
     expect(problemsOf("spec/examples/nonexistent").message).toMatch(/No spec found at spec\/examples\/nonexistent/);
   });

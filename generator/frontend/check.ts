@@ -5,7 +5,7 @@
  */
 import type { Expr, LValue, SourceLoc, Spec, Step, Stmt } from "../ir.ts";
 import { type SpecProblem, SpecError } from "./errors.ts";
-import { exprReads } from "../ir-walk.ts";
+import { children, exprReads } from "../ir-walk.ts";
 
 /** Names the generated TLA+ module defines itself. */
 const generatedNames = new Set(["Init", "Next", "Spec", "vars", "ProcSet", "pc", "TypeOK", "Terminating", "NoValue", "Done", "self"]);
@@ -53,6 +53,19 @@ export function checkSpec(spec: Spec): void {
       for (const s of vp.steps) if (!base?.steps.some((b) => b.label === s.label)) declare(s.label, "step", s.loc);
     }
   }
+
+  // TLA+ (SANY) rejects a bound name that is also a top-level name: `\E sh \in S` with a VARIABLE sh.
+  const bindsClash = (name: string, loc: SourceLoc) => {
+    if (seen.has(name))
+      report(loc, `The name "${name}" is bound here but is also a top-level name of the spec`, "Rename one of them: TLA+ does not allow a bound name to shadow a declared one.");
+  };
+  for (const d of spec.definitions) {
+    for (const p of d.params) bindsClash(p, d.loc);
+    for (const n of lambdaNames(d.body)) bindsClash(n, d.loc);
+  }
+  for (const i of spec.invariants) for (const n of lambdaNames(i.body)) bindsClash(n, i.loc);
+  const stepsOf = [...spec.processes.map((p) => p.steps), ...spec.variants.flatMap((v) => v.processes.map((vp) => vp.steps))];
+  for (const steps of stepsOf) for (const step of steps) walkBindings(step.body, bindsClash);
 
   const allSteps = [
     ...spec.processes.map((p) => ({ process: p.name, steps: p.steps })),
@@ -134,4 +147,42 @@ function targetKey(t: LValue): string {
 function readsTarget(stmt: Extract<Stmt, { kind: "assign" }>, key: string): boolean {
   const exprs: Expr[] = [stmt.value, ...stmt.target.path.flatMap((p) => (p.kind === "index" ? [p.index] : []))];
   return exprs.some((e) => exprReads(e).has(key));
+}
+
+/** Names bound by quantifiers, mapping, count and filter inside an expression. */
+function lambdaNames(e: Expr, into = new Set<string>()): Set<string> {
+  if (e.kind === "quant" || e.kind === "fn" || e.kind === "count" || e.kind === "filter") into.add(e.name);
+  for (const c of children(e)) lambdaNames(c, into);
+  return into;
+}
+
+function walkBindings(stmts: Stmt[], visit: (name: string, loc: SourceLoc) => void): void {
+  for (const stmt of stmts) {
+    const exprs: Expr[] = [];
+    switch (stmt.kind) {
+      case "assign":
+        exprs.push(stmt.value, ...stmt.target.path.flatMap((p) => (p.kind === "index" ? [p.index] : [])));
+        break;
+      case "await":
+        exprs.push(stmt.cond);
+        break;
+      case "if":
+        exprs.push(stmt.cond);
+        walkBindings(stmt.then, visit);
+        walkBindings(stmt.else, visit);
+        break;
+      case "either":
+        for (const b of stmt.branches) walkBindings(b, visit);
+        break;
+      case "choose":
+      case "let":
+        visit(stmt.name, stmt.loc);
+        exprs.push(stmt.kind === "choose" ? stmt.set : stmt.value);
+        walkBindings(stmt.body, visit);
+        break;
+      case "goto":
+        break;
+    }
+    for (const e of exprs) for (const n of lambdaNames(e)) visit(n, stmt.loc);
+  }
 }

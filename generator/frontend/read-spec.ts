@@ -3,7 +3,7 @@
  * (state, processes, invariants, configurations, variants).
  */
 import { Node, type CallExpression, type ObjectLiteralExpression, type SourceFile } from "ts-morph";
-import type { Config, Constant, Definition, Invariant, Process, Spec, Step, Value, Variable, Variant } from "../ir.ts";
+import type { Config, Constant, Definition, Invariant, Process, SourceLoc, Spec, Step, Value, Variable, Variant } from "../ir.ts";
 import { type ModuleSymbols, type Scope, docOf, dslCallee, locOf } from "./context.ts";
 import { fail } from "./errors.ts";
 import { lambdaResult, readExpr } from "./read-expr.ts";
@@ -43,13 +43,13 @@ export function readSpec(source: SourceFile, file: string): Spec {
       const pname = stringArg(symbols, call, 1, "variant(…)");
       const body = objectArg(symbols, call, 2, "variant(…)");
       const proc = processes.find((p) => p.name === pname);
-      if (!proc) return fail(locOf(symbols, call), `variant "${vname}" names no process "${pname}"`, "Declare the process before its variants.");
-      const entry = variantSteps.get(vname) ?? { loc: locOf(symbols, call), byProcess: new Map<string, Step[]>() };
+      if (!proc) return fail(callLoc(symbols, call), `variant "${vname}" names no process "${pname}"`, "Declare the process before its variants.");
+      const entry = variantSteps.get(vname) ?? { loc: callLoc(symbols, call), byProcess: new Map<string, Step[]>() };
       entry.doc ??= optionalString(symbols, body, "doc");
       const scope = processScope(proc, varNames);
       entry.byProcess.set(pname, readSteps(symbols, property(symbols, body, "steps"), scope));
       variantSteps.set(vname, entry);
-    } else return fail(locOf(symbols, call), `Unknown spec method .${method}(…)`);
+    } else return fail(callLoc(symbols, call), `Unknown spec method .${method}(…)`);
   }
   const variants: Variant[] = [...variantSteps].map(([vname, v]) => ({
     name: vname,
@@ -224,7 +224,7 @@ function readProcess(symbols: ModuleSymbols, call: CallExpression, variables: Re
           bound: new Set(),
         })
       : [];
-  const proc: Process = { name, over: over.getText(), locals, steps: [], doc: optionalString(symbols, def, "doc") ?? doc, loc: locOf(symbols, call) };
+  const proc: Process = { name, over: over.getText(), locals, steps: [], doc: optionalString(symbols, def, "doc") ?? doc, loc: callLoc(symbols, call) };
   proc.steps = readSteps(symbols, property(symbols, def, "steps"), processScope(proc, variables));
   return proc;
 }
@@ -255,10 +255,10 @@ function readInvariant(symbols: ModuleSymbols, call: CallExpression, variables: 
   const name = stringArg(symbols, call, 0, "invariant(…)");
   const fn = call.getArguments()[1];
   if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)))
-    return fail(locOf(symbols, call), `Invariant "${name}" needs a predicate (s) => …`);
+    return fail(callLoc(symbols, call), `Invariant "${name}" needs a predicate (s) => …`);
   const state = fn.getParameters()[0]?.getName();
   const scope: Scope = { state, locals: new Set(), variables, bound: new Set() };
-  return { name, body: readExpr(symbols, scope, lambdaResult(symbols, fn)), doc, loc: locOf(symbols, call) };
+  return { name, body: readExpr(symbols, scope, lambdaResult(symbols, fn)), doc, loc: callLoc(symbols, call) };
 }
 
 function readConfig(symbols: ModuleSymbols, call: CallExpression, doc?: string): Config {
@@ -269,7 +269,7 @@ function readConfig(symbols: ModuleSymbols, call: CallExpression, doc?: string):
     if (!Node.isPropertyAssignment(p)) return fail(locOf(symbols, p), "Bind each constant as Name: value");
     return { name: p.getName(), value: readValue(symbols, p.getInitializerOrThrow()) };
   });
-  return { name, constants, variant: optionalString(symbols, def, "variant"), doc: optionalString(symbols, def, "doc") ?? doc, loc: locOf(symbols, call) };
+  return { name, constants, variant: optionalString(symbols, def, "variant"), doc: optionalString(symbols, def, "doc") ?? doc, loc: callLoc(symbols, call) };
 }
 
 function readValue(symbols: ModuleSymbols, node: Node): Value {
@@ -287,7 +287,7 @@ function readValue(symbols: ModuleSymbols, node: Node): Value {
 
 function objectArg(symbols: ModuleSymbols, call: CallExpression, i: number, what: string): ObjectLiteralExpression {
   const arg = call.getArguments()[i];
-  if (!arg) return fail(locOf(symbols, call), `${what} is missing its argument ${i + 1}`);
+  if (!arg) return fail(callLoc(symbols, call), `${what} is missing its argument ${i + 1}`);
   return resolveObject(symbols, arg);
 }
 
@@ -338,4 +338,10 @@ function docBefore(call: CallExpression): string | undefined {
     .map((l) => l.replace(/^\s*\*\s?/, ""))
     .join("\n")
     .trim();
+}
+
+/** Where a chained call is written: its method name (`.invariant`), not the start of the whole chain. */
+function callLoc(symbols: ModuleSymbols, call: CallExpression): SourceLoc {
+  const callee = call.getExpression();
+  return locOf(symbols, Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : call);
 }
