@@ -319,7 +319,7 @@ export function TypeOK(env: Env, s: State): boolean {
 /**
  * No update is lost: whenever the lock is free, the counter holds every amount added.
  *
- * Invariant NoLostUpdate (spec/examples/counter/spec.ts:16).
+ * Invariant NoLostUpdate (spec/examples/counter/spec.ts:64).
  */
 export function NoLostUpdate(env: Env, s: State): boolean {
   return s.lock || s.x === s.total;

@@ -300,7 +300,7 @@ export function TypeOK(env: Env, s: State): boolean {
   return s.turn >= 0 && s.turn <= 1;
 }
 
-/** Invariant MutualExclusion (spec/examples/peterson/spec.ts:12). */
+/** Invariant MutualExclusion (spec/examples/peterson/spec.ts:44). */
 export function MutualExclusion(env: Env, s: State): boolean {
   return s.pc[0] !== "cs" || s.pc[1] !== "cs";
 }

@@ -1056,7 +1056,7 @@ export function TypeOK(env: Env, s: State): boolean {
 /**
  * (1) Write-intent coverage: data is written only while the stripe's bit is set on disk.
  *
- * Invariant WriteIntentCoverage (spec/raid5/spec.ts:194).
+ * Invariant WriteIntentCoverage (spec/raid5/spec.ts:467).
  */
 export function WriteIntentCoverage(env: Env, s: State): boolean {
   return env.Stripes.every((sh) => !isWriting(env, s, sh) || s.bitDisk[chunkOf(env, s, sh)]);
@@ -1065,7 +1065,7 @@ export function WriteIntentCoverage(env: Env, s: State): boolean {
 /**
  * (2) No bitmap_endwrite before its bitmap_startwrite: per chunk, ends never exceed starts.
  *
- * Invariant EndAfterStart (spec/raid5/spec.ts:194).
+ * Invariant EndAfterStart (spec/raid5/spec.ts:469).
  */
 export function EndAfterStart(env: Env, s: State): boolean {
   return env.Chunks.every((c) => s.ends[c] <= s.starts[c]);
@@ -1074,7 +1074,7 @@ export function EndAfterStart(env: Env, s: State): boolean {
 /**
  * (2) The counter never wraps: no NEEDED/RESYNC bits from an underflow, COUNT never at COUNTER_MAX.
  *
- * Invariant CounterInRange (spec/raid5/spec.ts:194).
+ * Invariant CounterInRange (spec/raid5/spec.ts:471).
  */
 export function CounterInRange(env: Env, s: State): boolean {
   return env.Chunks.every((c) => s.counter[c] < 16383);
@@ -1083,7 +1083,7 @@ export function CounterInRange(env: Env, s: State): boolean {
 /**
  * (3) Counter balance: a set bit's counter is 2 + the writes started and not ended (no leak).
  *
- * Invariant CounterBalance (spec/raid5/spec.ts:194).
+ * Invariant CounterBalance (spec/raid5/spec.ts:473).
  */
 export function CounterBalance(env: Env, s: State): boolean {
   return env.Chunks.every((c) => (!s.pageAllocated[c] || s.counter[c] === 0) || s.counter[c] === 2 + s.starts[c] - s.ends[c]);
@@ -1092,7 +1092,7 @@ export function CounterBalance(env: Env, s: State): boolean {
 /**
  * (4) No BIT_DELAY or BITMAP_PENDING on a batch member (the break_stripe_batch_list WARN list).
  *
- * Invariant MemberFlags (spec/raid5/spec.ts:194).
+ * Invariant MemberFlags (spec/raid5/spec.ts:475).
  */
 export function MemberFlags(env: Env, s: State): boolean {
   return env.Stripes.every((m) => !isMember(env, s, m) || (!s.bitDelay[m] && !s.bitmapPending[m]));
@@ -1102,7 +1102,7 @@ export function MemberFlags(env: Env, s: State): boolean {
  * (6) Until a newly dirtied bit is on disk, its stripe's data is not written, and while that data is
  * still queued in a batch the head's BIT_DELAY/bm_seq covers the bit.
  *
- * Invariant DelayRecorded (spec/raid5/spec.ts:194).
+ * Invariant DelayRecorded (spec/raid5/spec.ts:480).
  */
 export function DelayRecorded(env: Env, s: State): boolean {
   return env.Stripes.every((m) => s.dirtiedIn[m] <= s.seqWrite || (!isWriting(env, s, m) && ((!isMember(env, s, m) || !hasQueuedData(env, s, m)) || (s.bitDelay[headOf(env, s, m)!] && s.bmSeq[headOf(env, s, m)!] >= s.dirtiedIn[m]))));
@@ -1111,7 +1111,7 @@ export function DelayRecorded(env: Env, s: State): boolean {
 /**
  * (7) Batches are consistent: a member's head is an earlier stripe that heads itself; the batch holds a reference.
  *
- * Invariant BatchConsistent (spec/raid5/spec.ts:194).
+ * Invariant BatchConsistent (spec/raid5/spec.ts:490).
  */
 export function BatchConsistent(env: Env, s: State): boolean {
   return env.Stripes.every((m) => !isMember(env, s, m) || (s.batchHead[headOf(env, s, m)!] === headOf(env, s, m) && headOf(env, s, m)! < m && s.count[m] >= 1));
@@ -1122,7 +1122,7 @@ export function BatchConsistent(env: Env, s: State): boolean {
  * (A head can sit on handle_list with a BIT_DELAY merged in through a member; handle_stripe re-checks
  * the head's BIT_DELAY before writing, which WriteIntentCoverage checks.)
  *
- * Invariant SeqOrder (spec/raid5/spec.ts:194).
+ * Invariant SeqOrder (spec/raid5/spec.ts:498).
  */
 export function SeqOrder(env: Env, s: State): boolean {
   return s.seqWrite <= s.seqFlush && env.Stripes.every((sh) => s.queue[sh] !== "bitmap" || s.bitDelay[sh]);
