@@ -15,7 +15,7 @@ import type { LoadedSpec } from "../generator/frontend/load.ts";
 import type { Spec } from "../generator/ir.ts";
 import { applyVariant, renderConfig, renderModule } from "../generator/tla/module.ts";
 import { select } from "../engines/check.ts";
-import { embeddedInitialStates, embeddedSuccessors } from "../engines/embedded/engine.ts";
+import { embeddedInitialStates, embeddedInvariants, embeddedSuccessors } from "../engines/embedded/engine.ts";
 import type { ReferenceModel, ReferenceVariant } from "../engines/model.ts";
 import { loadReference } from "../engines/native/load-reference.ts";
 import { EngineError, type Json, type TraceState, type TraceStep } from "../engines/result.ts";
@@ -84,6 +84,15 @@ export type Divergence =
       tla: TlaSuccessor[];
     }
   | {
+      /** The two artefacts evaluate an invariant differently in a reachable state. */
+      kind: "invariant";
+      state: TraceState;
+      path: TraceStep[];
+      invariant: string;
+      reference: boolean;
+      tla: boolean;
+    }
+  | {
       /** One side could not compute the successors of a state the other handles. */
       kind: "error";
       side: "reference" | "tla";
@@ -133,7 +142,8 @@ export async function lockstep(loaded: LoadedSpec, options: LockstepOptions = {}
   const input = {
     spec: applied,
     moduleText: renderModule(spec, sel.variant, options.specArg ?? spec.source),
-    cfgText: renderConfig(spec, sel.config, []),
+    // Every invariant in the cfg, so explore_invariants evaluates them all.
+    cfgText: renderConfig(spec, sel.config),
   };
 
   const stats: LockstepStats = {
@@ -211,6 +221,21 @@ export async function lockstep(loaded: LoadedSpec, options: LockstepOptions = {}
     }
     stats.states += 1;
     stats.transitions += reference.length;
+
+    // The same state must satisfy the same invariants on both sides (an engine can evaluate an
+    // invariant differently, e.g. by parsing => with the wrong precedence).
+    let tlaInvariants: { name: string; holds: boolean }[];
+    try {
+      tlaInvariants = embeddedInvariants(input, json);
+    } catch (e) {
+      return done({ ok: false, divergence: { kind: "error", side: "tla", message: messageOf(e), state: json, path: pathTo(key) } });
+    }
+    for (const inv of model.invariants) {
+      const holds = inv.holds(state, constants);
+      const theirs = tlaInvariants.find((t) => t.name === inv.name);
+      if (theirs && theirs.holds !== holds)
+        return done({ ok: false, divergence: { kind: "invariant", state: json, path: pathTo(key), invariant: inv.name, reference: holds, tla: theirs.holds } });
+    }
 
     const referenceKeys = new Set(reference.map((r) => canonicalString(r.state)));
     // Once every process is Done the module's Next allows `Terminating`, a stuttering step the

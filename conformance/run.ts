@@ -135,7 +135,7 @@ export function formatConformance(report: ConformanceReport): string {
 function formatLockstep(r: LockstepResult): string {
   const perCall = r.exploreNextCalls > 0 ? `, ${(r.exploreNextMs / r.exploreNextCalls).toFixed(1)} ms per explore_next` : "";
   const figures = `${r.states} states compared${r.complete ? " (every reachable state)" : r.ok ? " (bounded by --max-states: not every reachable state)" : ""}, ${r.transitions} transitions, ${(r.durationMs / 1000).toFixed(1)} s${perCall}`;
-  if (r.ok) return `lockstep: same successors in every state compared; ${figures}`;
+  if (r.ok) return `lockstep: same successors and invariant values in every state compared; ${figures}`;
   return `lockstep: DIVERGENCE; ${figures}\n${indent(formatDivergence(r.divergence), "  ")}`;
 }
 
@@ -146,6 +146,11 @@ export function formatDivergence(d: Divergence): string {
       "The initial states differ.",
       ...(d.onlyInReference.length ? ["Only in the reference library:", ...states(d.onlyInReference)] : []),
       ...(d.onlyInTla.length ? ["Only in the TLA+ module:", ...states(d.onlyInTla)] : []),
+    ].join("\n");
+  if (d.kind === "invariant")
+    return [
+      `${d.invariant} ${d.reference ? "holds" : "is violated"} in the reference library but ${d.tla ? "holds" : "is violated"} in the TLA+ module, in a state reached in ${d.path.length - 1} steps:`,
+      indent(formatTrace(d.path), "  "),
     ].join("\n");
   const where = d.state === null ? "computing the initial states" : `in state ${canonicalString(d.state)}`;
   if (d.kind === "error")

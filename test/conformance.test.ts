@@ -121,6 +121,37 @@ describe("lockstep finds a step the two artefacts disagree on", () => {
   }, 30_000);
 });
 
+describe("lockstep finds an invariant the two artefacts evaluate differently", () => {
+  it("TLA+ from an IR whose MutualExclusion reads the flags instead of pc, the committed reference library", async () => {
+    const loaded = load(PETERSON);
+    const spec: Spec = {
+      ...loaded.spec,
+      invariants: loaded.spec.invariants.map((inv) =>
+        inv.name === "MutualExclusion"
+          ? {
+              ...inv,
+              body: {
+                kind: "not",
+                arg: {
+                  kind: "binary",
+                  op: "and",
+                  left: { kind: "index", base: { kind: "var", name: "flag" }, index: { kind: "int", value: 0 } },
+                  right: { kind: "index", base: { kind: "var", name: "flag" }, index: { kind: "int", value: 1 } },
+                },
+              },
+            }
+          : inv,
+      ),
+    };
+    const r = await lockstep({ ...loaded, spec }, { variant: null, root });
+    if (r.ok || r.divergence.kind !== "invariant") throw new Error(`expected an invariant divergence, got ${JSON.stringify(r).slice(0, 300)}`);
+    expect(r.divergence.invariant).toBe("MutualExclusion");
+    // Both flags up, neither process in cs: the reference says it holds, the mutated TLA+ says it does not.
+    expect(r.divergence).toMatchObject({ reference: true, tla: false });
+    expect(r.divergence.state.flag).toEqual({ "0": true, "1": true });
+  }, 60_000);
+});
+
 describe("replay: TLA+ counterexamples break the same invariant on the reference library", () => {
   it.each([
     [PETERSON, "noTurn", "MutualExclusion", 4],

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { check_spec_with_options, explore_init, explore_next, initSync } from "tla-checker";
+import { check_spec_with_options, explore_init, explore_invariants, explore_next, initSync } from "tla-checker";
 import type { Spec } from "../../generator/ir.ts";
 import { EngineError, type Json, type TraceState } from "../result.ts";
 import { stateFromChecker, stateToChecker } from "../state-json.ts";
@@ -140,3 +140,16 @@ export function embeddedSuccessors(
   return r.transitions.map((t) => ({ action: t.action, state: stateFromChecker(input.spec, t.state.json) }));
 }
 
+
+/** Whether each invariant of the cfg holds in a state, according to the module. */
+export function embeddedInvariants(input: Pick<EmbeddedInput, "spec" | "moduleText" | "cfgText">, state: TraceState): { name: string; holds: boolean }[] {
+  ensureLoaded();
+  const json = JSON.stringify(stateToChecker(input.spec, state));
+  const r = JSON.parse(explore_invariants(input.moduleText, input.cfgText, "{}", json)) as {
+    ok: boolean;
+    error?: string;
+    invariants?: { name: string; holds: boolean }[];
+  };
+  if (!r.ok || !r.invariants) throw new EngineError("crash", `tla-checker explore_invariants: ${r.error ?? "failed"}`);
+  return r.invariants;
+}
