@@ -86,8 +86,10 @@ program
       root,
     });
     console.log(opts.json ? JSON.stringify(result) : formatResult(result));
-    const itf = traceToItf(applyVariant(loaded.spec, result.variant === loaded.spec.baseVariant ? null : result.variant), result);
-    if (opts.itf && itf) await writeArtefacts(root, [{ path: path.relative(root, path.resolve(root, opts.itf)), text: `${JSON.stringify(itf, null, 1)}\n` }]);
+    if (opts.itf) {
+      const itf = traceToItf(applyVariant(loaded.spec, result.variant === loaded.spec.baseVariant ? null : result.variant), result);
+      if (itf) await writeArtefacts(root, [{ path: path.relative(root, path.resolve(root, opts.itf)), text: `${JSON.stringify(itf, null, 1)}\n` }]);
+    }
     process.exitCode = exitCodes[result.verdict];
   });
 

@@ -3,7 +3,7 @@
  * TLC's tools can re-translate it with `pcal.trans`.
  */
 import type { Definition, Spec, Stmt } from "../ir.ts";
-import { type ExprContext, renderExpr, tlaString } from "./expr.ts";
+import { type ExprContext, renderExpr } from "./expr.ts";
 
 const indent = (n: number) => "    ".repeat(n);
 
