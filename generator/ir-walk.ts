@@ -1,7 +1,7 @@
 /**
  * Small traversals of IR expressions shared by the checks and the generators.
  */
-import type { Definition, Expr } from "./ir.ts";
+import type { Definition, Expr, Stmt } from "./ir.ts";
 
 /** The direct sub-expressions of an expression. */
 export function children(e: Expr): Expr[] {
@@ -60,4 +60,66 @@ export function boundNames(e: Expr, into = new Set<string>()): Set<string> {
   if (e.kind === "bound") into.add(e.name);
   for (const c of children(e)) boundNames(c, into);
   return into;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statement queries (the reference and packed generators walk step bodies the same way)
+
+/** Whether an assignment calls a helper (its value or a key). */
+export function containsCall(s: Extract<Stmt, { kind: "assign" }>): boolean {
+  const has = (e: Expr): boolean => e.kind === "call" || children(e).some(has);
+  return has(s.value) || s.target.path.some((p) => p.kind === "index" && has(p.index));
+}
+
+/** Whether the statements choose (either, choose) anywhere inside. */
+export function hasNondeterminism(stmts: Stmt[]): boolean {
+  return stmts.some((s) => {
+    switch (s.kind) {
+      case "either":
+      case "choose":
+        return true;
+      case "if":
+        return hasNondeterminism(s.then) || hasNondeterminism(s.else);
+      case "let":
+        return hasNondeterminism(s.body);
+      default:
+        return false;
+    }
+  });
+}
+
+/** Whether the statements write state (an assignment or a goto). */
+export function assigns(stmts: Stmt[]): boolean {
+  return stmts.some((s) => {
+    switch (s.kind) {
+      case "assign":
+      case "goto":
+        return true;
+      case "if":
+        return assigns(s.then) || assigns(s.else);
+      case "either":
+        return s.branches.some(assigns);
+      case "choose":
+      case "let":
+        return assigns(s.body);
+      default:
+        return false;
+    }
+  });
+}
+
+/** Whether an await in these statements exits this alternative (not one nested inside it). */
+export function hasDirectAwait(stmts: Stmt[]): boolean {
+  return stmts.some((s) => {
+    switch (s.kind) {
+      case "await":
+        return true;
+      case "if":
+        return hasDirectAwait(s.then) || hasDirectAwait(s.else);
+      case "let":
+        return hasDirectAwait(s.body);
+      default:
+        return false;
+    }
+  });
 }
