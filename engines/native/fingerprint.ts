@@ -100,6 +100,11 @@ export class FingerprintTable {
     this.sink ^= acc;
   }
 
+  /** The first slot a fingerprint's lookup reads (for touching it early). */
+  peek(hi: number): number {
+    return this.slots[2 * (hi & this.mask)] as number;
+  }
+
   /** Where `touch` leaves what it read, so the reads are not optimized away. */
   sink = 0;
 
@@ -165,4 +170,48 @@ export class IntList {
   get bytes(): number {
     return this.chunks.length * (4 << IntList.BITS);
   }
+}
+
+/**
+ * Fingerprints split over tables by their low half: with workers, each worker adds to its own table
+ * and every worker reads all of them.
+ */
+export class PartitionedTable {
+  constructor(public parts: FingerprintTable[]) {}
+
+  partOf(lo: number): number {
+    return this.parts.length === 1 ? 0 : (lo >>> 0) % this.parts.length;
+  }
+
+  get size(): number {
+    return this.parts.reduce((n, p) => n + p.size, 0);
+  }
+
+  get bytes(): number {
+    return this.parts.reduce((n, p) => n + p.bytes, 0);
+  }
+
+  has(hi: number, lo: number): boolean {
+    return (this.parts[this.partOf(lo)] as FingerprintTable).has(hi, lo);
+  }
+
+  add(hi: number, lo: number): boolean {
+    return (this.parts[this.partOf(lo)] as FingerprintTable).add(hi, lo);
+  }
+
+  /** As FingerprintTable.touch, for fingerprints of any part. */
+  touch(fps: Int32Array, n: number): void {
+    if (this.parts.length === 1) {
+      (this.parts[0] as FingerprintTable).touch(fps, n);
+      return;
+    }
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      const t = this.parts[this.partOf(fps[2 * i + 1] as number)] as FingerprintTable;
+      acc ^= t.peek(fps[2 * i] as number);
+    }
+    this.sink ^= acc;
+  }
+
+  sink = 0;
 }
