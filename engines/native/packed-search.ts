@@ -80,7 +80,8 @@ export class Search {
   /** The frontier position being expanded. */
   position = 0;
   depth = 0;
-  generated = 0;
+  /** Transitions computed by worker threads (the expander counts this thread's). */
+  offloaded = 0;
   event: Event | null = null;
   private peakLevels = 0;
   private lastProgress = performance.now();
@@ -146,7 +147,6 @@ export class Search {
     const x = this.expander;
     const n = x.size;
     x.size = 0;
-    this.generated = x.generated;
     if (this.event) return;
     this.table.touch(x.fps, n);
     const W = this.program.layout.words;
@@ -253,8 +253,11 @@ export class Search {
     return this.finish({ verdict: "violation", invariant, distinctStates: id + 1, depth: level, trace });
   }
 
+  get generated(): number {
+    return this.expander.generated + this.offloaded;
+  }
+
   finish(extra: Partial<PackedResult> = {}): PackedResult {
-    this.generated = Math.max(this.generated, this.expander.generated);
     return {
       verdict: "ok",
       distinctStates: this.parents.length,
