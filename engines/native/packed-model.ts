@@ -8,8 +8,7 @@
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import type { CrashSite } from "../../generator/packed/expr.ts";
 import { NONE, keyText } from "../../generator/packed/layout.ts";
-import type { CType } from "../../generator/packed/types.ts";
-import { enumerate } from "../../generator/packed/types.ts";
+import { type CType, type ScalarJson, enumerate } from "../../generator/packed/types.ts";
 import type { ET } from "../../generator/packed/values.ts";
 import type { ConstantValues, ReferenceModel, Transition } from "../model.ts";
 import { EngineError, type Json, type TraceState } from "../result.ts";
@@ -74,11 +73,33 @@ function scalarJson(program: PackedProgram, t: ET, v: number | boolean): Json {
   }
 }
 
+/** Map keys as JSON object keys, per key type (types are shared objects of the layout). */
+const keyTextCache = new WeakMap<CType, string[]>();
+const valuesCache = new WeakMap<CType, ScalarJson[]>();
+
+function keyTexts(t: CType): string[] {
+  let k = keyTextCache.get(t);
+  if (!k) {
+    k = valuesOf(t).map(keyText);
+    keyTextCache.set(t, k);
+  }
+  return k;
+}
+
+function valuesOf(t: CType): ScalarJson[] {
+  let v = valuesCache.get(t);
+  if (!v) {
+    v = enumerate(t, "");
+    valuesCache.set(t, v);
+  }
+  return v;
+}
+
 function valueJson(program: PackedProgram, t: CType, state: Work, at: { i: number }): Json {
   switch (t.kind) {
     case "map": {
       const out: Record<string, Json> = {};
-      for (const k of enumerate(t.key, "")) out[keyText(k)] = valueJson(program, t.value, state, at);
+      for (const k of keyTexts(t.key)) out[k] = valueJson(program, t.value, state, at);
       return out;
     }
     case "record": {
@@ -88,7 +109,7 @@ function valueJson(program: PackedProgram, t: CType, state: Work, at: { i: numbe
     }
     case "set": {
       const mask = state[at.i++] ?? 0;
-      return enumerate(t.element, "").filter((_, i) => (mask >>> i) & 1);
+      return valuesOf(t.element).filter((_, i) => (mask >>> i) & 1);
     }
     default:
       return scalarJson(program, t, state[at.i++] ?? 0);
@@ -113,45 +134,47 @@ export function stateJson(program: PackedProgram, state: Work): TraceState {
   return out;
 }
 
+function notOfType(where: string, j: Json): never {
+  throw new EngineError("crash", `${where}: ${JSON.stringify(j)} is not a value of its type`);
+}
+
 function repOf(program: PackedProgram, t: CType, j: Json, where: string): number {
-  const bad = (): never => {
-    throw new EngineError("crash", `${where}: ${JSON.stringify(j)} is not a value of its type`);
-  };
   switch (t.kind) {
     case "bool":
-      return typeof j === "boolean" ? (j ? 1 : 0) : bad();
+      return typeof j === "boolean" ? (j ? 1 : 0) : notOfType(where, j);
     case "int":
-      return typeof j === "number" && Number.isSafeInteger(j) ? j : bad();
+      return typeof j === "number" && Number.isSafeInteger(j) && j > NONE && j <= 2147483647 ? j : notOfType(where, j);
     case "enum": {
       const id = typeof j === "string" && t.values.includes(j) ? program.layout.stringId.get(j) : undefined;
-      return id ?? bad();
+      return id ?? notOfType(where, j);
     }
     case "optional":
       return j === null ? NONE : repOf(program, t.value, j, where);
     default:
-      return bad();
+      return notOfType(where, j);
   }
 }
 
+function objectIn(where: string, j: Json): Record<string, Json> {
+  if (j === null || typeof j !== "object" || Array.isArray(j)) throw new EngineError("crash", `${where}: expected an object, found ${JSON.stringify(j)}`);
+  return j;
+}
+
 function fillValue(program: PackedProgram, t: CType, j: Json, state: Work, at: { i: number }, where: string): void {
-  const obj = (): Record<string, Json> => {
-    if (j === null || typeof j !== "object" || Array.isArray(j)) throw new EngineError("crash", `${where}: expected an object, found ${JSON.stringify(j)}`);
-    return j;
-  };
   switch (t.kind) {
     case "map": {
-      const o = obj();
-      for (const k of enumerate(t.key, "")) fillValue(program, t.value, o[keyText(k)] ?? null, state, at, `${where}[${keyText(k)}]`);
+      const o = objectIn(where, j);
+      for (const k of keyTexts(t.key)) fillValue(program, t.value, o[k] ?? null, state, at, where);
       return;
     }
     case "record": {
-      const o = obj();
-      for (const f of t.fields) fillValue(program, f.type, o[f.name] ?? null, state, at, `${where}.${f.name}`);
+      const o = objectIn(where, j);
+      for (const f of t.fields) fillValue(program, f.type, o[f.name] ?? null, state, at, where);
       return;
     }
     case "set": {
       if (!Array.isArray(j)) throw new EngineError("crash", `${where}: expected a set, found ${JSON.stringify(j)}`);
-      const values = enumerate(t.element, "");
+      const values = valuesOf(t.element);
       let mask = 0;
       for (const x of j) {
         const i = values.findIndex((y) => y === x);
