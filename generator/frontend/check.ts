@@ -6,6 +6,7 @@
 import type { Expr, LValue, SourceLoc, Spec, Step, Stmt } from "../ir.ts";
 import { type SpecProblem, SpecError } from "./errors.ts";
 import { children, exprReads } from "../ir-walk.ts";
+import { checkSymmetry } from "./symmetry.ts";
 
 /** Names the generated TLA+ module defines itself. */
 const generatedNames = new Set(["Init", "Next", "Spec", "vars", "ProcSet", "pc", "TypeOK", "Terminating", "NoValue", "Done", "self"]);
@@ -87,6 +88,7 @@ export function checkSpec(spec: Spec): void {
     if (config.variant && config.variant !== spec.baseVariant && !spec.variants.some((v) => v.name === config.variant))
       report(config.loc, `Configuration "${config.name}" names an unknown variant "${config.variant}"`);
   }
+  problems.push(...checkSymmetry(spec));
   if (problems.length > 0) throw new SpecError(problems);
 }
 
