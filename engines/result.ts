@@ -72,8 +72,8 @@ export interface SimulationInfo {
 
 /** Which native explorer ran: the compiled one (workers, packed layout, symmetric domains), or the readable one and why. */
 export type ExplorerInfo =
-  | { kind: "compiled"; workers: number; layout: string; bitsPerState: number; symmetry: string[] }
-  | { kind: "reference"; reason: string };
+  | { kind: "compiled"; workers: number; layout: string; bitsPerState: number; symmetry: string[]; searchMs?: number }
+  | { kind: "reference"; reason: string; searchMs?: number };
 
 /** Why a check could not produce a verdict. Each kind maps to its own exit code. */
 export type EngineErrorKind =

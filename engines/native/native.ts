@@ -70,7 +70,7 @@ export async function runNative(req: NativeRequest): Promise<NativeOutcome> {
       generated: r.generated,
       depth: r.depth,
       ...(r.trace ? { trace: r.trace.map((t) => ({ step: t.step, processSet: t.processSet, self: t.self, params: t.params, state: model.toJson(t.state, req.constants) })) } : {}),
-      explorer: { kind: "reference", reason: compiled },
+      explorer: { kind: "reference", reason: compiled, searchMs: r.durationMs },
     };
   }
   const workers = req.workers === "auto" ? autoWorkers() : (req.workers ?? 1);
@@ -89,6 +89,7 @@ export async function runNative(req: NativeRequest): Promise<NativeOutcome> {
       layout: describeLayout(compiled.layout),
       bitsPerState: compiled.layout.bits,
       symmetry: compiled.symmetry?.domains ?? [],
+      searchMs: r.durationMs,
     },
   };
 }

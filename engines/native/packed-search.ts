@@ -15,7 +15,7 @@
  */
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError, type Json, type TraceState } from "../result.ts";
-import { FingerprintTable, IntList, PartitionedTable } from "./fingerprint.ts";
+import { FingerprintTable, IntList, PartitionedTable, RecentFingerprints } from "./fingerprint.ts";
 import { Expander, Halt, StateList, firstViolated, invariantChecks, type Checks } from "./packed-expand.ts";
 import { type Work, crashError, instantiate, isCrash, newState, outOfRangeError, stateJson, transitionOf } from "./packed-model.ts";
 
@@ -71,6 +71,7 @@ export class Search {
   readonly checks: Checks;
   readonly expander: Expander;
   readonly table: PartitionedTable;
+  readonly recent = new RecentFingerprints();
   readonly parents = new IntList();
   readonly vias = new IntList();
   frontier: StateList;
@@ -148,10 +149,10 @@ export class Search {
     const n = x.size;
     x.size = 0;
     if (this.event) return;
-    this.table.touch(x.fps, n);
     const W = this.program.layout.words;
+    const fps = x.fps;
     for (let i = 0; i < n; i++) {
-      if (!this.table.add(x.fps[2 * i] as number, x.fps[2 * i + 1] as number)) continue;
+      if (this.recent.metAt(fps, i) || !this.table.addAt(fps, i)) continue;
       if (!this.admit(x.words, i * W, x.parents[i] as number, x.vias[i] as number)) {
         x.halted = true;
         return;

@@ -13,7 +13,7 @@
 import { parentPort } from "node:worker_threads";
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
-import { FingerprintTable, PartitionedTable } from "./fingerprint.ts";
+import { FingerprintTable, PartitionedTable, RecentFingerprints } from "./fingerprint.ts";
 import { Expander, Halt, StateList, invariantChecks } from "./packed-expand.ts";
 import { crashError, isCrash } from "./packed-model.ts";
 
@@ -58,6 +58,7 @@ let index = 0;
 let expander: Expander;
 let table: PartitionedTable;
 let local: FingerprintTable;
+const recent = new RecentFingerprints();
 let candidates: StateList;
 /** Transitions already reported. */
 let counted = 0;
@@ -67,11 +68,12 @@ function flush(): void {
   const x = expander;
   const n = x.size;
   x.size = 0;
-  table.touch(x.fps, n);
+  const fps = x.fps;
   for (let i = 0; i < n; i++) {
-    const hi = x.fps[2 * i] as number;
-    const lo = x.fps[2 * i + 1] as number;
-    if (table.has(hi, lo) || !local.add(hi, lo)) continue;
+    // Met lately: in a table, or already a candidate of this level (candidates all reach the tables).
+    if (recent.metAt(fps, i) || table.hasAt(fps, i) || !local.addAt(fps, i)) continue;
+    const hi = fps[2 * i] as number;
+    const lo = fps[2 * i + 1] as number;
     const o = i * W;
     for (let k = 0; k < W; k++) record[k] = x.words[o + k] as number;
     record[W] = hi;
@@ -132,27 +134,14 @@ function expand(m: Extract<WorkerRequest, { type: "expand" }>): ExpandReply {
 function insert(m: Extract<WorkerRequest, { type: "insert" }>): Part {
   const own = table.parts[index] as FingerprintTable;
   const R = W + EXTRA;
-  const fps = new Int32Array(2 * 256);
   for (const l of m.lists) {
     const list = toList(R, l);
-    for (let start = 0; start < list.length; start += 256) {
-      const end = Math.min(list.length, start + 256);
-      let n = 0;
-      for (let i = start; i < end; i++) {
-        const c = list.chunkOf(i);
-        const o = list.offsetOf(i);
-        fps[2 * n] = c[o + W] as number;
-        fps[2 * n + 1] = c[o + W + 1] as number;
-        n++;
-      }
-      own.touch(fps, n);
-      for (let i = start; i < end; i++) {
-        const c = list.chunkOf(i);
-        const o = list.offsetOf(i);
-        const lo = c[o + W + 1] as number;
-        if (table.partOf(lo) !== index) continue;
-        c[o + W + 4] = own.add(c[o + W] as number, lo) ? 1 : 0;
-      }
+    for (let i = 0; i < list.length; i++) {
+      const c = list.chunkOf(i);
+      const o = list.offsetOf(i);
+      const lo = c[o + W + 1] as number;
+      if (table.partOf(lo) !== index) continue;
+      c[o + W + 4] = own.add(c[o + W] as number, lo) ? 1 : 0;
     }
   }
   return { slots: own.slots.buffer as SharedArrayBuffer, size: own.size };
