@@ -15,6 +15,7 @@ import { artefactsOf, discoverSpecs, staleArtefacts, writeArtefacts } from "../g
 import { formatResult } from "./print.ts";
 import { traceToItf } from "../engines/itf.ts";
 import { applyVariant } from "../generator/tla/module.ts";
+import { constantValues } from "../engines/state-json.ts";
 import path from "node:path";
 
 const root = process.cwd();
@@ -85,7 +86,8 @@ program
       timeoutMs: opts.timeout ? opts.timeout * 1000 : undefined,
       root,
     });
-    console.log(opts.json ? JSON.stringify(result) : formatResult(result));
+    const applied = applyVariant(loaded.spec, result.variant === loaded.spec.baseVariant ? null : result.variant);
+    console.log(opts.json ? JSON.stringify(result) : formatResult(result, { spec: applied, constants: constantValues(loaded.spec, result.config) }));
     if (opts.itf) {
       const itf = traceToItf(applyVariant(loaded.spec, result.variant === loaded.spec.baseVariant ? null : result.variant), result);
       if (itf) await writeArtefacts(root, [{ path: path.relative(root, path.resolve(root, opts.itf)), text: `${JSON.stringify(itf, null, 1)}\n` }]);
