@@ -12,7 +12,10 @@ import { runCheck } from "../engines/check.ts";
 import { buildReport, reportTable } from "../engines/report.ts";
 import { conformCommand } from "../conformance/run.ts";
 import { artefactsOf, discoverSpecs, staleArtefacts, writeArtefacts } from "../generator/write.ts";
-import { formatResult } from "./print.ts";
+import { formatResult, resultModel } from "./print.ts";
+import { assertStories, type TraceFileOptions, writeTraceFiles } from "./trace-output.ts";
+import { type ProgressOptions, progressReporter } from "./progress.ts";
+import { showCommand } from "./show.ts";
 import { traceToItf } from "../engines/itf.ts";
 import { applyVariant } from "../generator/tla/module.ts";
 import { constantValues } from "../engines/state-json.ts";
@@ -72,8 +75,15 @@ program
   .option("--timeout <seconds>", "TLC time limit", positiveInt)
   .option("--json", "print one JSON object")
   .option("--itf <file>", "also write the counterexample as an ITF trace (Apalache/Quint JSON)")
-  .action(async (arg: string, opts: { config?: string; variant?: string; invariant?: string; engine: "auto"; tlcJar?: string; maxStates?: number; timeout?: number; json?: boolean; itf?: string }) => {
+  .option("--svg <file>", "also write the counterexample as a swim-lane diagram (SVG)")
+  .option("--html <file>", "also write a self-contained HTML report of the counterexample")
+  .option("--full-init", "print every variable of the initial state, not only what differs from idle")
+  .option("--progress", "show the progress line even when stderr is not a terminal")
+  .option("--quiet", "no progress line")
+  .action(async (arg: string, opts: { config?: string; variant?: string; invariant?: string; engine: "auto"; tlcJar?: string; maxStates?: number; timeout?: number; json?: boolean; itf?: string } & TraceFileOptions & ProgressOptions) => {
     const loaded = loadSpec(arg, { root });
+    assertStories(loaded);
+    const progress = progressReporter(opts);
     const result = await runCheck({
       loaded,
       specArg: arg,
@@ -85,9 +95,14 @@ program
       maxStates: opts.maxStates,
       timeoutMs: opts.timeout ? opts.timeout * 1000 : undefined,
       root,
-    });
+      onProgress: progress.update,
+      onEngine: progress.engine,
+    }).finally(progress.done);
     const applied = applyVariant(loaded.spec, result.variant === loaded.spec.baseVariant ? null : result.variant);
-    console.log(opts.json ? JSON.stringify(result) : formatResult(result, { spec: applied, constants: constantValues(loaded.spec, result.config) }));
+    const ctx = { spec: applied, constants: constantValues(loaded.spec, result.config), fullInit: opts.fullInit };
+    console.log(opts.json ? JSON.stringify(result) : formatResult(result, ctx));
+    const model = opts.svg || opts.html ? resultModel(result, ctx) : undefined;
+    if (model) await writeTraceFiles(model, opts, root, formatResult({ ...result, trace: undefined }));
     if (opts.itf) {
       const itf = traceToItf(applyVariant(loaded.spec, result.variant === loaded.spec.baseVariant ? null : result.variant), result);
       if (itf) await writeArtefacts(root, [{ path: path.relative(root, path.resolve(root, opts.itf)), text: `${JSON.stringify(itf, null, 1)}\n` }]);
@@ -137,6 +152,8 @@ program
   .action(async (arg: string, opts: { config?: string; variants?: string; maxStates?: number; tlcJar?: string; json?: boolean }) => {
     process.exitCode = await conformCommand(arg, { ...opts, variants: opts.variants?.split(","), root });
   });
+
+program.addCommand(showCommand(root));
 
 async function main(): Promise<void> {
   try {
