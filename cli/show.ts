@@ -19,12 +19,13 @@ import { narrativeLines } from "../traces/narrative.ts";
 import { traceModel } from "../traces/trace-model.ts";
 import { assertStories, type TraceFileOptions, writeTraceFiles } from "./trace-output.ts";
 
-interface ShowOptions extends TraceFileOptions {
+export interface ShowOptions extends TraceFileOptions {
   spec?: string;
   config?: string;
 }
 
-async function show(file: string, opts: ShowOptions, root: string): Promise<void> {
+/** The text `show` prints for a trace file (and the --svg/--html files it writes). */
+export async function showTrace(file: string, opts: ShowOptions, root: string): Promise<string> {
   const text = await readFile(path.resolve(root, file), "utf8").catch(() => {
     throw new EngineError("usage", `Cannot read ${file}.`, "Name an ITF trace written by raidspec check --itf (or another ITF tool).");
   });
@@ -65,8 +66,8 @@ async function show(file: string, opts: ShowOptions, root: string): Promise<void
     title: itf.description ?? file,
   });
   const heading = `${itf.description ?? file}\nTrace (${model.steps.length} steps):`;
-  console.log([...notes, heading, ...narrativeLines(model, { fullInit: opts.fullInit })].join("\n"));
   await writeTraceFiles(model, opts, root, itf.description);
+  return [...notes, heading, ...narrativeLines(model, { fullInit: opts.fullInit })].join("\n");
 }
 
 export function showCommand(root: string): Command {
@@ -78,5 +79,5 @@ export function showCommand(root: string): Command {
     .option("--svg <file>", "also write the swim-lane diagram (SVG)")
     .option("--html <file>", "also write a self-contained HTML report")
     .option("--full-init", "print every variable of the initial state")
-    .action((file: string, opts: ShowOptions) => show(file, opts, root));
+    .action(async (file: string, opts: ShowOptions) => console.log(await showTrace(file, opts, root)));
 }

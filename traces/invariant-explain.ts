@@ -32,6 +32,7 @@ export type ExplainOutcome = { ok: true; explanation: Explanation } | { ok: fals
 
 const SYMBOL: Partial<Record<BinaryOp, string>> = { eq: "==", neq: "!=", lt: "<", le: "<=", gt: ">", ge: ">=", add: "+", sub: "-", mul: "*", div: "\\div", mod: "%", and: "&&", or: "||", in: "in" };
 const NEGATED: Partial<Record<BinaryOp, BinaryOp>> = { eq: "neq", neq: "eq", lt: "ge", ge: "lt", le: "gt", gt: "le" };
+const PREC: Partial<Record<BinaryOp, number>> = { or: 1, and: 2, eq: 3, neq: 3, lt: 3, le: 3, gt: 3, ge: 3, in: 3, add: 4, sub: 4, mul: 5, div: 5, mod: 5 };
 const RELATIONS = new Set<BinaryOp>(["eq", "neq", "lt", "le", "gt", "ge"]);
 
 /** An expression as the spec reads it, with bound names and indices replaced by their values. */
@@ -44,7 +45,10 @@ export function showExpr(e: Expr, env: EvalEnv): string {
       return sh(x);
     }
   };
-  const operand = (x: Expr) => (x.kind === "binary" || x.kind === "ite" ? `(${sh(x)})` : sh(x));
+  const operand = (x: Expr, parent = 99, right = false) => {
+    const p = x.kind === "binary" ? (PREC[x.op] ?? 0) : x.kind === "ite" ? 0 : 99;
+    return p < parent || (right && p === parent && p < 99) ? `(${sh(x)})` : sh(x);
+  };
   switch (e.kind) {
     case "bool":
     case "int":
@@ -73,7 +77,7 @@ export function showExpr(e: Expr, env: EvalEnv): string {
     case "binary":
       if (e.op === "implies") return `implies(${sh(e.left)}, ${sh(e.right)})`;
       if (e.op === "union" || e.op === "minus" || e.op === "intersect") return `${e.op}(${sh(e.left)}, ${sh(e.right)})`;
-      return `${operand(e.left)} ${SYMBOL[e.op] ?? e.op} ${operand(e.right)}`;
+      return `${operand(e.left, PREC[e.op])} ${SYMBOL[e.op] ?? e.op} ${operand(e.right, PREC[e.op], true)}`;
     case "ite":
       return `${operand(e.cond)} ? ${operand(e.then)} : ${operand(e.else)}`;
     case "quant":

@@ -95,6 +95,7 @@ export function traceSvg(model: TraceModel): string {
     y += h + 10;
   }
 
+  const stepsEnd = y;
   // Why the invariant fails, across the whole width.
   if (model.invariant && model.explanation) {
     const x = model.explanation;
@@ -135,8 +136,8 @@ export function traceSvg(model: TraceModel): string {
       const cx = x + laneW / 2;
       return (
         `<g class="lane" data-lane="${i}" data-name="${escapeXml(l.name)}">${l.doc ? `<title>${escapeXml(l.doc)}</title>` : ""}` +
-        `<rect class="lane-bg" x="${x + 2}" y="${headerY}" width="${laneW - 4}" height="${height - headerY - MARGIN}" rx="6"/>` +
-        `<line class="lifeline" x1="${cx}" y1="${headerY + headerH}" x2="${cx}" y2="${height - MARGIN}"/>` +
+        `<rect class="lane-bg" x="${x + 2}" y="${headerY}" width="${laneW - 4}" height="${stepsEnd - headerY}" rx="6"/>` +
+        `<line class="lifeline" x1="${cx}" y1="${headerY + headerH}" x2="${cx}" y2="${stepsEnd}"/>` +
         `<rect class="lane-head" x="${x + 4}" y="${headerY}" width="${laneW - 8}" height="${headerH}" rx="6"/>` +
         `<text class="lane-name" x="${cx}" y="${headerY + PAD + LINE - 4}" text-anchor="middle">${escapeXml(l.name)}</text></g>`
       );
