@@ -16,6 +16,8 @@ import { formatResult, resultModel } from "./print.ts";
 import { assertStories, type TraceFileOptions, writeTraceFiles } from "./trace-output.ts";
 import { type ProgressOptions, progressReporter } from "./progress.ts";
 import { showCommand } from "./show.ts";
+import { readmeCommand } from "./readme.ts";
+import { reportMarkdown } from "../traces/report-markdown.ts";
 import { traceToItf } from "../engines/itf.ts";
 import { applyVariant } from "../generator/tla/module.ts";
 import { constantValues } from "../engines/state-json.ts";
@@ -119,8 +121,10 @@ program
   .addOption(new Option("--engine <engine>", "model checker").choices(["auto", "tlc", "embedded", "native"]).default("auto"))
   .option("--tlc-jar <path>", "path to tla2tools.jar")
   .option("--json", "print the rows (with counterexamples) as JSON")
-  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: "auto"; tlcJar?: string; json?: boolean }) => {
+  .option("--markdown", "print the table and the story of the shortest counterexample of each violated invariant")
+  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: "auto"; tlcJar?: string; json?: boolean; markdown?: boolean }) => {
     const loaded = loadSpec(arg, { root });
+    if (opts.markdown) assertStories(loaded);
     const rows = await buildReport({
       loaded,
       specArg: arg,
@@ -137,6 +141,7 @@ program
             ),
     });
     if (opts.json) console.log(JSON.stringify(rows.map(({ result, ...row }) => ({ ...row, trace: result.trace }))));
+    else if (opts.markdown) console.log(reportMarkdown(rows, loaded.spec));
     else console.log(reportTable(rows, ["TypeOK", ...loaded.spec.invariants.map((i) => i.name)]));
   });
 
@@ -154,6 +159,7 @@ program
   });
 
 program.addCommand(showCommand(root));
+program.addCommand(readmeCommand(root));
 
 async function main(): Promise<void> {
   try {

@@ -14,6 +14,8 @@ export interface PrintContext {
   spec: Spec;
   constants: ConstantValues;
   fullInit?: boolean;
+  /** Leave the duration out (for generated documents that must not change from run to run). */
+  noTiming?: boolean;
 }
 
 export function resultTitle(r: CheckResult): string {
@@ -34,7 +36,7 @@ export function resultModel(r: CheckResult, ctx?: PrintContext): TraceModel | un
 
 export function formatResult(r: CheckResult, ctx?: PrintContext): string {
   const what = resultTitle(r);
-  const figures = `${r.distinctStates} distinct states, ${(r.durationMs / 1000).toFixed(2)} s`;
+  const figures = `${r.distinctStates} distinct states${ctx?.noTiming ? "" : `, ${(r.durationMs / 1000).toFixed(2)} s`}`;
   if (r.verdict === "ok") return `OK: every checked invariant holds. ${what}; ${figures}.`;
   const head = `VIOLATION: invariant ${r.invariant ?? "?"} is violated. ${what}; ${figures}.`;
   const model = resultModel(r, ctx);

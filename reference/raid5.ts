@@ -752,7 +752,7 @@ function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[
  * raid5d_loop (process raid5d): models raid5d (seq_flush++).
  *
  * Something waits on bitmap_list: close the current batch of bitmap updates.
- * @story stripes wait on bitmap_list: closes bitmap batch {seqFlush} (seq_flush++)
+ * @story stripes wait on bitmap_list: closes bitmap update batch {seqFlush}
  *
  * spec/raid5/spec.ts:378:7. Runs when pc[self] is "raid5d_loop"; pushes one transition per enabled alternative onto `out`.
  */

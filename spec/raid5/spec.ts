@@ -373,7 +373,7 @@ export default spec("Raid5", {
     steps: {
       /**
        * Something waits on bitmap_list: close the current batch of bitmap updates.
-       * @story stripes wait on bitmap_list: closes bitmap batch {seqFlush} (seq_flush++)
+       * @story stripes wait on bitmap_list: closes bitmap update batch {seqFlush}
        */
       raid5d_loop: {
         models: "raid5d (seq_flush++)",

@@ -453,7 +453,7 @@ release_stripe_plug(self) == /\ pc[self] = "release_stripe_plug"
 
 \* raid5d_loop: models raid5d (seq_flush++) (process raid5d)
 \* Something waits on bitmap_list: close the current batch of bitmap updates.
-\* @story stripes wait on bitmap_list: closes bitmap batch {seqFlush} (seq_flush++)
+\* @story stripes wait on bitmap_list: closes bitmap update batch {seqFlush}
 raid5d_loop(self) == /\ pc[self] = "raid5d_loop"
                      /\ (\E sh \in Stripes : queue[sh] = "bitmap")
                      /\ seqFlush' = seqFlush + 1
