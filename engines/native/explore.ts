@@ -24,6 +24,8 @@ export interface NativeOptions {
   maxStates?: number;
   /** Called about four times a second with how far the search has got. */
   onProgress?: (p: Progress) => void;
+  /** The least time between two progress reports (default 250 ms). */
+  progressEveryMs?: number;
 }
 
 export interface NativeTraceStep<S> {
@@ -86,7 +88,7 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
   let lastReport = started;
   const report = (queue: number) => {
     const now = performance.now();
-    if (now - lastReport < 250) return;
+    if (now - lastReport < (opts.progressEveryMs ?? 250)) return;
     lastReport = now;
     opts.onProgress?.({ distinctStates: seen.size, generated, depth, queue, elapsedMs: Math.round(now - started) });
   };
@@ -112,7 +114,7 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
       for (let i = 0; i < frontier.length; i++) {
         const transitions = variant.successors(frontier[i] as S, constants);
         generated += transitions.length;
-        if (opts.onProgress && (i & 1023) === 0) report(frontier.length - i + next.length);
+        if (opts.onProgress && (i & 255) === 0) report(frontier.length - i + next.length);
         const parent = frontierIds[i] as number;
         for (let j = 0; j < transitions.length; j++) {
           const state = (transitions[j] as { next: S }).next;

@@ -27,8 +27,8 @@ export function progressStream(onProgress: (p: Progress) => void, started: numbe
       const p = parseProgressText(m[1] ?? "");
       if (p) onProgress({ ...p, elapsedMs: Math.round(performance.now() - started) });
     }
-    // Keep only what may still be the start of a message.
+    // Keep only what may still become a message: an open 2200 message, or a marker cut in two.
     const open = buffer.lastIndexOf("@!@!@STARTMSG 2200:");
-    buffer = open >= end ? buffer.slice(open) : "";
+    buffer = open >= end ? buffer.slice(open) : buffer.slice(Math.max(end, buffer.length - 24));
   };
 }
