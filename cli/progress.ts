@@ -34,8 +34,11 @@ export function formatElapsed(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${String(sec).padStart(2, "0")}` : `${m}:${String(sec).padStart(2, "0")}`;
 }
 
-/** One progress line (without the terminal's control characters). */
-export function formatProgress(p: Progress, engine?: string): string {
+/**
+ * One progress line (without the terminal's control characters). The rate is the engine's own figure
+ * at its report; `elapsedNowMs` (the time since the check started) may be later than the report.
+ */
+export function formatProgress(p: Progress, engine?: string, elapsedNowMs = p.elapsedMs): string {
   const rate = p.elapsedMs > 0 ? `${thousands((p.distinctStates * 1000) / p.elapsedMs)} states/s` : "";
   return [
     `${engine ? `${engine}: ` : ""}${thousands(p.distinctStates)} distinct states`,
@@ -43,7 +46,7 @@ export function formatProgress(p: Progress, engine?: string): string {
     ...(rate ? [rate] : []),
     `depth ${p.depth}`,
     `queue ${thousands(p.queue)}`,
-    `${formatElapsed(p.elapsedMs)} elapsed`,
+    `${formatElapsed(Math.max(p.elapsedMs, elapsedNowMs))} elapsed`,
   ].join(", ");
 }
 
@@ -68,8 +71,7 @@ export function progressReporter(opts: ProgressOptions, stream: Stream = process
     if (!force && now - lastAt < minGap) return;
     lastAt = now;
     // Between reports (TLC sends one every 2 s) the elapsed time still moves.
-    const p = last ? { ...last, elapsedMs: Math.max(last.elapsedMs, Math.round(now - started)) } : undefined;
-    if (p) show(formatProgress(p, engineName));
+    if (last) show(formatProgress(last, engineName, now - started));
     else if (tty) show(`${engineName ?? "raidspec"}: starting, ${formatElapsed(now - started)} elapsed`);
   };
   return {
