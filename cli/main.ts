@@ -122,9 +122,12 @@ program
   .option("--tlc-jar <path>", "path to tla2tools.jar")
   .option("--json", "print the rows (with counterexamples) as JSON")
   .option("--markdown", "print the table and the story of the shortest counterexample of each violated invariant")
-  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: "auto"; tlcJar?: string; json?: boolean; markdown?: boolean }) => {
+  .option("--progress", "show the progress line even when stderr is not a terminal")
+  .option("--quiet", "no progress line")
+  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: "auto"; tlcJar?: string; json?: boolean; markdown?: boolean } & ProgressOptions) => {
     const loaded = loadSpec(arg, { root });
     if (opts.markdown) assertStories(loaded);
+    const progress = progressReporter(opts);
     const rows = await buildReport({
       loaded,
       specArg: arg,
@@ -133,13 +136,17 @@ program
       variants: opts.variants?.split(","),
       tlcJar: opts.tlcJar,
       root,
+      onProgress: progress.update,
+      onEngine: progress.engine,
       onRow: opts.json
-        ? undefined
-        : (r) =>
+        ? progress.done
+        : (r) => {
+            progress.done();
             console.error(
               `${r.variant} / ${r.config} / ${r.invariant}: ${r.verdict} (${r.distinctStates} states${r.traceLength !== undefined ? `, ${r.traceLength}-step trace` : ""}, ${r.engine}, ${(r.durationMs / 1000).toFixed(1)} s)`,
-            ),
-    });
+            );
+          },
+    }).finally(progress.done);
     if (opts.json) console.log(JSON.stringify(rows.map(({ result, ...row }) => ({ ...row, trace: result.trace }))));
     else if (opts.markdown) console.log(reportMarkdown(rows, loaded.spec));
     else console.log(reportTable(rows, ["TypeOK", ...loaded.spec.invariants.map((i) => i.name)]));
