@@ -11,6 +11,12 @@ import { runCheck } from "../engines/check.ts";
 import { traceToItf } from "../engines/itf.ts";
 import { formatResult } from "../cli/print.ts";
 import { showTrace } from "../cli/show.ts";
+import { traceSvg } from "../traces/svg.ts";
+import { traceHtml } from "../traces/html.ts";
+import { model as raid5Model } from "../reference/raid5.ts";
+import type { ReferenceModel } from "../engines/model.ts";
+
+const raid5Reference = raid5Model as ReferenceModel<unknown>;
 import { explainViolation } from "../traces/invariant-explain.ts";
 import { readItf } from "../traces/itf-read.ts";
 import { explanationFacts, narrativeLines } from "../traces/narrative.ts";
@@ -157,3 +163,24 @@ describe("invariant explanations", () => {
     expect(itf).toMatchObject({ source: "spec/examples/peterson/spec.ts", variant: "noTurn", config: "default", invariant: "MutualExclusion" });
   });
 });
+
+describe("lassos and TypeOK", () => {
+  it("a trace with a loop says where it loops back, in text, SVG and HTML", async () => {
+    const r = await check("two_disk", "pre-d0852df", "WriteIntentCoverage");
+    const model = traceModel({ trace: r.trace ?? [], ...contextOf(r), loopStart: 2 });
+    expect(narrativeLines(model).join("\n")).toContain("↺ back to state 2");
+    expect(traceSvg(model)).toContain('class="loop" data-loop-start="2"');
+    expect(traceHtml(model)).toMatch(/<th class="loop"[^>]*>2 ↺/);
+  });
+
+  it("TypeOK names the first value outside its type", () => {
+    const spec = raid5.spec;
+    const constants = constantValues(spec, "small");
+    const init = raid5Reference.toJson(raid5Reference.init(constants)[0], constants);
+    const bad = { ...init, counter: { "0": 4, "1": 70000 } };
+    const out = explainViolation(spec, constants, "TypeOK", bad);
+    expect(out).toMatchObject({ ok: true, explanation: { facts: ["counter[1] = 70000 is outside 0..65535"] } });
+    expect(explainViolation(spec, constants, "TypeOK", init).ok).toBe(false);
+  });
+});
+
