@@ -54,7 +54,7 @@ describe("the IR interpreter over canonical JSON states agrees with the referenc
     const pre = compare(raidSpec, m, null, "small");
     const fixed = compare(raidSpec, m, "d0852df", "small");
     compare(raidSpec, m, null, "two_disk");
-    compare(raidSpec, m, "d0852df", "small_shared");
+    compare(raidSpec, m, "d0852df", "two_disk");
     // The comparison covers both outcomes: the old code breaks coverage in some states, the fix in none.
     expect(pre.WriteIntentCoverage).toBeGreaterThan(0);
     expect(fixed.WriteIntentCoverage).toBe(0);

@@ -40,9 +40,12 @@ export const OLD = "#old";
 /** `hex(n)` in story templates: an integer in hexadecimal (`0xFFFF`). */
 export const HEX = "#hex";
 
-export const keyText = (k: Json): string => (typeof k === "string" ? k : canonicalString(k));
+const domainCache = new WeakMap<Spec, WeakMap<ConstantValues, Map<string, Json[]>>>();
 
-const equal = (a: Json, b: Json): boolean => canonicalString(a) === canonicalString(b);
+export const keyText = (k: Json): string => (typeof k === "string" ? k : typeof k === "number" || typeof k === "boolean" ? String(k) : canonicalString(k));
+
+const equal = (a: Json, b: Json): boolean =>
+  a === b || (a !== null && b !== null && typeof a === "object" && typeof b === "object" && canonicalString(a) === canonicalString(b));
 
 function sortedSet(xs: Json[]): Json[] {
   const sorted = [...xs].sort(compareJson);
@@ -108,9 +111,12 @@ export function typeValues(spec: Spec, t: Type, constants: ConstantValues): Json
   }
 }
 
+/** `env` with one more bound name (a module-level function: evaluation makes no closures, it is hot). */
+function withName(env: EvalEnv, name: string, value: Json): EvalEnv {
+  return { ...env, bound: new Map(env.bound).set(name, value) };
+}
+
 export function evaluate(e: Expr, env: EvalEnv): Json {
-  const ev = (x: Expr) => evaluate(x, env);
-  const within = (name: string, value: Json, body: Expr) => evaluate(body, { ...env, bound: new Map([...env.bound, [name, value]]) });
   switch (e.kind) {
     case "bool":
     case "int":
@@ -136,62 +142,83 @@ export function evaluate(e: Expr, env: EvalEnv): Json {
       if (!env.bound.has(e.name)) throw new EvalError(`${e.name} is not bound here`);
       return env.bound.get(e.name) ?? null;
     }
-    case "domain": {
-      const d = env.spec.domains.find((x) => x.name === e.name);
-      if (!d) throw new EvalError(`unknown domain ${e.name}`);
-      return typeValues(env.spec, d.type, env.constants);
-    }
+    case "domain":
+      return domainValues(e.name, env);
     case "pc":
-      return asObject(env.state.pc ?? null, "pc")[keyText(ev(e.process))] ?? null;
+      return asObject(env.state.pc ?? null, "pc")[keyText(evaluate(e.process, env))] ?? null;
     case "index": {
-      const base = asObject(ev(e.base), "the indexed value");
-      const k = keyText(ev(e.index));
+      const base = asObject(evaluate(e.base, env), "the indexed value");
+      const k = keyText(evaluate(e.index, env));
       if (!(k in base)) throw new EvalError(`key ${k} is outside the map's domain`);
       return base[k] ?? null;
     }
     case "field": {
-      const base = asObject(ev(e.base), `the value whose field ${e.field} is read`);
+      const base = asObject(evaluate(e.base, env), `the value whose field ${e.field} is read`);
       if (!(e.field in base)) throw new EvalError(`no field ${e.field}`);
       return base[e.field] ?? null;
     }
     case "not":
-      return !asBool(ev(e.arg), "the operand of !");
+      return !asBool(evaluate(e.arg, env), "the operand of !");
     case "neg":
-      return -asNumber(ev(e.arg), "the operand of -");
+      return -asNumber(evaluate(e.arg, env), "the operand of -");
     case "binary":
       return binary(e.op, e.left, e.right, env);
     case "ite":
-      return asBool(ev(e.cond), "a condition") ? ev(e.then) : ev(e.else);
+      return asBool(evaluate(e.cond, env), "a condition") ? evaluate(e.then, env) : evaluate(e.else, env);
     case "quant": {
-      const set = asSet(ev(e.set), "a quantifier's set");
-      const test = (x: Json) => asBool(within(e.name, x, e.body), "a quantifier's body");
-      return e.quantifier === "forall" ? set.every(test) : set.some(test);
+      const forall = e.quantifier === "forall";
+      for (const x of asSet(evaluate(e.set, env), "a quantifier's set"))
+        if (asBool(evaluate(e.body, withName(env, e.name, x)), "a quantifier's body") !== forall) return !forall;
+      return forall;
     }
     case "fn": {
       const out: Record<string, Json> = {};
-      for (const x of asSet(ev(e.set), "a mapping's domain")) out[keyText(x)] = within(e.name, x, e.body);
+      for (const x of asSet(evaluate(e.set, env), "a mapping's domain")) out[keyText(x)] = evaluate(e.body, withName(env, e.name, x));
       return out;
     }
     case "count":
-      return asSet(ev(e.set), "a count's set").filter((x) => asBool(within(e.name, x, e.body), "a count's predicate")).length;
-    case "filter":
-      return asSet(ev(e.set), "a filter's set").filter((x) => asBool(within(e.name, x, e.body), "a filter's predicate"));
-    case "record":
-      return Object.fromEntries(e.fields.map((f) => [f.name, ev(f.value)]));
-    case "setOf":
-      return sortedSet(e.elements.map(ev));
-    case "range": {
-      const lo = asNumber(ev(e.lo), "a range bound");
-      const hi = asNumber(ev(e.hi), "a range bound");
-      return Array.from({ length: Math.max(0, hi - lo + 1) }, (_, i) => lo + i);
+    case "filter": {
+      const kept: Json[] = [];
+      for (const x of asSet(evaluate(e.set, env), `a ${e.kind}'s set`)) if (asBool(evaluate(e.body, withName(env, e.name, x)), `a ${e.kind}'s predicate`)) kept.push(x);
+      return e.kind === "count" ? kept.length : kept;
     }
+    case "record": {
+      const out: Record<string, Json> = {};
+      for (const f of e.fields) out[f.name] = evaluate(f.value, env);
+      return out;
+    }
+    case "setOf":
+      return sortedSet(e.elements.map((x) => evaluate(x, env)));
+    case "range":
+      return intRange(asNumber(evaluate(e.lo, env), "a range bound"), asNumber(evaluate(e.hi, env), "a range bound"));
     case "size":
-      return asSet(ev(e.set), "the operand of size").length;
+      return asSet(evaluate(e.set, env), "the operand of size").length;
     case "typeSet":
       return typeValues(env.spec, e.type, env.constants);
     case "call":
       return call(e.name, e.args, env);
   }
+}
+
+function intRange(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let i = lo; i <= hi; i++) out.push(i);
+  return out;
+}
+
+/** A named domain's values; they depend only on the constants, so each is enumerated once per configuration. */
+function domainValues(name: string, env: EvalEnv): Json[] {
+  let bySpec = domainCache.get(env.spec);
+  if (!bySpec) domainCache.set(env.spec, (bySpec = new WeakMap()));
+  let cache = bySpec.get(env.constants);
+  if (!cache) bySpec.set(env.constants, (cache = new Map()));
+  const known = cache.get(name);
+  if (known) return known;
+  const d = env.spec.domains.find((x) => x.name === name);
+  if (!d) throw new EvalError(`unknown domain ${name}`);
+  const values = typeValues(env.spec, d.type, env.constants);
+  cache.set(name, values);
+  return values;
 }
 
 function call(name: string, args: Expr[], env: EvalEnv): Json {
@@ -207,61 +234,64 @@ function call(name: string, args: Expr[], env: EvalEnv): Json {
   if (!def) throw new EvalError(`unknown helper ${name}`);
   if (def.params.length !== args.length) throw new EvalError(`${name} takes ${def.params.length} arguments`);
   // A helper sees only its parameters (and the state), not the caller's bound names.
-  const bound = new Map(def.params.map((p, i) => [p, evaluate(args[i] as Expr, env)] as const));
+  const bound = new Map<string, Json>();
+  for (let i = 0; i < def.params.length; i++) bound.set(def.params[i] as string, evaluate(args[i] as Expr, env));
   return evaluate(def.body, { ...env, bound });
 }
 
 function binary(op: Extract<Expr, { kind: "binary" }>["op"], left: Expr, right: Expr, env: EvalEnv): Json {
-  const l = () => evaluate(left, env);
-  const r = () => evaluate(right, env);
-  const num = (v: Json) => asNumber(v, `an operand of ${op}`);
+  if (op === "and") return asBool(evaluate(left, env), "an operand of &&") && asBool(evaluate(right, env), "an operand of &&");
+  if (op === "or") return asBool(evaluate(left, env), "an operand of ||") || asBool(evaluate(right, env), "an operand of ||");
+  if (op === "implies") return !asBool(evaluate(left, env), "the premise of implies") || asBool(evaluate(right, env), "the conclusion of implies");
+  const l = evaluate(left, env);
+  const r = evaluate(right, env);
   switch (op) {
-    case "and":
-      return asBool(l(), "an operand of &&") && asBool(r(), "an operand of &&");
-    case "or":
-      return asBool(l(), "an operand of ||") || asBool(r(), "an operand of ||");
-    case "implies":
-      return !asBool(l(), "the premise of implies") || asBool(r(), "the conclusion of implies");
     case "eq":
-      return equal(l(), r());
+      return equal(l, r);
     case "neq":
-      return !equal(l(), r());
-    case "lt":
-      return num(l()) < num(r());
-    case "le":
-      return num(l()) <= num(r());
-    case "gt":
-      return num(l()) > num(r());
-    case "ge":
-      return num(l()) >= num(r());
-    case "add":
-      return num(l()) + num(r());
-    case "sub":
-      return num(l()) - num(r());
-    case "mul":
-      return num(l()) * num(r());
-    case "div": {
-      const b = num(r());
-      if (b <= 0) throw new EvalError("TLA+ defines \\div for a positive divisor only");
-      return Math.floor(num(l()) / b);
-    }
-    case "mod": {
-      const b = num(r());
-      if (b <= 0) throw new EvalError("TLA+ defines % for a positive divisor only");
-      const m = num(l()) % b;
-      return m < 0 ? m + b : m;
-    }
+      return !equal(l, r);
     case "in":
-      return asSet(r(), "the right of in").some((x) => equal(x, l()));
+      return asSet(r, "the right of in").some((x) => equal(x, l));
     case "union":
-      return sortedSet([...asSet(l(), "an operand of union"), ...asSet(r(), "an operand of union")]);
+      return sortedSet([...asSet(l, "an operand of union"), ...asSet(r, "an operand of union")]);
     case "minus": {
-      const b = asSet(r(), "an operand of minus");
-      return asSet(l(), "an operand of minus").filter((x) => !b.some((y) => equal(x, y)));
+      const b = asSet(r, "an operand of minus");
+      return asSet(l, "an operand of minus").filter((x) => !b.some((y) => equal(x, y)));
     }
     case "intersect": {
-      const b = asSet(r(), "an operand of intersect");
-      return asSet(l(), "an operand of intersect").filter((x) => b.some((y) => equal(x, y)));
+      const b = asSet(r, "an operand of intersect");
+      return asSet(l, "an operand of intersect").filter((x) => b.some((y) => equal(x, y)));
     }
+    default:
+      return arithmetic(op, asNumber(l, `an operand of ${op}`), asNumber(r, `an operand of ${op}`));
+  }
+}
+
+function arithmetic(op: Extract<Expr, { kind: "binary" }>["op"], a: number, b: number): Json {
+  switch (op) {
+    case "lt":
+      return a < b;
+    case "le":
+      return a <= b;
+    case "gt":
+      return a > b;
+    case "ge":
+      return a >= b;
+    case "add":
+      return a + b;
+    case "sub":
+      return a - b;
+    case "mul":
+      return a * b;
+    case "div":
+      if (b <= 0) throw new EvalError("TLA+ defines \\div for a positive divisor only");
+      return Math.floor(a / b);
+    case "mod": {
+      if (b <= 0) throw new EvalError("TLA+ defines % for a positive divisor only");
+      const m = a % b;
+      return m < 0 ? m + b : m;
+    }
+    default:
+      throw new EvalError(`${op} is not an arithmetic operator`);
   }
 }
