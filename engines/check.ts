@@ -15,8 +15,7 @@ import { confirmViolation, explainTrace, type RawTraceStep } from "./explain.ts"
 import type { ConstantValues, ReferenceModel } from "./model.ts";
 import { loadReference } from "./native/load-reference.ts";
 import { runNative, runSimulation } from "./native/native.ts";
-import type { Progress } from "./native/packed-search.ts";
-import { type CheckResult, EngineError, type EngineName } from "./result.ts";
+import { type CheckResult, EngineError, type EngineName, type Progress } from "./result.ts";
 import { constantValues, stateFromTla } from "./state-json.ts";
 import { findTlcJar } from "./tlc/find-jar.ts";
 import { runTlc } from "./tlc/run.ts";
@@ -39,10 +38,13 @@ export interface CheckRequest {
   explorer?: "compiled" | "reference";
   /** Native engine: reduce by the spec's symmetric domains (default true). */
   symmetry?: boolean;
-  onProgress?: (p: Progress) => void;
   /** Random walks instead of an exhaustive search (native engine). */
   simulate?: { depth?: number; walks?: number; seconds?: number; seed?: number };
   root: string;
+  /** Progress reports from engines that give them (native, TLC); see `Progress`. */
+  onProgress?: (p: Progress) => void;
+  /** Told which engine runs, before it starts (the embedded engine reports no progress). */
+  onEngine?: (engine: EngineName) => void;
 }
 
 export interface Selection {
@@ -81,6 +83,7 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
   const applied = applyVariant(spec, sel.variant);
   const constants = constantValues(spec, sel.config.name);
   const engine = await chooseEngine(req);
+  req.onEngine?.(engine.name);
   const started = performance.now();
   const base = { spec: spec.name, variant: sel.variant ?? spec.baseVariant ?? null, config: sel.config.name, engine: engine.name };
 
@@ -125,7 +128,7 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
     const cfgFile = path.join(dir, `${name}.cfg`);
     await writeFile(moduleFile, moduleText);
     await writeFile(cfgFile, cfgText);
-    const out = await runTlc({ jar: engine.jar, moduleFile, cfgFile, workers: req.workers ?? "auto", timeoutMs: req.timeoutMs });
+    const out = await runTlc({ jar: engine.jar, moduleFile, cfgFile, workers: req.workers ?? "auto", timeoutMs: req.timeoutMs, onProgress: req.onProgress });
     if (out.outcome === "ok") return { ...base, verdict: "ok", distinctStates: out.distinctStates ?? 0, durationMs: Math.round(performance.now() - started) };
     if (out.outcome !== "invariant")
       throw new EngineError("crash", `TLC stopped without a verdict on the invariants (${out.outcome})`, out.errors.join("\n"));
