@@ -7,11 +7,11 @@ import { type PackedProgram, PackedUnsupported, compilePacked } from "../../gene
 import { describeLayout } from "../../generator/packed/layout.ts";
 import type { Spec } from "../../generator/ir.ts";
 import type { ConstantValues, ReferenceModel } from "../model.ts";
-import { EngineError, type ExplorerInfo, type Json, type SimulationInfo, type TraceState } from "../result.ts";
+import { EngineError, type ExplorerInfo, type Json, type Progress, type SimulationInfo, type TraceState } from "../result.ts";
 import { exploreNative } from "./explore.ts";
 import { explorePacked } from "./packed-explore.ts";
 import { explorePackedParallel } from "./packed-parallel.ts";
-import type { PackedResult, Progress } from "./packed-search.ts";
+import type { PackedResult } from "./packed-search.ts";
 import { simulate } from "./simulate.ts";
 
 export interface NativeRequest {
@@ -62,7 +62,7 @@ export async function runNative(req: NativeRequest): Promise<NativeOutcome> {
     if (req.spec.domains.some((d) => d.symmetric) && req.symmetry !== false && req.explorer !== "reference")
       throw new EngineError("usage", `The spec declares symmetric domains, which only the compiled explorer reduces, and it cannot compile this spec: ${compiled}`, "Check without the reduction (--no-symmetry), or simplify what the message names.");
     const model = await req.model();
-    const r = exploreNative(model, { constants: req.constants, variant: req.variant, invariants: req.invariants, maxStates: req.maxStates });
+    const r = exploreNative(model, { constants: req.constants, variant: req.variant, invariants: req.invariants, maxStates: req.maxStates, onProgress: req.onProgress });
     return {
       verdict: r.verdict,
       ...(r.invariant ? { invariant: r.invariant } : {}),

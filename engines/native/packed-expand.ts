@@ -94,8 +94,8 @@ export interface OutOfRange {
 
 /**
  * Runs the compiled successors of one packed state after another, leaving the successors in a batch:
- * words, fingerprint, parent number and transition index. `flush` (the owner's) empties the batch; it
- * is called when the batch is full, and should be called after every few states.
+ * words, fingerprint, parent number and transition index. The owner empties the batch (`onFull` is
+ * called when it is full, and the owner should also empty it after every few states).
  */
 export class Expander {
   readonly mod: PackedModule;
@@ -119,7 +119,8 @@ export class Expander {
   constructor(
     readonly program: PackedProgram,
     readonly checks: Checks,
-    private readonly flush: () => void,
+    /** Called when the batch is full: the owner empties it. */
+    public onFull: () => void,
   ) {
     const W = program.layout.words;
     this.words = new Int32Array(BATCH * W);
@@ -148,7 +149,7 @@ export class Expander {
       this.parents[i] = this.parent;
       this.vias[i] = this.via++;
       if (++this.size === BATCH) {
-        this.flush();
+        this.onFull();
         if (this.halted) throw HALT;
       }
     });

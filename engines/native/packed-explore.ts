@@ -15,7 +15,7 @@ import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { crashError, isCrash } from "./packed-model.ts";
 import { type PackedOptions, type PackedResult, Search } from "./packed-search.ts";
 
-export type { PackedOptions, PackedResult, PackedTraceStep, Progress } from "./packed-search.ts";
+export type { PackedOptions, PackedResult, PackedTraceStep } from "./packed-search.ts";
 
 export function explorePacked(program: PackedProgram, opts: PackedOptions = {}): PackedResult {
   const search = new Search(program, opts);

@@ -3,17 +3,19 @@
  * level expanded by worker threads, with the same counts, verdicts and counterexamples for any number
  * of workers.
  *
- * The fingerprint table is split in one part per worker (by fingerprint), in SharedArrayBuffers every
- * worker reads. A level goes in three phases:
- * 1. expand (all workers): each takes an equal, contiguous share of the level and lists as candidates
- *    the successors no table holds yet (packed-worker.ts);
- * 2. insert (all workers): each adds to its own part, in worker order, the candidates whose
- *    fingerprints fall in it, marking the new ones; worker order is the order the sequential search
+ * `--workers N` means N threads: this one and N - 1 worker threads. The fingerprint table is split in
+ * one part per thread (by fingerprint), in SharedArrayBuffers every thread reads. A level goes in
+ * three phases (packed-phases.ts):
+ * 1. expand (all threads): the level is cut into blocks that threads take in turn, listing as
+ *    candidates the successors no table holds yet;
+ * 2. insert (all threads): each adds to its own part, in block order, the candidates whose
+ *    fingerprints fall in it, marking the new ones; block order is the order the sequential search
  *    finds states in, so the state marked is the first one found;
- * 3. merge (here): the marked candidates, in worker order, are numbered and become the next level.
- * Small levels are expanded here directly. A violation found in phase 1 is the one with the smallest
- * number among those found (every earlier state was checked); anything else that stops a worker
- * (a crash, a successor out of TypeOK's range) is settled here in order, as in the sequential search.
+ * 3. merge (here): the marked candidates, in block order, are numbered and become the next level.
+ * Small levels are expanded here directly, also while the workers start (and warm up their compiled
+ * code on a sample of states). A violation found in phase 1 is the one with the smallest number
+ * among those found (every earlier state was checked); anything else that stops a block (a crash, a
+ * successor out of TypeOK's range) is settled here in order, as in the sequential search.
  */
 import { Worker } from "node:worker_threads";
 import type { PackedProgram } from "../../generator/packed/compile.ts";
@@ -21,7 +23,8 @@ import { EngineError } from "../result.ts";
 import { FingerprintTable } from "./fingerprint.ts";
 import { crashError, isCrash } from "./packed-model.ts";
 import { type PackedOptions, type PackedResult, Search } from "./packed-search.ts";
-import { EXTRA, type ExpandReply, type Part, type SharedList, type WorkerRequest, fromList, toList } from "./packed-worker.ts";
+import { EXTRA, type ExpandReply, type ExpandRequest, type Part, Phases, fromList, toList } from "./packed-phases.ts";
+import type { WorkerRequest } from "./packed-worker.ts";
 
 /** Levels smaller than this are expanded on the main thread (a round of messages costs more). */
 const SMALL_LEVEL = 2048;
@@ -69,26 +72,37 @@ class WorkerHandle {
  * `smallLevel`: levels with fewer states are expanded on this thread (tests lower it to run every
  * level through the workers).
  */
+/**
+ * `smallLevel`: levels with fewer states are expanded on this thread only (tests lower it to run
+ * every level through the phases).
+ */
 export async function explorePackedParallel(program: PackedProgram, opts: PackedOptions, workers: number, smallLevel = SMALL_LEVEL): Promise<PackedResult> {
-  const handles = Array.from({ length: workers }, () => new WorkerHandle());
-  const ready = Promise.all(handles.map((h, index) => h.call({ type: "init", program, invariants: opts.invariants, index })));
-  // Until the workers are up (and on small levels) the main thread searches.
+  const helpers = Array.from({ length: Math.max(0, workers - 1) }, () => new WorkerHandle());
+  const ready = Promise.all(helpers.map((h, i) => h.call({ type: "init", program, invariants: opts.invariants, index: i + 1 })));
+  // Until the workers are up (and on small levels) this thread searches alone.
   let up = false;
   void ready.then(() => (up = true), () => undefined);
+  let warmed = false;
   const search = new Search(program, opts, workers, true, workers);
-  const W = program.layout.words;
+  const mine = new Phases(program, opts.invariants, 0, search.expander);
   try {
     const first = search.start();
     if (first) return first;
     while (search.beginLevel()) {
-      if (search.frontier.length < smallLevel || (!up && search.frontier.length < 16 * smallLevel)) {
+      if (helpers.length === 0 || search.frontier.length < smallLevel || (!up && search.frontier.length < 16 * smallLevel)) {
         const r = search.expandLevel();
         if (r) return r;
         search.endLevel();
         continue;
       }
       await ready;
-      const r = await parallelLevel(search, handles, W);
+      if (!warmed) {
+        // The workers' compiled code is cold: run it over this level a few times before it counts.
+        const frontier = fromList(search.frontier);
+        await Promise.all(helpers.map((h) => h.call({ type: "warm", frontier, rounds: 3 })));
+        warmed = true;
+      }
+      const r = await parallelLevel(search, mine, helpers, program.layout.words);
       if (r) return r;
       search.endLevel();
     }
@@ -97,53 +111,62 @@ export async function explorePackedParallel(program: PackedProgram, opts: Packed
     if (isCrash(e)) throw crashError(program, e);
     throw e;
   } finally {
-    await Promise.all(handles.map((h) => h.stop()));
+    await Promise.all(helpers.map((h) => h.stop()));
   }
 }
 
-async function parallelLevel(search: Search, handles: WorkerHandle[], W: number): Promise<PackedResult | null> {
-  const n = handles.length;
+async function parallelLevel(search: Search, mine: Phases, helpers: WorkerHandle[], W: number): Promise<PackedResult | null> {
+  const threads = helpers.length + 1;
   const frontier = search.frontier;
-  const parts = (): Part[] => search.table.parts.map((p) => ({ slots: p.slots.buffer as SharedArrayBuffer, size: p.size }));
-  const shared: SharedList = fromList(frontier);
-  const bounds = Array.from({ length: n + 1 }, (_, i) => Math.floor((i * frontier.length) / n));
   const t0 = performance.now();
-  const replies = await Promise.all(
-    handles.map((h, i) => h.call<ExpandReply>({ type: "expand", frontier: shared, from: bounds[i] ?? 0, to: bounds[i + 1] ?? 0, levelStart: search.levelStart, parts: parts() })),
-  );
-  search.offloaded += replies.reduce((s, r) => s + r.generated, 0);
-  // Every state of this level was checked (or a violation stopped its worker): the least violation wins.
+  const request: ExpandRequest = {
+    frontier: fromList(frontier),
+    levelStart: search.levelStart,
+    // Enough blocks for the threads to even out, few enough to keep their bookkeeping small.
+    blockSize: Math.max(256, Math.min(8192, Math.ceil(frontier.length / (threads * 16)))),
+    counter: new SharedArrayBuffer(4),
+    parts: search.table.parts.map((p) => ({ slots: p.slots.buffer as SharedArrayBuffer, size: p.size })),
+  };
+  const pending = helpers.map((h) => h.call<ExpandReply>({ type: "expand", ...request }));
+  const own = mine.expand(request);
+  const replies = [own, ...(await Promise.all(pending))];
+  search.offloaded += replies.slice(1).reduce((s, r) => s + r.generated, 0);
+  const blocks = replies.flatMap((r, thread) => r.blocks.map((b) => ({ ...b, thread }))).sort((a, b) => a.block - b.block);
+  // Every state of this level was checked (or a violation stopped its block): the least violation wins.
   search.position = frontier.length - 1;
-  const violations = replies.flatMap((r) => (r.violation ? [r.violation] : []));
+  const violations = blocks.flatMap((b) => (b.violation ? [b.violation] : []));
   if (violations.length > 0) {
     const v = violations.reduce((a, b) => (b.id < a.id ? b : a));
     return search.violation(v.id, v.invariant, search.depth - 1);
   }
 
-  const lists = replies.map((r) => r.candidates);
   const t1 = performance.now();
-  const updated = await Promise.all(handles.map((h) => h.call<Part>({ type: "insert", lists })));
+  const insert = { lists: replies.map((r) => r.list), order: blocks.map((b) => ({ thread: b.thread, from: b.from, to: b.to })) };
+  const pendingParts = helpers.map((h) => h.call<Part>({ type: "insert", ...insert }));
+  const parts = [mine.insert(insert), ...(await Promise.all(pendingParts))];
+  search.table.parts = parts.map((p) => new FingerprintTable(0, true, new Int32Array(p.slots), p.size));
   const t2 = performance.now();
-  search.table.parts = updated.map((p) => new FingerprintTable(0, true, new Int32Array(p.slots), p.size));
 
   const R = W + EXTRA;
-  for (const reply of replies) {
-    const list = toList(R, reply.candidates);
-    for (let i = 0; i < list.length; i++) {
+  const lists = replies.map((r) => toList(R, r.list));
+  for (const b of blocks) {
+    const list = lists[b.thread] as ReturnType<typeof toList>;
+    for (let i = b.from; i < b.to; i++) {
       const c = list.chunkOf(i);
       const o = list.offsetOf(i);
       if (c[o + W + 4] !== 1) continue;
       if (!search.admit(c, o, c[o + W + 2] as number, c[o + W + 3] as number)) return search.settle(search.event ?? { kind: "limit", id: 0 });
     }
-    if (reply.outOfRange) {
+    if (b.outOfRange) {
       const id = search.parents.length;
-      search.parents.push(reply.outOfRange.parent);
-      search.vias.push(reply.outOfRange.via);
-      return search.settle({ kind: "typeok", id, invariant: reply.outOfRange.invariant });
+      search.parents.push(b.outOfRange.parent);
+      search.vias.push(b.outOfRange.via);
+      return search.settle({ kind: "typeok", id, invariant: b.outOfRange.invariant });
     }
-    if (reply.crash) return search.settle({ kind: "error", error: new EngineError(reply.crash.kind, reply.crash.message, reply.crash.detail) });
+    if (b.crash) return search.settle({ kind: "error", error: new EngineError(b.crash.kind, b.crash.message, b.crash.detail) });
   }
   search.progress();
-  if (process.env.RAIDSPEC_PHASES) console.error(`level ${search.depth}: ${frontier.length} states, expand ${(t1 - t0).toFixed(1)} ms, insert ${(t2 - t1).toFixed(1)} ms, merge ${(performance.now() - t2).toFixed(1)} ms, candidates ${replies.map((r) => r.candidates.length).join("+")}`);
+  if (process.env.RAIDSPEC_PHASES)
+    console.error(`level ${search.depth}: ${frontier.length} states, expand ${(t1 - t0).toFixed(1)} ms, insert ${(t2 - t1).toFixed(1)} ms, merge ${(performance.now() - t2).toFixed(1)} ms, candidates ${replies.map((r) => r.list.length).join("+")}`);
   return null;
 }

@@ -14,19 +14,10 @@
  * (`settle`), since the readable explorer would have checked them on the way.
  */
 import type { PackedProgram } from "../../generator/packed/compile.ts";
-import { EngineError, type Json, type TraceState } from "../result.ts";
+import { EngineError, type Json, type Progress, type TraceState } from "../result.ts";
 import { FingerprintTable, IntList, PartitionedTable, RecentFingerprints } from "./fingerprint.ts";
 import { Expander, Halt, StateList, firstViolated, invariantChecks, type Checks } from "./packed-expand.ts";
 import { type Work, crashError, instantiate, isCrash, newState, outOfRangeError, stateJson, transitionOf } from "./packed-model.ts";
-
-/** Contract 2 (issue 12 defines it in engines/result.ts; this is its shape). */
-export interface Progress {
-  distinctStates: number;
-  generated?: number;
-  depth: number;
-  queue: number;
-  elapsedMs: number;
-}
 
 export interface PackedOptions {
   /** Invariants to check, by name (TypeOK included); default: all. */
