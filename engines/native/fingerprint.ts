@@ -75,6 +75,12 @@ export class FingerprintTable {
     return this.slots.byteLength;
   }
 
+  /** Empties the table (keeping its size). */
+  clear(): void {
+    this.slots.fill(0);
+    this.size = 0;
+  }
+
   /** Whether fingerprint i of `fps` (pairs) is there (read from the array, so the halves are never boxed). */
   hasAt(fps: Int32Array, i: number): boolean {
     return this.has(fps[2 * i] as number, fps[2 * i + 1] as number);

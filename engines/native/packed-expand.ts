@@ -38,6 +38,11 @@ export class StateList {
     this.length += 1;
   }
 
+  /** Empties the list, keeping its chunks for what is pushed next (no allocation from level to level). */
+  reset(): void {
+    this.length = 0;
+  }
+
   /** The chunk holding state i (its offset there is `offsetOf(i)`). */
   chunkOf(i: number): Int32Array {
     return this.chunks[Math.floor(i / this.per)] as Int32Array;

@@ -145,8 +145,9 @@ export class Phases {
   expand(m: ExpandRequest, onFlush: () => void = () => this.flush()): ExpandReply {
     const x = this.expander;
     this.table = new PartitionedTable(m.parts.map((p) => new FingerprintTable(0, true, new Int32Array(p.slots), p.size)));
-    this.local = new FingerprintTable(1 << 12);
-    this.candidates = new StateList(this.W + EXTRA, true, 1 << 12);
+    // Both kept from level to level: the main thread is done with the last level's candidates.
+    this.local.clear();
+    this.candidates.reset();
     const restore = x.onFull;
     x.onFull = onFlush;
     const frontier = toList(this.W, m.frontier);

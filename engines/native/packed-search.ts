@@ -109,8 +109,11 @@ export class Search {
   /** Makes the next level current; false when there is none. */
   beginLevel(): boolean {
     if (this.next.length === 0) return false;
+    // The two lists take turns: the level just done is emptied and holds the next one.
+    const done = this.frontier;
     this.frontier = this.next;
-    this.next = new StateList(this.program.layout.words, this.shared);
+    this.next = done;
+    done.reset();
     this.depth += 1;
     this.position = 0;
     return true;
