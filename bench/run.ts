@@ -4,7 +4,8 @@
  * before the check, and each engine's time relative to TLC with one worker. Every run is a process
  * of its own (bench/child.ts; TLC under /usr/bin/time), so its peak RSS is its own; each figure is
  * the better of two runs (the first pays for loading and JIT warm-up). The table is printed and
- * every figure kept in bench/results.json.
+ * every figure kept in bench/results.json. Then the simulator: ten seeds on the race before d0852df
+ * (small_free, WriteIntentCoverage), each given 5 seconds.
  *
  * Engines: the native engine's compiled explorer with 1 and 2 workers, its readable explorer
  * (native-reference), the embedded tla-checker, and TLC with 1 and 2 workers when a jar is found
@@ -19,7 +20,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { select } from "../engines/check.ts";
+import { runCheck, select } from "../engines/check.ts";
 import { EngineError } from "../engines/result.ts";
 import { findTlcJar } from "../engines/tlc/find-jar.ts";
 import { runTlc } from "../engines/tlc/run.ts";
@@ -177,7 +178,19 @@ const lines = [cols.map(([h, , w], i) => (i < 5 ? h.padEnd(w) : h.padStart(w))).
 for (const r of rows) lines.push(cols.map(([, f, w], i) => (i < 5 ? f(r).padEnd(w) : f(r).padStart(w))).join(" ") + (r.note ? `  ${r.note}` : ""));
 console.log(lines.join("\n"));
 console.log("\nseconds: the search (native engine), TLC's whole run; ×TLC: TLC -workers 1's seconds over the engine's; B/state: peak RSS beyond the RSS before the check, per state.");
-await writeFile("bench/results.json", `${JSON.stringify(rows, null, 2)}\n`);
+// The simulator on the race before d0852df (small_free): the time to find it, per seed.
+const simLoaded = loadSpec("spec/raid5", { root });
+const simRows: { seed: number; found: boolean; seconds: number; walks: number; foundAtLength: number | null; shrunkTo: number | null }[] = [];
+for (let seed = 1; seed <= 10; seed++) {
+  const r = await runCheck({ loaded: simLoaded, specArg: "spec/raid5", config: "small_free", variant: "pre-d0852df", invariant: "WriteIntentCoverage", engine: "native", simulate: { seed, seconds: 5 }, root });
+  simRows.push({ seed, found: r.verdict === "violation", seconds: r.durationMs / 1000, walks: r.simulation?.walks ?? 0, foundAtLength: r.simulation?.foundAtLength ?? null, shrunkTo: r.trace ? r.trace.length - 1 : null });
+}
+console.log("\nsimulator: md/raid5 small_free pre-d0852df, WriteIntentCoverage, --simulate --seconds 5 --seed K");
+console.log("seed  found  seconds   walks  walk length  shrunk to");
+for (const r of simRows) console.log(`${String(r.seed).padStart(4)}  ${(r.found ? "yes" : "no").padEnd(5)}  ${r.seconds.toFixed(2).padStart(7)}  ${String(r.walks).padStart(6)}  ${String(r.foundAtLength ?? "-").padStart(11)}  ${String(r.shrunkTo ?? "-").padStart(9)}`);
+console.log(`${simRows.filter((r) => r.found && r.seconds < 5).length} of 10 seeds found it in under 5 s.`);
+
+await writeFile("bench/results.json", `${JSON.stringify({ engines: rows, simulator: simRows }, null, 2)}\n`);
 console.log("wrote bench/results.json");
 
 function round(x: number, digits: number): number {
