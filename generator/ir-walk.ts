@@ -65,6 +65,24 @@ export function boundNames(e: Expr, into = new Set<string>()): Set<string> {
 // ---------------------------------------------------------------------------------------------
 // Statement queries (the reference and packed generators walk step bodies the same way)
 
+/**
+ * The assignments from `stmts[i]` on that write the same variable (one update, as PlusCal's `||`):
+ * the run and the index of its last statement.
+ */
+export function assignmentRun(stmts: readonly Stmt[], i: number): { group: Extract<Stmt, { kind: "assign" }>[]; last: number } {
+  const first = stmts[i];
+  if (first?.kind !== "assign") return { group: [], last: i };
+  const group = [first];
+  let last = i;
+  for (;;) {
+    const following = stmts[last + 1];
+    if (following?.kind !== "assign" || following.target.scope !== first.target.scope || following.target.name !== first.target.name) break;
+    group.push(following);
+    last += 1;
+  }
+  return { group, last };
+}
+
 /** Whether an assignment calls a helper (its value or a key). */
 export function containsCall(s: Extract<Stmt, { kind: "assign" }>): boolean {
   const has = (e: Expr): boolean => e.kind === "call" || children(e).some(has);

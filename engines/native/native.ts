@@ -63,19 +63,24 @@ export async function runNative(req: NativeRequest): Promise<NativeOutcome> {
       throw new EngineError("usage", `The spec declares symmetric domains, which only the compiled explorer reduces, and it cannot compile this spec: ${compiled}`, "Check without the reduction (--no-symmetry), or simplify what the message names.");
     const model = await req.model();
     const r = exploreNative(model, { constants: req.constants, variant: req.variant, invariants: req.invariants, maxStates: req.maxStates, onProgress: req.onProgress });
-    return {
-      verdict: r.verdict,
-      ...(r.invariant ? { invariant: r.invariant } : {}),
-      distinctStates: r.distinctStates,
-      generated: r.generated,
-      depth: r.depth,
-      ...(r.trace ? { trace: r.trace.map((t) => ({ step: t.step, processSet: t.processSet, self: t.self, params: t.params, state: model.toJson(t.state, req.constants) })) } : {}),
-      explorer: { kind: "reference", reason: compiled, searchMs: r.durationMs },
-    };
+    const trace = r.trace?.map((t) => ({ step: t.step, processSet: t.processSet, self: t.self, params: t.params, state: model.toJson(t.state, req.constants) }));
+    return outcome({ ...r, trace }, { kind: "reference", reason: compiled, searchMs: r.durationMs });
   }
   const workers = req.workers === "auto" ? autoWorkers() : (req.workers ?? 1);
   const opts = { invariants: req.invariants, maxStates: req.maxStates, onProgress: req.onProgress };
   const r: PackedResult = workers > 1 ? await explorePackedParallel(compiled, opts, workers) : explorePacked(compiled, opts);
+  return outcome(r, {
+    kind: "compiled",
+    workers,
+    layout: describeLayout(compiled.layout),
+    bitsPerState: compiled.layout.bits,
+    symmetry: compiled.symmetry?.domains ?? [],
+    searchMs: r.durationMs,
+  });
+}
+
+/** The outcome of either explorer: its verdict, figures and trace, and which explorer it was. */
+function outcome(r: Omit<NativeOutcome, "explorer">, explorer: ExplorerInfo): NativeOutcome {
   return {
     verdict: r.verdict,
     ...(r.invariant ? { invariant: r.invariant } : {}),
@@ -83,14 +88,7 @@ export async function runNative(req: NativeRequest): Promise<NativeOutcome> {
     generated: r.generated,
     depth: r.depth,
     ...(r.trace ? { trace: r.trace } : {}),
-    explorer: {
-      kind: "compiled",
-      workers,
-      layout: describeLayout(compiled.layout),
-      bitsPerState: compiled.layout.bits,
-      symmetry: compiled.symmetry?.domains ?? [],
-      searchMs: r.durationMs,
-    },
+    explorer,
   };
 }
 

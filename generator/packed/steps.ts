@@ -12,7 +12,7 @@
  * which slots changed, so only their words need packing again.
  */
 import type { LValue, Process, SourceLoc, Stmt } from "../ir.ts";
-import { containsCall, hasDirectAwait, hasNondeterminism } from "../ir-walk.ts";
+import { assignmentRun, containsCall, hasDirectAwait, hasNondeterminism } from "../ir-walk.ts";
 import { withFallThrough } from "../tla/translate.ts";
 import { type Ctx, ExprCompiler } from "./expr.ts";
 import { slotCount, type ProcessLayout } from "./layout.ts";
@@ -183,13 +183,8 @@ export abstract class StepCompiler extends ExprCompiler {
           break;
         }
         case "assign": {
-          const group = [st];
-          while (true) {
-            const following = stmts[i + 1];
-            if (following?.kind !== "assign" || following.target.scope !== st.target.scope || following.target.name !== st.target.name) break;
-            group.push(following);
-            i++;
-          }
+          const { group, last } = assignmentRun(stmts, i);
+          i = last;
           this.assignments(w, group, ctx, fn);
           break;
         }

@@ -5,7 +5,7 @@
  */
 import { CodeBlockWriter, type StatementStructures, StructureKind } from "ts-morph";
 import type { Expr, LValue, Process, Stmt, Type } from "../ir.ts";
-import { assigns, containsCall, hasDirectAwait, hasNondeterminism } from "../ir-walk.ts";
+import { assignmentRun, assigns, containsCall, hasDirectAwait, hasNondeterminism } from "../ir-walk.ts";
 import { withFallThrough } from "../tla/translate.ts";
 import { UNKNOWN, code, propName, member, docText, sortedFields, written, type VT, type Code, type Ctx, type PathState, type StepFunction } from "./shared.ts";
 import { JsonGenerator } from "./json.ts";
@@ -53,13 +53,8 @@ export abstract class StepGenerator extends JsonGenerator {
           break;
         }
         case "assign": {
-          const group = [st];
-          while (true) {
-            const following = stmts[i + 1];
-            if (following?.kind !== "assign" || following.target.scope !== st.target.scope || following.target.name !== st.target.name) break;
-            group.push(following);
-            i++;
-          }
+          const { group, last } = assignmentRun(stmts, i);
+          i = last;
           this.ensureCopy(w, path);
           this.assignments(w, group, { ...ctx, state: path.draft });
           break;
