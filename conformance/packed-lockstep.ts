@@ -16,7 +16,7 @@ import { select } from "../engines/check.ts";
 import type { ReferenceModel, ReferenceVariant } from "../engines/model.ts";
 import { loadReference } from "../engines/native/load-reference.ts";
 import { instantiate, newState, packedReferenceModel, stateFromJson, stateJson, transitionOf } from "../engines/native/packed-model.ts";
-import { EngineError, type Json, type TraceState } from "../engines/result.ts";
+import { EngineError, type TraceState } from "../engines/result.ts";
 import { canonicalString, constantValues } from "../engines/state-json.ts";
 import { type LockstepResult, lockstep } from "./lockstep.ts";
 
