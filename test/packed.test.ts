@@ -50,6 +50,7 @@ const targets: [string, string, (string | null)[]][] = [
   ["spec/raid5", "two_disk", [null, "d0852df"]],
   ["spec/raid5", "small", [null, "d0852df"]],
   ["test/fixtures/packed/sets", "default", [null]],
+  ["test/fixtures/packed/features", "two", [null]],
 ];
 
 describe("compiled form: lockstep with the readable reference library", () => {
@@ -81,6 +82,7 @@ describe("compiled form: lockstep with tla-checker", () => {
     ["spec/examples/counter", "default", [null, "noLock"], undefined],
     // The readable library is checked against tla-checker on all of two_disk (conformance-raid5.test.ts).
     ["spec/raid5", "two_disk", [null, "d0852df"], 120],
+    ["test/fixtures/packed/features", "one", [null], undefined],
   ] as const)
     for (const variant of variants)
       it(`${spec} ${config} ${variant ?? "base"}${maxStates ? ` (first ${maxStates} states)` : ""}`, async () => {

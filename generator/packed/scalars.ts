@@ -338,6 +338,13 @@ export abstract class ScalarCompiler {
   }
 
   protected scalarEquals(a: Sc, b: Sc, ctx: Ctx): Sc {
+    // With none on one side the other is compared as stored (a boolean's truth would turn none into true).
+    if (a.type.kind === "none" || b.type.kind === "none") {
+      const other = a.type.kind === "none" ? b : a;
+      if (other.type.kind === "none") return constSc(true, BOOL);
+      if (other.val !== undefined) return constSc(other.val === NONE, BOOL);
+      return sc(`${paren(other.code)} === NONE`, BOOL);
+    }
     const kind = (t: ET) => (t.kind === "optional" ? t.value.kind : t.kind === "anyInt" ? "int" : t.kind);
     const ka = kind(a.type);
     const kb = kind(b.type);
