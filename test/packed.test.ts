@@ -176,7 +176,7 @@ describe("compiled explorer with worker threads: the same search for any number 
       };
       const sequential = await outcome(() => explorePacked(p, { invariants, maxStates }));
       // Every level through the workers (the default keeps small levels on the main thread).
-      const parallel = await outcome(() => explorePackedParallel(p, { invariants, maxStates }, 2, 1));
+      const parallel = await outcome(() => explorePackedParallel(p, { invariants, maxStates }, 2, { smallLevel: 1, wait: true }));
       expect(parallel).toEqual(sequential);
     }
   });
@@ -192,7 +192,7 @@ describe("symmetry reduction", () => {
       expect(reduced.symmetry).toEqual({ domains: ["Procs"], permutations: n === 3 ? 6 : 24 });
       expect(full.distinctStates).toBe(2 ** n + n * 2 ** (n - 1));
       expect(explorePacked(reduced).distinctStates).toBe(2 * n + 1);
-      expect((await explorePackedParallel(reduced, {}, 2, 1)).distinctStates).toBe(2 * n + 1);
+      expect((await explorePackedParallel(reduced, {}, 2, { smallLevel: 1, wait: true })).distinctStates).toBe(2 * n + 1);
     }
   });
 

@@ -207,7 +207,7 @@ export class PartitionedTable {
  * The fingerprints met last, direct-mapped by their low half: most duplicate successors come a few
  * states after the first one (steps that commute), and this table, small enough for the CPU's caches,
  * answers for about nine in ten of them without a cache miss in the big table. It may only hold
- * fingerprints the big table (or a worker's list for the level) already has.
+ * fingerprints the big table already has, or (in a worker) that were listed before as candidates.
  */
 export class RecentFingerprints {
   private readonly slots: Int32Array;

@@ -72,36 +72,49 @@ class WorkerHandle {
  * `smallLevel`: levels with fewer states are expanded on this thread (tests lower it to run every
  * level through the workers).
  */
-/**
- * `smallLevel`: levels with fewer states are expanded on this thread only (tests lower it to run
- * every level through the phases).
- */
-export async function explorePackedParallel(program: PackedProgram, opts: PackedOptions, workers: number, smallLevel = SMALL_LEVEL): Promise<PackedResult> {
+/** For tests: run every level through the phases (smallLevel 1) and wait for the workers first. */
+export interface ParallelTuning {
+  /** Levels with fewer states are expanded on this thread only. */
+  smallLevel?: number;
+  /** Wait for the workers before the first level rather than searching alone until they are up. */
+  wait?: boolean;
+}
+
+export async function explorePackedParallel(program: PackedProgram, opts: PackedOptions, workers: number, tuning: ParallelTuning = {}): Promise<PackedResult> {
+  const smallLevel = tuning.smallLevel ?? SMALL_LEVEL;
   const helpers = Array.from({ length: Math.max(0, workers - 1) }, () => new WorkerHandle());
-  const ready = Promise.all(helpers.map((h, i) => h.call({ type: "init", program, invariants: opts.invariants, index: i + 1 })));
-  // Until the workers are up (and on small levels) this thread searches alone.
-  let up = false;
-  void ready.then(() => (up = true), () => undefined);
-  let warmed = false;
   const search = new Search(program, opts, workers, true, workers);
   const mine = new Phases(program, opts.invariants, 0, search.expander);
+  // Workers start (and warm up their compiled code on the level this thread is at) while this
+  // thread searches alone; they join at the first level big enough once they are up.
+  let up = false;
+  const ready = Promise.all(
+    helpers.map(async (h, i) => {
+      await h.call({ type: "init", program, invariants: opts.invariants, index: i + 1 });
+      const frontier = fromList(search.frontier);
+      await h.call({ type: "warm", frontier, rounds: Math.max(1, Math.ceil(6000 / Math.max(1, frontier.length))) });
+    }),
+  );
+  let failed: unknown = null;
+  ready.then(
+    () => (up = true),
+    (e: unknown) => (failed = e),
+  );
   try {
     const first = search.start();
     if (first) return first;
+    if (tuning.wait) await ready;
     while (search.beginLevel()) {
-      if (helpers.length === 0 || search.frontier.length < smallLevel || (!up && search.frontier.length < 16 * smallLevel)) {
+      if (failed) throw failed;
+      if (!up || search.frontier.length < smallLevel) {
         const r = search.expandLevel();
         if (r) return r;
         search.endLevel();
+        // Let the workers' replies in between levels.
+        await new Promise((resolve) => setImmediate(resolve));
         continue;
       }
       await ready;
-      if (!warmed) {
-        // The workers' compiled code is cold: run it over this level a few times before it counts.
-        const frontier = fromList(search.frontier);
-        await Promise.all(helpers.map((h) => h.call({ type: "warm", frontier, rounds: 3 })));
-        warmed = true;
-      }
       const r = await parallelLevel(search, mine, helpers, program.layout.words);
       if (r) return r;
       search.endLevel();
@@ -118,7 +131,6 @@ export async function explorePackedParallel(program: PackedProgram, opts: Packed
 async function parallelLevel(search: Search, mine: Phases, helpers: WorkerHandle[], W: number): Promise<PackedResult | null> {
   const threads = helpers.length + 1;
   const frontier = search.frontier;
-  const t0 = performance.now();
   const request: ExpandRequest = {
     frontier: fromList(frontier),
     levelStart: search.levelStart,
@@ -140,12 +152,10 @@ async function parallelLevel(search: Search, mine: Phases, helpers: WorkerHandle
     return search.violation(v.id, v.invariant, search.depth - 1);
   }
 
-  const t1 = performance.now();
   const insert = { lists: replies.map((r) => r.list), order: blocks.map((b) => ({ thread: b.thread, from: b.from, to: b.to })) };
   const pendingParts = helpers.map((h) => h.call<Part>({ type: "insert", ...insert }));
   const parts = [mine.insert(insert), ...(await Promise.all(pendingParts))];
   search.table.parts = parts.map((p) => new FingerprintTable(0, true, new Int32Array(p.slots), p.size));
-  const t2 = performance.now();
 
   const R = W + EXTRA;
   const lists = replies.map((r) => toList(R, r.list));
@@ -166,7 +176,5 @@ async function parallelLevel(search: Search, mine: Phases, helpers: WorkerHandle
     if (b.crash) return search.settle({ kind: "error", error: new EngineError(b.crash.kind, b.crash.message, b.crash.detail) });
   }
   search.progress();
-  if (process.env.RAIDSPEC_PHASES)
-    console.error(`level ${search.depth}: ${frontier.length} states, expand ${(t1 - t0).toFixed(1)} ms, insert ${(t2 - t1).toFixed(1)} ms, merge ${(performance.now() - t2).toFixed(1)} ms, candidates ${replies.map((r) => r.list.length).join("+")}`);
   return null;
 }

@@ -4,13 +4,12 @@
  *
  * `expand`: the level is cut into blocks of consecutive states; threads take blocks in turn (a
  * shared counter), so they stay busy however uneven the blocks are. Per block a thread checks each
- * state's invariants, generates its successors and keeps as candidates those whose fingerprint is in
- * no table and that it has not kept already this level: packed words, fingerprint, parent number,
- * transition index. A block stops expanding at a violation, and after a crash or a successor out of
+ * state's invariants, generates its successors and keeps as candidates those whose fingerprint it
+ * has not met lately: packed words, fingerprint, parent number, transition index. A block stops expanding at a violation, and after a crash or a successor out of
  * TypeOK's range only checks the rest of its states.
  * `insert`: adds to this thread's part of the fingerprint table, in block order, the candidates whose
  * fingerprints fall in it, and marks those that were new: block order is the order the sequential
- * search finds states in, so the first occurrence is the one marked.
+ * search finds states in, so the first occurrence of a new state is the one marked.
  */
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
@@ -75,7 +74,6 @@ export class Phases {
   readonly expander: Expander;
   private readonly W: number;
   private table = new PartitionedTable([]);
-  private local = new FingerprintTable(1 << 12);
   private readonly recent = new RecentFingerprints();
   private candidates: StateList;
   private readonly record: Int32Array;
@@ -106,8 +104,10 @@ export class Phases {
     const W = this.W;
     const record = this.record;
     for (let i = 0; i < n; i++) {
-      // Met lately: in a table, or already a candidate of this level (every candidate reaches a table).
-      if (this.recent.metAt(fps, i) || this.table.hasAt(fps, i) || !this.local.addAt(fps, i)) continue;
+      // Met lately: in a table, or a candidate already (an earlier one, in block order). Everything
+      // else is a candidate, states seen before included: the insert phase looks each up once (a
+      // lookup here too would cost a second cache miss per state).
+      if (this.recent.metAt(fps, i)) continue;
       const o = i * W;
       for (let k = 0; k < W; k++) record[k] = x.words[o + k] as number;
       record[W] = fps[2 * i] as number;
@@ -145,8 +145,7 @@ export class Phases {
   expand(m: ExpandRequest, onFlush: () => void = () => this.flush()): ExpandReply {
     const x = this.expander;
     this.table = new PartitionedTable(m.parts.map((p) => new FingerprintTable(0, true, new Int32Array(p.slots), p.size)));
-    // Both kept from level to level: the main thread is done with the last level's candidates.
-    this.local.clear();
+    // Kept from level to level: the main thread is done with the last level's candidates.
     this.candidates.reset();
     const restore = x.onFull;
     x.onFull = onFlush;
