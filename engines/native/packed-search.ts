@@ -57,6 +57,12 @@ export type Event =
   | { kind: "limit"; id: number }
   | { kind: "error"; error: EngineError };
 
+/**
+ * The fingerprint table's first size: 2^20 slots (8 MB, of which the pages no fingerprint lands in
+ * are never touched): the doublings below that would each rehash for little.
+ */
+const INITIAL_SLOTS = 1 << 20;
+
 export class Search {
   readonly started = performance.now();
   readonly checks: Checks;
@@ -86,7 +92,7 @@ export class Search {
     readonly workers = 1,
   ) {
     this.checks = invariantChecks(program, opts.invariants);
-    this.table = new PartitionedTable(Array.from({ length: partitions }, () => new FingerprintTable(1 << 16, shared)));
+    this.table = new PartitionedTable(Array.from({ length: partitions }, () => new FingerprintTable(INITIAL_SLOTS, shared)));
     this.frontier = new StateList(program.layout.words, shared);
     this.next = new StateList(program.layout.words, shared);
     this.expander = new Expander(program, this.checks, () => this.flush());
