@@ -7,6 +7,7 @@ import Handlebars from "handlebars";
 import type { Config, Definition, Spec, Type, Value } from "../ir.ts";
 import { plainContext, renderExpr, renderType, renderTypeCheck, tlaString } from "./expr.ts";
 import { and, atom, definition } from "./formula.ts";
+import { freshBinders, topLevelNames } from "./fresh-names.ts";
 import { renderPlusCal } from "./pluscal.ts";
 import { nextLabel, translateStep } from "./translate.ts";
 
@@ -56,7 +57,7 @@ export function usesNoValue(spec: Spec): boolean {
 
 /** The full text of the TLA+ module for a spec in a variant (null: the base steps). */
 export function renderModule(base: Spec, variant: string | null, specArg: string): string {
-  const spec = applyVariant(base, variant);
+  const spec = freshBinders(applyVariant(base, variant));
   const definitions = new Map<string, Definition>(spec.definitions.map((d) => [d.name, d]));
   const ctx = plainContext(definitions);
   const name = moduleName(spec, variant);
@@ -97,12 +98,13 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
     ],
   });
   const labels = (steps: { label: string }[]) => steps.map((s) => s.label);
+  const taken = topLevelNames(spec);
   const allLabels = [...new Set([...spec.processes.flatMap((p) => labels(p.steps)), "Done"])];
   const typeOK = definition(
     "TypeOK",
     and([
-      ...spec.variables.map((v) => atom(renderTypeCheck(v.name, v.type, ctx))),
-      ...locals.map((l) => atom(renderTypeCheck(l.name, { kind: "map", key: { kind: "named", name: l.over }, value: l.type }, ctx))),
+      ...spec.variables.map((v) => atom(renderTypeCheck(v.name, v.type, ctx, taken))),
+      ...locals.map((l) => atom(renderTypeCheck(l.name, { kind: "map", key: { kind: "named", name: l.over }, value: l.type }, ctx, taken))),
       atom(`pc \\in [ProcSet -> {${allLabels.map(tlaString).join(", ")}}]`),
     ]),
   );
