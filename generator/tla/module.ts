@@ -140,8 +140,19 @@ export function renderValue(v: Value): string {
   return `{${v.map(renderValue).join(", ")}}`;
 }
 
-/** The `.cfg` text of a configuration; `invariants` defaults to TypeOK and every spec invariant. */
-export function renderConfig(spec: Spec, config: Config, invariants?: string[]): string {
+/** What a `.cfg` asks TLC to check besides the invariants. */
+export interface CheckOptions {
+  /** Report a reachable state with no enabled step as an error (TLC's default; raidspec's is false). */
+  checkDeadlock?: boolean;
+}
+
+/**
+ * The `.cfg` text of a configuration; `invariants` defaults to TypeOK and every spec invariant. The
+ * file says everything raidspec checks, so TLC run on it by hand, with no flag, checks the same.
+ */
+export function renderConfig(spec: Spec, config: Config, invariants?: string[], options: CheckOptions = {}): string {
+  // The module of the configuration's own variant is named first in the header.
+  const own = moduleName(spec, config.variant && config.variant !== spec.baseVariant ? config.variant : null);
   const constants = [
     ...config.constants.map((c) => `${c.name} = ${renderValue(c.value)}`),
     ...(usesNoValue(spec) ? ["NoValue = NoValue"] : []),
@@ -152,5 +163,8 @@ export function renderConfig(spec: Spec, config: Config, invariants?: string[]):
     doc: docLines(config.doc),
     constants,
     invariants: invariants ?? ["TypeOK", ...spec.invariants.map((i) => i.name)],
+    checkDeadlock: options.checkDeadlock ? "TRUE" : "FALSE",
+    module: own,
+    others: [null, ...spec.variants.map((v) => v.name)].map((v) => moduleName(spec, v)).filter((m) => m !== own),
   });
 }
