@@ -55,6 +55,15 @@ export function usesNoValue(spec: Spec): boolean {
   return [...spec.domains, ...spec.variables, ...spec.processes.flatMap((p) => p.locals)].some((x) => inType(x.type));
 }
 
+/**
+ * The definitions of a spec's module that TLC evaluates in single states: the initial predicate, the
+ * type invariant, the invariants, the helpers and domains they use, ProcSet and vars. None may
+ * contain a prime (the SANY-rules checker holds the generator to it).
+ */
+export function stateLevelNames(spec: Spec): string[] {
+  return ["Init", "TypeOK", "ProcSet", "vars", ...spec.domains.map((d) => d.name), ...spec.definitions.map((d) => d.name), ...spec.invariants.map((i) => i.name)];
+}
+
 /** The full text of the TLA+ module for a spec in a variant (null: the base steps). */
 export function renderModule(base: Spec, variant: string | null, specArg: string): string {
   const spec = freshBinders(applyVariant(base, variant));

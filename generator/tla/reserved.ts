@@ -23,12 +23,25 @@ export const tlaReservedWords: readonly string[] = (
  * written as identifiers (infix symbols such as `+` or `\o` cannot clash with an identifier). TLC's
  * own LOCAL INSTANCEs of Naturals, Sequences and FiniteSets are not exported.
  */
-export const standardModuleNames: Readonly<Record<string, readonly string[]>> = {
-  Naturals: ["Nat"],
-  Integers: ["Nat", "Int"],
-  FiniteSets: ["IsFiniteSet", "Cardinality"],
-  Sequences: ["Seq", "Len", "Append", "Head", "Tail", "SubSeq", "SelectSeq"],
-  TLC: ["Print", "PrintT", "Assert", "JavaTime", "TLCGet", "TLCSet", "Permutations", "SortSeq", "RandomElement", "Any", "ToString", "TLCEval"],
+export const standardOperators: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  Naturals: { Nat: 0 },
+  Integers: { Nat: 0, Int: 0 },
+  FiniteSets: { IsFiniteSet: 1, Cardinality: 1 },
+  Sequences: { Seq: 1, Len: 1, Append: 2, Head: 1, Tail: 1, SubSeq: 3, SelectSeq: 2 },
+  TLC: {
+    Print: 2,
+    PrintT: 1,
+    Assert: 2,
+    JavaTime: 0,
+    TLCGet: 1,
+    TLCSet: 2,
+    Permutations: 1,
+    SortSeq: 2,
+    RandomElement: 1,
+    Any: 0,
+    ToString: 1,
+    TLCEval: 1,
+  },
 };
 
 /** The modules a generated module EXTENDS (see the module template), and the one the language will add. */
@@ -76,16 +89,16 @@ export const plusCalKeywords: readonly string[] = (
   "when either or with while do if then else elsif print assert"
 ).split(" ");
 
-/** Names the standard modules a generated module EXTENDS define (for the checker's outermost scope). */
-export function extendedNames(modules: readonly string[] = extendedModules): Set<string> {
-  return new Set(modules.flatMap((m) => standardModuleNames[m] ?? []));
+/** The operators (name → number of arguments) that EXTENDS of these standard modules brings into scope. */
+export function extendedOperators(modules: readonly string[]): Map<string, number> {
+  return new Map(modules.flatMap((m) => Object.entries(standardOperators[m] ?? {})));
 }
 
 /** Every identifier a spec may not use as a name of its own, with the reason. */
 export function reservedNameReason(name: string): string | undefined {
   if (tlaReservedWords.includes(name)) return "a TLA+ reserved word";
-  for (const [module, names] of Object.entries(standardModuleNames))
-    if (names.includes(name)) return `defined by the standard module ${module}`;
+  for (const [module, names] of Object.entries(standardOperators))
+    if (Object.hasOwn(names, name)) return `defined by the standard module ${module}`;
   if (standardModules.includes(name)) return "the name of a TLA+ standard module";
   if (translationNames.includes(name)) return "defined by the PlusCal translation";
   if (plusCalKeywords.includes(name)) return "a PlusCal keyword";
