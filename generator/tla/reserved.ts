@@ -107,3 +107,12 @@ export function reservedNameReason(name: string): string | undefined {
 
 /** True when a generated binder must not take this name. */
 export const isReserved = (name: string): boolean => reservedNameReason(name) !== undefined;
+
+/** Why a spec name cannot be a TLA+ module name, if it cannot. */
+export function moduleNameProblem(name: string): string | undefined {
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) return "is not a TLA+ module name (letters, digits and _, starting with a letter)";
+  if (standardModules.includes(name))
+    return "is the name of a TLA+ standard module: SANY would read the spec's module where the standard one is EXTENDed (a circular dependency)";
+  if (tlaReservedWords.includes(name)) return "is a TLA+ reserved word";
+  return undefined;
+}
