@@ -2,7 +2,7 @@
  * The PlusCal algorithm (P-syntax) for a spec, placed in the module's comment so that a user with
  * TLC's tools can re-translate it with `pcal.trans`.
  */
-import type { Definition, LValue, Spec, Stmt } from "../ir.ts";
+import type { Definition, Expr, LValue, Spec, Stmt } from "../ir.ts";
 import { type AssignmentPlan, assignmentGroup, planAssignment } from "./assignment.ts";
 import { type ExprContext, renderExpr } from "./expr.ts";
 
@@ -115,7 +115,10 @@ function renderPlusCalAssignment(plan: AssignmentPlan, ctx: ExprContext): string
   if (plan.whole && plan.parts.length === 0) return `${plan.name} := ${renderExpr(plan.whole, ctx)}`;
   if (plan.whole)
     return `${plan.name} := [${renderExpr(plan.whole, ctx, "atom")} EXCEPT ${plan.parts.map((u) => `!${path(u.path)} = ${renderExpr(u.value, ctx)}`).join(", ")}]`;
-  return plan.parts.map((u) => `${plan.name}${path(u.path)} := ${renderExpr(u.value, ctx)}`).join(" || ");
+  // In `x[i] := a + 1 || x[j] := b`, `||` is also a TLA+ infix operator: the TLA+ grammar (tree-sitter's)
+  // reads `a + 1 || x[j]` as one expression. pcal.trans splits on `||` first; parentheses make both agree.
+  const value = (v: Expr) => renderExpr(v, ctx, plan.parts.length > 1 ? "atom" : "top");
+  return plan.parts.map((u) => `${plan.name}${path(u.path)} := ${value(u.value)}`).join(" || ");
 }
 
 function orSkip(lines: string[], depth: number): string[] {
