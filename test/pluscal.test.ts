@@ -14,31 +14,15 @@ import { translatePlusCal } from "../conformance/pluscal/translate.ts";
 import { checkEmbedded } from "../engines/embedded/engine.ts";
 import { parseTlcOutput } from "../engines/tlc/parse-output.ts";
 import { loadSpec } from "../generator/frontend/load.ts";
-import { renderConfig, renderModule } from "../generator/tla/module.ts";
+import { renderConfig } from "../generator/tla/module.ts";
 import { checkSanyRules } from "../generator/tla/sany-rules/index.ts";
 import { sharedFixtures } from "./shared-fixtures.ts";
+import { moduleAndCfg, TRANSLATION_CASES } from "./translation-cases.ts";
 
 const OLD = (name: string) => readFileSync(fileURLToPath(new URL(`./fixtures/pluscal-before-issue7/${name}.tla`, import.meta.url)), "utf8");
 
-/** The module of a spec in a variant and the cfg of a configuration, without invariants. */
-function moduleAndCfg(arg: string, variant: string | null, config: string): { moduleText: string; cfgText: string } {
-  const { spec } = loadSpec(arg);
-  const cfg = spec.configs.find((c) => c.name === config);
-  if (!cfg) throw new Error(`no configuration ${config}`);
-  return { moduleText: renderModule(spec, variant, arg), cfgText: renderConfig(spec, cfg, []) };
-}
-
 describe("PlusCal lockstep: the algorithm in each module against the module's translation", () => {
-  const cases: [string, string | null, string, number][] = [
-    ["spec/examples/peterson", null, "default", 26],
-    ["spec/examples/peterson", "noTurn", "default", 16],
-    ["spec/examples/counter", null, "default", 879],
-    ["spec/examples/counter", "noLock", "default", 2598],
-    ["spec/raid5", null, "two_disk", 1139],
-    ["spec/raid5", "d0852df", "two_disk", 1011],
-    ["test/fixtures/generation", null, "default", 530],
-  ];
-  for (const [arg, variant, config, states] of cases) {
+  for (const [arg, variant, config, states] of [...TRANSLATION_CASES, ["test/fixtures/generation", null, "default", 530] as const]) {
     it(`${arg}${variant ? ` (${variant})` : ""}, ${config}: the same ${states} states and the same successors of each`, async () => {
       const { moduleText, cfgText } = moduleAndCfg(arg, variant, config);
       const result = await plusCalLockstep(moduleText, cfgText);

@@ -17,6 +17,7 @@ import { parseSanyReport } from "../engines/tlc/parse-output.ts";
 import { runTlc } from "../engines/tlc/run.ts";
 import { loadSpec } from "../generator/frontend/load.ts";
 import { moduleName, renderConfig, renderModule } from "../generator/tla/module.ts";
+import { moduleAndCfg, TRANSLATION_CASES } from "./translation-cases.ts";
 
 const JAR = process.env.TLA2TOOLS_JAR;
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -116,24 +117,14 @@ describe.skipIf(!JAR)("with the real TLA+ tools (TLA2TOOLS_JAR)", () => {
   });
 
   it("pcal.trans re-translates each algorithm into a model with the translation's own counts (examples, md/raid5 two_disk)", async () => {
-    const cases: [string, string | null, string, number][] = [
-      ["spec/examples/peterson", null, "default", 26],
-      ["spec/examples/peterson", "noTurn", "default", 16],
-      ["spec/examples/counter", null, "default", 879],
-      ["spec/examples/counter", "noLock", "default", 2598],
-      ["spec/raid5", null, "two_disk", 1139],
-      ["spec/raid5", "d0852df", "two_disk", 1011],
-    ];
-    for (const [arg, variant, configName, states] of cases) {
+    for (const [arg, variant, configName, states] of TRANSLATION_CASES) {
       const { spec } = loadSpec(arg);
-      const config = spec.configs.find((c) => c.name === configName);
-      if (!config) throw new Error(`no ${configName}`);
       const name = moduleName(spec, variant);
       const dir = join(scratch, `pcal-${name}`);
       mkdirSync(dir);
-      const original = renderModule(spec, variant, arg);
+      const { moduleText: original, cfgText } = moduleAndCfg(arg, variant, configName);
       writeFileSync(join(dir, `${name}.tla`), original);
-      writeFileSync(join(dir, `${name}.cfg`), renderConfig(spec, config, []));
+      writeFileSync(join(dir, `${name}.cfg`), cfgText);
       expect(tool(dir, "pcal.trans", ["-nocfg", `${name}.tla`])).toContain("Translation completed.");
       const translated = readFileSync(join(dir, `${name}.tla`), "utf8");
       // pcal.trans wrote its own translation: the module is not the one raidspec generated.
