@@ -209,6 +209,6 @@ describe("runConformance", () => {
     const text = formatConformance(report);
     expect(text).toContain("lockstep: DIVERGENCE");
     expect(text).toContain("steps involved: setFlag");
-    expect(text).toMatch(/proc 0: setFlag → flag\[0\]: false → true; pc\[0\]: "setFlag" → "giveTurn"/);
+    expect(text).toMatch(/proc 0: setFlag → flag\[0\]: false → true; pc\[0\]: setFlag → giveTurn/);
   }, 60_000);
 });

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { execa } from "execa";
-import { EngineError } from "../result.ts";
+import { EngineError, type Progress } from "../result.ts";
+import { progressStream } from "./progress-stream.ts";
 import { isTlcConfigErrorCode, parseTlcOutput, type TlcOutcome, type TlcOutput } from "./parse-output.ts";
 
 export interface RunTlcOptions {
@@ -29,6 +30,8 @@ export interface RunTlcOptions {
   metaDir?: string;
   /** How messages name the module file (default: `moduleFile`), e.g. the committed artefact's path. */
   displayName?: string;
+  /** Called with each progress report (message 2200) as TLC prints it; TLC then reports every 2 s. */
+  onProgress?: (p: Progress) => void;
 }
 
 export type TlcRunResult = TlcOutput & { durationMs: number; exitCode: number };
@@ -76,6 +79,8 @@ export function tlcCommandLine(opts: RunTlcOptions, metaDir: string, javaTmpDir?
   // TLC resolves the config against the working directory; only leave that when the config is elsewhere.
   const cfgArg = cfgFromCwd.startsWith("..") || isAbsolute(cfgFromCwd) ? cfgFile : cfgFromCwd;
   const args = [
+    // TLC reports progress once a minute unless told otherwise (TLCGlobals.progressInterval, seconds).
+    ...(opts.onProgress ? ["-Dtlc2.TLC.progressInterval=2"] : []),
     "-XX:+UseParallelGC",
     ...(javaTmpDir ? [`-Djava.io.tmpdir=${javaTmpDir}`] : []),
     "-cp",
@@ -189,7 +194,7 @@ export async function runTlc(opts: RunTlcOptions): Promise<TlcRunResult> {
   try {
     await mkdir(javaTmpDir);
     const { args, cwd } = tlcCommandLine(opts, metaDir, javaTmpDir);
-    const result = await execa(java, args, {
+    const subprocess = execa(java, args, {
       cwd,
       reject: false,
       timeout: opts.timeoutMs,
@@ -198,6 +203,8 @@ export async function runTlc(opts: RunTlcOptions): Promise<TlcRunResult> {
       // TLC reads no input; it must not hold on to the user's terminal.
       stdin: "ignore",
     });
+    if (opts.onProgress) subprocess.stdout?.on("data", progressStream(opts.onProgress, started));
+    const result = await subprocess;
     const durationMs = Math.round(performance.now() - started);
     const stdout = typeof result.stdout === "string" ? result.stdout : "";
     const stderr = typeof result.stderr === "string" ? result.stderr : "";
