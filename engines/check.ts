@@ -128,7 +128,15 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
     const cfgFile = path.join(dir, `${name}.cfg`);
     await writeFile(moduleFile, moduleText);
     await writeFile(cfgFile, cfgText);
-    const out = await runTlc({ jar: engine.jar, moduleFile, cfgFile, workers: req.workers ?? "auto", timeoutMs: req.timeoutMs, onProgress: req.onProgress });
+    const out = await runTlc({
+      jar: engine.jar,
+      moduleFile,
+      cfgFile,
+      workers: req.workers ?? "auto",
+      timeoutMs: req.timeoutMs,
+      onProgress: req.onProgress,
+      displayName: `tla/${req.loaded.id}/${name}.tla`,
+    });
     if (out.outcome === "ok") return { ...base, verdict: "ok", distinctStates: out.distinctStates ?? 0, durationMs: Math.round(performance.now() - started) };
     if (out.outcome !== "invariant")
       throw new EngineError("crash", `TLC stopped without a verdict on the invariants (${out.outcome})`, out.errors.join("\n"));

@@ -68,7 +68,7 @@ variables
     count = [anyKey \in Stripes |-> 0],
     queue = [sh \in Stripes |-> (IF sh = 0 THEN "handle" ELSE "none")],
     towrite = [sh \in Stripes |-> [anyKey \in DataDisks |-> (IF sh = 0 THEN "full" ELSE "none")]],
-    written = [anyKey \in Stripes |-> [anyKey \in DataDisks |-> FALSE]],
+    written = [anyKey \in Stripes |-> [anyKey1 \in DataDisks |-> FALSE]],
     overwrite = [sh \in Stripes |-> [anyKey \in DataDisks |-> sh = 0]],
     overwriteDisks = [sh \in Stripes |-> (IF sh = 0 THEN NData ELSE 0)],
     inIO = [anyKey \in Stripes |-> FALSE],
@@ -94,7 +94,7 @@ define
     covered(now, part) == (IF now = "none" THEN part ELSE (IF now = part THEN now ELSE "full"))
     overlaps(now, part) == now # "none" /\ (now = "full" \/ part = "full" \/ now = part)
     releasedTo(sh) == (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")
-    counterMinus(c, n) == ((c - n) + 65536) % 65536
+    counterMinus(c, n) == (c - n + 65536) % 65536
     fixedDev(w) == (IF w <= NData THEN w - 1 ELSE NData - 1)
     fixedPart(w) == (IF w < NData THEN "full" ELSE (IF w = NData THEN "lo" ELSE "hi"))
     counterPlusOne(c) == (IF c = 0 \/ c = 1 THEN 3 ELSE c + 1)
@@ -129,8 +129,8 @@ add_stripe_bio:  \* add_stripe_bio
         else
             added := TRUE;
             firstwrite := now = "none";
-            towrite[wsh][wdev] := ((IF now = "none" THEN wpart ELSE (IF now = wpart THEN now ELSE "full")));
-            if ((IF now = "none" THEN wpart ELSE (IF now = wpart THEN now ELSE "full"))) = "full" /\ ~overwrite[wsh][wdev] then
+            towrite[wsh][wdev] := (IF now = "none" THEN wpart ELSE (IF now = wpart THEN now ELSE "full"));
+            if (IF now = "none" THEN wpart ELSE (IF now = wpart THEN now ELSE "full")) = "full" /\ ~overwrite[wsh][wdev] then
                 overwrite[wsh][wdev] := TRUE;
                 overwriteDisks[wsh] := overwriteDisks[wsh] + 1;
             end if;
@@ -145,7 +145,7 @@ bitmap_startwrite:  \* bitmap_startwrite
         if counter[c] = 0 then
             dirtiedIn[wsh] := seqFlush + 1;
         end if;
-        counter[c] := ((IF counter[c] = 0 \/ counter[c] = 1 THEN 3 ELSE counter[c] + 1));
+        counter[c] := (IF counter[c] = 0 \/ counter[c] = 1 THEN 3 ELSE counter[c] + 1);
         pageAllocated[c] := TRUE;
         bitMem[c] := TRUE;
         starts[c] := starts[c] + 1;
@@ -167,7 +167,7 @@ stripe_add_to_batch_list:  \* stripe_add_to_batch_list
                             end if;
                             count[sh] := count[sh] + 1;
                             if prev = head /\ count[head] = 0 /\ handle[head] then
-                                queue[head] := releasedTo(head);
+                                queue[head] := (IF bitDelay[head] /\ bmSeq[head] > seqWrite THEN "bitmap" ELSE "handle");
                             end if;
                         end if;
                     end with;
@@ -208,7 +208,7 @@ handle_stripe:  \* handle_stripe
         with sh \in {x \in Stripes : queue[x] = "handle"} do
             batchReady := [m \in Stripes |-> batchReady[m] /\ ~(m = sh \/ batchHead[m] = sh)];
             if bitDelay[sh] then
-                queue[sh] := ((IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle"));
+                queue[sh] := (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle");
                 bitDelay[sh] := bmSeq[sh] > seqWrite;
             else
                 queue[sh] := "none";
@@ -217,7 +217,7 @@ handle_stripe:  \* handle_stripe
                 towrite := [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> "none"] ELSE towrite[m])];
                 overwrite := [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> FALSE] ELSE overwrite[m])];
                 overwriteDisks := [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN 0 ELSE overwriteDisks[m])];
-                inIO[sh] := (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ isWriting(m));
+                inIO[sh] := (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ (\E d \in DataDisks : written[m][d]));
             end if;
             goto handle_stripe;
         end with;
@@ -236,11 +236,11 @@ handle_stripe_clean_event:  \* handle_stripe_clean_event / bitmap_endwrite
         with c = chunkOf(m) do
             with n = Cardinality({d \in DataDisks : written[m][d]}) do
                 if pageAllocated[c] then
-                    counter[c] := (((counter[c] - n) + 65536) % 65536);
+                    counter[c] := ((counter[c] - n + 65536) % 65536);
                 end if;
                 ends[c] := ends[c] + n;
                 written[m] := [anyKey \in DataDisks |-> FALSE];
-                if (\E y \in Stripes : y # m /\ inBatch(y, cur) /\ isWriting(y)) then
+                if (\E y \in Stripes : y # m /\ inBatch(y, cur) /\ (\E d \in DataDisks : written[y][d])) then
                     goto handle_stripe_clean_event;
                 end if;
             end with;
@@ -297,7 +297,7 @@ overlaps(now, part) == now # "none" /\ (now = "full" \/ part = "full" \/ now = p
 releasedTo(sh) == (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")
 
 \* A 16-bit decrement by n, as n bitmap_endwrite calls do it: 0 becomes 0xFFFF.
-counterMinus(c, n) == ((c - n) + 65536) % 65536
+counterMinus(c, n) == (c - n + 65536) % 65536
 
 \* With FixedBios: the data disk writer w writes.
 fixedDev(w) == (IF w <= NData THEN w - 1 ELSE NData - 1)
@@ -319,7 +319,7 @@ Init == /\ batchReady = [anyKey \in Stripes |-> TRUE]
         /\ count = [anyKey \in Stripes |-> 0]
         /\ queue = [sh \in Stripes |-> (IF sh = 0 THEN "handle" ELSE "none")]
         /\ towrite = [sh \in Stripes |-> [anyKey \in DataDisks |-> (IF sh = 0 THEN "full" ELSE "none")]]
-        /\ written = [anyKey \in Stripes |-> [anyKey \in DataDisks |-> FALSE]]
+        /\ written = [anyKey \in Stripes |-> [anyKey1 \in DataDisks |-> FALSE]]
         /\ overwrite = [sh \in Stripes |-> [anyKey \in DataDisks |-> sh = 0]]
         /\ overwriteDisks = [sh \in Stripes |-> (IF sh = 0 THEN NData ELSE 0)]
         /\ inIO = [anyKey \in Stripes |-> FALSE]
@@ -372,8 +372,8 @@ add_stripe_bio(self) == /\ pc[self] = "add_stripe_bio"
                                                                                 /\ UNCHANGED << firstwrite, towrite, overwrite, overwriteDisks >>
                                                                            ELSE /\ added' = [added EXCEPT ![self] = TRUE]
                                                                                 /\ firstwrite' = [firstwrite EXCEPT ![self] = now = "none"]
-                                                                                /\ towrite' = [towrite EXCEPT ![wsh[self]][wdev[self]] = ((IF now = "none" THEN wpart[self] ELSE (IF now = wpart[self] THEN now ELSE "full")))]
-                                                                                /\ IF ((IF now = "none" THEN wpart[self] ELSE (IF now = wpart[self] THEN now ELSE "full"))) = "full" /\ ~overwrite[wsh[self]][wdev[self]]
+                                                                                /\ towrite' = [towrite EXCEPT ![wsh[self]][wdev[self]] = (IF now = "none" THEN wpart[self] ELSE (IF now = wpart[self] THEN now ELSE "full"))]
+                                                                                /\ IF (IF now = "none" THEN wpart[self] ELSE (IF now = wpart[self] THEN now ELSE "full")) = "full" /\ ~overwrite[wsh[self]][wdev[self]]
                                                                                       THEN /\ overwrite' = [overwrite EXCEPT ![wsh[self]][wdev[self]] = TRUE]
                                                                                            /\ overwriteDisks' = [overwriteDisks EXCEPT ![wsh[self]] = overwriteDisks[wsh[self]] + 1]
                                                                                       ELSE UNCHANGED << overwrite, overwriteDisks >>
@@ -392,7 +392,7 @@ bitmap_startwrite(self) == /\ pc[self] = "bitmap_startwrite"
                                                              /\ IF counter[c] = 0
                                                                    THEN dirtiedIn' = [dirtiedIn EXCEPT ![wsh[self]] = seqFlush + 1]
                                                                    ELSE UNCHANGED dirtiedIn
-                                                             /\ counter' = [counter EXCEPT ![c] = ((IF counter[c] = 0 \/ counter[c] = 1 THEN 3 ELSE counter[c] + 1))]
+                                                             /\ counter' = [counter EXCEPT ![c] = (IF counter[c] = 0 \/ counter[c] = 1 THEN 3 ELSE counter[c] + 1)]
                                                              /\ pageAllocated' = [pageAllocated EXCEPT ![c] = TRUE]
                                                              /\ bitMem' = [bitMem EXCEPT ![c] = TRUE]
                                                              /\ starts' = [starts EXCEPT ![c] = starts[c] + 1]
@@ -427,7 +427,7 @@ stripe_add_to_batch_list(self) == /\ pc[self] = "stripe_add_to_batch_list"
                                                                                                                                                                                                                                                         ELSE UNCHANGED bmSeq
                                                                                                                                                                                                                                                   /\ count' = [count EXCEPT ![sh] = count[sh] + 1]
                                                                                                                                                                                                                                                   /\ IF prev = head /\ count'[head] = 0 /\ handle[head]
-                                                                                                                                                                                                                                                        THEN /\ queue' = [queue EXCEPT ![head] = ((IF bitDelay'[head] /\ bmSeq'[head] > seqWrite THEN "bitmap" ELSE "handle"))]
+                                                                                                                                                                                                                                                        THEN /\ queue' = [queue EXCEPT ![head] = (IF bitDelay'[head] /\ bmSeq'[head] > seqWrite THEN "bitmap" ELSE "handle")]
                                                                                                                                                                                                                                                              /\ pc' = [pc EXCEPT ![self] = "release_stripe_plug"]
                                                                                                                                                                                                                                                         ELSE /\ pc' = [pc EXCEPT ![self] = "release_stripe_plug"]
                                                                                                                                                                                                                                                              /\ UNCHANGED queue
@@ -490,7 +490,7 @@ activate_bit_delay(self) == /\ pc[self] = "activate_bit_delay"
 handle_stripe(self) == /\ pc[self] = "handle_stripe"
                        /\ \/ /\ \E sh \in {x \in Stripes : queue[x] = "handle"} : /\ batchReady' = [m \in Stripes |-> batchReady[m] /\ ~(m = sh \/ batchHead[m] = sh)]
                                                                                   /\ IF bitDelay[sh]
-                                                                                        THEN /\ queue' = [queue EXCEPT ![sh] = ((IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle"))]
+                                                                                        THEN /\ queue' = [queue EXCEPT ![sh] = (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")]
                                                                                              /\ bitDelay' = [bitDelay EXCEPT ![sh] = bmSeq[sh] > seqWrite]
                                                                                              /\ UNCHANGED << handle, written, towrite, overwrite, overwriteDisks, inIO >>
                                                                                         ELSE /\ queue' = [queue EXCEPT ![sh] = "none"]
@@ -499,7 +499,7 @@ handle_stripe(self) == /\ pc[self] = "handle_stripe"
                                                                                              /\ towrite' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> "none"] ELSE towrite[m])]
                                                                                              /\ overwrite' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> FALSE] ELSE overwrite[m])]
                                                                                              /\ overwriteDisks' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN 0 ELSE overwriteDisks[m])]
-                                                                                             /\ inIO' = [inIO EXCEPT ![sh] = (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ ((\E d \in DataDisks : written'[m][d])))]
+                                                                                             /\ inIO' = [inIO EXCEPT ![sh] = (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ (\E d \in DataDisks : written'[m][d]))]
                                                                                              /\ UNCHANGED bitDelay
                                                                                   /\ pc' = [pc EXCEPT ![self] = "handle_stripe"]
                              /\ UNCHANGED cur
@@ -521,11 +521,11 @@ handle_stripe(self) == /\ pc[self] = "handle_stripe"
 \* {chunkOf(m)}, counter {old(counter[chunkOf(m)])} → {counter[chunkOf(m)]}
 handle_stripe_clean_event(self) == /\ pc[self] = "handle_stripe_clean_event"
                                    /\ \E m \in {x \in Stripes : inBatch(x, cur[self]) /\ isWriting(x) /\ (\A y \in Stripes : (inBatch(y, cur[self]) /\ isWriting(y)) => (y >= x))} : LET c == chunkOf(m) IN LET n == Cardinality({d \in DataDisks : written[m][d]}) IN /\ IF pageAllocated[c]
-                                                                                                                                                                                                                                                                             THEN counter' = [counter EXCEPT ![c] = (((counter[c] - n) + 65536) % 65536)]
+                                                                                                                                                                                                                                                                             THEN counter' = [counter EXCEPT ![c] = ((counter[c] - n + 65536) % 65536)]
                                                                                                                                                                                                                                                                              ELSE UNCHANGED counter
                                                                                                                                                                                                                                                                        /\ ends' = [ends EXCEPT ![c] = ends[c] + n]
                                                                                                                                                                                                                                                                        /\ written' = [written EXCEPT ![m] = [anyKey \in DataDisks |-> FALSE]]
-                                                                                                                                                                                                                                                                       /\ IF (\E y \in Stripes : y # m /\ inBatch(y, cur[self]) /\ ((\E d \in DataDisks : written'[y][d])))
+                                                                                                                                                                                                                                                                       /\ IF (\E y \in Stripes : y # m /\ inBatch(y, cur[self]) /\ (\E d \in DataDisks : written'[y][d]))
                                                                                                                                                                                                                                                                              THEN pc' = [pc EXCEPT ![self] = "handle_stripe_clean_event"]
                                                                                                                                                                                                                                                                              ELSE pc' = [pc EXCEPT ![self] = "break_stripe_batch_list"]
                                    /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, pageAllocated, bitMem, bitDisk, starts, dirtiedIn, wsh, wdev, wpart, firstwrite, added, cur >>
@@ -597,7 +597,7 @@ TypeOK == /\ DOMAIN batchReady = Stripes /\ \A k0 \in Stripes : batchReady[k0] \
 
 \* (1) Write-intent coverage: data is written only while the stripe's bit is set on disk.
 \* @story stripe {sh}'s data is being written while chunk {chunkOf(sh)}'s bit is clear on disk
-WriteIntentCoverage == (\A sh \in Stripes : ((\E d \in DataDisks : written[sh][d])) => bitDisk[((IF SharedCounter THEN 0 ELSE sh))])
+WriteIntentCoverage == (\A sh \in Stripes : (\E d \in DataDisks : written[sh][d]) => bitDisk[(IF SharedCounter THEN 0 ELSE sh)])
 
 \* (2) No bitmap_endwrite before its bitmap_startwrite: per chunk, ends never exceed starts.
 \* @story chunk {c} has had {ends[c]} bitmap_endwrite calls but only {starts[c]} bitmap_startwrite
