@@ -11,7 +11,8 @@
  * (native-reference), the embedded tla-checker, and TLC with 1 and 2 workers when a jar is found
  * (TLA2TOOLS_JAR, …), on the generated module and .cfg (TypeOK only).
  *
- * Usage: npm run bench [-- --quick]   (--quick leaves out the large md/raid5 configurations)
+ * Usage: npm run bench [-- --quick] [-- --once]   (--quick leaves out the large md/raid5
+ * configurations; --once runs each engine once instead of twice)
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -84,6 +85,7 @@ interface Measure {
 }
 
 const quick = process.argv.includes("--quick");
+const once = process.argv.includes("--once");
 const root = process.cwd();
 const jar = await findTlcJar();
 const rows: Row[] = [];
@@ -132,9 +134,9 @@ for (const c of cases.filter((x) => !quick || !x.large)) {
       continue;
     }
     try {
-      const once = () => (e.engine === "tlc" ? tlcRun(c, e.workers) : raidspecRun(c, e));
-      const first = await once();
-      const second = await once();
+      const measure = () => (e.engine === "tlc" ? tlcRun(c, e.workers) : raidspecRun(c, e));
+      const first = await measure();
+      const second = once ? first : await measure();
       const m = second.seconds < first.seconds ? second : first;
       caseRows.push({
         ...base,
