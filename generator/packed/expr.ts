@@ -234,13 +234,13 @@ export abstract class ExprCompiler extends SetCompiler {
     }
     if (id.val !== undefined) {
       for (const p of procs) {
-        const i = p.ids.findIndex((x) => x !== null && this.rep(x, p.idType) === id.val);
+        const i = p.ids.findIndex((x) => x !== null && this.rep(x) === id.val);
         if (i >= 0) return this.readSlot(ctx.arr, { c: p.pcOffset + i, d: [] }, labelsOf([p]));
       }
       return sc(`crash(${this.site(ctx, "pc is read for {value}, which is not a process", id.type)}, ${id.code})`, labelsOf(procs));
     }
     // Any process: a table from identity to pc slot.
-    const entries = procs.flatMap((p) => p.ids.map((x, i) => ({ rep: x === null ? NONE : Number(this.rep(x, p.idType)), slot: p.pcOffset + i })));
+    const entries = procs.flatMap((p) => p.ids.map((x, i) => ({ rep: x === null ? NONE : Number(this.rep(x)), slot: p.pcOffset + i })));
     const min = Math.min(...entries.map((x) => x.rep));
     const max = Math.max(...entries.map((x) => x.rep));
     if (max - min > 4096) return this.unsupported(ctx, "reading the pc of a process chosen at run time among identities this far apart");

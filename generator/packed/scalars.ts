@@ -73,15 +73,14 @@ export abstract class ScalarCompiler {
   }
 
   /** The working form of a scalar JSON value of type t. */
-  protected rep(v: ScalarJson, t: CType): number | boolean {
+  protected rep(v: ScalarJson): number | boolean {
     if (v === null) return NONE;
     if (typeof v === "string") return this.stringId(v);
-    if (typeof v === "boolean") return t.kind === "bool" || (t.kind === "optional" && t.value.kind === "bool") ? v : v;
     return v;
   }
 
   protected constOf(v: ScalarJson, t: CType): Sc {
-    return constSc(this.rep(v, t), t.kind === "int" ? { kind: "int", lo: v as number, hi: v as number } : t);
+    return constSc(this.rep(v), t.kind === "int" ? { kind: "int", lo: v as number, hi: v as number } : t);
   }
 
   /** A module-level table: string number → position in `values` (-1 for any other string). */
@@ -379,7 +378,7 @@ export abstract class ScalarCompiler {
       const bit = `((${m} >>> ${i}) & 1)`;
       if (j < 0) {
         const site = this.site(ctx, `${target} would hold {value}, outside ${describe(elem)}`, v.type.kind === "set" ? v.type.element : ANY_INT);
-        parts.push(`(${bit} ? crash(${site}, ${numCode(Number(this.rep(x, elem)))}) : 0)`);
+        parts.push(`(${bit} ? crash(${site}, ${numCode(Number(this.rep(x)))}) : 0)`);
       } else parts.push(j >= i ? `(${bit} << ${j})` : `(${bit} << ${j})`);
     });
     return parts.length ? `(${parts.join(" | ")})` : "0";

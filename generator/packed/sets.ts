@@ -177,7 +177,7 @@ export abstract class SetCompiler extends ScalarCompiler {
         for (const m of this.members(e, ctx)) {
           const i = this.membershipIndex(elem, m.elem, ctx);
           const g = m.guard ? this.truth(m.guard) : null;
-          const pos = m.elem.val !== undefined ? values.findIndex((x) => x === null ? m.elem.val === NONE : this.rep(x, elem) === m.elem.val) : -2;
+          const pos = m.elem.val !== undefined ? values.findIndex((x) => x === null ? m.elem.val === NONE : this.rep(x) === m.elem.val) : -2;
           if (pos === -1) {
             // A known element outside the expected domain: a set of this type cannot hold it.
             const site = this.site(ctx, `a set of ${describe(elem)} would hold {value}`, m.elem.type);

@@ -118,7 +118,7 @@ export abstract class StepCompiler extends ExprCompiler {
             });
           });
         } else {
-          const ids = this.constList(pl.ids.map((id) => this.rep(id, pl.idType)));
+          const ids = this.constList(pl.ids.map((id) => this.rep(id)));
           dispatch.block(`for (let i = 0; i < ${pl.ids.length}; i++)`, () => {
             dispatch.line(`const self = ${ids}[i];`);
             dispatch.block(`switch (S[${pl.pcOffset} + i])`, () => {
@@ -327,7 +327,7 @@ export abstract class StepCompiler extends ExprCompiler {
         const t = s.type.element;
         const m = `${v}m`;
         w.line(`const ${m} = ${s.code};`);
-        const values = this.constList(enumerate(t, this.spec.source).map((x) => this.rep(x, t)));
+        const values = this.constList(enumerate(t, this.spec.source).map((x) => this.rep(x)));
         w.block(`for (let ${v}i = 0; ${v}i < ${values}.length; ${v}i++)`, () => {
           w.line(`if (((${m} >>> ${v}i) & 1) === 0) continue;`);
           w.line(`const ${v} = ${values}[${v}i];`);
@@ -342,7 +342,7 @@ export abstract class StepCompiler extends ExprCompiler {
       w.block(`for (let ${v} = ${t.lo}; ${v} <= ${t.hi}; ${v}++)`, () => body(sc(v, t)));
       return;
     }
-    const values = enumerate(t, this.spec.source).map((x) => this.rep(x, t));
+    const values = enumerate(t, this.spec.source).map((x) => this.rep(x));
     const list = this.constList(values);
     w.block(`for (const ${v} of ${list})`, () => body(sc(v, t)));
   }
