@@ -143,7 +143,7 @@ function repOf(program: PackedProgram, t: CType, j: Json, where: string): number
     case "bool":
       return typeof j === "boolean" ? (j ? 1 : 0) : notOfType(where, j);
     case "int":
-      return typeof j === "number" && Number.isSafeInteger(j) && j > NONE && j <= 2147483647 ? j : notOfType(where, j);
+      return typeof j === "number" && Number.isSafeInteger(j) && j !== NONE && j >= -2147483648 && j <= 2147483647 ? j : notOfType(where, j);
     case "enum": {
       const id = typeof j === "string" && t.values.includes(j) ? program.layout.stringId.get(j) : undefined;
       return id ?? notOfType(where, j);

@@ -257,7 +257,7 @@ function ixb(v, site) {
 /** An integer stored into a slot of range lo..hi: out of range marks the working copy (TypeOK); one that is not a 32-bit integer stops. */
 function ci(A, v, lo, hi, site) {
   if (v >= lo && v <= hi) return v;
-  if (!(v > -2147483648 && v <= 2147483647 && Math.floor(v) === v)) return crash(-1 - site, v);
+  if (!(v >= -2147483648 && v <= 2147483647 && v !== NONE && Math.floor(v) === v)) return crash(-1 - site, v);
   if (A[WIDTH] === 0) {
     wr(A, WIDTH, site + 1);
     wr(A, WIDTH + 1, v);

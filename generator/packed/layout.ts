@@ -17,8 +17,11 @@
 import type { Spec } from "../ir.ts";
 import { type CType, type ConcreteContext, PackedUnsupported, type ScalarJson, cardinality, concrete, describe, enumerate, isScalar, sortStrings } from "./types.ts";
 
-/** The working form's none: the one 32-bit integer no slot may hold (`ci` stops at it). */
-export const NONE = -2147483648;
+/**
+ * The working form's none: the one 32-bit integer no slot may hold (`ci` stops at it). It is -2^30,
+ * within V8's small integers, so passing none around allocates nothing (-2^31 would be boxed).
+ */
+export const NONE = -1073741824;
 
 export interface Slot {
   /** Position in the working form. */

@@ -3,6 +3,7 @@
  * the working form's representation, folded when known), or a compound value as a place in a
  * working array or as a literal built slot by slot.
  */
+import { NONE } from "./layout.ts";
 import type { CType } from "./types.ts";
 
 /** The type of an expression: a concrete type, an integer of no declared range, or none (`null`). */
@@ -68,7 +69,7 @@ export const ANY_INT: ET = { kind: "anyInt" };
 
 /** Code for a number in generated source. */
 export function numCode(n: number): string {
-  if (n === -2147483648) return "NONE";
+  if (n === NONE) return "NONE";
   return n < 0 ? `(${n})` : String(n);
 }
 
