@@ -21,6 +21,13 @@ export interface Transition<S> {
   next: S;
 }
 
+export interface PropertyLeaf<S> {
+  form: string;
+  params: string[];
+  p(state: S, constants: ConstantValues, args: Json[]): boolean;
+  q?(state: S, constants: ConstantValues, args: Json[]): boolean;
+}
+
 export interface ReferenceVariant<S> {
   /** Null for the base steps. */
   name: string | null;
@@ -40,6 +47,12 @@ export interface ReferenceModel<S> {
   init(constants: ConstantValues): S[];
   /** Invariants in declaration order, TypeOK first. */
   invariants: { name: string; holds(state: S, constants: ConstantValues): boolean }[];
+  /**
+   * The temporal properties, in declaration order: per temporal operator of the formula (its form:
+   * always, eventually, leadsTo, alwaysEventually, eventuallyAlways), its state predicates p (and
+   * leadsTo's q), called with the values of the names the foralls around it bind (`params`, outermost first).
+   */
+  properties?: { name: string; leaves: PropertyLeaf<S>[] }[];
   /**
    * The canonical JSON form of a state (see `TraceState`). Map keys can depend on the constants; without
    * them the library uses the configuration it was last called with.

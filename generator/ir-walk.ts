@@ -1,7 +1,7 @@
 /**
  * Small traversals of IR expressions shared by the checks and the generators.
  */
-import type { Definition, Expr, Stmt } from "./ir.ts";
+import type { Definition, Expr, Stmt, Temporal } from "./ir.ts";
 
 /** The direct sub-expressions of an expression. */
 export function children(e: Expr): Expr[] {
@@ -139,5 +139,39 @@ export function hasDirectAwait(stmts: Stmt[]): boolean {
       default:
         return false;
     }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Temporal formulas
+
+/** One temporal operator of a property over its state predicates, with the foralls around it (outermost first). */
+export interface TemporalLeaf {
+  form: "always" | "eventually" | "leadsTo" | "alwaysEventually" | "eventuallyAlways";
+  p: Expr;
+  /** leadsTo's second predicate. */
+  q?: Expr;
+  quantifiers: { name: string; set: Expr }[];
+}
+
+/** The leaves of a property's formula, in order: the property is their conjunction, each under its foralls. */
+export function temporalLeaves(t: Temporal, quantifiers: TemporalLeaf["quantifiers"] = []): TemporalLeaf[] {
+  switch (t.kind) {
+    case "forall":
+      return temporalLeaves(t.body, [...quantifiers, { name: t.name, set: t.set }]);
+    case "and":
+      return t.items.flatMap((i) => temporalLeaves(i, quantifiers));
+    case "leadsTo":
+      return [{ form: "leadsTo", p: t.from, q: t.to, quantifiers }];
+    default:
+      return [{ form: t.kind, p: t.pred, quantifiers }];
+  }
+}
+
+/** The state predicates of a temporal formula, each with the names the foralls around it bind (outermost first). */
+export function temporalPredicates(t: Temporal): { pred: Expr; bound: string[] }[] {
+  return temporalLeaves(t).flatMap((l) => {
+    const bound = l.quantifiers.map((q) => q.name);
+    return [l.p, ...(l.q ? [l.q] : [])].map((pred) => ({ pred, bound }));
   });
 }

@@ -145,6 +145,12 @@ export interface Step {
   label: string;
   /** The kernel (or other real-world) function this step models, for telling traces. */
   models?: string;
+  /**
+   * The step's own fairness, within a fair process: "strong" adds strong fairness for this step
+   * (PlusCal `label:+`, in a weakly fair process); "none" leaves it out of the process's fairness
+   * (PlusCal `label:-`). Without it, the step has the process's fairness.
+   */
+  fair?: "strong" | "none";
   doc?: string;
   body: Stmt[];
   loc: SourceLoc;
@@ -165,9 +171,14 @@ export interface Process {
   over: string;
   locals: Variable[];
   steps: Step[];
+  /** Weak or strong fairness of each process of the set (PlusCal `fair process` / `fair+ process`); none without. */
+  fair?: Fairness;
   doc?: string;
   loc: SourceLoc;
 }
+
+/** Fairness of a process: weak (`WF_vars`), strong (`SF_vars`), or "none" (a variant that removes it). */
+export type Fairness = "weak" | "strong" | "none";
 
 /** A helper defined once in the spec (TLA+ operator, TypeScript function). Reads state directly. */
 export interface Definition {
@@ -192,6 +203,25 @@ export interface Invariant {
   loc: SourceLoc;
 }
 
+/**
+ * A temporal property over state predicates (each an expression that reads one state, like an
+ * invariant). TLA+: `[]p`, `<>p`, `p ~> q`, `[]<>p`, `<>[]p`; a `forall` binds a name over a constant
+ * set around the formula; `and` is the conjunction of several.
+ */
+export type Temporal =
+  | { kind: "always" | "eventually" | "alwaysEventually" | "eventuallyAlways"; pred: Expr }
+  | { kind: "leadsTo"; from: Expr; to: Expr }
+  | { kind: "forall"; name: string; set: Expr; body: Temporal }
+  | { kind: "and"; items: Temporal[] };
+
+/** A named temporal property, checked under the spec's fairness (TLC's PROPERTY). */
+export interface Property {
+  name: string;
+  body: Temporal;
+  doc?: string;
+  loc: SourceLoc;
+}
+
 /** A named binding of every constant, e.g. `small`. */
 export interface Config {
   name: string;
@@ -206,8 +236,11 @@ export interface Config {
 export interface Variant {
   name: string;
   doc?: string;
-  /** Per process, its complete step list in this variant (the base steps with the overrides applied). */
-  processes: { process: string; steps: Step[] }[];
+  /**
+   * Per process, its complete step list in this variant (the base steps with the overrides applied)
+   * and its fairness when the variant changes it.
+   */
+  processes: { process: string; steps: Step[]; fair?: Fairness }[];
   loc: SourceLoc;
 }
 
@@ -228,6 +261,8 @@ export interface Spec {
   definitions: Definition[];
   processes: Process[];
   invariants: Invariant[];
+  /** Temporal properties, in declaration order. */
+  properties: Property[];
   configs: Config[];
   variants: Variant[];
 }

@@ -209,7 +209,7 @@ export function applyStep(env: Env, s: State, step: string, self: Json, params: 
  *
  * Loop head: stop after Rounds rounds, else take the lock.
  *
- * spec/examples/counter/spec.ts:32:7. Runs when pc[self] is "enter"; pushes one transition per enabled alternative onto `out`.
+ * spec/examples/counter/spec.ts:34:7. Runs when pc[self] is "enter"; pushes one transition per enabled alternative onto `out`.
  */
 function enter(env: Env, s: State, self: Workers, out: Transition[]): void {
   if (s.round[self - 1] < env.Rounds) {
@@ -230,26 +230,26 @@ function enter(env: Env, s: State, self: Workers, out: Transition[]): void {
  *
  * Read the counter and decide how much to add.
  *
- * spec/examples/counter/spec.ts:37:7. Runs when pc[self] is "read"; pushes one transition per enabled alternative onto `out`.
+ * spec/examples/counter/spec.ts:39:7. Runs when pc[self] is "read"; pushes one transition per enabled alternative onto `out`.
  */
 function read(env: Env, s: State, self: Workers, out: Transition[]): void {
   const t = draft(s);
   t.tmp = put(t.tmp, self - 1, t.x);
-  // either, branch 1 of 2 (spec/examples/counter/spec.ts:39)
+  // either, branch 1 of 2 (spec/examples/counter/spec.ts:41)
   {
     const t1 = draft(t);
     t1.amount = put(t1.amount, self - 1, 1);
     t1.pc = put(t1.pc, self - 1, "write");
-    out.push({ step: "read", processSet: "worker", self, params: { "either@39:9": 0 }, next: t1 });
+    out.push({ step: "read", processSet: "worker", self, params: { "either@41:9": 0 }, next: t1 });
   }
-  // either, branch 2 of 2 (spec/examples/counter/spec.ts:39)
+  // either, branch 2 of 2 (spec/examples/counter/spec.ts:41)
   {
     for (const a of env.Amounts) {
       if (a <= 1) continue;
       const t1 = draft(t);
       t1.amount = put(t1.amount, self - 1, a);
       t1.pc = put(t1.pc, self - 1, "write");
-      out.push({ step: "read", processSet: "worker", self, params: { "either@39:9": 1, a }, next: t1 });
+      out.push({ step: "read", processSet: "worker", self, params: { "either@41:9": 1, a }, next: t1 });
     }
   }
 }
@@ -259,7 +259,7 @@ function read(env: Env, s: State, self: Workers, out: Transition[]): void {
  *
  * Write back the sum.
  *
- * spec/examples/counter/spec.ts:51:7. Runs when pc[self] is "write"; pushes one transition per enabled alternative onto `out`.
+ * spec/examples/counter/spec.ts:53:7. Runs when pc[self] is "write"; pushes one transition per enabled alternative onto `out`.
  */
 function write(env: Env, s: State, self: Workers, out: Transition[]): void {
   const t = draft(s);
@@ -274,7 +274,7 @@ function write(env: Env, s: State, self: Workers, out: Transition[]): void {
  *
  * Drop the lock and go round again.
  *
- * spec/examples/counter/spec.ts:56:7. Runs when pc[self] is "leave"; pushes one transition per enabled alternative onto `out`.
+ * spec/examples/counter/spec.ts:58:7. Runs when pc[self] is "leave"; pushes one transition per enabled alternative onto `out`.
  */
 function leave(env: Env, s: State, self: Workers, out: Transition[]): void {
   const t = draft(s);
@@ -287,7 +287,7 @@ function leave(env: Env, s: State, self: Workers, out: Transition[]): void {
 /**
  * enter (process worker).
  *
- * spec/examples/counter/spec.ts:69:7. Runs when pc[self] is "enter"; pushes one transition per enabled alternative onto `out`.
+ * spec/examples/counter/spec.ts:73:7. Runs when pc[self] is "enter"; pushes one transition per enabled alternative onto `out`.
  */
 function enter_noLock(env: Env, s: State, self: Workers, out: Transition[]): void {
   if (s.round[self - 1] >= env.Rounds) return;
@@ -299,7 +299,7 @@ function enter_noLock(env: Env, s: State, self: Workers, out: Transition[]): voi
 /**
  * leave (process worker).
  *
- * spec/examples/counter/spec.ts:72:7. Runs when pc[self] is "leave"; pushes one transition per enabled alternative onto `out`.
+ * spec/examples/counter/spec.ts:76:7. Runs when pc[self] is "leave"; pushes one transition per enabled alternative onto `out`.
  */
 function leave_noLock(env: Env, s: State, self: Workers, out: Transition[]): void {
   const t = draft(s);
@@ -319,10 +319,18 @@ export function TypeOK(env: Env, s: State): boolean {
 /**
  * No update is lost: whenever the lock is free, the counter holds every amount added.
  *
- * Invariant NoLostUpdate (spec/examples/counter/spec.ts:64).
+ * Invariant NoLostUpdate (spec/examples/counter/spec.ts:66).
  */
 export function NoLostUpdate(env: Env, s: State): boolean {
   return s.lock || s.x === s.total;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Temporal properties (their state predicates)
+
+/** Property AllDone (spec/examples/counter/spec.ts:68): the predicate of its eventually. */
+export function AllDone_p(env: Env, s: State): boolean {
+  return env.Workers.every((w) => s.pc[w - 1] === "Done");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -379,6 +387,8 @@ export interface Model {
   variants: { name: string | null; init(constants: Record<string, Json>): State[]; successors(state: State, constants: Record<string, Json>): Transition[] }[];
   init: (constants: Record<string, Json>) => State[];
   invariants: { name: string; holds(state: State, constants: Record<string, Json>): boolean }[];
+  /** The temporal properties: per temporal operator (form), its state predicates, called with the values its foralls bind (in `params` order). */
+  properties: { name: string; leaves: { form: string; params: string[]; p(state: State, constants: Record<string, Json>, args: Json[]): boolean; q?(state: State, constants: Record<string, Json>, args: Json[]): boolean }[] }[];
   toJson: (state: State, constants?: Record<string, Json>) => { [key: string]: Json };
   fromJson: (json: { [key: string]: Json }, constants: Record<string, Json>) => State;
   encode: (state: State, out: number[]) => number;
@@ -411,10 +421,10 @@ export const model: Model = {
   source: "spec/examples/counter/spec.ts",
   configs,
   steps: [
-    { label: "enter", processSet: "worker", line: 32, column: 7 },
-    { label: "read", processSet: "worker", line: 37, column: 7 },
-    { label: "write", processSet: "worker", line: 51, column: 7 },
-    { label: "leave", processSet: "worker", line: 56, column: 7 },
+    { label: "enter", processSet: "worker", line: 34, column: 7 },
+    { label: "read", processSet: "worker", line: 39, column: 7 },
+    { label: "write", processSet: "worker", line: 53, column: 7 },
+    { label: "leave", processSet: "worker", line: 58, column: 7 },
   ],
   variants: [
     { name: null, init: (c) => initialStates(envOf(c)), successors: (state, c) => successors(envOf(c), state) },
@@ -424,6 +434,9 @@ export const model: Model = {
   invariants: [
     { name: "TypeOK", holds: (state, c) => TypeOK(envOf(c), state) },
     { name: "NoLostUpdate", holds: (state, c) => NoLostUpdate(envOf(c), state) },
+  ],
+  properties: [
+    { name: "AllDone", leaves: [{ form: "eventually", params: [], p: (state, c, args) => AllDone_p(envOf(c), state) }] },
   ],
   toJson: (state, c) => stateToJson(envOf(c), state),
   fromJson: (json, c) => stateFromJson(envOf(c), json),

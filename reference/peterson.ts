@@ -106,6 +106,17 @@ export function initialStates(env: Env): State[] {
   ];
 }
 
+/** The initial states of variant "unfair": every variable at its initial value, every process at its first step. */
+export function initialStates_unfair(env: Env): State[] {
+  return [
+    draft({
+      flag: env.Procs.map(() => false),
+      turn: 0,
+      pc: env.Procs.map((): Label => "setFlag"),
+    }),
+  ];
+}
+
 /** The initial states of variant "noTurn": every variable at its initial value, every process at its first step. */
 export function initialStates_noTurn(env: Env): State[] {
   return [
@@ -122,6 +133,31 @@ export function initialStates_noTurn(env: Env): State[] {
 
 /** Every enabled step of `s` (base steps), in a fixed order: process by process, then alternative by alternative. */
 export function successors(env: Env, s: State): Transition[] {
+  const out: Transition[] = [];
+  for (const self of env.Procs) {
+    switch (s.pc[self]) {
+      case "setFlag":
+        setFlag(env, s, self, out);
+        break;
+      case "giveTurn":
+        giveTurn(env, s, self, out);
+        break;
+      case "wait":
+        wait(env, s, self, out);
+        break;
+      case "cs":
+        cs(env, s, self, out);
+        break;
+      case "exit":
+        exit(env, s, self, out);
+        break;
+    }
+  }
+  return out;
+}
+
+/** Every enabled step of `s` in variant "unfair", in a fixed order: process by process, then alternative by alternative. */
+export function successors_unfair(env: Env, s: State): Transition[] {
   const out: Transition[] = [];
   for (const self of env.Procs) {
     switch (s.pc[self]) {
@@ -175,7 +211,7 @@ export function successors_noTurn(env: Env, s: State): Transition[] {
 
 /** The states that one step can lead to: `step` taken by process `self` from `s`, with the given choices (a `choose` value by name, `either@line:col` → branch). Several states when choices are left open; none when the step is not enabled. For driving an implementation side by side with the reference. */
 export function applyStep(env: Env, s: State, step: string, self: Json, params: Record<string, Json> = {}, variant: string | null = null): State[] {
-  const byVariant = new Map<string | null, (env: Env, s: State) => Transition[]>([[null, successors], ["noTurn", successors_noTurn]]);
+  const byVariant = new Map<string | null, (env: Env, s: State) => Transition[]>([[null, successors], ["unfair", successors_unfair], ["noTurn", successors_noTurn]]);
   const successorsOf = byVariant.get(variant);
   if (!successorsOf) throw new Error(`no variant ${variant}`);
   return successorsOf(env, s)
@@ -188,7 +224,7 @@ export function applyStep(env: Env, s: State, step: string, self: Json, params: 
  *
  * Announce interest.
  *
- * spec/examples/peterson/spec.ts:24:7. Runs when pc[self] is "setFlag"; pushes one transition per enabled alternative onto `out`.
+ * spec/examples/peterson/spec.ts:26:7. Runs when pc[self] is "setFlag"; pushes one transition per enabled alternative onto `out`.
  */
 function setFlag(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
@@ -202,7 +238,7 @@ function setFlag(env: Env, s: State, self: Procs, out: Transition[]): void {
  *
  * Give the turn to the other process.
  *
- * spec/examples/peterson/spec.ts:28:7. Runs when pc[self] is "giveTurn"; pushes one transition per enabled alternative onto `out`.
+ * spec/examples/peterson/spec.ts:30:7. Runs when pc[self] is "giveTurn"; pushes one transition per enabled alternative onto `out`.
  */
 function giveTurn(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
@@ -216,7 +252,7 @@ function giveTurn(env: Env, s: State, self: Procs, out: Transition[]): void {
  *
  * Wait until the other is not interested or it is our turn.
  *
- * spec/examples/peterson/spec.ts:32:7. Runs when pc[self] is "wait"; pushes one transition per enabled alternative onto `out`.
+ * spec/examples/peterson/spec.ts:34:7. Runs when pc[self] is "wait"; pushes one transition per enabled alternative onto `out`.
  */
 function wait(env: Env, s: State, self: Procs, out: Transition[]): void {
   if (s.flag[1 - self] && s.turn !== self) return;
@@ -230,7 +266,7 @@ function wait(env: Env, s: State, self: Procs, out: Transition[]): void {
  *
  * The critical section.
  *
- * spec/examples/peterson/spec.ts:36:7. Runs when pc[self] is "cs"; pushes one transition per enabled alternative onto `out`.
+ * spec/examples/peterson/spec.ts:38:7. Runs when pc[self] is "cs"; pushes one transition per enabled alternative onto `out`.
  */
 function cs(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
@@ -243,7 +279,7 @@ function cs(env: Env, s: State, self: Procs, out: Transition[]): void {
  *
  * Leave: lower the flag and start again.
  *
- * spec/examples/peterson/spec.ts:38:7. Runs when pc[self] is "exit"; pushes one transition per enabled alternative onto `out`.
+ * spec/examples/peterson/spec.ts:40:7. Runs when pc[self] is "exit"; pushes one transition per enabled alternative onto `out`.
  */
 function exit(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
@@ -257,7 +293,7 @@ function exit(env: Env, s: State, self: Procs, out: Transition[]): void {
  *
  * Wait until the other process is not interested.
  *
- * spec/examples/peterson/spec.ts:50:7. Runs when pc[self] is "check"; pushes one transition per enabled alternative onto `out`.
+ * spec/examples/peterson/spec.ts:58:7. Runs when pc[self] is "check"; pushes one transition per enabled alternative onto `out`.
  */
 function check(env: Env, s: State, self: Procs, out: Transition[]): void {
   if (s.flag[1 - self]) return;
@@ -271,7 +307,7 @@ function check(env: Env, s: State, self: Procs, out: Transition[]): void {
  *
  * Raise our flag and go straight in.
  *
- * spec/examples/peterson/spec.ts:54:7. Runs when pc[self] is "setFlag"; pushes one transition per enabled alternative onto `out`.
+ * spec/examples/peterson/spec.ts:62:7. Runs when pc[self] is "setFlag"; pushes one transition per enabled alternative onto `out`.
  */
 function setFlag_noTurn(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
@@ -283,7 +319,7 @@ function setFlag_noTurn(env: Env, s: State, self: Procs, out: Transition[]): voi
 /**
  * exit (process proc).
  *
- * spec/examples/peterson/spec.ts:58:7. Runs when pc[self] is "exit"; pushes one transition per enabled alternative onto `out`.
+ * spec/examples/peterson/spec.ts:66:7. Runs when pc[self] is "exit"; pushes one transition per enabled alternative onto `out`.
  */
 function exit_noTurn(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
@@ -300,9 +336,22 @@ export function TypeOK(env: Env, s: State): boolean {
   return s.turn >= 0 && s.turn <= 1;
 }
 
-/** Invariant MutualExclusion (spec/examples/peterson/spec.ts:44). */
+/** Invariant MutualExclusion (spec/examples/peterson/spec.ts:46). */
 export function MutualExclusion(env: Env, s: State): boolean {
   return s.pc[0] !== "cs" || s.pc[1] !== "cs";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Temporal properties (their state predicates)
+
+/** Property StarvationFree (spec/examples/peterson/spec.ts:48): the p of p ~> q of its leadsTo. */
+export function StarvationFree_p(env: Env, s: State, p: Procs): boolean {
+  return s.flag[p];
+}
+
+/** Property StarvationFree (spec/examples/peterson/spec.ts:48): the q of p ~> q of its leadsTo. */
+export function StarvationFree_q(env: Env, s: State, p: Procs): boolean {
+  return s.pc[p] === "cs";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -347,6 +396,8 @@ export interface Model {
   variants: { name: string | null; init(constants: Record<string, Json>): State[]; successors(state: State, constants: Record<string, Json>): Transition[] }[];
   init: (constants: Record<string, Json>) => State[];
   invariants: { name: string; holds(state: State, constants: Record<string, Json>): boolean }[];
+  /** The temporal properties: per temporal operator (form), its state predicates, called with the values its foralls bind (in `params` order). */
+  properties: { name: string; leaves: { form: string; params: string[]; p(state: State, constants: Record<string, Json>, args: Json[]): boolean; q?(state: State, constants: Record<string, Json>, args: Json[]): boolean }[] }[];
   toJson: (state: State, constants?: Record<string, Json>) => { [key: string]: Json };
   fromJson: (json: { [key: string]: Json }, constants: Record<string, Json>) => State;
   encode: (state: State, out: number[]) => number;
@@ -379,21 +430,25 @@ export const model: Model = {
   source: "spec/examples/peterson/spec.ts",
   configs,
   steps: [
-    { label: "setFlag", processSet: "proc", line: 24, column: 7 },
-    { label: "giveTurn", processSet: "proc", line: 28, column: 7 },
-    { label: "wait", processSet: "proc", line: 32, column: 7 },
-    { label: "cs", processSet: "proc", line: 36, column: 7 },
-    { label: "exit", processSet: "proc", line: 38, column: 7 },
-    { label: "check", processSet: "proc", line: 50, column: 7 },
+    { label: "setFlag", processSet: "proc", line: 26, column: 7 },
+    { label: "giveTurn", processSet: "proc", line: 30, column: 7 },
+    { label: "wait", processSet: "proc", line: 34, column: 7 },
+    { label: "cs", processSet: "proc", line: 38, column: 7 },
+    { label: "exit", processSet: "proc", line: 40, column: 7 },
+    { label: "check", processSet: "proc", line: 58, column: 7 },
   ],
   variants: [
     { name: null, init: (c) => initialStates(envOf(c)), successors: (state, c) => successors(envOf(c), state) },
+    { name: "unfair", init: (c) => initialStates_unfair(envOf(c)), successors: (state, c) => successors_unfair(envOf(c), state) },
     { name: "noTurn", init: (c) => initialStates_noTurn(envOf(c)), successors: (state, c) => successors_noTurn(envOf(c), state) },
   ],
   init: (c) => initialStates(envOf(c)),
   invariants: [
     { name: "TypeOK", holds: (state, c) => TypeOK(envOf(c), state) },
     { name: "MutualExclusion", holds: (state, c) => MutualExclusion(envOf(c), state) },
+  ],
+  properties: [
+    { name: "StarvationFree", leaves: [{ form: "leadsTo", params: ["p"], p: (state, c, args) => StarvationFree_p(envOf(c), state, args[0] as Procs), q: (state, c, args) => StarvationFree_q(envOf(c), state, args[0] as Procs) }] },
   ],
   toJson: (state, c) => stateToJson(envOf(c), state),
   fromJson: (json, c) => stateFromJson(envOf(c), json),

@@ -1332,6 +1332,8 @@ export interface Model {
   variants: { name: string | null; init(constants: Record<string, Json>): State[]; successors(state: State, constants: Record<string, Json>): Transition[] }[];
   init: (constants: Record<string, Json>) => State[];
   invariants: { name: string; holds(state: State, constants: Record<string, Json>): boolean }[];
+  /** The temporal properties: per temporal operator (form), its state predicates, called with the values its foralls bind (in `params` order). */
+  properties: { name: string; leaves: { form: string; params: string[]; p(state: State, constants: Record<string, Json>, args: Json[]): boolean; q?(state: State, constants: Record<string, Json>, args: Json[]): boolean }[] }[];
   toJson: (state: State, constants?: Record<string, Json>) => { [key: string]: Json };
   fromJson: (json: { [key: string]: Json }, constants: Record<string, Json>) => State;
   encode: (state: State, out: number[]) => number;
@@ -1393,6 +1395,7 @@ export const model: Model = {
     { name: "BatchConsistent", holds: (state, c) => BatchConsistent(envOf(c), state) },
     { name: "SeqOrder", holds: (state, c) => SeqOrder(envOf(c), state) },
   ],
+  properties: [],
   toJson: (state, c) => stateToJson(envOf(c), state),
   fromJson: (json, c) => stateFromJson(envOf(c), json),
   encode,

@@ -23,6 +23,7 @@ function spec(parts: { invariant?: Expr; definitions?: Definition[]; variable?: 
     definitions: parts.definitions ?? [],
     processes: [],
     invariants: parts.invariant ? [{ name: "Inv", body: parts.invariant, loc }] : [],
+    properties: [],
     configs: [],
     variants: [],
   };

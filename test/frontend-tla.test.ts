@@ -68,6 +68,7 @@ describe("front end: values TLC cannot compare", () => {
     definitions: [],
     processes: [],
     invariants: [{ name: "Inv", body, loc }],
+    properties: [],
     configs: [],
     variants: [],
   });

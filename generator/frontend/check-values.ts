@@ -12,6 +12,7 @@
  */
 import type { Expr, Process, SourceLoc, Spec, Stmt, Type } from "../ir.ts";
 import type { SpecProblem } from "./errors.ts";
+import { temporalPredicates } from "../ir-walk.ts";
 
 type Kind =
   | { kind: "bool" | "int" | "string" | "none" | "unknown" }
@@ -321,5 +322,7 @@ export function valueKindProblems(spec: Spec): SpecProblem[] {
     for (const steps of [p.steps, ...variants]) for (const step of steps) stmtKinds(step.body, { ...withHelpers(step.loc), process: p });
   }
   for (const i of spec.invariants) exprKind(i.body, withHelpers(i.loc));
+  for (const prop of spec.properties)
+    for (const { pred, bound } of temporalPredicates(prop.body)) exprKind(pred, { ...withHelpers(prop.loc), bound: new Map(bound.map((n) => [n, unknown])) });
   return problems;
 }

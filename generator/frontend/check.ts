@@ -5,7 +5,7 @@
  */
 import type { Expr, LValue, SourceLoc, Spec, Step, Stmt } from "../ir.ts";
 import { type SpecProblem, SpecError } from "./errors.ts";
-import { children, exprReads } from "../ir-walk.ts";
+import { children, exprReads, temporalPredicates } from "../ir-walk.ts";
 import { checkSymmetry } from "./symmetry.ts";
 import { reservedNameReason } from "../tla/reserved.ts";
 import { valueKindProblems } from "./check-values.ts";
@@ -36,6 +36,7 @@ export function checkSpec(spec: Spec): void {
     for (const s of p.steps) declare(s.label, "step", s.loc);
   }
   for (const i of spec.invariants) declare(i.name, "invariant", i.loc);
+  for (const p of spec.properties) declare(p.name, "property", p.loc);
   for (const v of spec.variants) {
     for (const vp of v.processes) {
       const base = spec.processes.find((p) => p.name === vp.process);
@@ -53,6 +54,8 @@ export function checkSpec(spec: Spec): void {
     for (const n of lambdaNames(d.body)) bindsClash(n, d.loc);
   }
   for (const i of spec.invariants) for (const n of lambdaNames(i.body)) bindsClash(n, i.loc);
+  for (const p of spec.properties)
+    for (const { pred, bound } of temporalPredicates(p.body)) for (const n of [...bound, ...lambdaNames(pred)]) bindsClash(n, p.loc);
   const stepsOf = [...spec.processes.map((p) => p.steps), ...spec.variants.flatMap((v) => v.processes.map((vp) => vp.steps))];
   for (const steps of stepsOf) for (const step of steps) walkBindings(step.body, bindsClash);
 

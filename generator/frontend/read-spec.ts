@@ -3,11 +3,12 @@
  * (state, processes, invariants, configurations, variants).
  */
 import { Node, type CallExpression, type ObjectLiteralExpression, type SourceFile } from "ts-morph";
-import type { Config, Constant, Definition, Invariant, Process, SourceLoc, Spec, Step, Value, Variable, Variant } from "../ir.ts";
+import type { Config, Constant, Definition, Fairness, Invariant, Process, Property, SourceLoc, Spec, Step, Value, Variable, Variant } from "../ir.ts";
 import { type ModuleSymbols, type Scope, docOf, dslCallee, locOf } from "./context.ts";
 import { fail } from "./errors.ts";
 import { lambdaResult, readExpr } from "./read-expr.ts";
 import { readStatements } from "./read-stmt.ts";
+import { readProperty } from "./read-temporal.ts";
 import { readType } from "./read-type.ts";
 import { moduleNameProblem } from "../tla/reserved.ts";
 
@@ -32,14 +33,16 @@ export function readSpec(source: SourceFile, file: string): Spec {
 
   const processes: Process[] = [];
   const invariants: Invariant[] = [];
+  const properties: Property[] = [];
   const configs: Config[] = [];
-  const variantSteps = new Map<string, { doc?: string; loc: Config["loc"]; byProcess: Map<string, Step[]> }>();
+  const variantSteps = new Map<string, { doc?: string; loc: Config["loc"]; byProcess: Map<string, { steps: Step[]; fair?: Fairness }> }>();
   for (const call of calls) {
     const callee = call.getExpression();
     const method = Node.isPropertyAccessExpression(callee) ? callee.getName() : "";
     const doc = docBefore(call);
     if (method === "process") processes.push(readProcess(symbols, call, varNames, doc));
     else if (method === "invariant") invariants.push(readInvariant(symbols, call, varNames, doc));
+    else if (method === "property") properties.push(readProperty(symbols, call, varNames, doc));
     else if (method === "config") configs.push(readConfig(symbols, call, doc));
     else if (method === "variant") {
       const vname = stringArg(symbols, call, 0, "variant(…)");
@@ -47,10 +50,12 @@ export function readSpec(source: SourceFile, file: string): Spec {
       const body = objectArg(symbols, call, 2, "variant(…)");
       const proc = processes.find((p) => p.name === pname);
       if (!proc) return fail(callLoc(symbols, call), `variant "${vname}" names no process "${pname}"`, "Declare the process before its variants.");
-      const entry = variantSteps.get(vname) ?? { loc: callLoc(symbols, call), byProcess: new Map<string, Step[]>() };
+      const entry = variantSteps.get(vname) ?? { loc: callLoc(symbols, call), byProcess: new Map<string, { steps: Step[]; fair?: Fairness }>() };
       entry.doc ??= optionalString(symbols, body, "doc");
       const scope = processScope(proc, varNames);
-      entry.byProcess.set(pname, readSteps(symbols, property(symbols, body, "steps"), scope));
+      const steps = body.getProperty("steps") ? readSteps(symbols, property(symbols, body, "steps"), scope) : [];
+      const fair = fairness(symbols, body, ["weak", "strong", "none"]);
+      entry.byProcess.set(pname, { steps, ...(fair ? { fair } : {}) });
       variantSteps.set(vname, entry);
     } else return fail(callLoc(symbols, call), `Unknown spec method .${method}(…)`);
   }
@@ -58,10 +63,10 @@ export function readSpec(source: SourceFile, file: string): Spec {
     name: vname,
     doc: v.doc,
     loc: v.loc,
-    processes: [...v.byProcess].map(([pname, steps]) => {
+    processes: [...v.byProcess].map(([pname, { steps, fair }]) => {
       const base = processes.find((p) => p.name === pname);
       if (!base) throw new Error("unreachable");
-      return { process: pname, steps: mergeSteps(base.steps, steps) };
+      return { process: pname, steps: mergeSteps(base.steps, steps), ...(fair ? { fair } : {}) };
     }),
   }));
   return {
@@ -75,6 +80,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
     definitions: [...symbols.definitions.values()],
     processes,
     invariants,
+    properties,
     configs,
     variants,
   };
@@ -231,7 +237,8 @@ function readProcess(symbols: ModuleSymbols, call: CallExpression, variables: Re
           bound: new Set(),
         })
       : [];
-  const proc: Process = { name, over: over.getText(), locals, steps: [], doc: optionalString(symbols, def, "doc") ?? doc, loc: callLoc(symbols, call) };
+  const fair = fairness(symbols, def, ["weak", "strong", "none"]);
+  const proc: Process = { name, over: over.getText(), locals, steps: [], ...(fair && fair !== "none" ? { fair } : {}), doc: optionalString(symbols, def, "doc") ?? doc, loc: callLoc(symbols, call) };
   proc.steps = readSteps(symbols, property(symbols, def, "steps"), processScope(proc, variables));
   return proc;
 }
@@ -242,9 +249,11 @@ function readSteps(symbols: ModuleSymbols, node: Node, scope: Omit<Scope, "state
     const label = Node.isMethodDeclaration(p) || Node.isPropertyAssignment(p) ? p.getName() : fail(locOf(symbols, p), "Write each step as label(s, self) { … }");
     let fn: Node | undefined = Node.isMethodDeclaration(p) ? p : (p as Node & { getInitializer(): Node | undefined }).getInitializer();
     let models: string | undefined;
+    let fair: Step["fair"];
     if (fn && Node.isObjectLiteralExpression(fn)) {
-      // { models: "kernel_function", body(s, self) { … } }
+      // { models: "kernel_function", fair: "strong", body(s, self) { … } }
       models = optionalString(symbols, fn, "models");
+      fair = fairness(symbols, fn, ["strong", "none"]) as Step["fair"];
       const body = fn.getProperty("body");
       fn = body && Node.isPropertyAssignment(body) ? body.getInitializer() : body;
     }
@@ -254,7 +263,7 @@ function readSteps(symbols: ModuleSymbols, node: Node, scope: Omit<Scope, "state
     const body = fn.getBody();
     const stepScope: Scope = { ...scope, state: stateParam, self: selfParam };
     const stmts = !body ? [] : Node.isBlock(body) ? readStatements(symbols, stepScope, body.getStatements()) : fail(locOf(symbols, body), "A step body is a block { … }");
-    return { label, models, doc: docOf(p), body: stmts, loc: locOf(symbols, p) };
+    return { label, models, ...(fair ? { fair } : {}), doc: docOf(p), body: stmts, loc: locOf(symbols, p) };
   });
 }
 
@@ -325,6 +334,14 @@ function property(symbols: ModuleSymbols, obj: ObjectLiteralExpression, name: st
 
 function optionalObject(symbols: ModuleSymbols, obj: ObjectLiteralExpression, name: string): ObjectLiteralExpression | undefined {
   return obj.getProperty(name) ? resolveObject(symbols, property(symbols, obj, name)) : undefined;
+}
+
+/** A `fair: "…"` entry, one of `allowed`. */
+function fairness(symbols: ModuleSymbols, obj: ObjectLiteralExpression, allowed: string[]): Fairness | undefined {
+  const value = optionalString(symbols, obj, "fair");
+  if (value !== undefined && !allowed.includes(value))
+    return fail(locOf(symbols, property(symbols, obj, "fair")), `fair: "${value}" is not a fairness here`, `Write one of ${allowed.map((a) => `"${a}"`).join(", ")}.`);
+  return value as Fairness | undefined;
 }
 
 function optionalString(symbols: ModuleSymbols, obj: ObjectLiteralExpression, name: string): string | undefined {

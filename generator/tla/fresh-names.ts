@@ -19,7 +19,7 @@
  * meaning is unchanged (renaming bound names is α-conversion), so the pass is harmless for any other
  * consumer of the IR; only the TLA+ generator needs it.
  */
-import type { Definition, Expr, Process, Spec, Step, Stmt, Type } from "../ir.ts";
+import type { Definition, Expr, Process, Spec, Step, Stmt, Temporal, Type } from "../ir.ts";
 import { isReserved } from "./reserved.ts";
 
 /** Every name the module declares at the top level (bound names must differ from all of them). */
@@ -33,6 +33,7 @@ export function topLevelNames(spec: Spec): Set<string> {
     ...spec.processes.flatMap((p) => [p.name, ...p.locals.map((l) => l.name), ...p.steps.map((s) => s.label)]),
     ...spec.variants.flatMap((v) => v.processes.flatMap((vp) => vp.steps.map((s) => s.label))),
     ...spec.invariants.map((i) => i.name),
+    ...spec.properties.map((p) => p.name),
   ]);
 }
 
@@ -164,6 +165,22 @@ class Renamer {
     }
   }
 
+  temporal(t: Temporal, scope: Scope): Temporal {
+    switch (t.kind) {
+      case "forall": {
+        const set = this.expr(t.set, scope);
+        const { name, inner } = this.bind(scope, t.name);
+        return { ...t, name, set, body: this.temporal(t.body, inner) };
+      }
+      case "and":
+        return { ...t, items: t.items.map((i) => this.temporal(i, scope)) };
+      case "leadsTo":
+        return { ...t, from: this.expr(t.from, scope), to: this.expr(t.to, scope) };
+      default:
+        return { ...t, pred: this.expr(t.pred, scope) };
+    }
+  }
+
   /** A helper: its parameters are its outermost bound names; its body must also avoid its callers' scopes. */
   definition(d: Definition): Definition {
     // Parameters need not avoid the callers' names: an inlined call substitutes them away, and a
@@ -200,7 +217,8 @@ export function freshBinders(spec: Spec): Spec {
   }));
   const variants = spec.variants.map((v) => ({ ...v, processes: v.processes.map((vp) => ({ ...vp, steps: steps(vp.steps) })) }));
   const invariants = spec.invariants.map((i) => ({ ...i, body: renamer.expr(i.body, emptyScope) }));
+  const properties = spec.properties.map((p) => ({ ...p, body: renamer.temporal(p.body, emptyScope) }));
   const domains = spec.domains.map((d) => ({ ...d, type: renamer.type(d.type, emptyScope) }));
   const definitions = [...spec.definitions].reverse().map((d) => renamer.definition(d)).reverse();
-  return { ...spec, domains, variables, processes, variants, invariants, definitions };
+  return { ...spec, domains, variables, processes, variants, invariants, properties, definitions };
 }

@@ -10,6 +10,7 @@ import { and, atom, definition } from "./formula.ts";
 import { freshBinders, topLevelNames } from "./fresh-names.ts";
 import { renderPlusCal } from "./pluscal.ts";
 import { nextLabel, translateStep } from "./translate.ts";
+import { processActions, renderTemporal, specDefinition } from "./liveness.ts";
 
 const template = (name: string) =>
   Handlebars.compile(readFileSync(new URL(`./templates/${name}`, import.meta.url), "utf8"), { noEscape: true, strict: true });
@@ -30,7 +31,10 @@ export function applyVariant(spec: Spec, variant: string | null): Spec {
     ...spec,
     processes: spec.processes.map((p) => {
       const override = v.processes.find((vp) => vp.process === p.name);
-      return override ? { ...p, steps: override.steps } : p;
+      if (!override) return p;
+      const fair = override.fair ?? p.fair;
+      const { fair: _base, ...rest } = p;
+      return { ...rest, steps: override.steps, ...(fair && fair !== "none" ? { fair } : {}) };
     }),
   };
 }
@@ -138,7 +142,10 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
     actions,
     next,
     typeOK,
+    processActions: processActions(spec),
+    specDefinition: specDefinition(spec),
     invariants: spec.invariants.map((inv) => ({ doc: docLines(inv.doc), text: `${inv.name} == ${renderExpr(inv.body, ctx)}` })),
+    properties: spec.properties.map((prop) => ({ doc: docLines(prop.doc), text: `${prop.name} == ${renderTemporal(prop.body, ctx)}` })),
   });
 }
 
@@ -153,11 +160,14 @@ export function renderValue(v: Value): string {
 export interface CheckOptions {
   /** Report a reachable state with no enabled step as an error (TLC's default; raidspec's is false). */
   checkDeadlock?: boolean;
+  /** The temporal properties to check (default: every property of the spec). */
+  properties?: string[];
 }
 
 /**
- * The `.cfg` text of a configuration; `invariants` defaults to TypeOK and every spec invariant. The
- * file says everything raidspec checks, so TLC run on it by hand, with no flag, checks the same.
+ * The `.cfg` text of a configuration; `invariants` defaults to TypeOK and every spec invariant, and
+ * `options.properties` to every property. The file says everything raidspec checks, so TLC run on it
+ * by hand, with no flag, checks the same.
  */
 export function renderConfig(spec: Spec, config: Config, invariants?: string[], options: CheckOptions = {}): string {
   // The module of the configuration's own variant is named first in the header.
@@ -172,7 +182,8 @@ export function renderConfig(spec: Spec, config: Config, invariants?: string[], 
     doc: docLines(config.doc),
     constants,
     invariants: invariants ?? ["TypeOK", ...spec.invariants.map((i) => i.name)],
-    checkDeadlock: options.checkDeadlock ? "TRUE" : "FALSE",
+    properties: options.properties ?? spec.properties.map((p) => p.name),
+    deadlock: options.checkDeadlock === true,
     module: own,
     others: [null, ...spec.variants.map((v) => v.name)].map((v) => moduleName(spec, v)).filter((m) => m !== own),
   });

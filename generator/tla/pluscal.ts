@@ -26,11 +26,14 @@ export function renderPlusCal(spec: Spec, definitions: ReadonlyMap<string, Defin
     lines.push("end define;");
   }
   for (const p of spec.processes) {
-    lines.push("", `process ${p.name} \\in ${p.over}`);
+    const fair = p.fair === "weak" ? "fair " : p.fair === "strong" ? "fair+ " : "";
+    lines.push("", `${fair}process ${p.name} \\in ${p.over}`);
     if (p.locals.length > 0) lines.push(`variables ${p.locals.map((l) => `${l.name} = ${renderExpr(l.init, ctx)}`).join(", ")};`);
     lines.push("begin");
     for (const step of p.steps) {
-      lines.push(`${step.label}:${step.models ? `  \\* ${step.models}` : ""}`);
+      // `label:+` strong fairness for the step, `label:-` none (in a fair process).
+      const mark = step.fair === "strong" ? "+" : step.fair === "none" ? "-" : "";
+      lines.push(`${step.label}:${mark}${step.models ? `  \\* ${step.models}` : ""}`);
       lines.push(...orSkip(renderBlock(step.body, 1, new Set(), definitions).lines, 1));
     }
     lines.push("end process;");

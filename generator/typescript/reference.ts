@@ -27,11 +27,11 @@ import {
   VariableDeclarationKind,
 } from "ts-morph";
 import type { Definition, Expr, Spec, Step, Type } from "../ir.ts";
-import { children } from "../ir-walk.ts";
+import { children, temporalLeaves } from "../ir-walk.ts";
 import { plainContext, renderType } from "../tla/expr.ts";
 import { applyVariant } from "../tla/module.ts";
 import { nextLabel } from "../tla/translate.ts";
-import { UNKNOWN, PREC, code, RUNTIME_NAMES, JS_RESERVED, propName, member, Names, docText, allOf, written, type Code, type Ctx, type StepFunction } from "./shared.ts";
+import { UNKNOWN, PREC, code, RUNTIME_NAMES, JS_RESERVED, propName, member, Names, docText, allOf, written, type Code, type Ctx, type StepFunction, type VT } from "./shared.ts";
 import { StepGenerator } from "./steps.ts";
 import { runtimeStatements } from "./runtime.ts";
 
@@ -96,8 +96,13 @@ class ReferenceGenerator extends StepGenerator {
     const initStructures = perVariant.map((v, i) => this.initFunction(v.name, v.spec, initNames[i] ?? "initialStates"));
     const helperStructures = spec.definitions.map((d) => this.helperFunction(d));
     const invariantStructures = [this.typeOKFunction(), ...spec.invariants.map((inv, i) => this.invariantFunction(inv, invariantNames[i] ?? inv.name))];
+    const properties = spec.properties.map((prop) => this.propertyFunctions(prop));
     const jsonStructures = [this.stateToJsonFunction(), this.stateFromJsonFunction(), this.encodeFunction()];
-    const modelStructures = this.modelStatements(perVariant.map((v, i) => ({ name: v.name, init: initNames[i] ?? "", successors: successorNames[i] ?? "" })), invariantNames);
+    const modelStructures = this.modelStatements(
+      perVariant.map((v, i) => ({ name: v.name, init: initNames[i] ?? "", successors: successorNames[i] ?? "" })),
+      invariantNames,
+      properties.map((p) => p.entry),
+    );
     const bindStructure = this.bindFunction();
 
     const statements: (string | StatementStructures)[] = [
@@ -116,6 +121,7 @@ class ReferenceGenerator extends StepGenerator {
       ...(helperStructures.length ? [section("Helpers"), ...helperStructures] : []),
       section("Invariants"),
       ...invariantStructures,
+      ...(properties.length ? [section("Temporal properties (their state predicates)"), ...properties.flatMap((p) => p.functions)] : []),
       section("JSON and encoding"),
       ...jsonStructures,
       section("The model (the shape raidspec's engines use)"),
@@ -485,7 +491,46 @@ class ReferenceGenerator extends StepGenerator {
     };
   }
 
-  private modelStatements(variants: { name: string | null; init: string; successors: string }[], invariantNames: string[]): StatementStructures[] {
+  /**
+   * A property's state predicates, one function per predicate of each temporal operator (with the
+   * names its foralls bind as parameters), and its entry in `model.properties`.
+   */
+  private propertyFunctions(prop: Spec["properties"][number]): { functions: StatementStructures[]; entry: string } {
+    const leaves = temporalLeaves(prop.body);
+    const functions: StatementStructures[] = [];
+    const entries: string[] = [];
+    leaves.forEach((leaf, k) => {
+      const bound = new Map<string, { code: string; type: VT }>();
+      const params: { name: string; js: string; type: VT }[] = [];
+      for (const q of leaf.quantifiers) {
+        const type = this.elementOf(this.typeOf(q.set, bound, null));
+        const js = this.localName(q.name, bound);
+        params.push({ name: q.name, js, type });
+        bound.set(q.name, { code: js, type });
+      }
+      const preds = leaf.q ? [["p", leaf.p], ["q", leaf.q]] as const : ([["p", leaf.p]] as const);
+      const names: Record<string, string> = {};
+      for (const [which, pred] of preds) {
+        const name = this.values.take(`${prop.name}_${leaves.length > 1 ? `${k + 1}_` : ""}${which}`);
+        names[which] = name;
+        const ctx = this.fnCtx("s", null, bound, `property ${prop.name}`);
+        functions.push({
+          kind: StructureKind.Function,
+          name,
+          isExported: true,
+          docs: [docText(`Property ${prop.name} (${prop.loc.file}:${prop.loc.line}): the ${which === "p" ? (leaf.form === "leadsTo" ? "p of p ~> q" : "predicate") : "q of p ~> q"} of its ${leaf.form}${leaves.length > 1 ? ` (part ${k + 1})` : ""}.`)],
+          parameters: [{ name: "env", type: "Env" }, { name: "s", type: "State" }, ...params.map((p) => ({ name: p.js, type: this.tsType(p.type) }))],
+          returnType: "boolean",
+          statements: [`return ${this.expr(pred, ctx).code};`],
+        });
+      }
+      const call = (name: string) => `(state, c, args) => ${name}(envOf(c), state${params.map((p, i) => `, args[${i}] as ${this.tsType(p.type)}`).join("")})`;
+      entries.push(`{ form: ${JSON.stringify(leaf.form)}, params: ${JSON.stringify(params.map((p) => p.name))}, p: ${call(names.p ?? "")}${names.q ? `, q: ${call(names.q)}` : ""} }`);
+    });
+    return { functions, entry: `{ name: ${JSON.stringify(prop.name)}, leaves: [${entries.join(", ")}] },` };
+  }
+
+  private modelStatements(variants: { name: string | null; init: string; successors: string }[], invariantNames: string[], properties: string[]): StatementStructures[] {
     const stepsMeta = new Map<string, string>();
     const addSteps = (processName: string, steps: Step[]) => {
       for (const s of steps) {
@@ -514,6 +559,11 @@ class ReferenceGenerator extends StepGenerator {
           { name: "variants", type: `{ name: string | null; init(constants: ${C}): State[]; successors(state: State, constants: ${C}): Transition[] }[]` },
           { name: "init", type: `(constants: ${C}) => State[]` },
           { name: "invariants", type: `{ name: string; holds(state: State, constants: ${C}): boolean }[]` },
+          {
+            name: "properties",
+            type: `{ name: string; leaves: { form: string; params: string[]; p(state: State, constants: ${C}, args: Json[]): boolean; q?(state: State, constants: ${C}, args: Json[]): boolean }[] }[]`,
+            docs: ["The temporal properties: per temporal operator (form), its state predicates, called with the values its foralls bind (in `params` order)."],
+          },
           { name: "toJson", type: `(state: State, constants?: ${C}) => { [key: string]: Json }` },
           { name: "fromJson", type: `(json: { [key: string]: Json }, constants: ${C}) => State` },
           { name: "encode", type: "(state: State, out: number[]) => number" },
@@ -582,6 +632,13 @@ class ReferenceGenerator extends StepGenerator {
                   this.spec.invariants.forEach((inv, i) => w.writeLine(`{ name: ${JSON.stringify(inv.name)}, holds: (state, c) => ${invariantNames[i] ?? inv.name}(envOf(c), state) },`));
                 });
                 w.writeLine("],");
+                if (properties.length === 0) w.writeLine("properties: [],");
+                else {
+                  w.write("properties: [").indent(() => {
+                    for (const p of properties) w.writeLine(p);
+                  });
+                  w.writeLine("],");
+                }
                 w.writeLine("toJson: (state, c) => stateToJson(envOf(c), state),");
                 w.writeLine("fromJson: (json, c) => stateFromJson(envOf(c), json),");
                 w.writeLine("encode,");

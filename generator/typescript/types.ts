@@ -4,7 +4,7 @@
  * representation, and the inference of expression and helper parameter types.
  */
 import type { Definition, DomainDecl, Expr, Process, Spec, Stmt, Type } from "../ir.ts";
-import { children } from "../ir-walk.ts";
+import { children, temporalLeaves } from "../ir-walk.ts";
 import { UNKNOWN, BOOL, ANY_INT, RUNTIME_NAMES, JS_RESERVED, LOCAL_NAMES, propName, Names, sortStrings, type VT, type Resolved } from "./shared.ts";
 
 export abstract class TypeGenerator {
@@ -301,6 +301,12 @@ export abstract class TypeGenerator {
     const none = new Map<string, { type: VT }>();
     for (const v of this.spec.variables) visitExpr(v.init, none, null);
     for (const inv of this.spec.invariants) visitExpr(inv.body, none, null);
+    for (const prop of this.spec.properties)
+      for (const leaf of temporalLeaves(prop.body)) {
+        let bound = none;
+        for (const q of leaf.quantifiers) bound = new Map([...bound, [q.name, { type: this.elementOf(this.typeOf(q.set, bound, null)) }]]);
+        for (const pred of [leaf.p, ...(leaf.q ? [leaf.q] : [])]) visitExpr(pred, bound, null);
+      }
     for (const p of this.spec.processes) {
       for (const l of p.locals) visitExpr(l.init, none, p);
       for (const s of p.steps) visitStmts(s.body, none, p);

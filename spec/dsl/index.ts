@@ -107,11 +107,14 @@ export type StateOf<S extends Schema> = { -readonly [N in keyof S]: ValueOf<S[N]
 export type StepBody<St, Id> = (s: St, self: Id) => void;
 
 /**
- * A step that says which real-world function it models (shown in traces):
- * `label: { models: "add_stripe_bio", body(s, self) { … } }`.
+ * A step with options: which real-world function it models (shown in traces) and its own fairness:
+ * `label: { models: "add_stripe_bio", body(s, self) { … } }`. In a fair process, `fair: "strong"`
+ * makes the step strongly fair (PlusCal `label:+`, in a weakly fair process) and `fair: "none"` leaves
+ * it out of the process's fairness (PlusCal `label:-`).
  */
 export interface ModelledStep<St, Id> {
-  readonly models: string;
+  readonly models?: string;
+  readonly fair?: "strong" | "none";
   body(s: St, self: Id): void;
 }
 
@@ -120,8 +123,17 @@ export type StepDef<St, Id> = StepBody<St, Id> | ModelledStep<St, Id>;
 /** The state an invariant sees: the variables and, per process, its current label. */
 export type Observed<St, Id> = St & { readonly pc: Mapping<Id, string> };
 
+/**
+ * Fairness of a process: "weak" (PlusCal `fair process`, TLA+ `WF_vars`: a step that stays enabled is
+ * eventually taken), "strong" (`fair+ process`, `SF_vars`: a step enabled again and again is eventually
+ * taken); "none" (the default) lets the process stop for ever anywhere.
+ */
+export type Fairness = "weak" | "strong" | "none";
+
 export interface ProcessDef<St, Id, L extends Schema> {
   doc?: string;
+  /** The fairness of each process of the set (default "none"); it matters only for `.property(…)`. */
+  fair?: Fairness;
   locals?: L;
   init?: { [N in keyof L]: ValueOf<L[N]> };
   steps: Record<string, StepDef<St & StateOf<L>, Id>>;
@@ -147,6 +159,11 @@ export interface SpecBuilder<St, Ids, Procs extends ProcessTypes> {
   ): SpecBuilder<St, Ids | Id, Procs & { [P in N]: { state: St & StateOf<L>; id: Id } }>;
   /** A named property that must hold in every reachable state. */
   invariant(name: string, holds: (s: Observed<St, Ids>) => boolean): SpecBuilder<St, Ids, Procs>;
+  /**
+   * A named temporal property over state predicates, checked under the processes' fairness:
+   * `.property("StarvationFree", (s) => forall(Procs, (p) => leadsTo(s.pc[p] === "wait", s.pc[p] === "cs")))`.
+   */
+  property(name: string, holds: (s: Observed<St, Ids>) => Temporal): SpecBuilder<St, Ids, Procs>;
   /** A named binding of the constants, e.g. `small`. */
   config(name: string, config: Configuration): SpecBuilder<St, Ids, Procs>;
   /**
@@ -157,7 +174,12 @@ export interface SpecBuilder<St, Ids, Procs extends ProcessTypes> {
   variant<N extends keyof Procs & string>(
     name: string,
     process: N,
-    def: { doc?: string; steps: Record<string, StepDef<Procs[N]["state"], Procs[N]["id"]>> },
+    def: {
+      doc?: string;
+      /** The process's fairness in this variant (default: as in the base). */
+      fair?: Fairness;
+      steps?: Record<string, StepDef<Procs[N]["state"], Procs[N]["id"]>>;
+    },
   ): SpecBuilder<St, Ids, Procs>;
 }
 
@@ -175,6 +197,7 @@ export function spec<const S extends Schema>(
   const builder: SpecBuilder<StateOf<S>, never, {}> = {
     process: () => builder as never,
     invariant: () => builder,
+    property: () => builder,
     config: () => builder,
     variant: () => builder,
   };
@@ -226,8 +249,10 @@ export function release(lock: boolean): void {
   marker("release");
 }
 
-/** `\A x \in set : pred`. */
-export function forall<T>(set: Domain<T> | ReadonlySet<T>, pred: (x: T) => boolean): boolean {
+/** `\A x \in set : pred`; in a `.property(…)`, also around a temporal formula. */
+export function forall<T>(set: Domain<T> | ReadonlySet<T>, pred: (x: T) => Temporal): Temporal;
+export function forall<T>(set: Domain<T> | ReadonlySet<T>, pred: (x: T) => boolean): boolean;
+export function forall<T>(set: Domain<T> | ReadonlySet<T>, pred: (x: T) => boolean | Temporal): boolean | Temporal {
   void set;
   void pred;
   return marker("forall");
@@ -293,4 +318,45 @@ export function implies(a: boolean, b: boolean): boolean {
   void a;
   void b;
   return marker("implies");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Temporal formulas, for `.property(…)` (markers too)
+
+declare const temporal: unique symbol;
+
+/** A temporal formula over state predicates: what `.property(…)` returns. Combine several with `&&`. */
+export interface Temporal {
+  readonly [temporal]: true;
+}
+
+/** `[]p`: p holds in every state of every behaviour (checked like an invariant). */
+export function always(p: boolean): Temporal {
+  void p;
+  return marker("always");
+}
+
+/** `<>p`: every fair behaviour reaches a state where p holds. */
+export function eventually(p: boolean): Temporal {
+  void p;
+  return marker("eventually");
+}
+
+/** `p ~> q` (p leads to q): whenever p holds, q holds then or later, on every fair behaviour. */
+export function leadsTo(p: boolean, q: boolean): Temporal {
+  void p;
+  void q;
+  return marker("leadsTo");
+}
+
+/** `[]<>p`: p holds again and again, for ever, on every fair behaviour. */
+export function alwaysEventually(p: boolean): Temporal {
+  void p;
+  return marker("alwaysEventually");
+}
+
+/** `<>[]p`: from some point on, p holds for ever, on every fair behaviour. */
+export function eventuallyAlways(p: boolean): Temporal {
+  void p;
+  return marker("eventuallyAlways");
 }

@@ -18,7 +18,7 @@ variables
     total = 0,
     lock = FALSE;
 
-process worker \in Workers
+fair process worker \in Workers
 variables round = 0, tmp = 0, amount = 1;
 begin
 enter:
@@ -89,6 +89,8 @@ leave(self) == /\ pc[self] = "leave"
                /\ pc' = [pc EXCEPT ![self] = "enter"]
                /\ UNCHANGED << x, total, lock, tmp, amount >>
 
+worker(self) == enter(self) \/ read(self) \/ write(self) \/ leave(self)
+
 (* Allow infinite stuttering to prevent deadlock on termination. *)
 Terminating == /\ \A self \in ProcSet : pc[self] = "Done"
                /\ UNCHANGED vars
@@ -99,7 +101,8 @@ Next == \/ \E self \in Workers : enter(self)
         \/ \E self \in Workers : leave(self)
         \/ Terminating
 
-Spec == Init /\ [][Next]_vars
+Spec == /\ Init /\ [][Next]_vars
+        /\ \A self \in Workers : WF_vars(worker(self))
 
 \* END TRANSLATION
 
@@ -114,5 +117,8 @@ TypeOK == /\ 0 <= x /\ x <= 12
 
 \* No update is lost: whenever the lock is free, the counter holds every amount added.
 NoLostUpdate == lock \/ x = total
+
+\* Every worker finishes its rounds.
+AllDone == <>(\A w \in Workers : pc[w] = "Done")
 
 ===============================================================================

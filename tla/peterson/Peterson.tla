@@ -15,7 +15,7 @@ variables
     flag = [anyKey \in Procs |-> FALSE],
     turn = 0;
 
-process proc \in Procs
+fair process proc \in Procs
 begin
 setFlag:
     flag[self] := TRUE;
@@ -77,6 +77,8 @@ exit(self) == /\ pc[self] = "exit"
               /\ pc' = [pc EXCEPT ![self] = "setFlag"]
               /\ UNCHANGED turn
 
+proc(self) == setFlag(self) \/ giveTurn(self) \/ wait(self) \/ cs(self) \/ exit(self)
+
 (* Allow infinite stuttering to prevent deadlock on termination. *)
 Terminating == /\ \A self \in ProcSet : pc[self] = "Done"
                /\ UNCHANGED vars
@@ -88,7 +90,8 @@ Next == \/ \E self \in Procs : setFlag(self)
         \/ \E self \in Procs : exit(self)
         \/ Terminating
 
-Spec == Init /\ [][Next]_vars
+Spec == /\ Init /\ [][Next]_vars
+        /\ \A self \in Procs : WF_vars(proc(self))
 
 \* END TRANSLATION
 
@@ -98,5 +101,8 @@ TypeOK == /\ DOMAIN flag = Procs /\ \A k0 \in Procs : flag[k0] \in BOOLEAN
           /\ pc \in [ProcSet -> {"setFlag", "giveTurn", "wait", "cs", "exit", "Done"}]
 
 MutualExclusion == ~(pc[0] = "cs" /\ pc[1] = "cs")
+
+\* Every process that raises its flag gets into its critical section.
+StarvationFree == \A p \in Procs : flag[p] ~> (pc[p] = "cs")
 
 =========================================================================

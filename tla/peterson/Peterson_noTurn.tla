@@ -15,7 +15,7 @@ variables
     flag = [anyKey \in Procs |-> FALSE],
     turn = 0;
 
-process proc \in Procs
+fair process proc \in Procs
 begin
 check:
     await ~flag[1 - self];
@@ -86,6 +86,8 @@ exit(self) == /\ pc[self] = "exit"
               /\ pc' = [pc EXCEPT ![self] = "check"]
               /\ UNCHANGED turn
 
+proc(self) == check(self) \/ setFlag(self) \/ giveTurn(self) \/ wait(self) \/ cs(self) \/ exit(self)
+
 (* Allow infinite stuttering to prevent deadlock on termination. *)
 Terminating == /\ \A self \in ProcSet : pc[self] = "Done"
                /\ UNCHANGED vars
@@ -98,7 +100,8 @@ Next == \/ \E self \in Procs : check(self)
         \/ \E self \in Procs : exit(self)
         \/ Terminating
 
-Spec == Init /\ [][Next]_vars
+Spec == /\ Init /\ [][Next]_vars
+        /\ \A self \in Procs : WF_vars(proc(self))
 
 \* END TRANSLATION
 
@@ -108,5 +111,8 @@ TypeOK == /\ DOMAIN flag = Procs /\ \A k0 \in Procs : flag[k0] \in BOOLEAN
           /\ pc \in [ProcSet -> {"check", "setFlag", "giveTurn", "wait", "cs", "exit", "Done"}]
 
 MutualExclusion == ~(pc[0] = "cs" /\ pc[1] = "cs")
+
+\* Every process that raises its flag gets into its critical section.
+StarvationFree == \A p \in Procs : flag[p] ~> (pc[p] = "cs")
 
 ================================================================================

@@ -2,7 +2,7 @@
  * Workers add to a shared counter in a bounded loop, each time a nondeterministically chosen amount,
  * with a non-atomic read-modify-write protected by a lock. Without the lock, updates are lost.
  */
-import { acquire, bool, choose, constant, either, goto, range, release, spec, when } from "../../dsl/index.ts";
+import { acquire, bool, choose, constant, either, eventually, forall, goto, range, release, spec, when } from "../../dsl/index.ts";
 
 /** Number of worker processes. */
 const NWorkers = constant(range(1, 3));
@@ -25,6 +25,8 @@ export default spec("Counter", {
   init: { x: 0, total: 0, lock: false },
 })
   .process("worker", Workers, {
+    /** A worker that can take a step eventually takes it. */
+    fair: "weak",
     locals: { round: range(0, 3), tmp: range(0, 12), amount: Amounts },
     init: { round: 0, tmp: 0, amount: 1 },
     steps: {
@@ -62,6 +64,8 @@ export default spec("Counter", {
   })
   /** No update is lost: whenever the lock is free, the counter holds every amount added. */
   .invariant("NoLostUpdate", (s) => s.lock || s.x === s.total)
+  /** Every worker finishes its rounds. */
+  .property("AllDone", (s) => eventually(forall(Workers, (w) => s.pc[w] === "Done")))
   .config("default", { doc: "Two workers, two rounds each.", constants: { NWorkers: 2, Rounds: 2 } })
   .variant("noLock", "worker", {
     doc: "The read-modify-write without the lock.",

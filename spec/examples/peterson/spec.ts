@@ -4,7 +4,7 @@
  * Each process raises its flag, gives the turn away, and enters its critical section only when the
  * other process is not interested or it is its own turn.
  */
-import { bool, goto, mapOf, mapping, range, spec, when } from "../../dsl/index.ts";
+import { bool, forall, goto, leadsTo, mapOf, mapping, range, spec, when } from "../../dsl/index.ts";
 
 /** The two processes, 0 and 1. */
 const Procs = range(0, 1);
@@ -19,6 +19,8 @@ export default spec("Peterson", {
   init: { flag: mapping(Procs, () => false), turn: 0 },
 })
   .process("proc", Procs, {
+    /** Each process keeps taking steps while it can (PlusCal `fair process`). */
+    fair: "weak",
     steps: {
       /** Announce interest. */
       setFlag(s, self) {
@@ -42,7 +44,13 @@ export default spec("Peterson", {
     },
   })
   .invariant("MutualExclusion", (s) => !(s.pc[0] === "cs" && s.pc[1] === "cs"))
+  /** Every process that raises its flag gets into its critical section. */
+  .property("StarvationFree", (s) => forall(Procs, (p) => leadsTo(s.flag[p], s.pc[p] === "cs")))
   .config("default", {})
+  .variant("unfair", "proc", {
+    doc: "The same steps without fairness: a process may stop for ever anywhere, its flag raised.",
+    fair: "none",
+  })
   .variant("noTurn", "proc", {
     doc: "Enters without the turn handshake: checks that the other flag is down, then raises its own flag (test, then set).",
     steps: {
