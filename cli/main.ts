@@ -1,8 +1,9 @@
 /**
  * The raidspec command line: gen, check, conform, bench, report.
  *
- * Exit codes: 0 every checked invariant holds; 1 a violation (or, for gen --check and conform, a
- * difference); 2 bad input or usage; 3–8 an engine could not give a verdict (see engines/result.ts).
+ * Exit codes: 0 every checked invariant and property holds; 1 a violation or (check --deadlock) a
+ * deadlock (or, for gen --check and conform, a difference); 2 bad input or usage; 3–8 an engine could
+ * not give a verdict (see engines/result.ts).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { SpecError } from "../generator/frontend/errors.ts";
@@ -80,11 +81,13 @@ program
 
 program
   .command("check")
-  .description("model-check a spec: exit 0 if every invariant holds, 1 on a violation")
+  .description("model-check a spec: exit 0 if every invariant and property holds, 1 on a violation (or, with --deadlock, a deadlock)")
   .argument("<spec>", "spec folder, e.g. spec/examples/peterson")
   .option("--config <name>", "named configuration (default: \"default\" or the first)")
   .option("--variant <name>", "named variant of the steps (\"base\" for none; default: the configuration's)")
-  .option("--invariant <name>", "check only this invariant")
+  .option("--invariant <name>", "check only this invariant (with --property: and that property)")
+  .option("--property <name>", "check only this temporal property (with --invariant: and that invariant)")
+  .option("--deadlock", "also report a reachable state where no step is enabled and not every process is Done (verdict deadlock, exit 1)")
   .addOption(new Option("--engine <engine>", "model checker (native-reference: the native engine's readable explorer)").choices(engines).default("auto"))
   .option("--tlc-jar <path>", "path to tla2tools.jar (else TLA2TOOLS_JAR, else the usual install places)")
   .option("--max-states <n>", "stop with an error after this many distinct states", positiveInt)
@@ -115,6 +118,8 @@ program
       config: opts.config,
       variant: opts.variant,
       invariant: opts.invariant,
+      property: opts.property,
+      deadlock: opts.deadlock,
       ...engineOf(opts.engine),
       tlcJar: opts.tlcJar,
       maxStates: opts.maxStates,
@@ -141,7 +146,7 @@ program
 
 program
   .command("report")
-  .description("check every invariant of a spec in every variant and configuration; print the results table")
+  .description("check every invariant and property of a spec in every variant and configuration; print the results table")
   .argument("<spec>", "spec folder, e.g. spec/raid5")
   .option("--configs <names>", "comma-separated configurations (default: all)")
   .option("--variants <names>", "comma-separated variants (default: all)")
@@ -201,6 +206,8 @@ interface CheckOptions {
   config?: string;
   variant?: string;
   invariant?: string;
+  property?: string;
+  deadlock?: boolean;
   engine: string;
   tlcJar?: string;
   maxStates?: number;

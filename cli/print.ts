@@ -30,18 +30,39 @@ export function resultModel(r: CheckResult, ctx?: PrintContext): TraceModel | un
     ...(ctx ? { spec: ctx.spec, constants: ctx.constants } : {}),
     ...(r.invariant ? { invariant: r.invariant } : {}),
     ...(r.loopStart !== undefined ? { loopStart: r.loopStart } : {}),
-    title: `${resultTitle(r)}: invariant ${r.invariant ?? "?"} violated`,
+    ...(r.loopStep ? { loopStep: r.loopStep } : {}),
+    ...(r.property ? { property: r.property } : {}),
+    ...(r.instance ? { instance: r.instance } : {}),
+    title: `${resultTitle(r)}: ${whatFailed(r)}`,
   });
+}
+
+/** `invariant X violated`, `property P violated (p = 1)`, `deadlock`. */
+export function whatFailed(r: CheckResult): string {
+  if (r.verdict === "deadlock") return "deadlock";
+  if (r.property) return `property ${r.property} violated${instanceText(r)}`;
+  return `invariant ${r.invariant ?? "?"} violated`;
+}
+
+function instanceText(r: CheckResult): string {
+  return r.instance ? ` (${Object.entries(r.instance).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(", ")})` : "";
 }
 
 export function formatResult(r: CheckResult, ctx?: PrintContext): string {
   const what = resultTitle(r);
   const figures = `${r.distinctStates} distinct states${ctx?.noTiming ? "" : `, ${(r.durationMs / 1000).toFixed(2)} s`}`;
-  if (r.verdict === "ok") return `OK: every checked invariant holds. ${what}; ${figures}.`;
-  const head = `VIOLATION: invariant ${r.invariant ?? "?"} is violated. ${what}; ${figures}.`;
+  if (r.verdict === "ok") return `OK: every checked invariant${r.liveness ? " and property" : ""} holds. ${what}; ${figures}.`;
+  const head =
+    r.verdict === "deadlock"
+      ? `DEADLOCK: a reachable state where no step is enabled and not every process is Done. ${what}; ${figures}.`
+      : r.property
+        ? `VIOLATION: property ${r.property} is violated${instanceText(r)}. ${what}; ${figures}.`
+        : `VIOLATION: invariant ${r.invariant ?? "?"} is violated. ${what}; ${figures}.`;
   const model = resultModel(r, ctx);
   if (!model) return head;
-  return [head, `Counterexample (${model.steps.length} steps):`, ...narrativeLines(model, { fullInit: ctx?.fullInit })].join("\n");
+  const steps = `${model.steps.length} step${model.steps.length === 1 ? "" : "s"}`;
+  const shape = r.loopStart === undefined ? steps : `a lasso: ${steps}, then the loop from state ${r.loopStart}`;
+  return [head, `Counterexample (${shape}):`, ...narrativeLines(model, { fullInit: ctx?.fullInit })].join("\n");
 }
 
 /** A trace told without its spec (every variable of the initial state, then each step's changes). */

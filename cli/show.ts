@@ -38,6 +38,7 @@ export async function showTrace(file: string, opts: ShowOptions, root: string): 
   }
   const notes: string[] = [];
   let trace: TraceStep[] = itf.trace;
+  let loopStep: TraceStep | undefined = itf.loopStep;
   let spec: Spec | undefined;
   let constants;
   const specArg = opts.spec ?? (itf.source ? path.dirname(itf.source) : undefined);
@@ -51,8 +52,12 @@ export async function showTrace(file: string, opts: ShowOptions, root: string): 
     constants = constantValues(loaded.spec, config);
     try {
       const model = await loadReference(loaded.id, root);
-      const raw = trace.map((s, i) => ({ ...(i > 0 && !s.step.startsWith("step ") ? { action: s.step } : {}), state: s.state }));
-      trace = explainTrace(raw, spec, model, constants, variant);
+      // A lasso's step back to its loop is replayed too: the last state must lead back there.
+      const all = itf.loopStep ? [...trace, itf.loopStep] : trace;
+      const raw = all.map((s, i) => ({ ...(i > 0 && !s.step.startsWith("step ") ? { action: s.step } : {}), state: s.state }));
+      const told = explainTrace(raw, spec, model, constants, variant);
+      trace = itf.loopStep ? told.slice(0, -1) : told;
+      if (itf.loopStep) loopStep = told[told.length - 1];
     } catch (e) {
       if (!(e instanceof EngineError)) throw e;
       notes.push(`Note: this trace does not replay on ${loaded.spec.name} as it is now (${e.message.replace(/ \(run raidspec conform\)$/, "")}); it may come from an older version of the spec.`);
@@ -63,6 +68,9 @@ export async function showTrace(file: string, opts: ShowOptions, root: string): 
     ...(spec && constants ? { spec, constants } : {}),
     ...(itf.invariant ? { invariant: itf.invariant } : {}),
     ...(itf.loopStart !== undefined ? { loopStart: itf.loopStart } : {}),
+    ...(loopStep ? { loopStep } : {}),
+    ...(itf.property ? { property: itf.property } : {}),
+    ...(itf.instance ? { instance: itf.instance } : {}),
     title: itf.description ?? file,
   });
   const heading = `${itf.description ?? file}\nTrace (${model.steps.length} steps):`;

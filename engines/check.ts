@@ -15,7 +15,10 @@ import { confirmViolation, explainTrace, type RawTraceStep } from "./explain.ts"
 import type { ConstantValues, ReferenceModel } from "./model.ts";
 import { loadReference } from "./native/load-reference.ts";
 import { runNative, runSimulation } from "./native/native.ts";
-import { type CheckResult, EngineError, type EngineName, type Progress } from "./result.ts";
+import { type CheckResult, EngineError, type EngineName, type Json, type Progress, type TraceStep } from "./result.ts";
+import { confirmLasso } from "./liveness/confirm.ts";
+import { propertyPlan } from "./liveness/instances.ts";
+import type { TlcTraceState } from "./tlc/parse-output.ts";
 import { constantValues, stateFromTla } from "./state-json.ts";
 import { findTlcJar } from "./tlc/find-jar.ts";
 import { runTlc } from "./tlc/run.ts";
@@ -29,6 +32,11 @@ export interface CheckRequest {
   invariant?: string;
   /** Several invariants at once (the report uses this); `invariant` is the command line's one. */
   invariants?: string[];
+  /** A temporal property (the command line's `--property`), or several. Naming invariants or properties checks exactly those; naming none checks all of both. */
+  property?: string;
+  properties?: string[];
+  /** Report a reachable state where no step is enabled and some process is not Done (verdict "deadlock"). */
+  deadlock?: boolean;
   engine: EngineName | "auto";
   tlcJar?: string;
   maxStates?: number;
@@ -51,10 +59,11 @@ export interface Selection {
   config: Config;
   variant: string | null;
   invariants: string[];
+  properties: string[];
 }
 
-/** Resolves the configuration, variant and invariants a request names, or says what exists. */
-export function select(spec: Spec, req: Pick<CheckRequest, "config" | "variant" | "invariant" | "invariants">): Selection {
+/** Resolves the configuration, variant, invariants and properties a request names, or says what exists. */
+export function select(spec: Spec, req: Pick<CheckRequest, "config" | "variant" | "invariant" | "invariants" | "property" | "properties">): Selection {
   const names = (xs: { name: string }[]) => xs.map((x) => x.name).join(", ");
   const config = req.config
     ? spec.configs.find((c) => c.name === req.config)
@@ -65,10 +74,17 @@ export function select(spec: Spec, req: Pick<CheckRequest, "config" | "variant" 
   if (variant && !spec.variants.some((v) => v.name === variant))
     throw new EngineError("usage", `${spec.name} has no variant "${variant}". Variants: ${spec.baseVariant ?? "base"}, ${names(spec.variants)}.`);
   const all = ["TypeOK", ...spec.invariants.map((i) => i.name)];
-  const wantedInvariants = req.invariants ?? (req.invariant ? [req.invariant] : all);
+  const allProperties = spec.properties.map((p) => p.name);
+  const namedInvariants = req.invariants ?? (req.invariant ? [req.invariant] : undefined);
+  const namedProperties = req.properties ?? (req.property ? [req.property] : undefined);
+  const named = namedInvariants !== undefined || namedProperties !== undefined;
+  const wantedInvariants = named ? (namedInvariants ?? []) : all;
+  const wantedProperties = named ? (namedProperties ?? []) : allProperties;
   for (const name of wantedInvariants)
     if (!all.includes(name)) throw new EngineError("usage", `${spec.name} has no invariant "${name}". Invariants: ${all.join(", ")}.`);
-  return { config, variant, invariants: wantedInvariants };
+  for (const name of wantedProperties)
+    if (!allProperties.includes(name)) throw new EngineError("usage", `${spec.name} has no property "${name}". Properties: ${allProperties.join(", ") || "none"}.`);
+  return { config, variant, invariants: wantedInvariants, properties: wantedProperties };
 }
 
 /** The spec's reference library, if it has been generated; one that exists but fails to load is an error. */
@@ -82,7 +98,7 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
   const sel = select(spec, req);
   const applied = applyVariant(spec, sel.variant);
   const constants = constantValues(spec, sel.config.name);
-  const engine = await chooseEngine(req);
+  const engine = await chooseEngine(req, sel.properties.length > 0);
   req.onEngine?.(engine.name);
   const started = performance.now();
   const base = { spec: spec.name, variant: sel.variant ?? spec.baseVariant ?? null, config: sel.config.name, engine: engine.name };
@@ -90,9 +106,11 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
   if (req.simulate) {
     if (engine.name !== "native") throw new EngineError("usage", "--simulate runs on the native engine's compiled form.", "Leave out --engine, or pass --engine native.");
     const model = await loadReference(req.loaded.id, req.root);
+    if (sel.properties.length > 0 || req.deadlock)
+      throw new EngineError("usage", "--simulate checks invariants only: random walks cannot show that a property holds for ever or that no state is stuck.", "Check the properties (or --deadlock) without --simulate, or name the invariants with --invariant.");
     const r = runSimulation({ spec, variant: sel.variant, constants, invariants: sel.invariants, symmetry: req.symmetry, ...req.simulate });
     const raw: RawTraceStep[] | undefined = r.trace?.map((t) => ({ action: t.step, state: t.state }));
-    return { ...finish(base, r, raw, applied, model, constants, sel.variant, started), explorer: r.explorer, simulation: r.simulation };
+    return { ...finish(base, r, raw, applied, model, constants, sel, started), explorer: r.explorer, simulation: r.simulation };
   }
 
   if (engine.name === "native") {
@@ -108,17 +126,20 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
       symmetry: req.symmetry,
       onProgress: req.onProgress,
       model: async () => model,
+      properties: sel.properties,
+      deadlock: req.deadlock,
     });
     // The trace is replayed on the reference library (explainTrace), whichever explorer found it.
     const raw: RawTraceStep[] | undefined = r.trace?.map((t) => ({ action: t.step, state: t.state }));
-    return { ...finish(base, r, raw, applied, model, constants, sel.variant, started), explorer: r.explorer };
+    const checked = { ...finish(base, r, raw, applied, model, constants, sel, started), explorer: r.explorer };
+    return r.liveness ? { ...checked, liveness: r.liveness } : checked;
   }
 
   const moduleText = renderModule(spec, sel.variant, req.specArg);
-  const cfgText = renderConfig(spec, sel.config, sel.invariants);
+  const cfgText = renderConfig(spec, sel.config, sel.invariants, { properties: sel.properties, checkDeadlock: req.deadlock === true });
   if (engine.name === "embedded") {
-    const r = checkEmbedded({ spec: applied, moduleText, cfgText, invariants: sel.invariants, maxStates: req.maxStates });
-    return finish(base, r, r.trace, applied, await referenceFor(req), constants, sel.variant, started);
+    const r = checkEmbedded({ spec: applied, moduleText, cfgText, invariants: sel.invariants, maxStates: req.maxStates, deadlock: req.deadlock });
+    return finish(base, r, r.trace, applied, await referenceFor(req), constants, sel, started);
   }
 
   const dir = await mkdtemp(path.join(tmpdir(), "raidspec-tlc-"));
@@ -138,8 +159,8 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
       displayName: `tla/${req.loaded.id}/${name}.tla`,
     });
     if (out.outcome === "ok") return { ...base, verdict: "ok", distinctStates: out.distinctStates ?? 0, durationMs: Math.round(performance.now() - started) };
-    if (out.outcome !== "invariant")
-      throw new EngineError("crash", `TLC stopped without a verdict on the invariants (${out.outcome})`, out.errors.join("\n"));
+    if (out.outcome !== "invariant" && out.outcome !== "property" && !(out.outcome === "deadlock" && req.deadlock))
+      throw new EngineError("crash", `TLC stopped without a verdict on the invariants and properties (${out.outcome})`, out.errors.join("\n"));
     const unreadable = out.trace?.flatMap((s) => s.unreadable ?? []) ?? [];
     if (unreadable.length > 0)
       throw new EngineError(
@@ -147,43 +168,107 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
         `TLC printed a counterexample raidspec cannot read (${unreadable.map((u) => u.name).join(", ")})`,
         unreadable.map((u) => `${u.name} = ${u.text}: ${u.error}`).join("\n"),
       );
-    const raw = out.trace?.map((s) => ({ action: s.index === 1 ? undefined : (s.action ?? undefined), state: stateFromTla(applied, s.variables) }));
-    const r = { verdict: "violation" as const, invariant: out.violatedInvariant, distinctStates: out.distinctStates ?? 0 };
-    return finish(base, r, raw, applied, await referenceFor(req), constants, sel.variant, started);
+    const { raw, lasso } = tlcTrace(out.trace ?? [], applied);
+    const distinctStates = out.distinctStates ?? 0;
+    const r =
+      out.outcome === "deadlock"
+        ? { verdict: "deadlock" as const, distinctStates }
+        : out.outcome === "property" || sel.properties.includes(out.violatedInvariant ?? "")
+          ? // TLC checks a property []p of a state predicate p as an invariant.
+            { verdict: "violation" as const, property: out.outcome === "property" ? out.violatedProperty : out.violatedInvariant, distinctStates, ...(lasso ? { lasso } : {}) }
+          : { verdict: "violation" as const, invariant: out.violatedInvariant, distinctStates };
+    return finish(base, r, raw, applied, await referenceFor(req), constants, sel, started);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
+/** An engine's verdict before its trace is explained. */
+interface RawVerdict {
+  verdict: "ok" | "violation" | "deadlock";
+  invariant?: string;
+  /** A temporal property that fails (the engine may not say which: then the trace decides). */
+  property?: string;
+  instance?: Record<string, Json>;
+  /** A lasso: see NativeOutcome.lasso. */
+  lasso?: { loopStart: number; stuttering: boolean };
+  distinctStates: number;
+}
+
 function finish(
   base: Pick<CheckResult, "spec" | "variant" | "config" | "engine">,
-  r: { verdict: "ok" | "violation"; invariant?: string; distinctStates: number },
+  r: RawVerdict,
   raw: RawTraceStep[] | undefined,
   spec: Spec,
   model: ReferenceModel<unknown> | undefined,
   constants: ConstantValues,
-  variant: string | null,
+  sel: Selection,
   started: number,
 ): CheckResult {
-  const trace = raw ? explainTrace(raw, spec, model, constants, variant) : undefined;
+  const trace = raw ? explainTrace(raw, spec, model, constants, sel.variant) : undefined;
   if (trace && model && r.invariant) confirmViolation(trace, model, constants, r.invariant);
-  return {
+  const done = (extra: Partial<CheckResult>): CheckResult => ({
     ...base,
     verdict: r.verdict,
     ...(r.invariant ? { invariant: r.invariant } : {}),
     distinctStates: r.distinctStates,
     ...(trace ? { trace } : {}),
+    ...extra,
     durationMs: Math.round(performance.now() - started),
-  };
+  });
+  if (r.verdict !== "violation" || r.invariant) return done({});
+  // A temporal property: the lasso is confirmed on the reference library, which also says which
+  // property (and which instance of it) it breaks when the engine did not.
+  if (!trace) throw new EngineError("crash", "the engine reported a property violation without a counterexample");
+  const lasso = { trace, ...(r.lasso ? { loopStart: r.lasso.loopStart } : {}), stuttering: r.lasso?.stuttering ?? false };
+  const plan = propertyPlan(spec, constants, sel.properties);
+  if (!model) {
+    if (!r.property) throw new EngineError("crash", "the engine did not say which property fails, and without the reference library raidspec cannot tell", "Run npm run gen.");
+    return done({ property: r.property, ...loopFields(lasso) });
+  }
+  const instance = confirmLasso(lasso, r.property, plan, model, constants, spec, sel.variant);
+  const bound = instance.bound.length ? { instance: Object.fromEntries(instance.bound.map((b) => [b.name, b.value])) } : {};
+  return done({ property: instance.property, ...bound, ...loopFields(lasso) });
+}
+
+/** The trace without the step back to the loop (that step becomes `loopStep`), and where the loop starts. */
+function loopFields(lasso: { trace: TraceStep[]; loopStart?: number; stuttering: boolean }): Partial<CheckResult> {
+  if (lasso.loopStart === undefined) return {};
+  if (lasso.stuttering) return { trace: lasso.trace, loopStart: lasso.loopStart };
+  const trace = lasso.trace.slice(0, -1);
+  const loopStep = lasso.trace[lasso.trace.length - 1];
+  return { trace, loopStart: lasso.loopStart, ...(loopStep ? { loopStep } : {}) };
+}
+
+/**
+ * TLC's counterexample as raw steps and, for a lasso, where its loop starts: a behaviour that goes
+ * back to an earlier state (2122) ends with that step (the state repeated); one that stutters for
+ * ever (2218) ends in its last real state.
+ */
+function tlcTrace(states: TlcTraceState[], spec: Spec): { raw: RawTraceStep[]; lasso?: { loopStart: number; stuttering: boolean } } {
+  const last = states[states.length - 1];
+  const real = last?.stuttering ? states.slice(0, -1) : states;
+  const raw = real.map((s) => ({ action: s.index === 1 ? undefined : (s.action ?? undefined), state: stateFromTla(spec, s.variables) }));
+  if (last?.stuttering) return { raw, lasso: { loopStart: raw.length - 1, stuttering: true } };
+  if (last?.backTo !== undefined) return { raw, lasso: { loopStart: last.backTo - 1, stuttering: false } };
+  return { raw };
 }
 
 type Engine = { name: "tlc"; jar: string } | { name: "embedded" } | { name: "native" };
 
-async function chooseEngine(req: CheckRequest): Promise<Engine> {
+async function chooseEngine(req: CheckRequest, properties: boolean): Promise<Engine> {
+  if (req.engine === "embedded" && properties)
+    throw new EngineError(
+      "usage",
+      "The embedded engine does not check temporal properties: tla-checker's WebAssembly build has no liveness checking (it reports OK for a violated <>p).",
+      "Use --engine native (or tlc), or name only invariants with --invariant.",
+    );
   if (req.engine === "embedded" || req.engine === "native") return { name: req.engine };
   if (req.simulate && req.engine === "auto") return { name: "native" };
   const jar = await findTlcJar(req.tlcJar);
   if (jar) return { name: "tlc", jar: jar.path };
+  // Without TLC, properties go to the native engine (the embedded one cannot check them).
+  if (properties && req.engine === "auto") return { name: "native" };
   if (req.engine === "tlc")
     throw new EngineError(
       "jar-missing",

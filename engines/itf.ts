@@ -4,7 +4,7 @@
  * records plain objects; the spec's types say which is which.
  */
 import type { Spec, Type } from "../generator/ir.ts";
-import type { CheckResult, Json } from "./result.ts";
+import type { CheckResult, Json, TraceStep } from "./result.ts";
 import { resolveType, stateTypes } from "./state-json.ts";
 
 type Itf = null | boolean | number | string | Itf[] | { [key: string]: Itf };
@@ -55,12 +55,17 @@ export function traceToItf(spec: Spec, result: CheckResult): Itf | null {
       format: "ITF",
       "format-description": "Informal Trace Format (Apalache ADR-015)",
       source: spec.source,
-      description: `${result.spec}${result.variant ? ` (${result.variant})` : ""}, configuration ${result.config}: invariant ${result.invariant ?? "?"} violated (${result.engine} engine)`,
+      description: `${result.spec}${result.variant ? ` (${result.variant})` : ""}, configuration ${result.config}: ${what(result)} (${result.engine} engine)`,
       spec: result.spec,
       variant: result.variant,
       config: result.config,
       engine: result.engine,
       ...(result.invariant ? { invariant: result.invariant } : {}),
+      ...(result.property ? { property: result.property } : {}),
+      ...(result.instance ? { instance: result.instance } : {}),
+      ...(result.verdict === "deadlock" ? { deadlock: true } : {}),
+      // The lasso's step from the last state back to states[loop] (ITF's states stop before it).
+      ...(result.loopStep ? { loopStep: { step: result.loopStep.step, ...processMeta(result.loopStep), params: result.loopStep.params } } : {}),
       distinctStates: result.distinctStates,
     },
     vars,
@@ -69,10 +74,20 @@ export function traceToItf(spec: Spec, result: CheckResult): Itf | null {
       "#meta": {
         index,
         step: step.step,
-        ...(step.processSet ? { process: `${step.processSet} ${JSON.stringify(step.process)}`, processSet: step.processSet, self: step.process } : {}),
+        ...processMeta(step),
         ...(index > 0 ? { params: step.params } : {}),
       },
       ...Object.fromEntries(vars.map((name) => [name, valueToItf(spec, types.get(name) ?? { kind: "bool" }, step.state[name] ?? null)])),
     })),
   };
+}
+
+function processMeta(step: TraceStep): Record<string, Itf> {
+  return step.processSet ? { process: `${step.processSet} ${JSON.stringify(step.process)}`, processSet: step.processSet, self: step.process } : {};
+}
+
+function what(r: CheckResult): string {
+  if (r.verdict === "deadlock") return "deadlock";
+  if (r.property) return `property ${r.property} violated`;
+  return `invariant ${r.invariant ?? "?"} violated`;
 }

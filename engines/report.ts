@@ -1,9 +1,12 @@
 /**
- * A verdict for every (variant, configuration, invariant) of a spec: the results table.
+ * A verdict for every (variant, configuration, invariant or property) of a spec: the results table.
  *
  * An engine stops at the first violated invariant, so each (variant, configuration) is checked with
  * all invariants, the violated one is recorded with its counterexample, and the check is repeated
  * without it until the rest hold. Invariants that hold therefore share one complete exploration.
+ * The temporal properties are checked the same way, after the invariants (without them); the
+ * embedded engine cannot check properties, so with it their rows come from the native engine (the
+ * row says which engine).
  */
 import type { LoadedSpec } from "../generator/frontend/load.ts";
 import { runCheck } from "./check.ts";
@@ -12,8 +15,10 @@ import type { CheckResult, EngineName, Progress } from "./result.ts";
 export interface ReportRow {
   variant: string;
   config: string;
+  /** The invariant's name, or the property's (see `kind`). */
   invariant: string;
-  verdict: "ok" | "violation";
+  kind: "invariant" | "property";
+  verdict: "ok" | "violation" | "deadlock";
   /** Distinct states of the exploration that gave the verdict. */
   distinctStates: number;
   /** Steps in the counterexample (violations only). */
@@ -48,57 +53,65 @@ export async function buildReport(req: ReportRequest): Promise<ReportRow[]> {
   const rows: ReportRow[] = [];
   for (const variant of variants) {
     for (const config of configs) {
-      let remaining = ["TypeOK", ...spec.invariants.map((i) => i.name)];
-      while (remaining.length > 0) {
-        const result = await runCheck({
-          loaded: req.loaded,
-          specArg: req.specArg,
-          config,
-          variant,
-          invariants: remaining,
-          engine: req.engine,
-          explorer: req.explorer,
-          workers: req.workers,
-          tlcJar: req.tlcJar,
-          root: req.root,
-          onProgress: req.onProgress,
-          onEngine: req.onEngine,
-        });
-        const done = result.verdict === "violation" && result.invariant ? [result.invariant] : remaining;
-        for (const invariant of done) {
-          const row: ReportRow = {
-            variant,
+      const groups: { kind: ReportRow["kind"]; names: string[] }[] = [
+        { kind: "invariant", names: ["TypeOK", ...spec.invariants.map((i) => i.name)] },
+        { kind: "property", names: spec.properties.map((p) => p.name) },
+      ];
+      for (const { kind, names } of groups) {
+        let remaining = names;
+        while (remaining.length > 0) {
+          const property = kind === "property";
+          const result = await runCheck({
+            loaded: req.loaded,
+            specArg: req.specArg,
             config,
-            invariant,
-            verdict: result.verdict,
-            distinctStates: result.distinctStates,
-            ...(result.trace ? { traceLength: result.trace.length - 1 } : {}),
-            engine: result.engine,
-            durationMs: result.durationMs,
-            result,
-          };
-          rows.push(row);
-          req.onRow?.(row);
+            variant,
+            invariants: property ? [] : remaining,
+            properties: property ? remaining : [],
+            engine: property && req.engine === "embedded" ? "native" : req.engine,
+            explorer: req.explorer,
+            workers: req.workers,
+            tlcJar: req.tlcJar,
+            root: req.root,
+            onProgress: req.onProgress,
+            onEngine: req.onEngine,
+          });
+          const failed = property ? result.property : result.invariant;
+          const done = result.verdict === "violation" && failed ? [failed] : remaining;
+          for (const name of done) {
+            const row: ReportRow = {
+              variant,
+              config,
+              invariant: name,
+              kind,
+              verdict: result.verdict,
+              distinctStates: result.distinctStates,
+              ...(result.trace ? { traceLength: result.trace.length - 1 } : {}),
+              engine: result.engine,
+              durationMs: result.durationMs,
+              result,
+            };
+            rows.push(row);
+            req.onRow?.(row);
+          }
+          remaining = remaining.filter((i) => !done.includes(i));
         }
-        remaining = remaining.filter((i) => !done.includes(i));
       }
     }
   }
   return rows;
 }
 
-/** The results as a Markdown table, in spec order of invariants. */
+/** The results as a Markdown table, in spec order of invariants (properties after them, in the order checked). */
 export function reportTable(rows: ReportRow[], invariantOrder: string[]): string {
-  const sorted = [...rows].sort(
-    (a, b) =>
-      a.variant.localeCompare(b.variant) || a.config.localeCompare(b.config) || invariantOrder.indexOf(a.invariant) - invariantOrder.indexOf(b.invariant),
-  );
+  const rank = (r: ReportRow) => (r.kind === "property" || !invariantOrder.includes(r.invariant) ? invariantOrder.length : invariantOrder.indexOf(r.invariant));
+  const sorted = [...rows].sort((a, b) => a.variant.localeCompare(b.variant) || a.config.localeCompare(b.config) || rank(a) - rank(b));
   const lines = [
     "| variant | configuration | invariant | verdict | distinct states | trace steps | engine |",
     "| --- | --- | --- | --- | ---: | ---: | --- |",
     ...sorted.map(
       (r) =>
-        `| ${r.variant} | ${r.config} | ${r.invariant} | ${r.verdict === "ok" ? "holds" : "**violated**"} | ${r.distinctStates} | ${r.traceLength ?? ""} | ${r.engine} |`,
+        `| ${r.variant} | ${r.config} | ${r.kind === "property" ? `${r.invariant} (property)` : r.invariant} | ${r.verdict === "ok" ? "holds" : "**violated**"} | ${r.distinctStates} | ${r.traceLength ?? ""} | ${r.engine} |`,
     ),
   ];
   return lines.join("\n");

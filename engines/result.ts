@@ -37,9 +37,18 @@ export interface CheckResult {
   variant: string | null;
   config: string;
   engine: EngineName;
-  verdict: "ok" | "violation";
+  /**
+   * "violation": an invariant or a temporal property fails (see `invariant` / `property`);
+   * "deadlock" (only when asked with --deadlock): the trace ends in a reachable state where no step
+   * is enabled and some process is not Done.
+   */
+  verdict: "ok" | "violation" | "deadlock";
   /** The invariant that failed (on a violation). */
   invariant?: string;
+  /** The temporal property that failed (on a violation). */
+  property?: string;
+  /** The values the property's foralls bind where it fails (`{ p: 1 }`), when it has foralls. */
+  instance?: Record<string, Json>;
   /** Distinct states found (on a violation: found before it stopped). */
   distinctStates: number;
   /** The counterexample, initial state first (on a violation). */
@@ -49,6 +58,11 @@ export interface CheckResult {
    * last step leads back to, so `trace[loopStart..]` repeats for ever.
    */
   loopStart?: number;
+  /**
+   * The step from the trace's last state back to `trace[loopStart]` (its `state` is that state);
+   * absent when the loop is the last state repeated by stuttering (loopStart is then the last index).
+   */
+  loopStep?: TraceStep;
   durationMs: number;
   /**
    * Native engine: the explorer that ran (the compiled one with its workers, packed layout and the
@@ -58,6 +72,17 @@ export interface CheckResult {
   explorer?: ExplorerInfo;
   /** Set when the check was a simulation (random walks): an OK then is not a proof. */
   simulation?: SimulationInfo;
+  /** Native engine, when properties were checked: how (the graph's size, the fairness constraints, the time). */
+  liveness?: LivenessInfo;
+}
+
+/** The native engine's liveness check: property instances, transitions of the graph, fairness constraints on it, time after the search. */
+export interface LivenessInfo {
+  instances: number;
+  transitions: number;
+  /** Each fairness constraint instantiated on the graph, e.g. `WF_vars(proc) for proc 0`. */
+  fairness: string[];
+  checkMs: number;
 }
 
 export interface SimulationInfo {
@@ -107,9 +132,11 @@ export type EngineErrorKind =
   | "timeout"
   | "limit"; // a state or depth limit was hit before the search finished
 
-export const exitCodes: Record<EngineErrorKind | "ok" | "violation", number> = {
+export const exitCodes: Record<EngineErrorKind | "ok" | "violation" | "deadlock", number> = {
   ok: 0,
   violation: 1,
+  /** A deadlock is a counterexample too (`check --deadlock`); the JSON verdict tells it from a violation. */
+  deadlock: 1,
   usage: 2,
   "java-missing": 3,
   "jar-missing": 4,

@@ -18,6 +18,10 @@ export interface ItfTrace {
   description?: string;
   trace: TraceStep[];
   loopStart?: number;
+  /** raidspec's: the temporal property the trace breaks, the values its foralls bind, the lasso's step back to `loopStart`. */
+  property?: string;
+  instance?: Record<string, Json>;
+  loopStep?: TraceStep;
 }
 
 export class ItfError extends Error {
@@ -78,6 +82,11 @@ export function readItf(text: string, file: string): ItfTrace {
   if (!isObj(doc) || !Array.isArray(doc.states)) throw new ItfError(`${file} is not an ITF trace (it has no "states" array)`);
   const meta = isObj(doc["#meta"]) ? doc["#meta"] : {};
   const vars = Array.isArray(doc.vars) ? doc.vars.filter((x): x is string => typeof x === "string") : undefined;
+  const stepMeta = (m: Obj, i: number) => {
+    const processSet = str(m.processSet);
+    const params = isObj(m.params) ? (fromItf(m.params, `${file}: state ${i}: params`) as Record<string, Json>) : {};
+    return { step: str(m.step) ?? str(m.action) ?? `step ${i}`, process: (m.self as Json | undefined) ?? null, ...(processSet ? { processSet } : {}), params };
+  };
   const trace: TraceStep[] = doc.states.map((raw, i) => {
     if (!isObj(raw)) throw new ItfError(`${file}: state ${i} is not an object`);
     const m = isObj(raw["#meta"]) ? raw["#meta"] : {};
@@ -99,6 +108,7 @@ export function readItf(text: string, file: string): ItfTrace {
   if (trace.length === 0) throw new ItfError(`${file} has no states`);
   const loop = typeof doc.loop === "number" ? doc.loop : isObj(doc.loop) && "#bigint" in doc.loop ? Number(doc.loop["#bigint"]) : undefined;
   const variant = meta.variant === null ? null : str(meta.variant);
+  const back = loop !== undefined && isObj(meta.loopStep) ? { ...stepMeta(meta.loopStep, trace.length), state: trace[loop]?.state ?? {} } : undefined;
   return {
     ...(str(meta.source) ? { source: str(meta.source) } : {}),
     ...(variant !== undefined ? { variant } : {}),
@@ -108,5 +118,8 @@ export function readItf(text: string, file: string): ItfTrace {
     ...(str(meta.description) ? { description: str(meta.description) } : {}),
     trace,
     ...(loop !== undefined ? { loopStart: loop } : {}),
+    ...(str(meta.property) ? { property: str(meta.property) } : {}),
+    ...(isObj(meta.instance) ? { instance: meta.instance as Record<string, Json> } : {}),
+    ...(back ? { loopStep: back } : {}),
   };
 }

@@ -65,7 +65,29 @@ export function narrativeLines(model: TraceModel, opts: NarrativeOptions = {}): 
     if (s.next) items.push(`next ${s.next}`);
     lines.push(...wrapItems(items.length ? items : ["(no change)"], detail, width));
   }
-  if (model.loopStart !== undefined) lines.push(`${gutter}  ↺ back to state ${model.loopStart}: states ${model.loopStart}–${n} repeat for ever`);
-  lines.push(...explanationLines(model, width));
+  const back = model.loopStep;
+  if (back) {
+    const prefix = `${gutter}↺ ${back.who.padEnd(whoWidth)}  `;
+    const [first, ...rest] = wrapText(`${stepTitle(back)}${back.story ? `: ${back.story}` : ""}`, width - prefix.length);
+    lines.push(`${prefix}${first ?? ""}`, ...rest.map((l) => `${" ".repeat(prefix.length)}${l}`));
+    const items = back.changes.map(formatChange);
+    if (back.next) items.push(`next ${back.next}`);
+    lines.push(...wrapItems(items.length ? items : ["(no change)"], detail, width));
+  }
+  if (model.loopStart !== undefined)
+    lines.push(
+      model.loopStart === n && !back
+        ? `${gutter}  ↺ state ${n} repeats for ever (stuttering: no fair step is enabled there)`
+        : `${gutter}  ↺ back to state ${model.loopStart}: states ${model.loopStart}–${n} repeat for ever`,
+    );
+  lines.push(...explanationLines(model, width), ...propertyLines(model, width));
   return lines;
+}
+
+/** Which property the behaviour breaks (the lasso says how: the loop repeats for ever). */
+export function propertyLines(model: TraceModel, width: number): string[] {
+  if (!model.property) return [];
+  const where = model.instance && Object.keys(model.instance).length ? ` for ${Object.entries(model.instance).map(([k, v]) => `${k} = ${formatValue(v)}`).join(", ")}` : "";
+  const how = model.loopStart === undefined ? "it is false in the last state" : "the behaviour this lasso stands for (the states up to the loop, then the loop for ever) is fair and breaks it";
+  return wrapText(`Property ${model.property} is violated${where}: ${how}.`, width);
 }

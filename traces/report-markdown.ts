@@ -15,7 +15,15 @@ import { traceModel } from "./trace-model.ts";
 export function traceBlock(spec: Spec, row: ReportRow): string[] {
   const trace = row.result.trace ?? [];
   const applied = applyVariant(spec, row.variant === (spec.baseVariant ?? "base") ? null : row.variant);
-  const model = traceModel({ trace, spec: applied, constants: constantValues(spec, row.config), invariant: row.invariant });
+  const r = row.result;
+  const model = traceModel({
+    trace,
+    spec: applied,
+    constants: constantValues(spec, row.config),
+    ...(row.kind === "property"
+      ? { property: row.invariant, ...(r.instance ? { instance: r.instance } : {}), ...(r.loopStart !== undefined ? { loopStart: r.loopStart } : {}), ...(r.loopStep ? { loopStep: r.loopStep } : {}) }
+      : { invariant: row.invariant }),
+  });
   return ["```text", ...narrativeLines(model), "```"];
 }
 
@@ -30,12 +38,13 @@ export function reportMarkdown(rows: ReportRow[], spec: Spec): string {
     const best = shortest.get(key);
     if (!best || (r.traceLength ?? 0) < (best.traceLength ?? 0)) shortest.set(key, r);
   }
-  const stories = [...shortest.values()].sort((a, b) => a.variant.localeCompare(b.variant) || order.indexOf(a.invariant) - order.indexOf(b.invariant));
-  if (stories.length > 0) lines.push("", "The shortest counterexample of each violated invariant, told by raidspec:");
+  const rank = (r: ReportRow) => (r.kind === "property" ? order.length + spec.properties.findIndex((p) => p.name === r.invariant) : order.indexOf(r.invariant));
+  const stories = [...shortest.values()].sort((a, b) => a.variant.localeCompare(b.variant) || rank(a) - rank(b));
+  if (stories.length > 0) lines.push("", `The shortest counterexample of each violated invariant${rows.some((r) => r.kind === "property") ? " and property" : ""}, told by raidspec:`);
   for (const r of stories) {
     lines.push(
       "",
-      `<details><summary><b>${r.variant}: ${r.invariant}</b> (configuration ${r.config}, ${r.traceLength} steps, ${r.engine} engine)</summary>`,
+      `<details><summary><b>${r.variant}: ${r.invariant}${r.kind === "property" ? " (property)" : ""}</b> (configuration ${r.config}, ${r.traceLength} steps${r.result.loopStart !== undefined ? ", a lasso" : ""}, ${r.engine} engine)</summary>`,
       "",
       ...traceBlock(spec, r),
       "",

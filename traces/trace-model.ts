@@ -22,6 +22,11 @@ export interface TraceInput {
   invariant?: string;
   /** Index of the state a lasso trace loops back to. */
   loopStart?: number;
+  /** The step from the last state back to `trace[loopStart]` (none when the loop is stuttering). */
+  loopStep?: TraceStep;
+  /** The temporal property the behaviour breaks, and the values its foralls bind there. */
+  property?: string;
+  instance?: Record<string, Json>;
   /** One line saying what was checked (`Raid5 (pre-d0852df), configuration small, …`). */
   title?: string;
 }
@@ -71,6 +76,10 @@ export interface TraceModel {
   invariant?: string;
   explanation?: ExplainOutcome;
   loopStart?: number;
+  /** The step back to `loopStart`'s state (its index is one past the last step's). */
+  loopStep?: StepModel;
+  property?: string;
+  instance?: Record<string, Json>;
 }
 
 const laneKey = (processSet: string | undefined, self: Json) => `${processSet ?? ""}\u0000${canonicalString(self)}`;
@@ -84,7 +93,7 @@ function lanesOf(input: TraceInput): Lane[] {
       for (const id of ids) lanes.push({ name: ids.length === 1 ? p.name : `${p.name} ${formatValue(id)}`, processSet: p.name, self: id, ...(p.doc ? { doc: p.doc } : {}) });
     }
   }
-  for (const step of input.trace.slice(1)) {
+  for (const step of [...input.trace.slice(1), ...(input.loopStep ? [input.loopStep] : [])]) {
     if (lanes.some((l) => laneKey(l.processSet, l.self) === laneKey(step.processSet, step.process))) continue;
     const name = step.processSet ? `${step.processSet} ${formatValue(step.process)}` : step.process === null ? "?" : `process ${formatValue(step.process)}`;
     lanes.push({ name, ...(step.processSet ? { processSet: step.processSet } : {}), self: step.process });
@@ -171,6 +180,9 @@ export function traceModel(input: TraceInput): TraceModel {
     ...(input.invariant ? { invariant: input.invariant } : {}),
     ...(explanation ? { explanation } : {}),
     ...(input.loopStart !== undefined ? { loopStart: input.loopStart } : {}),
+    ...(input.loopStep ? { loopStep: stepModel({ ...input, trace: [...input.trace, input.loopStep] }, lanes, input.trace.length, shapeMap) } : {}),
+    ...(input.property ? { property: input.property } : {}),
+    ...(input.instance ? { instance: input.instance } : {}),
   };
 }
 

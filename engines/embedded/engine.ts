@@ -25,10 +25,12 @@ export interface EmbeddedInput {
   /** The invariants in the order of the cfg's INVARIANT lines (tla-checker reports an index). */
   invariants: string[];
   maxStates?: number;
+  /** Report a state without successors (the cfg must say CHECK_DEADLOCK TRUE too: tla-checker follows the cfg). */
+  deadlock?: boolean;
 }
 
 export interface EmbeddedOutcome {
-  verdict: "ok" | "violation";
+  verdict: "ok" | "violation" | "deadlock";
   invariant?: string;
   distinctStates: number;
   /** The counterexample's states (canonical JSON), initial first, and the action taken into each. */
@@ -50,9 +52,13 @@ interface CheckerState {
 
 export function checkEmbedded(input: EmbeddedInput): EmbeddedOutcome {
   ensureLoaded();
-  const options = { cfg_source: input.cfgText, allow_deadlock: true, max_states: input.maxStates ?? 50_000_000, max_depth: 1_000_000_000 };
+  const options = { cfg_source: input.cfgText, allow_deadlock: input.deadlock !== true, max_states: input.maxStates ?? 50_000_000, max_depth: 1_000_000_000 };
   const result = JSON.parse(check_spec_with_options(input.moduleText, JSON.stringify(options))) as CheckerResult;
   if (result.success) return { verdict: "ok", distinctStates: result.states_explored };
+  if (result.error_type === "Deadlock" && input.deadlock) {
+    const trace = result.trace?.[0] ? replayTrace(input, parseTrace(result.trace[0])) : undefined;
+    return { verdict: "deadlock", distinctStates: result.states_explored, trace };
+  }
   if (result.error_type === "InvariantViolation") {
     const index = Number(/Invariant (\d+) violated/.exec(result.error_message ?? "")?.[1]);
     const invariant = input.invariants[index] ?? result.error_message ?? "unknown";

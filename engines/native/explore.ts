@@ -11,11 +11,11 @@
  * As with TLC's fingerprints, two distinct states could in principle share a fingerprint (probability
  * about n²/2⁶⁵ for n states): one of them would then be missed.
  */
-import type { ConstantValues, ReferenceModel, ReferenceVariant } from "../model.ts";
+import type { ConstantValues, ReferenceModel, ReferenceVariant, Transition } from "../model.ts";
 import { FP, hashWords } from "./fingerprint.ts";
 import { EngineError, type Json, type Progress } from "../result.ts";
 
-export interface NativeOptions {
+export interface NativeOptions<S = unknown> {
   constants: ConstantValues;
   /** The variant's steps (null: the base steps). */
   variant: string | null;
@@ -27,6 +27,18 @@ export interface NativeOptions {
   onProgress?: (p: Progress) => void;
   /** The least time between two progress reports (default 250 ms). */
   progressEveryMs?: number;
+  /** Report a reachable state where no step is enabled and some process is not Done (PlusCal's Terminating). */
+  deadlock?: boolean;
+  /** Told every transition and every expanded state (for the liveness graph); the search is the same. */
+  observer?: ExploreObserver<S>;
+}
+
+/** What a search tells an observer, in order: a state's transitions, then that it was expanded. */
+export interface ExploreObserver<S> {
+  /** Transition `t` of state `from` leads to state `to` (found now or before). */
+  transition(from: number, to: number, t: Transition<S>): void;
+  /** State `id` was expanded with `degree` transitions (states are expanded in number order). */
+  expanded(id: number, state: S, degree: number): void;
 }
 
 export interface NativeTraceStep<S> {
@@ -41,7 +53,8 @@ export interface NativeTraceStep<S> {
 }
 
 export interface NativeResult<S> {
-  verdict: "ok" | "violation";
+  /** "deadlock": the trace ends in a state where no step is enabled and some process is not Done. */
+  verdict: "ok" | "violation" | "deadlock";
   /** The invariant that failed (on a violation). */
   invariant?: string;
   /** Distinct states found, initial states included (on a violation: up to and including the bad one). */
@@ -53,9 +66,18 @@ export interface NativeResult<S> {
   /** The shortest counterexample, initial state first (on a violation). */
   trace?: NativeTraceStep<S>[];
   durationMs: number;
+  /** The search's tree (parent and transition index of each state) and a replay of any path of numbered states. */
+  tree?: SearchTree<S>;
 }
 
-export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions): NativeResult<S> {
+export interface SearchTree<S> {
+  parentOf(id: number): number;
+  viaOf(id: number): number;
+  /** See `replayPath` in exploreNative. */
+  replay(ids: number[], vias: number[]): NativeTraceStep<S>[];
+}
+
+export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions<S>): NativeResult<S> {
   const started = performance.now();
   const variant: ReferenceVariant<S> =
     model.variants.find((v) => v.name === opts.variant) ??
@@ -77,6 +99,7 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
     generated,
     depth,
     durationMs: Math.round(performance.now() - started),
+    tree: { parentOf: (id) => seen.parentOf(id), viaOf: (id) => seen.viaOf(id), replay: replayPath },
     ...extra,
   });
   const limit = () => {
@@ -117,10 +140,13 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
         generated += transitions.length;
         if (opts.onProgress && (i & 255) === 0) report(frontier.length - i + next.length);
         const parent = frontierIds[i] as number;
+        if (transitions.length === 0 && opts.deadlock && !allDone(model.toJson(frontier[i] as S, constants)))
+          return finish({ verdict: "deadlock", depth: depth - 1, trace: rebuild(parent) });
         for (let j = 0; j < transitions.length; j++) {
           const state = (transitions[j] as { next: S }).next;
           fingerprint(state);
           const id = seen.add(fpHi, fpLo, parent, j);
+          opts.observer?.transition(parent, id < 0 ? -id - 2 : id, transitions[j] as Transition<S>);
           if (id < 0) continue;
           limit();
           const bad = violated(state);
@@ -128,6 +154,7 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
           next.push(state);
           nextIds.push(id);
         }
+        opts.observer?.expanded(parent, frontier[i] as S, transitions.length);
       }
       frontier = next;
       frontierIds = nextIds;
@@ -144,20 +171,38 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
     const ids: number[] = [];
     for (let x = id; x >= 0; x = seen.parentOf(x)) ids.push(x);
     ids.reverse();
-    const first = ids[0] as number;
-    let state = variant.init(constants)[seen.viaOf(first)] as S;
+    return replayPath(
+      ids,
+      ids.map((x) => seen.viaOf(x)),
+    );
+  }
+
+  /**
+   * The states `ids` as a trace: `vias[0]` is the first one's index among the initial states, `vias[k]`
+   * the index of the transition from `ids[k - 1]` to `ids[k]`; each state reached must be the one numbered.
+   */
+  function replayPath(ids: number[], vias: number[]): NativeTraceStep<S>[] {
+    const notDeterministic = () => new EngineError("crash", `Replaying the counterexample of ${model.name} failed: the reference library is not deterministic.`);
+    let state = variant.init(constants)[vias[0] as number] as S;
+    fingerprint(state);
+    if (!seen.matches(ids[0] as number, fpHi, fpLo)) throw notDeterministic();
     const trace: NativeTraceStep<S>[] = [{ step: "Init", processSet: null, self: null, params: {}, state }];
-    for (const x of ids.slice(1)) {
-      const t = variant.successors(state, constants)[seen.viaOf(x)];
-      if (!t) throw new EngineError("crash", `Replaying the counterexample of ${model.name} failed: the reference library is not deterministic.`);
+    for (let k = 1; k < ids.length; k++) {
+      const t = variant.successors(state, constants)[vias[k] as number];
+      if (!t) throw notDeterministic();
       fingerprint(t.next);
-      if (!seen.matches(x, fpHi, fpLo))
-        throw new EngineError("crash", `Replaying the counterexample of ${model.name} failed: the reference library is not deterministic.`);
+      if (!seen.matches(ids[k] as number, fpHi, fpLo)) throw notDeterministic();
       trace.push({ step: t.step, processSet: t.processSet, self: t.self, params: t.params, state: t.next });
       state = t.next;
     }
     return trace;
   }
+}
+
+/** Whether every process is at Done (PlusCal's Terminating: stuttering, not a deadlock). */
+function allDone(state: Record<string, Json>): boolean {
+  const pc = state.pc;
+  return pc !== null && typeof pc === "object" && Object.values(pc).every((l) => l === "Done");
 }
 
 function usage(message: string): never {
@@ -230,13 +275,13 @@ class StateTable {
   private parent = new Int32Array(1 << 15);
   private via = new Int32Array(1 << 15);
 
-  /** Adds a fingerprint; returns its new state number, or -1 if it was already there. */
+  /** Adds a fingerprint; returns its new state number, or -2 - its number if it was already there. */
   add(h: number, l: number, parent: number, via: number): number {
     let slot = h & this.mask;
     for (;;) {
       const entry = this.slots[slot] as number;
       if (entry === 0) break;
-      if (this.hi[entry - 1] === h && this.lo[entry - 1] === l) return -1;
+      if (this.hi[entry - 1] === h && this.lo[entry - 1] === l) return -1 - entry;
       slot = (slot + 1) & this.mask;
     }
     const id = this.size;

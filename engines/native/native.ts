@@ -7,7 +7,9 @@ import { type PackedProgram, PackedUnsupported, compilePacked } from "../../gene
 import { describeLayout } from "../../generator/packed/layout.ts";
 import type { Spec } from "../../generator/ir.ts";
 import type { ConstantValues, ReferenceModel } from "../model.ts";
-import { EngineError, type ExplorerInfo, type Json, type Progress, type SimulationInfo, type TraceState } from "../result.ts";
+import { EngineError, type ExplorerInfo, type Json, type LivenessInfo, type Progress, type SimulationInfo, type TraceState } from "../result.ts";
+import { propertyPlan } from "../liveness/instances.ts";
+import { runNativeLiveness } from "./liveness-run.ts";
 import { exploreNative } from "./explore.ts";
 import { explorePacked } from "./packed-explore.ts";
 import { explorePackedParallel } from "./packed-parallel.ts";
@@ -29,11 +31,23 @@ export interface NativeRequest {
   onProgress?: (p: Progress) => void;
   /** The generated reference library (the readable explorer's input). */
   model: () => Promise<ReferenceModel<unknown>>;
+  /** Temporal properties to check, by name (default: none). */
+  properties?: string[];
+  /** Report a reachable state where no step is enabled and some process is not Done. */
+  deadlock?: boolean;
 }
 
 export interface NativeOutcome {
-  verdict: "ok" | "violation";
+  verdict: "ok" | "violation" | "deadlock";
   invariant?: string;
+  property?: string;
+  instance?: Record<string, Json>;
+  /**
+   * A lasso: the loop starts at `trace[loopStart]`; unless it is stuttering, the trace's last step
+   * is the one back to that state (its state equal to it).
+   */
+  lasso?: { loopStart: number; stuttering: boolean };
+  liveness?: LivenessInfo;
   distinctStates: number;
   generated: number;
   depth: number;
@@ -57,17 +71,22 @@ export function compileOrExplain(spec: Spec, variant: string | null, constants: 
 }
 
 export async function runNative(req: NativeRequest): Promise<NativeOutcome> {
+  if (req.properties && req.properties.length > 0) {
+    const plan = propertyPlan(req.spec, req.constants, req.properties);
+    if (plan.instances.length > 0) return runNativeLiveness(req, plan);
+  }
   const compiled = req.explorer === "reference" ? "the readable explorer was asked for (--engine native-reference)" : compileOrExplain(req.spec, req.variant, req.constants, req.symmetry);
   if (typeof compiled === "string") {
     if (req.spec.domains.some((d) => d.symmetric) && req.symmetry !== false && req.explorer !== "reference")
       throw new EngineError("usage", `The spec declares symmetric domains, which only the compiled explorer reduces, and it cannot compile this spec: ${compiled}`, "Check without the reduction (--no-symmetry), or simplify what the message names.");
     const model = await req.model();
-    const r = exploreNative(model, { constants: req.constants, variant: req.variant, invariants: req.invariants, maxStates: req.maxStates, onProgress: req.onProgress });
+    const r = exploreNative(model, { constants: req.constants, variant: req.variant, invariants: req.invariants, maxStates: req.maxStates, onProgress: req.onProgress, deadlock: req.deadlock });
     const trace = r.trace?.map((t) => ({ step: t.step, processSet: t.processSet, self: t.self, params: t.params, state: model.toJson(t.state, req.constants) }));
     return outcome({ ...r, trace }, { kind: "reference", reason: compiled, searchMs: r.durationMs });
   }
-  const workers = req.workers === "auto" ? autoWorkers() : (req.workers ?? 1);
-  const opts = { invariants: req.invariants, maxStates: req.maxStates, onProgress: req.onProgress };
+  // The parallel search does not look for deadlocks: with --deadlock the search runs on this thread.
+  const workers = req.deadlock ? 1 : req.workers === "auto" ? autoWorkers() : (req.workers ?? 1);
+  const opts = { invariants: req.invariants, maxStates: req.maxStates, onProgress: req.onProgress, deadlock: req.deadlock };
   const r: PackedResult = workers > 1 ? await explorePackedParallel(compiled, opts, workers) : explorePacked(compiled, opts);
   return outcome(r, {
     kind: "compiled",

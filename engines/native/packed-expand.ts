@@ -109,6 +109,10 @@ export class Expander {
   readonly fps: Int32Array;
   readonly parents: Int32Array;
   readonly vias: Int32Array;
+  /** With `recordActions()`: per queued successor, its emission site and process (for the liveness graph). */
+  sites: Int32Array = new Int32Array(0);
+  selves: Int32Array = new Int32Array(0);
+  private recording = false;
   size = 0;
   generated = 0;
   /** Set when a successor could not be packed (the expansion then stops with HALT). */
@@ -153,12 +157,23 @@ export class Expander {
       this.fps[2 * i + 1] = FP[1] as number;
       this.parents[i] = this.parent;
       this.vias[i] = this.via++;
+      if (this.recording) {
+        this.sites[i] = site;
+        this.selves[i] = +self;
+      }
       if (++this.size === BATCH) {
         this.onFull();
         if (this.halted) throw HALT;
       }
     });
     this.mod = mod;
+  }
+
+  /** From now on, the batch also holds each successor's emission site and process. */
+  recordActions(): void {
+    this.sites = new Int32Array(BATCH);
+    this.selves = new Int32Array(BATCH);
+    this.recording = true;
   }
 
   /** Unpacks state `id` (packed at `chunk[offset…]`) and checks it: the first invariant it breaks, if any. */

@@ -31,6 +31,8 @@ export interface PackedModule {
   /** The smallest packed form over the symmetric permutations, into `out` from `o` (null without symmetry). */
   canonical: ((state: Work, out: Int32Array, o: number) => void) | null;
   invariants: ((state: Work) => boolean)[];
+  /** The properties' state predicates asked for at compilation (see CompileOptions.predicates). */
+  predicates: ((state: Work) => boolean)[];
   /** The `choose` values of the last emission. */
   P: Int32Array;
   WIDTH: number;

@@ -22,6 +22,8 @@ import { type Work, crashError, instantiate, isCrash, newState, outOfRangeError,
 export interface PackedOptions {
   /** Invariants to check, by name (TypeOK included); default: all. */
   invariants?: string[];
+  /** Report a reachable state where no step is enabled and some process is not Done (PlusCal's Terminating). */
+  deadlock?: boolean;
   /** Stop with an EngineError of kind "limit" once more distinct states than this are found. */
   maxStates?: number;
   onProgress?: (p: Progress) => void;
@@ -36,7 +38,8 @@ export interface PackedTraceStep {
 }
 
 export interface PackedResult {
-  verdict: "ok" | "violation";
+  /** "deadlock": the trace ends in a state where no step is enabled and some process is not Done. */
+  verdict: "ok" | "violation" | "deadlock";
   invariant?: string;
   /** Distinct states found, initial states included (on a violation: up to and including the bad one). */
   distinctStates: number;
@@ -173,6 +176,8 @@ export class Search {
       } catch (e) {
         return this.stopped(e);
       }
+      const ended = this.expanded(id);
+      if (ended) return ended;
       if ((this.position & 31) === 31) {
         this.flush();
         if (this.event) return this.settle(this.event);
@@ -182,6 +187,32 @@ export class Search {
     this.flush();
     if (this.event) return this.settle(this.event);
     return null;
+  }
+
+  private generatedBefore = 0;
+
+  /**
+   * State `id` (in the expander's source) has just been expanded: with `deadlock`, a state without
+   * successors where some process is not Done ends the search. Subclasses record more here.
+   */
+  expanded(id: number): PackedResult | null {
+    const degree = this.expander.generated - this.generatedBefore;
+    this.generatedBefore = this.expander.generated;
+    if (degree === 0 && this.opts.deadlock && !allDone(this.program, this.expander.source)) return this.deadlockAt(id);
+    this.record(id, degree);
+    return null;
+  }
+
+  /** Subclasses keep more of each expanded state here (its successors are in the batch or flushed). */
+  protected record(_id: number, _degree: number): void {}
+
+  /** A deadlock in state `id`: unless a state found before it breaks an invariant (a readable explorer checks each when it finds it). */
+  deadlockAt(id: number): PackedResult {
+    this.flush();
+    const found = this.drain(this.parents.length);
+    if (found) return this.violation(found.id, found.invariant, found.level);
+    const trace = rebuildTrace(this.program, id, (i) => this.parents.get(i), (i) => this.vias.get(i));
+    return this.finish({ verdict: "deadlock", distinctStates: this.parents.length, depth: this.depth - 1, trace });
   }
 
   /** The verdict after the successors of the current state stopped with `e`. */
@@ -272,6 +303,13 @@ export class Search {
   }
 }
 
+/** Whether every process of a working-form state is at Done (PlusCal's Terminating: stuttering, not a deadlock). */
+export function allDone(program: PackedProgram, state: Work): boolean {
+  const done = program.layout.stringId.get("Done");
+  for (const p of program.layout.processes) for (let i = 0; i < p.ids.length; i++) if (state[p.pcOffset + i] !== done) return false;
+  return true;
+}
+
 /**
  * The path to state `id`, replayed from the initial state through the recorded transition indices:
  * each step is the via-th successor of the state before it, in the reference library's order.
@@ -280,6 +318,14 @@ export function rebuildTrace(program: PackedProgram, id: number, parentOf: (id: 
   const ids: number[] = [];
   for (let x = id; x >= 0; x = parentOf(x)) ids.push(x);
   ids.reverse();
+  return replayVias(
+    program,
+    ids.slice(1).map((x) => viaOf(x)),
+  );
+}
+
+/** A trace from the initial state through the given transition indices (each the via-th successor of the state before it). */
+export function replayVias(program: PackedProgram, vias: readonly number[]): PackedTraceStep[] {
   let want = -1;
   let seen = 0;
   let found: { state: Work; site: number; self: number | boolean; P: Int32Array } | null = null;
@@ -289,8 +335,8 @@ export function rebuildTrace(program: PackedProgram, id: number, parentOf: (id: 
   let state = newState(program);
   mod.init(state);
   const trace: PackedTraceStep[] = [{ step: "Init", processSet: null, self: null, params: {}, state: stateJson(program, state) }];
-  for (const x of ids.slice(1)) {
-    want = viaOf(x);
+  for (const via of vias) {
+    want = via;
     seen = 0;
     found = null;
     mod.successors(state);

@@ -8,14 +8,14 @@
  * instantiate the same text with `new Function`, each with its own `emit`. Nothing here runs the
  * code; engines/native/packed-model.ts does.
  */
-import type { Spec, Value } from "../ir.ts";
+import type { Expr, Spec, Value } from "../ir.ts";
 import { applyVariant } from "../tla/module.ts";
 import { type Ctx } from "./expr.ts";
 import { type Layout, NONE, buildLayout } from "./layout.ts";
 import { StepCompiler, Lines, type EmitSite, type StepInfo } from "./steps.ts";
 import { symmetryCode, type SymmetryInfo } from "./symmetry.ts";
 import { type CType, PackedUnsupported, concreteContext, stringTable } from "./types.ts";
-import { numCode } from "./values.ts";
+import { BOOL, constSc, numCode, type V } from "./values.ts";
 import type { CrashSite } from "./expr.ts";
 
 export interface PackedProgram {
@@ -27,6 +27,8 @@ export interface PackedProgram {
   sites: CrashSite[];
   /** The spec's invariants in declaration order (TypeOK is the layout's own: see `inRange`). */
   invariants: { name: string }[];
+  /** How many state predicates of properties were compiled (the module's `predicates`), as asked in `CompileOptions`. */
+  predicates: number;
   symmetry: SymmetryInfo | null;
 }
 
@@ -35,6 +37,15 @@ export { PackedUnsupported };
 export interface CompileOptions {
   /** Apply the spec's symmetric domains (default true). */
   symmetry?: boolean;
+  /** State predicates to compile (the properties' instances: each expression with the values its names are bound to). */
+  predicates?: readonly CompiledPredicate[];
+}
+
+/** A property's state predicate with the values of the names bound around it. */
+export interface CompiledPredicate {
+  property: string;
+  expr: Expr;
+  bound: readonly { name: string; value: Value | null }[];
 }
 
 export function compilePacked(base: Spec, variant: string | null, constants: Readonly<Record<string, Value>>, options: CompileOptions = {}): PackedProgram {
@@ -54,6 +65,7 @@ class ModuleCompiler extends StepCompiler {
       const c = this.cond(inv.body, ctx);
       return `function inv${k}(W) {\n  CS = ${-2 - k};\n  return ${c.code};\n}`;
     });
+    const predicates = (options.predicates ?? []).map((p, k) => this.predicateCode(p, k));
     const symmetry = options.symmetry === false ? null : symmetryCode(this.spec, this.cx, this.layout);
     // (De)packing registers the tables it reads: generate it before the declarations are taken.
     const pack = this.packCode();
@@ -77,12 +89,13 @@ class ModuleCompiler extends StepCompiler {
       successors,
       init,
       ...invariants,
+      ...predicates,
       pack,
       packFrom,
       unpack,
       inRange,
       symmetry?.code ?? "const canonical = null;",
-      `return { successors, init, pack, packFrom, unpack, inRange, canonical, invariants: [${invariants.map((_, k) => `inv${k}`).join(", ")}], P, WIDTH, WORDS };`,
+      `return { successors, init, pack, packFrom, unpack, inRange, canonical, invariants: [${invariants.map((_, k) => `inv${k}`).join(", ")}], predicates: [${predicates.map((_, k) => `pred${k}`).join(", ")}], P, WIDTH, WORDS };`,
     ].join("\n\n");
     return {
       source,
@@ -91,8 +104,26 @@ class ModuleCompiler extends StepCompiler {
       emits: this.emits,
       sites: this.sites,
       invariants: this.spec.invariants.map((i) => ({ name: i.name })),
+      predicates: predicates.length,
       symmetry: symmetry?.info ?? null,
     };
+  }
+
+  /** A property's state predicate as `function pred<k>(W)`, its bound names constants. */
+  private predicateCode(p: CompiledPredicate, k: number): string {
+    const prop = this.spec.properties.find((x) => x.name === p.property);
+    const loc = prop?.loc ?? { file: this.spec.source, line: 1, column: 1 };
+    const bound = new Map(
+      p.bound.map((b): [string, V] => {
+        const v = b.value;
+        if (typeof v === "number") return [b.name, constSc(v, { kind: "int", lo: v, hi: v })];
+        if (typeof v === "boolean") return [b.name, constSc(v, BOOL)];
+        if (typeof v === "string") return [b.name, constSc(this.stringId(v), { kind: "enum", values: [v] })];
+        throw new PackedUnsupported(this.spec.source, `property ${p.property} binds ${b.name} to ${JSON.stringify(v)}: the compiled form binds integers, booleans and tags`);
+      }),
+    );
+    const ctx: Ctx = { arr: "W", process: null, self: null, bound, where: { loc, context: `property ${p.property}` } };
+    return `function pred${k}(W) {\n  CS = -1;\n  return ${this.cond(p.expr, ctx).code};\n}`;
   }
 
   /** Code of a slot's packed value, from its working-form value `v`. */
