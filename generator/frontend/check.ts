@@ -7,10 +7,10 @@ import type { Expr, LValue, SourceLoc, Spec, Step, Stmt } from "../ir.ts";
 import { type SpecProblem, SpecError } from "./errors.ts";
 import { children, exprReads } from "../ir-walk.ts";
 
-/** Names the generated TLA+ module defines itself. */
-const generatedNames = new Set(["Init", "Next", "Spec", "vars", "ProcSet", "pc", "TypeOK", "Terminating", "NoValue", "Done", "self"]);
+/** Names the generated TLA+ module defines itself (exported for the checks of bound names). */
+export const generatedNames = new Set(["Init", "Next", "Spec", "vars", "ProcSet", "pc", "TypeOK", "Terminating", "NoValue", "Done", "self"]);
 
-const tlaKeywords = new Set(
+export const tlaKeywords = new Set(
   (
     "ASSUME ASSUMPTION AXIOM BOOLEAN CASE CHOOSE CONSTANT CONSTANTS DOMAIN ELSE ENABLED EXCEPT EXTENDS IF IN INSTANCE LET " +
     "LOCAL MODULE OTHER SF_ SUBSET THEN THEOREM UNCHANGED UNION VARIABLE VARIABLES WF_ WITH TRUE FALSE STRING Nat Int " +
