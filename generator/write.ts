@@ -9,6 +9,7 @@ import type { LoadedSpec } from "./frontend/load.ts";
 import { checkTlaSyntax } from "./tla/syntax.ts";
 import { moduleName, renderConfig, renderModule } from "./tla/module.ts";
 import { renderReference } from "./typescript/reference.ts";
+import { genArgument } from "./spec-source.ts";
 
 export interface Artefact {
   /** Path relative to the project root. */
@@ -17,11 +18,11 @@ export interface Artefact {
 }
 
 /** Every generated file of a spec: one module per variant, one .cfg per configuration, the reference. */
-export async function artefactsOf(loaded: LoadedSpec, specArg: string): Promise<Artefact[]> {
+export async function artefactsOf(loaded: LoadedSpec): Promise<Artefact[]> {
   const { spec, id } = loaded;
   const out: Artefact[] = [];
   for (const variant of [null, ...spec.variants.map((v) => v.name)]) {
-    const text = renderModule(spec, variant, specArg);
+    const text = renderModule(spec, variant, genArgument(spec.source));
     const syntax = await checkTlaSyntax(text);
     if (!syntax.ok) {
       const first = syntax.errors[0];
@@ -32,7 +33,7 @@ export async function artefactsOf(loaded: LoadedSpec, specArg: string): Promise<
     out.push({ path: `tla/${id}/${moduleName(spec, variant)}.tla`, text });
   }
   for (const config of spec.configs) out.push({ path: `tla/${id}/${config.name}.cfg`, text: renderConfig(spec, config) });
-  out.push({ path: `reference/${id}.ts`, text: renderReference(spec, specArg) });
+  out.push({ path: `reference/${id}.ts`, text: renderReference(spec) });
   return out;
 }
 

@@ -9,7 +9,8 @@ import { checkSpec } from "./check.ts";
 import { SpecError, type SpecProblem } from "./errors.ts";
 import { readSpec } from "./read-spec.ts";
 import { checkNesting, checkTreeDepth } from "./nesting.ts";
-import { findProjectRoot, projectPath, resolveSpecFile, specId } from "./project.ts";
+import { findProjectRoot, resolveSpecFile, specId } from "./project.ts";
+import { projectPath } from "../spec-source.ts";
 import { checkConfigurations } from "./check-configs.ts";
 import { checkInputs } from "./check-inputs.ts";
 

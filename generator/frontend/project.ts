@@ -7,6 +7,8 @@ import { existsSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { fail } from "./errors.ts";
 
+export { genArgument, projectPath } from "../spec-source.ts";
+
 /** `spec/examples/peterson`, `…/peterson/spec.ts` or `…/peterson.ts` (from `cwd`) → the spec source file. */
 export function resolveSpecFile(arg: string, cwd: string): string {
   const abs = path.resolve(cwd, arg);
@@ -40,15 +42,4 @@ export function findProjectRoot(file: string): string {
 export function specId(file: string): string {
   const base = path.basename(file).replace(/\.(ts|mts)$/, "");
   return base === "spec" || base === "index" ? path.basename(path.dirname(file)) : base;
-}
-
-/** The project-relative path of a file, with forward slashes on every platform. */
-export function projectPath(root: string, file: string): string {
-  return path.relative(root, file).split(path.sep).join("/");
-}
-
-/** How generated headers name a spec for `raidspec gen …`: its folder, or the file when it is not spec.ts. */
-export function genArgument(source: string): string {
-  const base = path.posix.basename(source);
-  return base === "spec.ts" || base === "index.ts" ? path.posix.dirname(source) : source;
 }
