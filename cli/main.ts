@@ -43,7 +43,7 @@ program
     let stale: string[] = [];
     for (const arg of specs) {
       const loaded = loadSpec(arg, { root });
-      const artefacts = await artefactsOf(loaded, arg);
+      const artefacts = await artefactsOf(loaded);
       if (opts.check) stale = [...stale, ...(await staleArtefacts(root, loaded.id, artefacts))];
       else {
         await writeArtefacts(root, artefacts);

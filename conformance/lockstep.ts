@@ -17,7 +17,7 @@ import { applyVariant, renderConfig, renderModule } from "../generator/tla/modul
 import { select } from "../engines/check.ts";
 import { embeddedInitialStates, embeddedInvariants, embeddedSuccessors } from "../engines/embedded/engine.ts";
 import type { ReferenceModel, ReferenceVariant } from "../engines/model.ts";
-import { loadReference } from "../engines/native/load-reference.ts";
+import { referenceOf } from "../engines/native/load-reference.ts";
 import { EngineError, type Json, type TraceState, type TraceStep } from "../engines/result.ts";
 import { canonicalString, constantValues } from "../engines/state-json.ts";
 
@@ -30,7 +30,7 @@ export interface LockstepOptions {
   maxStates?: number;
   /** Called after each state whose successors were compared. */
   onProgress?: (progress: LockstepProgress) => void;
-  /** The reference library to compare with (default: `reference/<id>.ts` under `root`). */
+  /** The reference library to compare with (default: generated from the spec now). */
   model?: ReferenceModel<unknown>;
   /** The project root (default: the working directory). */
   root?: string;
@@ -135,7 +135,7 @@ export async function lockstep(loaded: LoadedSpec, options: LockstepOptions = {}
   const sel = select(spec, { config: options.config, variant: options.variant === null ? "base" : options.variant });
   const applied = applyVariant(spec, sel.variant);
   const constants = constantValues(spec, sel.config.name);
-  const model = options.model ?? (await loadReference(loaded.id, root));
+  const model = options.model ?? (await referenceOf(loaded.spec));
   const steps: ReferenceVariant<unknown> =
     model.variants.find((v) => v.name === sel.variant) ??
     fail(`The reference library of ${model.name} has no variant ${sel.variant ?? "(base)"}: regenerate it with raidspec gen.`);

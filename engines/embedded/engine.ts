@@ -4,16 +4,24 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import { check_spec_with_options, explore_init, explore_invariants, explore_next, initSync } from "tla-checker";
 import type { Spec } from "../../generator/ir.ts";
 import { EngineError, type Json, type TraceState } from "../result.ts";
 import { stateFromChecker, stateToChecker } from "../state-json.ts";
 
+let compiled: WebAssembly.Module | undefined;
 let ready = false;
+
+/** tla-checker's WebAssembly, compiled once per process (worker threads get the compiled module). */
+function wasmModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(readFileSync(createRequire(import.meta.url).resolve("tla-checker/tla_checker_bg.wasm")));
+  return compiled;
+}
+
 function ensureLoaded(): void {
   if (ready) return;
-  const wasm = createRequire(import.meta.url).resolve("tla-checker/tla_checker_bg.wasm");
-  initSync({ module: readFileSync(wasm) });
+  initSync({ module: wasmModule() });
   ready = true;
 }
 
@@ -48,10 +56,42 @@ interface CheckerState {
   json: Record<string, Json>;
 }
 
-export function checkEmbedded(input: EmbeddedInput): EmbeddedOutcome {
+/**
+ * Checks the module. With a time limit the check runs on a worker thread that is terminated when the
+ * time is up (tla-checker cannot be interrupted otherwise); without one it runs here.
+ */
+export async function checkEmbedded(input: EmbeddedInput & { timeoutMs?: number }): Promise<EmbeddedOutcome> {
+  const options = JSON.stringify({ cfg_source: input.cfgText, allow_deadlock: true, max_states: input.maxStates ?? 50_000_000, max_depth: 1_000_000_000 });
+  let text: string;
+  if (input.timeoutMs === undefined) {
+    ensureLoaded();
+    text = check_spec_with_options(input.moduleText, options);
+  } else text = await checkOnWorker(input.moduleText, options, input.timeoutMs);
+  return interpret(input, JSON.parse(text) as CheckerResult);
+}
+
+function checkOnWorker(moduleText: string, options: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./checker-worker.mjs", import.meta.url), { workerData: { wasm: wasmModule(), moduleText, options } });
+    const timer = setTimeout(() => {
+      void worker.terminate();
+      reject(new EngineError("timeout", `tla-checker did not finish within ${timeoutMs} ms.`, "Use a smaller configuration, a longer --timeout, or the native engine."));
+    }, timeoutMs);
+    const done = () => clearTimeout(timer);
+    worker.once("message", (text: string) => {
+      done();
+      void worker.terminate();
+      resolve(text);
+    });
+    worker.once("error", (e) => {
+      done();
+      reject(new EngineError("crash", `tla-checker failed: ${e instanceof Error ? e.message : String(e)}`));
+    });
+  });
+}
+
+function interpret(input: EmbeddedInput, result: CheckerResult): EmbeddedOutcome {
   ensureLoaded();
-  const options = { cfg_source: input.cfgText, allow_deadlock: true, max_states: input.maxStates ?? 50_000_000, max_depth: 1_000_000_000 };
-  const result = JSON.parse(check_spec_with_options(input.moduleText, JSON.stringify(options))) as CheckerResult;
   if (result.success) return { verdict: "ok", distinctStates: result.states_explored };
   if (result.error_type === "InvariantViolation") {
     const index = Number(/Invariant (\d+) violated/.exec(result.error_message ?? "")?.[1]);

@@ -7,7 +7,7 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { execa } from "execa";
+import { runInGroup } from "./process-group.ts";
 import { EngineError } from "../result.ts";
 import { isTlcConfigErrorCode, parseTlcOutput, type TlcOutcome, type TlcOutput } from "./parse-output.ts";
 
@@ -158,22 +158,14 @@ export async function runTlc(opts: RunTlcOptions): Promise<TlcRunResult> {
   const { args, cwd } = tlcCommandLine(opts, metaDir);
   const started = performance.now();
   try {
-    const result = await execa(java, args, {
-      cwd,
-      reject: false,
-      timeout: opts.timeoutMs,
-      forceKillAfterDelay: 2000,
-      stripFinalNewline: false,
-      // TLC reads no input; it must not hold on to the user's terminal.
-      stdin: "ignore",
-    });
+    const result = await runInGroup(java, args, { cwd, timeoutMs: opts.timeoutMs });
     const durationMs = Math.round(performance.now() - started);
-    const stdout = typeof result.stdout === "string" ? result.stdout : "";
-    const stderr = typeof result.stderr === "string" ? result.stderr : "";
+    const { stdout, stderr } = result;
 
-    if (result.code === "ENOENT" || result.code === "EACCES") {
-      throw new EngineError("java-missing", `Could not start Java (\`${java}\`: ${result.code}). ${INSTALL_JAVA}`);
+    if (result.spawnError) {
+      throw new EngineError("java-missing", `Could not start Java (\`${java}\`: ${result.spawnError}). ${INSTALL_JAVA}`);
     }
+    if (result.interrupted) throw new EngineError("interrupted", `TLC was stopped (interrupted) while checking ${basename(opts.moduleFile)}.`);
     const output = parseTlcOutput(stdout);
     if (result.timedOut) {
       throw new EngineError(
