@@ -1,23 +1,31 @@
 /**
- * The raidspec command line: gen, check, conform, bench, report.
+ * The raidspec command line: gen, check, conform, report.
  *
  * Exit codes: 0 every checked invariant holds; 1 a violation (or, for gen --check and conform, a
- * difference); 2 bad input or usage; 3–8 an engine could not give a verdict (see engines/result.ts).
+ * difference); 2 bad input or usage; 3–8 an engine could not give a verdict; 9 an internal error of
+ * raidspec; 130 interrupted (see engines/result.ts). Paths on the command line are relative to the
+ * working directory; everything a spec generates goes to its project (the nearest folder above it
+ * with a package.json), whatever the working directory.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { SpecError } from "../generator/frontend/errors.ts";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { loadSpec } from "../generator/frontend/load.ts";
+import { findProjectRoot, specId } from "../generator/frontend/project.ts";
 import { EngineError, exitCodes } from "../engines/result.ts";
 import { runCheck } from "../engines/check.ts";
 import { buildReport, reportTable } from "../engines/report.ts";
 import { conformCommand } from "../conformance/run.ts";
-import { artefactsOf, discoverSpecs, staleArtefacts, writeArtefacts } from "../generator/write.ts";
+import { artefactsOf, checkOutputOwner, discoverSpecs, staleArtefacts, writeArtefacts } from "../generator/write.ts";
+import { projectPath } from "../generator/spec-source.ts";
 import { formatResult } from "./print.ts";
 import { traceToItf } from "../engines/itf.ts";
 import { applyVariant } from "../generator/tla/module.ts";
-import path from "node:path";
+import { checkItfTarget, writeItf } from "./itf-file.ts";
+import { reportError } from "./errors.ts";
 
-const root = process.cwd();
+const version = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
+const json = process.argv.includes("--json");
 
 const positiveInt = (value: string): number => {
   const n = Number(value);
@@ -28,26 +36,35 @@ const positiveInt = (value: string): number => {
 const program = new Command()
   .name("raidspec")
   .description("Model concurrent code in a typed TypeScript DSL; generate TLA+ and a TypeScript reference; check them.")
+  .version(`raidspec ${version}`, "-V, --version", "print raidspec's version")
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  // With --json the error goes to stdout as JSON (printed by main), not as commander's text.
+  .configureOutput({ writeErr: (text) => (json ? undefined : process.stderr.write(text)) });
 
 program
   .command("gen")
   .description("generate the TLA+ modules, .cfg files and reference library of specs")
   .argument("[specs...]", "spec folders, e.g. spec/examples/peterson")
-  .option("--all", "every spec under spec/")
+  .option("--all", "every spec under spec/ of the project")
   .option("--check", "do not write: fail if the committed files differ from a fresh generation")
   .action(async (args: string[], opts: { all?: boolean; check?: boolean }) => {
-    const specs = opts.all ? discoverSpecs(root) : args;
+    const cwd = process.cwd();
+    const projectRoot = opts.all ? findProjectRoot(path.join(cwd, "package.json")) : undefined;
+    const specs = projectRoot ? discoverSpecs(projectRoot).map((s) => path.join(projectRoot, s)) : args;
     if (specs.length === 0) throw new EngineError("usage", "Name a spec (e.g. raidspec gen spec/examples/peterson) or pass --all.");
+    const loadedSpecs = specs.map((arg) => loadSpec(arg, { cwd }));
     let stale: string[] = [];
-    for (const arg of specs) {
-      const loaded = loadSpec(arg, { root });
+    for (const loaded of loadedSpecs) {
+      // Every spec of the project (and of this run) must have its own output folder.
+      const project = discoverSpecs(loaded.root).map((s) => path.join(loaded.root, s));
+      const others = [...loadedSpecs.map((l) => ({ id: l.id, file: l.file })), ...project.map((dir) => ({ id: specId(path.join(dir, "spec.ts")), file: path.join(dir, "spec.ts") }))];
+      checkOutputOwner(loaded, others);
       const artefacts = await artefactsOf(loaded);
-      if (opts.check) stale = [...stale, ...(await staleArtefacts(root, loaded.id, artefacts))];
+      if (opts.check) stale = [...stale, ...(await staleArtefacts(loaded.root, loaded.id, artefacts))];
       else {
-        await writeArtefacts(root, artefacts);
-        console.log(`${arg}: wrote ${artefacts.map((a) => a.path).join(", ")}`);
+        await writeArtefacts(loaded.root, artefacts);
+        console.log(`${projectPath(loaded.root, path.dirname(loaded.file))}: wrote ${artefacts.map((a) => a.path).join(", ")}`);
       }
     }
     if (opts.check) {
@@ -68,11 +85,12 @@ program
   .addOption(new Option("--engine <engine>", "model checker").choices(["auto", "tlc", "embedded", "native"]).default("auto"))
   .option("--tlc-jar <path>", "path to tla2tools.jar (else TLA2TOOLS_JAR, else the usual install places)")
   .option("--max-states <n>", "stop with an error after this many distinct states", positiveInt)
-  .option("--timeout <seconds>", "TLC time limit", positiveInt)
-  .option("--json", "print one JSON object")
-  .option("--itf <file>", "also write the counterexample as an ITF trace (Apalache/Quint JSON)")
+  .option("--timeout <seconds>", "stop with an error (exit 7) after this many seconds, on every engine", positiveInt)
+  .option("--json", "print one JSON object (also for errors)")
+  .option("--itf <file>", "also write the counterexample as an ITF trace (Apalache/Quint JSON); the file must be new or an earlier ITF trace")
   .action(async (arg: string, opts: { config?: string; variant?: string; invariant?: string; engine: "auto"; tlcJar?: string; maxStates?: number; timeout?: number; json?: boolean; itf?: string }) => {
-    const loaded = loadSpec(arg, { root });
+    const itfFile = opts.itf === undefined ? undefined : checkItfTarget(opts.itf);
+    const loaded = loadSpec(arg);
     const result = await runCheck({
       loaded,
       specArg: arg,
@@ -83,13 +101,14 @@ program
       tlcJar: opts.tlcJar,
       maxStates: opts.maxStates,
       timeoutMs: opts.timeout ? opts.timeout * 1000 : undefined,
-      root,
+      root: loaded.root,
     });
-    console.log(opts.json ? JSON.stringify(result) : formatResult(result));
-    if (opts.itf) {
+    // The trace file is written before the verdict is printed: a failure to write it is the answer.
+    if (itfFile) {
       const itf = traceToItf(applyVariant(loaded.spec, result.variant === loaded.spec.baseVariant ? null : result.variant), result);
-      if (itf) await writeArtefacts(root, [{ path: path.relative(root, path.resolve(root, opts.itf)), text: `${JSON.stringify(itf, null, 1)}\n` }]);
+      if (itf) await writeItf(itfFile, itf);
     }
+    console.log(opts.json ? JSON.stringify(result) : formatResult(result));
     process.exitCode = exitCodes[result.verdict];
   });
 
@@ -103,7 +122,7 @@ program
   .option("--tlc-jar <path>", "path to tla2tools.jar")
   .option("--json", "print the rows (with counterexamples) as JSON")
   .action(async (arg: string, opts: { configs?: string; variants?: string; engine: "auto"; tlcJar?: string; json?: boolean }) => {
-    const loaded = loadSpec(arg, { root });
+    const loaded = loadSpec(arg);
     const rows = await buildReport({
       loaded,
       specArg: arg,
@@ -111,7 +130,7 @@ program
       configs: opts.configs?.split(","),
       variants: opts.variants?.split(","),
       tlcJar: opts.tlcJar,
-      root,
+      root: loaded.root,
       onRow: opts.json
         ? undefined
         : (r) =>
@@ -133,29 +152,23 @@ program
   .option("--tlc-jar <path>", "path to tla2tools.jar (adds TLC to the state-count comparison)")
   .option("--json", "print the report as JSON")
   .action(async (arg: string, opts: { config?: string; variants?: string; maxStates?: number; tlcJar?: string; json?: boolean }) => {
-    process.exitCode = await conformCommand(arg, { ...opts, variants: opts.variants?.split(","), root });
+    process.exitCode = await conformCommand(arg, { ...opts, variants: opts.variants?.split(",") });
   });
 
-async function main(): Promise<void> {
-  try {
-    await program.parseAsync(process.argv);
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      process.exitCode = e.exitCode === 0 ? 0 : exitCodes.usage;
-      return;
-    }
-    if (e instanceof SpecError) {
-      console.error(e.message);
-      process.exitCode = exitCodes.usage;
-      return;
-    }
-    if (e instanceof EngineError) {
-      console.error(`raidspec: ${e.message}${e.detail ? `\n${e.detail}` : ""}`);
-      process.exitCode = exitCodes[e.kind];
-      return;
-    }
-    throw e;
-  }
-}
+// A reader that goes away (`raidspec … | head`) is not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+});
+// Whatever escapes (an error thrown from a callback, a rejected promise nobody awaited) is still
+// reported as raidspec's own bug, never as a stack trace.
+process.on("uncaughtException", (e) => process.exit(reportError(e, json)));
+process.on("unhandledRejection", (e) => process.exit(reportError(e, json)));
 
-await main();
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  // --help and --version end through exitOverride with exit code 0.
+  const code = (e as { code?: string; exitCode?: number }).exitCode;
+  if (code === 0 && ["commander.helpDisplayed", "commander.version", "commander.help"].includes((e as { code?: string }).code ?? "")) process.exitCode = 0;
+  else process.exitCode = reportError(e, json);
+}

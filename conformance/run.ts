@@ -216,10 +216,10 @@ export interface ConformCommandOptions {
  * artefacts agree, 1 they differ). Spec and engine errors are thrown for the command line to map.
  */
 export async function conformCommand(specArg: string, options: ConformCommandOptions = {}): Promise<number> {
-  const root = options.root ?? process.cwd();
   const print = options.print ?? ((text: string) => console.log(text));
   const progress = options.progress ?? ((line: string) => console.error(line));
-  const loaded = loadSpec(specArg, { root });
+  const loaded = loadSpec(specArg, options.root ? { root: options.root } : {});
+  const root = loaded.root;
   const report = await runConformance(loaded, {
     config: options.config,
     variants: options.variants,

@@ -6,9 +6,9 @@ import { readFileSync } from "node:fs";
 import { DiagnosticCategory, DiagnosticMessageChain, Project, ts } from "ts-morph";
 import type { Spec } from "../ir.ts";
 import { checkSpec } from "./check.ts";
-import { SpecError, type SpecProblem } from "./errors.ts";
+import { SpecError, type SpecProblem, fail } from "./errors.ts";
 import { readSpec } from "./read-spec.ts";
-import { checkNesting, checkTreeDepth } from "./nesting.ts";
+import { MAX_BRACKETS, MAX_TREE_DEPTH, checkNesting, checkTreeDepth } from "./nesting.ts";
 import { findProjectRoot, resolveSpecFile, specId } from "./project.ts";
 import { projectPath } from "../spec-source.ts";
 import { checkConfigurations } from "./check-configs.ts";
@@ -54,6 +54,22 @@ export function loadSpec(arg: string, options: { root?: string; cwd?: string; ty
   const file = resolveSpecFile(arg, options.cwd ?? options.root ?? process.cwd());
   const root = options.root ?? findProjectRoot(file);
   const rel = projectPath(root, file);
+  try {
+    return readAndCheck(file, root, rel, options.typecheck !== false);
+  } catch (e) {
+    if (!(e instanceof RangeError && /call stack/i.test(e.message))) throw e;
+    // Nesting the checks above do not measure (a long chain of ?: say) can still exhaust the stack of
+    // the TypeScript parser; its compiler instance is not reused after that.
+    project = undefined;
+    return fail(
+      { file: rel, line: 1, column: 1 },
+      `The spec nests too deeply for the TypeScript parser (raidspec accepts ${MAX_BRACKETS} levels of brackets and ${MAX_TREE_DEPTH} syntax levels)`,
+      "Split deep expressions with helper(…) definitions or const names.",
+    );
+  }
+}
+
+function readAndCheck(file: string, root: string, rel: string, typecheck: boolean): LoadedSpec {
   // The TypeScript parser recurses once per nesting level: a spec nested deeper than the limit is
   // rejected before it can exhaust the stack.
   checkNesting(readFileSync(file, "utf8"), rel);
@@ -63,7 +79,7 @@ export function loadSpec(arg: string, options: { root?: string; cwd?: string; ty
   const source = proj.addSourceFileAtPath(file);
   proj.resolveSourceFileDependencies();
   checkTreeDepth(source, rel);
-  if (options.typecheck !== false) {
+  if (typecheck) {
     const problems: SpecProblem[] = source
       .getPreEmitDiagnostics()
       .filter((d) => d.getCategory() === DiagnosticCategory.Error)
