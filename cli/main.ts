@@ -8,16 +8,13 @@
  * with a package.json), whatever the working directory.
  */
 import { createRequire } from "node:module";
-import path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { loadSpec } from "../generator/frontend/load.ts";
-import { findProjectRoot, specId } from "../generator/frontend/project.ts";
 import { EngineError, exitCodes } from "../engines/result.ts";
 import { runCheck } from "../engines/check.ts";
 import { buildReport, reportTable } from "../engines/report.ts";
 import { conformCommand } from "../conformance/run.ts";
-import { artefactsOf, checkOutputOwner, discoverSpecs, staleArtefacts, writeArtefacts } from "../generator/write.ts";
-import { projectPath } from "../generator/spec-source.ts";
+import { genCommand } from "./gen.ts";
 import { formatResult } from "./print.ts";
 import { traceToItf } from "../engines/itf.ts";
 import { applyVariant } from "../generator/tla/module.ts";
@@ -49,30 +46,13 @@ program
   .option("--all", "every spec under spec/ of the project")
   .option("--check", "do not write: fail if the committed files differ from a fresh generation")
   .action(async (args: string[], opts: { all?: boolean; check?: boolean }) => {
-    const cwd = process.cwd();
-    const projectRoot = opts.all ? findProjectRoot(path.join(cwd, "package.json")) : undefined;
-    const specs = projectRoot ? discoverSpecs(projectRoot).map((s) => path.join(projectRoot, s)) : args;
-    if (specs.length === 0) throw new EngineError("usage", "Name a spec (e.g. raidspec gen spec/examples/peterson) or pass --all.");
-    const loadedSpecs = specs.map((arg) => loadSpec(arg, { cwd }));
-    let stale: string[] = [];
-    for (const loaded of loadedSpecs) {
-      // Every spec of the project (and of this run) must have its own output folder.
-      const project = discoverSpecs(loaded.root).map((s) => path.join(loaded.root, s));
-      const others = [...loadedSpecs.map((l) => ({ id: l.id, file: l.file })), ...project.map((dir) => ({ id: specId(path.join(dir, "spec.ts")), file: path.join(dir, "spec.ts") }))];
-      checkOutputOwner(loaded, others);
-      const artefacts = await artefactsOf(loaded);
-      if (opts.check) stale = [...stale, ...(await staleArtefacts(loaded.root, loaded.id, artefacts))];
-      else {
-        await writeArtefacts(loaded.root, artefacts);
-        console.log(`${projectPath(loaded.root, path.dirname(loaded.file))}: wrote ${artefacts.map((a) => a.path).join(", ")}`);
-      }
-    }
-    if (opts.check) {
-      if (stale.length > 0) {
-        console.error(`Generated files are out of date (run npm run gen):\n  ${stale.join("\n  ")}`);
-        process.exitCode = 1;
-      } else console.log(`Generated files are up to date (${specs.length} specs).`);
-    }
+    const r = await genCommand(args, opts);
+    for (const w of r.written) console.log(`${w.spec}: wrote ${w.files.join(", ")}`);
+    if (!opts.check) return;
+    if (r.stale.length > 0) {
+      console.error(`Generated files are out of date (run npm run gen):\n  ${r.stale.join("\n  ")}`);
+      process.exitCode = 1;
+    } else console.log(`Generated files are up to date (${r.specs} specs).`);
   });
 
 program

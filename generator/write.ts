@@ -119,6 +119,6 @@ export function discoverSpecs(root: string): string[] {
       walk(sub);
     }
   };
-  walk("spec");
+  if (existsSync(path.join(root, "spec"))) walk("spec");
   return found.sort();
 }

@@ -57,6 +57,9 @@ export function loadSpec(arg: string, options: { root?: string; cwd?: string; ty
   try {
     return readAndCheck(file, root, rel, options.typecheck !== false);
   } catch (e) {
+    // A rejected spec leaves the shared compiler instance: checking the next one must not bind it.
+    const bad = project?.getSourceFile(file);
+    if (bad) project?.removeSourceFile(bad);
     if (!(e instanceof RangeError && /call stack/i.test(e.message))) throw e;
     // Nesting the checks above do not measure (a long chain of ?: say) can still exhaust the stack of
     // the TypeScript parser; its compiler instance is not reused after that.
