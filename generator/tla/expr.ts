@@ -100,7 +100,8 @@ function renderBare(e: Expr, ctx: ExprContext): string {
     case "field":
       return `${r(e.base, atomic - 1)}.${e.field}`;
     case "not":
-      return `~${r(e.arg, 4)}`;
+      // ~ binds looser than = in TLA+, tighter in tla-checker: an operand that is not atomic is parenthesized.
+      return `~${r(e.arg, 99)}`;
     case "neg":
       return `-${r(e.arg, 12)}`;
     case "binary": {
@@ -110,6 +111,9 @@ function renderBare(e: Expr, ctx: ExprContext): string {
         const side = (x: Expr) => (x.kind === "binary" || x.kind === "not" ? `(${r(x)})` : r(x, op.prec));
         return `${side(e.left)} => ${side(e.right)}`;
       }
+      // tla-checker's % of a negative number is negative (TLA+'s, TLC's and the reference library's
+      // is in 0..b-1): (a % b + b) % b is the same in TLA+ and right in tla-checker too.
+      if (e.op === "mod") return `(${r(e.left, op.prec)} % ${r(e.right, op.prec)} + ${r(e.right, 10)}) % ${r(e.right, op.prec)}`;
       // Same associative operator chains without parentheses; everything else at equal precedence is
       // parenthesized (TLA+ rejects mixing /\ and \/ without them).
       const left = e.left.kind === "binary" && e.left.op === e.op && op.assoc ? r(e.left, op.prec - 1) : r(e.left, op.prec);

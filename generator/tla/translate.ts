@@ -72,7 +72,9 @@ function translateBlock(stmts: Stmt[], assignedBefore: ReadonlySet<Key>, definit
     if (!stmt) continue;
     switch (stmt.kind) {
       case "await":
-        items.push(atom(renderExpr(stmt.cond, ctx())));
+        // A condition that is itself a /\ or \/ is parenthesized: tla-checker misreads `/\ a /\ b`
+        // as a junction item after a nested IF (TLC reads it as TLA+ says).
+        items.push(atom(renderExpr(stmt.cond, ctx(), 3)));
         break;
       case "goto":
         items.push(atom(`pc' = [pc EXCEPT ![self] = ${tlaString(stmt.label)}]`));
@@ -144,12 +146,14 @@ function renderAssignment(group: Extract<Stmt, { kind: "assign" }>[], ctx: ExprC
   const base = group[start];
   if (!base) throw new Error("unreachable");
   const updates = group.slice(start).filter((g) => g.target.path.length > 0 || scope === "local");
-  if (scope === "var" && base.target.path.length === 0 && updates.length === 0) return `${name}' = ${renderExpr(base.value, ctx)}`;
+  // The right-hand side is parenthesized unless it binds tighter than `=`: x' = a /\ b would be
+  // (x' = a) /\ b, and x' = a \in S a precedence conflict.
+  if (scope === "var" && base.target.path.length === 0 && updates.length === 0) return `${name}' = ${renderExpr(base.value, ctx, 5)}`;
   const from = scope === "var" && base.target.path.length === 0 ? renderExpr(base.value, ctx, 99) : name;
   const parts = (scope === "var" && base.target.path.length === 0 ? updates : group).map((g) => {
     const selfPart = scope === "local" ? "[self]" : "";
     const path = g.target.path.map((p) => (p.kind === "index" ? `[${renderExpr(p.index, ctx)}]` : `.${p.field}`)).join("");
-    return `!${selfPart}${path} = ${renderExpr(g.value, ctx)}`;
+    return `!${selfPart}${path} = ${renderExpr(g.value, ctx, 5)}`;
   });
   return `${name}' = [${from} EXCEPT ${parts.join(", ")}]`;
 }
