@@ -97,8 +97,8 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
     if (who === "tla-checker")
       throw new EngineError(
         e.kind,
-        `${e.message}. The reference library evaluates every state of this configuration without an error, so this is a fault of tla-checker, not of the spec`,
-        "Check with TLC (--engine tlc) or the native engine (--engine native).",
+        `${e.message}. The reference library evaluates every state of this configuration without an error, so the spec is not at fault: tla-checker (or raidspec's TLA+ generator) is`,
+        "Check with TLC (--engine tlc) or the native engine (--engine native), and please report it with the spec.",
       );
     throw e;
   };
@@ -113,9 +113,10 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
       if (e instanceof EngineError && (e.kind === "crash" || e.kind === "parse")) locate(e, "tla-checker");
       throw e;
     }
-    // tla-checker's integers are 64-bit and wrap around; TLC's are 32-bit and stop with an error. When
-    // the spec computes integers that could leave 32 bits, the reference library makes the check.
-    if (r.verdict === "ok" && (model.overflowChecks ?? 1) > 0) confirmNoOverflow(native);
+    // tla-checker is lenient where TLC is not (its integers are 64-bit and wrap around, its % of a
+    // negative number is negative): a verdict that every invariant holds is confirmed on the reference
+    // library, which stops where TLC stops. (A violation is confirmed by replaying its trace there.)
+    if (r.verdict === "ok") confirmOk(native, r.distinctStates);
     return finish(base, r, r.trace, applied, model, constants, sel.variant, started);
   }
 
@@ -157,19 +158,22 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
 
 /**
  * Runs the native engine after tla-checker found no violation: an evaluation error there is the answer
- * TLC would give, and a violation there means the artefacts disagree.
+ * TLC would give; a violation, or another number of distinct states, means the artefacts disagree.
  */
-function confirmNoOverflow(native: () => { verdict: "ok" | "violation"; invariant?: string }): void {
+function confirmOk(native: () => { verdict: "ok" | "violation"; invariant?: string; distinctStates: number }, checkerStates: number): void {
+  let r: ReturnType<typeof native>;
   try {
-    const r = native();
-    if (r.verdict === "violation")
-      throw new EngineError("crash", `tla-checker finds no violation, the reference library finds ${r.invariant ?? "an invariant"} violated: the generated artefacts disagree (run raidspec conform)`);
+    r = native();
   } catch (e) {
     if (e instanceof EngineError && e.loc)
-      throw new EngineError(e.kind, e.message, `tla-checker found no violation, but it computes with 64-bit integers that wrap around; TLC's are 32-bit and stop here with an error.\n${e.detail ?? ""}`, { loc: e.loc, trace: e.trace });
+      throw new EngineError(e.kind, e.message, `tla-checker found no violation, but it is lenient where TLC is not (its integers are 64-bit and wrap around): TLC stops here with an error.\n${e.detail ?? ""}`, { loc: e.loc, trace: e.trace });
     // A time or state limit reached here leaves the verdict unconfirmed: it is the answer.
     throw e;
   }
+  const disagree = (what: string) =>
+    new EngineError("crash", `tla-checker finds that every invariant holds in ${checkerStates} distinct states, the reference library ${what}: the generated artefacts disagree`, "Run raidspec conform to see the first state where they differ, and check with TLC (--engine tlc) meanwhile.");
+  if (r.verdict === "violation") throw disagree(`finds ${r.invariant ?? "an invariant"} violated`);
+  if (r.distinctStates !== checkerStates) throw disagree(`explores ${r.distinctStates}`);
 }
 
 /** TLC's warning "The EXCEPT was applied to non-existing fields of the value" (tlc2.output.EC). */

@@ -56,9 +56,4 @@ export interface ReferenceModel<S> {
   /** The steps of each process set with the kernel function each models and its source location. */
   steps: { label: string; processSet: string; models?: string; line: number; column: number }[];
   source: string;
-  /**
-   * How many places of the library check an integer for TLC's 32-bit range: when 0, no integer it
-   * computes can leave that range (tla-checker's wrap at 64 bits then cannot matter).
-   */
-  overflowChecks?: number;
 }

@@ -394,8 +394,6 @@ export interface Model {
   toJson: (state: State, constants?: Record<string, Json>) => { [key: string]: Json };
   fromJson: (json: { [key: string]: Json }, constants: Record<string, Json>) => State;
   encode: (state: State, out: number[]) => number;
-  /** How many places check an integer for TLC's 32-bit range (0: no computed integer can leave it). */
-  overflowChecks: number;
 }
 
 /** Environments by constants object: binding is done once per configuration. */
@@ -442,7 +440,6 @@ export const model: Model = {
   toJson: (state, c) => stateToJson(envOf(c), state),
   fromJson: (json, c) => stateFromJson(envOf(c), json),
   encode,
-  overflowChecks: 4,
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -11,8 +11,6 @@ import { exprText, fitsInt32 } from "./bounds.ts";
 export abstract class ExprGenerator extends TypeGenerator {
   /** Run-time checks generated so far (each can throw an EvaluationError). */
   protected checks = 0;
-  /** Of those, the integer overflow checks (+, -, * and unary - whose result could leave 32 bits). */
-  protected overflowChecks = 0;
   /** Helpers whose evaluation can throw an EvaluationError (their own checks, or a helper they call). */
   protected checkedHelpers = new Set<string>();
 
@@ -198,7 +196,6 @@ export abstract class ExprGenerator extends TypeGenerator {
         const arg = this.nonNull(r(e.arg), type(e.arg), ctx, exprText(e.arg));
         if (!fitsInt32(this.bounds.of(e, ctx.bound, ctx.process))) {
           this.usedRuntime.add("neg");
-          this.overflowChecks += 1;
           return code(`neg(${arg.code}, ${this.site(ctx)})`);
         }
         return code(`-${arg.code.startsWith("-") ? `(${arg.code})` : wrap(arg, PREC.unary)}`, PREC.unary);
@@ -366,7 +363,6 @@ export abstract class ExprGenerator extends TypeGenerator {
     // + - * on TLC's 32-bit integers: checked unless the operands' ranges keep the result inside.
     const arithmetic = (fn: "add" | "sub" | "mul", op: string, prec: number, assoc: boolean): Code => {
       if (fitsInt32(this.bounds.of(e, ctx.bound, ctx.process))) return infix(op, prec, assoc);
-      this.overflowChecks += 1;
       return call(fn);
     };
     switch (e.op) {

@@ -538,7 +538,6 @@ class ReferenceGenerator extends StepGenerator {
           { name: "toJson", type: `(state: State, constants?: ${C}) => { [key: string]: Json }` },
           { name: "fromJson", type: `(json: { [key: string]: Json }, constants: ${C}) => State` },
           { name: "encode", type: "(state: State, out: number[]) => number" },
-          { name: "overflowChecks", type: "number", docs: ["How many places check an integer for TLC's 32-bit range (0: no computed integer can leave it)."] },
         ],
       },
       {
@@ -607,7 +606,6 @@ class ReferenceGenerator extends StepGenerator {
                 w.writeLine("toJson: (state, c) => stateToJson(envOf(c), state),");
                 w.writeLine("fromJson: (json, c) => stateFromJson(envOf(c), json),");
                 w.writeLine("encode,");
-                w.writeLine(`overflowChecks: ${this.overflowChecks},`);
               });
               w.write("}");
             },
