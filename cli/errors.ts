@@ -55,7 +55,8 @@ export function describeError(e: unknown): { report: ErrorReport; exitCode: numb
   if (e instanceof CommanderError) {
     return { report: { kind: "usage", message: e.message.replace(/^error: /, "") }, exitCode: exitCodes.usage, text: e.message };
   }
-  const message = `internal error: ${e instanceof Error ? `${e.name === "Error" ? "" : `${e.name}: `}${e.message}` : String(e)}`.replace(/\s+/g, " ").trim();
+  const text = e instanceof Error ? `${e.name === "Error" ? "" : `${e.name}: `}${e.message}` : String(e);
+  const message = `internal error: ${text.replace(/^internal error: /, "")}`.replace(/\s+/g, " ").trim();
   return { report: { kind: "internal", message, detail: BUG_NOTE }, exitCode: exitCodes.internal, text: `raidspec: ${message}\n${BUG_NOTE}` };
 }
 

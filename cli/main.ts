@@ -1,5 +1,5 @@
 /**
- * The raidspec command line: gen, check, conform, report.
+ * The raidspec command line: gen, check, conform, report, show, readme.
  *
  * Exit codes: 0 every checked invariant holds; 1 a violation (or, for gen --check and conform, a
  * difference); 2 bad input or usage; 3–8 an engine could not give a verdict; 9 an internal error of
@@ -15,9 +15,15 @@ import { runCheck } from "../engines/check.ts";
 import { buildReport, reportTable } from "../engines/report.ts";
 import { conformCommand } from "../conformance/run.ts";
 import { genCommand } from "./gen.ts";
-import { formatResult } from "./print.ts";
+import { formatResult, resultModel } from "./print.ts";
+import { assertStories, type TraceFileOptions, writeTraceFiles } from "./trace-output.ts";
+import { type ProgressOptions, progressReporter } from "./progress.ts";
+import { showCommand } from "./show.ts";
+import { readmeCommand } from "./readme.ts";
+import { reportMarkdown } from "../traces/report-markdown.ts";
 import { traceToItf } from "../engines/itf.ts";
 import { applyVariant } from "../generator/tla/module.ts";
+import { constantValues } from "../engines/state-json.ts";
 import { checkItfTarget, writeItf } from "./itf-file.ts";
 import { reportError } from "./errors.ts";
 
@@ -68,9 +74,16 @@ program
   .option("--timeout <seconds>", "stop with an error (exit 7) after this many seconds, on every engine", positiveInt)
   .option("--json", "print one JSON object (also for errors)")
   .option("--itf <file>", "also write the counterexample as an ITF trace (Apalache/Quint JSON); the file must be new or an earlier ITF trace")
-  .action(async (arg: string, opts: { config?: string; variant?: string; invariant?: string; engine: "auto"; tlcJar?: string; maxStates?: number; timeout?: number; json?: boolean; itf?: string }) => {
+  .option("--svg <file>", "also write the counterexample as a swim-lane diagram (SVG)")
+  .option("--html <file>", "also write a self-contained HTML report of the counterexample")
+  .option("--full-init", "print every variable of the initial state, not only what differs from idle")
+  .option("--progress", "show the progress line even when stderr is not a terminal")
+  .option("--quiet", "no progress line")
+  .action(async (arg: string, opts: { config?: string; variant?: string; invariant?: string; engine: "auto"; tlcJar?: string; maxStates?: number; timeout?: number; json?: boolean; itf?: string } & TraceFileOptions & ProgressOptions) => {
     const itfFile = opts.itf === undefined ? undefined : checkItfTarget(opts.itf);
     const loaded = loadSpec(arg);
+    assertStories(loaded);
+    const progress = progressReporter(opts);
     const result = await runCheck({
       loaded,
       specArg: arg,
@@ -82,13 +95,19 @@ program
       maxStates: opts.maxStates,
       timeoutMs: opts.timeout ? opts.timeout * 1000 : undefined,
       root: loaded.root,
-    });
+      onProgress: progress.update,
+      onEngine: progress.engine,
+    }).finally(progress.done);
+    const applied = applyVariant(loaded.spec, result.variant === loaded.spec.baseVariant ? null : result.variant);
+    const ctx = { spec: applied, constants: constantValues(loaded.spec, result.config), fullInit: opts.fullInit };
     // The trace file is written before the verdict is printed: a failure to write it is the answer.
     if (itfFile) {
-      const itf = traceToItf(applyVariant(loaded.spec, result.variant === loaded.spec.baseVariant ? null : result.variant), result);
+      const itf = traceToItf(applied, result);
       if (itf) await writeItf(itfFile, itf);
     }
-    console.log(opts.json ? JSON.stringify(result) : formatResult(result));
+    console.log(opts.json ? JSON.stringify(result) : formatResult(result, ctx));
+    const model = opts.svg || opts.html ? resultModel(result, ctx) : undefined;
+    if (model) await writeTraceFiles(model, opts, process.cwd(), formatResult({ ...result, trace: undefined }));
     process.exitCode = exitCodes[result.verdict];
   });
 
@@ -101,8 +120,13 @@ program
   .addOption(new Option("--engine <engine>", "model checker").choices(["auto", "tlc", "embedded", "native"]).default("auto"))
   .option("--tlc-jar <path>", "path to tla2tools.jar")
   .option("--json", "print the rows (with counterexamples) as JSON")
-  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: "auto"; tlcJar?: string; json?: boolean }) => {
+  .option("--markdown", "print the table and the story of the shortest counterexample of each violated invariant")
+  .option("--progress", "show the progress line even when stderr is not a terminal")
+  .option("--quiet", "no progress line")
+  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: "auto"; tlcJar?: string; json?: boolean; markdown?: boolean } & ProgressOptions) => {
     const loaded = loadSpec(arg);
+    if (opts.markdown) assertStories(loaded);
+    const progress = progressReporter(opts);
     const rows = await buildReport({
       loaded,
       specArg: arg,
@@ -111,14 +135,19 @@ program
       variants: opts.variants?.split(","),
       tlcJar: opts.tlcJar,
       root: loaded.root,
+      onProgress: progress.update,
+      onEngine: progress.engine,
       onRow: opts.json
-        ? undefined
-        : (r) =>
+        ? progress.done
+        : (r) => {
+            progress.done();
             console.error(
               `${r.variant} / ${r.config} / ${r.invariant}: ${r.verdict} (${r.distinctStates} states${r.traceLength !== undefined ? `, ${r.traceLength}-step trace` : ""}, ${r.engine}, ${(r.durationMs / 1000).toFixed(1)} s)`,
-            ),
-    });
+            );
+          },
+    }).finally(progress.done);
     if (opts.json) console.log(JSON.stringify(rows.map(({ result, ...row }) => ({ ...row, trace: result.trace }))));
+    else if (opts.markdown) console.log(reportMarkdown(rows, loaded.spec));
     else console.log(reportTable(rows, ["TypeOK", ...loaded.spec.invariants.map((i) => i.name)]));
   });
 
@@ -134,6 +163,9 @@ program
   .action(async (arg: string, opts: { config?: string; variants?: string; maxStates?: number; tlcJar?: string; json?: boolean }) => {
     process.exitCode = await conformCommand(arg, { ...opts, variants: opts.variants?.split(",") });
   });
+
+program.addCommand(showCommand(process.cwd()));
+program.addCommand(readmeCommand(process.cwd()));
 
 // A reader that goes away (`raidspec … | head`) is not an error.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {

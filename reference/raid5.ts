@@ -23,6 +23,11 @@
  *   so its extra test is always true there.
  * - handle_stripe_clean_event ends the writes of one stripe of the batch per step, head first.
  *
+ * Traces are told with the `@story` lines of the steps and invariants below (see the README's "Writing
+ * a spec"); this one tells the initial state.
+ * @story stripe 0 (H) is a full-stripe write queued on handle_list, its bit set and on disk (counter
+ * {counter[0]}); the stripes after it are empty (stripe 1's counter: {counter[chunkOf(1)]})
+ *
  * Plain, dependency-free TypeScript: the state type, the initial states, the enabled steps of a state
  * (with the process taking each and its nondeterministic choices), the invariants and the
  * configurations. `model` bundles them for raidspec's native explorer and for tests that drive a real
@@ -107,7 +112,8 @@ export type ProcessId = Writers | Raid5d | Handler;
 /** A state of the model: the variables, each process set's locals, and pc. */
 export interface State {
   /**
-   * STRIPE_BATCH_READY
+   * STRIPE_BATCH_READY (set by init_stripe)
+   * @idle true
    *
    * In [Stripes -> BOOLEAN].
    */
@@ -552,8 +558,10 @@ export function applyStep(env: Env, s: State, step: string, self: Json, params: 
  * get_active_stripe (process writer): models make_request / get_active_stripe.
  *
  * Pick the bio (stripe, device, part of the page) and take a reference on the stripe.
+ * @story if wpart == "full": takes a reference on stripe {wsh} to write all of d{wdev}
+ * @story takes a reference on stripe {wsh} to write the {wpart} half of d{wdev}
  *
- * spec/raid5/spec.ts:228:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:240:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
@@ -564,8 +572,8 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
         t.wdev = put(t.wdev, self - 1, fixedDev(env, t, self));
         t.wpart = put(t.wpart, self - 1, fixedPart(env, t, self));
         t.wsh = put(t.wsh, self - 1, sh);
-        t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:243:9", "count"), 1, "spec/raid5/spec.ts:243:9"), "spec/raid5/spec.ts:243:9", "count");
-        t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:245:9", "queue");
+        t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:255:9", "count"), 1, "spec/raid5/spec.ts:255:9"), "spec/raid5/spec.ts:255:9", "count");
+        t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:257:9", "queue");
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
         out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, next: t });
       } else {
@@ -575,8 +583,8 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
             t.wdev = put(t.wdev, self - 1, dev);
             t.wpart = put(t.wpart, self - 1, part);
             t.wsh = put(t.wsh, self - 1, sh);
-            t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:243:9", "count"), 1, "spec/raid5/spec.ts:243:9"), "spec/raid5/spec.ts:243:9", "count");
-            t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:245:9", "queue");
+            t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:255:9", "count"), 1, "spec/raid5/spec.ts:255:9"), "spec/raid5/spec.ts:255:9", "count");
+            t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:257:9", "queue");
             t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
             out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, next: t });
           }
@@ -592,13 +600,17 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
  * add_stripe_bio (process writer): models add_stripe_bio.
  *
  * Under stripe_lock: refuse batched stripes and overlaps, link the bio, count overwrites.
+ * @story if !added: gives up: stripe {wsh} is batched, or the bio overlaps a queued one
+ * @story if firstwrite: queues d{wdev} on stripe {wsh}, a first write (overwrite_disks = {overwriteDisks[wsh]}),
+ * and drops stripe_lock with no mark that bitmap_startwrite is still to come
+ * @story queues a second bio on d{wdev} of stripe {wsh}: no bitmap work (overwrite_disks = {overwriteDisks[wsh]})
  *
- * spec/raid5/spec.ts:249:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:267:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
-    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:252:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:252:9", "towrite[wsh]");
-    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:253:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
+    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:270:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:270:9", "towrite[wsh]");
+    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:271:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
       const t = draft(s);
       t.added = put(t.added, self - 1, false);
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
@@ -607,10 +619,10 @@ function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): v
       const t = draft(s);
       t.added = put(t.added, self - 1, true);
       t.firstwrite = put(t.firstwrite, self - 1, now === "none");
-      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:259:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:259:11", "towrite[wsh]"), "spec/raid5/spec.ts:259:11", "towrite");
-      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:260:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:260:11", "overwrite[wsh]")) {
-        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:261:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:261:13", "overwrite[wsh]"), "spec/raid5/spec.ts:261:13", "overwrite");
-        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:262:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:262:13"), "spec/raid5/spec.ts:262:13", "overwriteDisks");
+      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:277:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:277:11", "towrite[wsh]"), "spec/raid5/spec.ts:277:11", "towrite");
+      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:278:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:278:11", "overwrite[wsh]")) {
+        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:279:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:279:13", "overwrite[wsh]"), "spec/raid5/spec.ts:279:13", "overwrite");
+        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:280:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:280:13"), "spec/raid5/spec.ts:280:13", "overwriteDisks");
       }
       if (now !== "none") {
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
@@ -629,21 +641,24 @@ function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): v
  * bitmap_startwrite (process writer): models bitmap_startwrite.
  *
  * bitmap_startwrite(sh->sector): bump the chunk's counter, set its bit in memory if it was 0.
+ * @story if old(counter[chunkOf(wsh)]) == 0: for stripe {wsh}: sets chunk {chunkOf(wsh)}'s bit in memory (on disk only
+ * after the next bitmap_unplug)
+ * @story for stripe {wsh}: one more write pending on chunk {chunkOf(wsh)}
  *
- * spec/raid5/spec.ts:269:7. Runs when pc[self] is "bitmap_startwrite"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:292:7. Runs when pc[self] is "bitmap_startwrite"; pushes one transition per enabled alternative onto `out`.
  */
 function bitmap_startwrite(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const c = chunkOf(env, s, s.wsh[self - 1]);
-    if (mod(getInt(s.counter, c, 0, "spec/raid5/spec.ts:274:9", "counter"), 16384, "spec/raid5/spec.ts:274:9") === 16383) return;
+    if (mod(getInt(s.counter, c, 0, "spec/raid5/spec.ts:297:9", "counter"), 16384, "spec/raid5/spec.ts:297:9") === 16383) return;
     const t = draft(s);
-    if (getInt(s.counter, c, 0, "spec/raid5/spec.ts:276:9", "counter") === 0) {
-      t.dirtiedIn = putInt(t.dirtiedIn, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:276:33"), "spec/raid5/spec.ts:276:33", "dirtiedIn");
+    if (getInt(s.counter, c, 0, "spec/raid5/spec.ts:299:9", "counter") === 0) {
+      t.dirtiedIn = putInt(t.dirtiedIn, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:299:33"), "spec/raid5/spec.ts:299:33", "dirtiedIn");
     }
-    t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:277:9", "counter")), "spec/raid5/spec.ts:277:9", "counter");
-    t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:278:9", "pageAllocated");
-    t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:279:9", "bitMem");
-    t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:280:9", "starts"), 1, "spec/raid5/spec.ts:280:9"), "spec/raid5/spec.ts:280:9", "starts");
+    t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:300:9", "counter")), "spec/raid5/spec.ts:300:9", "counter");
+    t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:301:9", "pageAllocated");
+    t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:302:9", "bitMem");
+    t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:303:9", "starts"), 1, "spec/raid5/spec.ts:303:9"), "spec/raid5/spec.ts:303:9", "starts");
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "set_bit_delay");
     out.push({ step: "bitmap_startwrite", processSet: "writer", self, params: {}, next: t });
   } catch (e) {
@@ -655,14 +670,17 @@ function bitmap_startwrite(env: Env, s: State, self: Writers, out: Transition[])
  * set_bit_delay (process writer): models add_stripe_bio (after bitmap_startwrite).
  *
  * Before d0852df: unlocked, unconditional, even if the stripe has joined a batch meanwhile.
+ * @story if isMember(wsh): sets BIT_DELAY on stripe {wsh}, already a member of stripe {batchHead[wsh]}'s batch:
+ * nothing reads it there
+ * @story sets BIT_DELAY on stripe {wsh} with bm_seq = {bmSeq[wsh]}, without stripe_lock
  *
- * spec/raid5/spec.ts:284:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:312:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function set_bit_delay(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const t = draft(s);
-    t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:287:9"), "spec/raid5/spec.ts:287:9", "bmSeq");
-    t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:288:9", "bitDelay");
+    t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:315:9"), "spec/raid5/spec.ts:315:9", "bmSeq");
+    t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:316:9", "bitDelay");
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
     out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, next: t });
   } catch (e) {
@@ -674,27 +692,33 @@ function set_bit_delay(env: Env, s: State, self: Writers, out: Transition[]): vo
  * stripe_add_to_batch_list (process writer): models stripe_add_to_batch_list.
  *
  * If the stripe can batch, join the batch of the stripe just before it (back search).
+ * @story if old(batchHead[wsh]) == none && batchHead[wsh] != none && old(bitDelay[wsh]): stripe {wsh} joins stripe
+ * {batchHead[wsh]}'s batch and passes its BIT_DELAY to the head (bm_seq = {bmSeq[batchHead[wsh]]})
+ * @story if old(batchHead[wsh]) == none && batchHead[wsh] != none: stripe_can_batch holds (BATCH_READY, full,
+ * nothing says a bitmap update is in flight): stripe {wsh} joins stripe {batchHead[wsh]}'s batch, with no BIT_DELAY
+ * to pass on
+ * @story stripe {wsh} does not join a batch (stripe_can_batch is false for it or for the stripe before it)
  *
- * spec/raid5/spec.ts:292:7. Runs when pc[self] is "stripe_add_to_batch_list"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:328:7. Runs when pc[self] is "stripe_add_to_batch_list"; pushes one transition per enabled alternative onto `out`.
  */
 function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const sh = s.wsh[self - 1];
-    const prev = sub(sh, 1, "spec/raid5/spec.ts:296:9");
+    const prev = sub(sh, 1, "spec/raid5/spec.ts:332:9");
     const head = headOf(env, s, prev);
-    const delayed = getInt(s.bitDelay, sh, 0, "spec/raid5/spec.ts:299:9", "bitDelay");
-    const seq = getInt(s.bitDelay, some(head, "spec/raid5/spec.ts:301:9", "head"), 0, "spec/raid5/spec.ts:301:9", "bitDelay") && getInt(s.bmSeq, some(head, "spec/raid5/spec.ts:301:9", "head"), 0, "spec/raid5/spec.ts:301:9", "bmSeq") > getInt(s.bmSeq, sh, 0, "spec/raid5/spec.ts:301:9", "bmSeq") ? getInt(s.bmSeq, some(head, "spec/raid5/spec.ts:301:9", "head"), 0, "spec/raid5/spec.ts:301:9", "bmSeq") : getInt(s.bmSeq, sh, 0, "spec/raid5/spec.ts:301:9", "bmSeq");
-    if (stripeCanBatch(env, s, sh) && stripeCanBatch(env, s, prev) && getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:302:9", "batchHead") === null) {
+    const delayed = getInt(s.bitDelay, sh, 0, "spec/raid5/spec.ts:335:9", "bitDelay");
+    const seq = getInt(s.bitDelay, some(head, "spec/raid5/spec.ts:337:9", "head"), 0, "spec/raid5/spec.ts:337:9", "bitDelay") && getInt(s.bmSeq, some(head, "spec/raid5/spec.ts:337:9", "head"), 0, "spec/raid5/spec.ts:337:9", "bmSeq") > getInt(s.bmSeq, sh, 0, "spec/raid5/spec.ts:337:9", "bmSeq") ? getInt(s.bmSeq, some(head, "spec/raid5/spec.ts:337:9", "head"), 0, "spec/raid5/spec.ts:337:9", "bmSeq") : getInt(s.bmSeq, sh, 0, "spec/raid5/spec.ts:337:9", "bmSeq");
+    if (stripeCanBatch(env, s, sh) && stripeCanBatch(env, s, prev) && getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:338:9", "batchHead") === null) {
       const t = draft(s);
-      t.batchHead = putInt(t.batchHead, sh, 0, head, "spec/raid5/spec.ts:303:11", "batchHead");
-      t.batchHead = putInt(t.batchHead, some(head, "spec/raid5/spec.ts:303:11", "head"), 0, head, "spec/raid5/spec.ts:303:11", "batchHead");
+      t.batchHead = putInt(t.batchHead, sh, 0, head, "spec/raid5/spec.ts:339:11", "batchHead");
+      t.batchHead = putInt(t.batchHead, some(head, "spec/raid5/spec.ts:339:11", "head"), 0, head, "spec/raid5/spec.ts:339:11", "batchHead");
       t.bitDelay = env.Stripes.map((x) => x === sh ? false : x === head ? t.bitDelay[x] || delayed : t.bitDelay[x]);
       if (delayed) {
-        t.bmSeq = putInt(t.bmSeq, some(head, "spec/raid5/spec.ts:306:24", "head"), 0, seq, "spec/raid5/spec.ts:306:24", "bmSeq");
+        t.bmSeq = putInt(t.bmSeq, some(head, "spec/raid5/spec.ts:342:24", "head"), 0, seq, "spec/raid5/spec.ts:342:24", "bmSeq");
       }
-      t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:308:11", "count"), 1, "spec/raid5/spec.ts:308:11"), "spec/raid5/spec.ts:308:11", "count");
-      if (prev === head && getInt(t.count, some(head, "spec/raid5/spec.ts:310:11", "head"), 0, "spec/raid5/spec.ts:310:11", "count") === 0 && getInt(t.handle, some(head, "spec/raid5/spec.ts:310:11", "head"), 0, "spec/raid5/spec.ts:310:11", "handle")) {
-        t.queue = putInt(t.queue, some(head, "spec/raid5/spec.ts:310:71", "head"), 0, releasedTo(env, t, head), "spec/raid5/spec.ts:310:71", "queue");
+      t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:344:11", "count"), 1, "spec/raid5/spec.ts:344:11"), "spec/raid5/spec.ts:344:11", "count");
+      if (prev === head && getInt(t.count, some(head, "spec/raid5/spec.ts:346:11", "head"), 0, "spec/raid5/spec.ts:346:11", "count") === 0 && getInt(t.handle, some(head, "spec/raid5/spec.ts:346:11", "head"), 0, "spec/raid5/spec.ts:346:11", "handle")) {
+        t.queue = putInt(t.queue, some(head, "spec/raid5/spec.ts:346:71", "head"), 0, releasedTo(env, t, head), "spec/raid5/spec.ts:346:71", "queue");
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
         out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, next: t });
       } else {
@@ -715,18 +739,21 @@ function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transi
  * release_stripe_plug (process writer): models make_request / release_stripe_plug.
  *
  * make_request sets STRIPE_HANDLE and drops its reference (release_stripe_plug).
+ * @story if count[wsh] == 0 && queue[wsh] != "none": drops the last reference on stripe {wsh}, which goes to
+ * {queue[wsh]}_list
+ * @story drops its reference on stripe {wsh} (count {count[wsh]})
  *
- * spec/raid5/spec.ts:315:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:356:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
  */
 function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const sh = s.wsh[self - 1];
     const t = draft(s);
-    t.handle = putInt(t.handle, sh, 0, getInt(t.handle, sh, 0, "spec/raid5/spec.ts:319:9", "handle") || t.added[self - 1], "spec/raid5/spec.ts:319:9", "handle");
-    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:320:9", "count"), 1, "spec/raid5/spec.ts:320:9"), "spec/raid5/spec.ts:320:9", "count");
-    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:321:9", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:321:9", "handle")) {
-      t.queue = putInt(t.queue, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:323:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:323:11", "bmSeq") > t.seqWrite ? "bitmap" : "handle", "spec/raid5/spec.ts:323:11", "queue");
-      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:324:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:324:11", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:324:11", "bitDelay");
+    t.handle = putInt(t.handle, sh, 0, getInt(t.handle, sh, 0, "spec/raid5/spec.ts:360:9", "handle") || t.added[self - 1], "spec/raid5/spec.ts:360:9", "handle");
+    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:361:9", "count"), 1, "spec/raid5/spec.ts:361:9"), "spec/raid5/spec.ts:361:9", "count");
+    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:362:9", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:362:9", "handle")) {
+      t.queue = putInt(t.queue, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:364:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:364:11", "bmSeq") > t.seqWrite ? "bitmap" : "handle", "spec/raid5/spec.ts:364:11", "queue");
+      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:365:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:365:11", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:365:11", "bitDelay");
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "Done");
       out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, next: t });
     } else {
@@ -742,14 +769,15 @@ function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[
  * raid5d_loop (process raid5d): models raid5d (seq_flush++).
  *
  * Something waits on bitmap_list: close the current batch of bitmap updates.
+ * @story stripes wait on bitmap_list: closes bitmap update batch {seqFlush}
  *
- * spec/raid5/spec.ts:334:7. Runs when pc[self] is "raid5d_loop"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:378:7. Runs when pc[self] is "raid5d_loop"; pushes one transition per enabled alternative onto `out`.
  */
 function raid5d_loop(env: Env, s: State, self: Raid5d, out: Transition[]): void {
   try {
     if (!env.Stripes.some((sh) => s.queue[sh] === "bitmap")) return;
     const t = draft(s);
-    t.seqFlush = add(t.seqFlush, 1, "spec/raid5/spec.ts:338:9");
+    t.seqFlush = add(t.seqFlush, 1, "spec/raid5/spec.ts:382:9");
     t.pc = put(t.pc, env.pcBase.raid5d + self, "bitmap_unplug");
     out.push({ step: "raid5d_loop", processSet: "raid5d", self, params: {}, next: t });
   } catch (e) {
@@ -761,8 +789,9 @@ function raid5d_loop(env: Env, s: State, self: Raid5d, out: Transition[]): void 
  * bitmap_unplug (process raid5d): models bitmap_unplug.
  *
  * Write every bit set in memory to disk and wait for it (device_lock dropped meanwhile).
+ * @story writes the bitmap: every bit set in memory is now on disk
  *
- * spec/raid5/spec.ts:342:7. Runs when pc[self] is "bitmap_unplug"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:389:7. Runs when pc[self] is "bitmap_unplug"; pushes one transition per enabled alternative onto `out`.
  */
 function bitmap_unplug(env: Env, s: State, self: Raid5d, out: Transition[]): void {
   const t = draft(s);
@@ -775,8 +804,9 @@ function bitmap_unplug(env: Env, s: State, self: Raid5d, out: Transition[]): voi
  * activate_bit_delay (process raid5d): models raid5d / activate_bit_delay.
  *
  * seq_write = seq_flush; stripes whose bm_seq is now on disk move to handle_list.
+ * @story seq_write = {seqWrite}: stripes whose bm_seq is on disk leave bitmap_list for handle_list
  *
- * spec/raid5/spec.ts:349:7. Runs when pc[self] is "activate_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:399:7. Runs when pc[self] is "activate_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function activate_bit_delay(env: Env, s: State, self: Raid5d, out: Transition[]): void {
   const t = draft(s);
@@ -791,12 +821,19 @@ function activate_bit_delay(env: Env, s: State, self: Raid5d, out: Transition[])
  * handle_stripe (process handler): models handle_stripe.
  *
  * Take a stripe off handle_list and handle it, or clean up a stripe whose writes completed.
+ * @story if old(bitDelay[sh]) && queue[sh] == "bitmap": takes stripe {sh}: BIT_DELAY with bm_seq {bmSeq[sh]} >
+ * seq_write {seqWrite}, so nothing is written: back to bitmap_list
+ * @story if old(bitDelay[sh]): takes stripe {sh}: its BIT_DELAY is already flushed (bm_seq {bmSeq[sh]} <= seq_write
+ * {seqWrite}): cleared, and the stripe is requeued
+ * @story takes stripe {sh}: clear_batch_ready, then schedule_reconstruction writes it and every stripe of its batch,
+ * whatever their own counts or BIT_DELAY say
+ * @story the writes of stripe {h} completed: handles it again
  *
- * spec/raid5/spec.ts:366:7. Runs when pc[self] is "handle_stripe"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:425:7. Runs when pc[self] is "handle_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): void {
   try {
-    // either, branch 1 of 2 (spec/raid5/spec.ts:369)
+    // either, branch 1 of 2 (spec/raid5/spec.ts:428)
     {
       for (const sh of env.Stripes.filter((x) => s.queue[x] === "handle")) {
         const t = draft(s);
@@ -814,20 +851,20 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
           t.inIO = put(t.inIO, sh, env.Stripes.some((m) => inBatch(env, t, m, sh) && isWriting(env, t, m)));
         }
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@369:9": 0, sh }, next: t });
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 0, sh }, next: t });
       }
     }
-    // either, branch 2 of 2 (spec/raid5/spec.ts:369)
+    // either, branch 2 of 2 (spec/raid5/spec.ts:428)
     {
       for (const h of env.Stripes.filter((x) => s.inIO[x])) {
         const t = draft(s);
         t.cur = put(t.cur, self - (env.NWriters + 1), h);
         if (env.Stripes.some((m) => inBatch(env, t, m, h) && isWriting(env, t, m))) {
           t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@369:9": 1, h }, next: t });
+          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 1, h }, next: t });
         } else {
           t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
-          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@369:9": 1, h }, next: t });
+          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 1, h }, next: t });
         }
       }
     }
@@ -840,8 +877,15 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
  * handle_stripe_clean_event (process handler): models handle_stripe_clean_event / bitmap_endwrite.
  *
  * bitmap_endwrite for the written devices of the next stripe of the batch (head first).
+ * @story if !pageAllocated[chunkOf(m)]: stripe {m}'s writes are done: bitmap_endwrite on chunk {chunkOf(m)} is
+ * ignored (no counter page)
+ * @story if counter[chunkOf(m)] >= 32768: stripe {m}'s writes are done: {ends[chunkOf(m)] - old(ends[chunkOf(m)])}
+ * bitmap_endwrite on chunk {chunkOf(m)} take its counter from {old(counter[chunkOf(m)])} to {hex(counter[chunkOf(m)])}:
+ * below zero, wrapped
+ * @story stripe {m}'s writes are done: {ends[chunkOf(m)] - old(ends[chunkOf(m)])} bitmap_endwrite on chunk
+ * {chunkOf(m)}, counter {old(counter[chunkOf(m)])} → {counter[chunkOf(m)]}
  *
- * spec/raid5/spec.ts:403:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:471:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Transition[]): void {
   try {
@@ -849,10 +893,10 @@ function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Trans
       const c = chunkOf(env, s, m);
       const n = count(env.DataDisks, (d) => s.written[m][d]);
       const t = draft(s);
-      if (getInt(s.pageAllocated, c, 0, "spec/raid5/spec.ts:409:9", "pageAllocated")) {
-        t.counter = putInt(t.counter, c, 0, counterMinus(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:409:33", "counter"), n), "spec/raid5/spec.ts:409:33", "counter");
+      if (getInt(s.pageAllocated, c, 0, "spec/raid5/spec.ts:477:9", "pageAllocated")) {
+        t.counter = putInt(t.counter, c, 0, counterMinus(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:477:33", "counter"), n), "spec/raid5/spec.ts:477:33", "counter");
       }
-      t.ends = putInt(t.ends, c, 0, add(getInt(t.ends, c, 0, "spec/raid5/spec.ts:410:9", "ends"), n, "spec/raid5/spec.ts:410:9"), "spec/raid5/spec.ts:410:9", "ends");
+      t.ends = putInt(t.ends, c, 0, add(getInt(t.ends, c, 0, "spec/raid5/spec.ts:478:9", "ends"), n, "spec/raid5/spec.ts:478:9"), "spec/raid5/spec.ts:478:9", "ends");
       t.written = put(t.written, m, env.DataDisks.map(() => false));
       if (env.Stripes.some((y) => y !== m && inBatch(env, t, y, t.cur[self - (env.NWriters + 1)]) && isWriting(env, t, y))) {
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
@@ -871,17 +915,19 @@ function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Trans
  * break_stripe_batch_list (process handler): models break_stripe_batch_list.
  *
  * Split the batch: members become lone stripes (their BIT_DELAY silently cleared), refs dropped.
+ * @story splits stripe {cur}'s batch: the members become lone stripes, their BIT_DELAY cleared, the batch's
+ * references dropped
  *
- * spec/raid5/spec.ts:416:7. Runs when pc[self] is "break_stripe_batch_list"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:488:7. Runs when pc[self] is "break_stripe_batch_list"; pushes one transition per enabled alternative onto `out`.
  */
 function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transition[]): void {
   try {
     const h = s.cur[self - (env.NWriters + 1)];
     const t = draft(s);
     t.bitDelay = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? false : t.bitDelay[m]);
-    t.count = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? sub(t.count[m], 1, "spec/raid5/spec.ts:421:9") : t.count[m]);
+    t.count = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? sub(t.count[m], 1, "spec/raid5/spec.ts:493:9") : t.count[m]);
     t.batchHead = env.Stripes.map((m) => inBatch(env, t, m, h) ? null : t.batchHead[m]);
-    t.inIO = putInt(t.inIO, h, 0, false, "spec/raid5/spec.ts:423:9", "inIO");
+    t.inIO = putInt(t.inIO, h, 0, false, "spec/raid5/spec.ts:495:9", "inIO");
     t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
     out.push({ step: "break_stripe_batch_list", processSet: "handler", self, params: {}, next: t });
   } catch (e) {
@@ -892,12 +938,18 @@ function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transit
 /**
  * add_stripe_bio (process writer): models add_stripe_bio.
  *
- * spec/raid5/spec.ts:432:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
+ * Under stripe_lock: as before, and a first write sets BITMAP_PENDING before the lock is dropped.
+ * @story if !added: gives up: stripe {wsh} is batched, or the bio overlaps a queued one
+ * @story if firstwrite: queues d{wdev} on stripe {wsh}, a first write (overwrite_disks = {overwriteDisks[wsh]}),
+ * and sets BITMAP_PENDING before dropping stripe_lock for bitmap_startwrite
+ * @story queues a second bio on d{wdev} of stripe {wsh}: no bitmap work (overwrite_disks = {overwriteDisks[wsh]})
+ *
+ * spec/raid5/spec.ts:511:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
-    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:435:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:435:9", "towrite[wsh]");
-    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:436:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
+    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:514:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:514:9", "towrite[wsh]");
+    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:515:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
       const t = draft(s);
       t.added = put(t.added, self - 1, false);
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
@@ -906,13 +958,13 @@ function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transiti
       const t = draft(s);
       t.added = put(t.added, self - 1, true);
       t.firstwrite = put(t.firstwrite, self - 1, now === "none");
-      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:442:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:442:11", "towrite[wsh]"), "spec/raid5/spec.ts:442:11", "towrite");
-      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:443:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:443:11", "overwrite[wsh]")) {
-        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:444:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:444:13", "overwrite[wsh]"), "spec/raid5/spec.ts:444:13", "overwrite");
-        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:445:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:445:13"), "spec/raid5/spec.ts:445:13", "overwriteDisks");
+      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:521:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:521:11", "towrite[wsh]"), "spec/raid5/spec.ts:521:11", "towrite");
+      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:522:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:522:11", "overwrite[wsh]")) {
+        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:523:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:523:13", "overwrite[wsh]"), "spec/raid5/spec.ts:523:13", "overwrite");
+        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:524:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:524:13"), "spec/raid5/spec.ts:524:13", "overwriteDisks");
       }
       if (now === "none") {
-        t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:448:31", "bitmapPending");
+        t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:527:31", "bitmapPending");
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "bitmap_startwrite");
         out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
       } else {
@@ -928,15 +980,19 @@ function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transiti
 /**
  * set_bit_delay (process writer): models add_stripe_bio (after bitmap_startwrite).
  *
- * spec/raid5/spec.ts:453:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * With d0852df: under stripe_lock, clear BITMAP_PENDING; set BIT_DELAY only on a stripe that is not batched.
+ * @story if batchHead[wsh] != none: clears BITMAP_PENDING; stripe {wsh} is batched, so BIT_DELAY is left alone
+ * @story under stripe_lock, clears BITMAP_PENDING and sets BIT_DELAY on stripe {wsh} with bm_seq = {bmSeq[wsh]}
+ *
+ * spec/raid5/spec.ts:537:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function set_bit_delay_d0852df(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const t = draft(s);
-    t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, false, "spec/raid5/spec.ts:457:9", "bitmapPending");
-    if (getInt(t.batchHead, t.wsh[self - 1], 0, "spec/raid5/spec.ts:458:9", "batchHead") === null) {
-      t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:459:11"), "spec/raid5/spec.ts:459:11", "bmSeq");
-      t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:460:11", "bitDelay");
+    t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, false, "spec/raid5/spec.ts:541:9", "bitmapPending");
+    if (getInt(t.batchHead, t.wsh[self - 1], 0, "spec/raid5/spec.ts:542:9", "batchHead") === null) {
+      t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:543:11"), "spec/raid5/spec.ts:543:11", "bmSeq");
+      t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:544:11", "bitDelay");
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
       out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, next: t });
     } else {
@@ -954,7 +1010,7 @@ function set_bit_delay_d0852df(env: Env, s: State, self: Writers, out: Transitio
 /**
  * The bitmap counter a stripe uses (all devices of a stripe share it).
  *
- * Helper chunkOf (spec/raid5/spec.ts:150); reads the state it is given.
+ * Helper chunkOf (spec/raid5/spec.ts:158); reads the state it is given.
  */
 export function chunkOf(env: Env, s: State, sh: Stripes): number {
   return env.SharedCounter ? 0 : sh;
@@ -963,11 +1019,11 @@ export function chunkOf(env: Env, s: State, sh: Stripes): number {
 /**
  * is_full_stripe_write()
  *
- * Helper isFullStripeWrite (spec/raid5/spec.ts:153); reads the state it is given.
+ * Helper isFullStripeWrite (spec/raid5/spec.ts:161); reads the state it is given.
  */
 export function isFullStripeWrite(env: Env, s: State, sh: Stripes): boolean {
   try {
-    return getInt(s.overwriteDisks, sh, 0, "spec/raid5/spec.ts:153:7", "overwriteDisks") === env.NData;
+    return getInt(s.overwriteDisks, sh, 0, "spec/raid5/spec.ts:161:7", "overwriteDisks") === env.NData;
   } catch (e) {
     throw within(e, "helper isFullStripeWrite");
   }
@@ -976,11 +1032,11 @@ export function isFullStripeWrite(env: Env, s: State, sh: Stripes): boolean {
 /**
  * stripe_can_batch(), as fixed by d0852df
  *
- * Helper stripeCanBatch (spec/raid5/spec.ts:156); reads the state it is given.
+ * Helper stripeCanBatch (spec/raid5/spec.ts:164); reads the state it is given.
  */
 export function stripeCanBatch(env: Env, s: State, sh: Stripes): boolean {
   try {
-    return getInt(s.batchReady, sh, 0, "spec/raid5/spec.ts:156:7", "batchReady") && !getInt(s.bitmapPending, sh, 0, "spec/raid5/spec.ts:156:7", "bitmapPending") && isFullStripeWrite(env, s, sh);
+    return getInt(s.batchReady, sh, 0, "spec/raid5/spec.ts:164:7", "batchReady") && !getInt(s.bitmapPending, sh, 0, "spec/raid5/spec.ts:164:7", "bitmapPending") && isFullStripeWrite(env, s, sh);
   } catch (e) {
     throw within(e, "helper stripeCanBatch");
   }
@@ -989,11 +1045,11 @@ export function stripeCanBatch(env: Env, s: State, sh: Stripes): boolean {
 /**
  * A stripe in some other stripe's batch.
  *
- * Helper isMember (spec/raid5/spec.ts:159); reads the state it is given.
+ * Helper isMember (spec/raid5/spec.ts:167); reads the state it is given.
  */
 export function isMember(env: Env, s: State, sh: Stripes): boolean {
   try {
-    return getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:159:7", "batchHead") !== null && getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:159:7", "batchHead") !== sh;
+    return getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:167:7", "batchHead") !== null && getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:167:7", "batchHead") !== sh;
   } catch (e) {
     throw within(e, "helper isMember");
   }
@@ -1002,11 +1058,11 @@ export function isMember(env: Env, s: State, sh: Stripes): boolean {
 /**
  * The stripe whose handling writes sh: its batch head, or itself.
  *
- * Helper headOf (spec/raid5/spec.ts:162); reads the state it is given.
+ * Helper headOf (spec/raid5/spec.ts:170); reads the state it is given.
  */
 export function headOf(env: Env, s: State, sh: Stripes) {
   try {
-    return isMember(env, s, sh) ? getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:162:7", "batchHead") : sh;
+    return isMember(env, s, sh) ? getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:170:7", "batchHead") : sh;
   } catch (e) {
     throw within(e, "helper headOf");
   }
@@ -1015,11 +1071,11 @@ export function headOf(env: Env, s: State, sh: Stripes) {
 /**
  * sh is h itself or a member of h's batch.
  *
- * Helper inBatch (spec/raid5/spec.ts:165); reads the state it is given.
+ * Helper inBatch (spec/raid5/spec.ts:173); reads the state it is given.
  */
 export function inBatch(env: Env, s: State, sh: Stripes, h: Stripes): boolean {
   try {
-    return sh === h || getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:165:7", "batchHead") === h;
+    return sh === h || getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:173:7", "batchHead") === h;
   } catch (e) {
     throw within(e, "helper inBatch");
   }
@@ -1028,11 +1084,11 @@ export function inBatch(env: Env, s: State, sh: Stripes, h: Stripes): boolean {
 /**
  * Some device of sh has data being written.
  *
- * Helper isWriting (spec/raid5/spec.ts:168); reads the state it is given.
+ * Helper isWriting (spec/raid5/spec.ts:176); reads the state it is given.
  */
 export function isWriting(env: Env, s: State, sh: Stripes): boolean {
   try {
-    return env.DataDisks.some((d) => getInt(s.written, sh, 0, "spec/raid5/spec.ts:168:7", "written")[d]);
+    return env.DataDisks.some((d) => getInt(s.written, sh, 0, "spec/raid5/spec.ts:176:7", "written")[d]);
   } catch (e) {
     throw within(e, "helper isWriting");
   }
@@ -1041,11 +1097,11 @@ export function isWriting(env: Env, s: State, sh: Stripes): boolean {
 /**
  * Some device of sh has bios queued (towrite) that are not yet drained.
  *
- * Helper hasQueuedData (spec/raid5/spec.ts:171); reads the state it is given.
+ * Helper hasQueuedData (spec/raid5/spec.ts:179); reads the state it is given.
  */
 export function hasQueuedData(env: Env, s: State, sh: Stripes): boolean {
   try {
-    return env.DataDisks.some((d) => getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:171:7", "towrite")[d] !== "none");
+    return env.DataDisks.some((d) => getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:179:7", "towrite")[d] !== "none");
   } catch (e) {
     throw within(e, "helper hasQueuedData");
   }
@@ -1054,7 +1110,7 @@ export function hasQueuedData(env: Env, s: State, sh: Stripes): boolean {
 /**
  * The towrite coverage after adding a bio covering `part`.
  *
- * Helper covered (spec/raid5/spec.ts:174); reads the state it is given.
+ * Helper covered (spec/raid5/spec.ts:182); reads the state it is given.
  */
 export function covered(env: Env, s: State, now: Coverage, part: Parts) {
   return now === "none" ? part : now === part ? now : "full";
@@ -1063,7 +1119,7 @@ export function covered(env: Env, s: State, now: Coverage, part: Parts) {
 /**
  * The bio overlaps a queued one (add_stripe_bio's overlap test).
  *
- * Helper overlaps (spec/raid5/spec.ts:177); reads the state it is given.
+ * Helper overlaps (spec/raid5/spec.ts:185); reads the state it is given.
  */
 export function overlaps(env: Env, s: State, now: Coverage, part: Parts): boolean {
   return now !== "none" && (now === "full" || part === "full" || now === part);
@@ -1072,11 +1128,11 @@ export function overlaps(env: Env, s: State, now: Coverage, part: Parts): boolea
 /**
  * Where do_release_stripe() puts a stripe with STRIPE_HANDLE whose count dropped to 0.
  *
- * Helper releasedTo (spec/raid5/spec.ts:180); reads the state it is given.
+ * Helper releasedTo (spec/raid5/spec.ts:188); reads the state it is given.
  */
 export function releasedTo(env: Env, s: State, sh: Stripes | null) {
   try {
-    return getInt(s.bitDelay, some(sh, "spec/raid5/spec.ts:180:7", "sh"), 0, "spec/raid5/spec.ts:180:7", "bitDelay") && getInt(s.bmSeq, some(sh, "spec/raid5/spec.ts:180:7", "sh"), 0, "spec/raid5/spec.ts:180:7", "bmSeq") > s.seqWrite ? "bitmap" : "handle";
+    return getInt(s.bitDelay, some(sh, "spec/raid5/spec.ts:188:7", "sh"), 0, "spec/raid5/spec.ts:188:7", "bitDelay") && getInt(s.bmSeq, some(sh, "spec/raid5/spec.ts:188:7", "sh"), 0, "spec/raid5/spec.ts:188:7", "bmSeq") > s.seqWrite ? "bitmap" : "handle";
   } catch (e) {
     throw within(e, "helper releasedTo");
   }
@@ -1085,11 +1141,11 @@ export function releasedTo(env: Env, s: State, sh: Stripes | null) {
 /**
  * A 16-bit decrement by n, as n bitmap_endwrite calls do it: 0 becomes 0xFFFF.
  *
- * Helper counterMinus (spec/raid5/spec.ts:183); reads the state it is given.
+ * Helper counterMinus (spec/raid5/spec.ts:191); reads the state it is given.
  */
 export function counterMinus(env: Env, s: State, c: number, n: number): number {
   try {
-    return mod(add(sub(c, n, "spec/raid5/spec.ts:183:7"), 65536, "spec/raid5/spec.ts:183:7"), 65536, "spec/raid5/spec.ts:183:7");
+    return mod(add(sub(c, n, "spec/raid5/spec.ts:191:7"), 65536, "spec/raid5/spec.ts:191:7"), 65536, "spec/raid5/spec.ts:191:7");
   } catch (e) {
     throw within(e, "helper counterMinus");
   }
@@ -1098,11 +1154,11 @@ export function counterMinus(env: Env, s: State, c: number, n: number): number {
 /**
  * With FixedBios: the data disk writer w writes.
  *
- * Helper fixedDev (spec/raid5/spec.ts:186); reads the state it is given.
+ * Helper fixedDev (spec/raid5/spec.ts:194); reads the state it is given.
  */
 export function fixedDev(env: Env, s: State, w: Writers): number {
   try {
-    return w <= env.NData ? sub(w, 1, "spec/raid5/spec.ts:186:7") : env.NData - 1;
+    return w <= env.NData ? sub(w, 1, "spec/raid5/spec.ts:194:7") : env.NData - 1;
   } catch (e) {
     throw within(e, "helper fixedDev");
   }
@@ -1111,7 +1167,7 @@ export function fixedDev(env: Env, s: State, w: Writers): number {
 /**
  * With FixedBios: the part of the page writer w writes (the last disk in halves).
  *
- * Helper fixedPart (spec/raid5/spec.ts:189); reads the state it is given.
+ * Helper fixedPart (spec/raid5/spec.ts:197); reads the state it is given.
  */
 export function fixedPart(env: Env, s: State, w: Writers) {
   return w < env.NData ? "full" : w === env.NData ? "lo" : "hi";
@@ -1120,11 +1176,11 @@ export function fixedPart(env: Env, s: State, w: Writers) {
 /**
  * The counter after bitmap_startwrite: 0 → bit set, 2; 1 → 2; then +1.
  *
- * Helper counterPlusOne (spec/raid5/spec.ts:192); reads the state it is given.
+ * Helper counterPlusOne (spec/raid5/spec.ts:200); reads the state it is given.
  */
 export function counterPlusOne(env: Env, s: State, c: number): number {
   try {
-    return c === 0 || c === 1 ? 3 : add(c, 1, "spec/raid5/spec.ts:192:7");
+    return c === 0 || c === 1 ? 3 : add(c, 1, "spec/raid5/spec.ts:200:7");
   } catch (e) {
     throw within(e, "helper counterPlusOne");
   }
@@ -1140,12 +1196,13 @@ export function TypeOK(env: Env, s: State): boolean {
 
 /**
  * (1) Write-intent coverage: data is written only while the stripe's bit is set on disk.
+ * @story stripe {sh}'s data is being written while chunk {chunkOf(sh)}'s bit is clear on disk
  *
- * Invariant WriteIntentCoverage (spec/raid5/spec.ts:467).
+ * Invariant WriteIntentCoverage (spec/raid5/spec.ts:554).
  */
 export function WriteIntentCoverage(env: Env, s: State): boolean {
   try {
-    return env.Stripes.every((sh) => !isWriting(env, s, sh) || getInt(s.bitDisk, chunkOf(env, s, sh), 0, "spec/raid5/spec.ts:467:4", "bitDisk"));
+    return env.Stripes.every((sh) => !isWriting(env, s, sh) || getInt(s.bitDisk, chunkOf(env, s, sh), 0, "spec/raid5/spec.ts:554:4", "bitDisk"));
   } catch (e) {
     throw within(e, "invariant WriteIntentCoverage");
   }
@@ -1153,8 +1210,9 @@ export function WriteIntentCoverage(env: Env, s: State): boolean {
 
 /**
  * (2) No bitmap_endwrite before its bitmap_startwrite: per chunk, ends never exceed starts.
+ * @story chunk {c} has had {ends[c]} bitmap_endwrite calls but only {starts[c]} bitmap_startwrite
  *
- * Invariant EndAfterStart (spec/raid5/spec.ts:469).
+ * Invariant EndAfterStart (spec/raid5/spec.ts:559).
  */
 export function EndAfterStart(env: Env, s: State): boolean {
   return env.Chunks.every((c) => s.ends[c] <= s.starts[c]);
@@ -1162,8 +1220,10 @@ export function EndAfterStart(env: Env, s: State): boolean {
 
 /**
  * (2) The counter never wraps: no NEEDED/RESYNC bits from an underflow, COUNT never at COUNTER_MAX.
+ * @story if counter[c] >= 32768: counter {c} is {hex(counter[c])}: it went below zero and wrapped, NEEDED and RESYNC set
+ * @story counter {c} is {counter[c]}: at COUNTER_MAX
  *
- * Invariant CounterInRange (spec/raid5/spec.ts:471).
+ * Invariant CounterInRange (spec/raid5/spec.ts:565).
  */
 export function CounterInRange(env: Env, s: State): boolean {
   return env.Chunks.every((c) => s.counter[c] < 16383);
@@ -1171,12 +1231,13 @@ export function CounterInRange(env: Env, s: State): boolean {
 
 /**
  * (3) Counter balance: a set bit's counter is 2 + the writes started and not ended (no leak).
+ * @story counter {c} is {counter[c]}, but 2 + {starts[c]} started - {ends[c]} ended writes make {2 + starts[c] - ends[c]}
  *
- * Invariant CounterBalance (spec/raid5/spec.ts:473).
+ * Invariant CounterBalance (spec/raid5/spec.ts:570).
  */
 export function CounterBalance(env: Env, s: State): boolean {
   try {
-    return env.Chunks.every((c) => (!s.pageAllocated[c] || s.counter[c] === 0) || s.counter[c] === sub(add(2, s.starts[c], "spec/raid5/spec.ts:473:4"), s.ends[c], "spec/raid5/spec.ts:473:4"));
+    return env.Chunks.every((c) => (!s.pageAllocated[c] || s.counter[c] === 0) || s.counter[c] === sub(add(2, s.starts[c], "spec/raid5/spec.ts:570:4"), s.ends[c], "spec/raid5/spec.ts:570:4"));
   } catch (e) {
     throw within(e, "invariant CounterBalance");
   }
@@ -1184,8 +1245,11 @@ export function CounterBalance(env: Env, s: State): boolean {
 
 /**
  * (4) No BIT_DELAY or BITMAP_PENDING on a batch member (the break_stripe_batch_list WARN list).
+ * @story if bitDelay[m]: stripe {m}, a member of stripe {batchHead[m]}'s batch, has BIT_DELAY set: the WARN in
+ * break_stripe_batch_list fires
+ * @story stripe {m}, a member of stripe {batchHead[m]}'s batch, has BITMAP_PENDING set
  *
- * Invariant MemberFlags (spec/raid5/spec.ts:475).
+ * Invariant MemberFlags (spec/raid5/spec.ts:577).
  */
 export function MemberFlags(env: Env, s: State): boolean {
   try {
@@ -1198,12 +1262,16 @@ export function MemberFlags(env: Env, s: State): boolean {
 /**
  * (6) Until a newly dirtied bit is on disk, its stripe's data is not written, and while that data is
  * still queued in a batch the head's BIT_DELAY/bm_seq covers the bit.
+ * @story if isWriting(m): stripe {m}'s data is being written before its bit, dirtied for flush {dirtiedIn[m]}, is on
+ * disk (seq_write = {seqWrite})
+ * @story stripe {m}'s queued data is in stripe {headOf(m)}'s batch, whose BIT_DELAY/bm_seq does not wait for flush
+ * {dirtiedIn[m]}
  *
- * Invariant DelayRecorded (spec/raid5/spec.ts:480).
+ * Invariant DelayRecorded (spec/raid5/spec.ts:586).
  */
 export function DelayRecorded(env: Env, s: State): boolean {
   try {
-    return env.Stripes.every((m) => s.dirtiedIn[m] <= s.seqWrite || (!isWriting(env, s, m) && ((!isMember(env, s, m) || !hasQueuedData(env, s, m)) || (getInt(s.bitDelay, some(headOf(env, s, m), "spec/raid5/spec.ts:480:4", "headOf(…)"), 0, "spec/raid5/spec.ts:480:4", "bitDelay") && getInt(s.bmSeq, some(headOf(env, s, m), "spec/raid5/spec.ts:480:4", "headOf(…)"), 0, "spec/raid5/spec.ts:480:4", "bmSeq") >= s.dirtiedIn[m]))));
+    return env.Stripes.every((m) => s.dirtiedIn[m] <= s.seqWrite || (!isWriting(env, s, m) && ((!isMember(env, s, m) || !hasQueuedData(env, s, m)) || (getInt(s.bitDelay, some(headOf(env, s, m), "spec/raid5/spec.ts:586:4", "headOf(…)"), 0, "spec/raid5/spec.ts:586:4", "bitDelay") && getInt(s.bmSeq, some(headOf(env, s, m), "spec/raid5/spec.ts:586:4", "headOf(…)"), 0, "spec/raid5/spec.ts:586:4", "bmSeq") >= s.dirtiedIn[m]))));
   } catch (e) {
     throw within(e, "invariant DelayRecorded");
   }
@@ -1211,12 +1279,14 @@ export function DelayRecorded(env: Env, s: State): boolean {
 
 /**
  * (7) Batches are consistent: a member's head is an earlier stripe that heads itself; the batch holds a reference.
+ * @story stripe {m} is in stripe {headOf(m)}'s batch, but that head's batch_head is {batchHead[headOf(m)]} and the
+ * member's count {count[m]}
  *
- * Invariant BatchConsistent (spec/raid5/spec.ts:490).
+ * Invariant BatchConsistent (spec/raid5/spec.ts:600).
  */
 export function BatchConsistent(env: Env, s: State): boolean {
   try {
-    return env.Stripes.every((m) => !isMember(env, s, m) || (getInt(s.batchHead, some(headOf(env, s, m), "spec/raid5/spec.ts:490:4", "headOf(…)"), 0, "spec/raid5/spec.ts:490:4", "batchHead") === headOf(env, s, m) && some(headOf(env, s, m), "spec/raid5/spec.ts:490:4", "headOf(…)") < m && s.count[m] >= 1));
+    return env.Stripes.every((m) => !isMember(env, s, m) || (getInt(s.batchHead, some(headOf(env, s, m), "spec/raid5/spec.ts:600:4", "headOf(…)"), 0, "spec/raid5/spec.ts:600:4", "batchHead") === headOf(env, s, m) && some(headOf(env, s, m), "spec/raid5/spec.ts:600:4", "headOf(…)") < m && s.count[m] >= 1));
   } catch (e) {
     throw within(e, "invariant BatchConsistent");
   }
@@ -1226,8 +1296,10 @@ export function BatchConsistent(env: Env, s: State): boolean {
  * (8) seq_write never passes seq_flush, and a stripe waits on bitmap_list only with a delay to wait for.
  * (A head can sit on handle_list with a BIT_DELAY merged in through a member; handle_stripe re-checks
  * the head's BIT_DELAY before writing, which WriteIntentCoverage checks.)
+ * @story if seqWrite > seqFlush: seq_write {seqWrite} passed seq_flush {seqFlush}
+ * @story stripe {sh} waits on bitmap_list without BIT_DELAY
  *
- * Invariant SeqOrder (spec/raid5/spec.ts:498).
+ * Invariant SeqOrder (spec/raid5/spec.ts:610).
  */
 export function SeqOrder(env: Env, s: State): boolean {
   return s.seqWrite <= s.seqFlush && env.Stripes.every((sh) => s.queue[sh] !== "bitmap" || s.bitDelay[sh]);
@@ -1397,18 +1469,18 @@ export const model: Model = {
   source: "spec/raid5/spec.ts",
   configs,
   steps: [
-    { label: "get_active_stripe", processSet: "writer", models: "make_request / get_active_stripe", line: 228, column: 7 },
-    { label: "add_stripe_bio", processSet: "writer", models: "add_stripe_bio", line: 249, column: 7 },
-    { label: "bitmap_startwrite", processSet: "writer", models: "bitmap_startwrite", line: 269, column: 7 },
-    { label: "set_bit_delay", processSet: "writer", models: "add_stripe_bio (after bitmap_startwrite)", line: 284, column: 7 },
-    { label: "stripe_add_to_batch_list", processSet: "writer", models: "stripe_add_to_batch_list", line: 292, column: 7 },
-    { label: "release_stripe_plug", processSet: "writer", models: "make_request / release_stripe_plug", line: 315, column: 7 },
-    { label: "raid5d_loop", processSet: "raid5d", models: "raid5d (seq_flush++)", line: 334, column: 7 },
-    { label: "bitmap_unplug", processSet: "raid5d", models: "bitmap_unplug", line: 342, column: 7 },
-    { label: "activate_bit_delay", processSet: "raid5d", models: "raid5d / activate_bit_delay", line: 349, column: 7 },
-    { label: "handle_stripe", processSet: "handler", models: "handle_stripe", line: 366, column: 7 },
-    { label: "handle_stripe_clean_event", processSet: "handler", models: "handle_stripe_clean_event / bitmap_endwrite", line: 403, column: 7 },
-    { label: "break_stripe_batch_list", processSet: "handler", models: "break_stripe_batch_list", line: 416, column: 7 },
+    { label: "get_active_stripe", processSet: "writer", models: "make_request / get_active_stripe", line: 240, column: 7 },
+    { label: "add_stripe_bio", processSet: "writer", models: "add_stripe_bio", line: 267, column: 7 },
+    { label: "bitmap_startwrite", processSet: "writer", models: "bitmap_startwrite", line: 292, column: 7 },
+    { label: "set_bit_delay", processSet: "writer", models: "add_stripe_bio (after bitmap_startwrite)", line: 312, column: 7 },
+    { label: "stripe_add_to_batch_list", processSet: "writer", models: "stripe_add_to_batch_list", line: 328, column: 7 },
+    { label: "release_stripe_plug", processSet: "writer", models: "make_request / release_stripe_plug", line: 356, column: 7 },
+    { label: "raid5d_loop", processSet: "raid5d", models: "raid5d (seq_flush++)", line: 378, column: 7 },
+    { label: "bitmap_unplug", processSet: "raid5d", models: "bitmap_unplug", line: 389, column: 7 },
+    { label: "activate_bit_delay", processSet: "raid5d", models: "raid5d / activate_bit_delay", line: 399, column: 7 },
+    { label: "handle_stripe", processSet: "handler", models: "handle_stripe", line: 425, column: 7 },
+    { label: "handle_stripe_clean_event", processSet: "handler", models: "handle_stripe_clean_event / bitmap_endwrite", line: 471, column: 7 },
+    { label: "break_stripe_batch_list", processSet: "handler", models: "break_stripe_batch_list", line: 488, column: 7 },
   ],
   variants: [
     { name: null, init: (c) => initialStates(envOf(c)), successors: (state, c) => successors(envOf(c), state) },

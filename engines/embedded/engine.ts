@@ -19,7 +19,7 @@ function wasmModule(): WebAssembly.Module {
   return compiled;
 }
 
-function ensureLoaded(): void {
+export function ensureLoaded(): void {
   if (ready) return;
   initSync({ module: wasmModule() });
   ready = true;
@@ -181,14 +181,14 @@ export function embeddedSuccessors(
 }
 
 
-/** Whether each invariant of the cfg holds in a state, according to the module. */
-export function embeddedInvariants(input: Pick<EmbeddedInput, "spec" | "moduleText" | "cfgText">, state: TraceState): { name: string; holds: boolean }[] {
+/** Whether each invariant of the cfg holds in a state, according to the module (or why it could not be evaluated). */
+export function embeddedInvariants(input: Pick<EmbeddedInput, "spec" | "moduleText" | "cfgText">, state: TraceState): { name: string; holds: boolean; error?: string }[] {
   ensureLoaded();
   const json = JSON.stringify(stateToChecker(input.spec, state));
   const r = JSON.parse(explore_invariants(input.moduleText, input.cfgText, "{}", json)) as {
     ok: boolean;
     error?: string;
-    invariants?: { name: string; holds: boolean }[];
+    invariants?: { name: string; holds: boolean; error?: string }[];
   };
   if (!r.ok || !r.invariants) throw new EngineError("crash", `tla-checker explore_invariants: ${r.error ?? "failed"}`);
   return r.invariants;

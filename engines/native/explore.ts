@@ -12,7 +12,7 @@
  * about n²/2⁶⁵ for n states): one of them would then be missed.
  */
 import type { ConstantValues, ReferenceModel, ReferenceVariant } from "../model.ts";
-import { EngineError, type Json } from "../result.ts";
+import { EngineError, type Json, type Progress } from "../result.ts";
 import { evaluationEngineError, isEvaluationError, nativeTrace } from "../evaluation.ts";
 
 export interface NativeOptions {
@@ -25,6 +25,10 @@ export interface NativeOptions {
   maxStates?: number;
   /** Stop with an EngineError of kind "timeout" after this many milliseconds. */
   timeoutMs?: number;
+  /** Called about four times a second with how far the search has got. */
+  onProgress?: (p: Progress) => void;
+  /** The least time between two progress reports (default 250 ms). */
+  progressEveryMs?: number;
 }
 
 export interface NativeTraceStep<S> {
@@ -90,6 +94,13 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
   let depth = 0;
   /** The state being evaluated (-1: the initial states), for the behaviour an evaluation error reports. */
   let current = -1;
+  let lastReport = started;
+  const report = (queue: number) => {
+    const now = performance.now();
+    if (now - lastReport < (opts.progressEveryMs ?? 250)) return;
+    lastReport = now;
+    opts.onProgress?.({ distinctStates: seen.size, generated, depth, queue, elapsedMs: Math.round(now - started) });
+  };
   try {
     const initial = variant.init(constants);
     let frontier: S[] = [];
@@ -115,6 +126,7 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
         current = parent;
         const transitions = variant.successors(frontier[i] as S, constants);
         generated += transitions.length;
+        if (opts.onProgress && (i & 255) === 0) report(frontier.length - i + next.length);
         for (let j = 0; j < transitions.length; j++) {
           const state = (transitions[j] as { next: S }).next;
           fingerprint(state);

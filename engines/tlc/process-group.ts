@@ -18,7 +18,11 @@ export interface GroupRun {
 }
 
 /** Runs `command` in its own process group, killing the group after `timeoutMs` or on SIGINT/SIGTERM. */
-export async function runInGroup(command: string, args: string[], options: { cwd: string; timeoutMs?: number }): Promise<GroupRun> {
+export async function runInGroup(
+  command: string,
+  args: string[],
+  options: { cwd: string; timeoutMs?: number; onStdout?: (chunk: Buffer | string) => void },
+): Promise<GroupRun> {
   const child = execa(command, args, {
     cwd: options.cwd,
     reject: false,
@@ -27,6 +31,7 @@ export async function runInGroup(command: string, args: string[], options: { cwd
     stdin: "ignore",
     detached: true,
   });
+  if (options.onStdout) child.stdout?.on("data", options.onStdout);
   let timedOut = false;
   let interrupted = false;
   const killGroup = (signal: NodeJS.Signals) => {

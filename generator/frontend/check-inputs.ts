@@ -7,28 +7,21 @@
 import type { Expr, SourceLoc, Spec } from "../ir.ts";
 import { children, visitStatements } from "../ir-walk.ts";
 import { moduleName } from "../tla/module.ts";
-import { generatedNames, tlaKeywords } from "./check.ts";
+import { reservedNameReason } from "../tla/reserved.ts";
 import { SpecError, type SpecProblem } from "./errors.ts";
 
-/** A TLA+ module name: it is also the name of the .tla file. */
-const moduleIdentifier = /^[A-Za-z][A-Za-z0-9_]*$/;
 /** Configuration and variant names: they become file names and command-line arguments. */
 const fileIdentifier = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
-const moduleRule = "Use ASCII letters, digits and _, starting with a letter (it is the TLA+ module name and its file name).";
 const fileRule = "Use ASCII letters, digits, _ and -, starting with a letter or digit (the name becomes a file name and a command-line argument).";
 
-/** Modules the generated TLA+ extends or TLC ships: a spec of the same name would shadow them. */
-const standardModules = new Set(["Integers", "Naturals", "Reals", "Sequences", "FiniteSets", "Bags", "TLC", "TLCExt", "Json", "Randomization", "Toolbox"]);
 
 export function checkInputs(spec: Spec): void {
   const problems: SpecProblem[] = [];
   const report = (loc: SourceLoc, message: string, hint?: string) => problems.push({ loc, message, hint });
   const specLoc = spec.loc ?? { file: spec.source, line: 1, column: 1 };
 
-  if (!moduleIdentifier.test(spec.name)) report(specLoc, `The spec name "${spec.name}" is not an identifier`, moduleRule);
-  else if (standardModules.has(spec.name)) report(specLoc, `The spec name "${spec.name}" is the name of a standard TLA+ module`, "Rename the spec.");
-
+  // The spec's own name is checked where it is read (a TLA+ module name: read-spec.ts).
   if (spec.processes.length === 0)
     report(specLoc, "The spec has no process", 'Add .process("name", Ids, { steps: { … } }): a spec is checked by running its processes.');
   for (const p of spec.processes)
@@ -88,7 +81,7 @@ function checkUniqueNames(items: { name: string; loc: SourceLoc }[], what: strin
   }
 }
 
-const isReserved = (name: string): boolean => tlaKeywords.has(name) || generatedNames.has(name);
+const isReserved = (name: string): boolean => reservedNameReason(name) !== undefined;
 
 /** Names bound inside an expression (quantifiers, mapping, count, filter) that the TLA+ reserves. */
 function reservedBindings(e: Expr): string[] {

@@ -6,20 +6,8 @@
 import type { Expr, LValue, SourceLoc, Spec, Step, Stmt } from "../ir.ts";
 import { type SpecProblem, SpecError } from "./errors.ts";
 import { children, exprReads } from "../ir-walk.ts";
-
-/** Names the generated TLA+ module defines itself (exported for the checks of bound names). */
-export const generatedNames = new Set(["Init", "Next", "Spec", "vars", "ProcSet", "pc", "TypeOK", "Terminating", "NoValue", "Done", "self"]);
-
-export const tlaKeywords = new Set(
-  (
-    "ASSUME ASSUMPTION AXIOM BOOLEAN CASE CHOOSE CONSTANT CONSTANTS DOMAIN ELSE ENABLED EXCEPT EXTENDS IF IN INSTANCE LET " +
-    "LOCAL MODULE OTHER SF_ SUBSET THEN THEOREM UNCHANGED UNION VARIABLE VARIABLES WF_ WITH TRUE FALSE STRING Nat Int " +
-    "Cardinality Seq Len Append Head Tail LAMBDA RECURSIVE " +
-    // PlusCal keywords
-    "algorithm process begin end variables variable define macro procedure call return goto skip await when either or with " +
-    "while do if then else elsif print assert fair"
-  ).split(" "),
-);
+import { reservedNameReason } from "../tla/reserved.ts";
+import { valueKindProblems } from "./check-values.ts";
 
 const identifier = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -31,8 +19,8 @@ export function checkSpec(spec: Spec): void {
   const seen = new Map<string, SourceLoc>();
   const declare = (name: string, what: string, loc: SourceLoc) => {
     if (!identifier.test(name)) report(loc, `The ${what} name "${name}" is not a valid TLA+ identifier`, "Use letters, digits and _ , starting with a letter.");
-    else if (generatedNames.has(name) || tlaKeywords.has(name))
-      report(loc, `The ${what} name "${name}" is reserved in the generated TLA+/PlusCal`, "Rename it.");
+    else if (reservedNameReason(name))
+      report(loc, `The ${what} name "${name}" is ${reservedNameReason(name)}: TLC would reject the generated module`, "Rename it.");
     const before = seen.get(name);
     if (before) report(loc, `"${name}" is declared twice (also at ${before.file}:${before.line})`, "Every constant, domain, variable, helper, process, step label and invariant needs its own name.");
     else seen.set(name, loc);
@@ -87,6 +75,7 @@ export function checkSpec(spec: Spec): void {
     if (config.variant && config.variant !== spec.baseVariant && !spec.variants.some((v) => v.name === config.variant))
       report(config.loc, `Configuration "${config.name}" names an unknown variant "${config.variant}"`);
   }
+  problems.push(...valueKindProblems(spec));
   if (problems.length > 0) throw new SpecError(problems);
 }
 

@@ -10,6 +10,7 @@ import { lambdaResult, readExpr } from "./read-expr.ts";
 import { readStatements } from "./read-stmt.ts";
 import { readType } from "./read-type.ts";
 import { tlcInteger } from "./numbers.ts";
+import { moduleNameProblem } from "../tla/reserved.ts";
 
 const dslModule = /(^|\/)dsl(\/index(\.ts|\.js)?)?$|^raidspec\/dsl$/;
 
@@ -23,6 +24,8 @@ export function readSpec(source: SourceFile, file: string): Spec {
   if (!nameArg || !Node.isStringLiteral(nameArg))
     return fail(locOf(symbols, start), "spec(…) needs the module name as a string literal first", "Write spec(\"MyModule\", { state, init }).");
   const name = nameArg.getLiteralValue();
+  const badName = moduleNameProblem(name);
+  if (badName) return fail(locOf(symbols, nameArg), `The spec name "${name}" ${badName}`, "Rename the spec: its name is the name of the TLA+ module.");
   const def = objectArg(symbols, start, 1, "spec(…)");
   const variables = readVariables(symbols, def);
   const varNames = new Set(variables.map((v) => v.name));

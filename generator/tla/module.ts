@@ -7,6 +7,7 @@ import Handlebars from "handlebars";
 import type { Config, Definition, Spec, Type, Value } from "../ir.ts";
 import { plainContext, renderExpr, renderType, renderTypeCheck, tlaString } from "./expr.ts";
 import { and, atom, definition } from "./formula.ts";
+import { freshBinders, topLevelNames } from "./fresh-names.ts";
 import { renderPlusCal } from "./pluscal.ts";
 import { nextLabel, translateStep } from "./translate.ts";
 
@@ -54,9 +55,18 @@ export function usesNoValue(spec: Spec): boolean {
   return [...spec.domains, ...spec.variables, ...spec.processes.flatMap((p) => p.locals)].some((x) => inType(x.type));
 }
 
+/**
+ * The definitions of a spec's module that TLC evaluates in single states: the initial predicate, the
+ * type invariant, the invariants, the helpers and domains they use, ProcSet and vars. None may
+ * contain a prime (the SANY-rules checker holds the generator to it).
+ */
+export function stateLevelNames(spec: Spec): string[] {
+  return ["Init", "TypeOK", "ProcSet", "vars", ...spec.domains.map((d) => d.name), ...spec.definitions.map((d) => d.name), ...spec.invariants.map((i) => i.name)];
+}
+
 /** The full text of the TLA+ module for a spec in a variant (null: the base steps). */
 export function renderModule(base: Spec, variant: string | null, specArg: string): string {
-  const spec = applyVariant(base, variant);
+  const spec = freshBinders(applyVariant(base, variant));
   const definitions = new Map<string, Definition>(spec.definitions.map((d) => [d.name, d]));
   const ctx = plainContext(definitions);
   const name = moduleName(spec, variant);
@@ -97,12 +107,13 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
     ],
   });
   const labels = (steps: { label: string }[]) => steps.map((s) => s.label);
+  const taken = topLevelNames(spec);
   const allLabels = [...new Set([...spec.processes.flatMap((p) => labels(p.steps)), "Done"])];
   const typeOK = definition(
     "TypeOK",
     and([
-      ...spec.variables.map((v) => atom(renderTypeCheck(v.name, v.type, ctx))),
-      ...locals.map((l) => atom(renderTypeCheck(l.name, { kind: "map", key: { kind: "named", name: l.over }, value: l.type }, ctx))),
+      ...spec.variables.map((v) => atom(renderTypeCheck(v.name, v.type, ctx, taken))),
+      ...locals.map((l) => atom(renderTypeCheck(l.name, { kind: "map", key: { kind: "named", name: l.over }, value: l.type }, ctx, taken))),
       atom(`pc \\in [ProcSet -> {${allLabels.map(tlaString).join(", ")}}]`),
     ]),
   );
@@ -138,8 +149,19 @@ export function renderValue(v: Value): string {
   return `{${v.map(renderValue).join(", ")}}`;
 }
 
-/** The `.cfg` text of a configuration; `invariants` defaults to TypeOK and every spec invariant. */
-export function renderConfig(spec: Spec, config: Config, invariants?: string[]): string {
+/** What a `.cfg` asks TLC to check besides the invariants. */
+export interface CheckOptions {
+  /** Report a reachable state with no enabled step as an error (TLC's default; raidspec's is false). */
+  checkDeadlock?: boolean;
+}
+
+/**
+ * The `.cfg` text of a configuration; `invariants` defaults to TypeOK and every spec invariant. The
+ * file says everything raidspec checks, so TLC run on it by hand, with no flag, checks the same.
+ */
+export function renderConfig(spec: Spec, config: Config, invariants?: string[], options: CheckOptions = {}): string {
+  // The module of the configuration's own variant is named first in the header.
+  const own = moduleName(spec, config.variant && config.variant !== spec.baseVariant ? config.variant : null);
   const constants = [
     ...config.constants.map((c) => `${c.name} = ${renderValue(c.value)}`),
     ...(usesNoValue(spec) ? ["NoValue = NoValue"] : []),
@@ -150,5 +172,8 @@ export function renderConfig(spec: Spec, config: Config, invariants?: string[]):
     doc: docLines(config.doc),
     constants,
     invariants: invariants ?? ["TypeOK", ...spec.invariants.map((i) => i.name)],
+    checkDeadlock: options.checkDeadlock ? "TRUE" : "FALSE",
+    module: own,
+    others: [null, ...spec.variants.map((v) => v.name)].map((v) => moduleName(spec, v)).filter((m) => m !== own),
   });
 }

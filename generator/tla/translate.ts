@@ -6,6 +6,7 @@
  * does not `goto` continues at the next label. This is what `pcal.trans` does for the same algorithm.
  */
 import type { Definition, LValue, Process, Spec, Step, Stmt } from "../ir.ts";
+import { type AssignmentPlan, assignmentGroup, planAssignment } from "./assignment.ts";
 import { type ExprContext, renderExpr, tlaString } from "./expr.ts";
 import { type Formula, and, atom } from "./formula.ts";
 
@@ -72,9 +73,7 @@ function translateBlock(stmts: Stmt[], assignedBefore: ReadonlySet<Key>, definit
     if (!stmt) continue;
     switch (stmt.kind) {
       case "await":
-        // A condition that is itself a /\ or \/ is parenthesized: tla-checker misreads `/\ a /\ b`
-        // as a junction item after a nested IF (TLC reads it as TLA+ says).
-        items.push(atom(renderExpr(stmt.cond, ctx(), 3)));
+        items.push(atom(renderExpr(stmt.cond, ctx(), "item")));
         break;
       case "goto":
         items.push(atom(`pc' = [pc EXCEPT ![self] = ${tlaString(stmt.label)}]`));
@@ -82,14 +81,9 @@ function translateBlock(stmts: Stmt[], assignedBefore: ReadonlySet<Key>, definit
         break;
       case "assign": {
         // Consecutive assignments to one variable form one update, as PlusCal's `||` does.
-        const group = [stmt];
-        while (true) {
-          const following = stmts[i + 1];
-          if (following?.kind !== "assign" || keyOf(following.target) !== keyOf(stmt.target)) break;
-          group.push(following);
-          i++;
-        }
-        items.push(atom(renderAssignment(group, ctx())));
+        const group = assignmentGroup(stmts, i);
+        i += group.length - 1;
+        items.push(atom(renderAssignment(planAssignment(group), ctx())));
         assigned.add(keyOf(stmt.target));
         break;
       }
@@ -112,7 +106,7 @@ function translateBlock(stmts: Stmt[], assignedBefore: ReadonlySet<Key>, definit
         const body = and(inner.items);
         items.push(
           stmt.kind === "choose"
-            ? { kind: "exists", name: stmt.name, set: renderExpr(stmt.set, ctx(), 5), body }
+            ? { kind: "exists", name: stmt.name, set: renderExpr(stmt.set, ctx(), "set"), body }
             : { kind: "let", name: stmt.name, value: renderExpr(stmt.value, ctx()), body },
         );
         for (const k of inner.assigned) assigned.add(k);
@@ -133,29 +127,18 @@ function balance(branches: Translation[]): Translation[] {
   });
 }
 
-/** `x' = e`, or `x' = [x EXCEPT ![i].f = e, …]` for updates of parts. */
-function renderAssignment(group: Extract<Stmt, { kind: "assign" }>[], ctx: ExprContext): string {
-  const first = group[0];
-  if (!first) throw new Error("empty assignment group");
-  const { name, scope } = first.target;
-  // A whole-variable assignment resets what came before it in the group.
-  let start = 0;
-  group.forEach((g, i) => {
-    if (g.target.path.length === 0 && scope === "var") start = i;
-  });
-  const base = group[start];
-  if (!base) throw new Error("unreachable");
-  const updates = group.slice(start).filter((g) => g.target.path.length > 0 || scope === "local");
-  // The right-hand side is parenthesized unless it binds tighter than `=`: x' = a /\ b would be
-  // (x' = a) /\ b, and x' = a \in S a precedence conflict.
-  if (scope === "var" && base.target.path.length === 0 && updates.length === 0) return `${name}' = ${renderExpr(base.value, ctx, 5)}`;
-  const from = scope === "var" && base.target.path.length === 0 ? renderExpr(base.value, ctx, 99) : name;
-  const parts = (scope === "var" && base.target.path.length === 0 ? updates : group).map((g) => {
-    const selfPart = scope === "local" ? "[self]" : "";
-    const path = g.target.path.map((p) => (p.kind === "index" ? `[${renderExpr(p.index, ctx)}]` : `.${p.field}`)).join("");
-    return `!${selfPart}${path} = ${renderExpr(g.value, ctx, 5)}`;
-  });
-  return `${name}' = [${from} EXCEPT ${parts.join(", ")}]`;
+/** `x' = e`, or `x' = [x EXCEPT ![i].f = e, …]` for updates of parts (`![self]…` for a local). */
+function renderAssignment(plan: AssignmentPlan, ctx: ExprContext): string {
+  const { name, scope, whole, parts } = plan;
+  const path = (p: AssignmentPlan["parts"][number]["path"]) =>
+    p.map((seg) => (seg.kind === "index" ? `[${renderExpr(seg.index, ctx)}]` : `.${seg.field}`)).join("");
+  if (scope === "local") {
+    const updates = [...(whole ? [{ path: [], value: whole }] : []), ...parts];
+    return `${name}' = [${name} EXCEPT ${updates.map((u) => `![self]${path(u.path)} = ${renderExpr(u.value, ctx, "value")}`).join(", ")}]`;
+  }
+  if (whole && parts.length === 0) return `${name}' = ${renderExpr(whole, ctx, "value")}`;
+  const from = whole ? renderExpr(whole, ctx, "atom") : name;
+  return `${name}' = [${from} EXCEPT ${parts.map((u) => `!${path(u.path)} = ${renderExpr(u.value, ctx, "value")}`).join(", ")}]`;
 }
 
 /** The label a process's step falls through to: the next step, or Done after the last. */

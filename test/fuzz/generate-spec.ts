@@ -80,6 +80,12 @@ export function generateSpec(seed: number, dsl: string): FuzzSpec {
 
   const procId = (sc: Scope): string => {
     const options = [...sc.procs, ...(sc.inStep && sc.selfInProcs ? ["self", "self"] : []), "0"];
+    // Now and then a key that may be outside the map's keys: every engine must then stop, with the
+    // same located error.
+    if (chance(0.03)) {
+      use("key outside the keys");
+      return `${pick(options)} + 1`;
+    }
     return pick(options);
   };
   const intExpr = (sc: Scope, depth: number): string => {
