@@ -10,7 +10,9 @@ import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUG_NOTE, describeError } from "../cli/errors.ts";
+import { runCheck } from "../engines/check.ts";
 import { exitCodes } from "../engines/result.ts";
+import { loadSpec } from "../generator/frontend/load.ts";
 
 const repo = process.cwd();
 const bin = path.join(repo, "bin/raidspec.js");
@@ -88,4 +90,14 @@ describe("errors raidspec did not foresee", () => {
       expect(rest).toEqual([]);
     }
   });
+});
+
+describe("inputs that used to end in an internal error", () => {
+  it("a TLA+ reserved word bound in a step (const UNION = 1) is renamed in the TLA+: native and embedded agree (4 states)", async () => {
+    const loaded = loadSpec("test/fixtures/reserved-bound-name");
+    for (const engine of ["native", "embedded"] as const) {
+      const r = await runCheck({ loaded, specArg: "test/fixtures/reserved-bound-name", engine, root: loaded.root });
+      expect(r, engine).toMatchObject({ verdict: "ok", distinctStates: 4 });
+    }
+  }, 60_000);
 });

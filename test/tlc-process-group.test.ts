@@ -41,14 +41,25 @@ setInterval(() => {}, 1000);
   return { pidFile };
 }
 
+/** Whether a process runs (a zombie, killed but not yet reaped by init, does not). */
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
+  }
 };
+
+/** Whether a process is gone within a second (a killed process takes a moment to go). */
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 20 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  return !alive(pid);
+}
 
 async function waitFor(file: string, ms: number): Promise<void> {
   const until = Date.now() + ms;
@@ -67,7 +78,7 @@ describe("TLC's process group", () => {
     expect((error as EngineError).kind).toBe("timeout");
     expect(Date.now() - started).toBeLessThan(8000);
     const grandchild = Number(readFileSync(pidFile, "utf8"));
-    expect(alive(grandchild)).toBe(false);
+    expect(await gone(grandchild)).toBe(true);
   }, 20_000);
 
   it("Ctrl-C on raidspec check (the real CLI) kills the group and exits 130", async () => {
@@ -85,6 +96,6 @@ describe("TLC's process group", () => {
     expect(r.exitCode).toBe(130);
     expect(r.stderr).toMatch(/TLC was stopped \(interrupted\)/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(alive(grandchild)).toBe(false);
+    expect(await gone(grandchild)).toBe(true);
   }, 60_000);
 });

@@ -10,6 +10,24 @@ import type { Spec } from "../../generator/ir.ts";
 import { EngineError, type Json, type TraceState } from "../result.ts";
 import { stateFromChecker, stateToChecker } from "../state-json.ts";
 
+/**
+ * The module as tla-checker is given it. tla-checker drops an action in which a LET stands in a
+ * junction item that an enclosing list continues after (TLC reads the layout as TLA+ says), so each
+ * `LET x == e IN ` of the translation becomes `\E x \in {e}: `: the same in TLA+, and exactly as long,
+ * so the columns of the junction lists below it stay where they are. The module users get (and TLC
+ * checks) keeps PlusCal's LET.
+ */
+export function forTlaChecker(moduleText: string): string {
+  if (moduleText === lastModule.text) return lastModule.forChecker;
+  const start = moduleText.indexOf("\\* BEGIN TRANSLATION");
+  const translation = start < 0 ? moduleText : moduleText.slice(start);
+  const rewritten = translation.replace(/\bLET ([A-Za-z_][A-Za-z0-9_]*) == ((?:[^"\n]|"(?:[^"\\]|\\.)*")+?) IN /g, (_m, name: string, value: string) => `\\E ${name} \\in {${value}}: `);
+  lastModule = { text: moduleText, forChecker: start < 0 ? rewritten : moduleText.slice(0, start) + rewritten };
+  return lastModule.forChecker;
+}
+
+let lastModule = { text: "", forChecker: "" };
+
 let compiled: WebAssembly.Module | undefined;
 let ready = false;
 
@@ -65,8 +83,8 @@ export async function checkEmbedded(input: EmbeddedInput & { timeoutMs?: number 
   let text: string;
   if (input.timeoutMs === undefined) {
     ensureLoaded();
-    text = check_spec_with_options(input.moduleText, options);
-  } else text = await checkOnWorker(input.moduleText, options, input.timeoutMs);
+    text = check_spec_with_options(forTlaChecker(input.moduleText), options);
+  } else text = await checkOnWorker(forTlaChecker(input.moduleText), options, input.timeoutMs);
   return interpret(input, JSON.parse(text) as CheckerResult);
 }
 
@@ -139,14 +157,14 @@ function replayTrace(input: EmbeddedInput, printed: Record<string, string>[]): {
   };
   const [first, ...rest] = printed;
   if (!first) return [];
-  const init = call<{ states: CheckerState[] }>(explore_init(input.moduleText, input.cfgText, "{}"));
+  const init = call<{ states: CheckerState[] }>(explore_init(forTlaChecker(input.moduleText), input.cfgText, "{}"));
   const start = init.states.find((s) => sameDisplay(s.display, first));
   if (!start) throw new EngineError("crash", "tla-checker's counterexample does not start in an initial state");
   let current: CheckerState = start;
   const out = [{ action: "Init", state: stateFromChecker(input.spec, current.json) }];
   for (const want of rest) {
     const next: { transitions: { action: string; state: CheckerState }[] } = call(
-      explore_next(input.moduleText, input.cfgText, "{}", JSON.stringify(current.json)),
+      explore_next(forTlaChecker(input.moduleText), input.cfgText, "{}", JSON.stringify(current.json)),
     );
     const t = next.transitions.find((x: { action: string; state: CheckerState }) => sameDisplay(x.state.display, want));
     if (!t) throw new EngineError("crash", `tla-checker's counterexample has a step (${out.length}) that its own Next does not take`);
@@ -159,7 +177,7 @@ function replayTrace(input: EmbeddedInput, printed: Record<string, string>[]): {
 /** The initial states of the module (canonical JSON), for conformance. */
 export function embeddedInitialStates(input: Pick<EmbeddedInput, "spec" | "moduleText" | "cfgText">): TraceState[] {
   ensureLoaded();
-  const r = JSON.parse(explore_init(input.moduleText, input.cfgText, "{}")) as { ok: boolean; error?: string; states?: CheckerState[] };
+  const r = JSON.parse(explore_init(forTlaChecker(input.moduleText), input.cfgText, "{}")) as { ok: boolean; error?: string; states?: CheckerState[] };
   if (!r.ok || !r.states) throw new EngineError("parse", `tla-checker: ${r.error ?? "no initial states"}`);
   return r.states.map((s) => stateFromChecker(input.spec, s.json));
 }
@@ -171,7 +189,7 @@ export function embeddedSuccessors(
 ): { action: string; state: TraceState }[] {
   ensureLoaded();
   const json = JSON.stringify(stateToChecker(input.spec, state));
-  const r = JSON.parse(explore_next(input.moduleText, input.cfgText, "{}", json)) as {
+  const r = JSON.parse(explore_next(forTlaChecker(input.moduleText), input.cfgText, "{}", json)) as {
     ok: boolean;
     error?: string;
     transitions?: { action: string; state: CheckerState }[];
@@ -185,7 +203,7 @@ export function embeddedSuccessors(
 export function embeddedInvariants(input: Pick<EmbeddedInput, "spec" | "moduleText" | "cfgText">, state: TraceState): { name: string; holds: boolean; error?: string }[] {
   ensureLoaded();
   const json = JSON.stringify(stateToChecker(input.spec, state));
-  const r = JSON.parse(explore_invariants(input.moduleText, input.cfgText, "{}", json)) as {
+  const r = JSON.parse(explore_invariants(forTlaChecker(input.moduleText), input.cfgText, "{}", json)) as {
     ok: boolean;
     error?: string;
     invariants?: { name: string; holds: boolean; error?: string }[];

@@ -1,13 +1,11 @@
 /**
  * Checks of what a spec names and how it refers to it, beyond the TLA+ naming rules of check.ts:
  * names that become module names, file names or command-line words are plain identifiers and unique;
- * the spec has processes with steps; bound names are not words the generated TLA+ reserves; `pc` is
- * compared only with labels that exist. Each problem is reported with its source location.
+ * the spec has processes with steps; `pc` is compared only with labels that exist. Each problem is reported with its source location.
  */
 import type { Expr, SourceLoc, Spec } from "../ir.ts";
 import { children, visitStatements } from "../ir-walk.ts";
 import { moduleName } from "../tla/module.ts";
-import { reservedNameReason } from "../tla/reserved.ts";
 import { SpecError, type SpecProblem } from "./errors.ts";
 
 /** Configuration and variant names: they become file names and command-line arguments. */
@@ -45,25 +43,15 @@ export function checkInputs(spec: Spec): void {
   }
 
   const labels = new Set(["Done", ...spec.processes.flatMap((p) => p.steps.map((s) => s.label)), ...spec.variants.flatMap((v) => v.processes.flatMap((vp) => vp.steps.map((s) => s.label)))]);
+  // (Bound names TLA+ reserves are renamed by the TLA+ generator: see generator/tla/fresh-names.ts.)
   const checkExpr = (e: Expr, loc: SourceLoc) => {
     for (const label of unknownPcLabels(e, labels))
       report(loc, `pc is compared with "${label}", which is not a step label`, `Labels: ${[...labels].join(", ")}.`);
-    for (const name of reservedBindings(e)) report(loc, `The name "${name}" is reserved in the generated TLA+`, "Rename it.");
   };
   for (const inv of spec.invariants) checkExpr(inv.body, inv.loc);
-  for (const d of spec.definitions) {
-    checkExpr(d.body, d.loc);
-    for (const p of d.params) if (isReserved(p)) report(d.loc, `The parameter name "${p}" is reserved in the generated TLA+`, "Rename it.");
-  }
+  for (const d of spec.definitions) checkExpr(d.body, d.loc);
   const stepLists = [...spec.processes.map((p) => p.steps), ...spec.variants.flatMap((v) => v.processes.map((vp) => vp.steps))];
-  for (const steps of stepLists)
-    for (const step of steps)
-      visitStatements(step.body, {
-        expr: checkExpr,
-        binding: (name, loc) => {
-          if (isReserved(name)) report(loc, `The name "${name}" is reserved in the generated TLA+`, "Rename it.");
-        },
-      });
+  for (const steps of stepLists) for (const step of steps) visitStatements(step.body, { expr: checkExpr });
   if (problems.length > 0) throw new SpecError(problems);
 }
 
@@ -79,19 +67,6 @@ function checkUniqueNames(items: { name: string; loc: SourceLoc }[], what: strin
     if (before) report(item.loc, `The ${what} "${item.name}" is declared twice (also at ${before.file}:${before.line}:${before.column})`, `Give every ${what} its own name (case does not count).`);
     else seen.set(item.name.toLowerCase(), item.loc);
   }
-}
-
-const isReserved = (name: string): boolean => reservedNameReason(name) !== undefined;
-
-/** Names bound inside an expression (quantifiers, mapping, count, filter) that the TLA+ reserves. */
-function reservedBindings(e: Expr): string[] {
-  const out: string[] = [];
-  const visit = (x: Expr) => {
-    if ((x.kind === "quant" || x.kind === "fn" || x.kind === "count" || x.kind === "filter") && isReserved(x.name)) out.push(x.name);
-    children(x).forEach(visit);
-  };
-  visit(e);
-  return out;
 }
 
 /** String literals that `pc[…]` is compared with (=, ≠, ∈ a literal set) and that are no label. */

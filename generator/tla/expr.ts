@@ -191,8 +191,9 @@ function renderBare(e: Expr, ctx: ExprContext): string {
         return `${side(e.left, "left")} => ${side(e.right, "right")}`;
       }
       // tla-checker's % of a negative number is negative (TLA+'s, TLC's and the reference library's
-      // is in 0..b-1): (a % b + b) % b is the same in TLA+, and right in tla-checker too.
-      if (e.op === "mod")
+      // is in 0..b-1): in the translation (which tla-checker checks), ((a % b) + b) % b is the same in
+      // TLA+ and right in tla-checker too. The PlusCal text keeps a % b.
+      if (e.op === "mod" && !ctx.pluscal)
         return `((${r(e.left, { kind: "left", op })} % ${r(e.right, { kind: "right", op })}) + ${r(e.right, { kind: "right", op: ops.add })}) % ${r(e.right, { kind: "right", op })}`;
       return `${r(e.left, { kind: "left", op })} ${op.text} ${r(e.right, { kind: "right", op })}`;
     }

@@ -42,10 +42,7 @@ export function layout(f: Formula, col: number): string[] {
     }
     case "exists":
     case "let": {
-      // A PlusCal `with (x = e)` is written \E x \in {e} rather than LET x == e IN: the same in TLA+,
-      // and tla-checker drops the whole action when a LET in a junction item is followed by items of
-      // an enclosing list (and misreads a parenthesized one), where TLC reads the layout as TLA+ says.
-      const prefix = f.kind === "exists" ? `\\E ${f.name} \\in ${f.set} : ` : `\\E ${f.name} \\in {${f.value}} : `;
+      const prefix = f.kind === "exists" ? `\\E ${f.name} \\in ${f.set} : ` : `LET ${f.name} == ${f.value} IN `;
       const [b0 = "", ...br] = layout(f.body, col + prefix.length);
       return [`${prefix}${b0}`, ...br];
     }

@@ -94,7 +94,7 @@ define
     covered(now, part) == (IF now = "none" THEN part ELSE (IF now = part THEN now ELSE "full"))
     overlaps(now, part) == now # "none" /\ (now = "full" \/ part = "full" \/ now = part)
     releasedTo(sh) == (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")
-    counterMinus(c, n) == (((c - n + 65536) % 65536) + 65536) % 65536
+    counterMinus(c, n) == (c - n + 65536) % 65536
     fixedDev(w) == (IF w <= NData THEN w - 1 ELSE NData - 1)
     fixedPart(w) == (IF w < NData THEN "full" ELSE (IF w = NData THEN "lo" ELSE "hi"))
     counterPlusOne(c) == (IF c = 0 \/ c = 1 THEN 3 ELSE c + 1)
@@ -141,7 +141,7 @@ add_stripe_bio:  \* add_stripe_bio
     end with;
 bitmap_startwrite:  \* bitmap_startwrite
     with c = chunkOf(wsh) do
-        await ((counter[c] % 16384) + 16384) % 16384 # 16383;
+        await counter[c] % 16384 # 16383;
         if counter[c] = 0 then
             dirtiedIn[wsh] := seqFlush + 1;
         end if;
@@ -236,7 +236,7 @@ handle_stripe_clean_event:  \* handle_stripe_clean_event / bitmap_endwrite
         with c = chunkOf(m) do
             with n = Cardinality({d \in DataDisks : written[m][d]}) do
                 if pageAllocated[c] then
-                    counter[c] := ((((counter[c] - n + 65536) % 65536) + 65536) % 65536);
+                    counter[c] := ((counter[c] - n + 65536) % 65536);
                 end if;
                 ends[c] := ends[c] + n;
                 written[m] := [anyKey \in DataDisks |-> FALSE];
@@ -366,20 +366,20 @@ get_active_stripe(self) == /\ pc[self] = "get_active_stripe"
 \* and drops stripe_lock with no mark that bitmap_startwrite is still to come
 \* @story queues a second bio on d{wdev} of stripe {wsh}: no bitmap work (overwrite_disks = {overwriteDisks[wsh]})
 add_stripe_bio(self) == /\ pc[self] = "add_stripe_bio"
-                        /\ \E now \in {towrite[wsh[self]][wdev[self]]} : IF batchHead[wsh[self]] # NoValue \/ (now # "none" /\ (now = "full" \/ wpart[self] = "full" \/ now = wpart[self]))
-                                                                            THEN /\ added' = [added EXCEPT ![self] = FALSE]
-                                                                                 /\ pc' = [pc EXCEPT ![self] = "release_stripe_plug"]
-                                                                                 /\ UNCHANGED << firstwrite, towrite, overwrite, overwriteDisks >>
-                                                                            ELSE /\ added' = [added EXCEPT ![self] = TRUE]
-                                                                                 /\ firstwrite' = [firstwrite EXCEPT ![self] = (now = "none")]
-                                                                                 /\ towrite' = [towrite EXCEPT ![wsh[self]][wdev[self]] = (IF now = "none" THEN wpart[self] ELSE (IF now = wpart[self] THEN now ELSE "full"))]
-                                                                                 /\ IF (IF now = "none" THEN wpart[self] ELSE (IF now = wpart[self] THEN now ELSE "full")) = "full" /\ ~overwrite[wsh[self]][wdev[self]]
-                                                                                       THEN /\ overwrite' = [overwrite EXCEPT ![wsh[self]][wdev[self]] = TRUE]
-                                                                                            /\ overwriteDisks' = [overwriteDisks EXCEPT ![wsh[self]] = overwriteDisks[wsh[self]] + 1]
-                                                                                       ELSE UNCHANGED << overwrite, overwriteDisks >>
-                                                                                 /\ IF now # "none"
-                                                                                       THEN pc' = [pc EXCEPT ![self] = "stripe_add_to_batch_list"]
-                                                                                       ELSE pc' = [pc EXCEPT ![self] = "bitmap_startwrite"]
+                        /\ LET now == towrite[wsh[self]][wdev[self]] IN IF batchHead[wsh[self]] # NoValue \/ (now # "none" /\ (now = "full" \/ wpart[self] = "full" \/ now = wpart[self]))
+                                                                           THEN /\ added' = [added EXCEPT ![self] = FALSE]
+                                                                                /\ pc' = [pc EXCEPT ![self] = "release_stripe_plug"]
+                                                                                /\ UNCHANGED << firstwrite, towrite, overwrite, overwriteDisks >>
+                                                                           ELSE /\ added' = [added EXCEPT ![self] = TRUE]
+                                                                                /\ firstwrite' = [firstwrite EXCEPT ![self] = (now = "none")]
+                                                                                /\ towrite' = [towrite EXCEPT ![wsh[self]][wdev[self]] = (IF now = "none" THEN wpart[self] ELSE (IF now = wpart[self] THEN now ELSE "full"))]
+                                                                                /\ IF (IF now = "none" THEN wpart[self] ELSE (IF now = wpart[self] THEN now ELSE "full")) = "full" /\ ~overwrite[wsh[self]][wdev[self]]
+                                                                                      THEN /\ overwrite' = [overwrite EXCEPT ![wsh[self]][wdev[self]] = TRUE]
+                                                                                           /\ overwriteDisks' = [overwriteDisks EXCEPT ![wsh[self]] = overwriteDisks[wsh[self]] + 1]
+                                                                                      ELSE UNCHANGED << overwrite, overwriteDisks >>
+                                                                                /\ IF now # "none"
+                                                                                      THEN pc' = [pc EXCEPT ![self] = "stripe_add_to_batch_list"]
+                                                                                      ELSE pc' = [pc EXCEPT ![self] = "bitmap_startwrite"]
                         /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, written, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, starts, ends, dirtiedIn, wsh, wdev, wpart, cur >>
 
 \* bitmap_startwrite: models bitmap_startwrite (process writer)
@@ -388,15 +388,15 @@ add_stripe_bio(self) == /\ pc[self] = "add_stripe_bio"
 \* after the next bitmap_unplug)
 \* @story for stripe {wsh}: one more write pending on chunk {chunkOf(wsh)}
 bitmap_startwrite(self) == /\ pc[self] = "bitmap_startwrite"
-                           /\ \E c \in {chunkOf(wsh[self])} : /\ ((counter[c] % 16384) + 16384) % 16384 # 16383
-                                                              /\ IF counter[c] = 0
-                                                                    THEN dirtiedIn' = [dirtiedIn EXCEPT ![wsh[self]] = seqFlush + 1]
-                                                                    ELSE UNCHANGED dirtiedIn
-                                                              /\ counter' = [counter EXCEPT ![c] = (IF counter[c] = 0 \/ counter[c] = 1 THEN 3 ELSE counter[c] + 1)]
-                                                              /\ pageAllocated' = [pageAllocated EXCEPT ![c] = TRUE]
-                                                              /\ bitMem' = [bitMem EXCEPT ![c] = TRUE]
-                                                              /\ starts' = [starts EXCEPT ![c] = starts[c] + 1]
-                                                              /\ pc' = [pc EXCEPT ![self] = "set_bit_delay"]
+                           /\ LET c == chunkOf(wsh[self]) IN /\ ((counter[c] % 16384) + 16384) % 16384 # 16383
+                                                             /\ IF counter[c] = 0
+                                                                   THEN dirtiedIn' = [dirtiedIn EXCEPT ![wsh[self]] = seqFlush + 1]
+                                                                   ELSE UNCHANGED dirtiedIn
+                                                             /\ counter' = [counter EXCEPT ![c] = (IF counter[c] = 0 \/ counter[c] = 1 THEN 3 ELSE counter[c] + 1)]
+                                                             /\ pageAllocated' = [pageAllocated EXCEPT ![c] = TRUE]
+                                                             /\ bitMem' = [bitMem EXCEPT ![c] = TRUE]
+                                                             /\ starts' = [starts EXCEPT ![c] = starts[c] + 1]
+                                                             /\ pc' = [pc EXCEPT ![self] = "set_bit_delay"]
                            /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, bitDisk, ends, wsh, wdev, wpart, firstwrite, added, cur >>
 
 \* set_bit_delay: models add_stripe_bio (after bitmap_startwrite) (process writer)
@@ -419,20 +419,20 @@ set_bit_delay(self) == /\ pc[self] = "set_bit_delay"
 \* to pass on
 \* @story stripe {wsh} does not join a batch (stripe_can_batch is false for it or for the stripe before it)
 stripe_add_to_batch_list(self) == /\ pc[self] = "stripe_add_to_batch_list"
-                                  /\ \E sh \in {wsh[self]} : \E prev \in {sh - 1} : \E head \in {headOf(prev)} : \E delayed \in {bitDelay[sh]} : \E seq \in {(IF bitDelay[head] /\ bmSeq[head] > bmSeq[sh] THEN bmSeq[head] ELSE bmSeq[sh])} : IF (batchReady[sh] /\ ~bitmapPending[sh] /\ (overwriteDisks[sh] = NData)) /\ stripeCanBatch(prev) /\ batchHead[sh] = NoValue
-                                                                                                                                                                                                                                                  THEN /\ batchHead' = [batchHead EXCEPT ![sh] = head, ![head] = head]
-                                                                                                                                                                                                                                                       /\ bitDelay' = [x \in Stripes |-> (IF x = sh THEN FALSE ELSE (IF x = head THEN bitDelay[x] \/ delayed ELSE bitDelay[x]))]
-                                                                                                                                                                                                                                                       /\ IF delayed
-                                                                                                                                                                                                                                                             THEN bmSeq' = [bmSeq EXCEPT ![head] = seq]
-                                                                                                                                                                                                                                                             ELSE UNCHANGED bmSeq
-                                                                                                                                                                                                                                                       /\ count' = [count EXCEPT ![sh] = count[sh] + 1]
-                                                                                                                                                                                                                                                       /\ IF prev = head /\ count'[head] = 0 /\ handle[head]
-                                                                                                                                                                                                                                                             THEN /\ queue' = [queue EXCEPT ![head] = (IF bitDelay'[head] /\ bmSeq'[head] > seqWrite THEN "bitmap" ELSE "handle")]
-                                                                                                                                                                                                                                                                  /\ pc' = [pc EXCEPT ![self] = "release_stripe_plug"]
-                                                                                                                                                                                                                                                             ELSE /\ pc' = [pc EXCEPT ![self] = "release_stripe_plug"]
-                                                                                                                                                                                                                                                                  /\ UNCHANGED queue
-                                                                                                                                                                                                                                                  ELSE /\ pc' = [pc EXCEPT ![self] = "release_stripe_plug"]
-                                                                                                                                                                                                                                                       /\ UNCHANGED << batchHead, bitDelay, bmSeq, count, queue >>
+                                  /\ LET sh == wsh[self] IN LET prev == sh - 1 IN LET head == headOf(prev) IN LET delayed == bitDelay[sh] IN LET seq == (IF bitDelay[head] /\ bmSeq[head] > bmSeq[sh] THEN bmSeq[head] ELSE bmSeq[sh]) IN IF (batchReady[sh] /\ ~bitmapPending[sh] /\ (overwriteDisks[sh] = NData)) /\ stripeCanBatch(prev) /\ batchHead[sh] = NoValue
+                                                                                                                                                                                                                                             THEN /\ batchHead' = [batchHead EXCEPT ![sh] = head, ![head] = head]
+                                                                                                                                                                                                                                                  /\ bitDelay' = [x \in Stripes |-> (IF x = sh THEN FALSE ELSE (IF x = head THEN bitDelay[x] \/ delayed ELSE bitDelay[x]))]
+                                                                                                                                                                                                                                                  /\ IF delayed
+                                                                                                                                                                                                                                                        THEN bmSeq' = [bmSeq EXCEPT ![head] = seq]
+                                                                                                                                                                                                                                                        ELSE UNCHANGED bmSeq
+                                                                                                                                                                                                                                                  /\ count' = [count EXCEPT ![sh] = count[sh] + 1]
+                                                                                                                                                                                                                                                  /\ IF prev = head /\ count'[head] = 0 /\ handle[head]
+                                                                                                                                                                                                                                                        THEN /\ queue' = [queue EXCEPT ![head] = (IF bitDelay'[head] /\ bmSeq'[head] > seqWrite THEN "bitmap" ELSE "handle")]
+                                                                                                                                                                                                                                                             /\ pc' = [pc EXCEPT ![self] = "release_stripe_plug"]
+                                                                                                                                                                                                                                                        ELSE /\ pc' = [pc EXCEPT ![self] = "release_stripe_plug"]
+                                                                                                                                                                                                                                                             /\ UNCHANGED queue
+                                                                                                                                                                                                                                             ELSE /\ pc' = [pc EXCEPT ![self] = "release_stripe_plug"]
+                                                                                                                                                                                                                                                  /\ UNCHANGED << batchHead, bitDelay, bmSeq, count, queue >>
                                   /\ UNCHANGED << batchReady, bitmapPending, handle, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, starts, ends, dirtiedIn, wsh, wdev, wpart, firstwrite, added, cur >>
 
 \* release_stripe_plug: models make_request / release_stripe_plug (process writer)
@@ -441,14 +441,14 @@ stripe_add_to_batch_list(self) == /\ pc[self] = "stripe_add_to_batch_list"
 \* {queue[wsh]}_list
 \* @story drops its reference on stripe {wsh} (count {count[wsh]})
 release_stripe_plug(self) == /\ pc[self] = "release_stripe_plug"
-                             /\ \E sh \in {wsh[self]} : /\ handle' = [handle EXCEPT ![sh] = (handle[sh] \/ added[self])]
-                                                        /\ count' = [count EXCEPT ![sh] = count[sh] - 1]
-                                                        /\ IF count'[sh] = 0 /\ handle'[sh]
-                                                              THEN /\ queue' = [queue EXCEPT ![sh] = (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")]
-                                                                   /\ bitDelay' = [bitDelay EXCEPT ![sh] = (bitDelay[sh] /\ bmSeq[sh] > seqWrite)]
-                                                                   /\ pc' = [pc EXCEPT ![self] = "Done"]
-                                                              ELSE /\ pc' = [pc EXCEPT ![self] = "Done"]
-                                                                   /\ UNCHANGED << queue, bitDelay >>
+                             /\ LET sh == wsh[self] IN /\ handle' = [handle EXCEPT ![sh] = (handle[sh] \/ added[self])]
+                                                       /\ count' = [count EXCEPT ![sh] = count[sh] - 1]
+                                                       /\ IF count'[sh] = 0 /\ handle'[sh]
+                                                             THEN /\ queue' = [queue EXCEPT ![sh] = (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")]
+                                                                  /\ bitDelay' = [bitDelay EXCEPT ![sh] = (bitDelay[sh] /\ bmSeq[sh] > seqWrite)]
+                                                                  /\ pc' = [pc EXCEPT ![self] = "Done"]
+                                                             ELSE /\ pc' = [pc EXCEPT ![self] = "Done"]
+                                                                  /\ UNCHANGED << queue, bitDelay >>
                              /\ UNCHANGED << batchReady, bitmapPending, bmSeq, batchHead, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, starts, ends, dirtiedIn, wsh, wdev, wpart, firstwrite, added, cur >>
 
 \* raid5d_loop: models raid5d (seq_flush++) (process raid5d)
@@ -520,14 +520,14 @@ handle_stripe(self) == /\ pc[self] = "handle_stripe"
 \* @story stripe {m}'s writes are done: {ends[chunkOf(m)] - old(ends[chunkOf(m)])} bitmap_endwrite on chunk
 \* {chunkOf(m)}, counter {old(counter[chunkOf(m)])} → {counter[chunkOf(m)]}
 handle_stripe_clean_event(self) == /\ pc[self] = "handle_stripe_clean_event"
-                                   /\ \E m \in {x \in Stripes : inBatch(x, cur[self]) /\ isWriting(x) /\ (\A y \in Stripes : (inBatch(y, cur[self]) /\ isWriting(y)) => (y >= x))} : \E c \in {chunkOf(m)} : \E n \in {Cardinality({d \in DataDisks : written[m][d]})} : /\ IF pageAllocated[c]
-                                                                                                                                                                                                                                                                               THEN counter' = [counter EXCEPT ![c] = ((((counter[c] - n + 65536) % 65536) + 65536) % 65536)]
-                                                                                                                                                                                                                                                                               ELSE UNCHANGED counter
-                                                                                                                                                                                                                                                                         /\ ends' = [ends EXCEPT ![c] = ends[c] + n]
-                                                                                                                                                                                                                                                                         /\ written' = [written EXCEPT ![m] = [anyKey \in DataDisks |-> FALSE]]
-                                                                                                                                                                                                                                                                         /\ IF (\E y \in Stripes : y # m /\ inBatch(y, cur[self]) /\ (\E d \in DataDisks : written'[y][d]))
-                                                                                                                                                                                                                                                                               THEN pc' = [pc EXCEPT ![self] = "handle_stripe_clean_event"]
-                                                                                                                                                                                                                                                                               ELSE pc' = [pc EXCEPT ![self] = "break_stripe_batch_list"]
+                                   /\ \E m \in {x \in Stripes : inBatch(x, cur[self]) /\ isWriting(x) /\ (\A y \in Stripes : (inBatch(y, cur[self]) /\ isWriting(y)) => (y >= x))} : LET c == chunkOf(m) IN LET n == Cardinality({d \in DataDisks : written[m][d]}) IN /\ IF pageAllocated[c]
+                                                                                                                                                                                                                                                                             THEN counter' = [counter EXCEPT ![c] = ((((counter[c] - n + 65536) % 65536) + 65536) % 65536)]
+                                                                                                                                                                                                                                                                             ELSE UNCHANGED counter
+                                                                                                                                                                                                                                                                       /\ ends' = [ends EXCEPT ![c] = ends[c] + n]
+                                                                                                                                                                                                                                                                       /\ written' = [written EXCEPT ![m] = [anyKey \in DataDisks |-> FALSE]]
+                                                                                                                                                                                                                                                                       /\ IF (\E y \in Stripes : y # m /\ inBatch(y, cur[self]) /\ (\E d \in DataDisks : written'[y][d]))
+                                                                                                                                                                                                                                                                             THEN pc' = [pc EXCEPT ![self] = "handle_stripe_clean_event"]
+                                                                                                                                                                                                                                                                             ELSE pc' = [pc EXCEPT ![self] = "break_stripe_batch_list"]
                                    /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, pageAllocated, bitMem, bitDisk, starts, dirtiedIn, wsh, wdev, wpart, firstwrite, added, cur >>
 
 \* break_stripe_batch_list: models break_stripe_batch_list (process handler)
@@ -535,11 +535,11 @@ handle_stripe_clean_event(self) == /\ pc[self] = "handle_stripe_clean_event"
 \* @story splits stripe {cur}'s batch: the members become lone stripes, their BIT_DELAY cleared, the batch's
 \* references dropped
 break_stripe_batch_list(self) == /\ pc[self] = "break_stripe_batch_list"
-                                 /\ \E h \in {cur[self]} : /\ bitDelay' = [m \in Stripes |-> (IF m # h /\ batchHead[m] = h THEN FALSE ELSE bitDelay[m])]
-                                                           /\ count' = [m \in Stripes |-> (IF m # h /\ batchHead[m] = h THEN count[m] - 1 ELSE count[m])]
-                                                           /\ batchHead' = [m \in Stripes |-> (IF (m = h \/ batchHead[m] = h) THEN NoValue ELSE batchHead[m])]
-                                                           /\ inIO' = [inIO EXCEPT ![h] = FALSE]
-                                                           /\ pc' = [pc EXCEPT ![self] = "handle_stripe"]
+                                 /\ LET h == cur[self] IN /\ bitDelay' = [m \in Stripes |-> (IF m # h /\ batchHead[m] = h THEN FALSE ELSE bitDelay[m])]
+                                                          /\ count' = [m \in Stripes |-> (IF m # h /\ batchHead[m] = h THEN count[m] - 1 ELSE count[m])]
+                                                          /\ batchHead' = [m \in Stripes |-> (IF (m = h \/ batchHead[m] = h) THEN NoValue ELSE batchHead[m])]
+                                                          /\ inIO' = [inIO EXCEPT ![h] = FALSE]
+                                                          /\ pc' = [pc EXCEPT ![self] = "handle_stripe"]
                                  /\ UNCHANGED << batchReady, bitmapPending, handle, bmSeq, queue, towrite, written, overwrite, overwriteDisks, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, starts, ends, dirtiedIn, wsh, wdev, wpart, firstwrite, added, cur >>
 
 (* Allow infinite stuttering to prevent deadlock on termination. *)
