@@ -1,7 +1,8 @@
 /**
  * Checks of what a spec names and how it refers to it, beyond the TLA+ naming rules of check.ts:
- * names that become module names, file names or command-line words are plain identifiers and unique;
- * the spec has processes with steps; `pc` is compared only with labels that exist. Each problem is reported with its source location.
+ * configuration and variant names (file names and command-line words) are plain identifiers and
+ * unique, variants do not share a module; the spec has processes with steps; `pc` is compared only
+ * with labels that exist. Each problem is reported with its source location.
  */
 import type { Expr, SourceLoc, Spec } from "../ir.ts";
 import { children, visitStatements } from "../ir-walk.ts";
@@ -12,7 +13,6 @@ import { SpecError, type SpecProblem } from "./errors.ts";
 const fileIdentifier = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 const fileRule = "Use ASCII letters, digits, _ and -, starting with a letter or digit (the name becomes a file name and a command-line argument).";
-
 
 export function checkInputs(spec: Spec): void {
   const problems: SpecProblem[] = [];

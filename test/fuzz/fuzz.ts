@@ -91,8 +91,9 @@ export function summarize(results: FuzzResult[]): string {
   const constructs = new Map<string, number>();
   for (const r of results) for (const c of r.constructs) constructs.set(c, (constructs.get(c) ?? 0) + 1);
   const problems = results.filter((r) => r.problem);
+  const compared = checks.reduce((n, c) => n + Number(/^ok \((\d+) states\)/.exec(c.lockstep)?.[1] ?? 0), 0);
   return [
-    `${results.length} specs, ${checks.length} checks (base steps and variants): ${count("ok")} hold, ${count("violation")} violations, ${count("error")} errors; ${states} distinct states in all (native).`,
+    `${results.length} specs, ${checks.length} checks (base steps and variants): ${count("ok")} hold, ${count("violation")} violations, ${count("error")} evaluation errors; ${states} distinct states in all (native); lockstep compared the successors of ${compared} states.`,
     `DSL constructs (specs using each): ${[...constructs].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(", ")}.`,
     problems.length === 0 ? "No disagreement." : `${problems.length} PROBLEMS:\n${problems.map((p) => `  seed ${p.seed} (${p.file}): ${p.problem}`).join("\n")}`,
   ].join("\n");

@@ -134,7 +134,7 @@ export function generateSpec(seed: number, dsl: string): FuzzSpec {
     for (const v of of("opt")) leaves.push(() => (use("optional"), `s.${v.name} === null`));
     for (const v of of("rec")) leaves.push(() => (use("record"), `s.${v.name}.a`));
     for (const v of of("set")) leaves.push(() => (use("member"), chance(0.5) ? `member(${intExpr(sc, 0)}, s.${v.name})` : `s.${v.name}.has(${intExpr(sc, 0)})`));
-    if (sc.invariant) leaves.push(() => (use("pc"), `s.pc[${procId(sc)}] === ${JSON.stringify(pick(labels))}`));
+    if (sc.invariant) leaves.push(() => (use("pc"), `(s.pc[${procId(sc)}] as string) === ${JSON.stringify(pick(labels))}`));
     if (depth <= 0 || chance(0.4)) return pick(leaves)();
     const d = depth - 1;
     switch (int(0, 8)) {
