@@ -98,3 +98,83 @@ export function visitStatements(
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Statement queries (the reference and packed generators walk step bodies the same way)
+
+/**
+ * The assignments from `stmts[i]` on that write the same variable (one update, as PlusCal's `||`):
+ * the run and the index of its last statement.
+ */
+export function assignmentRun(stmts: readonly Stmt[], i: number): { group: Extract<Stmt, { kind: "assign" }>[]; last: number } {
+  const first = stmts[i];
+  if (first?.kind !== "assign") return { group: [], last: i };
+  const group = [first];
+  let last = i;
+  for (;;) {
+    const following = stmts[last + 1];
+    if (following?.kind !== "assign" || following.target.scope !== first.target.scope || following.target.name !== first.target.name) break;
+    group.push(following);
+    last += 1;
+  }
+  return { group, last };
+}
+
+/** Whether an assignment calls a helper (its value or a key). */
+export function containsCall(s: Extract<Stmt, { kind: "assign" }>): boolean {
+  const has = (e: Expr): boolean => e.kind === "call" || children(e).some(has);
+  return has(s.value) || s.target.path.some((p) => p.kind === "index" && has(p.index));
+}
+
+/** Whether the statements choose (either, choose) anywhere inside. */
+export function hasNondeterminism(stmts: Stmt[]): boolean {
+  return stmts.some((s) => {
+    switch (s.kind) {
+      case "either":
+      case "choose":
+        return true;
+      case "if":
+        return hasNondeterminism(s.then) || hasNondeterminism(s.else);
+      case "let":
+        return hasNondeterminism(s.body);
+      default:
+        return false;
+    }
+  });
+}
+
+/** Whether the statements write state (an assignment or a goto). */
+export function assigns(stmts: Stmt[]): boolean {
+  return stmts.some((s) => {
+    switch (s.kind) {
+      case "assign":
+      case "goto":
+        return true;
+      case "if":
+        return assigns(s.then) || assigns(s.else);
+      case "either":
+        return s.branches.some(assigns);
+      case "choose":
+      case "let":
+        return assigns(s.body);
+      default:
+        return false;
+    }
+  });
+}
+
+/** Whether an await in these statements exits this alternative (not one nested inside it). */
+export function hasDirectAwait(stmts: Stmt[]): boolean {
+  return stmts.some((s) => {
+    switch (s.kind) {
+      case "await":
+        return true;
+      case "if":
+        return hasDirectAwait(s.then) || hasDirectAwait(s.else);
+      case "let":
+        return hasDirectAwait(s.body);
+      default:
+        return false;
+    }
+  });
+}
