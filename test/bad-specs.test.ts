@@ -5,7 +5,7 @@
  * run time (exit 6) are checked on every engine named, TLC only where TLA2TOOLS_JAR names a jar. A
  * handful go through the real command line, and no entry may print a stack trace.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
@@ -30,8 +30,10 @@ interface Expectation {
   message: string;
 }
 
-const entries = readdirSync(CORPUS)
-  .sort()
+const folders = readdirSync(CORPUS).sort();
+const withoutExpectation = folders.filter((name) => !existsSync(path.join(CORPUS, name, "expect.json")));
+const entries = folders
+  .filter((name) => !withoutExpectation.includes(name))
   .map((name) => ({ name, expect: JSON.parse(readFileSync(path.join(CORPUS, name, "expect.json"), "utf8")) as Expectation }));
 
 const argOf = (e: (typeof entries)[number]) => path.join(CORPUS, e.name, e.expect.arg ?? "");
@@ -69,6 +71,10 @@ async function compute(e: (typeof entries)[number], engine: EngineName): Promise
 const stackTrace = /\n\s+at .*(\(|\s)\S+:\d+:\d+\)?/;
 
 describe("bad-input corpus", () => {
+  it("every entry says what it must give (an expect.json: why, exit, at, message)", () => {
+    expect(withoutExpectation, "add an expect.json to these corpus entries").toEqual([]);
+  });
+
   it("has at least 60 entries, each with one fault described", () => {
     expect(entries.length).toBeGreaterThanOrEqual(60);
     for (const e of entries) expect(e.expect.why.length, e.name).toBeGreaterThan(10);
