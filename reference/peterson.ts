@@ -346,12 +346,12 @@ export function MutualExclusion(env: Env, s: State): boolean {
 
 /** Property StarvationFree (spec/examples/peterson/spec.ts:48): the p of p ~> q of its leadsTo. */
 export function StarvationFree_p(env: Env, s: State, p: Procs): boolean {
-  return s.flag[p];
+  return getInt(s.flag, p, 0, "spec/examples/peterson/spec.ts:12:21", "flag");
 }
 
 /** Property StarvationFree (spec/examples/peterson/spec.ts:48): the q of p ~> q of its leadsTo. */
 export function StarvationFree_q(env: Env, s: State, p: Procs): boolean {
-  return s.pc[p] === "cs";
+  return getInt(s.pc, p, 0, "spec/examples/peterson/spec.ts:12:21", "pc") === "cs";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -484,6 +484,31 @@ function equals(a: unknown, b: unknown): boolean {
   if (keys.length !== Object.keys(rb).length) return false;
   for (const k of keys) if (!equals(ra[k], rb[k])) return false;
   return true;
+}
+
+/**
+ * Thrown where TLC stops with an error: the spec read or wrote a map outside its keys, read the pc of
+ * something that is not a process, or computed an integer beyond TLC's 32-bit range. `at` is the
+ * spec's file:line:column, `contexts` what was being evaluated there (innermost first).
+ */
+export class EvaluationError extends Error {
+  readonly contexts: string[] = [];
+
+  constructor(
+    readonly at: string,
+    readonly problem: string,
+    readonly value: unknown,
+  ) {
+    super(`${at}: error: ${problem}`);
+    this.name = "EvaluationError";
+  }
+}
+
+/** `m[k]` for a map over the integers lo..: TLC stops when k is not one of its keys. */
+function getInt<T>(m: readonly T[], k: number, lo: number, at: string, text: string): T {
+  const v = m[k - lo];
+  if (v === undefined) throw new EvaluationError(at, `${text}[${k}] is read, but ${k} is not one of its keys (${lo}..${lo + m.length - 1})`, k);
+  return v;
 }
 
 /** The integers lo..hi. */

@@ -261,12 +261,12 @@ export function TypeOK(env: Env, s: State): boolean {
 
 /** Property NoStarvation (spec/examples/spinlock/spec.ts:39): the p of p ~> q of its leadsTo. */
 export function NoStarvation_p(env: Env, s: State, p: Procs): boolean {
-  return s.pc[p] === "take";
+  return getInt(s.pc, p, 0, "spec/examples/spinlock/spec.ts:14:21", "pc") === "take";
 }
 
 /** Property NoStarvation (spec/examples/spinlock/spec.ts:39): the q of p ~> q of its leadsTo. */
 export function NoStarvation_q(env: Env, s: State, p: Procs): boolean {
-  return s.pc[p] === "crit";
+  return getInt(s.pc, p, 0, "spec/examples/spinlock/spec.ts:14:21", "pc") === "crit";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -392,6 +392,31 @@ function equals(a: unknown, b: unknown): boolean {
   if (keys.length !== Object.keys(rb).length) return false;
   for (const k of keys) if (!equals(ra[k], rb[k])) return false;
   return true;
+}
+
+/**
+ * Thrown where TLC stops with an error: the spec read or wrote a map outside its keys, read the pc of
+ * something that is not a process, or computed an integer beyond TLC's 32-bit range. `at` is the
+ * spec's file:line:column, `contexts` what was being evaluated there (innermost first).
+ */
+export class EvaluationError extends Error {
+  readonly contexts: string[] = [];
+
+  constructor(
+    readonly at: string,
+    readonly problem: string,
+    readonly value: unknown,
+  ) {
+    super(`${at}: error: ${problem}`);
+    this.name = "EvaluationError";
+  }
+}
+
+/** `m[k]` for a map over the integers lo..: TLC stops when k is not one of its keys. */
+function getInt<T>(m: readonly T[], k: number, lo: number, at: string, text: string): T {
+  const v = m[k - lo];
+  if (v === undefined) throw new EvaluationError(at, `${text}[${k}] is read, but ${k} is not one of its keys (${lo}..${lo + m.length - 1})`, k);
+  return v;
 }
 
 /** The integers lo..hi. */

@@ -28,7 +28,7 @@ export async function runNativeLiveness(req: NativeRequest, plan: PropertyPlan):
   const rules = fairnessRules(applyVariant(req.spec, req.variant));
   const compiled = req.explorer === "reference" ? "the readable explorer was asked for (--engine native-reference)" : compileWithPredicates(req, plan);
   if (typeof compiled === "string") return readable(req, plan, rules, compiled);
-  const explored = explorePackedGraph(compiled, { invariants: req.invariants, maxStates: req.maxStates, onProgress: req.onProgress, deadlock: req.deadlock });
+  const explored = explorePackedGraph(compiled, { invariants: req.invariants, maxStates: req.maxStates, timeoutMs: req.timeoutMs, onProgress: req.onProgress, deadlock: req.deadlock });
   const explorer: ExplorerInfo = {
     kind: "compiled",
     workers: 1,
@@ -70,6 +70,7 @@ async function readable(req: NativeRequest, plan: PropertyPlan, rules: ReturnTyp
     variant: req.variant,
     invariants: req.invariants,
     maxStates: req.maxStates,
+    timeoutMs: req.timeoutMs,
     onProgress: req.onProgress,
     deadlock: req.deadlock,
     observer: {
