@@ -51,7 +51,8 @@ function instanceText(r: CheckResult): string {
 export function formatResult(r: CheckResult, ctx?: PrintContext): string {
   const what = resultTitle(r);
   const figures = `${r.distinctStates} distinct states${ctx?.noTiming ? "" : `, ${(r.durationMs / 1000).toFixed(2)} s`}`;
-  if (r.verdict === "ok") return `OK: every checked invariant${r.liveness ? " and property" : ""} holds. ${what}; ${figures}.`;
+  const unchecked = r.notChecked ? `\nNOT CHECKED: property ${r.notChecked.properties.join(", ")}: ${r.notChecked.reason}. Check ${r.notChecked.properties.length > 1 ? "them" : "it"} with --engine native or --engine tlc.` : "";
+  if (r.verdict === "ok") return `OK: every checked invariant${r.properties?.length ? " and property" : ""} holds. ${what}; ${figures}.${unchecked}`;
   const head =
     r.verdict === "deadlock"
       ? `DEADLOCK: a reachable state where no step is enabled and not every process is Done. ${what}; ${figures}.`
@@ -59,10 +60,10 @@ export function formatResult(r: CheckResult, ctx?: PrintContext): string {
         ? `VIOLATION: property ${r.property} is violated${instanceText(r)}. ${what}; ${figures}.`
         : `VIOLATION: invariant ${r.invariant ?? "?"} is violated. ${what}; ${figures}.`;
   const model = resultModel(r, ctx);
-  if (!model) return head;
+  if (!model) return `${head}${unchecked}`;
   const steps = `${model.steps.length} step${model.steps.length === 1 ? "" : "s"}`;
   const shape = r.loopStart === undefined ? steps : `a lasso: ${steps}, then the loop from state ${r.loopStart}`;
-  return [head, `Counterexample (${shape}):`, ...narrativeLines(model, { fullInit: ctx?.fullInit })].join("\n");
+  return [head, `Counterexample (${shape}):`, ...narrativeLines(model, { fullInit: ctx?.fullInit })].join("\n") + unchecked;
 }
 
 /** A trace told without its spec (every variable of the initial state, then each step's changes). */

@@ -59,6 +59,8 @@ export interface Selection {
   variant: string | null;
   invariants: string[];
   properties: string[];
+  /** Whether the request named its invariants or properties (else it asked for all of both). */
+  named: boolean;
 }
 
 /** Resolves the configuration, variant, invariants and properties a request names, or says what exists. */
@@ -83,15 +85,36 @@ export function select(spec: Spec, req: Pick<CheckRequest, "config" | "variant" 
     if (!all.includes(name)) throw new EngineError("usage", `${spec.name} has no invariant "${name}". Invariants: ${all.join(", ")}.`);
   for (const name of wantedProperties)
     if (!allProperties.includes(name)) throw new EngineError("usage", `${spec.name} has no property "${name}". Properties: ${allProperties.join(", ") || "none"}.`);
-  return { config, variant, invariants: wantedInvariants, properties: wantedProperties };
+  return { config, variant, invariants: wantedInvariants, properties: wantedProperties, named };
 }
 
+/** Why the embedded engine and a simulation leave temporal properties unchecked. */
+const NO_LIVENESS = {
+  embedded:
+    "the embedded engine does not check temporal properties (raidspec does not use tla-checker's liveness checking: such checkers have given false OKs on liveness, and its verdicts are not cross-checked here)",
+  simulate: "a simulation (random walks) cannot show that a temporal property holds",
+};
+
 export async function runCheck(req: CheckRequest): Promise<CheckResult> {
+  const asked = select(req.loaded.spec, req);
+  const engine = await chooseEngine(req, asked);
+  // Asked for everything, an engine that cannot check properties checks the invariants and says
+  // which properties it left unchecked (asked for by name, chooseEngine refused).
+  const why = req.simulate ? NO_LIVENESS.simulate : engine.name === "embedded" ? NO_LIVENESS.embedded : undefined;
+  const skipped = why && asked.properties.length > 0 ? asked.properties : [];
+  const sel = skipped.length > 0 ? { ...asked, properties: [] } : asked;
+  const r = await checkSelected(req, sel, engine);
+  return {
+    ...r,
+    ...(sel.properties.length > 0 ? { properties: sel.properties } : {}),
+    ...(skipped.length > 0 && why ? { notChecked: { properties: skipped, reason: why } } : {}),
+  };
+}
+
+async function checkSelected(req: CheckRequest, sel: Selection, engine: Engine): Promise<CheckResult> {
   const { spec } = req.loaded;
-  const sel = select(spec, req);
   const applied = applyVariant(spec, sel.variant);
   const constants = constantValues(spec, sel.config.name);
-  const engine = await chooseEngine(req, sel.properties.length > 0);
   req.onEngine?.(engine.name);
   const started = performance.now();
   const base = { spec: spec.name, variant: sel.variant ?? spec.baseVariant ?? null, config: sel.config.name, engine: engine.name };
@@ -136,8 +159,7 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
 
   if (req.simulate) {
     if (engine.name !== "native") throw new EngineError("usage", "--simulate runs on the native engine's compiled form.", "Leave out --engine, or pass --engine native.");
-    if (sel.properties.length > 0 || req.deadlock)
-      throw new EngineError("usage", "--simulate checks invariants only: random walks cannot show that a property holds for ever or that no state is stuck.", "Check the properties (or --deadlock) without --simulate, or name the invariants with --invariant.");
+    if (req.deadlock) throw new EngineError("usage", "--simulate cannot show that no reachable state is stuck: random walks do not see every state.", "Check with --deadlock without --simulate.");
     const r = runSimulation({ spec, variant: sel.variant, constants, invariants: sel.invariants, symmetry: req.symmetry, ...req.simulate });
     const raw: RawTraceStep[] | undefined = r.trace?.map((t) => ({ action: t.step, state: t.state }));
     return { ...finish(base, r, raw, applied, model, constants, sel, started), explorer: r.explorer, simulation: r.simulation };
@@ -337,12 +359,13 @@ function tlcTrace(states: TlcTraceState[], spec: Spec): { raw: RawTraceStep[]; l
 
 type Engine = { name: "tlc"; jar: string } | { name: "embedded" } | { name: "native" };
 
-async function chooseEngine(req: CheckRequest, properties: boolean): Promise<Engine> {
-  if (req.engine === "embedded" && properties)
+async function chooseEngine(req: CheckRequest, sel: Selection): Promise<Engine> {
+  const properties = sel.properties.length > 0;
+  if (properties && sel.named && (req.engine === "embedded" || req.simulate))
     throw new EngineError(
       "usage",
-      "The embedded engine does not check temporal properties: tla-checker's WebAssembly build has no liveness checking (it reports OK for a violated <>p).",
-      "Use --engine native (or tlc), or name only invariants with --invariant.",
+      `Property ${sel.properties.join(", ")} cannot be checked here: ${req.simulate ? NO_LIVENESS.simulate : NO_LIVENESS.embedded}.`,
+      req.simulate ? "Check the property without --simulate." : "Use --engine native (or --engine tlc), or name only invariants with --invariant.",
     );
   if (req.engine === "embedded" || req.engine === "native") return { name: req.engine };
   if (req.simulate && req.engine === "auto") return { name: "native" };

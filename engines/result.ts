@@ -72,6 +72,13 @@ export interface CheckResult {
   explorer?: ExplorerInfo;
   /** Set when the check was a simulation (random walks): an OK then is not a proof. */
   simulation?: SimulationInfo;
+  /** The temporal properties checked (absent: none). */
+  properties?: string[];
+  /**
+   * Properties the request covered (it named none, so all) that this engine did not check, and why:
+   * the embedded engine and a simulation check invariants only. Their verdict is unknown, not OK.
+   */
+  notChecked?: { properties: string[]; reason: string };
   /** Native engine, when properties were checked: how (the graph's size, the fairness constraints, the time). */
   liveness?: LivenessInfo;
 }

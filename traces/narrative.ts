@@ -77,7 +77,7 @@ export function narrativeLines(model: TraceModel, opts: NarrativeOptions = {}): 
   if (model.loopStart !== undefined)
     lines.push(
       model.loopStart === n && !back
-        ? `${gutter}  ↺ state ${n} repeats for ever (stuttering: no fair step is enabled there)`
+        ? `${gutter}  ↺ state ${n} repeats for ever (stuttering: no fairness the spec asks for forces a step there)`
         : `${gutter}  ↺ back to state ${model.loopStart}: states ${model.loopStart}–${n} repeat for ever`,
     );
   lines.push(...explanationLines(model, width), ...propertyLines(model, width));
