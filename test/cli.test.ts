@@ -27,10 +27,19 @@ describe("raidspec check", () => {
     expect(usage.stderr).toContain("go with --simulate");
   });
 
-  it("Peterson holds its mutual exclusion on the embedded engine (26 distinct states)", async () => {
-    const { exitCode, result } = await checkJson("spec/examples/peterson");
+  it("Peterson holds its mutual exclusion on the embedded engine (26 distinct states), which says it left StarvationFree unchecked", async () => {
+    const { exitCode, result } = await checkJson("spec/examples/peterson", "--engine", "embedded");
     expect(exitCode).toBe(0);
     expect(result).toMatchObject({ spec: "Peterson", engine: "embedded", verdict: "ok", distinctStates: 26, config: "default", variant: null });
+    expect(result.notChecked?.properties).toEqual(["StarvationFree"]);
+    expect(result.properties).toBeUndefined();
+    const text = await raidspec("check", "spec/examples/peterson", "--engine", "embedded");
+    expect(text.stdout).toMatch(/^NOT CHECKED: property StarvationFree: the embedded engine does not check temporal properties/m);
+    // Named, the property is refused on the embedded engine; without TLC, auto checks it natively.
+    const named = await raidspec("check", "spec/examples/peterson", "--engine", "embedded", "--property", "StarvationFree");
+    expect([named.exitCode, named.stderr]).toEqual([2, expect.stringContaining("cannot be checked here")]);
+    const auto = await checkJson("spec/examples/peterson");
+    expect(auto.result).toMatchObject({ engine: "native", verdict: "ok", distinctStates: 26, properties: ["StarvationFree"] });
   });
 
   it("Peterson without the turn handshake breaks mutual exclusion, with a trace of DSL steps", async () => {

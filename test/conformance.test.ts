@@ -191,6 +191,7 @@ describe("runConformance", () => {
     const engines = (await findTlcJar()) ? 2 : 1;
     expect(report.variants.map((v) => [v.label, v.lockstep.complete, v.replays.length])).toEqual([
       ["base", true, 0],
+      ["unfair", true, 0],
       ["noTurn", true, engines],
     ]);
     const text = formatConformance(report);

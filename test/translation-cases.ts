@@ -11,14 +11,20 @@ export const TRANSLATION_CASES: [spec: string, variant: string | null, config: s
   ["spec/examples/peterson", "noTurn", "default", 16],
   ["spec/examples/counter", null, "default", 879],
   ["spec/examples/counter", "noLock", "default", 2598],
+  ["spec/examples/peterson", "unfair", "default", 26],
+  ["spec/examples/spinlock", null, "default", 5],
+  ["spec/examples/spinlock", "weak", "default", 5],
+  ["spec/examples/spinlock", "strongTake", "default", 5],
+  ["spec/examples/lock-order", null, "default", 13],
+  ["spec/examples/lock-order", "ordered", "default", 12],
   ["spec/raid5", null, "two_disk", 1139],
   ["spec/raid5", "d0852df", "two_disk", 1011],
 ];
 
-/** The module of a spec in a variant, as generated now, and the cfg of a configuration without invariants. */
+/** The module of a spec in a variant, as generated now, and the cfg of a configuration without invariants or properties. */
 export function moduleAndCfg(arg: string, variant: string | null, config: string): { moduleText: string; cfgText: string } {
   const { spec } = loadSpec(arg);
   const cfg = spec.configs.find((c) => c.name === config);
   if (!cfg) throw new Error(`${arg} has no configuration ${config}`);
-  return { moduleText: renderModule(spec, variant, arg), cfgText: renderConfig(spec, cfg, []) };
+  return { moduleText: renderModule(spec, variant, arg), cfgText: renderConfig(spec, cfg, [], { properties: [] }) };
 }
