@@ -17,6 +17,7 @@ import { type NativeOutcome, runNative, runSimulation } from "./native/native.ts
 import { type CheckResult, EngineError, type EngineName, type Json, type Progress, type TraceStep } from "./result.ts";
 import { confirmLasso } from "./liveness/confirm.ts";
 import { propertyPlan } from "./liveness/instances.ts";
+import { tlcLasso } from "./tlc/lasso.ts";
 import type { TlcTraceState } from "./tlc/parse-output.ts";
 import { constantValues, stateFromTla } from "./state-json.ts";
 import { findTlcJar } from "./tlc/find-jar.ts";
@@ -343,18 +344,11 @@ function loopFields(lasso: { trace: TraceStep[]; loopStart?: number; stuttering:
   return { trace, loopStart: lasso.loopStart, ...(loopStep ? { loopStep } : {}) };
 }
 
-/**
- * TLC's counterexample as raw steps and, for a lasso, where its loop starts: a behaviour that goes
- * back to an earlier state (2122) ends with that step (the state repeated); one that stutters for
- * ever (2218) ends in its last real state.
- */
-function tlcTrace(states: TlcTraceState[], spec: Spec): { raw: RawTraceStep[]; lasso?: { loopStart: number; stuttering: boolean } } {
-  const last = states[states.length - 1];
-  const real = last?.stuttering ? states.slice(0, -1) : states;
-  const raw = real.map((s) => ({ action: s.index === 1 ? undefined : (s.action ?? undefined), state: stateFromTla(spec, s.variables) }));
-  if (last?.stuttering) return { raw, lasso: { loopStart: raw.length - 1, stuttering: true } };
-  if (last?.backTo !== undefined) return { raw, lasso: { loopStart: last.backTo - 1, stuttering: false } };
-  return { raw };
+/** TLC's counterexample as raw steps and, for a lasso, where its loop starts (tlc/lasso.ts). */
+function tlcTrace(trace: TlcTraceState[], spec: Spec): { raw: RawTraceStep[]; lasso?: { loopStart: number; stuttering: boolean } } {
+  const { states, lasso } = tlcLasso(trace);
+  const raw = states.map((s) => ({ action: s.index === 1 ? undefined : (s.action ?? undefined), state: stateFromTla(spec, s.variables) }));
+  return { raw, ...(lasso ? { lasso } : {}) };
 }
 
 type Engine = { name: "tlc"; jar: string } | { name: "embedded" } | { name: "native" };
