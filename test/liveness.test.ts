@@ -20,6 +20,17 @@ import { applyVariant } from "../generator/tla/module.ts";
 import { model as spinlockModel } from "../reference/spinlock.ts";
 import { model as lockOrderModel } from "../reference/lock-order.ts";
 import { sharedFixtures } from "./shared-fixtures.ts";
+import { resultModel } from "../cli/print.ts";
+import { showTrace } from "../cli/show.ts";
+import { traceToItf } from "../engines/itf.ts";
+import { constantValues } from "../engines/state-json.ts";
+import { readItf } from "../traces/itf-read.ts";
+import { narrativeLines } from "../traces/narrative.ts";
+import { traceSvg } from "../traces/svg.ts";
+import { traceHtml } from "../traces/html.ts";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** A graph from edges `[from, to, step, self]`; predicate k is true in the states listed in preds[k]. */
 function graph(size: number, edges: [number, number, string, number][], preds: number[][]): StateGraph {
@@ -216,6 +227,38 @@ describe("the examples' properties on the native engine (compiled and readable e
     expect((await check("spec/examples/lock-order", { deadlock: true, variant: "ordered" })).verdict).toBe("ok");
     // Without --deadlock, a state with no enabled step is an ending.
     expect((await check("spec/examples/lock-order", {})).verdict).toBe("ok");
+  });
+});
+
+describe("a lasso told in text, SVG, HTML and ITF", () => {
+  it("the step back to the loop is drawn and named everywhere, and an ITF trace keeps it (show replays it)", async () => {
+    const loaded = loadSpec("spec/examples/spinlock");
+    const r = await check("spec/examples/spinlock", { variant: "weak" });
+    const spec = applyVariant(loaded.spec, "weak");
+    const model = resultModel(r, { spec, constants: constantValues(loaded.spec, "default") });
+    if (!model) throw new Error("no trace");
+    const text = narrativeLines(model).join("\n");
+    expect(text).toMatch(/↺ proc 1 +give: Give the lock back/);
+    expect(text).toContain("↺ back to state 0: states 0–2 repeat for ever");
+    expect(text).toContain("Property NoStarvation is violated for p = 0");
+    const svg = traceSvg(model);
+    expect(svg).toContain('data-step="back"');
+    expect(svg).toContain('class="loop" data-loop-start="0"');
+    expect(svg).toContain('class="explanation property"');
+    expect(traceHtml(model)).toContain("proc 1 give leads back to state 0");
+    const itf = traceToItf(spec, r);
+    const back = readItf(JSON.stringify(itf), "t.itf.json");
+    expect([back.loopStart, back.property, back.instance, back.loopStep?.step, back.trace.length]).toEqual([0, "NoStarvation", { p: 0 }, "give", 3]);
+    const file = join(mkdtempSync(join(tmpdir(), "raidspec-lasso-")), "t.itf.json");
+    writeFileSync(file, JSON.stringify(itf));
+    const shown = await showTrace(file, {}, root);
+    expect(shown).toMatch(/↺ proc 1 +give/);
+    expect(shown).not.toContain("does not replay");
+    // Stuttering: a short arrow on the last state, no step back.
+    const stutter = await check("spec/examples/peterson", { variant: "unfair" });
+    const p = resultModel(stutter, { spec: applyVariant(loadSpec("spec/examples/peterson").spec, "unfair"), constants: {} });
+    expect(p && traceSvg(p)).toContain('class="loop stuttering" data-loop-start="1"');
+    expect(p && narrativeLines(p).join("\n")).toContain("↺ state 1 repeats for ever");
   });
 });
 

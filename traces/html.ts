@@ -6,7 +6,7 @@
  */
 import type { Json, TraceState } from "../engines/result.ts";
 import { canonicalString } from "../engines/state-json.ts";
-import { explanationLines, narrativeLines, type NarrativeOptions } from "./narrative.ts";
+import { explanationLines, narrativeLines, type NarrativeOptions, propertyLines } from "./narrative.ts";
 import { formatValue } from "./notation.ts";
 import { escapeXml, traceSvg } from "./svg.ts";
 import type { TraceModel } from "./trace-model.ts";
@@ -80,7 +80,14 @@ body.only-changing tr.steady{display:none}
 export function traceHtml(model: TraceModel, opts: NarrativeOptions & { verdict?: string } = {}): string {
   const title = model.title ?? "raidspec counterexample";
   const why = model.invariant && model.explanation ? `<section class="why" id="why">${explanationLines(model, 100_000).map((l) => `<p>${escapeXml(l)}</p>`).join("")}</section>` : "";
-  const loop = model.loopStart !== undefined ? `<p class="loop-note">From state ${model.loopStart} on, the states repeat for ever (the lasso's loop).</p>` : "";
+  const stutters = model.loopStart !== undefined && !model.loopStep && model.loopStart === model.steps.length;
+  const loop =
+    model.loopStart === undefined
+      ? ""
+      : stutters
+        ? `<p class="loop-note">State ${model.loopStart} repeats for ever (stuttering: the lasso's loop).</p>`
+        : `<p class="loop-note">From state ${model.loopStart} on, the states repeat for ever (the lasso's loop${model.loopStep ? `: ${escapeXml(model.loopStep.who)} ${escapeXml(model.loopStep.label)} leads back to state ${model.loopStart}` : ""}).</p>`;
+  const property = model.property ? `<section class="why" id="why">${propertyLines(model, 100_000).map((l) => `<p>${escapeXml(l)}</p>`).join("")}</section>` : "";
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -93,7 +100,7 @@ export function traceHtml(model: TraceModel, opts: NarrativeOptions & { verdict?
 <header><h1>${escapeXml(title)}</h1>${opts.verdict ? `<p class="verdict">${escapeXml(opts.verdict)}</p>` : ""}</header>
 <h2>Sequence</h2>
 <div class="diagram">${traceSvg(model)}</div>
-${why}
+${why}${property}
 ${loop}
 <h2>Narrative</h2>
 <pre class="narrative">${escapeXml(narrativeLines(model, opts).join("\n"))}</pre>

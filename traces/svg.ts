@@ -2,11 +2,13 @@
  * A counterexample as a swim-lane sequence diagram (SVG): one lane per process, one box per step in
  * the lane of the process that took it (its label and the kernel function it models), time
  * downwards, the story and the changed variables beside each box, the violating state highlighted and
- * the invariant's explanation at the bottom. A lasso trace gets an arrow back to the state it repeats.
+ * the invariant's explanation at the bottom. A lasso trace gets its step back (a ↺ box) and an arrow to the
+ * state it repeats, or a short one on its last state when it stutters there; a violated property is
+ * named at the bottom.
  *
  * Self-contained (no fonts, scripts or images from elsewhere); text is measured as monospace.
  */
-import { explanationFacts } from "./narrative.ts";
+import { explanationFacts, propertyLines } from "./narrative.ts";
 import { formatAssignment, formatChange, wrapItems, wrapText } from "./notation.ts";
 import type { TraceModel } from "./trace-model.ts";
 
@@ -35,7 +37,7 @@ function itemLines(items: string[], width: number, cls: string): { text: string;
 export function traceSvg(model: TraceModel): string {
   const lanes = model.lanes;
   const boxChars = (s: (typeof model.steps)[number]) => [s.label, s.models ?? "", s.choices.join(", ")];
-  const widest = Math.max(12, ...lanes.map((l) => l.name.length), ...model.steps.flatMap(boxChars).map((t) => Math.min(t.length, 26)));
+  const widest = Math.max(12, ...lanes.map((l) => l.name.length), ...[...model.steps, ...(model.loopStep ? [model.loopStep] : [])].flatMap(boxChars).map((t) => Math.min(t.length, 26)));
   const laneW = Math.round(widest * CHAR + 2 * PAD + 12);
   const lanesX = MARGIN + GUTTER;
   const sideX = lanesX + lanes.length * laneW + 16;
@@ -68,32 +70,36 @@ export function traceSvg(model: TraceModel): string {
     y += h + 10;
   }
 
-  for (const s of model.steps) {
-    const isLast = violated && s.index === last;
+  // One box per step; a lasso's step back to its loop is drawn after the last, marked ↺.
+  const stepBox = (s: (typeof model.steps)[number], back: boolean) => {
+    const isLast = violated && s.index === last && !back;
     const box = [
-      ...wrapText(s.label, boxTextChars).map((text) => ({ text, cls: "label" })),
+      ...wrapText(`${back ? "↺ " : ""}${s.label}`, boxTextChars).map((text) => ({ text, cls: "label" })),
       ...(s.models && s.models !== s.label ? wrapText(s.models, boxTextChars).map((text) => ({ text, cls: "models" })) : []),
       ...(s.choices.length ? wrapText(s.choices.join(", "), boxTextChars).map((text) => ({ text, cls: "choice" })) : []),
     ];
     const items = s.changes.map(formatChange);
     if (s.next) items.push(`next: ${s.next}`);
     const side = [
+      ...(back ? [{ text: `back to state ${model.loopStart}:`, cls: "loop-label" }] : []),
       ...(s.story ? wrapText(`${s.who}: ${s.story}`, SIDE_CHARS).map((text) => ({ text, cls: "story" })) : []),
       ...itemLines(items.length ? items : ["(no change)"], SIDE_CHARS, "change"),
     ];
     const h = Math.max(box.length, side.length) * LINE + 2 * PAD;
     rows.push({ y, h });
     const bx = lanesX + Math.max(0, s.lane) * laneW + 6;
-    const title = `${s.index}. ${s.who}: ${s.label}${s.models ? ` [${s.models}]` : ""}${s.story ? ` — ${s.story}` : ""}${s.loc ? ` (${s.loc.file}:${s.loc.line})` : ""}`;
+    const title = `${back ? `back to state ${model.loopStart}` : s.index}. ${s.who}: ${s.label}${s.models ? ` [${s.models}]` : ""}${s.story ? ` — ${s.story}` : ""}${s.loc ? ` (${s.loc.file}:${s.loc.line})` : ""}`;
     parts.push(
-      `<g class="box${isLast ? " violation" : ""}" data-step="${s.index}" data-lane="${s.lane}"><title>${escapeXml(title)}</title>` +
+      `<g class="box${isLast ? " violation" : ""}${back ? " back" : ""}" data-step="${back ? "back" : s.index}" data-lane="${s.lane}"><title>${escapeXml(title)}</title>` +
         `<rect x="${bx}" y="${y}" width="${laneW - 12}" height="${h}" rx="6"/>${textLines(box, bx + PAD, y + PAD)}</g>`,
-      `<g class="changes${isLast ? " violation" : ""}" data-step="${s.index}">` +
+      `<g class="changes${isLast ? " violation" : ""}" data-step="${back ? "back" : s.index}">` +
         `${isLast ? `<rect class="highlight" x="${sideX}" y="${y}" width="${sideW}" height="${h}" rx="4"/>` : ""}${textLines(side, sideX + PAD, y + PAD)}</g>`,
-      `<text class="num" x="${MARGIN + GUTTER - 10}" y="${y + PAD + LINE - 4}">${s.index}</text>`,
+      `<text class="num" x="${MARGIN + GUTTER - 10}" y="${y + PAD + LINE - 4}">${back ? "↺" : s.index}</text>`,
     );
     y += h + 10;
-  }
+  };
+  for (const s of model.steps) stepBox(s, false);
+  if (model.loopStep) stepBox(model.loopStep, true);
 
   const stepsEnd = y;
   // Why the invariant fails, across the whole width.
@@ -114,11 +120,27 @@ export function traceSvg(model: TraceModel): string {
     y += h + 10;
   }
 
-  // A lasso: an arrow in the gutter from the last step back to the state it repeats.
+  // A temporal property: which one fails, and how the lasso breaks it.
+  if (model.property) {
+    const text = propertyLines(model, Math.floor((width - 2 * MARGIN) / CHAR) - 4);
+    const h = text.length * LINE + 2 * PAD;
+    parts.push(`<g class="explanation property"><rect x="${MARGIN}" y="${y}" width="${width - 2 * MARGIN}" height="${h}" rx="6"/>${textLines(text.map((t) => ({ text: t })), MARGIN + PAD, y + PAD)}</g>`);
+    y += h + 10;
+  }
+
+  // A lasso: an arrow in the gutter from the step back (or the last state, stuttering) to the state it repeats.
   if (model.loopStart !== undefined) {
     const from = rows[rows.length - 1];
     const to = rows[model.loopStart];
-    if (from && to) {
+    if (from && to && from === to) {
+      const gx = MARGIN + 6;
+      const y1 = from.y + 4;
+      const y2 = from.y + from.h - 4;
+      parts.push(
+        `<g class="loop stuttering" data-loop-start="${model.loopStart}"><path d="M ${lanesX} ${y1} H ${gx} V ${y2} H ${lanesX}" marker-end="url(#arrow)"/>` +
+          `<text x="${gx + 2}" y="${from.y + from.h + 8}" class="loop-label">stutters</text></g>`,
+      );
+    } else if (from && to) {
       const gx = MARGIN + 6;
       const y1 = from.y + from.h / 2;
       const y2 = to.y + to.h / 2;
@@ -149,7 +171,7 @@ export function traceSvg(model: TraceModel): string {
     ".lane-bg{fill:#f6f8fa}.lane-head{fill:#d0d7de}.lane-name{font-weight:bold}",
     ".lifeline{stroke:#8c959f;stroke-dasharray:4 4}",
     ".box rect{fill:#ddf4ff;stroke:#0969da}.box.init rect{fill:#eaeef2;stroke:#8c959f}",
-    ".box.violation rect{fill:#ffebe9;stroke:#cf222e;stroke-width:2}",
+    ".box.violation rect{fill:#ffebe9;stroke:#cf222e;stroke-width:2}.box.back rect{fill:#fbefff;stroke:#8250df}",
     ".label{font-weight:bold}.models{fill:#0550ae}.choice{fill:#6e7781}.story{font-style:italic}.change{fill:#424a53}",
     ".changes .highlight{fill:#ffebe9}.explanation rect{fill:#ffebe9;stroke:#cf222e}",
     ".num{text-anchor:end;fill:#6e7781}.loop path{fill:none;stroke:#8250df;stroke-width:2}.loop-label{fill:#8250df}",
