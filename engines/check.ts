@@ -92,7 +92,7 @@ export function select(spec: Spec, req: Pick<CheckRequest, "config" | "variant" 
 /** Why the embedded engine and a simulation leave temporal properties unchecked. */
 const NO_LIVENESS = {
   embedded:
-    "the embedded engine does not check temporal properties (raidspec does not use tla-checker's liveness checking: such checkers have given false OKs on liveness, and its verdicts are not cross-checked here)",
+    "the embedded engine does not check temporal properties (raidspec does not use tla-checker's liveness checking: on Peterson's noTurn variant its counterexample to StarvationFree is a behaviour that satisfies it)",
   simulate: "a simulation (random walks) cannot show that a temporal property holds",
 };
 

@@ -16,7 +16,6 @@ import { canonicalString } from "../engines/state-json.ts";
 import { parseTlcOutput } from "../engines/tlc/parse-output.ts";
 import { tlcLasso } from "../engines/tlc/lasso.ts";
 import { loadSpec } from "../generator/frontend/load.ts";
-import { applyVariant } from "../generator/tla/module.ts";
 import { model as spinlockModel } from "../reference/spinlock.ts";
 import { model as lockOrderModel } from "../reference/lock-order.ts";
 import { sharedFixtures } from "./shared-fixtures.ts";
@@ -25,6 +24,12 @@ import { showTrace } from "../cli/show.ts";
 import { traceToItf } from "../engines/itf.ts";
 import { constantValues } from "../engines/state-json.ts";
 import { readItf } from "../traces/itf-read.ts";
+import { checkEmbedded } from "../engines/embedded/engine.ts";
+import { explainTrace } from "../engines/explain.ts";
+import { confirmLasso } from "../engines/liveness/confirm.ts";
+import { propertyPlan } from "../engines/liveness/instances.ts";
+import { referenceOf } from "../engines/native/load-reference.ts";
+import { applyVariant, renderConfig, renderModule } from "../generator/tla/module.ts";
 import { narrativeLines } from "../traces/narrative.ts";
 import { traceSvg } from "../traces/svg.ts";
 import { traceHtml } from "../traces/html.ts";
@@ -259,6 +264,28 @@ describe("a lasso told in text, SVG, HTML and ITF", () => {
     const p = resultModel(stutter, { spec: applyVariant(loadSpec("spec/examples/peterson").spec, "unfair"), constants: {} });
     expect(p && traceSvg(p)).toContain('class="loop stuttering" data-loop-start="1"');
     expect(p && narrativeLines(p).join("\n")).toContain("↺ state 1 repeats for ever");
+  });
+});
+
+describe("why the embedded engine does not check liveness", () => {
+  it("tla-checker's lasso for StarvationFree on Peterson noTurn is a behaviour that satisfies it (the reference library says so)", async () => {
+    const loaded = loadSpec("spec/examples/peterson");
+    const spec = applyVariant(loaded.spec, "noTurn");
+    const config = loaded.spec.configs[0];
+    if (!config) throw new Error("no config");
+    const cfgText = renderConfig(loaded.spec, config, [], { properties: ["StarvationFree"] });
+    const r = await checkEmbedded({ spec, moduleText: renderModule(loaded.spec, "noTurn", "spec/examples/peterson"), cfgText, invariants: [] });
+    expect([r.verdict, r.lasso?.stuttering]).toEqual(["violation", false]);
+    // Process 0 never sets its flag on it, and process 1 gets to cs each round: StarvationFree holds there.
+    expect(r.trace?.every((t) => (t.state.flag as Record<string, boolean>)["0"] === false)).toBe(true);
+    const model = await referenceOf(loaded.spec);
+    const raw = (r.trace ?? []).map((t, i) => ({ ...(i > 0 ? { action: t.action } : {}), state: t.state }));
+    const trace = explainTrace(raw, spec, model, {}, "noTurn");
+    const lasso = { trace, loopStart: r.lasso?.loopStart ?? 0, stuttering: false };
+    expect(() => confirmLasso(lasso, undefined, propertyPlan(spec, {}, ["StarvationFree"]), model, {}, spec, "noTurn")).toThrow(/satisfies every checked property/);
+    // The native engine and TLC (liveness-tlc.test.ts) find it violated, with a lasso that is one.
+    const native = await check("spec/examples/peterson", { variant: "noTurn", property: "StarvationFree" });
+    expect([native.verdict, native.property]).toEqual(["violation", "StarvationFree"]);
   });
 });
 

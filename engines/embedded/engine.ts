@@ -61,6 +61,8 @@ export interface EmbeddedOutcome {
   distinctStates: number;
   /** The counterexample's states (canonical JSON), initial first, and the action taken into each. */
   trace?: { action: string; state: TraceState }[];
+  /** A temporal property's lasso: see NativeOutcome.lasso (the trace then ends with the step back, unless stuttering). */
+  lasso?: { loopStart: number; stuttering: boolean };
 }
 
 interface CheckerResult {
@@ -116,6 +118,21 @@ function interpret(input: EmbeddedInput, result: CheckerResult): EmbeddedOutcome
   if (result.error_type === "Deadlock" && input.deadlock) {
     const trace = result.trace?.[0] ? replayTrace(input, parseTrace(result.trace[0])) : undefined;
     return { verdict: "deadlock", distinctStates: result.states_explored, trace };
+  }
+  if (result.error_type === "LivenessViolation") {
+    // tla-checker prints a lasso as two traces: the prefix, ending where the cycle starts, and the
+    // cycle from that state (the step from its last state back to its first is implied; a cycle of
+    // one state is that state repeated: stuttering). It names the failing formula, not the property:
+    // the reference library says which property the lasso breaks (check.ts).
+    const [prefixText, cycleText] = result.trace ?? [];
+    const prefix = prefixText ? parseTrace(prefixText) : [];
+    const cycle = cycleText ? parseTrace(cycleText) : [];
+    const first = cycle[0];
+    const last = prefix[prefix.length - 1];
+    if (!first || !last || !sameDisplay(first, last)) throw new EngineError("crash", "tla-checker reported a liveness violation whose cycle does not start where its prefix ends");
+    const stuttering = cycle.length === 1;
+    const states = [...prefix, ...cycle.slice(1), ...(stuttering ? [] : [first])];
+    return { verdict: "violation", distinctStates: result.states_explored, trace: replayTrace(input, states), lasso: { loopStart: prefix.length - 1, stuttering } };
   }
   if (result.error_type === "InvariantViolation") {
     const index = Number(/Invariant (\d+) violated/.exec(result.error_message ?? "")?.[1]);

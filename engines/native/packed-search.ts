@@ -314,6 +314,8 @@ export class Search {
 
 /** Whether every process of a working-form state is at Done (PlusCal's Terminating: stuttering, not a deadlock). */
 export function allDone(program: PackedProgram, state: Work): boolean {
+  // Without processes there is no pc and no Terminating: a state with no step is stuck (as in explore.ts).
+  if (program.layout.processes.length === 0) return false;
   const done = program.layout.stringId.get("Done");
   for (const p of program.layout.processes) for (let i = 0; i < p.ids.length; i++) if (state[p.pcOffset + i] !== done) return false;
   return true;
