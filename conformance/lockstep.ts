@@ -19,7 +19,7 @@ import { embeddedInitialStates, embeddedInvariants, embeddedSuccessors } from ".
 import type { ReferenceModel, ReferenceVariant } from "../engines/model.ts";
 import { loadReference } from "../engines/native/load-reference.ts";
 import { EngineError, type Json, type TraceState, type TraceStep } from "../engines/result.ts";
-import { canonicalString, constantValues } from "../engines/state-json.ts";
+import { canonicalString, constantValues, normalizeState } from "../engines/state-json.ts";
 
 export interface LockstepOptions {
   /** The configuration (default: as `raidspec check` picks it). */
@@ -163,7 +163,8 @@ export async function lockstep(loaded: LoadedSpec, options: LockstepOptions = {}
     durationMs: Math.round(performance.now() - started),
     ...extra,
   });
-  const toJson = (s: unknown): TraceState => model.toJson(s, constants);
+  // Sets in the one canonical order, whichever side listed them (see normalizeJson).
+  const toJson = (s: unknown): TraceState => normalizeState(applied, model.toJson(s, constants));
   const visits = new Map<string, Visit>();
   const pathTo = (key: string): TraceStep[] => rebuildPath(visits, key, applied);
 
@@ -175,7 +176,7 @@ export async function lockstep(loaded: LoadedSpec, options: LockstepOptions = {}
   }
   let tlaInitial: TraceState[];
   try {
-    tlaInitial = embeddedInitialStates(input);
+    tlaInitial = embeddedInitialStates(input).map((s) => normalizeState(applied, s));
   } catch (e) {
     return done({ ok: false, divergence: { kind: "error", side: "tla", message: messageOf(e), state: null, path: [] } });
   }
@@ -212,7 +213,7 @@ export async function lockstep(loaded: LoadedSpec, options: LockstepOptions = {}
     let tla: TlaSuccessor[];
     const t0 = performance.now();
     try {
-      tla = embeddedSuccessors(input, json);
+      tla = embeddedSuccessors(input, json).map((t) => ({ ...t, state: normalizeState(applied, t.state) }));
     } catch (e) {
       return done({ ok: false, divergence: { kind: "error", side: "tla", message: messageOf(e), state: json, path: pathTo(key) } });
     } finally {

@@ -10,7 +10,7 @@
 import type { Spec } from "../generator/ir.ts";
 import type { ConstantValues, ReferenceModel } from "./model.ts";
 import { EngineError, type Json, type TraceState, type TraceStep } from "./result.ts";
-import { canonicalString } from "./state-json.ts";
+import { stateKey } from "./state-json.ts";
 
 export interface RawTraceStep {
   /** The action name the engine reported, when it reports one. */
@@ -33,7 +33,7 @@ export function explainTrace<S>(
     }
     const prev = raw[i - 1];
     if (!prev) return;
-    const found = model ? replayStep(model, constants, variant, prev.state, entry) : fromPc(spec, prev.state, entry);
+    const found = model ? replayStep(spec, model, constants, variant, prev.state, entry) : fromPc(spec, prev.state, entry);
     steps.push({ ...found, ...stepInfo(spec, found.step, found.processSet), state: entry.state });
   });
   return steps;
@@ -41,13 +41,13 @@ export function explainTrace<S>(
 
 type Found = Pick<TraceStep, "step" | "process" | "processSet" | "params">;
 
-function replayStep<S>(model: ReferenceModel<S>, constants: ConstantValues, variant: string | null, from: TraceState, to: RawTraceStep): Found {
+function replayStep<S>(spec: Spec, model: ReferenceModel<S>, constants: ConstantValues, variant: string | null, from: TraceState, to: RawTraceStep): Found {
   const v = model.variants.find((x) => x.name === variant);
   if (!v) throw new EngineError("crash", `the reference library has no variant ${variant ?? "(base)"}`);
-  const want = canonicalString(to.state);
+  const want = stateKey(spec, to.state);
   const match = v
     .successors(model.fromJson(from, constants), constants)
-    .find((t) => (!to.action || t.step === to.action) && canonicalString(model.toJson(t.next)) === want);
+    .find((t) => (!to.action || t.step === to.action) && stateKey(spec, model.toJson(t.next, constants)) === want);
   if (!match)
     throw new EngineError(
       "crash",

@@ -27,6 +27,45 @@ export function canonicalString(v: Json): string {
     .join(",")}}`;
 }
 
+/**
+ * A value with every set (by the type) in the canonical order of `compareJson`, at any depth. Each
+ * side of a comparison lists a set in its own order (the reference library by its value order, the
+ * TLA+ engines by theirs); two states are the same when their normalized forms are.
+ */
+export function normalizeJson(spec: Spec, type: Type, v: Json): Json {
+  const t = resolveType(spec, type);
+  if (v === null || typeof v !== "object") return v;
+  switch (t.kind) {
+    case "set":
+      return Array.isArray(v) ? v.map((x) => normalizeJson(spec, t.element, x)).sort(compareJson) : v;
+    case "optional":
+      return normalizeJson(spec, t.value, v);
+    case "record": {
+      if (Array.isArray(v)) return v;
+      const out: Record<string, Json> = { ...v };
+      for (const f of t.fields) if (f.name in v) out[f.name] = normalizeJson(spec, f.type, v[f.name] ?? null);
+      return out;
+    }
+    case "map": {
+      if (Array.isArray(v)) return v;
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalizeJson(spec, t.value, x)]));
+    }
+    default:
+      return v;
+  }
+}
+
+/** A state with every set in canonical order (see `normalizeJson`). */
+export function normalizeState(spec: Spec, state: TraceState): TraceState {
+  const types = stateTypes(spec);
+  return Object.fromEntries(Object.entries(state).map(([name, v]) => [name, types.has(name) ? normalizeJson(spec, types.get(name) as Type, v) : v]));
+}
+
+/** A key that two sides' JSON forms of one state share, whatever order each lists its sets in. */
+export function stateKey(spec: Spec, state: TraceState): string {
+  return canonicalString(normalizeState(spec, state));
+}
+
 /** The type of every state key of a spec: variables, process-local variables (as maps), and pc. */
 export function stateTypes(spec: Spec): Map<string, Type> {
   const types = new Map<string, Type>();

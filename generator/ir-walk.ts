@@ -45,7 +45,7 @@ export function children(e: Expr): Expr[] {
  */
 export function exprReads(e: Expr, definitions?: ReadonlyMap<string, Definition>, into = new Set<string>()): Set<string> {
   if (e.kind === "var") into.add(`var:${e.name}`);
-  else if (e.kind === "local") into.add(`local:${e.name}`);
+  else if (e.kind === "local" || e.kind === "locals") into.add(`local:${e.name}`);
   else if (e.kind === "pc") into.add("pc");
   else if (e.kind === "call") {
     const def = definitions?.get(e.name);

@@ -75,6 +75,8 @@ export type Expr =
   | { kind: "var"; name: string }
   /** A process-local variable of the executing process. */
   | { kind: "local"; name: string }
+  /** A process-local variable of every process of its set, as a map from identity to value (invariants). */
+  | { kind: "locals"; name: string }
   /** The identity of the executing process. */
   | { kind: "self" }
   /** A spec constant, bound by the configuration. */
@@ -168,6 +170,8 @@ export interface Definition {
   name: string;
   params: string[];
   body: Expr;
+  /** The helper reads no state: it is called without one (its first parameter is not the state). */
+  pure?: boolean;
   doc?: string;
   loc: SourceLoc;
 }

@@ -45,6 +45,12 @@ describe("front end: spec source → IR", () => {
     expect(e.message).toMatch(/^test\/fixtures\/bad-specs\/type-error\/spec\.ts:12:9: error: type error TS2322: Type 'number' is not assignable to type 'boolean'/);
   });
 
+  it("gives the compiler's whole message chain, not only its first line", () => {
+    const e = problemsOf("test/fixtures/bad-specs/type-chain");
+    expect(e.message).toMatch(/^test\/fixtures\/bad-specs\/type-chain\/spec\.ts:9:11: error: type error TS2322: Type 'Mapping<number, "b9">' is not assignable/);
+    expect(e.message).toContain(`Type '"b9"' is not assignable to type '"b0" | "b1"'.`);
+  });
+
   it("rejects a second assignment to a variable in one step (PlusCal's rule)", () => {
     const e = problemsOf("test/fixtures/bad-specs/double-assign");
     expect(e.message).toMatch(/spec\.ts:14:9: error: x is assigned twice in step "twice"/);

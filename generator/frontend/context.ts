@@ -31,6 +31,8 @@ export interface Scope {
   locals: ReadonlySet<string>;
   /** Global state variables. */
   variables: ReadonlySet<string>;
+  /** Every process set's locals, readable as maps over identities (in invariants). */
+  allLocals?: ReadonlySet<string>;
   /** Names bound by lambdas, `choose`, `const`, or helper parameters. */
   bound: ReadonlySet<string>;
 }

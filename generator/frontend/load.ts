@@ -76,7 +76,8 @@ export function loadSpec(arg: string, options: { root?: string; typecheck?: bool
         const pos = d.getStart() ?? 0;
         const where = d.getSourceFile() ?? source;
         const { line, column } = where.getLineAndColumnAtPos(pos);
-        const message = ts.flattenDiagnosticMessageText(d.getMessageText() as string | ts.DiagnosticMessageChain, " ");
+        // The compiler's own message chain: ts-morph wraps it, and flattening the wrapper loses the text.
+        const message = ts.flattenDiagnosticMessageText(d.compilerObject.messageText, "\n    ");
         return {
           loc: { file: path.relative(root, where.getFilePath()), line, column },
           message: `type error TS${d.getCode()}: ${message}`,

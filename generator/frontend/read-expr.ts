@@ -127,6 +127,7 @@ function readProperty(symbols: ModuleSymbols, scope: Scope, node: Node & { getEx
   if (isStateRef(scope, target)) {
     if (scope.locals.has(name)) return { kind: "local", name };
     if (scope.variables.has(name)) return { kind: "var", name };
+    if (scope.allLocals?.has(name)) return { kind: "locals", name };
     if (name === "pc")
       return fail(locOf(symbols, node), "`pc` must be indexed by a process identity", "Write s.pc[p] === \"label\".");
     return fail(locOf(symbols, node), `\`${name}\` is not a state variable${scope.locals.size ? " or local" : ""} of this spec`, "Declare it in the spec's state (or the process's locals).");
@@ -213,8 +214,12 @@ function readCall(symbols: ModuleSymbols, scope: Scope, node: Node & { getArgume
   // helper(s, a, b)
   if (Node.isIdentifier(callee) && symbols.definitions.has(callee.getText())) {
     const def = symbols.definitions.get(callee.getText());
-    const [stateArg, ...rest] = args;
     if (!def) throw new Error("unreachable");
+    if (def.pure) {
+      if (args.length !== def.params.length) return fail(locOf(symbols, node), `${def.name}(…) takes ${def.params.length} arguments`);
+      return { kind: "call", name: def.name, args: args.map((a) => readExpr(symbols, scope, a)) };
+    }
+    const [stateArg, ...rest] = args;
     if (!stateArg || !isStateRef(scope, stateArg))
       return fail(locOf(symbols, node), `The first argument of ${def.name}(…) must be the state \`${scope.state ?? "s"}\``);
     if (rest.length !== def.params.length)

@@ -28,7 +28,8 @@ export function readSpec(source: SourceFile, file: string): Spec {
   readHelpers(symbols, varNames);
 
   const processes: Process[] = [];
-  const invariants: Invariant[] = [];
+  // Invariants can read every process's locals, so they are read once every process is known.
+  const invariantCalls: { call: CallExpression; doc?: string }[] = [];
   const configs: Config[] = [];
   const variantSteps = new Map<string, { doc?: string; loc: Config["loc"]; byProcess: Map<string, Step[]> }>();
   for (const call of calls) {
@@ -36,7 +37,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
     const method = Node.isPropertyAccessExpression(callee) ? callee.getName() : "";
     const doc = docBefore(call);
     if (method === "process") processes.push(readProcess(symbols, call, varNames, doc));
-    else if (method === "invariant") invariants.push(readInvariant(symbols, call, varNames, doc));
+    else if (method === "invariant") invariantCalls.push({ call, doc });
     else if (method === "config") configs.push(readConfig(symbols, call, doc));
     else if (method === "variant") {
       const vname = stringArg(symbols, call, 0, "variant(…)");
@@ -51,6 +52,8 @@ export function readSpec(source: SourceFile, file: string): Spec {
       variantSteps.set(vname, entry);
     } else return fail(callLoc(symbols, call), `Unknown spec method .${method}(…)`);
   }
+  const allLocals = new Set(processes.flatMap((p) => p.locals.map((l) => l.name)));
+  const invariants = invariantCalls.map(({ call, doc }) => readInvariant(symbols, call, varNames, allLocals, doc));
   const variants: Variant[] = [...variantSteps].map(([vname, v]) => ({
     name: vname,
     doc: v.doc,
@@ -130,7 +133,7 @@ function collectSymbols(source: SourceFile, file: string): ModuleSymbols {
         // read once the state variables are known
       } else if (isDomainExpr(symbols, init)) {
         symbols.domains.set(name, { name, type: readType(symbols, init), doc, loc });
-      } else if (isLiteral(init)) {
+      } else if (isLiteral(init, symbols)) {
         symbols.literals.set(name, readExpr(symbols, { locals: new Set(), variables: new Set(), bound: new Set() }, init));
       }
     }
@@ -144,9 +147,15 @@ function isDomainExpr(symbols: ModuleSymbols, node: Node): boolean {
   return Node.isIdentifier(node) && symbols.dslNames.get(node.getText()) === "bool";
 }
 
-function isLiteral(node: Node): boolean {
-  if (Node.isNumericLiteral(node) || Node.isStringLiteral(node)) return true;
-  if (Node.isTrueLiteral(node) || Node.isFalseLiteral(node)) return true;
+/** A constant value written out: a number, string or boolean, or a record or tuple of such values. */
+function isLiteral(node: Node, symbols: ModuleSymbols): boolean {
+  if (Node.isAsExpression(node) || Node.isSatisfiesExpression(node) || Node.isParenthesizedExpression(node)) return isLiteral(node.getExpression(), symbols);
+  if (Node.isNumericLiteral(node) || Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return true;
+  if (Node.isTrueLiteral(node) || Node.isFalseLiteral(node) || Node.isNullLiteral(node)) return true;
+  if (Node.isIdentifier(node)) return symbols.literals.has(node.getText());
+  if (Node.isObjectLiteralExpression(node))
+    return node.getProperties().every((p) => Node.isPropertyAssignment(p) && isLiteral(p.getInitializerOrThrow(), symbols));
+  if (Node.isArrayLiteralExpression(node)) return node.getElements().every((e) => isLiteral(e, symbols));
   return Node.isPrefixUnaryExpression(node) && Node.isNumericLiteral(node.getOperand());
 }
 
@@ -159,10 +168,16 @@ function readHelpers(symbols: ModuleSymbols, variables: ReadonlySet<string>): vo
       const loc = locOf(symbols, decl);
       if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)))
         return fail(loc, "helper(…) takes an arrow function whose first parameter is the state", "Write helper((s: S, x: number) => …).");
-      const [stateParam, ...params] = fn.getParameters().map((p) => p.getName());
-      if (!stateParam) return fail(loc, "A helper's first parameter is the state");
+      const parameters = fn.getParameters();
+      // The first parameter is the state when its type has every state variable; else the helper is pure.
+      const first = parameters[0];
+      const readsState = first !== undefined && variables.size > 0 && [...variables].every((v) => first.getType().getProperty(v) !== undefined);
+      const names = parameters.map((p) => p.getName());
+      const stateParam = readsState ? names[0] : undefined;
+      const params = readsState ? names.slice(1) : names;
       const scope: Scope = { state: stateParam, locals: new Set(), variables, bound: new Set(params) };
-      const def: Definition = { name: decl.getName(), params, body: readExpr(symbols, scope, lambdaResult(symbols, fn)), doc: docOf(stmt), loc };
+      const body = readExpr(symbols, scope, lambdaResult(symbols, fn));
+      const def: Definition = { name: decl.getName(), params, body, ...(readsState ? {} : { pure: true }), doc: docOf(stmt), loc };
       symbols.definitions.set(def.name, def);
     }
   }
@@ -251,13 +266,13 @@ function readSteps(symbols: ModuleSymbols, node: Node, scope: Omit<Scope, "state
   });
 }
 
-function readInvariant(symbols: ModuleSymbols, call: CallExpression, variables: ReadonlySet<string>, doc?: string): Invariant {
+function readInvariant(symbols: ModuleSymbols, call: CallExpression, variables: ReadonlySet<string>, allLocals: ReadonlySet<string>, doc?: string): Invariant {
   const name = stringArg(symbols, call, 0, "invariant(…)");
   const fn = call.getArguments()[1];
   if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)))
     return fail(callLoc(symbols, call), `Invariant "${name}" needs a predicate (s) => …`);
   const state = fn.getParameters()[0]?.getName();
-  const scope: Scope = { state, locals: new Set(), variables, bound: new Set() };
+  const scope: Scope = { state, locals: new Set(), variables, allLocals, bound: new Set() };
   return { name, body: readExpr(symbols, scope, lambdaResult(symbols, fn)), doc, loc: callLoc(symbols, call) };
 }
 

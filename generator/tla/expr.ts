@@ -86,6 +86,8 @@ function renderBare(e: Expr, ctx: ExprContext): string {
       return primedName(e.name, `var:${e.name}`, ctx);
     case "local":
       return ctx.pluscal ? e.name : `${primedName(e.name, `local:${e.name}`, ctx)}[self]`;
+    case "locals":
+      return primedName(e.name, `local:${e.name}`, ctx);
     case "self":
       return "self";
     case "const":

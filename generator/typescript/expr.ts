@@ -132,6 +132,9 @@ export abstract class ExprGenerator extends TypeGenerator {
         const pos = this.position({ kind: "named", name: p.over }, code("self"), ctx);
         return code(`${member(state(), e.name)}[${pos.code}]`, PREC.member);
       }
+      case "locals":
+        // Locals are stored as arrays by position in their process set: a map over the set.
+        return code(member(state(), e.name), PREC.member);
       case "self":
         return code("self");
       case "const":
@@ -211,8 +214,8 @@ export abstract class ExprGenerator extends TypeGenerator {
         return code(this.enumeration(e.type, ctx), PREC.member);
       case "call": {
         const def = this.defs.get(e.name) ?? fail(`unknown helper ${e.name}`);
-        const args = e.args.map((a) => r(a).code);
-        return code(`${this.helperNames.get(def.name) ?? def.name}(env, ${ctx.state ?? "s"}${args.map((a) => `, ${a}`).join("")})`);
+        const args = [...(def.pure ? [] : [ctx.state ?? "s"]), ...e.args.map((a) => r(a).code)];
+        return code(`${this.helperNames.get(def.name) ?? def.name}(env${args.map((a) => `, ${a}`).join("")})`);
       }
     }
   }

@@ -426,7 +426,7 @@ class ReferenceGenerator extends StepGenerator {
     const types = this.helperParams.get(d.name) ?? [];
     const params = d.params.map((p, i) => ({ name: p, js: this.localName(p, new Map()), type: types[i] ?? UNKNOWN }));
     const bound = new Map(params.map((p) => [p.name, { code: p.js, type: p.type }]));
-    const ctx = this.fnCtx("s", null, bound, `helper ${d.name}`);
+    const ctx = this.fnCtx(d.pure ? null : "s", null, bound, `helper ${d.name}`);
     const body = this.expr(d.body, ctx);
     const result = this.typeOf(d.body, bound, null);
     const returnType = result.kind === "bool" ? "boolean" : result.kind === "anyInt" || result.kind === "int" ? "number" : undefined;
@@ -434,8 +434,8 @@ class ReferenceGenerator extends StepGenerator {
       kind: StructureKind.Function,
       name: this.helperNames.get(d.name) ?? d.name,
       isExported: true,
-      docs: [docText(`${d.doc ? `${d.doc}\n\n` : ""}Helper ${d.name} (${d.loc.file}:${d.loc.line}); reads the state it is given.`)],
-      parameters: [{ name: "env", type: "Env" }, { name: "s", type: "State" }, ...params.map((p) => ({ name: p.js, type: this.tsType(p.type) }))],
+      docs: [docText(`${d.doc ? `${d.doc}\n\n` : ""}Helper ${d.name} (${d.loc.file}:${d.loc.line}); ${d.pure ? "reads no state" : "reads the state it is given"}.`)],
+      parameters: [{ name: "env", type: "Env" }, ...(d.pure ? [] : [{ name: "s", type: "State" }]), ...params.map((p) => ({ name: p.js, type: this.tsType(p.type) }))],
       returnType,
       statements: [`return ${body.code};`],
     };

@@ -171,6 +171,11 @@ export abstract class TypeGenerator {
         return this.spec.variables.find((v) => v.name === e.name)?.type ?? UNKNOWN;
       case "local":
         return this.findLocal(e.name, process)?.type ?? UNKNOWN;
+      case "locals": {
+        const owner = this.spec.processes.find((p) => p.locals.some((l) => l.name === e.name));
+        const local = owner?.locals.find((l) => l.name === e.name);
+        return owner && local ? { kind: "map", key: { kind: "named", name: owner.over }, value: local.type } : UNKNOWN;
+      }
       case "self":
         return process ? { kind: "named", name: process.over } : UNKNOWN;
       case "const":

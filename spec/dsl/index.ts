@@ -56,7 +56,7 @@ export function mapOf<K, V>(key: Domain<K>, value: Domain<V>): Domain<Mapping<K,
 /** A record with the given fields. */
 export function record<const F extends Record<string, Domain<unknown>>>(
   fields: F,
-): Domain<{ [N in keyof F]: ValueOf<F[N]> }> {
+): Domain<{ -readonly [N in keyof F]: ValueOf<F[N]> }> {
   return domain("record", { fields });
 }
 
@@ -79,11 +79,12 @@ export function constant<T>(type: Domain<T>): T {
 }
 
 /**
- * A helper predicate or function over the state, defined once and usable in bodies, invariants and
- * other helpers: `const canBatch = helper((s: S, sh: number) => …)`. Its first parameter is the state.
- * It becomes a TLA+ operator and a function of the reference library.
+ * A helper predicate or function, defined once and usable in bodies, invariants and other helpers. It
+ * becomes a TLA+ operator and a function of the reference library. When its first parameter has the
+ * spec's state type it reads the state (`const canBatch = helper((s: S, sh: number) => …)`, called as
+ * `canBatch(s, sh)`); otherwise it reads none (`const other = helper((p: number) => 1 - p)`).
  */
-export function helper<F extends (s: never, ...args: never[]) => unknown>(fn: F): F {
+export function helper<F extends (...args: never[]) => unknown>(fn: F): F {
   return fn;
 }
 
@@ -92,6 +93,14 @@ export function helper<F extends (s: never, ...args: never[]) => unknown>(fn: F)
 
 export type Schema = Record<string, Domain<unknown>>;
 export type StateOf<S extends Schema> = { -readonly [N in keyof S]: ValueOf<S[N]> };
+
+/** Every process's current label, by identity (read-only: steps move their own with `goto`). */
+export interface Labels {
+  readonly pc: Mapping<Key, string>;
+}
+
+/** What a step of a process with locals `L` sees: the state, its own locals, and every label. */
+export type StepState<St, L extends Schema> = St & StateOf<L> & Labels;
 
 /** The body of one labelled atomic step. `s` holds the state and the process's locals. */
 export type StepBody<St, Id> = (s: St, self: Id) => void;
@@ -107,14 +116,26 @@ export interface ModelledStep<St, Id> {
 
 export type StepDef<St, Id> = StepBody<St, Id> | ModelledStep<St, Id>;
 
-/** The state an invariant sees: the variables and, per process, its current label. */
-export type Observed<St, Id> = St & { readonly pc: Mapping<Id, string> };
+/**
+ * The state an invariant sees: the variables, per process its current label, and each process-local
+ * variable as a map from the identities of its process set to their values.
+ */
+export type Observed<St, Id, Procs extends ProcessTypes = {}> = St & { readonly pc: Mapping<Id, string> } & LocalsOf<Procs>;
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** The locals of every process set as maps over their identities. */
+export type LocalsOf<Procs extends ProcessTypes> = [keyof Procs] extends [never]
+  ? unknown
+  : UnionToIntersection<
+      { [N in keyof Procs]: { readonly [V in keyof Procs[N]["locals"]]: Mapping<Procs[N]["id"], Procs[N]["locals"][V]> } }[keyof Procs]
+    >;
 
 export interface ProcessDef<St, Id, L extends Schema> {
   doc?: string;
   locals?: L;
   init?: { [N in keyof L]: ValueOf<L[N]> };
-  steps: Record<string, StepDef<St & StateOf<L>, Id>>;
+  steps: Record<string, StepDef<StepState<St, L>, Id>>;
 }
 
 export interface Configuration {
@@ -124,8 +145,8 @@ export interface Configuration {
   constants?: Record<string, unknown>;
 }
 
-/** What the builder remembers of each process: the state its steps see and its identity type. */
-export type ProcessTypes = Record<string, { state: unknown; id: unknown }>;
+/** What the builder remembers of each process: the state its steps see, its identity type, its locals. */
+export type ProcessTypes = Record<string, { state: unknown; id: unknown; locals: object }>;
 
 /** The spec under construction. Each method returns the builder, so declarations chain. */
 export interface SpecBuilder<St, Ids, Procs extends ProcessTypes> {
@@ -134,9 +155,9 @@ export interface SpecBuilder<St, Ids, Procs extends ProcessTypes> {
     name: N,
     over: Domain<Id>,
     def: ProcessDef<St, Id, L>,
-  ): SpecBuilder<St, Ids | Id, Procs & { [P in N]: { state: St & StateOf<L>; id: Id } }>;
+  ): SpecBuilder<St, Ids | Id, Procs & { [P in N]: { state: StepState<St, L>; id: Id; locals: StateOf<L> } }>;
   /** A named property that must hold in every reachable state. */
-  invariant(name: string, holds: (s: Observed<St, Ids>) => boolean): SpecBuilder<St, Ids, Procs>;
+  invariant(name: string, holds: (s: Observed<St, Ids, Procs>) => boolean): SpecBuilder<St, Ids, Procs>;
   /** A named binding of the constants, e.g. `small`. */
   config(name: string, config: Configuration): SpecBuilder<St, Ids, Procs>;
   /**
@@ -231,7 +252,7 @@ export function exists<T>(set: Domain<T> | ReadonlySet<T>, pred: (x: T) => boole
 }
 
 /** The map `[x \in keys |-> value(x)]`. */
-export function mapping<K, V>(keys: Domain<K>, value: (k: K) => V): Mapping<K, V> {
+export function mapping<K, const V>(keys: Domain<K>, value: (k: K) => V): Mapping<K, V> {
   void keys;
   void value;
   return marker("mapping");
@@ -251,21 +272,26 @@ export function filter<T>(set: Domain<T> | ReadonlySet<T>, pred: (x: T) => boole
   return marker("filter");
 }
 
-/** The set of the given elements. */
+/** The set of the given elements (`setLit()` is the empty set of any element type). */
+export function setLit(): ReadonlySet<never>;
+export function setLit<T>(...elements: T[]): ReadonlySet<T>;
 export function setLit<T>(...elements: T[]): ReadonlySet<T> {
   void elements;
   return marker("setLit");
 }
 
+/** A set value or a domain (a domain is the set of its values). */
+export type SetLike<T> = Domain<T> | ReadonlySet<T>;
+
 /** `a \cup b`. */
-export function union<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): ReadonlySet<T> {
+export function union<T>(a: SetLike<T>, b: SetLike<T>): ReadonlySet<T> {
   void a;
   void b;
   return marker("union");
 }
 
 /** `a \ b`. */
-export function minus<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): ReadonlySet<T> {
+export function minus<T>(a: SetLike<T>, b: SetLike<T>): ReadonlySet<T> {
   void a;
   void b;
   return marker("minus");
