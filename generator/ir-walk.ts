@@ -1,7 +1,7 @@
 /**
  * Small traversals of IR expressions shared by the checks and the generators.
  */
-import type { Definition, Expr } from "./ir.ts";
+import type { Definition, Expr, Process, Stmt } from "./ir.ts";
 
 /** The direct sub-expressions of an expression. */
 export function children(e: Expr): Expr[] {
@@ -34,6 +34,8 @@ export function children(e: Expr): Expr[] {
       return [e.set];
     case "call":
       return e.args;
+    case "anyOf":
+      return [e.set];
     default:
       return [];
   }
@@ -60,4 +62,50 @@ export function boundNames(e: Expr, into = new Set<string>()): Set<string> {
   if (e.kind === "bound") into.add(e.name);
   for (const c of children(e)) boundNames(c, into);
   return into;
+}
+
+/** Whether a step body lets its process finish: a path falls through past the last step or goes to Done. */
+function reachesDone(stmts: Stmt[], last: boolean): boolean {
+  const tail = stmts[stmts.length - 1];
+  const fallsThrough = (s: Stmt | undefined): boolean => {
+    if (!s) return true;
+    switch (s.kind) {
+      case "goto":
+        return false;
+      case "if":
+        return endsOpen(s.then) || endsOpen(s.else);
+      case "either":
+        return s.branches.some(endsOpen);
+      case "choose":
+      case "let":
+        return endsOpen(s.body);
+      default:
+        return true;
+    }
+  };
+  const endsOpen = (b: Stmt[]): boolean => fallsThrough(b[b.length - 1]);
+  return (last && fallsThrough(tail)) || stmts.some((s) => gotosDone(s));
+}
+
+function gotosDone(s: Stmt): boolean {
+  switch (s.kind) {
+    case "goto":
+      return s.label === "Done";
+    case "if":
+      return [...s.then, ...s.else].some(gotosDone);
+    case "either":
+      return s.branches.flat().some(gotosDone);
+    case "choose":
+    case "let":
+      return s.body.some(gotosDone);
+    default:
+      return false;
+  }
+}
+
+/** The labels a process can be at: its steps', and Done when some path finishes. */
+export function pcLabels(process: Pick<Process, "steps">): string[] {
+  const labels = process.steps.map((s) => s.label);
+  const done = process.steps.length === 0 || process.steps.some((s, i) => reachesDone(s.body, i === process.steps.length - 1));
+  return done ? [...labels, "Done"] : labels;
 }

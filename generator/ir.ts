@@ -109,7 +109,12 @@ export type Expr =
   /** The set of all values of a type (for `choose` over a type). */
   | { kind: "typeSet"; type: Type }
   /** A call of a spec-level definition (a helper predicate or function). */
-  | { kind: "call"; name: string; args: Expr[] };
+  | { kind: "call"; name: string; args: Expr[] }
+  /**
+   * Any element of a set: only as a whole initial value (`x \in S` in Init), never inside an
+   * expression. A process local's `anyOf` is chosen by every process for itself (`x \in [Procs -> S]`).
+   */
+  | { kind: "anyOf"; set: Expr };
 
 // ---------------------------------------------------------------------------------------------
 // Statements (the body of one labelled atomic step)
@@ -149,6 +154,7 @@ export interface Step {
 export interface Variable {
   name: string;
   type: Type;
+  /** The initial value, or `anyOf(set)`: any element of the set. */
   init: Expr;
   doc?: string;
   loc: SourceLoc;
@@ -226,6 +232,13 @@ export interface Spec {
   definitions: Definition[];
   processes: Process[];
   invariants: Invariant[];
+  /**
+   * The initial states as a predicate (`.initially(…)`): the states satisfying it, where variables and
+   * locals range as their `init` says (the front end makes one without a value range over its type)
+   * and each process's pc over the labels it can be at (`pcLabels`). Without it, pc starts at each
+   * process's first step.
+   */
+  initially?: { body: Expr; doc?: string; loc: SourceLoc };
   configs: Config[];
   variants: Variant[];
 }

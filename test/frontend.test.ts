@@ -51,6 +51,17 @@ describe("front end: spec source → IR", () => {
     expect(e.message).toContain(`Type '"b9"' is not assignable to type '"b0" | "b1"'.`);
   });
 
+  it("names a variable without an initial value and says how to give one", () => {
+    const e = problemsOf("test/fixtures/bad-specs/no-init");
+    expect(e.message).toMatch(/spec\.ts:4:28: error: Variable `lock` has no initial value/);
+    expect(e.message).toContain("anyOf(S)");
+  });
+
+  it("rejects anyOf(…) outside an initial value", () => {
+    const e = problemsOf("test/fixtures/bad-specs/anyof-in-step");
+    expect(e.message).toMatch(/spec\.ts:12:15: error: anyOf\(…\) is an initial value, not an expression/);
+  });
+
   it("rejects a second assignment to a variable in one step (PlusCal's rule)", () => {
     const e = problemsOf("test/fixtures/bad-specs/double-assign");
     expect(e.message).toMatch(/spec\.ts:14:9: error: x is assigned twice in step "twice"/);

@@ -4,7 +4,7 @@
  * every reachable state, then the same state count on the native and embedded engines, and on TLC when
  * TLA2TOOLS_JAR names a tla2tools.jar). The expected counts are TLC's, from the real TLC.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +14,8 @@ import { loadReference } from "../engines/native/load-reference.ts";
 import type { EngineName } from "../engines/result.ts";
 import { type LoadedSpec, loadSpec } from "../generator/frontend/load.ts";
 import { artefactsOf, writeArtefacts } from "../generator/write.ts";
+import { runTlc } from "../engines/tlc/run.ts";
+import { execa } from "execa";
 
 const root = process.cwd();
 const jar = process.env.TLA2TOOLS_JAR;
@@ -47,17 +49,66 @@ async function conforms(loaded: LoadedSpec, options: { config?: string; variant?
   expect(counts.runs.map((r) => [r.engine, r.ran ? r.result.distinctStates : r.error])).toEqual(engines.map((e) => [e, options.states]));
 }
 
+/**
+ * The PlusCal algorithm in the module, re-translated by the real pcal.trans (on a copy), checked by the
+ * real TLC: its state count (null without a jar).
+ */
+async function pcalRoundTrip(name: string, module: string, config = "default"): Promise<number | null> {
+  if (!jar) return null;
+  const dir = mkdtempSync(path.join(tmpdir(), "raidspec-pcal-"));
+  try {
+    const file = path.join(dir, `${module}.tla`);
+    copyFileSync(path.join(scratch, "tla", name, `${module}.tla`), file);
+    copyFileSync(path.join(scratch, "tla", name, `${config}.cfg`), path.join(dir, `${module}.cfg`));
+    const trans = await execa("java", [`-Djava.io.tmpdir=${dir}`, "-cp", jar, "pcal.trans", "-nocfg", file], { cwd: dir, reject: false });
+    expect(trans.stdout).toContain("Translation completed");
+    const out = await runTlc({ jar, moduleFile: file, cfgFile: path.join(dir, `${module}.cfg`), workers: 1 });
+    expect(out.outcome).toBe("ok");
+    return out.distinctStates ?? null;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe("type-level gaps closed (record fields assigned, pc read in a step, empty setLit, pure helpers, constant records, locals read by invariants)", () => {
   it("type-checks, reads, and conforms: 41 states (TLC: 41)", async () => {
     const loaded = await generate("types");
     const other = loaded.spec.definitions.find((d) => d.name === "other");
     expect(other).toMatchObject({ pure: true, params: ["p"] });
     await conforms(loaded, { states: 41 });
+    if (jar) expect(await pcalRoundTrip("types", "Types")).toBe(41);
   }, 120_000);
 });
 
 describe("sets compared as sets", () => {
   it("a set of records with a none field: the two sides order it differently, lockstep still agrees (TLC: 9)", async () => {
     await conforms(await generate("set-order"), { states: 9 });
+  }, 120_000);
+});
+
+describe("initial-state sets", () => {
+  it("per-variable choices: anyOf(S), mapping(D, () => anyOf(S)), a local chosen per process; PlusCal `\\in` (TLC: 192 initial, 525 states)", async () => {
+    const loaded = await generate("init-choice");
+    const [token, marked] = loaded.spec.variables;
+    expect(token?.init).toEqual({ kind: "anyOf", set: { kind: "domain", name: "Node" } });
+    expect(marked?.init).toMatchObject({ kind: "anyOf", set: { kind: "typeSet", type: { kind: "map" } } });
+    const tla = readFileSync(path.join(scratch, "tla/init-choice/InitChoice.tla"), "utf8");
+    expect(tla).toContain("variables active \\in BOOLEAN, sent = 0;");
+    expect(tla).toContain("/\\ active \\in [Node -> BOOLEAN]");
+    const model = await loadReference(loaded.id, scratch);
+    expect(model.init({})).toHaveLength(192);
+    await conforms(loaded, { states: 525 });
+    if (jar) expect(await pcalRoundTrip("init-choice", "InitChoice")).toBe(525);
+  }, 120_000);
+
+  it("a predicate over the whole state (.initially): every label a process can be at; TLA+ only (TLC: 50 initial, 96 states)", async () => {
+    const loaded = await generate("init-predicate");
+    const tla = readFileSync(path.join(scratch, "tla/init-predicate/InitPredicate.tla"), "utf8");
+    expect(tla).toContain("/\\ pc \\in [ProcSet -> {\"take\", \"reset\"}]");
+    expect(tla).not.toContain("--algorithm");
+    expect(tla).toContain("This module is TLA+ only");
+    const model = await loadReference(loaded.id, scratch);
+    expect(model.init({})).toHaveLength(50);
+    await conforms(loaded, { states: 96 });
   }, 120_000);
 });

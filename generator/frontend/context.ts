@@ -19,6 +19,8 @@ export interface ModuleSymbols {
   literals: Map<string, Expr>;
   /** Helpers declared with `helper(...)`, by name, with their parameter names (state first). */
   definitions: Map<string, Definition>;
+  /** The spec gives its initial states by `.initially(…)`: a variable without init value ranges over its type. */
+  freeInit?: boolean;
 }
 
 /** The names in scope inside a body or expression. */

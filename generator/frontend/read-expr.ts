@@ -2,9 +2,10 @@
  * TypeScript expressions (the checked subset allowed in step bodies, invariants and helpers) → IR.
  */
 import { Node, SyntaxKind, type Expression } from "ts-morph";
-import type { BinaryOp, Expr } from "../ir.ts";
+import type { BinaryOp, Expr, Type } from "../ir.ts";
 import { type ModuleSymbols, type Scope, dslCallee, dslName, locOf, withBound } from "./context.ts";
 import { fail } from "./errors.ts";
+import { readType } from "./read-type.ts";
 
 const binaryOps: Partial<Record<SyntaxKind, BinaryOp>> = {
   [SyntaxKind.AmpersandAmpersandToken]: "and",
@@ -27,6 +28,36 @@ const unsupportedHint =
   "Step bodies, invariants and helpers use a subset of TypeScript: literals, state reads (s.x, s.x[i].f), " +
   "operators, ?:, and the DSL's functions (forall, exists, mapping, count, filter, setLit, union, minus, member, implies).";
 
+/**
+ * An initial value: an expression, `anyOf(S)` (any element of S), or `mapping(D, () => anyOf(S))`
+ * (any map from D to S).
+ */
+export function readInitValue(symbols: ModuleSymbols, scope: Scope, node: Node): Expr {
+  const anyOfSet = (n: Node): Node | undefined => {
+    if (Node.isParenthesizedExpression(n) || Node.isAsExpression(n)) return anyOfSet(n.getExpression());
+    if (dslCallee(symbols, n) !== "anyOf" || !Node.isCallExpression(n)) return undefined;
+    return n.getArguments()[0] ?? fail(locOf(symbols, n), "anyOf(…) needs a set or domain");
+  };
+  const direct = anyOfSet(node);
+  if (direct) return { kind: "anyOf", set: readExpr(symbols, scope, direct) };
+  if (dslCallee(symbols, node) === "mapping" && Node.isCallExpression(node)) {
+    const [keys, fn] = node.getArguments();
+    if (keys && fn && (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) {
+      const inner = anyOfSet(lambdaResult(symbols, fn));
+      if (inner) {
+        const key = readType(symbols, keys);
+        const value = readExpr(symbols, scope, inner);
+        const valueType: Type | undefined =
+          value.kind === "typeSet" ? value.type : value.kind === "domain" ? { kind: "named", name: value.name } : value.kind === "range" ? { kind: "int", lo: value.lo, hi: value.hi } : undefined;
+        if (fn.getParameters().length > 0 || !valueType)
+          return fail(locOf(symbols, node), "mapping(D, () => anyOf(S)) needs S to be a domain, the same for every key", "Write anyOf(mapOf(D, S)).");
+        return { kind: "anyOf", set: { kind: "typeSet", type: { kind: "map", key, value: valueType } } };
+      }
+    }
+  }
+  return readExpr(symbols, scope, node);
+}
+
 /** Reads an expression. */
 export function readExpr(symbols: ModuleSymbols, scope: Scope, node: Node): Expr {
   const unsupported = (what: string): never =>
@@ -41,6 +72,7 @@ export function readExpr(symbols: ModuleSymbols, scope: Scope, node: Node): Expr
   if (node.getKind() === SyntaxKind.TrueKeyword) return { kind: "bool", value: true };
   if (node.getKind() === SyntaxKind.FalseKeyword) return { kind: "bool", value: false };
   if (node.getKind() === SyntaxKind.NullKeyword) return { kind: "none" };
+  if (Node.isIdentifier(node) && dslName(symbols, node) === "bool") return { kind: "typeSet", type: { kind: "bool" } };
   if (Node.isIdentifier(node)) return readName(symbols, scope, node);
   if (Node.isPropertyAccessExpression(node)) return readProperty(symbols, scope, node);
   if (Node.isElementAccessExpression(node)) {
@@ -192,6 +224,17 @@ function readCall(symbols: ModuleSymbols, scope: Scope, node: Node & { getArgume
       return { kind: "binary", op: "in", left: arg(0), right: arg(1) };
     case "implies":
       return { kind: "binary", op: "implies", left: arg(0), right: arg(1) };
+    // A domain written in place is the set of its values.
+    case "range":
+      return { kind: "range", lo: arg(0), hi: arg(1) };
+    case "enumOf":
+    case "mapOf":
+    case "setOf":
+    case "record":
+    case "optional":
+      return { kind: "typeSet", type: readType(symbols, node) };
+    case "anyOf":
+      return fail(locOf(symbols, node), "anyOf(…) is an initial value, not an expression", "Use it as a whole init value (init: { x: anyOf(S) }); inside a step, choose a value with const x = choose(S).");
     case undefined:
       break;
     default:

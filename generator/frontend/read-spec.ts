@@ -3,10 +3,10 @@
  * (state, processes, invariants, configurations, variants).
  */
 import { Node, type CallExpression, type ObjectLiteralExpression, type SourceFile } from "ts-morph";
-import type { Config, Constant, Definition, Invariant, Process, SourceLoc, Spec, Step, Value, Variable, Variant } from "../ir.ts";
+import type { Config, Constant, Definition, Expr, Invariant, Process, SourceLoc, Spec, Step, Value, Variable, Variant } from "../ir.ts";
 import { type ModuleSymbols, type Scope, docOf, dslCallee, locOf } from "./context.ts";
 import { fail } from "./errors.ts";
-import { lambdaResult, readExpr } from "./read-expr.ts";
+import { lambdaResult, readExpr, readInitValue } from "./read-expr.ts";
 import { readStatements } from "./read-stmt.ts";
 import { readType } from "./read-type.ts";
 
@@ -23,6 +23,13 @@ export function readSpec(source: SourceFile, file: string): Spec {
     return fail(locOf(symbols, start), "spec(…) needs the module name as a string literal first", "Write spec(\"MyModule\", { state, init }).");
   const name = nameArg.getLiteralValue();
   const def = objectArg(symbols, start, 1, "spec(…)");
+  const methodOf = (call: CallExpression) => {
+    const callee = call.getExpression();
+    return Node.isPropertyAccessExpression(callee) ? callee.getName() : "";
+  };
+  // With .initially(…), a variable or local without an init value ranges over its whole domain.
+  const initiallyCalls = calls.filter((c) => methodOf(c) === "initially");
+  symbols.freeInit = initiallyCalls.length > 0;
   const variables = readVariables(symbols, def);
   const varNames = new Set(variables.map((v) => v.name));
   readHelpers(symbols, varNames);
@@ -38,6 +45,9 @@ export function readSpec(source: SourceFile, file: string): Spec {
     const doc = docBefore(call);
     if (method === "process") processes.push(readProcess(symbols, call, varNames, doc));
     else if (method === "invariant") invariantCalls.push({ call, doc });
+    else if (method === "initially") {
+      if (call !== initiallyCalls[0]) return fail(callLoc(symbols, call), "The spec has more than one .initially(…)", "Give the initial states by one predicate (join them with &&).");
+    }
     else if (method === "config") configs.push(readConfig(symbols, call, doc));
     else if (method === "variant") {
       const vname = stringArg(symbols, call, 0, "variant(…)");
@@ -54,6 +64,8 @@ export function readSpec(source: SourceFile, file: string): Spec {
   }
   const allLocals = new Set(processes.flatMap((p) => p.locals.map((l) => l.name)));
   const invariants = invariantCalls.map(({ call, doc }) => readInvariant(symbols, call, varNames, allLocals, doc));
+  const initiallyCall = initiallyCalls[0];
+  const initially = initiallyCall ? readPredicate(symbols, initiallyCall, "initially", varNames, allLocals, docBefore(initiallyCall)) : undefined;
   const variants: Variant[] = [...variantSteps].map(([vname, v]) => ({
     name: vname,
     doc: v.doc,
@@ -75,6 +87,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
     definitions: [...symbols.definitions.values()],
     processes,
     invariants,
+    ...(initially ? { initially: { body: initially.body, doc: initially.doc, loc: initially.loc } } : {}),
     configs,
     variants,
   };
@@ -205,18 +218,25 @@ function specChain(symbols: ModuleSymbols): CallExpression[] {
 
 function readVariables(symbols: ModuleSymbols, def: ObjectLiteralExpression): Variable[] {
   const schema = resolveObject(symbols, property(symbols, def, "state"));
-  const init = resolveObject(symbols, property(symbols, def, "init"));
-  return readSchema(symbols, schema, init, { locals: new Set(), variables: new Set(), bound: new Set() });
+  const init = optionalObject(symbols, def, "init");
+  return readSchema(symbols, schema, init, { locals: new Set(), variables: new Set(), bound: new Set() }, "init");
 }
 
-function readSchema(symbols: ModuleSymbols, schema: ObjectLiteralExpression, init: ObjectLiteralExpression | undefined, scope: Scope): Variable[] {
+function readSchema(symbols: ModuleSymbols, schema: ObjectLiteralExpression, init: ObjectLiteralExpression | undefined, scope: Scope, where: string): Variable[] {
+  for (const p of init?.getProperties() ?? []) {
+    const name = Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p) ? p.getName() : undefined;
+    if (!name || !schema.getProperty(name)) return fail(locOf(symbols, p), `${where} gives a value to \`${name ?? p.getText()}\`, which is not declared`, "Declare it next to the others, or remove it.");
+  }
   return schema.getProperties().map((p) => {
     if (!Node.isPropertyAssignment(p)) return fail(locOf(symbols, p), "Declare each variable as name: domain");
     const name = p.getName();
+    const type = readType(symbols, p.getInitializerOrThrow());
     const value = init?.getProperty(name);
+    const base = { name, type, doc: docOf(p), loc: locOf(symbols, p) };
+    if (!value && symbols.freeInit) return { ...base, init: { kind: "anyOf", set: { kind: "typeSet", type } } };
     if (!value || !Node.isPropertyAssignment(value))
-      return fail(locOf(symbols, p), `Variable \`${name}\` has no initial value`, `Add ${name}: … to init.`);
-    return { name, type: readType(symbols, p.getInitializerOrThrow()), init: readExpr(symbols, scope, value.getInitializerOrThrow()), doc: docOf(p), loc: locOf(symbols, p) };
+      return fail(locOf(symbols, p), `Variable \`${name}\` has no initial value`, `Add ${name}: … to ${where} (anyOf(S) for any value of S), or give the initial states with .initially(…).`);
+    return { ...base, init: readInitValue(symbols, scope, value.getInitializerOrThrow()) };
   });
 }
 
@@ -233,11 +253,13 @@ function readProcess(symbols: ModuleSymbols, call: CallExpression, variables: Re
   const localsNode = def.getProperty("locals");
   const locals =
     localsNode && Node.isPropertyAssignment(localsNode)
-      ? readSchema(symbols, resolveObject(symbols, localsNode.getInitializerOrThrow()), optionalObject(symbols, def, "init"), {
-          locals: new Set(),
-          variables: new Set(),
-          bound: new Set(),
-        })
+      ? readSchema(
+          symbols,
+          resolveObject(symbols, localsNode.getInitializerOrThrow()),
+          optionalObject(symbols, def, "init"),
+          { locals: new Set(), variables: new Set(), bound: new Set() },
+          `process ${name}'s init`,
+        )
       : [];
   const proc: Process = { name, over: over.getText(), locals, steps: [], doc: optionalString(symbols, def, "doc") ?? doc, loc: callLoc(symbols, call) };
   proc.steps = readSteps(symbols, property(symbols, def, "steps"), processScope(proc, variables));
@@ -268,12 +290,25 @@ function readSteps(symbols: ModuleSymbols, node: Node, scope: Omit<Scope, "state
 
 function readInvariant(symbols: ModuleSymbols, call: CallExpression, variables: ReadonlySet<string>, allLocals: ReadonlySet<string>, doc?: string): Invariant {
   const name = stringArg(symbols, call, 0, "invariant(…)");
-  const fn = call.getArguments()[1];
+  return { name, ...readPredicate(symbols, call, `Invariant "${name}"`, variables, allLocals, doc, 1) };
+}
+
+/** A state predicate `(s) => …` (an invariant's, a constraint's, `.initially`'s): the state with pc and every local. */
+function readPredicate(
+  symbols: ModuleSymbols,
+  call: CallExpression,
+  what: string,
+  variables: ReadonlySet<string>,
+  allLocals: ReadonlySet<string>,
+  doc?: string,
+  argument = 0,
+): { body: Expr; doc?: string; loc: SourceLoc } {
+  const fn = call.getArguments()[argument];
   if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)))
-    return fail(callLoc(symbols, call), `Invariant "${name}" needs a predicate (s) => …`);
+    return fail(callLoc(symbols, call), `${what} needs a predicate (s) => …`);
   const state = fn.getParameters()[0]?.getName();
   const scope: Scope = { state, locals: new Set(), variables, allLocals, bound: new Set() };
-  return { name, body: readExpr(symbols, scope, lambdaResult(symbols, fn)), doc, loc: callLoc(symbols, call) };
+  return { body: readExpr(symbols, scope, lambdaResult(symbols, fn)), doc, loc: callLoc(symbols, call) };
 }
 
 function readConfig(symbols: ModuleSymbols, call: CallExpression, doc?: string): Config {

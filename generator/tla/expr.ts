@@ -140,6 +140,8 @@ function renderBare(e: Expr, ctx: ExprContext): string {
       return renderType(e.type, ctx);
     case "call":
       return renderCall(e, ctx);
+    case "anyOf":
+      throw new Error("anyOf(…) is an initial value, not an expression (the front end rejects it elsewhere)");
   }
 }
 

@@ -4,9 +4,10 @@
  */
 import { readFileSync } from "node:fs";
 import Handlebars from "handlebars";
-import type { Config, Definition, Spec, Type, Value } from "../ir.ts";
-import { plainContext, renderExpr, renderType, renderTypeCheck, tlaString } from "./expr.ts";
-import { and, atom, definition } from "./formula.ts";
+import type { Config, Definition, Expr, Process, Spec, Type, Value, Variable } from "../ir.ts";
+import { pcLabels } from "../ir-walk.ts";
+import { type ExprContext, plainContext, renderExpr, renderType, renderTypeCheck, tlaString } from "./expr.ts";
+import { type Formula, and, atom, definition } from "./formula.ts";
 import { renderPlusCal } from "./pluscal.ts";
 import { nextLabel, translateStep } from "./translate.ts";
 
@@ -64,18 +65,7 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
   const locals = spec.processes.flatMap((p) => p.locals.map((l) => ({ ...l, over: p.over })));
   const variables = [...spec.variables.map((v) => v.name), ...locals.map((l) => l.name), "pc"].join(", ");
 
-  const pcInit =
-    spec.processes.length === 1 && spec.processes[0]
-      ? tlaString(spec.processes[0].steps[0]?.label ?? "Done")
-      : `CASE ${spec.processes.map((p) => `self \\in ${p.over} -> ${tlaString(p.steps[0]?.label ?? "Done")}`).join("\n                                        [] ")}`;
-  const init = definition(
-    "Init",
-    and([
-      ...spec.variables.map((v) => atom(`${v.name} = ${renderExpr(v.init, ctx)}`)),
-      ...locals.map((l) => atom(`${l.name} = [self \\in ${l.over} |-> ${renderExpr(l.init, ctx)}]`)),
-      atom(`pc = [self \\in ProcSet |-> ${pcInit}]`),
-    ]),
-  );
+  const init = definition("Init", and(initConjuncts(spec, ctx)));
 
   const actions = spec.processes.flatMap((p) =>
     p.steps.map((step, i) => ({
@@ -117,6 +107,7 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
     constants: constants.join(", "),
     domains: spec.domains.map((d) => ({ name: d.name, set: renderType(d.type, ctx), doc: docLines(d.doc) })),
     pluscal: renderPlusCal(spec, definitions),
+    pluscalOmitted: plusCalOmitted(spec),
     variables,
     definitions: spec.definitions.map((d) => ({
       doc: docLines(d.doc),
@@ -129,6 +120,39 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
     typeOK,
     invariants: spec.invariants.map((inv) => ({ doc: docLines(inv.doc), text: `${inv.name} == ${renderExpr(inv.body, ctx)}` })),
   });
+}
+
+/** Why a spec has no PlusCal algorithm (PlusCal cannot say what it says), or undefined when it has one. */
+export function plusCalOmitted(spec: Spec): string | undefined {
+  if (spec.initially) return "its initial states are given by a predicate over the whole state, pc included, which PlusCal cannot state";
+  return undefined;
+}
+
+/** The conjuncts of Init: each variable and local `= value` or `\\in set`, pc, and the initial predicate. */
+function initConjuncts(spec: Spec, ctx: ExprContext): Formula[] {
+  const value = (name: string, init: Expr) => atom(init.kind === "anyOf" ? `${name} \\in ${renderExpr(init.set, ctx, 5)}` : `${name} = ${renderExpr(init, ctx)}`);
+  const local = (l: Variable, over: string) =>
+    atom(l.init.kind === "anyOf" ? `${l.name} \\in [${over} -> ${renderExpr(l.init.set, ctx)}]` : `${l.name} = [self \\in ${over} |-> ${renderExpr(l.init, ctx)}]`);
+  const labels = (p: Process) => `{${pcLabels(p).map(tlaString).join(", ")}}`;
+  const out: Formula[] = [...spec.variables.map((v) => value(v.name, v.init)), ...spec.processes.flatMap((p) => p.locals.map((l) => local(l, p.over)))];
+  const [only] = spec.processes;
+  if (spec.initially) {
+    // Every label a process can be at: one function set, or all labels narrowed per process set.
+    if (spec.processes.length === 1 && only) out.push(atom(`pc \\in [ProcSet -> ${labels(only)}]`));
+    else {
+      const all = [...new Set(spec.processes.flatMap((p) => pcLabels(p)))];
+      out.push(atom(`pc \\in [ProcSet -> {${all.map(tlaString).join(", ")}}]`));
+      for (const p of spec.processes) out.push(atom(`\\A self \\in ${p.over} : pc[self] \\in ${labels(p)}`));
+    }
+    out.push(atom(renderExpr(spec.initially.body, ctx)));
+    return out;
+  }
+  const pcInit =
+    spec.processes.length === 1 && only
+      ? tlaString(only.steps[0]?.label ?? "Done")
+      : `CASE ${spec.processes.map((p) => `self \\in ${p.over} -> ${tlaString(p.steps[0]?.label ?? "Done")}`).join("\n                                        [] ")}`;
+  out.push(atom(`pc = [self \\in ProcSet |-> ${pcInit}]`));
+  return out;
 }
 
 export function renderValue(v: Value): string {

@@ -2,7 +2,7 @@
  * The PlusCal algorithm (P-syntax) for a spec, placed in the module's comment so that a user with
  * TLC's tools can re-translate it with `pcal.trans`.
  */
-import type { Definition, Spec, Stmt } from "../ir.ts";
+import type { Definition, Spec, Stmt, Variable } from "../ir.ts";
 import { type ExprContext, renderExpr } from "./expr.ts";
 
 const indent = (n: number) => "    ".repeat(n);
@@ -13,7 +13,7 @@ export function renderPlusCal(spec: Spec, definitions: ReadonlyMap<string, Defin
   if (spec.variables.length > 0) {
     lines.push("variables");
     spec.variables.forEach((v, i) => {
-      lines.push(`${indent(1)}${v.name} = ${renderExpr(v.init, ctx)}${i === spec.variables.length - 1 ? ";" : ","}`);
+      lines.push(`${indent(1)}${declaration(v, ctx)}${i === spec.variables.length - 1 ? ";" : ","}`);
     });
   }
   if (spec.definitions.length > 0) {
@@ -26,7 +26,7 @@ export function renderPlusCal(spec: Spec, definitions: ReadonlyMap<string, Defin
   }
   for (const p of spec.processes) {
     lines.push("", `process ${p.name} \\in ${p.over}`);
-    if (p.locals.length > 0) lines.push(`variables ${p.locals.map((l) => `${l.name} = ${renderExpr(l.init, ctx)}`).join(", ")};`);
+    if (p.locals.length > 0) lines.push(`variables ${p.locals.map((l) => declaration(l, ctx)).join(", ")};`);
     lines.push("begin");
     for (const step of p.steps) {
       lines.push(`${step.label}:${step.models ? `  \\* ${step.models}` : ""}`);
@@ -37,6 +37,11 @@ export function renderPlusCal(spec: Spec, definitions: ReadonlyMap<string, Defin
   }
   lines.push("", "end algorithm;");
   return lines.join("\n");
+}
+
+/** `x = e`, or `x \\in S` for any initial value of S. */
+function declaration(v: Variable, ctx: ExprContext): string {
+  return v.init.kind === "anyOf" ? `${v.name} \\in ${renderExpr(v.init.set, ctx, 5)}` : `${v.name} = ${renderExpr(v.init, ctx)}`;
 }
 
 function renderBlock(stmts: Stmt[], depth: number, ctx: ExprContext): string[] {

@@ -217,6 +217,8 @@ export abstract class ExprGenerator extends TypeGenerator {
         const args = [...(def.pure ? [] : [ctx.state ?? "s"]), ...e.args.map((a) => r(a).code)];
         return code(`${this.helperNames.get(def.name) ?? def.name}(env${args.map((a) => `, ${a}`).join("")})`);
       }
+      case "anyOf":
+        return fail("anyOf(…) is an initial value, not an expression");
     }
   }
 

@@ -27,12 +27,11 @@ import {
   VariableDeclarationKind,
 } from "ts-morph";
 import type { Definition, Expr, Spec, Step, Type } from "../ir.ts";
-import { children } from "../ir-walk.ts";
 import { plainContext, renderType } from "../tla/expr.ts";
 import { applyVariant } from "../tla/module.ts";
 import { nextLabel } from "../tla/translate.ts";
 import { UNKNOWN, PREC, code, RUNTIME_NAMES, JS_RESERVED, propName, member, Names, docText, allOf, written, type Code, type Ctx, type StepFunction } from "./shared.ts";
-import { StepGenerator } from "./steps.ts";
+import { InitGenerator } from "./init.ts";
 import { runtimeStatements } from "./runtime.ts";
 
 /** Where the reference library of a spec lives, relative to the project root. */
@@ -59,7 +58,7 @@ export function renderReference(spec: Spec, specArg: string): string {
 // ---------------------------------------------------------------------------------------------
 // The module
 
-class ReferenceGenerator extends StepGenerator {
+class ReferenceGenerator extends InitGenerator {
   render(): string {
     const spec = this.spec;
     const variantNames: (string | null)[] = [null, ...spec.variants.map((v) => v.name)];
@@ -392,36 +391,6 @@ class ReferenceGenerator extends StepGenerator {
     };
   }
 
-  private initFunction(variant: string | null, vs: Spec, name: string): StatementStructures {
-    const ctx = this.fnCtx(null, null, new Map(), "init");
-    return {
-      kind: StructureKind.Function,
-      name,
-      isExported: true,
-      docs: [`The initial states${variant ? ` of variant ${JSON.stringify(variant)}` : ""}: every variable at its initial value, every process at its first step.`],
-      parameters: [{ name: "env", type: "Env" }],
-      returnType: "State[]",
-      statements: written((w) => {
-        w.write("return [").indent(() => {
-          w.write("draft({").indent(() => {
-            for (const v of vs.variables) w.writeLine(`${propName(v.name)}: ${this.expr(v.init, ctx, v.type).code},`);
-            for (const p of vs.processes)
-              for (const l of p.locals) {
-                const pctx: Ctx = { ...ctx, process: p, bound: new Map([["self", { code: "self", type: { kind: "named", name: p.over } }]]) };
-                const value = this.expr(l.init, pctx, l.type);
-                const annot = this.hasStrings(l.type) ? `: ${this.tsType(l.type)}` : "";
-                w.writeLine(`${propName(l.name)}: ${ctx.ref(p.over)}.map((${usesSelf(l.init) ? "self" : ""})${annot} => ${value.code.startsWith("{") ? `(${value.code})` : value.code}),`);
-              }
-            const pcs = vs.processes.map((p) => `${ctx.ref(p.over)}.map((): Label => ${JSON.stringify(p.steps[0]?.label ?? "Done")})`);
-            w.writeLine(`pc: ${pcs.length === 0 ? "[]" : pcs.length === 1 ? pcs[0] : `[${pcs.map((x) => `...${x}`).join(", ")}]`},`);
-          });
-          w.write("}),");
-        });
-        w.write("];");
-      }),
-    };
-  }
-
   private helperFunction(d: Definition): StatementStructures {
     const types = this.helperParams.get(d.name) ?? [];
     const params = d.params.map((p, i) => ({ name: p, js: this.localName(p, new Map()), type: types[i] ?? UNKNOWN }));
@@ -651,8 +620,4 @@ function typeDomains(t: Type): string[] {
     default:
       return [];
   }
-}
-
-function usesSelf(e: Expr): boolean {
-  return e.kind === "self" || children(e).some(usesSelf);
 }

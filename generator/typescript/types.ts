@@ -244,6 +244,8 @@ export abstract class TypeGenerator {
         const params = new Map(def.params.map((p, i) => [p, { type: e.args[i] ? t(e.args[i]) : UNKNOWN }]));
         return this.typeOf(def.body, params, null, new Set([...calls, e.name]));
       }
+      case "anyOf":
+        return this.elementOf(t(e.set));
     }
   }
 

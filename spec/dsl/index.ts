@@ -134,7 +134,8 @@ export type LocalsOf<Procs extends ProcessTypes> = [keyof Procs] extends [never]
 export interface ProcessDef<St, Id, L extends Schema> {
   doc?: string;
   locals?: L;
-  init?: { [N in keyof L]: ValueOf<L[N]> };
+  /** Each local's initial value, or `anyOf(S)` for any value of S (every process chooses its own). */
+  init?: Partial<{ [N in keyof L]: ValueOf<L[N]> }>;
   steps: Record<string, StepDef<StepState<St, L>, Id>>;
 }
 
@@ -158,6 +159,12 @@ export interface SpecBuilder<St, Ids, Procs extends ProcessTypes> {
   ): SpecBuilder<St, Ids | Id, Procs & { [P in N]: { state: StepState<St, L>; id: Id; locals: StateOf<L> } }>;
   /** A named property that must hold in every reachable state. */
   invariant(name: string, holds: (s: Observed<St, Ids, Procs>) => boolean): SpecBuilder<St, Ids, Procs>;
+  /**
+   * The initial states are every state satisfying `holds`: each variable and local without an init
+   * value ranges over its whole domain, and each process's label over its steps' labels (and Done, if
+   * it can finish). Like TLC with `Init == TypeOK /\ Inv`, every such state is enumerated.
+   */
+  initially(holds: (s: Observed<St, Ids, Procs>) => boolean): SpecBuilder<St, Ids, Procs>;
   /** A named binding of the constants, e.g. `small`. */
   config(name: string, config: Configuration): SpecBuilder<St, Ids, Procs>;
   /**
@@ -180,12 +187,17 @@ export function spec<const S extends Schema>(
     /** A name for the base steps, so `--variant <base>` selects them (e.g. the kernel before a fix). */
     base?: string;
     state: S;
-    init: StateOf<S>;
+    /**
+     * Each variable's initial value, or `anyOf(S)` for any value of S. A variable may be left out only
+     * when `.initially(…)` gives the initial states as a predicate.
+     */
+    init?: Partial<StateOf<S>>;
   },
 ): SpecBuilder<StateOf<S>, never, {}> {
   const builder: SpecBuilder<StateOf<S>, never, {}> = {
     process: () => builder as never,
     invariant: () => builder,
+    initially: () => builder,
     config: () => builder,
     variant: () => builder,
   };
@@ -235,6 +247,15 @@ export function acquire(lock: boolean): void {
 export function release(lock: boolean): void {
   void lock;
   marker("release");
+}
+
+/**
+ * Any value of `set`, as an initial value: `init: { active: anyOf(bool) }` starts from every choice
+ * (PlusCal `variables active \in BOOLEAN`). `mapping(D, () => anyOf(S))` is any map from D to S.
+ */
+export function anyOf<T>(set: SetLike<T>): T {
+  void set;
+  return marker("anyOf");
 }
 
 /** `\A x \in set : pred`. */
