@@ -15,7 +15,7 @@ import type { LoadedSpec } from "../generator/frontend/load.ts";
 import type { Spec } from "../generator/ir.ts";
 import { applyVariant, renderConfig, renderModule } from "../generator/tla/module.ts";
 import { select } from "../engines/check.ts";
-import { embeddedInitialStates, embeddedInvariants, embeddedSuccessors } from "../engines/embedded/engine.ts";
+import { embeddedHolds, embeddedInitialStates, embeddedInvariants, embeddedSuccessors } from "../engines/embedded/engine.ts";
 import type { ReferenceModel, ReferenceVariant } from "../engines/model.ts";
 import { loadReference } from "../engines/native/load-reference.ts";
 import { EngineError, type Json, type TraceState, type TraceStep } from "../engines/result.ts";
@@ -200,6 +200,41 @@ export async function lockstep(loaded: LoadedSpec, options: LockstepOptions = {}
   for (let head = 0; head < queue.length; head++) {
     if (options.maxStates !== undefined && stats.states >= options.maxStates) return done({ ok: true });
     const { key, state, json } = queue[head] as (typeof queue)[number];
+    // The same state must satisfy the same invariants on both sides (an engine can evaluate an
+    // invariant differently, e.g. by parsing => with the wrong precedence).
+    let tlaInvariants: { name: string; holds: boolean }[];
+    try {
+      tlaInvariants = embeddedInvariants(input, json);
+    } catch (e) {
+      return done({ ok: false, divergence: { kind: "error", side: "tla", message: messageOf(e), state: json, path: pathTo(key) } });
+    }
+    for (const inv of model.invariants) {
+      const holds = inv.holds(state, constants);
+      const theirs = tlaInvariants.find((t) => t.name === inv.name);
+      if (theirs && theirs.holds !== holds)
+        return done({ ok: false, divergence: { kind: "invariant", state: json, path: pathTo(key), invariant: inv.name, reference: holds, tla: theirs.holds } });
+    }
+    // The state constraints too; a state outside them is not explored (TLC's CONSTRAINT), so neither
+    // side's successors of it are compared.
+    let inModel = true;
+    for (const c of model.constraints ?? []) {
+      const holds = c.holds(state, constants);
+      let theirs: boolean;
+      try {
+        theirs = embeddedHolds(input, json, c.name);
+      } catch (e) {
+        return done({ ok: false, divergence: { kind: "error", side: "tla", message: messageOf(e), state: json, path: pathTo(key) } });
+      }
+      if (theirs !== holds) return done({ ok: false, divergence: { kind: "invariant", state: json, path: pathTo(key), invariant: c.name, reference: holds, tla: theirs } });
+      inModel &&= holds;
+    }
+    stats.states += 1;
+    if (!inModel) {
+      queue[head] = { key, state: undefined, json: {} };
+      continue;
+    }
+
+
     let reference: ReferenceSuccessor[];
     const nextStates: unknown[] = [];
     try {
@@ -220,23 +255,7 @@ export async function lockstep(loaded: LoadedSpec, options: LockstepOptions = {}
       stats.exploreNextCalls += 1;
       stats.exploreNextMs += performance.now() - t0;
     }
-    stats.states += 1;
     stats.transitions += reference.length;
-
-    // The same state must satisfy the same invariants on both sides (an engine can evaluate an
-    // invariant differently, e.g. by parsing => with the wrong precedence).
-    let tlaInvariants: { name: string; holds: boolean }[];
-    try {
-      tlaInvariants = embeddedInvariants(input, json);
-    } catch (e) {
-      return done({ ok: false, divergence: { kind: "error", side: "tla", message: messageOf(e), state: json, path: pathTo(key) } });
-    }
-    for (const inv of model.invariants) {
-      const holds = inv.holds(state, constants);
-      const theirs = tlaInvariants.find((t) => t.name === inv.name);
-      if (theirs && theirs.holds !== holds)
-        return done({ ok: false, divergence: { kind: "invariant", state: json, path: pathTo(key), invariant: inv.name, reference: holds, tla: theirs.holds } });
-    }
 
     const referenceKeys = new Set(reference.map((r) => canonicalString(r.state)));
     // Once every process is Done the module's Next allows `Terminating`, a stuttering step the

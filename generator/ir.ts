@@ -196,6 +196,12 @@ export interface Invariant {
   loc: SourceLoc;
 }
 
+/**
+ * A state constraint (TLC's CONSTRAINT): a state that breaks it is still checked against the
+ * invariants, but it is not counted and its successors are not explored.
+ */
+export type Constraint = Invariant;
+
 /** A named binding of every constant, e.g. `small`. */
 export interface Config {
   name: string;
@@ -232,6 +238,8 @@ export interface Spec {
   definitions: Definition[];
   processes: Process[];
   invariants: Invariant[];
+  /** State constraints, in declaration order (every configuration applies all of them). */
+  constraints: Constraint[];
   /**
    * The initial states as a predicate (`.initially(…)`): the states satisfying it, where variables and
    * locals range as their `init` says (the front end makes one without a value range over its type)

@@ -15,6 +15,7 @@ import type { EngineName } from "../engines/result.ts";
 import { type LoadedSpec, loadSpec } from "../generator/frontend/load.ts";
 import { artefactsOf, writeArtefacts } from "../generator/write.ts";
 import { runTlc } from "../engines/tlc/run.ts";
+import { withInvariantsInModel } from "../engines/embedded/engine.ts";
 import { execa } from "execa";
 
 const root = process.cwd();
@@ -111,4 +112,41 @@ describe("initial-state sets", () => {
     expect(model.init({})).toHaveLength(50);
     await conforms(loaded, { states: 96 });
   }, 120_000);
+});
+
+describe("state constraints (.constraint → CONSTRAINT)", () => {
+  it("bounds the model: TLC's semantics, states outside are checked but not counted (TLC: 35 states; NeverThree broken in 3 steps)", async () => {
+    const loaded = await generate("constraint");
+    const cfg = readFileSync(path.join(scratch, "tla/constraint/default.cfg"), "utf8");
+    expect(cfg).toContain("CONSTRAINT Bounded");
+    // Lockstep compares the 35 states inside the constraint and the 30 it reaches just outside it.
+    const model = await loadReference(loaded.id, scratch);
+    const ls = await lockstep(loaded, { variant: null, model, root: scratch });
+    if (!ls.ok) throw new Error(`lockstep divergence: ${JSON.stringify(ls.divergence).slice(0, 3000)}`);
+    expect(ls.states).toBe(65);
+    const engines: EngineName[] = ["native", "embedded", ...(jar ? (["tlc"] as const) : [])];
+    const holds = await compareCounts(loaded, { variant: null, invariants: ["TypeOK", "Balanced"], engines, tlcJar: jar, root: scratch });
+    expect(holds.problems).toEqual([]);
+    expect(holds.runs.map((r) => (r.ran ? r.result.distinctStates : r.error))).toEqual(engines.map(() => 35));
+    // NeverThree breaks only in states outside the constraint: TLC checks them, so every engine must.
+    const broken = await compareCounts(loaded, { variant: null, engines, tlcJar: jar, root: scratch });
+    expect(broken.problems).toEqual([]);
+    expect(broken.runs.map((r) => (r.ran ? [r.result.verdict, r.result.invariant, (r.result.trace?.length ?? 0) - 1] : r.error))).toEqual(
+      engines.map(() => ["violation", "NeverThree", 3]),
+    );
+  }, 120_000);
+
+  it("tla-checker alone skips invariants outside the constraints (the fault the embedded engine works around)", async () => {
+    const loaded = await generate("constraint");
+    const moduleText = readFileSync(path.join(scratch, "tla/constraint/Constraint.tla"), "utf8");
+    const cfgText = readFileSync(path.join(scratch, "tla/constraint/default.cfg"), "utf8");
+    const { initSync, check_spec_with_options } = await import("tla-checker");
+    const { createRequire } = await import("node:module");
+    initSync({ module: readFileSync(createRequire(import.meta.url).resolve("tla-checker/tla_checker_bg.wasm")) });
+    const raw = JSON.parse(check_spec_with_options(moduleText, JSON.stringify({ cfg_source: cfgText, allow_deadlock: true, max_states: 10_000, max_depth: 1000 }))) as { success: boolean };
+    expect(raw.success).toBe(true);
+    const fixed = withInvariantsInModel({ spec: loaded.spec, moduleText, cfgText, invariants: ["TypeOK", "Balanced", "NeverThree"] });
+    expect(fixed.cfgText).toContain("CONSTRAINT RaidspecInModel");
+    expect(fixed.moduleText).toContain("RaidspecInModel == (Bounded) \\/ ~(TypeOK /\\ Balanced /\\ NeverThree)");
+  }, 60_000);
 });

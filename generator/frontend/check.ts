@@ -8,7 +8,7 @@ import { type SpecProblem, SpecError } from "./errors.ts";
 import { children, exprReads } from "../ir-walk.ts";
 
 /** Names the generated TLA+ module defines itself. */
-const generatedNames = new Set(["Init", "Next", "Spec", "vars", "ProcSet", "pc", "TypeOK", "Terminating", "NoValue", "Done", "self"]);
+const generatedNames = new Set(["Init", "Next", "Spec", "vars", "ProcSet", "pc", "TypeOK", "Terminating", "NoValue", "Done", "self", "RaidspecInModel"]);
 
 const tlaKeywords = new Set(
   (
@@ -47,6 +47,7 @@ export function checkSpec(spec: Spec): void {
     for (const s of p.steps) declare(s.label, "step", s.loc);
   }
   for (const i of spec.invariants) declare(i.name, "invariant", i.loc);
+  for (const c of spec.constraints) declare(c.name, "constraint", c.loc);
   for (const v of spec.variants) {
     for (const vp of v.processes) {
       const base = spec.processes.find((p) => p.name === vp.process);
@@ -63,7 +64,7 @@ export function checkSpec(spec: Spec): void {
     for (const p of d.params) bindsClash(p, d.loc);
     for (const n of lambdaNames(d.body)) bindsClash(n, d.loc);
   }
-  for (const i of spec.invariants) for (const n of lambdaNames(i.body)) bindsClash(n, i.loc);
+  for (const i of [...spec.invariants, ...spec.constraints, ...(spec.initially ? [spec.initially] : [])]) for (const n of lambdaNames(i.body)) bindsClash(n, i.loc);
   const stepsOf = [...spec.processes.map((p) => p.steps), ...spec.variants.flatMap((v) => v.processes.map((vp) => vp.steps))];
   for (const steps of stepsOf) for (const step of steps) walkBindings(step.body, bindsClash);
 

@@ -37,6 +37,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
   const processes: Process[] = [];
   // Invariants can read every process's locals, so they are read once every process is known.
   const invariantCalls: { call: CallExpression; doc?: string }[] = [];
+  const constraintCalls: { call: CallExpression; doc?: string }[] = [];
   const configs: Config[] = [];
   const variantSteps = new Map<string, { doc?: string; loc: Config["loc"]; byProcess: Map<string, Step[]> }>();
   for (const call of calls) {
@@ -45,6 +46,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
     const doc = docBefore(call);
     if (method === "process") processes.push(readProcess(symbols, call, varNames, doc));
     else if (method === "invariant") invariantCalls.push({ call, doc });
+    else if (method === "constraint") constraintCalls.push({ call, doc });
     else if (method === "initially") {
       if (call !== initiallyCalls[0]) return fail(callLoc(symbols, call), "The spec has more than one .initially(…)", "Give the initial states by one predicate (join them with &&).");
     }
@@ -64,6 +66,10 @@ export function readSpec(source: SourceFile, file: string): Spec {
   }
   const allLocals = new Set(processes.flatMap((p) => p.locals.map((l) => l.name)));
   const invariants = invariantCalls.map(({ call, doc }) => readInvariant(symbols, call, varNames, allLocals, doc));
+  const constraints = constraintCalls.map(({ call, doc }) => {
+    const name = stringArg(symbols, call, 0, "constraint(…)");
+    return { name, ...readPredicate(symbols, call, `Constraint "${name}"`, varNames, allLocals, doc, 1) };
+  });
   const initiallyCall = initiallyCalls[0];
   const initially = initiallyCall ? readPredicate(symbols, initiallyCall, "initially", varNames, allLocals, docBefore(initiallyCall)) : undefined;
   const variants: Variant[] = [...variantSteps].map(([vname, v]) => ({
@@ -87,6 +93,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
     definitions: [...symbols.definitions.values()],
     processes,
     invariants,
+    constraints,
     ...(initially ? { initially: { body: initially.body, doc: initially.doc, loc: initially.loc } } : {}),
     configs,
     variants,

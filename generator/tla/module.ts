@@ -119,6 +119,7 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
     next,
     typeOK,
     invariants: spec.invariants.map((inv) => ({ doc: docLines(inv.doc), text: `${inv.name} == ${renderExpr(inv.body, ctx)}` })),
+    constraints: spec.constraints.map((c) => ({ doc: docLines(c.doc), text: `${c.name} == ${renderExpr(c.body, ctx)}` })),
   });
 }
 
@@ -174,5 +175,6 @@ export function renderConfig(spec: Spec, config: Config, invariants?: string[]):
     doc: docLines(config.doc),
     constants,
     invariants: invariants ?? ["TypeOK", ...spec.invariants.map((i) => i.name)],
+    constraints: spec.constraints.map((c) => c.name),
   });
 }

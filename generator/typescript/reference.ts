@@ -87,6 +87,7 @@ class ReferenceGenerator extends InitGenerator {
     const successorNames = perVariant.map((v) => this.values.take(v.name ? `successors_${v.name}` : "successors"));
     const initNames = perVariant.map((v) => this.values.take(v.name ? `initialStates_${v.name}` : "initialStates"));
     const invariantNames = spec.invariants.map((inv) => this.values.take(inv.name));
+    const constraintNames = spec.constraints.map((c) => this.values.take(c.name));
 
     // Bodies are generated first: they register the tables and enumerations the declarations need.
     const stepStructures = [...functions.values()].map((fn) => this.stepFunction(fn));
@@ -94,9 +95,17 @@ class ReferenceGenerator extends InitGenerator {
     successorStructures.push(this.applyStepFunction(perVariant.map((v, i) => ({ name: v.name, fn: successorNames[i] ?? "successors" }))));
     const initStructures = perVariant.map((v, i) => this.initFunction(v.name, v.spec, initNames[i] ?? "initialStates"));
     const helperStructures = spec.definitions.map((d) => this.helperFunction(d));
-    const invariantStructures = [this.typeOKFunction(), ...spec.invariants.map((inv, i) => this.invariantFunction(inv, invariantNames[i] ?? inv.name))];
+    const invariantStructures = [
+      this.typeOKFunction(),
+      ...spec.invariants.map((inv, i) => this.predicateFunction(inv, invariantNames[i] ?? inv.name, "Invariant")),
+      ...spec.constraints.map((c, i) => this.predicateFunction(c, constraintNames[i] ?? c.name, "State constraint")),
+    ];
     const jsonStructures = [this.stateToJsonFunction(), this.stateFromJsonFunction(), this.encodeFunction()];
-    const modelStructures = this.modelStatements(perVariant.map((v, i) => ({ name: v.name, init: initNames[i] ?? "", successors: successorNames[i] ?? "" })), invariantNames);
+    const modelStructures = this.modelStatements(
+      perVariant.map((v, i) => ({ name: v.name, init: initNames[i] ?? "", successors: successorNames[i] ?? "" })),
+      invariantNames,
+      constraintNames,
+    );
     const bindStructure = this.bindFunction();
 
     const statements: (string | StatementStructures)[] = [
@@ -438,13 +447,15 @@ class ReferenceGenerator extends InitGenerator {
     };
   }
 
-  private invariantFunction(inv: Spec["invariants"][number], name: string): StatementStructures {
-    const ctx = this.fnCtx("s", null, new Map(), `invariant ${inv.name}`);
+  /** An invariant's or a state constraint's function. */
+  private predicateFunction(inv: Spec["invariants"][number], name: string, what: string): StatementStructures {
+    const ctx = this.fnCtx("s", null, new Map(), `${what.toLowerCase()} ${inv.name}`);
+    const semantics = what === "Invariant" ? "" : " A state that breaks it is checked against the invariants, but neither counted nor explored.";
     return {
       kind: StructureKind.Function,
       name,
       isExported: true,
-      docs: [docText(`${inv.doc ? `${inv.doc}\n\n` : ""}Invariant ${inv.name} (${inv.loc.file}:${inv.loc.line}).`)],
+      docs: [docText(`${inv.doc ? `${inv.doc}\n\n` : ""}${what} ${inv.name} (${inv.loc.file}:${inv.loc.line}).${semantics}`)],
       parameters: [
         { name: "env", type: "Env" },
         { name: "s", type: "State" },
@@ -454,7 +465,7 @@ class ReferenceGenerator extends InitGenerator {
     };
   }
 
-  private modelStatements(variants: { name: string | null; init: string; successors: string }[], invariantNames: string[]): StatementStructures[] {
+  private modelStatements(variants: { name: string | null; init: string; successors: string }[], invariantNames: string[], constraintNames: string[]): StatementStructures[] {
     const stepsMeta = new Map<string, string>();
     const addSteps = (processName: string, steps: Step[]) => {
       for (const s of steps) {
@@ -483,6 +494,7 @@ class ReferenceGenerator extends InitGenerator {
           { name: "variants", type: `{ name: string | null; init(constants: ${C}): State[]; successors(state: State, constants: ${C}): Transition[] }[]` },
           { name: "init", type: `(constants: ${C}) => State[]` },
           { name: "invariants", type: `{ name: string; holds(state: State, constants: ${C}): boolean }[]` },
+          ...(constraintNames.length ? [{ name: "constraints", type: `{ name: string; holds(state: State, constants: ${C}): boolean }[]` }] : []),
           { name: "toJson", type: `(state: State, constants?: ${C}) => { [key: string]: Json }` },
           { name: "fromJson", type: `(json: { [key: string]: Json }, constants: ${C}) => State` },
           { name: "encode", type: "(state: State, out: number[]) => number" },
@@ -551,6 +563,12 @@ class ReferenceGenerator extends InitGenerator {
                   this.spec.invariants.forEach((inv, i) => w.writeLine(`{ name: ${JSON.stringify(inv.name)}, holds: (state, c) => ${invariantNames[i] ?? inv.name}(envOf(c), state) },`));
                 });
                 w.writeLine("],");
+                if (constraintNames.length) {
+                  w.write("constraints: [").indent(() => {
+                    this.spec.constraints.forEach((c, i) => w.writeLine(`{ name: ${JSON.stringify(c.name)}, holds: (state, c) => ${constraintNames[i] ?? c.name}(envOf(c), state) },`));
+                  });
+                  w.writeLine("],");
+                }
                 w.writeLine("toJson: (state, c) => stateToJson(envOf(c), state),");
                 w.writeLine("fromJson: (json, c) => stateFromJson(envOf(c), json),");
                 w.writeLine("encode,");

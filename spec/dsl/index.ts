@@ -160,6 +160,11 @@ export interface SpecBuilder<St, Ids, Procs extends ProcessTypes> {
   /** A named property that must hold in every reachable state. */
   invariant(name: string, holds: (s: Observed<St, Ids, Procs>) => boolean): SpecBuilder<St, Ids, Procs>;
   /**
+   * A state constraint (TLC's CONSTRAINT) bounding the model: a state that breaks it is checked against
+   * the invariants but not counted, and its successors are not explored.
+   */
+  constraint(name: string, holds: (s: Observed<St, Ids, Procs>) => boolean): SpecBuilder<St, Ids, Procs>;
+  /**
    * The initial states are every state satisfying `holds`: each variable and local without an init
    * value ranges over its whole domain, and each process's label over its steps' labels (and Done, if
    * it can finish). Like TLC with `Init == TypeOK /\ Inv`, every such state is enumerated.
@@ -197,6 +202,7 @@ export function spec<const S extends Schema>(
   const builder: SpecBuilder<StateOf<S>, never, {}> = {
     process: () => builder as never,
     invariant: () => builder,
+    constraint: () => builder,
     initially: () => builder,
     config: () => builder,
     variant: () => builder,
