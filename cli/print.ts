@@ -27,7 +27,8 @@ export function changes(before: TraceState, after: TraceState): string[] {
 
 export function formatStepHeader(step: TraceStep, i: number): string {
   if (step.step === "Init") return `${String(i).padStart(3)}. Init`;
-  const who = step.processSet ? `${step.processSet} ${show(step.process)}` : `process ${show(step.process)}`;
+  // A plain action belongs to no process.
+  const who = step.processSet ? `${step.processSet} ${show(step.process)}` : step.process === null ? "action" : `process ${show(step.process)}`;
   // Which branch of an either() was taken shows in the state changes; its key is only a location.
   const params = Object.entries(step.params)
     .filter(([k]) => !k.startsWith("either@"))

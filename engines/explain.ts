@@ -71,6 +71,8 @@ function processSetOf(spec: Spec, label: string): string | undefined {
 }
 
 function stepInfo(spec: Spec, label: string, processSet: string | undefined): Pick<TraceStep, "models" | "loc"> {
+  const action = processSet ? undefined : spec.actions.find((a) => a.name === label);
+  if (action) return { loc: action.loc };
   const proc = spec.processes.find((p) => p.name === (processSet ?? processSetOf(spec, label)));
   const step = proc?.steps.find((s) => s.label === label);
   return step ? { models: step.models, loc: step.loc } : {};

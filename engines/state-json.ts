@@ -72,8 +72,8 @@ export function stateTypes(spec: Spec): Map<string, Type> {
   for (const v of spec.variables) types.set(v.name, v.type);
   for (const p of spec.processes)
     for (const l of p.locals) types.set(l.name, { kind: "map", key: { kind: "named", name: p.over }, value: l.type });
-  // pc's keys are process identities of any set; its values are labels.
-  types.set("pc", { kind: "map", key: { kind: "enum", values: [] }, value: { kind: "enum", values: [] } });
+  // pc's keys are process identities of any set; its values are labels. Without processes, no pc.
+  if (spec.processes.length > 0) types.set("pc", { kind: "map", key: { kind: "enum", values: [] }, value: { kind: "enum", values: [] } });
   return types;
 }
 

@@ -151,6 +151,21 @@ export interface Step {
   loc: SourceLoc;
 }
 
+/**
+ * A plain action (TLA+ style, outside every process): enabled whenever its body's guards hold, it
+ * changes the variables it assigns and nothing else (no pc). With `over`, one action per value of that
+ * domain, the value bound to `param` (TLA+ `\E param \in over : Name(param)`).
+ */
+export interface Action {
+  name: string;
+  /** The domain the action is parameterized by, and the parameter's name in the body. */
+  over?: string;
+  param?: string;
+  body: Stmt[];
+  doc?: string;
+  loc: SourceLoc;
+}
+
 export interface Variable {
   name: string;
   type: Type;
@@ -237,6 +252,8 @@ export interface Spec {
   variables: Variable[];
   definitions: Definition[];
   processes: Process[];
+  /** Plain actions, in declaration order (after the processes' steps in Next). */
+  actions: Action[];
   invariants: Invariant[];
   /** State constraints, in declaration order (every configuration applies all of them). */
   constraints: Constraint[];

@@ -62,6 +62,11 @@ describe("front end: spec source → IR", () => {
     expect(e.message).toMatch(/spec\.ts:12:15: error: anyOf\(…\) is an initial value, not an expression/);
   });
 
+  it("rejects goto(…) in a plain action (it has no label)", () => {
+    const e = problemsOf("test/fixtures/bad-specs/action-goto");
+    expect(e.message).toMatch(/spec\.ts:10:5: error: goto\(…\) in action "Inc": an action has no label to go to/);
+  });
+
   it("rejects a second assignment to a variable in one step (PlusCal's rule)", () => {
     const e = problemsOf("test/fixtures/bad-specs/double-assign");
     expect(e.message).toMatch(/spec\.ts:14:9: error: x is assigned twice in step "twice"/);

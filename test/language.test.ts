@@ -150,3 +150,24 @@ describe("state constraints (.constraint → CONSTRAINT)", () => {
     expect(fixed.moduleText).toContain("RaidspecInModel == (Bounded) \\/ ~(TypeOK /\\ Balanced /\\ NeverThree)");
   }, 60_000);
 });
+
+describe("plain actions (.action)", () => {
+  it("actions only: TLA+ actions without pc, parameterized ones under \\E; PlusCal as `while TRUE` processes that pcal.trans translates without pc (TLC: 45)", async () => {
+    const loaded = await generate("actions");
+    const tla = readFileSync(path.join(scratch, "tla/actions/Actions.tla"), "utf8");
+    expect(tla).toContain("VARIABLES rmState, tmState, tmPrepared\n");
+    expect(tla).toContain("RMPrepare(rm) == /\\ rmState[rm] = \"working\"");
+    expect(tla).toMatch(/\\\/ \\E rm \\in RM : RMDecide\(rm\)/);
+    expect(tla).toContain("process RMPrepare \\in RM");
+    await conforms(loaded, { states: 45 });
+    if (jar) expect(await pcalRoundTrip("actions", "Actions")).toBe(45);
+  }, 120_000);
+
+  it("actions beside processes: a global step reading every label and local; TLA+ only (TLC: 51)", async () => {
+    const loaded = await generate("actions-mixed");
+    const tla = readFileSync(path.join(scratch, "tla/actions-mixed/ActionsMixed.tla"), "utf8");
+    expect(tla).not.toContain("--algorithm");
+    expect(tla).toContain("plain actions beside its processes");
+    await conforms(loaded, { states: 51 });
+  }, 120_000);
+});

@@ -46,6 +46,11 @@ export function checkSpec(spec: Spec): void {
     for (const l of p.locals) declare(l.name, "local variable", l.loc);
     for (const s of p.steps) declare(s.label, "step", s.loc);
   }
+  for (const a of spec.actions) {
+    declare(a.name, "action", a.loc);
+    // Its PlusCal process's label (see renderPlusCal), which pcal.trans also makes a name.
+    if (spec.processes.length === 0) declare(`${a.name}_`, "generated label", a.loc);
+  }
   for (const i of spec.invariants) declare(i.name, "invariant", i.loc);
   for (const c of spec.constraints) declare(c.name, "constraint", c.loc);
   for (const v of spec.variants) {
@@ -67,6 +72,12 @@ export function checkSpec(spec: Spec): void {
   for (const i of [...spec.invariants, ...spec.constraints, ...(spec.initially ? [spec.initially] : [])]) for (const n of lambdaNames(i.body)) bindsClash(n, i.loc);
   const stepsOf = [...spec.processes.map((p) => p.steps), ...spec.variants.flatMap((v) => v.processes.map((vp) => vp.steps))];
   for (const steps of stepsOf) for (const step of steps) walkBindings(step.body, bindsClash);
+  for (const a of spec.actions) {
+    if (a.param) bindsClash(a.param, a.loc);
+    walkBindings(a.body, bindsClash);
+    // An action has no label to go to, and PlusCal's rule of one assignment per variable applies.
+    checkStep({ label: a.name, body: a.body, loc: a.loc }, new Set(), report, "action");
+  }
 
   const allSteps = [
     ...spec.processes.map((p) => ({ process: p.name, steps: p.steps })),
@@ -93,7 +104,7 @@ export function checkSpec(spec: Spec): void {
 
 type Report = (loc: SourceLoc, message: string, hint?: string) => void;
 
-function checkStep(step: Step, labels: ReadonlySet<string>, report: Report): void {
+function checkStep(step: Step, labels: ReadonlySet<string>, report: Report, what: "step" | "action" = "step"): void {
   walk(step.body, new Set(), true);
 
   function walk(stmts: Stmt[], assigned: Set<string>, tail: boolean): Set<string> {
@@ -104,6 +115,10 @@ function checkStep(step: Step, labels: ReadonlySet<string>, report: Report): voi
       const isTail = tail && i === stmts.length - 1;
       switch (stmt.kind) {
         case "goto":
+          if (what === "action") {
+            report(stmt.loc, `goto(…) in action "${step.label}": an action has no label to go to`, "Use a process with labelled steps for control flow, or let the action's guards decide when it is enabled.");
+            break;
+          }
           if (!labels.has(stmt.label) && stmt.label !== "Done") report(stmt.loc, `goto("${stmt.label}"): no step of this process has that label`, `Labels here: ${[...labels].join(", ")}.`);
           if (!isTail) report(stmt.loc, "goto(…) must be the last statement on its path through the step", "Move the statements after it before it, or into another step.");
           break;
@@ -113,7 +128,7 @@ function checkStep(step: Step, labels: ReadonlySet<string>, report: Report): voi
           if (assigned.has(key) && !groupsWithPrevious)
             report(
               stmt.loc,
-              `${stmt.target.name} is assigned twice in step "${step.label}"`,
+              `${stmt.target.name} is assigned twice in ${what} "${step.label}"`,
               "PlusCal allows one assignment per variable per step: update it in one statement (e.g. with mapping(…)), assign its parts in consecutive statements, or split the step with a new label.",
             );
           assigned.add(key);

@@ -3,7 +3,7 @@
  * (state, processes, invariants, configurations, variants).
  */
 import { Node, type CallExpression, type ObjectLiteralExpression, type SourceFile } from "ts-morph";
-import type { Config, Constant, Definition, Expr, Invariant, Process, SourceLoc, Spec, Step, Value, Variable, Variant } from "../ir.ts";
+import type { Action, Config, Constant, Definition, Expr, Invariant, Process, SourceLoc, Spec, Step, Value, Variable, Variant } from "../ir.ts";
 import { type ModuleSymbols, type Scope, docOf, dslCallee, locOf } from "./context.ts";
 import { fail } from "./errors.ts";
 import { lambdaResult, readExpr, readInitValue } from "./read-expr.ts";
@@ -38,6 +38,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
   // Invariants can read every process's locals, so they are read once every process is known.
   const invariantCalls: { call: CallExpression; doc?: string }[] = [];
   const constraintCalls: { call: CallExpression; doc?: string }[] = [];
+  const actionCalls: { call: CallExpression; doc?: string }[] = [];
   const configs: Config[] = [];
   const variantSteps = new Map<string, { doc?: string; loc: Config["loc"]; byProcess: Map<string, Step[]> }>();
   for (const call of calls) {
@@ -47,6 +48,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
     if (method === "process") processes.push(readProcess(symbols, call, varNames, doc));
     else if (method === "invariant") invariantCalls.push({ call, doc });
     else if (method === "constraint") constraintCalls.push({ call, doc });
+    else if (method === "action") actionCalls.push({ call, doc });
     else if (method === "initially") {
       if (call !== initiallyCalls[0]) return fail(callLoc(symbols, call), "The spec has more than one .initially(…)", "Give the initial states by one predicate (join them with &&).");
     }
@@ -70,6 +72,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
     const name = stringArg(symbols, call, 0, "constraint(…)");
     return { name, ...readPredicate(symbols, call, `Constraint "${name}"`, varNames, allLocals, doc, 1) };
   });
+  const actions = actionCalls.map(({ call, doc }) => readAction(symbols, call, varNames, allLocals, doc));
   const initiallyCall = initiallyCalls[0];
   const initially = initiallyCall ? readPredicate(symbols, initiallyCall, "initially", varNames, allLocals, docBefore(initiallyCall)) : undefined;
   const variants: Variant[] = [...variantSteps].map(([vname, v]) => ({
@@ -92,6 +95,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
     variables,
     definitions: [...symbols.definitions.values()],
     processes,
+    actions,
     invariants,
     constraints,
     ...(initially ? { initially: { body: initially.body, doc: initially.doc, loc: initially.loc } } : {}),
@@ -293,6 +297,23 @@ function readSteps(symbols: ModuleSymbols, node: Node, scope: Omit<Scope, "state
     const stmts = !body ? [] : Node.isBlock(body) ? readStatements(symbols, stepScope, body.getStatements()) : fail(locOf(symbols, body), "A step body is a block { … }");
     return { label, models, doc: docOf(p), body: stmts, loc: locOf(symbols, p) };
   });
+}
+
+function readAction(symbols: ModuleSymbols, call: CallExpression, variables: ReadonlySet<string>, allLocals: ReadonlySet<string>, doc?: string): Action {
+  const name = stringArg(symbols, call, 0, "action(…)");
+  const args = call.getArguments();
+  const parameterized = args.length > 2;
+  const over = parameterized ? args[1] : undefined;
+  if (over && !(Node.isIdentifier(over) && symbols.domains.has(over.getText())))
+    return fail(locOf(symbols, over), `Action "${name}" is parameterized by a named domain`, "Declare const D = range(…) (or another domain) at the top level and pass D.");
+  const fn = args[parameterized ? 2 : 1];
+  if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)))
+    return fail(callLoc(symbols, call), `Action "${name}" needs a body (s${parameterized ? ", p" : ""}) => { … }`);
+  const [stateParam, param] = fn.getParameters().map((p) => p.getName());
+  const body = fn.getBody();
+  const scope: Scope = { state: stateParam, locals: new Set(), variables, allLocals, bound: new Set(param ? [param] : []) };
+  const stmts = Node.isBlock(body) ? readStatements(symbols, scope, body.getStatements()) : fail(locOf(symbols, body), "An action's body is a block { … }");
+  return { name, ...(over && param ? { over: over.getText(), param } : {}), body: stmts, doc, loc: callLoc(symbols, call) };
 }
 
 function readInvariant(symbols: ModuleSymbols, call: CallExpression, variables: ReadonlySet<string>, allLocals: ReadonlySet<string>, doc?: string): Invariant {

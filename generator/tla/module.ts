@@ -9,7 +9,7 @@ import { pcLabels } from "../ir-walk.ts";
 import { type ExprContext, plainContext, renderExpr, renderType, renderTypeCheck, tlaString } from "./expr.ts";
 import { type Formula, and, atom, definition } from "./formula.ts";
 import { renderPlusCal } from "./pluscal.ts";
-import { nextLabel, translateStep } from "./translate.ts";
+import { nextLabel, translateAction, translateStep } from "./translate.ts";
 
 const template = (name: string) =>
   Handlebars.compile(readFileSync(new URL(`./templates/${name}`, import.meta.url), "utf8"), { noEscape: true, strict: true });
@@ -63,11 +63,13 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
   const name = moduleName(spec, variant);
   const constants = [...spec.constants.map((c) => c.name), ...(usesNoValue(spec) ? ["NoValue"] : [])];
   const locals = spec.processes.flatMap((p) => p.locals.map((l) => ({ ...l, over: p.over })));
-  const variables = [...spec.variables.map((v) => v.name), ...locals.map((l) => l.name), "pc"].join(", ");
+  // Without processes there is no pc (as pcal.trans leaves it out of an algorithm that needs none).
+  const hasProcesses = spec.processes.length > 0;
+  const variables = [...spec.variables.map((v) => v.name), ...locals.map((l) => l.name), ...(hasProcesses ? ["pc"] : [])].join(", ");
 
   const init = definition("Init", and(initConjuncts(spec, ctx)));
 
-  const actions = spec.processes.flatMap((p) =>
+  const actions: { label: string; models?: string; process?: string; doc: string[]; text: string }[] = spec.processes.flatMap((p) =>
     p.steps.map((step, i) => ({
       label: step.label,
       models: step.models,
@@ -79,11 +81,18 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
       ),
     })),
   );
+  for (const a of spec.actions)
+    actions.push({
+      label: a.name,
+      doc: docLines(a.doc),
+      text: definition(a.param ? `${a.name}(${a.param})` : a.name, and(translateAction(a, spec, definitions))),
+    });
   const next = definition("Next", {
     kind: "or",
     items: [
       ...spec.processes.flatMap((p) => p.steps.map((s) => atom(`\\E self \\in ${p.over} : ${s.label}(self)`))),
-      atom("Terminating"),
+      ...spec.actions.map((a) => atom(a.over && a.param ? `\\E ${a.param} \\in ${a.over} : ${a.name}(${a.param})` : a.name)),
+      ...(hasProcesses ? [atom("Terminating")] : []),
     ],
   });
   const labels = (steps: { label: string }[]) => steps.map((s) => s.label);
@@ -93,7 +102,7 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
     and([
       ...spec.variables.map((v) => atom(renderTypeCheck(v.name, v.type, ctx))),
       ...locals.map((l) => atom(renderTypeCheck(l.name, { kind: "map", key: { kind: "named", name: l.over }, value: l.type }, ctx))),
-      atom(`pc \\in [ProcSet -> {${allLabels.map(tlaString).join(", ")}}]`),
+      ...(hasProcesses ? [atom(`pc \\in [ProcSet -> {${allLabels.map(tlaString).join(", ")}}]`)] : []),
     ]),
   );
   const rule = `${"-".repeat(28)} MODULE ${name} ${"-".repeat(28)}`;
@@ -113,6 +122,7 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
       doc: docLines(d.doc),
       text: `${d.params.length ? `${d.name}(${d.params.join(", ")})` : d.name} == ${renderExpr(d.body, ctx)}`,
     })),
+    hasProcesses,
     procSet: spec.processes.map((p) => (spec.processes.length > 1 ? `(${p.over})` : p.over)).join(" \\cup ") || "{}",
     init,
     actions,
@@ -126,6 +136,8 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
 /** Why a spec has no PlusCal algorithm (PlusCal cannot say what it says), or undefined when it has one. */
 export function plusCalOmitted(spec: Spec): string | undefined {
   if (spec.initially) return "its initial states are given by a predicate over the whole state, pc included, which PlusCal cannot state";
+  if (spec.actions.length > 0 && spec.processes.length > 0)
+    return "it has plain actions beside its processes, and in PlusCal each action would be a process with a pc of its own";
   return undefined;
 }
 
@@ -137,6 +149,10 @@ function initConjuncts(spec: Spec, ctx: ExprContext): Formula[] {
   const labels = (p: Process) => `{${pcLabels(p).map(tlaString).join(", ")}}`;
   const out: Formula[] = [...spec.variables.map((v) => value(v.name, v.init)), ...spec.processes.flatMap((p) => p.locals.map((l) => local(l, p.over)))];
   const [only] = spec.processes;
+  if (spec.processes.length === 0) {
+    if (spec.initially) out.push(atom(renderExpr(spec.initially.body, ctx)));
+    return out;
+  }
   if (spec.initially) {
     // Every label a process can be at: one function set, or all labels narrowed per process set.
     if (spec.processes.length === 1 && only) out.push(atom(`pc \\in [ProcSet -> ${labels(only)}]`));

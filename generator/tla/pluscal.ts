@@ -3,7 +3,7 @@
  * TLC's tools can re-translate it with `pcal.trans`.
  */
 import type { Definition, Spec, Stmt, Variable } from "../ir.ts";
-import { type ExprContext, renderExpr } from "./expr.ts";
+import { type ExprContext, renderExpr, tlaString } from "./expr.ts";
 
 const indent = (n: number) => "    ".repeat(n);
 
@@ -24,6 +24,14 @@ export function renderPlusCal(spec: Spec, definitions: ReadonlyMap<string, Defin
     }
     lines.push("end define;");
   }
+  // An actions-only spec is a process per action whose body is one `while TRUE` loop: pcal.trans then
+  // needs no pc and translates each into the action itself (`Name(self) == body`).
+  if (spec.processes.length === 0)
+    for (const a of spec.actions) {
+      const actx: ExprContext = a.param ? { ...ctx, substitute: new Map([[a.param, "self"]]) } : ctx;
+      lines.push("", a.over ? `process ${a.name} \\in ${a.over}` : `process ${a.name} = ${tlaString(a.name)}`, "begin", `${a.name}_:`);
+      lines.push(`${indent(1)}while TRUE do`, ...orSkip(renderBlock(a.body, 2, actx), 2), `${indent(1)}end while;`, "end process;");
+    }
   for (const p of spec.processes) {
     lines.push("", `process ${p.name} \\in ${p.over}`);
     if (p.locals.length > 0) lines.push(`variables ${p.locals.map((l) => declaration(l, ctx)).join(", ")};`);

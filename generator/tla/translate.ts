@@ -5,7 +5,7 @@
  * primed; every variable a path leaves alone gets UNCHANGED (frames are implicit and safe); a path that
  * does not `goto` continues at the next label. This is what `pcal.trans` does for the same algorithm.
  */
-import type { Definition, LValue, Process, Spec, Step, Stmt } from "../ir.ts";
+import type { Action, Definition, LValue, Process, Spec, Step, Stmt } from "../ir.ts";
 import { type ExprContext, renderExpr, tlaString } from "./expr.ts";
 import { type Formula, and, atom } from "./formula.ts";
 
@@ -21,12 +21,12 @@ export function unchanged(keys: Iterable<Key>): Formula | undefined {
   return atom(names.length === 1 ? `UNCHANGED ${names[0]}` : `UNCHANGED << ${names.join(", ")} >>`);
 }
 
-/** Every state key of a spec, in declaration order (variables, process locals, pc). */
+/** Every state key of a spec, in declaration order (variables, process locals, pc when there are processes). */
 export function allKeys(spec: Spec): Key[] {
   return [
     ...spec.variables.map((v) => `var:${v.name}`),
     ...spec.processes.flatMap((p) => p.locals.map((l) => `local:${l.name}`)),
-    "pc",
+    ...(spec.processes.length > 0 ? ["pc"] : []),
   ];
 }
 
@@ -63,6 +63,13 @@ export function translateStep(step: Step, next: string, spec: Spec, definitions:
   return rest ? [...items, rest] : items;
 }
 
+/** Translates a plain action into the conjuncts of its definition: no pc, no fall-through. */
+export function translateAction(action: Action, spec: Spec, definitions: ReadonlyMap<string, Definition>): Formula[] {
+  const { items, assigned } = translateBlock(action.body, new Set(), definitions);
+  const rest = unchanged(allKeys(spec).filter((k) => !assigned.has(k)));
+  return rest ? [...items, rest] : items;
+}
+
 function translateBlock(stmts: Stmt[], assignedBefore: ReadonlySet<Key>, definitions: ReadonlyMap<string, Definition>): Translation {
   const assigned = new Set(assignedBefore);
   const items: Formula[] = [];
@@ -72,7 +79,9 @@ function translateBlock(stmts: Stmt[], assignedBefore: ReadonlySet<Key>, definit
     if (!stmt) continue;
     switch (stmt.kind) {
       case "await":
-        items.push(atom(renderExpr(stmt.cond, ctx())));
+        // A disjunction as an item of a junction list is parenthesized: tla-checker misreads
+        // `/\ a \/ b` followed by another `/\` item inside IF/ELSE (TLC reads it as TLA+ says).
+        items.push(atom(renderExpr(stmt.cond, ctx(), stmt.cond.kind === "binary" && stmt.cond.op === "or" ? 3 : 0)));
         break;
       case "goto":
         items.push(atom(`pc' = [pc EXCEPT ![self] = ${tlaString(stmt.label)}]`));
@@ -144,7 +153,8 @@ function renderAssignment(group: Extract<Stmt, { kind: "assign" }>[], ctx: ExprC
   const base = group[start];
   if (!base) throw new Error("unreachable");
   const updates = group.slice(start).filter((g) => g.target.path.length > 0 || scope === "local");
-  if (scope === "var" && base.target.path.length === 0 && updates.length === 0) return `${name}' = ${renderExpr(base.value, ctx)}`;
+  // `=` binds tighter than `\/`, `/\` and `=>`: `x' = a \/ b` would mean `(x' = a) \/ b`.
+  if (scope === "var" && base.target.path.length === 0 && updates.length === 0) return `${name}' = ${renderExpr(base.value, ctx, 5)}`;
   const from = scope === "var" && base.target.path.length === 0 ? renderExpr(base.value, ctx, 99) : name;
   const parts = (scope === "var" && base.target.path.length === 0 ? updates : group).map((g) => {
     const selfPart = scope === "local" ? "[self]" : "";

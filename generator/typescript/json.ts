@@ -205,7 +205,8 @@ export abstract class JsonGenerator extends ExprGenerator {
     for (const p of this.spec.processes)
       for (const l of p.locals) entries.push(`${propName(l.name)}: ${this.mapJson({ kind: "named", name: p.over }, l.type, member("s", l.name), 0)},`);
     this.usedRuntime.add("objectOf");
-    entries.push(`pc: objectOf(${this.processKeysJson(ctx)}, s.pc),`);
+    // A spec without processes has no pc (nor has its TLA+ module).
+    if (this.spec.processes.length > 0) entries.push(`pc: objectOf(${this.processKeysJson(ctx)}, s.pc),`);
     return {
       kind: StructureKind.Function,
       name: "stateToJson",
@@ -236,7 +237,7 @@ export abstract class JsonGenerator extends ExprGenerator {
         const convert = `(j1) => ${body.startsWith("{") ? `(${body})` : body}`;
         entries.push(`${propName(l.name)}: ${this.valuesOf(`field(json, ${JSON.stringify(l.name)})`, this.keysJson({ kind: "named", name: p.over }, ctx), convert)},`);
       }
-    entries.push(`pc: ${this.valuesOf('field(json, "pc")', this.processKeysJson(ctx), "(j1) => j1 as Label")},`);
+    entries.push(this.spec.processes.length > 0 ? `pc: ${this.valuesOf('field(json, "pc")', this.processKeysJson(ctx), "(j1) => j1 as Label")},` : "pc: [],");
     return {
       kind: StructureKind.Function,
       name: "stateFromJson",

@@ -84,6 +84,15 @@ class ReferenceGenerator extends InitGenerator {
         }),
       })),
     }));
+    // Plain actions are the same in every variant.
+    const actionFunctions: StepFunction[] = spec.actions.map((a) => ({
+      name: this.values.take(a.name),
+      step: { label: a.name, doc: a.doc, body: a.body, loc: a.loc },
+      process: null,
+      next: "",
+      action: { over: a.over, param: a.param },
+    }));
+    for (const fn of actionFunctions) functions.set(`action ${fn.step.label}`, fn);
     const successorNames = perVariant.map((v) => this.values.take(v.name ? `successors_${v.name}` : "successors"));
     const initNames = perVariant.map((v) => this.values.take(v.name ? `initialStates_${v.name}` : "initialStates"));
     const invariantNames = spec.invariants.map((inv) => this.values.take(inv.name));
@@ -91,7 +100,7 @@ class ReferenceGenerator extends InitGenerator {
 
     // Bodies are generated first: they register the tables and enumerations the declarations need.
     const stepStructures = [...functions.values()].map((fn) => this.stepFunction(fn));
-    const successorStructures = perVariant.map((v, i) => this.successorsFunction(v.name, v.dispatch, successorNames[i] ?? "successors"));
+    const successorStructures = perVariant.map((v, i) => this.successorsFunction(v.name, v.dispatch, successorNames[i] ?? "successors", actionFunctions));
     successorStructures.push(this.applyStepFunction(perVariant.map((v, i) => ({ name: v.name, fn: successorNames[i] ?? "successors" }))));
     const initStructures = perVariant.map((v, i) => this.initFunction(v.name, v.spec, initNames[i] ?? "initialStates"));
     const helperStructures = spec.definitions.map((d) => this.helperFunction(d));
@@ -478,6 +487,7 @@ class ReferenceGenerator extends InitGenerator {
       }
     };
     for (const p of this.spec.processes) addSteps(p.name, p.steps);
+    addSteps("", this.spec.actions.map((a) => ({ label: a.name, body: a.body, loc: a.loc })));
     for (const v of this.spec.variants) for (const vp of v.processes) addSteps(vp.process, vp.steps);
     const C = "Record<string, Json>";
     return [

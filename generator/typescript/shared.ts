@@ -113,8 +113,11 @@ export interface PathState {
 export interface StepFunction {
   name: string;
   step: Step;
-  process: Process;
+  /** The process the step belongs to; null for a plain action. */
+  process: Process | null;
   next: string;
+  /** The domain a plain action is parameterized by (its parameter is the action's `param`). */
+  action?: { over?: string; param?: string };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ export abstract class StepGenerator extends JsonGenerator {
 
   protected stepFunction(fn: StepFunction): StatementStructures {
     const { step, process } = fn;
+    if (!process) return this.actionFunction(fn);
     const body = withFallThrough(step.body, fn.next, step.loc);
     const docs = [
       `${step.label} (process ${process.name})${step.models ? `: models ${step.models}` : ""}.`,
@@ -66,6 +67,12 @@ export abstract class StepGenerator extends JsonGenerator {
         }
         case "goto": {
           this.ensureCopy(w, path);
+          if (!fn.process) {
+            // A plain action's path ends here: no pc to move.
+            const params = path.params.length ? `{ ${path.params.map((p) => (p.key === p.value ? p.key : `${p.key}: ${p.value}`)).join(", ")} }` : "{}";
+            w.writeLine(`out.push({ step: ${JSON.stringify(fn.step.label)}, processSet: "", self: null, params: ${params}, next: ${path.draft} });`);
+            return;
+          }
           const slot = this.pcSlot(fn.process, code("self"), ctx);
           w.writeLine(`${path.draft}.pc = put(${path.draft}.pc, ${slot.code}, ${JSON.stringify(st.label)});`);
           this.usedRuntime.add("put");
@@ -124,6 +131,40 @@ export abstract class StepGenerator extends JsonGenerator {
         }
       }
     }
+  }
+
+  /** A plain action: pushes one transition per enabled alternative, its parameter (if any) among the params. */
+  protected actionFunction(fn: StepFunction): StatementStructures {
+    const { step } = fn;
+    const over = fn.action?.over;
+    const param = fn.action?.param;
+    const docs = [
+      `Action ${step.label}${over ? ` (one per value of ${over})` : ""}.`,
+      ...(step.doc ? ["", step.doc] : []),
+      "",
+      `${step.loc.file}:${step.loc.line}:${step.loc.column}. Pushes one transition per enabled alternative onto \`out\`.`,
+    ];
+    const js = param ? this.localName(param, new Map()) : undefined;
+    const paramType = over ? ({ kind: "named", name: over } as const) : undefined;
+    return {
+      kind: StructureKind.Function,
+      name: fn.name,
+      docs: [docText(docs.join("\n"))],
+      parameters: [
+        { name: "env", type: "Env" },
+        { name: "s", type: "State" },
+        ...(js && paramType ? [{ name: js, type: this.tsType(paramType) }] : []),
+        { name: "out", type: "Transition[]" },
+      ],
+      returnType: "void",
+      statements: written((w) => {
+        this.labelCounter = 0;
+        const bound = new Map<string, { code: string; type: VT }>(param && js && paramType ? [[param, { code: js, type: paramType }]] : []);
+        const params = param && js && paramType ? [{ key: propName(param), value: this.toJson(paramType, js, 0) }] : [];
+        const path: PathState = { draft: "s", copied: false, exit: "return", params, bound, depth: 0 };
+        this.block(w, withFallThrough(step.body, "", step.loc), path, fn);
+      }),
+    };
   }
 
   /** Makes the path's state a private copy before its first write. */
@@ -233,7 +274,12 @@ export abstract class StepGenerator extends JsonGenerator {
     return `{ ...${base}, ${propName(field)}: ${inner} }`;
   }
 
-  protected successorsFunction(variant: string | null, dispatch: { process: Process; steps: StepFunction[] }[], name: string): StatementStructures {
+  protected successorsFunction(
+    variant: string | null,
+    dispatch: { process: Process; steps: StepFunction[] }[],
+    name: string,
+    actions: StepFunction[] = [],
+  ): StatementStructures {
     return {
       kind: StructureKind.Function,
       name,
@@ -263,6 +309,12 @@ export abstract class StepGenerator extends JsonGenerator {
             });
           });
           w.newLine();
+        }
+        for (const a of actions) {
+          if (a.action?.over) {
+            const ctx = this.fnCtx("s", null, new Map(), "successors");
+            w.writeLine(`for (const p of ${ctx.ref(a.action.over)}) ${a.name}(env, s, p, out);`);
+          } else w.writeLine(`${a.name}(env, s, out);`);
         }
         w.writeLine("return out;");
       }),

@@ -157,6 +157,13 @@ export interface SpecBuilder<St, Ids, Procs extends ProcessTypes> {
     over: Domain<Id>,
     def: ProcessDef<St, Id, L>,
   ): SpecBuilder<St, Ids | Id, Procs & { [P in N]: { state: StepState<St, L>; id: Id; locals: StateOf<L> } }>;
+  /**
+   * A plain action outside every process (a TLA+ action): enabled whenever its `when`s hold, it changes
+   * the variables it assigns. With a domain, one action per value: `.action("Prepare", RM, (s, rm) => …)`
+   * is TLA+'s `\E rm \in RM : Prepare(rm)`. It reads every process's label and locals, and moves none.
+   */
+  action(name: string, body: (s: Observed<St, Ids, Procs>) => void): SpecBuilder<St, Ids, Procs>;
+  action<P>(name: string, over: Domain<P>, body: (s: Observed<St, Ids, Procs>, p: P) => void): SpecBuilder<St, Ids, Procs>;
   /** A named property that must hold in every reachable state. */
   invariant(name: string, holds: (s: Observed<St, Ids, Procs>) => boolean): SpecBuilder<St, Ids, Procs>;
   /**
@@ -201,6 +208,7 @@ export function spec<const S extends Schema>(
 ): SpecBuilder<StateOf<S>, never, {}> {
   const builder: SpecBuilder<StateOf<S>, never, {}> = {
     process: () => builder as never,
+    action: () => builder,
     invariant: () => builder,
     constraint: () => builder,
     initially: () => builder,
