@@ -50,6 +50,10 @@ export function normalizeJson(spec: Spec, type: Type, v: Json): Json {
       if (Array.isArray(v)) return v;
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalizeJson(spec, t.value, x)]));
     }
+    case "seq":
+      return Array.isArray(v) ? v.map((x) => normalizeJson(spec, t.element, x)) : v;
+    case "tuple":
+      return Array.isArray(v) ? v.map((x, i) => normalizeJson(spec, t.elements[i] ?? t.elements[0] ?? { kind: "bool" }, x)) : v;
     default:
       return v;
   }
@@ -126,9 +130,28 @@ export function fromChecker(spec: Spec, type: Type, v: CheckerJson): Json {
       for (const [k, x] of entriesOfChecker(v)) out[String(k)] = fromChecker(spec, t.value, x);
       return out;
     }
+    case "seq":
+      return sequenceEntries(entriesOfChecker(v)).map((x) => fromChecker(spec, t.element, x));
+    case "tuple":
+      return sequenceEntries(entriesOfChecker(v)).map((x, i) => fromChecker(spec, elementType(t, i), x));
     case "named":
       throw new Error("unreachable");
   }
+}
+
+/** A sequence's elements from its (position, element) pairs: positions 1..n, in order. */
+function sequenceEntries<V>(entries: [Json, V][]): V[] {
+  const sorted = [...entries].sort((a, b) => Number(a[0]) - Number(b[0]));
+  sorted.forEach(([k], i) => {
+    if (Number(k) !== i + 1) throw new Error(`expected a sequence, got a function with domain element ${JSON.stringify(k)}`);
+  });
+  return sorted.map(([, x]) => x);
+}
+
+function elementType(t: Extract<Type, { kind: "tuple" }>, i: number): Type {
+  const e = t.elements[i];
+  if (!e) throw new Error(`a tuple of ${t.elements.length} has no element ${i + 1}`);
+  return e;
 }
 
 /** A canonical value as tla-checker's JSON, to feed a state back into `explore_next`. */
@@ -155,6 +178,10 @@ export function toChecker(spec: Spec, type: Type, v: Json): CheckerJson {
       const keyOf = (k: string): Json => (key.kind === "bool" ? k === "true" : key.kind === "int" || /^-?\d+$/.test(k) ? Number(k) : k);
       return { __fn: Object.entries(obj).map(([k, x]) => [keyOf(k), toChecker(spec, t.value, x)]) };
     }
+    case "seq":
+      return { __tuple: (v as Json[]).map((x) => toChecker(spec, t.element, x)) };
+    case "tuple":
+      return { __tuple: (v as Json[]).map((x, i) => toChecker(spec, elementType(t, i), x)) };
     case "named":
       throw new Error("unreachable");
   }
@@ -234,6 +261,10 @@ export function fromTla(spec: Spec, type: Type, v: TlaValue): Json {
       for (const [k, x] of entriesOfTla(v)) out[String(k)] = fromTla(spec, t.value, x);
       return out;
     }
+    case "seq":
+      return sequenceEntries(entriesOfTla(v)).map((x) => fromTla(spec, t.element, x));
+    case "tuple":
+      return sequenceEntries(entriesOfTla(v)).map((x, i) => fromTla(spec, elementType(t, i), x));
     case "named":
       throw new Error("unreachable");
   }

@@ -1,7 +1,7 @@
 /**
  * Small traversals of IR expressions shared by the checks and the generators.
  */
-import type { Definition, Expr, Process, Stmt } from "./ir.ts";
+import type { Definition, Expr, LValue, Process, Stmt, Type } from "./ir.ts";
 
 /** The direct sub-expressions of an expression. */
 export function children(e: Expr): Expr[] {
@@ -36,6 +36,20 @@ export function children(e: Expr): Expr[] {
       return e.args;
     case "anyOf":
       return [e.set];
+    case "tuple":
+      return e.elements;
+    case "at":
+      return [e.seq, e.index];
+    case "len":
+    case "head":
+    case "tail":
+      return [e.seq];
+    case "append":
+      return [e.seq, e.value];
+    case "concat":
+      return [e.left, e.right];
+    case "subSeq":
+      return [e.seq, e.from, e.to];
     default:
       return [];
   }
@@ -108,4 +122,34 @@ export function pcLabels(process: Pick<Process, "steps">): string[] {
   const labels = process.steps.map((s) => s.label);
   const done = process.steps.length === 0 || process.steps.some((s, i) => reachesDone(s.body, i === process.steps.length - 1));
   return done ? [...labels, "Done"] : labels;
+}
+
+/** The expressions an assignment target's path reads (map keys and sequence positions). */
+export function pathIndices(path: LValue["path"]): Expr[] {
+  return path.flatMap((p) => (p.kind === "field" ? [] : [p.index]));
+}
+
+/** Whether a type (with named domains resolved through `domains`) contains a sequence or tuple. */
+export function usesSequences(t: Type, domains: ReadonlyMap<string, { type: Type }>, seen = new Set<string>()): boolean {
+  switch (t.kind) {
+    case "seq":
+    case "tuple":
+      return true;
+    case "map":
+      return usesSequences(t.key, domains, seen) || usesSequences(t.value, domains, seen);
+    case "set":
+      return usesSequences(t.element, domains, seen);
+    case "optional":
+      return usesSequences(t.value, domains, seen);
+    case "record":
+      return t.fields.some((f) => usesSequences(f.type, domains, seen));
+    case "named": {
+      const d = domains.get(t.name);
+      if (!d || seen.has(t.name)) return false;
+      seen.add(t.name);
+      return usesSequences(d.type, domains, seen);
+    }
+    default:
+      return false;
+  }
 }

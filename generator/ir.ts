@@ -31,6 +31,10 @@ export type Type =
   | { kind: "set"; element: Type }
   /** A value of the type, or none (TLA+ `T \cup {NoValue}`). */
   | { kind: "optional"; value: Type }
+  /** A sequence of at most `maxLen` elements (TLA+ `Seq(T)`, bounded). */
+  | { kind: "seq"; element: Type; maxLen: Expr }
+  /** A tuple with one value of each type (TLA+ `T1 \X T2 \X …`). */
+  | { kind: "tuple"; elements: Type[] }
   /** A named domain declared with `domain(...)`; resolved through `Spec.domains`. */
   | { kind: "named"; name: string };
 
@@ -103,6 +107,18 @@ export type Expr =
   | { kind: "filter"; name: string; set: Expr; body: Expr }
   | { kind: "record"; fields: { name: string; value: Expr }[] }
   | { kind: "setOf"; elements: Expr[] }
+  /** A sequence or tuple value `<<a, b>>`. */
+  | { kind: "tuple"; elements: Expr[] }
+  /** The element of a sequence or tuple at a 0-based position (as in TypeScript; TLA+ `s[i + 1]`). */
+  | { kind: "at"; seq: Expr; index: Expr }
+  /** Sequence operators (TLA+ Sequences): `Len`, `Head`, `Tail`, `Append`, `\o`. */
+  | { kind: "len"; seq: Expr }
+  | { kind: "head"; seq: Expr }
+  | { kind: "tail"; seq: Expr }
+  | { kind: "append"; seq: Expr; value: Expr }
+  | { kind: "concat"; left: Expr; right: Expr }
+  /** The elements at 0-based positions from..to-1 (as `Array.slice`; TLA+ `SubSeq(s, from + 1, to)`). */
+  | { kind: "subSeq"; seq: Expr; from: Expr; to: Expr }
   /** `lo..hi` as a set value. */
   | { kind: "range"; lo: Expr; hi: Expr }
   | { kind: "size"; set: Expr }
@@ -124,7 +140,8 @@ export interface LValue {
   /** "var" for a global state variable, "local" for a process-local one. */
   scope: "var" | "local";
   name: string;
-  path: ({ kind: "index"; index: Expr } | { kind: "field"; field: string })[];
+  /** `index` into a map, `at` a 0-based position of a sequence or tuple, `field` of a record. */
+  path: ({ kind: "index"; index: Expr } | { kind: "at"; index: Expr } | { kind: "field"; field: string })[];
 }
 
 export type Stmt =

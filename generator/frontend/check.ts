@@ -5,10 +5,13 @@
  */
 import type { Expr, LValue, SourceLoc, Spec, Step, Stmt } from "../ir.ts";
 import { type SpecProblem, SpecError } from "./errors.ts";
-import { children, exprReads } from "../ir-walk.ts";
+import { children, exprReads, pathIndices } from "../ir-walk.ts";
 
 /** Names the generated TLA+ module defines itself. */
-const generatedNames = new Set(["Init", "Next", "Spec", "vars", "ProcSet", "pc", "TypeOK", "Terminating", "NoValue", "Done", "self", "RaidspecInModel"]);
+const generatedNames = new Set([
+  "Init", "Next", "Spec", "vars", "ProcSet", "pc", "TypeOK", "Terminating", "NoValue", "Done", "self", "RaidspecInModel",
+  "BoundedSeq", "elems_", "max_", "len_",
+]);
 
 const tlaKeywords = new Set(
   (
@@ -23,9 +26,15 @@ const tlaKeywords = new Set(
 
 const identifier = /^[A-Za-z][A-Za-z0-9_]*$/;
 
+const standardModules = new Set(["Naturals", "Integers", "Reals", "Sequences", "FiniteSets", "Bags", "TLC", "TLCExt", "RealTime", "Randomization", "Json", "Toolbox"]);
+
 export function checkSpec(spec: Spec): void {
   const problems: SpecProblem[] = [];
   const report = (loc: SourceLoc, message: string, hint?: string) => problems.push({ loc, message, hint });
+
+  // The module is named after the spec: a standard module's name would make the module extend itself.
+  if (standardModules.has(spec.name))
+    report({ file: spec.source, line: 1, column: 1 }, `The spec name "${spec.name}" is the name of a standard TLA+ module`, "Name the spec something else.");
 
   // Every top-level name becomes a TLA+ definition, variable or action: one namespace.
   const seen = new Map<string, SourceLoc>();
@@ -161,7 +170,7 @@ function targetKey(t: LValue): string {
 }
 
 function readsTarget(stmt: Extract<Stmt, { kind: "assign" }>, key: string): boolean {
-  const exprs: Expr[] = [stmt.value, ...stmt.target.path.flatMap((p) => (p.kind === "index" ? [p.index] : []))];
+  const exprs: Expr[] = [stmt.value, ...pathIndices(stmt.target.path)];
   return exprs.some((e) => exprReads(e).has(key));
 }
 
@@ -177,7 +186,7 @@ function walkBindings(stmts: Stmt[], visit: (name: string, loc: SourceLoc) => vo
     const exprs: Expr[] = [];
     switch (stmt.kind) {
       case "assign":
-        exprs.push(stmt.value, ...stmt.target.path.flatMap((p) => (p.kind === "index" ? [p.index] : [])));
+        exprs.push(stmt.value, ...pathIndices(stmt.target.path));
         break;
       case "await":
         exprs.push(stmt.cond);

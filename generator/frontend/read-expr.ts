@@ -26,7 +26,8 @@ const binaryOps: Partial<Record<SyntaxKind, BinaryOp>> = {
 
 const unsupportedHint =
   "Step bodies, invariants and helpers use a subset of TypeScript: literals, state reads (s.x, s.x[i].f), " +
-  "operators, ?:, and the DSL's functions (forall, exists, mapping, count, filter, setLit, union, minus, member, implies).";
+  "operators, ?:, [a, b], and the DSL's functions (forall, exists, mapping, count, filter, setLit, union, minus, intersect, member, " +
+  "implies, tuple, append, head, tail, len, concat, subSeq).";
 
 /**
  * An initial value: an expression, `anyOf(S)` (any element of S), or `mapping(D, () => anyOf(S))`
@@ -80,6 +81,7 @@ export function readExpr(symbols: ModuleSymbols, scope: Scope, node: Node): Expr
     const arg = node.getArgumentExpressionOrThrow();
     if (Node.isPropertyAccessExpression(base) && isStateRef(scope, base.getExpression()) && base.getName() === "pc")
       return { kind: "pc", process: readExpr(symbols, scope, arg) };
+    if (isSequence(base)) return { kind: "at", seq: readExpr(symbols, scope, base), index: readExpr(symbols, scope, arg) };
     return { kind: "index", base: readExpr(symbols, scope, base), index: readExpr(symbols, scope, arg) };
   }
   if (Node.isPrefixUnaryExpression(node)) {
@@ -122,8 +124,18 @@ export function readExpr(symbols: ModuleSymbols, scope: Scope, node: Node): Expr
     });
     return { kind: "record", fields };
   }
+  if (Node.isArrayLiteralExpression(node)) {
+    if (node.getElements().some((e) => Node.isSpreadElement(e))) return unsupported("A spread");
+    return { kind: "tuple", elements: node.getElements().map((e) => readExpr(symbols, scope, e)) };
+  }
   if (Node.isCallExpression(node)) return readCall(symbols, scope, node);
   return unsupported(`A ${node.getKindName()}`);
+}
+
+/** Whether an expression is a sequence or tuple (a TypeScript array or tuple), by its type. */
+export function isSequence(node: Node): boolean {
+  const t = node.getType();
+  return t.isArray() || t.isReadonlyArray() || t.isTuple();
 }
 
 function short(text: string): string {
@@ -165,6 +177,7 @@ function readProperty(symbols: ModuleSymbols, scope: Scope, node: Node & { getEx
     return fail(locOf(symbols, node), `\`${name}\` is not a state variable${scope.locals.size ? " or local" : ""} of this spec`, "Declare it in the spec's state (or the process's locals).");
   }
   if (name === "size") return { kind: "size", set: readExpr(symbols, scope, target) };
+  if (name === "length" && isSequence(target)) return { kind: "len", seq: readExpr(symbols, scope, target) };
   return { kind: "field", base: readExpr(symbols, scope, target), field: name };
 }
 
@@ -224,6 +237,20 @@ function readCall(symbols: ModuleSymbols, scope: Scope, node: Node & { getArgume
       return { kind: "binary", op: "in", left: arg(0), right: arg(1) };
     case "implies":
       return { kind: "binary", op: "implies", left: arg(0), right: arg(1) };
+    case "intersect":
+      return { kind: "binary", op: "intersect", left: arg(0), right: arg(1) };
+    case "tuple":
+      return { kind: "tuple", elements: args.map((a) => readExpr(symbols, scope, a)) };
+    case "append":
+      return { kind: "append", seq: arg(0), value: arg(1) };
+    case "head":
+    case "tail":
+    case "len":
+      return { kind: dsl, seq: arg(0) };
+    case "concat":
+      return { kind: "concat", left: arg(0), right: arg(1) };
+    case "subSeq":
+      return { kind: "subSeq", seq: arg(0), from: arg(1), to: arg(2) };
     // A domain written in place is the set of its values.
     case "range":
       return { kind: "range", lo: arg(0), hi: arg(1) };
@@ -232,6 +259,8 @@ function readCall(symbols: ModuleSymbols, scope: Scope, node: Node & { getArgume
     case "setOf":
     case "record":
     case "optional":
+    case "seqOf":
+    case "tupleOf":
       return { kind: "typeSet", type: readType(symbols, node) };
     case "anyOf":
       return fail(locOf(symbols, node), "anyOf(…) is an initial value, not an expression", "Use it as a whole init value (init: { x: anyOf(S) }); inside a step, choose a value with const x = choose(S).");

@@ -167,7 +167,7 @@ function collectSymbols(source: SourceFile, file: string): ModuleSymbols {
 
 function isDomainExpr(symbols: ModuleSymbols, node: Node): boolean {
   const callee = dslCallee(symbols, node);
-  if (callee && ["range", "enumOf", "mapOf", "setOf", "record", "optional"].includes(callee)) return true;
+  if (callee && ["range", "enumOf", "mapOf", "setOf", "record", "optional", "seqOf", "tupleOf"].includes(callee)) return true;
   return Node.isIdentifier(node) && symbols.dslNames.get(node.getText()) === "bool";
 }
 

@@ -5,7 +5,7 @@ import { Node, SyntaxKind, type Statement } from "ts-morph";
 import type { Expr, LValue, Stmt } from "../ir.ts";
 import { type ModuleSymbols, type Scope, dslCallee, locOf, withBound } from "./context.ts";
 import { fail } from "./errors.ts";
-import { isStateRef, readExpr } from "./read-expr.ts";
+import { isSequence, isStateRef, readExpr } from "./read-expr.ts";
 
 const statementHint =
   "A step body may assign state (s.x = …, s.x[i].f = …, +=, -=, ++, --), and use when(…), goto(\"label\"), " +
@@ -156,7 +156,8 @@ function readLValue(symbols: ModuleSymbols, scope: Scope, node: Node): LValue {
       continue;
     }
     if (Node.isElementAccessExpression(cur)) {
-      path.unshift({ kind: "index", index: readExpr(symbols, scope, cur.getArgumentExpressionOrThrow()) });
+      const index = readExpr(symbols, scope, cur.getArgumentExpressionOrThrow());
+      path.unshift(isSequence(cur.getExpression()) ? { kind: "at", index } : { kind: "index", index });
       cur = cur.getExpression();
       continue;
     }

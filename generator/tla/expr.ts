@@ -1,7 +1,7 @@
 /**
  * IR expressions and types → TLA+ text.
  */
-import type { BinaryOp, Definition, Expr, Type } from "../ir.ts";
+import type { BinaryOp, Definition, Expr, LValue, Type } from "../ir.ts";
 import { boundNames, exprReads } from "../ir-walk.ts";
 
 export interface ExprContext {
@@ -49,6 +49,8 @@ function precedence(e: Expr): number {
       return 12;
     case "int":
       return e.value < 0 ? 12 : atomic;
+    case "concat":
+      return 13;
     case "ite":
     case "quant":
       return 0;
@@ -142,7 +144,40 @@ function renderBare(e: Expr, ctx: ExprContext): string {
       return renderCall(e, ctx);
     case "anyOf":
       throw new Error("anyOf(…) is an initial value, not an expression (the front end rejects it elsewhere)");
+    case "tuple":
+      return `<<${e.elements.map((x) => r(x)).join(", ")}>>`;
+    case "at":
+      return `${r(e.seq, atomic - 1)}[${renderPosition(e.index, ctx)}]`;
+    case "len":
+      return `Len(${r(e.seq)})`;
+    case "head":
+      return `Head(${r(e.seq)})`;
+    case "tail":
+      return `Tail(${r(e.seq)})`;
+    case "append":
+      return `Append(${r(e.seq)}, ${r(e.value)})`;
+    case "concat":
+      return `${r(e.left, 12)} \\o ${r(e.right, 13)}`;
+    case "subSeq":
+      return `SubSeq(${r(e.seq)}, ${renderPosition(e.from, ctx)}, ${r(e.to)})`;
   }
+}
+
+/** An assignment target's path: `[key]`, `[position + 1]`, `.field`. */
+export function renderPath(path: LValue["path"], ctx: ExprContext): string {
+  return path.map((p) => (p.kind === "index" ? `[${renderExpr(p.index, ctx)}]` : p.kind === "at" ? `[${renderPosition(p.index, ctx)}]` : `.${p.field}`)).join("");
+}
+
+/** A 0-based position (as the DSL counts) as TLA+'s 1-based one: `i + 1`, or the literal. */
+export function renderPosition(index: Expr, ctx: ExprContext): string {
+  if (index.kind === "int") return String(index.value + 1);
+  // `i - 1` (the last element is s[s.length - 1]) is `i` in TLA+; `i + k` is `i + (k + 1)`.
+  if (index.kind === "binary" && index.right.kind === "int" && (index.op === "sub" || index.op === "add")) {
+    const k = index.op === "sub" ? 1 - index.right.value : index.right.value + 1;
+    if (k === 0) return renderExpr(index.left, ctx, 9);
+    return `${renderExpr(index.left, ctx, 9)} ${k < 0 ? "-" : "+"} ${Math.abs(k)}`;
+  }
+  return `${renderExpr(index, ctx, 9)} + 1`;
 }
 
 /**
@@ -182,8 +217,18 @@ export function renderType(t: Type, ctx: ExprContext): string {
       return `${wrapSet(t.value, ctx)} \\cup {NoValue}`;
     case "named":
       return t.name;
+    case "seq":
+      return `BoundedSeq(${renderType(t.element, ctx)}, ${renderExpr(t.maxLen, ctx)})`;
+    case "tuple":
+      return t.elements.map((x) => (x.kind === "named" || x.kind === "bool" ? renderType(x, ctx) : `(${renderType(x, ctx)})`)).join(" \\X ");
   }
 }
+
+/**
+ * The operator behind `renderType` of a sequence type, defined in every module that has one. Its
+ * names end in `_`, which the front end reserves, so they clash with no name of the spec.
+ */
+export const BOUNDED_SEQ = "BoundedSeq(elems_, max_) == UNION {[1..len_ -> elems_] : len_ \\in 0..max_}";
 
 function wrapSet(t: Type, ctx: ExprContext): string {
   const text = renderType(t, ctx);
@@ -213,5 +258,9 @@ export function renderTypeCheck(value: string, t: Type, ctx: ExprContext, depth 
       return [`DOMAIN ${value} = {${t.fields.map((f) => tlaString(f.name)).join(", ")}}`, ...t.fields.map((f) => renderTypeCheck(`${value}.${f.name}`, f.type, ctx, depth))].join(" /\\ ");
     case "map":
       return `DOMAIN ${value} = ${renderType(t.key, ctx)} /\\ \\A ${k} \\in ${renderType(t.key, ctx)} : ${renderTypeCheck(`${value}[${k}]`, t.value, ctx, depth + 1)}`;
+    case "seq":
+      return `Len(${value}) <= ${renderExpr(t.maxLen, ctx, 5)} /\\ (\\A ${k} \\in 1..Len(${value}) : ${renderTypeCheck(`${value}[${k}]`, t.element, ctx, depth + 1)})`;
+    case "tuple":
+      return [`DOMAIN ${value} = 1..${t.elements.length}`, ...t.elements.map((x, i) => `(${renderTypeCheck(`${value}[${i + 1}]`, x, ctx, depth)})`)].join(" /\\ ");
   }
 }

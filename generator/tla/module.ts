@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import Handlebars from "handlebars";
 import type { Config, Definition, Expr, Process, Spec, Type, Value, Variable } from "../ir.ts";
 import { pcLabels } from "../ir-walk.ts";
-import { type ExprContext, plainContext, renderExpr, renderType, renderTypeCheck, tlaString } from "./expr.ts";
+import { BOUNDED_SEQ, type ExprContext, plainContext, renderExpr, renderType, renderTypeCheck, tlaString } from "./expr.ts";
 import { type Formula, and, atom, definition } from "./formula.ts";
 import { renderPlusCal } from "./pluscal.ts";
 import { nextLabel, translateAction, translateStep } from "./translate.ts";
@@ -36,6 +36,15 @@ export function applyVariant(spec: Spec, variant: string | null): Spec {
 }
 
 const docLines = (doc: string | undefined): string[] => (doc ? doc.split("\n") : []);
+
+/**
+ * Whether the spec has sequences or tuples anywhere (types, values, operators, assignment paths): the
+ * module then extends Sequences. The IR is plain JSON, and a node's kind is its one "kind" key, so a
+ * scan of the JSON text finds them all (a user's string cannot contain an unescaped quote).
+ */
+export function usesSequenceValues(spec: Spec): boolean {
+  return /"kind":"(seq|tuple|at|len|head|tail|append|concat|subSeq)"/.test(JSON.stringify(spec));
+}
 
 export function usesNoValue(spec: Spec): boolean {
   const inType = (t: Type): boolean => {
@@ -105,6 +114,7 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
       ...(hasProcesses ? [atom(`pc \\in [ProcSet -> {${allLabels.map(tlaString).join(", ")}}]`)] : []),
     ]),
   );
+  const sequences = usesSequenceValues(spec);
   const rule = `${"-".repeat(28)} MODULE ${name} ${"-".repeat(28)}`;
   return moduleTemplate({
     rule,
@@ -113,6 +123,8 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
     variant,
     specArg,
     doc: docLines(spec.doc),
+    extends: ["Integers", "FiniteSets", ...(sequences ? ["Sequences"] : []), "TLC"].join(", "),
+    boundedSeq: sequences ? BOUNDED_SEQ : "",
     constants: constants.join(", "),
     domains: spec.domains.map((d) => ({ name: d.name, set: renderType(d.type, ctx), doc: docLines(d.doc) })),
     pluscal: renderPlusCal(spec, definitions),

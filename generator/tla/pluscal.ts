@@ -3,7 +3,7 @@
  * TLC's tools can re-translate it with `pcal.trans`.
  */
 import type { Definition, Spec, Stmt, Variable } from "../ir.ts";
-import { type ExprContext, renderExpr, tlaString } from "./expr.ts";
+import { type ExprContext, renderExpr, renderPath, tlaString } from "./expr.ts";
 
 const indent = (n: number) => "    ".repeat(n);
 
@@ -70,7 +70,7 @@ function renderBlock(stmts: Stmt[], depth: number, ctx: ExprContext): string[] {
         }
         const text = parts
           .map((a) => {
-            const path = a.target.path.map((p) => (p.kind === "index" ? `[${renderExpr(p.index, ctx)}]` : `.${p.field}`)).join("");
+            const path = renderPath(a.target.path, ctx);
             return `${a.target.name}${path} := ${renderExpr(a.value, ctx)}`;
           })
           .join(" || ");

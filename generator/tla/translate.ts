@@ -6,7 +6,7 @@
  * does not `goto` continues at the next label. This is what `pcal.trans` does for the same algorithm.
  */
 import type { Action, Definition, LValue, Process, Spec, Step, Stmt } from "../ir.ts";
-import { type ExprContext, renderExpr, tlaString } from "./expr.ts";
+import { type ExprContext, renderExpr, renderPath, tlaString } from "./expr.ts";
 import { type Formula, and, atom } from "./formula.ts";
 
 /** A state key: `var:x`, `local:x` or `pc`. */
@@ -158,7 +158,7 @@ function renderAssignment(group: Extract<Stmt, { kind: "assign" }>[], ctx: ExprC
   const from = scope === "var" && base.target.path.length === 0 ? renderExpr(base.value, ctx, 99) : name;
   const parts = (scope === "var" && base.target.path.length === 0 ? updates : group).map((g) => {
     const selfPart = scope === "local" ? "[self]" : "";
-    const path = g.target.path.map((p) => (p.kind === "index" ? `[${renderExpr(p.index, ctx)}]` : `.${p.field}`)).join("");
+    const path = renderPath(g.target.path, ctx);
     return `!${selfPart}${path} = ${renderExpr(g.value, ctx)}`;
   });
   return `${name}' = [${from} EXCEPT ${parts.join(", ")}]`;

@@ -58,6 +58,12 @@ export abstract class ExprGenerator extends TypeGenerator {
         return `functions(${wrapMember(this.enumeration(t.key, ctx))}.length, ${this.enumeration(t.value, ctx)})`;
       case "named":
         return ctx.ref(t.name);
+      case "seq":
+        this.usedRuntime.add("sequences");
+        return `sequences(${this.enumeration(t.element, ctx)}, ${this.expr(t.maxLen, this.boundsCtx(ctx)).code})`;
+      case "tuple":
+        this.usedRuntime.add("tuples");
+        return `tuples(${t.elements.map((x) => this.enumeration(x, ctx)).join(", ")})`;
     }
   }
 
@@ -219,6 +225,35 @@ export abstract class ExprGenerator extends TypeGenerator {
       }
       case "anyOf":
         return fail("anyOf(…) is an initial value, not an expression");
+      case "tuple": {
+        const want = expected ? this.resolve(expected) : undefined;
+        const elementType = (i: number) => (want?.kind === "seq" ? want.element : want?.kind === "tuple" ? want.elements[i] : undefined);
+        return code(`[${e.elements.map((x, i) => this.expr(x, ctx, elementType(i)).code).join(", ")}]`);
+      }
+      case "at": {
+        const seqType = this.resolve(type(e.seq));
+        const index = this.nonNull(r(e.index), type(e.index));
+        // A tuple's literal position is always there; any other position is checked (TLC stops outside).
+        if (seqType.kind === "tuple" && e.index.kind === "int" && e.index.value >= 0 && e.index.value < seqType.elements.length)
+          return code(`${wrap(r(e.seq), PREC.member)}[${e.index.value}]`, PREC.member);
+        this.usedRuntime.add("seqAt");
+        return code(`seqAt(${r(e.seq).code}, ${index.code})`);
+      }
+      case "len":
+        return code(`${wrap(r(e.seq), PREC.member)}.length`, PREC.member);
+      case "head":
+      case "tail": {
+        const fn = e.kind === "head" ? "seqHead" : "seqTail";
+        this.usedRuntime.add(fn);
+        return code(`${fn}(${r(e.seq).code})`);
+      }
+      case "append":
+        return code(`[...${wrap(r(e.seq), PREC.unary)}, ${r(e.value, this.elementAt(type(e.seq), null)).code}]`);
+      case "concat":
+        return code(`[...${wrap(r(e.left), PREC.unary)}, ...${wrap(r(e.right), PREC.unary)}]`);
+      case "subSeq":
+        this.usedRuntime.add("seqSlice");
+        return code(`seqSlice(${r(e.seq).code}, ${this.nonNull(r(e.from), type(e.from)).code}, ${this.nonNull(r(e.to), type(e.to)).code})`);
     }
   }
 

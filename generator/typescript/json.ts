@@ -34,6 +34,12 @@ export abstract class JsonGenerator extends ExprGenerator {
       }
       case "map":
         return this.mapJson(r.key, r.value, v, depth);
+      case "seq": {
+        const inner = this.toJson(r.element, x, depth + 1);
+        return inner === x ? `[...${v}]` : `${v}.map((${x}) => ${inner.startsWith("{") ? `(${inner})` : inner})`;
+      }
+      case "tuple":
+        return `[${r.elements.map((e, i) => this.toJson(e, `${wrapMember(v)}[${i}]`, depth + 1)).join(", ")}]`;
     }
   }
 
@@ -95,6 +101,12 @@ export abstract class JsonGenerator extends ExprGenerator {
         return `setOf(asArray(${j}).map(${lambda(this.fromJson(r.element, x, ctx, depth + 1))}))`;
       case "map":
         return this.valuesOf(j, this.keysJson(r.key, ctx), lambda(this.fromJson(r.value, x, ctx, depth + 1)));
+      case "seq":
+        this.usedRuntime.add("asArray");
+        return `asArray(${j}).map(${lambda(this.fromJson(r.element, x, ctx, depth + 1))})`;
+      case "tuple":
+        this.usedRuntime.add("asArray");
+        return named((v) => `[${r.elements.map((e, i) => this.fromJson(e, `asArray(${v})[${i}] as Json`, ctx, depth + 1)).join(", ")}] as const`);
       default:
         return j;
     }
@@ -147,10 +159,14 @@ export abstract class JsonGenerator extends ExprGenerator {
       case "record":
         for (const f of sortedFields(r)) this.encode(w, f.type, member(v, f.name), depth);
         return;
+      case "tuple":
+        r.elements.forEach((e, i) => this.encode(w, e, `${wrapMember(v)}[${i}]`, depth));
+        return;
       case "set":
+      case "seq":
       case "map": {
-        if (r.kind === "set") w.writeLine(`out[n++] = ${v}.length;`);
-        const element = r.kind === "set" ? r.element : r.value;
+        if (r.kind !== "map") w.writeLine(`out[n++] = ${v}.length;`);
+        const element = r.kind === "map" ? r.value : r.element;
         const inner = this.resolve(element);
         // Flat arrays of scalars go through small index-loop helpers: this is the explorer's hot path.
         if (inner.kind === "bool" || inner.kind === "int" || inner.kind === "anyInt") {
@@ -192,6 +208,17 @@ export abstract class JsonGenerator extends ExprGenerator {
       case "map": {
         const inner = this.typeCheck(r.kind === "set" ? r.element : r.value, x, ctx, depth + 1);
         return inner ? code(`${v}.every((${x}) => ${inner.code})`, PREC.member) : null;
+      }
+      case "seq": {
+        // The length bound is what the TypeScript type cannot hold.
+        const b = this.boundsCtx(ctx);
+        const length = code(`${v}.length <= ${wrap(this.expr(r.maxLen, b), PREC.rel + 1)}`, PREC.rel);
+        const inner = this.typeCheck(r.element, x, ctx, depth + 1);
+        return inner ? allOf([length, code(`${v}.every((${x}) => ${inner.code})`, PREC.member)]) : length;
+      }
+      case "tuple": {
+        const parts = r.elements.map((e, i) => this.typeCheck(e, `${wrapMember(v)}[${i}]`, ctx, depth)).filter((p): p is Code => p !== null);
+        return parts.length ? allOf(parts) : null;
       }
       default:
         return null;

@@ -208,6 +208,61 @@ function functions<T>(n: number, values: readonly T[]): (readonly T[])[] {
   return out;
 }`,
   },
+  sequences: {
+    deps: ["functions", "compare"],
+    text: `/** Every sequence of at most \`maxLen\` elements of \`values\`, sorted. */
+function sequences<T>(values: readonly T[], maxLen: number): (readonly T[])[] {
+  const out: (readonly T[])[] = [];
+  for (let n = 0; n <= maxLen; n++) out.push(...functions(n, values));
+  return out.sort(compare);
+}`,
+  },
+  tuples: {
+    text: `/** Every tuple with one value from each list, in lexicographic order. */
+function tuples<T extends readonly unknown[]>(...lists: { [K in keyof T]: readonly T[K][] }): T[] {
+  let out: unknown[][] = [[]];
+  for (const list of lists as readonly (readonly unknown[])[]) out = out.flatMap((prefix) => list.map((v) => [...prefix, v]));
+  return out as unknown as T[];
+}`,
+  },
+  seqAt: {
+    text: `/** \`s[i + 1]\` in TLA+: the element at 0-based position \`i\`, which must exist (TLC stops otherwise). */
+function seqAt<T>(s: readonly T[], i: number): T {
+  if (!Number.isInteger(i) || i < 0 || i >= s.length) throw new Error(\`position \${i} of a sequence of length \${s.length}: there is no such element\`);
+  return s[i] as T;
+}`,
+  },
+  seqPut: {
+    text: `/** The sequence \`s\` with the element at 0-based position \`i\` (which must exist) replaced by \`v\`. */
+function seqPut<T>(s: readonly T[], i: number, v: T): readonly T[] {
+  if (!Number.isInteger(i) || i < 0 || i >= s.length) throw new Error(\`position \${i} of a sequence of length \${s.length}: there is no such element to assign\`);
+  if (s[i] === v) return s;
+  const b = s.slice();
+  b[i] = v;
+  return b;
+}`,
+  },
+  seqHead: {
+    text: `/** TLA+'s \`Head(s)\` (TLC stops on the empty sequence). */
+function seqHead<T>(s: readonly T[]): T {
+  if (s.length === 0) throw new Error("Head of the empty sequence");
+  return s[0] as T;
+}`,
+  },
+  seqTail: {
+    text: `/** TLA+'s \`Tail(s)\` (TLC stops on the empty sequence). */
+function seqTail<T>(s: readonly T[]): readonly T[] {
+  if (s.length === 0) throw new Error("Tail of the empty sequence");
+  return s.slice(1);
+}`,
+  },
+  seqSlice: {
+    text: `/** TLA+'s \`SubSeq(s, from + 1, to)\`: the elements at 0-based positions from..to-1, which must exist. */
+function seqSlice<T>(s: readonly T[], from: number, to: number): readonly T[] {
+  if (from < 0 || to > s.length || from > to) throw new Error(\`SubSeq from \${from} to \${to} of a sequence of length \${s.length}\`);
+  return s.slice(from, to);
+}`,
+  },
   keyText: {
     text: `/** The text of a map key in JSON: the value itself for a scalar, its JSON otherwise. */
 function keyText(key: Json): string {

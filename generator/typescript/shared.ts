@@ -34,7 +34,7 @@ export const wrap = (c: Code, min: number): string => (c.prec >= min ? c.code : 
 
 /** Names of functions and values the generated module itself defines or uses: user names avoid them. */
 export const RUNTIME_NAMES = [
-  "put", "equals", "compare", "rank", "setOf", "has", "union", "minus", "intersect", "count", "mod", "div",
+  "put", "seqPut", "seqAt", "seqHead", "seqTail", "seqSlice", "sequences", "tuples", "equals", "compare", "rank", "setOf", "has", "union", "minus", "intersect", "count", "mod", "div",
   "intRange", "product", "subsets", "functions", "indexIn", "keyText", "objectOf", "asArray", "asObject",
   "field", "constant", "encodeValue", "draft", "applyStep", "bind", "envOf", "envCache", "latestEnv", "stateToJson", "stateFromJson", "encode", "TypeOK", "model", "configs", "slotOf",
   "labelIndex", "noParams",

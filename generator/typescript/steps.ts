@@ -193,7 +193,7 @@ export abstract class StepGenerator extends JsonGenerator {
     const holder = member(draft, target.name);
     const pre = group.length > 1 && group.slice(1).some((g) => containsCall(g));
     const prepared = group.map((g, gi) => {
-      const indices = g.target.path.map((p) => (p.kind === "index" ? this.nonNull(this.expr(p.index, ctx), this.typeOf(p.index, ctx.bound, ctx.process)) : null));
+      const indices = g.target.path.map((p) => (p.kind === "field" ? null : this.nonNull(this.expr(p.index, ctx), this.typeOf(p.index, ctx.bound, ctx.process))));
       const values = { value: this.expr(g.value, ctx, this.pathType(variable.type, g.target)).code, indices };
       if (!pre) return values;
       const v = `v${gi}`;
@@ -232,6 +232,7 @@ export abstract class StepGenerator extends JsonGenerator {
     for (const seg of target.path) {
       const r = this.resolve(t);
       if (seg.kind === "index") t = r.kind === "map" ? r.value : UNKNOWN;
+      else if (seg.kind === "at") t = this.elementAt(r, seg.index);
       else {
         const rec = r.kind === "optional" ? this.resolve(r.value) : r;
         t = rec.kind === "record" ? (rec.fields.find((f) => f.name === seg.field)?.type ?? UNKNOWN) : UNKNOWN;
@@ -259,6 +260,15 @@ export abstract class StepGenerator extends JsonGenerator {
       this.usedRuntime.add("put");
       const inner = tail.length ? this.update(`${current}[${pos.code}]`, r.value, tail, value, ctx, false) : value;
       return `put(${current}, ${pos.code}, ${inner})`;
+    }
+    if (head.seg.kind === "at") {
+      if (r.kind !== "seq" && r.kind !== "tuple") throw new Error(`${this.spec.source}: ${ctx.where}: a position of a value that is not a sequence`);
+      const index = head.index ?? code("undefined");
+      this.usedRuntime.add("seqPut");
+      this.usedRuntime.add("seqAt");
+      const inner = tail.length ? this.update(`seqAt(${current}, ${index.code})`, this.elementAt(r, head.seg.index), tail, value, ctx, false) : value;
+      // Replacing an element keeps a tuple's shape, which TypeScript cannot see through the array copy.
+      return `seqPut(${current}, ${index.code}, ${inner})${r.kind === "tuple" ? ` as ${this.tsType(r)}` : ""}`;
     }
     const field = head.seg.field;
     const rec = r.kind === "optional" ? this.resolve(r.value) : r;
@@ -357,7 +367,7 @@ export abstract class StepGenerator extends JsonGenerator {
 
 function containsCall(s: Extract<Stmt, { kind: "assign" }>): boolean {
   const has = (e: Expr): boolean => e.kind === "call" || children(e).some(has);
-  return has(s.value) || s.target.path.some((p) => p.kind === "index" && has(p.index));
+  return has(s.value) || s.target.path.some((p) => p.kind !== "field" && has(p.index));
 }
 
 function hasNondeterminism(stmts: Stmt[]): boolean {

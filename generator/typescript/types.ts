@@ -4,7 +4,7 @@
  * representation, and the inference of expression and helper parameter types.
  */
 import type { Definition, DomainDecl, Expr, Process, Spec, Stmt, Type } from "../ir.ts";
-import { children } from "../ir-walk.ts";
+import { children, pathIndices } from "../ir-walk.ts";
 import { UNKNOWN, BOOL, ANY_INT, RUNTIME_NAMES, JS_RESERVED, LOCAL_NAMES, propName, Names, sortStrings, type VT, type Resolved } from "./shared.ts";
 
 export abstract class TypeGenerator {
@@ -97,6 +97,10 @@ export abstract class TypeGenerator {
         return this.hasStrings(r.element);
       case "record":
         return r.fields.some((f) => this.hasStrings(f.type));
+      case "seq":
+        return this.hasStrings(r.element);
+      case "tuple":
+        return r.elements.some((x) => this.hasStrings(x));
       default:
         return false;
     }
@@ -128,7 +132,20 @@ export abstract class TypeGenerator {
         return `readonly ${this.tsElement(t.element)}[]`;
       case "record":
         return `{ ${t.fields.map((f) => `readonly ${propName(f.name)}: ${this.tsType(f.type)}`).join("; ")} }`;
+      case "seq":
+        return `readonly ${this.tsElement(t.element)}[]`;
+      case "tuple":
+        return `readonly [${t.elements.map((x) => this.tsType(x)).join(", ")}]`;
     }
+  }
+
+  /** The type of an element of a sequence or tuple (the one at a literal position, for a tuple). */
+  protected elementAt(t: VT, index: Expr | null): VT {
+    const r = this.resolve(t);
+    if (r.kind === "seq") return r.element;
+    if (r.kind !== "tuple") return UNKNOWN;
+    if (index?.kind === "int") return r.elements[index.value] ?? UNKNOWN;
+    return r.elements.reduce<VT>((a, b) => this.join(a, b), UNKNOWN);
   }
 
   protected tsElement(t: VT): string {
@@ -141,7 +158,7 @@ export abstract class TypeGenerator {
     return r.kind === "set" ? r.element : UNKNOWN;
   }
 
-  private join(a: VT, b: VT): VT {
+  protected join(a: VT, b: VT): VT {
     if (a.kind === "null") return b.kind === "null" || b.kind === "unknown" ? a : { kind: "optional", value: b as Type };
     if (b.kind === "null") return a.kind === "unknown" ? b : { kind: "optional", value: a as Type };
     if (a.kind === "unknown") return b;
@@ -246,6 +263,25 @@ export abstract class TypeGenerator {
       }
       case "anyOf":
         return this.elementOf(t(e.set));
+      case "tuple":
+        return { kind: "tuple", elements: e.elements.map((x) => t(x) as Type) };
+      case "at":
+        return this.elementAt(t(e.seq), e.index);
+      case "len":
+        return ANY_INT;
+      case "head":
+        return this.elementAt(t(e.seq), null);
+      case "tail":
+      case "subSeq":
+        return t(e.seq);
+      case "append": {
+        const s = t(e.seq);
+        return this.resolve(s).kind === "seq" ? s : UNKNOWN;
+      }
+      case "concat": {
+        const l = t(e.left);
+        return this.resolve(l).kind === "seq" ? l : t(e.right);
+      }
     }
   }
 
@@ -279,7 +315,7 @@ export abstract class TypeGenerator {
         switch (s.kind) {
           case "assign":
             visitExpr(s.value, bound, process);
-            for (const p of s.target.path) if (p.kind === "index") visitExpr(p.index, bound, process);
+            for (const ix of pathIndices(s.target.path)) visitExpr(ix, bound, process);
             break;
           case "await":
             visitExpr(s.cond, bound, process);

@@ -23,6 +23,18 @@ export interface Domain<T> {
   readonly kind: string;
 }
 
+/**
+ * A value type as state holds it: tuples and records written in place (`[false, 0]`, inferred as
+ * literal types) assignable to mutable state.
+ */
+export type Writable<T> = T extends ReadonlySet<unknown>
+  ? T
+  : T extends readonly unknown[]
+    ? { -readonly [I in keyof T]: Writable<T[I]> }
+    : T extends object
+      ? { -readonly [K in keyof T]: Writable<T[K]> }
+      : T;
+
 /** The value type of a domain. */
 export type ValueOf<D> = D extends Domain<infer T> ? T : never;
 
@@ -68,6 +80,20 @@ export function setOf<T>(element: Domain<T>): Domain<ReadonlySet<T>> {
 /** A value of the domain, or `null` (none). */
 export function optional<T>(value: Domain<T>): Domain<T | null> {
   return domain("optional", { value });
+}
+
+/**
+ * A sequence of at most `maxLen` values of the domain (TLA+ `Seq`, bounded): a queue, a channel, a
+ * stack. In bodies it is an array: `s.q[0]` (positions count from 0, as in TypeScript), `s.q.length`,
+ * `append(s.q, x)`, `head`, `tail`, `subSeq`, `concat`.
+ */
+export function seqOf<T>(element: Domain<T>, maxLen: number): Domain<T[]> {
+  return domain("seq", { element, maxLen });
+}
+
+/** A tuple with one value of each domain, in order (TLA+ `D1 \X D2`); in bodies a TypeScript tuple. */
+export function tupleOf<const D extends readonly Domain<unknown>[]>(...elements: D): Domain<{ -readonly [I in keyof D]: ValueOf<D[I]> }> {
+  return domain("tuple", { elements });
 }
 
 /**
@@ -287,7 +313,7 @@ export function exists<T>(set: Domain<T> | ReadonlySet<T>, pred: (x: T) => boole
 }
 
 /** The map `[x \in keys |-> value(x)]`. */
-export function mapping<K, const V>(keys: Domain<K>, value: (k: K) => V): Mapping<K, V> {
+export function mapping<K, const V>(keys: Domain<K>, value: (k: K) => V): Mapping<K, Writable<V>> {
   void keys;
   void value;
   return marker("mapping");
@@ -332,11 +358,67 @@ export function minus<T>(a: SetLike<T>, b: SetLike<T>): ReadonlySet<T> {
   return marker("minus");
 }
 
+/** `a \cap b`. */
+export function intersect<T>(a: SetLike<T>, b: SetLike<T>): ReadonlySet<T> {
+  void a;
+  void b;
+  return marker("intersect");
+}
+
 /** `x \in set` (also written `set.has(x)`). */
 export function member<T>(x: T, set: Domain<T> | ReadonlySet<T>): boolean {
   void x;
   void set;
   return marker("member");
+}
+
+/** The tuple (or sequence) of the given values, `<<a, b>>`; an array literal `[a, b]` means the same. */
+export function tuple<const T extends readonly unknown[]>(...values: T): { -readonly [I in keyof T]: T[I] } {
+  void values;
+  return marker("tuple");
+}
+
+/** `Append(seq, x)`: the sequence with `x` added at its end. */
+export function append<T>(seq: readonly T[], x: T): T[] {
+  void seq;
+  void x;
+  return marker("append");
+}
+
+/** `Head(seq)`: the first element (the sequence must not be empty). */
+export function head<T>(seq: readonly T[]): T {
+  void seq;
+  return marker("head");
+}
+
+/** `Tail(seq)`: every element but the first (the sequence must not be empty). */
+export function tail<T>(seq: readonly T[]): T[] {
+  void seq;
+  return marker("tail");
+}
+
+/** `Len(seq)` (also written `seq.length`). */
+export function len(seq: readonly unknown[]): number {
+  void seq;
+  return marker("len");
+}
+
+/** `a \o b`: the elements of `a`, then those of `b`. */
+export function concat<T>(a: readonly T[], b: readonly T[]): T[] {
+  void a;
+  void b;
+  return marker("concat");
+}
+
+/**
+ * The elements at positions `from` up to but not including `to`, counted from 0 as `Array.slice`
+ * does (TLA+ `SubSeq(seq, from + 1, to)`); 0 <= from <= to <= the length.
+ */
+export function subSeq<T>(seq: readonly T[], from: number, to: number): T[] {
+  void seq;
+  void from;
+  void to;
+  return marker("subSeq");
 }
 
 /** Logical implication. */
