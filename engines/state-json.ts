@@ -4,6 +4,7 @@
  * tuple and a function over strings as a record, so only the type says what a value is.
  */
 import type { Spec, Type } from "../generator/ir.ts";
+import { modelValueNames } from "../generator/ir-walk.ts";
 import type { ConstantValues } from "./model.ts";
 import type { Json, TraceState } from "./result.ts";
 import type { TlaValue } from "./tla-value.ts";
@@ -95,6 +96,27 @@ export function resolveType(spec: Spec, t: Type): Type {
 
 type CheckerJson = Json;
 
+const modelValueCache = new WeakMap<Spec, Set<string>>();
+
+/**
+ * The spec's model values. A name of one is that model value wherever it appears (pc's keys included,
+ * whose type says only "a process identity"): the front end keeps them apart from every tag.
+ */
+function modelValuesOf(spec: Spec): Set<string> {
+  let names = modelValueCache.get(spec);
+  if (!names) {
+    names = new Set(modelValueNames(spec));
+    modelValueCache.set(spec, names);
+  }
+  return names;
+}
+
+/** tla-checker writes a model value as {"__model": name}; the canonical form is its name. */
+function modelName(v: CheckerJson): Json {
+  if (v && typeof v === "object" && !Array.isArray(v) && typeof v["__model"] === "string") return v["__model"];
+  return v;
+}
+
 function entriesOfChecker(v: CheckerJson): [Json, Json][] {
   if (v && typeof v === "object" && !Array.isArray(v)) {
     const fn = v["__fn"];
@@ -112,10 +134,11 @@ export function fromChecker(spec: Spec, type: Type, v: CheckerJson): Json {
   switch (t.kind) {
     case "bool":
     case "int":
-    case "enum":
       return v;
+    case "enum":
+      return modelName(v);
     case "optional":
-      return v && typeof v === "object" && !Array.isArray(v) && "__model" in v ? null : fromChecker(spec, t.value, v);
+      return v && typeof v === "object" && !Array.isArray(v) && v["__model"] === "NoValue" ? null : fromChecker(spec, t.value, v);
     case "set":
       if (!Array.isArray(v)) throw new Error(`expected a set, got ${JSON.stringify(v)}`);
       return v.map((x) => fromChecker(spec, t.element, x)).sort(compareJson);
@@ -127,7 +150,7 @@ export function fromChecker(spec: Spec, type: Type, v: CheckerJson): Json {
     }
     case "map": {
       const out: Record<string, Json> = {};
-      for (const [k, x] of entriesOfChecker(v)) out[String(k)] = fromChecker(spec, t.value, x);
+      for (const [k, x] of entriesOfChecker(v)) out[String(modelName(k))] = fromChecker(spec, t.value, x);
       return out;
     }
     case "seq":
@@ -160,8 +183,9 @@ export function toChecker(spec: Spec, type: Type, v: Json): CheckerJson {
   switch (t.kind) {
     case "bool":
     case "int":
-    case "enum":
       return v;
+    case "enum":
+      return t.model || (typeof v === "string" && modelValuesOf(spec).has(v)) ? { __model: String(v) } : v;
     case "optional":
       return v === null ? { __model: "NoValue" } : toChecker(spec, t.value, v);
     case "set":
@@ -175,7 +199,8 @@ export function toChecker(spec: Spec, type: Type, v: Json): CheckerJson {
     case "map": {
       const key = resolveType(spec, t.key);
       const obj = v as Record<string, Json>;
-      const keyOf = (k: string): Json => (key.kind === "bool" ? k === "true" : key.kind === "int" || /^-?\d+$/.test(k) ? Number(k) : k);
+      const keyOf = (k: string): Json =>
+        key.kind === "bool" ? k === "true" : modelValuesOf(spec).has(k) ? { __model: k } : key.kind === "int" || /^-?\d+$/.test(k) ? Number(k) : k;
       return { __fn: Object.entries(obj).map(([k, x]) => [keyOf(k), toChecker(spec, t.value, x)]) };
     }
     case "seq":

@@ -1,7 +1,7 @@
 /**
  * Small traversals of IR expressions shared by the checks and the generators.
  */
-import type { Definition, Expr, LValue, Process, Stmt, Type } from "./ir.ts";
+import type { Definition, Expr, LValue, Process, Spec, Stmt, Type } from "./ir.ts";
 
 /** The direct sub-expressions of an expression. */
 export function children(e: Expr): Expr[] {
@@ -152,4 +152,24 @@ export function usesSequences(t: Type, domains: ReadonlyMap<string, { type: Type
     default:
       return false;
   }
+}
+
+/**
+ * The names of the TLC model values a spec declares (its `modelValues(…)` domains, wherever written),
+ * in order of first appearance. The IR is plain data, so every node is visited generically.
+ */
+export function modelValueNames(spec: Spec): string[] {
+  const found = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const x of node) visit(x);
+      return;
+    }
+    if (node === null || typeof node !== "object") return;
+    const obj = node as Record<string, unknown>;
+    if (obj.kind === "enum" && obj.model === true && Array.isArray(obj.values)) for (const v of obj.values) found.add(String(v));
+    for (const value of Object.values(obj)) visit(value);
+  };
+  visit(spec);
+  return [...found];
 }

@@ -21,8 +21,11 @@ export type Type =
   | { kind: "bool" }
   /** Integers lo..hi (inclusive); the bounds may mention constants. */
   | { kind: "int"; lo: Expr; hi: Expr }
-  /** One of a fixed set of string tags. */
-  | { kind: "enum"; values: string[] }
+  /**
+   * One of a fixed set of string tags; with `model`, TLC model values (uninterpreted atoms, declared
+   * as CONSTANTS and bound to themselves in the .cfg), which symmetry can permute.
+   */
+  | { kind: "enum"; values: string[]; model?: boolean }
   /** A total function from a finite key type to a value type (TLA+ `[K -> V]`). */
   | { kind: "map"; key: Type; value: Type }
   /** A record with fixed fields (TLA+ `[a: A, b: B]`). */
@@ -73,6 +76,8 @@ export type Expr =
   | { kind: "bool"; value: boolean }
   | { kind: "int"; value: number }
   | { kind: "string"; value: string }
+  /** A TLC model value (a value of a `modelValues(…)` domain), written in the spec as its name. */
+  | { kind: "model"; name: string }
   /** The "no value" of optional types. */
   | { kind: "none" }
   /** A state variable (global), read in the current state. */

@@ -203,3 +203,21 @@ describe("sequences and tuples (seqOf, tupleOf, [a, b], append, head, tail, len,
     expect(broken.runs.map((r) => (r.ran ? [r.result.invariant, (r.result.trace?.length ?? 0) - 1] : r.error))).toEqual(engines.map(() => ["FewReceived", 5]));
   }, 120_000);
 });
+
+describe("model values (modelValues)", () => {
+  it("uninterpreted identities: CONSTANTS bound to themselves, processes over them beside an integer one, one named in a body (TLC: 16)", async () => {
+    const loaded = await generate("model-values");
+    const tla = readFileSync(path.join(scratch, "tla/model-values/ModelValues.tla"), "utf8");
+    expect(tla).toContain("CONSTANTS rm1, rm2, NoValue");
+    expect(tla).toContain("RM == {rm1, rm2}");
+    expect(tla).toContain('Rm1NotDone == rmState[rm1] # "done"');
+    expect(readFileSync(path.join(scratch, "tla/model-values/default.cfg"), "utf8")).toContain("    rm1 = rm1\n    rm2 = rm2\n");
+    await conformsWith(loaded, ["TypeOK", "FirstPrepared"], 16);
+    if (jar) expect(await pcalRoundTrip("model-values", "ModelValues", "default", ["Rm1NotDone"])).toBe(16);
+    // TLC prints model values bare in its counterexamples: they read back and replay.
+    const engines: EngineName[] = ["native", "embedded", ...(jar ? (["tlc"] as const) : [])];
+    const broken = await compareCounts(loaded, { variant: null, engines, tlcJar: jar, root: scratch });
+    expect(broken.problems).toEqual([]);
+    expect(broken.runs.map((r) => (r.ran ? [r.result.invariant, (r.result.trace?.length ?? 0) - 1] : r.error))).toEqual(engines.map(() => ["Rm1NotDone", 4]));
+  }, 120_000);
+});

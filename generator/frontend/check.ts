@@ -5,7 +5,7 @@
  */
 import type { Expr, LValue, SourceLoc, Spec, Step, Stmt } from "../ir.ts";
 import { type SpecProblem, SpecError } from "./errors.ts";
-import { children, exprReads, pathIndices } from "../ir-walk.ts";
+import { children, exprReads, modelValueNames, pathIndices } from "../ir-walk.ts";
 
 /** Names the generated TLA+ module defines itself. */
 const generatedNames = new Set([
@@ -47,6 +47,22 @@ export function checkSpec(spec: Spec): void {
     else seen.set(name, loc);
   };
   for (const c of spec.constants) declare(c.name, "constant", c.loc);
+  // Model values are constants of the module too; a tag spelled like one would be read as it.
+  const models = new Set(modelValueNames(spec));
+  const specLoc = { file: spec.source, line: 1, column: 1 };
+  for (const m of models) declare(m, "model value", spec.domains.find((d) => d.type.kind === "enum" && d.type.model && d.type.values.includes(m))?.loc ?? specLoc);
+  const tags = new Set<string>();
+  const collectTags = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(collectTags);
+    else if (node && typeof node === "object") {
+      const o = node as Record<string, unknown>;
+      if (o.kind === "enum" && !o.model && Array.isArray(o.values)) for (const v of o.values) tags.add(String(v));
+      Object.values(o).forEach(collectTags);
+    }
+  };
+  collectTags(spec);
+  for (const t of tags)
+    if (models.has(t)) report(specLoc, `"${t}" is both a model value and an enumOf(…) tag`, "A string literal with that name means the model value: rename the tag or the model value.");
   for (const d of spec.domains) declare(d.name, "domain", d.loc);
   for (const v of spec.variables) declare(v.name, "variable", v.loc);
   for (const d of spec.definitions) declare(d.name, "helper", d.loc);

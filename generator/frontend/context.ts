@@ -19,6 +19,8 @@ export interface ModuleSymbols {
   literals: Map<string, Expr>;
   /** Helpers declared with `helper(...)`, by name, with their parameter names (state first). */
   definitions: Map<string, Definition>;
+  /** Names of the TLC model values the spec declares (a string literal with one of them is that value). */
+  modelValues: Set<string>;
   /** The spec gives its initial states by `.initially(…)`: a variable without init value ranges over its type. */
   freeInit?: boolean;
 }

@@ -68,8 +68,10 @@ export function readExpr(symbols: ModuleSymbols, scope: Scope, node: Node): Expr
     return readExpr(symbols, scope, node.getExpression());
   if (Node.isSatisfiesExpression(node)) return readExpr(symbols, scope, node.getExpression());
   if (Node.isNumericLiteral(node)) return { kind: "int", value: Number(node.getLiteralValue()) };
-  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node))
-    return { kind: "string", value: node.getLiteralValue() };
+  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) {
+    const value = node.getLiteralValue();
+    return symbols.modelValues.has(value) ? { kind: "model", name: value } : { kind: "string", value };
+  }
   if (node.getKind() === SyntaxKind.TrueKeyword) return { kind: "bool", value: true };
   if (node.getKind() === SyntaxKind.FalseKeyword) return { kind: "bool", value: false };
   if (node.getKind() === SyntaxKind.NullKeyword) return { kind: "none" };
@@ -255,6 +257,7 @@ function readCall(symbols: ModuleSymbols, scope: Scope, node: Node & { getArgume
     case "range":
       return { kind: "range", lo: arg(0), hi: arg(1) };
     case "enumOf":
+    case "modelValues":
     case "mapOf":
     case "setOf":
     case "record":

@@ -2,7 +2,7 @@
  * A spec module's top level → IR: constants, domains, literals, helpers, then the `spec(…)` chain
  * (state, processes, invariants, configurations, variants).
  */
-import { Node, type CallExpression, type ObjectLiteralExpression, type SourceFile } from "ts-morph";
+import { Node, SyntaxKind, type CallExpression, type ObjectLiteralExpression, type SourceFile } from "ts-morph";
 import type { Action, Config, Constant, Definition, Expr, Invariant, Process, SourceLoc, Spec, Step, Value, Variable, Variant } from "../ir.ts";
 import { type ModuleSymbols, type Scope, docOf, dslCallee, locOf } from "./context.ts";
 import { fail } from "./errors.ts";
@@ -134,6 +134,7 @@ function collectSymbols(source: SourceFile, file: string): ModuleSymbols {
     domains: new Map(),
     literals: new Map(),
     definitions: new Map(),
+    modelValues: new Set(),
   };
   for (const imp of source.getImportDeclarations()) {
     if (!dslModule.test(imp.getModuleSpecifierValue())) continue;
@@ -141,6 +142,9 @@ function collectSymbols(source: SourceFile, file: string): ModuleSymbols {
     if (ns) symbols.dslNamespaces.add(ns.getText());
     for (const named of imp.getNamedImports()) symbols.dslNames.set(named.getAliasNode()?.getText() ?? named.getName(), named.getName());
   }
+  // Model values first: a string literal anywhere that names one is that value.
+  for (const call of source.getDescendantsOfKind(SyntaxKind.CallExpression))
+    if (dslCallee(symbols, call) === "modelValues") for (const a of call.getArguments()) if (Node.isStringLiteral(a)) symbols.modelValues.add(a.getLiteralValue());
   for (const stmt of source.getVariableStatements()) {
     for (const decl of stmt.getDeclarations()) {
       const init = decl.getInitializer();
@@ -167,7 +171,7 @@ function collectSymbols(source: SourceFile, file: string): ModuleSymbols {
 
 function isDomainExpr(symbols: ModuleSymbols, node: Node): boolean {
   const callee = dslCallee(symbols, node);
-  if (callee && ["range", "enumOf", "mapOf", "setOf", "record", "optional", "seqOf", "tupleOf"].includes(callee)) return true;
+  if (callee && ["range", "enumOf", "modelValues", "mapOf", "setOf", "record", "optional", "seqOf", "tupleOf"].includes(callee)) return true;
   return Node.isIdentifier(node) && symbols.dslNames.get(node.getText()) === "bool";
 }
 

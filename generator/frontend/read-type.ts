@@ -28,6 +28,11 @@ export function readType(symbols: ModuleSymbols, node: Node): Type {
           Node.isStringLiteral(a) ? a.getLiteralValue() : fail(locOf(symbols, a), "enumOf(…) takes string literals"),
         ),
       };
+    case "modelValues": {
+      const values = args.map((a) => (Node.isStringLiteral(a) ? a.getLiteralValue() : fail(locOf(symbols, a), "modelValues(…) takes the values' names as string literals")));
+      for (const v of values) symbols.modelValues.add(v);
+      return { kind: "enum", values, model: true };
+    }
     case "mapOf":
       return { kind: "map", key: readType(symbols, arg(0)), value: readType(symbols, arg(1)) };
     case "setOf":

@@ -82,6 +82,8 @@ function renderBare(e: Expr, ctx: ExprContext): string {
       return String(e.value);
     case "string":
       return tlaString(e.value);
+    case "model":
+      return e.name;
     case "none":
       return "NoValue";
     case "var":
@@ -206,7 +208,7 @@ export function renderType(t: Type, ctx: ExprContext): string {
     case "int":
       return `${renderExpr(t.lo, ctx, 9)}..${renderExpr(t.hi, ctx, 9)}`;
     case "enum":
-      return `{${t.values.map(tlaString).join(", ")}}`;
+      return `{${t.values.map((v) => (t.model ? v : tlaString(v))).join(", ")}}`;
     case "map":
       return `[${renderType(t.key, ctx)} -> ${renderType(t.value, ctx)}]`;
     case "record":

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import Handlebars from "handlebars";
 import type { Config, Definition, Expr, Process, Spec, Type, Value, Variable } from "../ir.ts";
-import { pcLabels } from "../ir-walk.ts";
+import { modelValueNames, pcLabels } from "../ir-walk.ts";
 import { BOUNDED_SEQ, type ExprContext, plainContext, renderExpr, renderType, renderTypeCheck, tlaString } from "./expr.ts";
 import { type Formula, and, atom, definition } from "./formula.ts";
 import { renderPlusCal } from "./pluscal.ts";
@@ -70,7 +70,7 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
   const definitions = new Map<string, Definition>(spec.definitions.map((d) => [d.name, d]));
   const ctx = plainContext(definitions);
   const name = moduleName(spec, variant);
-  const constants = [...spec.constants.map((c) => c.name), ...(usesNoValue(spec) ? ["NoValue"] : [])];
+  const constants = [...spec.constants.map((c) => c.name), ...modelValueNames(spec), ...(usesNoValue(spec) ? ["NoValue"] : [])];
   const locals = spec.processes.flatMap((p) => p.locals.map((l) => ({ ...l, over: p.over })));
   // Without processes there is no pc (as pcal.trans leaves it out of an algorithm that needs none).
   const hasProcesses = spec.processes.length > 0;
@@ -195,6 +195,7 @@ export function renderValue(v: Value): string {
 export function renderConfig(spec: Spec, config: Config, invariants?: string[]): string {
   const constants = [
     ...config.constants.map((c) => `${c.name} = ${renderValue(c.value)}`),
+    ...modelValueNames(spec).map((m) => `${m} = ${m}`),
     ...(usesNoValue(spec) ? ["NoValue = NoValue"] : []),
   ];
   return configTemplate({

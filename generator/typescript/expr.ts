@@ -129,6 +129,9 @@ export abstract class ExprGenerator extends TypeGenerator {
         return e.value < 0 ? code(String(e.value), PREC.unary) : code(String(e.value));
       case "string":
         return code(JSON.stringify(e.value));
+      case "model":
+        // A model value is its name in the reference library (and in traces).
+        return code(JSON.stringify(e.name));
       case "none":
         return code("null");
       case "var":

@@ -182,6 +182,8 @@ export abstract class TypeGenerator {
         return ANY_INT;
       case "string":
         return { kind: "enum", values: [e.value] };
+      case "model":
+        return { kind: "enum", values: [e.name], model: true };
       case "none":
         return { kind: "null" };
       case "var":

@@ -60,6 +60,15 @@ export function enumOf<const T extends readonly string[]>(...values: T): Domain<
   return domain("enum", { values });
 }
 
+/**
+ * TLC model values: uninterpreted, pairwise distinct atoms (`const RM = modelValues("rm1", "rm2")`),
+ * declared as constants of the TLA+ module and bound to themselves in every .cfg. In bodies a value is
+ * written as its name (`s.owner === "rm1"`); interchangeable identities are what symmetry permutes.
+ */
+export function modelValues<const T extends readonly string[]>(...names: T): Domain<T[number]> {
+  return domain("model", { values: names });
+}
+
 /** A total map from every key of `key` to a value of `value`. */
 export function mapOf<K, V>(key: Domain<K>, value: Domain<V>): Domain<Mapping<K, V>> {
   return domain("map", { key, value });
