@@ -173,3 +173,35 @@ export function modelValueNames(spec: Spec): string[] {
   visit(spec);
   return [...found];
 }
+
+/** Statements with every macro call replaced by its (already substituted) body, at any depth. */
+export function inlineMacros(stmts: Stmt[]): Stmt[] {
+  return stmts.flatMap((s): Stmt[] => {
+    switch (s.kind) {
+      case "macro":
+        return inlineMacros(s.body);
+      case "if":
+        return [{ ...s, then: inlineMacros(s.then), else: inlineMacros(s.else) }];
+      case "either":
+        return [{ ...s, branches: s.branches.map(inlineMacros) }];
+      case "choose":
+      case "let":
+        return [{ ...s, body: inlineMacros(s.body) }];
+      default:
+        return [s];
+    }
+  });
+}
+
+/**
+ * A copy of IR data with every bound name in `args` replaced by its expression (a macro's parameters
+ * by a call's arguments). The IR is plain data, so it is copied generically; the front end makes sure
+ * nothing inside rebinds one of the names.
+ */
+export function substituteBound<T>(node: T, args: ReadonlyMap<string, Expr>): T {
+  if (Array.isArray(node)) return node.map((x) => substituteBound(x, args)) as T;
+  if (node === null || typeof node !== "object") return node;
+  const obj = node as Record<string, unknown>;
+  if (obj.kind === "bound" && typeof obj.name === "string" && args.has(obj.name)) return structuredClone(args.get(obj.name)) as T;
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, substituteBound(v, args)])) as T;
+}

@@ -161,7 +161,23 @@ export type Stmt =
   /** A local definition (PlusCal `with (x = e)`). */
   | { kind: "let"; name: string; value: Expr; body: Stmt[]; loc: SourceLoc }
   /** Continue at another label of the same process. Always the last statement on its path. */
-  | { kind: "goto"; label: string; loc: SourceLoc };
+  | { kind: "goto"; label: string; loc: SourceLoc }
+  /**
+   * A macro call (PlusCal `Name(args);`): `body` is the macro's statements with its parameters replaced
+   * by the arguments, run in place as if written there (`inlineMacros`). Generators other than the
+   * PlusCal printer read the inlined body.
+   */
+  | { kind: "macro"; name: string; args: Expr[]; body: Stmt[]; loc: SourceLoc };
+
+/** A macro declared with `macro(…)`: statements with parameters, inlined where called (PlusCal `macro`). */
+export interface Macro {
+  name: string;
+  params: string[];
+  /** The statements, parameters as bound names. */
+  body: Stmt[];
+  doc?: string;
+  loc: SourceLoc;
+}
 
 /** One labelled atomic step: between two labels another process may run; inside one, nothing does. */
 export interface Step {
@@ -273,6 +289,8 @@ export interface Spec {
   domains: DomainDecl[];
   variables: Variable[];
   definitions: Definition[];
+  /** Macros, for the PlusCal algorithm (their calls carry their inlined bodies). */
+  macros: Macro[];
   processes: Process[];
   /** Plain actions, in declaration order (after the processes' steps in Next). */
   actions: Action[];

@@ -221,3 +221,16 @@ describe("model values (modelValues)", () => {
     expect(broken.runs.map((r) => (r.ran ? [r.result.invariant, (r.result.trace?.length ?? 0) - 1] : r.error))).toEqual(engines.map(() => ["Rm1NotDone", 4]));
   }, 120_000);
 });
+
+describe("macros (macro)", () => {
+  it("PlusCal macros, inlined with their arguments where called (TLC: 64; pcal.trans expands them to the same actions)", async () => {
+    const loaded = await generate("macros");
+    const tla = readFileSync(path.join(scratch, "tla/macros/Macros.tla"), "utf8");
+    expect(tla).toContain("macro Bump(p)\nbegin\n    either");
+    expect(tla).toContain("    Bump(self);\n    Note(count[self]);");
+    // The call is the macro's text with the argument in place: count'[self] is read after Bump's update.
+    expect(tla).toContain("/\\ last' = count'[self]");
+    await conforms(loaded, { states: 64 });
+    if (jar) expect(await pcalRoundTrip("macros", "Macros")).toBe(64);
+  }, 120_000);
+});

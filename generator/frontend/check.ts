@@ -5,7 +5,7 @@
  */
 import type { Expr, LValue, SourceLoc, Spec, Step, Stmt } from "../ir.ts";
 import { type SpecProblem, SpecError } from "./errors.ts";
-import { children, exprReads, modelValueNames, pathIndices } from "../ir-walk.ts";
+import { boundNames, children, exprReads, inlineMacros, modelValueNames, pathIndices } from "../ir-walk.ts";
 
 /** Names the generated TLA+ module defines itself. */
 const generatedNames = new Set([
@@ -97,7 +97,29 @@ export function checkSpec(spec: Spec): void {
   for (const i of [...spec.invariants, ...spec.constraints, ...(spec.initially ? [spec.initially] : [])]) for (const n of lambdaNames(i.body)) bindsClash(n, i.loc);
   const stepsOf = [...spec.processes.map((p) => p.steps), ...spec.variants.flatMap((v) => v.processes.map((vp) => vp.steps))];
   for (const steps of stepsOf) for (const step of steps) walkBindings(step.body, bindsClash);
+  // A macro's body is its text with the arguments in place: a name it binds must not capture one of them.
+  const capture = (stmts: Stmt[]): void => {
+    for (const s of stmts) {
+      if (s.kind === "macro") {
+        const free = new Set(s.args.flatMap((a) => [...boundNames(a)]));
+        walkBindings(s.body, (name, loc) => {
+          if (free.has(name)) report(loc, `Macro ${s.name} binds "${name}", which its call's arguments also use`, "Rename the name bound inside the macro.");
+        });
+        capture(s.body);
+      } else if (s.kind === "if") capture([...s.then, ...s.else]);
+      else if (s.kind === "either") capture(s.branches.flat());
+      else if (s.kind === "choose" || s.kind === "let") capture(s.body);
+    }
+  };
+  for (const steps of stepsOf) for (const step of steps) capture(step.body);
+  for (const m of spec.macros) {
+    declare(m.name, "macro", m.loc);
+    for (const p of m.params) bindsClash(p, m.loc);
+    walkBindings(m.body, bindsClash);
+    checkStep({ label: m.name, body: m.body, loc: m.loc }, new Set(), report, "macro");
+  }
   for (const a of spec.actions) {
+    capture(a.body);
     if (a.param) bindsClash(a.param, a.loc);
     walkBindings(a.body, bindsClash);
     // An action has no label to go to, and PlusCal's rule of one assignment per variable applies.
@@ -129,8 +151,8 @@ export function checkSpec(spec: Spec): void {
 
 type Report = (loc: SourceLoc, message: string, hint?: string) => void;
 
-function checkStep(step: Step, labels: ReadonlySet<string>, report: Report, what: "step" | "action" = "step"): void {
-  walk(step.body, new Set(), true);
+function checkStep(step: Step, labels: ReadonlySet<string>, report: Report, what: "step" | "action" | "macro" = "step"): void {
+  walk(inlineMacros(step.body), new Set(), true);
 
   function walk(stmts: Stmt[], assigned: Set<string>, tail: boolean): Set<string> {
     let previous: Stmt | undefined;
@@ -140,8 +162,12 @@ function checkStep(step: Step, labels: ReadonlySet<string>, report: Report, what
       const isTail = tail && i === stmts.length - 1;
       switch (stmt.kind) {
         case "goto":
-          if (what === "action") {
-            report(stmt.loc, `goto(…) in action "${step.label}": an action has no label to go to`, "Use a process with labelled steps for control flow, or let the action's guards decide when it is enabled.");
+          if (what !== "step") {
+            report(
+              stmt.loc,
+              `goto(…) in ${what} "${step.label}": ${what === "action" ? "an action" : "a macro"} has no label to go to`,
+              what === "action" ? "Use a process with labelled steps for control flow, or let the action's guards decide when it is enabled." : "Put the goto in the step that calls the macro.",
+            );
             break;
           }
           if (!labels.has(stmt.label) && stmt.label !== "Done") report(stmt.loc, `goto("${stmt.label}"): no step of this process has that label`, `Labels here: ${[...labels].join(", ")}.`);
@@ -222,6 +248,10 @@ function walkBindings(stmts: Stmt[], visit: (name: string, loc: SourceLoc) => vo
         walkBindings(stmt.body, visit);
         break;
       case "goto":
+        break;
+      case "macro":
+        exprs.push(...stmt.args);
+        walkBindings(stmt.body, visit);
         break;
     }
     for (const e of exprs) for (const n of lambdaNames(e)) visit(n, stmt.loc);

@@ -33,6 +33,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
   const variables = readVariables(symbols, def);
   const varNames = new Set(variables.map((v) => v.name));
   readHelpers(symbols, varNames);
+  readMacros(symbols, varNames);
 
   const processes: Process[] = [];
   // Invariants can read every process's locals, so they are read once every process is known.
@@ -94,6 +95,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
     domains: [...symbols.domains.values()],
     variables,
     definitions: [...symbols.definitions.values()],
+    macros: [...symbols.macros.values()],
     processes,
     actions,
     invariants,
@@ -135,6 +137,7 @@ function collectSymbols(source: SourceFile, file: string): ModuleSymbols {
     literals: new Map(),
     definitions: new Map(),
     modelValues: new Set(),
+    macros: new Map(),
   };
   for (const imp of source.getImportDeclarations()) {
     if (!dslModule.test(imp.getModuleSpecifierValue())) continue;
@@ -157,7 +160,7 @@ function collectSymbols(source: SourceFile, file: string): ModuleSymbols {
         const type = readType(symbols, init.getArguments()[0] ?? fail(loc, "constant(…) needs its domain"));
         const constant: Constant = { name, type, doc, loc };
         symbols.constants.set(name, constant);
-      } else if (callee === "helper") {
+      } else if (callee === "helper" || callee === "macro") {
         // read once the state variables are known
       } else if (isDomainExpr(symbols, init)) {
         symbols.domains.set(name, { name, type: readType(symbols, init), doc, loc });
@@ -207,6 +210,25 @@ function readHelpers(symbols: ModuleSymbols, variables: ReadonlySet<string>): vo
       const body = readExpr(symbols, scope, lambdaResult(symbols, fn));
       const def: Definition = { name: decl.getName(), params, body, ...(readsState ? {} : { pure: true }), doc: docOf(stmt), loc };
       symbols.definitions.set(def.name, def);
+    }
+  }
+}
+
+function readMacros(symbols: ModuleSymbols, variables: ReadonlySet<string>): void {
+  for (const stmt of symbols.source.getVariableStatements()) {
+    for (const decl of stmt.getDeclarations()) {
+      const init = decl.getInitializer();
+      if (!init || dslCallee(symbols, init) !== "macro" || !Node.isCallExpression(init)) continue;
+      const fn = init.getArguments()[0];
+      const loc = locOf(symbols, decl);
+      if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)))
+        return fail(loc, "macro(…) takes an arrow function whose first parameter is the state", "Write macro((s: S, p: P) => { … }).");
+      const [stateParam, ...params] = fn.getParameters().map((p) => p.getName());
+      if (!stateParam) return fail(loc, "A macro's first parameter is the state");
+      const body = fn.getBody();
+      const scope: Scope = { state: stateParam, locals: new Set(), variables, bound: new Set(params) };
+      const stmts = Node.isBlock(body) ? readStatements(symbols, scope, body.getStatements()) : fail(locOf(symbols, body), "A macro's body is a block { … }");
+      symbols.macros.set(decl.getName(), { name: decl.getName(), params, body: stmts, doc: docOf(stmt), loc });
     }
   }
 }

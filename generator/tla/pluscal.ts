@@ -24,6 +24,9 @@ export function renderPlusCal(spec: Spec, definitions: ReadonlyMap<string, Defin
     }
     lines.push("end define;");
   }
+  for (const m of spec.macros) {
+    lines.push("", `macro ${m.name}(${m.params.join(", ")})`, "begin", ...orSkip(renderBlock(m.body, 1, ctx), 1), "end macro;");
+  }
   // An actions-only spec is a process per action whose body is one `while TRUE` loop: pcal.trans then
   // needs no pc and translates each into the action itself (`Name(self) == body`).
   if (spec.processes.length === 0)
@@ -99,6 +102,9 @@ function renderBlock(stmts: Stmt[], depth: number, ctx: ExprContext): string[] {
         break;
       case "let":
         out.push(`${pad}with ${stmt.name} = ${renderExpr(stmt.value, ctx)} do`, ...orSkip(renderBlock(stmt.body, depth + 1, ctx), depth + 1), `${pad}end with;`);
+        break;
+      case "macro":
+        out.push(`${pad}${stmt.name}(${stmt.args.map((a) => renderExpr(a, ctx)).join(", ")});`);
         break;
     }
   }

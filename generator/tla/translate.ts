@@ -6,6 +6,7 @@
  * does not `goto` continues at the next label. This is what `pcal.trans` does for the same algorithm.
  */
 import type { Action, Definition, LValue, Process, Spec, Step, Stmt } from "../ir.ts";
+import { inlineMacros } from "../ir-walk.ts";
 import { type ExprContext, renderExpr, renderPath, tlaString } from "./expr.ts";
 import { type Formula, and, atom } from "./formula.ts";
 
@@ -30,8 +31,9 @@ export function allKeys(spec: Spec): Key[] {
   ];
 }
 
-/** Appends the fall-through `goto next` to every path that does not end in a goto. */
-export function withFallThrough(body: Stmt[], next: string, loc: Step["loc"]): Stmt[] {
+/** Appends the fall-through `goto next` to every path that does not end in a goto (macros inlined). */
+export function withFallThrough(stmts: Stmt[], next: string, loc: Step["loc"]): Stmt[] {
+  const body = inlineMacros(stmts);
   const last = body[body.length - 1];
   const fallThrough: Stmt = { kind: "goto", label: next, loc };
   if (!last) return [fallThrough];
@@ -65,7 +67,7 @@ export function translateStep(step: Step, next: string, spec: Spec, definitions:
 
 /** Translates a plain action into the conjuncts of its definition: no pc, no fall-through. */
 export function translateAction(action: Action, spec: Spec, definitions: ReadonlyMap<string, Definition>): Formula[] {
-  const { items, assigned } = translateBlock(action.body, new Set(), definitions);
+  const { items, assigned } = translateBlock(inlineMacros(action.body), new Set(), definitions);
   const rest = unchanged(allKeys(spec).filter((k) => !assigned.has(k)));
   return rest ? [...items, rest] : items;
 }

@@ -312,7 +312,7 @@ export abstract class TypeGenerator {
       }
       for (const c of children(e)) visitExpr(c, bound, process);
     };
-    const visitStmts = (stmts: Stmt[], bound: ReadonlyMap<string, { type: VT }>, process: Process): void => {
+    const visitStmts = (stmts: Stmt[], bound: ReadonlyMap<string, { type: VT }>, process: Process | null): void => {
       for (const s of stmts) {
         switch (s.kind) {
           case "assign":
@@ -340,6 +340,9 @@ export abstract class TypeGenerator {
             break;
           case "goto":
             break;
+          case "macro":
+            visitStmts(s.body, bound, process);
+            break;
         }
       }
     };
@@ -349,6 +352,10 @@ export abstract class TypeGenerator {
     for (const p of this.spec.processes) {
       for (const l of p.locals) visitExpr(l.init, none, p);
       for (const s of p.steps) visitStmts(s.body, none, p);
+    }
+    for (const a of this.spec.actions) {
+      const bound = new Map<string, { type: VT }>(a.param && a.over ? [[a.param, { type: { kind: "named", name: a.over } }]] : []);
+      visitStmts(a.body, bound, null);
     }
     for (const v of this.spec.variants)
       for (const vp of v.processes) {

@@ -123,6 +123,16 @@ export function helper<F extends (...args: never[]) => unknown>(fn: F): F {
   return fn;
 }
 
+/**
+ * A macro: statements written once and run in place wherever called, as PlusCal's `macro` (its
+ * parameters stand for the call's argument expressions). Its first parameter is the state:
+ * `const Prepare = macro((s: S, p: RMId) => { when(s.rmState[p] === "working"); s.rmState[p] = "prepared"; })`,
+ * called in a step as `Prepare(s, self);`. No goto inside: a macro has no label of its own.
+ */
+export function macro<F extends (s: never, ...args: never[]) => void>(fn: F): F {
+  return fn;
+}
+
 // ---------------------------------------------------------------------------------------------
 // State and processes
 
