@@ -205,3 +205,23 @@ export function substituteBound<T>(node: T, args: ReadonlyMap<string, Expr>): T 
   if (obj.kind === "bound" && typeof obj.name === "string" && args.has(obj.name)) return structuredClone(args.get(obj.name)) as T;
   return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, substituteBound(v, args)])) as T;
 }
+
+/** The model values a spec names one by one in its expressions (each is a CONSTANT of the module). */
+export function namedModelValues(spec: Spec): string[] {
+  const found = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === "object") {
+      const o = node as Record<string, unknown>;
+      if (o.kind === "model" && typeof o.name === "string") found.add(o.name);
+      Object.values(o).forEach(visit);
+    }
+  };
+  visit(spec);
+  return modelValueNames(spec).filter((m) => found.has(m));
+}
+
+/** The named domains of model values (each is a CONSTANT of the module, a set of model values in the .cfg). */
+export function modelValueDomains(spec: Spec): { name: string; values: string[] }[] {
+  return spec.domains.flatMap((d) => (d.type.kind === "enum" && d.type.model ? [{ name: d.name, values: d.type.values }] : []));
+}

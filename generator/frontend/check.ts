@@ -5,7 +5,7 @@
  */
 import type { Expr, LValue, SourceLoc, Spec, Step, Stmt } from "../ir.ts";
 import { type SpecProblem, SpecError } from "./errors.ts";
-import { boundNames, children, exprReads, inlineMacros, modelValueNames, pathIndices } from "../ir-walk.ts";
+import { boundNames, children, exprReads, inlineMacros, modelValueNames, namedModelValues, pathIndices } from "../ir-walk.ts";
 
 /** Names the generated TLA+ module defines itself. */
 const generatedNames = new Set([
@@ -50,7 +50,14 @@ export function checkSpec(spec: Spec): void {
   // Model values are constants of the module too; a tag spelled like one would be read as it.
   const models = new Set(modelValueNames(spec));
   const specLoc = { file: spec.source, line: 1, column: 1 };
-  for (const m of models) declare(m, "model value", spec.domains.find((d) => d.type.kind === "enum" && d.type.model && d.type.values.includes(m))?.loc ?? specLoc);
+  const domainOf = (m: string) => spec.domains.find((d) => d.type.kind === "enum" && d.type.model && d.type.values.includes(m));
+  for (const m of models) {
+    const d = domainOf(m);
+    if (!d) report(specLoc, `The model value ${m} is declared outside a named domain`, "Declare its modelValues(…) at the top level: const D = modelValues(…); the .cfg binds D to the set.");
+    else if (!identifier.test(m) || tlaKeywords.has(m)) report(d.loc, `The model value name "${m}" is not a valid TLA+ identifier`, "Use letters, digits and _ , starting with a letter.");
+  }
+  // Named one by one, a model value is a CONSTANT of the module, so its name must be free there.
+  for (const m of namedModelValues(spec)) declare(m, "model value", domainOf(m)?.loc ?? specLoc);
   const tags = new Set<string>();
   const collectTags = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(collectTags);

@@ -32,7 +32,18 @@ export function readSpec(source: SourceFile, file: string): Spec {
   symbols.freeInit = initiallyCalls.length > 0;
   const variables = readVariables(symbols, def);
   const varNames = new Set(variables.map((v) => v.name));
-  readHelpers(symbols, varNames);
+  // Helpers may read every process's locals as maps (as invariants do): their names come first.
+  const localNames = new Set(
+    calls
+      .filter((c) => methodOf(c) === "process")
+      .flatMap((c) => {
+        const def = c.getArguments()[2];
+        const locals = def && Node.isObjectLiteralExpression(def) ? def.getProperty("locals") : undefined;
+        return locals && Node.isPropertyAssignment(locals) ? resolveObject(symbols, locals.getInitializerOrThrow()).getProperties().map((p) => (Node.isPropertyAssignment(p) ? p.getName() : "")) : [];
+      })
+      .filter((n) => n !== ""),
+  );
+  readHelpers(symbols, varNames, localNames);
   readMacros(symbols, varNames);
 
   const processes: Process[] = [];
@@ -190,7 +201,7 @@ function isLiteral(node: Node, symbols: ModuleSymbols): boolean {
   return Node.isPrefixUnaryExpression(node) && Node.isNumericLiteral(node.getOperand());
 }
 
-function readHelpers(symbols: ModuleSymbols, variables: ReadonlySet<string>): void {
+function readHelpers(symbols: ModuleSymbols, variables: ReadonlySet<string>, allLocals: ReadonlySet<string>): void {
   for (const stmt of symbols.source.getVariableStatements()) {
     for (const decl of stmt.getDeclarations()) {
       const init = decl.getInitializer();
@@ -206,7 +217,7 @@ function readHelpers(symbols: ModuleSymbols, variables: ReadonlySet<string>): vo
       const names = parameters.map((p) => p.getName());
       const stateParam = readsState ? names[0] : undefined;
       const params = readsState ? names.slice(1) : names;
-      const scope: Scope = { state: stateParam, locals: new Set(), variables, bound: new Set(params) };
+      const scope: Scope = { state: stateParam, locals: new Set(), variables, allLocals, bound: new Set(params) };
       const body = readExpr(symbols, scope, lambdaResult(symbols, fn));
       const def: Definition = { name: decl.getName(), params, body, ...(readsState ? {} : { pure: true }), doc: docOf(stmt), loc };
       symbols.definitions.set(def.name, def);

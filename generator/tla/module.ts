@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import Handlebars from "handlebars";
 import type { Config, Definition, Expr, Process, Spec, Type, Value, Variable } from "../ir.ts";
-import { modelValueNames, pcLabels } from "../ir-walk.ts";
+import { modelValueDomains, namedModelValues, pcLabels } from "../ir-walk.ts";
 import { BOUNDED_SEQ, type ExprContext, plainContext, renderExpr, renderType, renderTypeCheck, tlaString } from "./expr.ts";
 import { type Formula, and, atom, definition } from "./formula.ts";
 import { renderPlusCal } from "./pluscal.ts";
@@ -70,7 +70,15 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
   const definitions = new Map<string, Definition>(spec.definitions.map((d) => [d.name, d]));
   const ctx = plainContext(definitions);
   const name = moduleName(spec, variant);
-  const constants = [...spec.constants.map((c) => c.name), ...modelValueNames(spec), ...(usesNoValue(spec) ? ["NoValue"] : [])];
+  // A domain of model values is a CONSTANT set (given in the .cfg, as TLC users write it); a model
+  // value the spec names one by one is a CONSTANT too.
+  const modelDomains = modelValueDomains(spec);
+  const constants = [
+    ...spec.constants.map((c) => c.name),
+    ...modelDomains.map((d) => d.name),
+    ...namedModelValues(spec),
+    ...(usesNoValue(spec) ? ["NoValue"] : []),
+  ];
   const locals = spec.processes.flatMap((p) => p.locals.map((l) => ({ ...l, over: p.over })));
   // Without processes there is no pc (as pcal.trans leaves it out of an algorithm that needs none).
   const hasProcesses = spec.processes.length > 0;
@@ -126,7 +134,7 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
     extends: ["Integers", "FiniteSets", ...(sequences ? ["Sequences"] : []), "TLC"].join(", "),
     boundedSeq: sequences ? BOUNDED_SEQ : "",
     constants: constants.join(", "),
-    domains: spec.domains.map((d) => ({ name: d.name, set: renderType(d.type, ctx), doc: docLines(d.doc) })),
+    domains: spec.domains.filter((d) => !modelDomains.some((m) => m.name === d.name)).map((d) => ({ name: d.name, set: renderType(d.type, ctx), doc: docLines(d.doc) })),
     pluscal: renderPlusCal(spec, definitions),
     pluscalOmitted: plusCalOmitted(spec),
     variables,
@@ -195,7 +203,8 @@ export function renderValue(v: Value): string {
 export function renderConfig(spec: Spec, config: Config, invariants?: string[]): string {
   const constants = [
     ...config.constants.map((c) => `${c.name} = ${renderValue(c.value)}`),
-    ...modelValueNames(spec).map((m) => `${m} = ${m}`),
+    ...modelValueDomains(spec).map((d) => `${d.name} = {${d.values.join(", ")}}`),
+    ...namedModelValues(spec).map((m) => `${m} = ${m}`),
     ...(usesNoValue(spec) ? ["NoValue = NoValue"] : []),
   ];
   return configTemplate({
