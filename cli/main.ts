@@ -12,9 +12,15 @@ import { runCheck } from "../engines/check.ts";
 import { buildReport, reportTable } from "../engines/report.ts";
 import { conformCommand } from "../conformance/run.ts";
 import { artefactsOf, discoverSpecs, staleArtefacts, writeArtefacts } from "../generator/write.ts";
-import { formatResult } from "./print.ts";
+import { formatResult, resultModel } from "./print.ts";
+import { assertStories, type TraceFileOptions, writeTraceFiles } from "./trace-output.ts";
+import { type ProgressOptions, progressReporter } from "./progress.ts";
+import { showCommand } from "./show.ts";
+import { readmeCommand } from "./readme.ts";
+import { reportMarkdown } from "../traces/report-markdown.ts";
 import { traceToItf } from "../engines/itf.ts";
 import { applyVariant } from "../generator/tla/module.ts";
+import { constantValues } from "../engines/state-json.ts";
 import path from "node:path";
 
 const root = process.cwd();
@@ -71,8 +77,15 @@ program
   .option("--timeout <seconds>", "TLC time limit", positiveInt)
   .option("--json", "print one JSON object")
   .option("--itf <file>", "also write the counterexample as an ITF trace (Apalache/Quint JSON)")
-  .action(async (arg: string, opts: { config?: string; variant?: string; invariant?: string; engine: "auto"; tlcJar?: string; maxStates?: number; timeout?: number; json?: boolean; itf?: string }) => {
+  .option("--svg <file>", "also write the counterexample as a swim-lane diagram (SVG)")
+  .option("--html <file>", "also write a self-contained HTML report of the counterexample")
+  .option("--full-init", "print every variable of the initial state, not only what differs from idle")
+  .option("--progress", "show the progress line even when stderr is not a terminal")
+  .option("--quiet", "no progress line")
+  .action(async (arg: string, opts: { config?: string; variant?: string; invariant?: string; engine: "auto"; tlcJar?: string; maxStates?: number; timeout?: number; json?: boolean; itf?: string } & TraceFileOptions & ProgressOptions) => {
     const loaded = loadSpec(arg, { root });
+    assertStories(loaded);
+    const progress = progressReporter(opts);
     const result = await runCheck({
       loaded,
       specArg: arg,
@@ -84,8 +97,14 @@ program
       maxStates: opts.maxStates,
       timeoutMs: opts.timeout ? opts.timeout * 1000 : undefined,
       root,
-    });
-    console.log(opts.json ? JSON.stringify(result) : formatResult(result));
+      onProgress: progress.update,
+      onEngine: progress.engine,
+    }).finally(progress.done);
+    const applied = applyVariant(loaded.spec, result.variant === loaded.spec.baseVariant ? null : result.variant);
+    const ctx = { spec: applied, constants: constantValues(loaded.spec, result.config), fullInit: opts.fullInit };
+    console.log(opts.json ? JSON.stringify(result) : formatResult(result, ctx));
+    const model = opts.svg || opts.html ? resultModel(result, ctx) : undefined;
+    if (model) await writeTraceFiles(model, opts, root, formatResult({ ...result, trace: undefined }));
     if (opts.itf) {
       const itf = traceToItf(applyVariant(loaded.spec, result.variant === loaded.spec.baseVariant ? null : result.variant), result);
       if (itf) await writeArtefacts(root, [{ path: path.relative(root, path.resolve(root, opts.itf)), text: `${JSON.stringify(itf, null, 1)}\n` }]);
@@ -102,8 +121,13 @@ program
   .addOption(new Option("--engine <engine>", "model checker").choices(["auto", "tlc", "embedded", "native"]).default("auto"))
   .option("--tlc-jar <path>", "path to tla2tools.jar")
   .option("--json", "print the rows (with counterexamples) as JSON")
-  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: "auto"; tlcJar?: string; json?: boolean }) => {
+  .option("--markdown", "print the table and the story of the shortest counterexample of each violated invariant")
+  .option("--progress", "show the progress line even when stderr is not a terminal")
+  .option("--quiet", "no progress line")
+  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: "auto"; tlcJar?: string; json?: boolean; markdown?: boolean } & ProgressOptions) => {
     const loaded = loadSpec(arg, { root });
+    if (opts.markdown) assertStories(loaded);
+    const progress = progressReporter(opts);
     const rows = await buildReport({
       loaded,
       specArg: arg,
@@ -112,14 +136,19 @@ program
       variants: opts.variants?.split(","),
       tlcJar: opts.tlcJar,
       root,
+      onProgress: progress.update,
+      onEngine: progress.engine,
       onRow: opts.json
-        ? undefined
-        : (r) =>
+        ? progress.done
+        : (r) => {
+            progress.done();
             console.error(
               `${r.variant} / ${r.config} / ${r.invariant}: ${r.verdict} (${r.distinctStates} states${r.traceLength !== undefined ? `, ${r.traceLength}-step trace` : ""}, ${r.engine}, ${(r.durationMs / 1000).toFixed(1)} s)`,
-            ),
-    });
+            );
+          },
+    }).finally(progress.done);
     if (opts.json) console.log(JSON.stringify(rows.map(({ result, ...row }) => ({ ...row, trace: result.trace }))));
+    else if (opts.markdown) console.log(reportMarkdown(rows, loaded.spec));
     else console.log(reportTable(rows, ["TypeOK", ...loaded.spec.invariants.map((i) => i.name)]));
   });
 
@@ -135,6 +164,9 @@ program
   .action(async (arg: string, opts: { config?: string; variants?: string; maxStates?: number; tlcJar?: string; json?: boolean }) => {
     process.exitCode = await conformCommand(arg, { ...opts, variants: opts.variants?.split(","), root });
   });
+
+program.addCommand(showCommand(root));
+program.addCommand(readmeCommand(root));
 
 async function main(): Promise<void> {
   try {

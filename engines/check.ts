@@ -15,7 +15,7 @@ import { confirmViolation, explainTrace, type RawTraceStep } from "./explain.ts"
 import type { ConstantValues, ReferenceModel } from "./model.ts";
 import { loadReference } from "./native/load-reference.ts";
 import { exploreNative } from "./native/explore.ts";
-import { type CheckResult, EngineError, type EngineName } from "./result.ts";
+import { type CheckResult, EngineError, type EngineName, type Progress } from "./result.ts";
 import { constantValues, stateFromTla } from "./state-json.ts";
 import { findTlcJar } from "./tlc/find-jar.ts";
 import { runTlc } from "./tlc/run.ts";
@@ -35,6 +35,10 @@ export interface CheckRequest {
   timeoutMs?: number;
   workers?: number | "auto";
   root: string;
+  /** Progress reports from engines that give them (native, TLC); see `Progress`. */
+  onProgress?: (p: Progress) => void;
+  /** Told which engine runs, before it starts (the embedded engine reports no progress). */
+  onEngine?: (engine: EngineName) => void;
 }
 
 export interface Selection {
@@ -73,12 +77,13 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
   const applied = applyVariant(spec, sel.variant);
   const constants = constantValues(spec, sel.config.name);
   const engine = await chooseEngine(req);
+  req.onEngine?.(engine.name);
   const started = performance.now();
   const base = { spec: spec.name, variant: sel.variant ?? spec.baseVariant ?? null, config: sel.config.name, engine: engine.name };
 
   if (engine.name === "native") {
     const model = await loadReference(req.loaded.id, req.root);
-    const r = exploreNative(model, { constants, variant: sel.variant, invariants: sel.invariants, maxStates: req.maxStates });
+    const r = exploreNative(model, { constants, variant: sel.variant, invariants: sel.invariants, maxStates: req.maxStates, onProgress: req.onProgress });
     const raw: RawTraceStep[] | undefined = r.trace?.map((t) => ({ action: t.step, state: model.toJson(t.state) }));
     return finish(base, r, raw, applied, model, constants, sel.variant, started);
   }
@@ -97,7 +102,15 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
     const cfgFile = path.join(dir, `${name}.cfg`);
     await writeFile(moduleFile, moduleText);
     await writeFile(cfgFile, cfgText);
-    const out = await runTlc({ jar: engine.jar, moduleFile, cfgFile, workers: req.workers ?? "auto", timeoutMs: req.timeoutMs });
+    const out = await runTlc({
+      jar: engine.jar,
+      moduleFile,
+      cfgFile,
+      workers: req.workers ?? "auto",
+      timeoutMs: req.timeoutMs,
+      onProgress: req.onProgress,
+      displayName: `tla/${req.loaded.id}/${name}.tla`,
+    });
     if (out.outcome === "ok") return { ...base, verdict: "ok", distinctStates: out.distinctStates ?? 0, durationMs: Math.round(performance.now() - started) };
     if (out.outcome !== "invariant")
       throw new EngineError("crash", `TLC stopped without a verdict on the invariants (${out.outcome})`, out.errors.join("\n"));

@@ -45,7 +45,11 @@ export function valueToItf(spec: Spec, type: Type, v: Json): Itf {
   }
 }
 
-/** The counterexample of a check as an ITF document (null when the check found none). */
+/**
+ * The counterexample of a check as an ITF document (null when the check found none). Besides ITF's
+ * own fields, `#meta` records what `raidspec show` needs to tell the trace again: the spec file,
+ * variant, configuration and invariant, and per state the step, its process and its choices.
+ */
 export function traceToItf(spec: Spec, result: CheckResult): Itf | null {
   if (!result.trace) return null;
   const types = stateTypes(spec);
@@ -56,10 +60,22 @@ export function traceToItf(spec: Spec, result: CheckResult): Itf | null {
       "format-description": "Informal Trace Format (Apalache ADR-015)",
       source: spec.source,
       description: `${result.spec}${result.variant ? ` (${result.variant})` : ""}, configuration ${result.config}: invariant ${result.invariant ?? "?"} violated (${result.engine} engine)`,
+      spec: result.spec,
+      variant: result.variant,
+      config: result.config,
+      engine: result.engine,
+      ...(result.invariant ? { invariant: result.invariant } : {}),
+      distinctStates: result.distinctStates,
     },
     vars,
+    ...(result.loopStart !== undefined ? { loop: result.loopStart } : {}),
     states: result.trace.map((step, index) => ({
-      "#meta": { index, step: step.step, ...(step.processSet ? { process: `${step.processSet} ${JSON.stringify(step.process)}` } : {}) },
+      "#meta": {
+        index,
+        step: step.step,
+        ...(step.processSet ? { process: `${step.processSet} ${JSON.stringify(step.process)}`, processSet: step.processSet, self: step.process } : {}),
+        ...(index > 0 ? { params: step.params } : {}),
+      },
       ...Object.fromEntries(vars.map((name) => [name, valueToItf(spec, types.get(name) ?? { kind: "bool" }, step.state[name] ?? null)])),
     })),
   };

@@ -7,7 +7,7 @@
  */
 import type { LoadedSpec } from "../generator/frontend/load.ts";
 import { runCheck } from "./check.ts";
-import type { CheckResult, EngineName } from "./result.ts";
+import type { CheckResult, EngineName, Progress } from "./result.ts";
 
 export interface ReportRow {
   variant: string;
@@ -33,6 +33,9 @@ export interface ReportRequest {
   tlcJar?: string;
   root: string;
   onRow?: (row: ReportRow) => void;
+  /** Passed to each check (see CheckRequest). */
+  onProgress?: (p: Progress) => void;
+  onEngine?: (engine: EngineName) => void;
 }
 
 export async function buildReport(req: ReportRequest): Promise<ReportRow[]> {
@@ -53,6 +56,8 @@ export async function buildReport(req: ReportRequest): Promise<ReportRow[]> {
           engine: req.engine,
           tlcJar: req.tlcJar,
           root: req.root,
+          onProgress: req.onProgress,
+          onEngine: req.onEngine,
         });
         const done = result.verdict === "violation" && result.invariant ? [result.invariant] : remaining;
         for (const invariant of done) {

@@ -44,7 +44,29 @@ export interface CheckResult {
   distinctStates: number;
   /** The counterexample, initial state first (on a violation). */
   trace?: TraceStep[];
+  /**
+   * For a lasso-shaped counterexample (a liveness violation): the index in `trace` of the state the
+   * last step leads back to, so `trace[loopStart..]` repeats for ever.
+   */
+  loopStart?: number;
   durationMs: number;
+}
+
+/**
+ * How far a running check has got, for a progress line. Engines that can report it accept
+ * `onProgress?: (p: Progress) => void` and call it at most a few times a second.
+ */
+export interface Progress {
+  /** Distinct states found so far. */
+  distinctStates: number;
+  /** States generated (successors computed, duplicates included), when the engine counts them. */
+  generated?: number;
+  /** The breadth-first level being explored. */
+  depth: number;
+  /** States found but not yet explored. */
+  queue: number;
+  /** Time since the check started. */
+  elapsedMs: number;
 }
 
 /** Why a check could not produce a verdict. Each kind maps to its own exit code. */

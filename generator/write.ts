@@ -7,7 +7,8 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { LoadedSpec } from "./frontend/load.ts";
 import { checkTlaSyntax } from "./tla/syntax.ts";
-import { moduleName, renderConfig, renderModule } from "./tla/module.ts";
+import { moduleName, renderConfig, renderModule, stateLevelNames } from "./tla/module.ts";
+import { checkSanyRules, formatSanyRuleProblem } from "./tla/sany-rules/index.ts";
 import { renderReference } from "./typescript/reference.ts";
 
 export interface Artefact {
@@ -29,11 +30,28 @@ export async function artefactsOf(loaded: LoadedSpec, specArg: string): Promise<
         `internal error: the generated module ${moduleName(spec, variant)} does not parse (line ${first?.line}, column ${first?.column}: ${first?.message}); please report it with the spec`,
       );
     }
+    await checkGeneratedModule(text, moduleName(spec, variant), stateLevelNames(spec));
     out.push({ path: `tla/${id}/${moduleName(spec, variant)}.tla`, text });
   }
   for (const config of spec.configs) out.push({ path: `tla/${id}/${config.name}.cfg`, text: renderConfig(spec, config) });
   out.push({ path: `reference/${id}.ts`, text: renderReference(spec, specArg) });
   return out;
+}
+
+/**
+ * The rules of TLC's parser that the generator could break (sany-rules/): a module that breaks one
+ * is a raidspec bug, never written.
+ */
+export async function checkGeneratedModule(text: string, module: string, stateLevel: string[]): Promise<void> {
+  const problems = await checkSanyRules(text, { stateLevel });
+  if (problems.length === 0) return;
+  throw new Error(
+    [
+      `internal error: the generated module ${module} breaks ${problems.length === 1 ? "a rule" : `${problems.length} rules`} of TLC's parser (SANY) or of TLC; this is a raidspec bug, please report it with the spec:`,
+      ...problems.slice(0, 10).map((p) => `  ${module}.tla: ${formatSanyRuleProblem(p)}`),
+      ...(problems.length > 10 ? [`  … and ${problems.length - 10} more`] : []),
+    ].join("\n"),
+  );
 }
 
 export async function writeArtefacts(root: string, artefacts: Artefact[]): Promise<void> {

@@ -23,6 +23,11 @@
  *   so its extra test is always true there.
  * - handle_stripe_clean_event ends the writes of one stripe of the batch per step, head first.
  *
+ * Traces are told with the `@story` lines of the steps and invariants below (see the README's "Writing
+ * a spec"); this one tells the initial state.
+ * @story stripe 0 (H) is a full-stripe write queued on handle_list, its bit set and on disk (counter
+ * {counter[0]}); the stripes after it are empty (stripe 1's counter: {counter[chunkOf(1)]})
+ *
  * Plain, dependency-free TypeScript: the state type, the initial states, the enabled steps of a state
  * (with the process taking each and its nondeterministic choices), the invariants and the
  * configurations. `model` bundles them for raidspec's native explorer and for tests that drive a real
@@ -107,7 +112,8 @@ export type ProcessId = Writers | Raid5d | Handler;
 /** A state of the model: the variables, each process set's locals, and pc. */
 export interface State {
   /**
-   * STRIPE_BATCH_READY
+   * STRIPE_BATCH_READY (set by init_stripe)
+   * @idle true
    *
    * In [Stripes -> BOOLEAN].
    */
@@ -559,8 +565,10 @@ export function applyStep(env: Env, s: State, step: string, self: Json, params: 
  * get_active_stripe (process writer): models make_request / get_active_stripe.
  *
  * Pick the bio (stripe, device, part of the page) and take a reference on the stripe.
+ * @story if wpart == "full": takes a reference on stripe {wsh} to write all of d{wdev}
+ * @story takes a reference on stripe {wsh} to write the {wpart} half of d{wdev}
  *
- * spec/raid5/spec.ts:228:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:240:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[]): void {
   for (const sh of env.Targets) {
@@ -595,8 +603,12 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
  * add_stripe_bio (process writer): models add_stripe_bio.
  *
  * Under stripe_lock: refuse batched stripes and overlaps, link the bio, count overwrites.
+ * @story if !added: gives up: stripe {wsh} is batched, or the bio overlaps a queued one
+ * @story if firstwrite: queues d{wdev} on stripe {wsh}, a first write (overwrite_disks = {overwriteDisks[wsh]}),
+ * and drops stripe_lock with no mark that bitmap_startwrite is still to come
+ * @story queues a second bio on d{wdev} of stripe {wsh}: no bitmap work (overwrite_disks = {overwriteDisks[wsh]})
  *
- * spec/raid5/spec.ts:249:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:267:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): void {
   const now = s.towrite[s.wsh[self - 1]][s.wdev[self - 1]];
@@ -628,8 +640,11 @@ function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): v
  * bitmap_startwrite (process writer): models bitmap_startwrite.
  *
  * bitmap_startwrite(sh->sector): bump the chunk's counter, set its bit in memory if it was 0.
+ * @story if old(counter[chunkOf(wsh)]) == 0: for stripe {wsh}: sets chunk {chunkOf(wsh)}'s bit in memory (on disk only
+ * after the next bitmap_unplug)
+ * @story for stripe {wsh}: one more write pending on chunk {chunkOf(wsh)}
  *
- * spec/raid5/spec.ts:269:7. Runs when pc[self] is "bitmap_startwrite"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:292:7. Runs when pc[self] is "bitmap_startwrite"; pushes one transition per enabled alternative onto `out`.
  */
 function bitmap_startwrite(env: Env, s: State, self: Writers, out: Transition[]): void {
   const c = chunkOf(env, s, s.wsh[self - 1]);
@@ -650,8 +665,11 @@ function bitmap_startwrite(env: Env, s: State, self: Writers, out: Transition[])
  * set_bit_delay (process writer): models add_stripe_bio (after bitmap_startwrite).
  *
  * Before d0852df: unlocked, unconditional, even if the stripe has joined a batch meanwhile.
+ * @story if isMember(wsh): sets BIT_DELAY on stripe {wsh}, already a member of stripe {batchHead[wsh]}'s batch:
+ * nothing reads it there
+ * @story sets BIT_DELAY on stripe {wsh} with bm_seq = {bmSeq[wsh]}, without stripe_lock
  *
- * spec/raid5/spec.ts:284:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:312:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function set_bit_delay(env: Env, s: State, self: Writers, out: Transition[]): void {
   const t = draft(s);
@@ -665,8 +683,14 @@ function set_bit_delay(env: Env, s: State, self: Writers, out: Transition[]): vo
  * stripe_add_to_batch_list (process writer): models stripe_add_to_batch_list.
  *
  * If the stripe can batch, join the batch of the stripe just before it (back search).
+ * @story if old(batchHead[wsh]) == none && batchHead[wsh] != none && old(bitDelay[wsh]): stripe {wsh} joins stripe
+ * {batchHead[wsh]}'s batch and passes its BIT_DELAY to the head (bm_seq = {bmSeq[batchHead[wsh]]})
+ * @story if old(batchHead[wsh]) == none && batchHead[wsh] != none: stripe_can_batch holds (BATCH_READY, full,
+ * nothing says a bitmap update is in flight): stripe {wsh} joins stripe {batchHead[wsh]}'s batch, with no BIT_DELAY
+ * to pass on
+ * @story stripe {wsh} does not join a batch (stripe_can_batch is false for it or for the stripe before it)
  *
- * spec/raid5/spec.ts:292:7. Runs when pc[self] is "stripe_add_to_batch_list"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:328:7. Runs when pc[self] is "stripe_add_to_batch_list"; pushes one transition per enabled alternative onto `out`.
  */
 function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transition[]): void {
   const sh = s.wsh[self - 1];
@@ -702,8 +726,11 @@ function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transi
  * release_stripe_plug (process writer): models make_request / release_stripe_plug.
  *
  * make_request sets STRIPE_HANDLE and drops its reference (release_stripe_plug).
+ * @story if count[wsh] == 0 && queue[wsh] != "none": drops the last reference on stripe {wsh}, which goes to
+ * {queue[wsh]}_list
+ * @story drops its reference on stripe {wsh} (count {count[wsh]})
  *
- * spec/raid5/spec.ts:315:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:356:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
  */
 function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[]): void {
   const sh = s.wsh[self - 1];
@@ -725,8 +752,9 @@ function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[
  * raid5d_loop (process raid5d): models raid5d (seq_flush++).
  *
  * Something waits on bitmap_list: close the current batch of bitmap updates.
+ * @story stripes wait on bitmap_list: closes bitmap update batch {seqFlush}
  *
- * spec/raid5/spec.ts:334:7. Runs when pc[self] is "raid5d_loop"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:378:7. Runs when pc[self] is "raid5d_loop"; pushes one transition per enabled alternative onto `out`.
  */
 function raid5d_loop(env: Env, s: State, self: Raid5d, out: Transition[]): void {
   if (!env.Stripes.some((sh) => s.queue[sh] === "bitmap")) return;
@@ -740,8 +768,9 @@ function raid5d_loop(env: Env, s: State, self: Raid5d, out: Transition[]): void 
  * bitmap_unplug (process raid5d): models bitmap_unplug.
  *
  * Write every bit set in memory to disk and wait for it (device_lock dropped meanwhile).
+ * @story writes the bitmap: every bit set in memory is now on disk
  *
- * spec/raid5/spec.ts:342:7. Runs when pc[self] is "bitmap_unplug"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:389:7. Runs when pc[self] is "bitmap_unplug"; pushes one transition per enabled alternative onto `out`.
  */
 function bitmap_unplug(env: Env, s: State, self: Raid5d, out: Transition[]): void {
   const t = draft(s);
@@ -754,8 +783,9 @@ function bitmap_unplug(env: Env, s: State, self: Raid5d, out: Transition[]): voi
  * activate_bit_delay (process raid5d): models raid5d / activate_bit_delay.
  *
  * seq_write = seq_flush; stripes whose bm_seq is now on disk move to handle_list.
+ * @story seq_write = {seqWrite}: stripes whose bm_seq is on disk leave bitmap_list for handle_list
  *
- * spec/raid5/spec.ts:349:7. Runs when pc[self] is "activate_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:399:7. Runs when pc[self] is "activate_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function activate_bit_delay(env: Env, s: State, self: Raid5d, out: Transition[]): void {
   const t = draft(s);
@@ -770,11 +800,18 @@ function activate_bit_delay(env: Env, s: State, self: Raid5d, out: Transition[])
  * handle_stripe (process handler): models handle_stripe.
  *
  * Take a stripe off handle_list and handle it, or clean up a stripe whose writes completed.
+ * @story if old(bitDelay[sh]) && queue[sh] == "bitmap": takes stripe {sh}: BIT_DELAY with bm_seq {bmSeq[sh]} >
+ * seq_write {seqWrite}, so nothing is written: back to bitmap_list
+ * @story if old(bitDelay[sh]): takes stripe {sh}: its BIT_DELAY is already flushed (bm_seq {bmSeq[sh]} <= seq_write
+ * {seqWrite}): cleared, and the stripe is requeued
+ * @story takes stripe {sh}: clear_batch_ready, then schedule_reconstruction writes it and every stripe of its batch,
+ * whatever their own counts or BIT_DELAY say
+ * @story the writes of stripe {h} completed: handles it again
  *
- * spec/raid5/spec.ts:366:7. Runs when pc[self] is "handle_stripe"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:425:7. Runs when pc[self] is "handle_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): void {
-  // either, branch 1 of 2 (spec/raid5/spec.ts:369)
+  // either, branch 1 of 2 (spec/raid5/spec.ts:428)
   {
     for (const sh of env.Stripes.filter((x) => s.queue[x] === "handle")) {
       const t = draft(s);
@@ -792,20 +829,20 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
         t.inIO = put(t.inIO, sh, env.Stripes.some((m) => inBatch(env, t, m, sh) && isWriting(env, t, m)));
       }
       t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-      out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@369:9": 0, sh }, next: t });
+      out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 0, sh }, next: t });
     }
   }
-  // either, branch 2 of 2 (spec/raid5/spec.ts:369)
+  // either, branch 2 of 2 (spec/raid5/spec.ts:428)
   {
     for (const h of env.Stripes.filter((x) => s.inIO[x])) {
       const t = draft(s);
       t.cur = put(t.cur, self - (env.NWriters + 1), h);
       if (env.Stripes.some((m) => inBatch(env, t, m, h) && isWriting(env, t, m))) {
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@369:9": 1, h }, next: t });
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 1, h }, next: t });
       } else {
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@369:9": 1, h }, next: t });
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 1, h }, next: t });
       }
     }
   }
@@ -815,8 +852,15 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
  * handle_stripe_clean_event (process handler): models handle_stripe_clean_event / bitmap_endwrite.
  *
  * bitmap_endwrite for the written devices of the next stripe of the batch (head first).
+ * @story if !pageAllocated[chunkOf(m)]: stripe {m}'s writes are done: bitmap_endwrite on chunk {chunkOf(m)} is
+ * ignored (no counter page)
+ * @story if counter[chunkOf(m)] >= 32768: stripe {m}'s writes are done: {ends[chunkOf(m)] - old(ends[chunkOf(m)])}
+ * bitmap_endwrite on chunk {chunkOf(m)} take its counter from {old(counter[chunkOf(m)])} to {hex(counter[chunkOf(m)])}:
+ * below zero, wrapped
+ * @story stripe {m}'s writes are done: {ends[chunkOf(m)] - old(ends[chunkOf(m)])} bitmap_endwrite on chunk
+ * {chunkOf(m)}, counter {old(counter[chunkOf(m)])} → {counter[chunkOf(m)]}
  *
- * spec/raid5/spec.ts:403:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:471:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Transition[]): void {
   for (const m of env.Stripes.filter((x) => inBatch(env, s, x, s.cur[self - (env.NWriters + 1)]) && isWriting(env, s, x) && env.Stripes.every((y) => (!inBatch(env, s, y, s.cur[self - (env.NWriters + 1)]) || !isWriting(env, s, y)) || y >= x))) {
@@ -842,8 +886,10 @@ function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Trans
  * break_stripe_batch_list (process handler): models break_stripe_batch_list.
  *
  * Split the batch: members become lone stripes (their BIT_DELAY silently cleared), refs dropped.
+ * @story splits stripe {cur}'s batch: the members become lone stripes, their BIT_DELAY cleared, the batch's
+ * references dropped
  *
- * spec/raid5/spec.ts:416:7. Runs when pc[self] is "break_stripe_batch_list"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:488:7. Runs when pc[self] is "break_stripe_batch_list"; pushes one transition per enabled alternative onto `out`.
  */
 function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transition[]): void {
   const h = s.cur[self - (env.NWriters + 1)];
@@ -859,7 +905,13 @@ function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transit
 /**
  * add_stripe_bio (process writer): models add_stripe_bio.
  *
- * spec/raid5/spec.ts:432:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
+ * Under stripe_lock: as before, and a first write sets BITMAP_PENDING before the lock is dropped.
+ * @story if !added: gives up: stripe {wsh} is batched, or the bio overlaps a queued one
+ * @story if firstwrite: queues d{wdev} on stripe {wsh}, a first write (overwrite_disks = {overwriteDisks[wsh]}),
+ * and sets BITMAP_PENDING before dropping stripe_lock for bitmap_startwrite
+ * @story queues a second bio on d{wdev} of stripe {wsh}: no bitmap work (overwrite_disks = {overwriteDisks[wsh]})
+ *
+ * spec/raid5/spec.ts:511:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transition[]): void {
   const now = s.towrite[s.wsh[self - 1]][s.wdev[self - 1]];
@@ -891,7 +943,11 @@ function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transiti
 /**
  * set_bit_delay (process writer): models add_stripe_bio (after bitmap_startwrite).
  *
- * spec/raid5/spec.ts:453:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * With d0852df: under stripe_lock, clear BITMAP_PENDING; set BIT_DELAY only on a stripe that is not batched.
+ * @story if batchHead[wsh] != none: clears BITMAP_PENDING; stripe {wsh} is batched, so BIT_DELAY is left alone
+ * @story under stripe_lock, clears BITMAP_PENDING and sets BIT_DELAY on stripe {wsh} with bm_seq = {bmSeq[wsh]}
+ *
+ * spec/raid5/spec.ts:537:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function set_bit_delay_d0852df(env: Env, s: State, self: Writers, out: Transition[]): void {
   const t = draft(s);
@@ -913,7 +969,7 @@ function set_bit_delay_d0852df(env: Env, s: State, self: Writers, out: Transitio
 /**
  * The bitmap counter a stripe uses (all devices of a stripe share it).
  *
- * Helper chunkOf (spec/raid5/spec.ts:150); reads the state it is given.
+ * Helper chunkOf (spec/raid5/spec.ts:158); reads the state it is given.
  */
 export function chunkOf(env: Env, s: State, sh: Stripes): number {
   return env.SharedCounter ? 0 : sh;
@@ -922,7 +978,7 @@ export function chunkOf(env: Env, s: State, sh: Stripes): number {
 /**
  * is_full_stripe_write()
  *
- * Helper isFullStripeWrite (spec/raid5/spec.ts:153); reads the state it is given.
+ * Helper isFullStripeWrite (spec/raid5/spec.ts:161); reads the state it is given.
  */
 export function isFullStripeWrite(env: Env, s: State, sh: Stripes): boolean {
   return s.overwriteDisks[sh] === env.NData;
@@ -931,7 +987,7 @@ export function isFullStripeWrite(env: Env, s: State, sh: Stripes): boolean {
 /**
  * stripe_can_batch(), as fixed by d0852df
  *
- * Helper stripeCanBatch (spec/raid5/spec.ts:156); reads the state it is given.
+ * Helper stripeCanBatch (spec/raid5/spec.ts:164); reads the state it is given.
  */
 export function stripeCanBatch(env: Env, s: State, sh: Stripes): boolean {
   return s.batchReady[sh] && !s.bitmapPending[sh] && isFullStripeWrite(env, s, sh);
@@ -940,7 +996,7 @@ export function stripeCanBatch(env: Env, s: State, sh: Stripes): boolean {
 /**
  * A stripe in some other stripe's batch.
  *
- * Helper isMember (spec/raid5/spec.ts:159); reads the state it is given.
+ * Helper isMember (spec/raid5/spec.ts:167); reads the state it is given.
  */
 export function isMember(env: Env, s: State, sh: Stripes): boolean {
   return s.batchHead[sh] !== null && s.batchHead[sh] !== sh;
@@ -949,7 +1005,7 @@ export function isMember(env: Env, s: State, sh: Stripes): boolean {
 /**
  * The stripe whose handling writes sh: its batch head, or itself.
  *
- * Helper headOf (spec/raid5/spec.ts:162); reads the state it is given.
+ * Helper headOf (spec/raid5/spec.ts:170); reads the state it is given.
  */
 export function headOf(env: Env, s: State, sh: Stripes) {
   return isMember(env, s, sh) ? s.batchHead[sh] : sh;
@@ -958,7 +1014,7 @@ export function headOf(env: Env, s: State, sh: Stripes) {
 /**
  * sh is h itself or a member of h's batch.
  *
- * Helper inBatch (spec/raid5/spec.ts:165); reads the state it is given.
+ * Helper inBatch (spec/raid5/spec.ts:173); reads the state it is given.
  */
 export function inBatch(env: Env, s: State, sh: Stripes, h: Stripes): boolean {
   return sh === h || s.batchHead[sh] === h;
@@ -967,7 +1023,7 @@ export function inBatch(env: Env, s: State, sh: Stripes, h: Stripes): boolean {
 /**
  * Some device of sh has data being written.
  *
- * Helper isWriting (spec/raid5/spec.ts:168); reads the state it is given.
+ * Helper isWriting (spec/raid5/spec.ts:176); reads the state it is given.
  */
 export function isWriting(env: Env, s: State, sh: Stripes): boolean {
   return env.DataDisks.some((d) => s.written[sh][d]);
@@ -976,7 +1032,7 @@ export function isWriting(env: Env, s: State, sh: Stripes): boolean {
 /**
  * Some device of sh has bios queued (towrite) that are not yet drained.
  *
- * Helper hasQueuedData (spec/raid5/spec.ts:171); reads the state it is given.
+ * Helper hasQueuedData (spec/raid5/spec.ts:179); reads the state it is given.
  */
 export function hasQueuedData(env: Env, s: State, sh: Stripes): boolean {
   return env.DataDisks.some((d) => s.towrite[sh][d] !== "none");
@@ -985,7 +1041,7 @@ export function hasQueuedData(env: Env, s: State, sh: Stripes): boolean {
 /**
  * The towrite coverage after adding a bio covering `part`.
  *
- * Helper covered (spec/raid5/spec.ts:174); reads the state it is given.
+ * Helper covered (spec/raid5/spec.ts:182); reads the state it is given.
  */
 export function covered(env: Env, s: State, now: Coverage, part: Parts) {
   return now === "none" ? part : now === part ? now : "full";
@@ -994,7 +1050,7 @@ export function covered(env: Env, s: State, now: Coverage, part: Parts) {
 /**
  * The bio overlaps a queued one (add_stripe_bio's overlap test).
  *
- * Helper overlaps (spec/raid5/spec.ts:177); reads the state it is given.
+ * Helper overlaps (spec/raid5/spec.ts:185); reads the state it is given.
  */
 export function overlaps(env: Env, s: State, now: Coverage, part: Parts): boolean {
   return now !== "none" && (now === "full" || part === "full" || now === part);
@@ -1003,7 +1059,7 @@ export function overlaps(env: Env, s: State, now: Coverage, part: Parts): boolea
 /**
  * Where do_release_stripe() puts a stripe with STRIPE_HANDLE whose count dropped to 0.
  *
- * Helper releasedTo (spec/raid5/spec.ts:180); reads the state it is given.
+ * Helper releasedTo (spec/raid5/spec.ts:188); reads the state it is given.
  */
 export function releasedTo(env: Env, s: State, sh: Stripes | null) {
   return s.bitDelay[sh!] && s.bmSeq[sh!] > s.seqWrite ? "bitmap" : "handle";
@@ -1012,7 +1068,7 @@ export function releasedTo(env: Env, s: State, sh: Stripes | null) {
 /**
  * A 16-bit decrement by n, as n bitmap_endwrite calls do it: 0 becomes 0xFFFF.
  *
- * Helper counterMinus (spec/raid5/spec.ts:183); reads the state it is given.
+ * Helper counterMinus (spec/raid5/spec.ts:191); reads the state it is given.
  */
 export function counterMinus(env: Env, s: State, c: number, n: number): number {
   return mod(c - n + 65536, 65536);
@@ -1021,7 +1077,7 @@ export function counterMinus(env: Env, s: State, c: number, n: number): number {
 /**
  * With FixedBios: the data disk writer w writes.
  *
- * Helper fixedDev (spec/raid5/spec.ts:186); reads the state it is given.
+ * Helper fixedDev (spec/raid5/spec.ts:194); reads the state it is given.
  */
 export function fixedDev(env: Env, s: State, w: Writers): number {
   return w <= env.NData ? w - 1 : env.NData - 1;
@@ -1030,7 +1086,7 @@ export function fixedDev(env: Env, s: State, w: Writers): number {
 /**
  * With FixedBios: the part of the page writer w writes (the last disk in halves).
  *
- * Helper fixedPart (spec/raid5/spec.ts:189); reads the state it is given.
+ * Helper fixedPart (spec/raid5/spec.ts:197); reads the state it is given.
  */
 export function fixedPart(env: Env, s: State, w: Writers) {
   return w < env.NData ? "full" : w === env.NData ? "lo" : "hi";
@@ -1039,7 +1095,7 @@ export function fixedPart(env: Env, s: State, w: Writers) {
 /**
  * The counter after bitmap_startwrite: 0 → bit set, 2; 1 → 2; then +1.
  *
- * Helper counterPlusOne (spec/raid5/spec.ts:192); reads the state it is given.
+ * Helper counterPlusOne (spec/raid5/spec.ts:200); reads the state it is given.
  */
 export function counterPlusOne(env: Env, s: State, c: number): number {
   return c === 0 || c === 1 ? 3 : c + 1;
@@ -1055,8 +1111,9 @@ export function TypeOK(env: Env, s: State): boolean {
 
 /**
  * (1) Write-intent coverage: data is written only while the stripe's bit is set on disk.
+ * @story stripe {sh}'s data is being written while chunk {chunkOf(sh)}'s bit is clear on disk
  *
- * Invariant WriteIntentCoverage (spec/raid5/spec.ts:467).
+ * Invariant WriteIntentCoverage (spec/raid5/spec.ts:554).
  */
 export function WriteIntentCoverage(env: Env, s: State): boolean {
   return env.Stripes.every((sh) => !isWriting(env, s, sh) || s.bitDisk[chunkOf(env, s, sh)]);
@@ -1064,8 +1121,9 @@ export function WriteIntentCoverage(env: Env, s: State): boolean {
 
 /**
  * (2) No bitmap_endwrite before its bitmap_startwrite: per chunk, ends never exceed starts.
+ * @story chunk {c} has had {ends[c]} bitmap_endwrite calls but only {starts[c]} bitmap_startwrite
  *
- * Invariant EndAfterStart (spec/raid5/spec.ts:469).
+ * Invariant EndAfterStart (spec/raid5/spec.ts:559).
  */
 export function EndAfterStart(env: Env, s: State): boolean {
   return env.Chunks.every((c) => s.ends[c] <= s.starts[c]);
@@ -1073,8 +1131,10 @@ export function EndAfterStart(env: Env, s: State): boolean {
 
 /**
  * (2) The counter never wraps: no NEEDED/RESYNC bits from an underflow, COUNT never at COUNTER_MAX.
+ * @story if counter[c] >= 32768: counter {c} is {hex(counter[c])}: it went below zero and wrapped, NEEDED and RESYNC set
+ * @story counter {c} is {counter[c]}: at COUNTER_MAX
  *
- * Invariant CounterInRange (spec/raid5/spec.ts:471).
+ * Invariant CounterInRange (spec/raid5/spec.ts:565).
  */
 export function CounterInRange(env: Env, s: State): boolean {
   return env.Chunks.every((c) => s.counter[c] < 16383);
@@ -1082,8 +1142,9 @@ export function CounterInRange(env: Env, s: State): boolean {
 
 /**
  * (3) Counter balance: a set bit's counter is 2 + the writes started and not ended (no leak).
+ * @story counter {c} is {counter[c]}, but 2 + {starts[c]} started - {ends[c]} ended writes make {2 + starts[c] - ends[c]}
  *
- * Invariant CounterBalance (spec/raid5/spec.ts:473).
+ * Invariant CounterBalance (spec/raid5/spec.ts:570).
  */
 export function CounterBalance(env: Env, s: State): boolean {
   return env.Chunks.every((c) => (!s.pageAllocated[c] || s.counter[c] === 0) || s.counter[c] === 2 + s.starts[c] - s.ends[c]);
@@ -1091,8 +1152,11 @@ export function CounterBalance(env: Env, s: State): boolean {
 
 /**
  * (4) No BIT_DELAY or BITMAP_PENDING on a batch member (the break_stripe_batch_list WARN list).
+ * @story if bitDelay[m]: stripe {m}, a member of stripe {batchHead[m]}'s batch, has BIT_DELAY set: the WARN in
+ * break_stripe_batch_list fires
+ * @story stripe {m}, a member of stripe {batchHead[m]}'s batch, has BITMAP_PENDING set
  *
- * Invariant MemberFlags (spec/raid5/spec.ts:475).
+ * Invariant MemberFlags (spec/raid5/spec.ts:577).
  */
 export function MemberFlags(env: Env, s: State): boolean {
   return env.Stripes.every((m) => !isMember(env, s, m) || (!s.bitDelay[m] && !s.bitmapPending[m]));
@@ -1101,8 +1165,12 @@ export function MemberFlags(env: Env, s: State): boolean {
 /**
  * (6) Until a newly dirtied bit is on disk, its stripe's data is not written, and while that data is
  * still queued in a batch the head's BIT_DELAY/bm_seq covers the bit.
+ * @story if isWriting(m): stripe {m}'s data is being written before its bit, dirtied for flush {dirtiedIn[m]}, is on
+ * disk (seq_write = {seqWrite})
+ * @story stripe {m}'s queued data is in stripe {headOf(m)}'s batch, whose BIT_DELAY/bm_seq does not wait for flush
+ * {dirtiedIn[m]}
  *
- * Invariant DelayRecorded (spec/raid5/spec.ts:480).
+ * Invariant DelayRecorded (spec/raid5/spec.ts:586).
  */
 export function DelayRecorded(env: Env, s: State): boolean {
   return env.Stripes.every((m) => s.dirtiedIn[m] <= s.seqWrite || (!isWriting(env, s, m) && ((!isMember(env, s, m) || !hasQueuedData(env, s, m)) || (s.bitDelay[headOf(env, s, m)!] && s.bmSeq[headOf(env, s, m)!] >= s.dirtiedIn[m]))));
@@ -1110,8 +1178,10 @@ export function DelayRecorded(env: Env, s: State): boolean {
 
 /**
  * (7) Batches are consistent: a member's head is an earlier stripe that heads itself; the batch holds a reference.
+ * @story stripe {m} is in stripe {headOf(m)}'s batch, but that head's batch_head is {batchHead[headOf(m)]} and the
+ * member's count {count[m]}
  *
- * Invariant BatchConsistent (spec/raid5/spec.ts:490).
+ * Invariant BatchConsistent (spec/raid5/spec.ts:600).
  */
 export function BatchConsistent(env: Env, s: State): boolean {
   return env.Stripes.every((m) => !isMember(env, s, m) || (s.batchHead[headOf(env, s, m)!] === headOf(env, s, m) && headOf(env, s, m)! < m && s.count[m] >= 1));
@@ -1121,8 +1191,10 @@ export function BatchConsistent(env: Env, s: State): boolean {
  * (8) seq_write never passes seq_flush, and a stripe waits on bitmap_list only with a delay to wait for.
  * (A head can sit on handle_list with a BIT_DELAY merged in through a member; handle_stripe re-checks
  * the head's BIT_DELAY before writing, which WriteIntentCoverage checks.)
+ * @story if seqWrite > seqFlush: seq_write {seqWrite} passed seq_flush {seqFlush}
+ * @story stripe {sh} waits on bitmap_list without BIT_DELAY
  *
- * Invariant SeqOrder (spec/raid5/spec.ts:498).
+ * Invariant SeqOrder (spec/raid5/spec.ts:610).
  */
 export function SeqOrder(env: Env, s: State): boolean {
   return s.seqWrite <= s.seqFlush && env.Stripes.every((sh) => s.queue[sh] !== "bitmap" || s.bitDelay[sh]);
@@ -1292,18 +1364,18 @@ export const model: Model = {
   source: "spec/raid5/spec.ts",
   configs,
   steps: [
-    { label: "get_active_stripe", processSet: "writer", models: "make_request / get_active_stripe", line: 228, column: 7 },
-    { label: "add_stripe_bio", processSet: "writer", models: "add_stripe_bio", line: 249, column: 7 },
-    { label: "bitmap_startwrite", processSet: "writer", models: "bitmap_startwrite", line: 269, column: 7 },
-    { label: "set_bit_delay", processSet: "writer", models: "add_stripe_bio (after bitmap_startwrite)", line: 284, column: 7 },
-    { label: "stripe_add_to_batch_list", processSet: "writer", models: "stripe_add_to_batch_list", line: 292, column: 7 },
-    { label: "release_stripe_plug", processSet: "writer", models: "make_request / release_stripe_plug", line: 315, column: 7 },
-    { label: "raid5d_loop", processSet: "raid5d", models: "raid5d (seq_flush++)", line: 334, column: 7 },
-    { label: "bitmap_unplug", processSet: "raid5d", models: "bitmap_unplug", line: 342, column: 7 },
-    { label: "activate_bit_delay", processSet: "raid5d", models: "raid5d / activate_bit_delay", line: 349, column: 7 },
-    { label: "handle_stripe", processSet: "handler", models: "handle_stripe", line: 366, column: 7 },
-    { label: "handle_stripe_clean_event", processSet: "handler", models: "handle_stripe_clean_event / bitmap_endwrite", line: 403, column: 7 },
-    { label: "break_stripe_batch_list", processSet: "handler", models: "break_stripe_batch_list", line: 416, column: 7 },
+    { label: "get_active_stripe", processSet: "writer", models: "make_request / get_active_stripe", line: 240, column: 7 },
+    { label: "add_stripe_bio", processSet: "writer", models: "add_stripe_bio", line: 267, column: 7 },
+    { label: "bitmap_startwrite", processSet: "writer", models: "bitmap_startwrite", line: 292, column: 7 },
+    { label: "set_bit_delay", processSet: "writer", models: "add_stripe_bio (after bitmap_startwrite)", line: 312, column: 7 },
+    { label: "stripe_add_to_batch_list", processSet: "writer", models: "stripe_add_to_batch_list", line: 328, column: 7 },
+    { label: "release_stripe_plug", processSet: "writer", models: "make_request / release_stripe_plug", line: 356, column: 7 },
+    { label: "raid5d_loop", processSet: "raid5d", models: "raid5d (seq_flush++)", line: 378, column: 7 },
+    { label: "bitmap_unplug", processSet: "raid5d", models: "bitmap_unplug", line: 389, column: 7 },
+    { label: "activate_bit_delay", processSet: "raid5d", models: "raid5d / activate_bit_delay", line: 399, column: 7 },
+    { label: "handle_stripe", processSet: "handler", models: "handle_stripe", line: 425, column: 7 },
+    { label: "handle_stripe_clean_event", processSet: "handler", models: "handle_stripe_clean_event / bitmap_endwrite", line: 471, column: 7 },
+    { label: "break_stripe_batch_list", processSet: "handler", models: "break_stripe_batch_list", line: 488, column: 7 },
   ],
   variants: [
     { name: null, init: (c) => initialStates(envOf(c)), successors: (state, c) => successors(envOf(c), state) },

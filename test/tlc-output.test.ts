@@ -1,12 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { sharedFixtures } from "./shared-fixtures.ts";
 import { parseSanyReport, parseTlcOutput, parseTraceStateText, type TlcOutput } from "../engines/tlc/parse-output.ts";
 
 // Real `-tool` outputs recorded by the vscode-tlaplus project (see the README in that folder).
-// shared/ sits beside the repository, on developers' machines and in CI alike.
-const FIXTURES = fileURLToPath(new URL("../../shared/fixtures/tlc-output/", import.meta.url));
+const FIXTURES = sharedFixtures("tlc-output");
 
 /** Each recorded output has one test below; a new recording without a test fails the listing test. */
 const COVERED = [

@@ -6,20 +6,22 @@
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { EngineError } from "../engines/result.ts";
+import { sharedFixtures } from "./shared-fixtures.ts";
+import { EngineError, exitCodes } from "../engines/result.ts";
 import { runTlc, tlcCommandLine, type RunTlcOptions } from "../engines/tlc/run.ts";
 
-// shared/ sits beside the repository, on developers' machines and in CI alike.
-const FIXTURES = fileURLToPath(new URL("../../shared/fixtures/tlc-output/", import.meta.url));
+const FIXTURES = sharedFixtures("tlc-output");
 
 interface Recorded {
   args: string[];
   cwd: string;
-  metaDirExisted: boolean;
+  /** The folder named by -Djava.io.tmpdir existed while the stand-in ran. */
+  javaTmpExisted: boolean;
 }
+
+const javaTmpDirOf = (call: Recorded): string => call.args.find((a) => a.startsWith("-Djava.io.tmpdir="))?.slice("-Djava.io.tmpdir=".length) ?? "";
 
 let root: string;
 let specDir: string;
@@ -46,8 +48,11 @@ function fakeJava(opts: { fixture?: string; exitCode: number; stderr?: string; s
   const script = `#!/usr/bin/env node
 const fs = require("fs");
 const args = process.argv.slice(2);
-const m = args.indexOf("-metadir");
-fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify({ args, cwd: process.cwd(), metaDirExisted: m >= 0 && fs.existsSync(args[m + 1]) }));
+const t = args.find((a) => a.startsWith("-Djava.io.tmpdir="));
+const javaTmp = t ? t.slice("-Djava.io.tmpdir=".length) : "";
+// What TLC does with its java.io.tmpdir: unpack the standard modules into a tlc-<digits> folder.
+if (javaTmp && fs.existsSync(javaTmp)) fs.mkdirSync(require("path").join(javaTmp, "tlc-1234567890"));
+fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify({ args, cwd: process.cwd(), javaTmpExisted: !!javaTmp && fs.existsSync(javaTmp) }));
 const replay = () => {
   ${opts.fixture ? `process.stdout.write(fs.readFileSync(${JSON.stringify(join(FIXTURES, opts.fixture))}));` : ""}
   process.stderr.write(${JSON.stringify(opts.stderr ?? "")});
@@ -83,9 +88,11 @@ describe("runTlc with a stand-in java replaying recorded TLC outputs", () => {
     const result = await runTlc(options(java));
     const call = recorded(record);
     expect(call.cwd).toBe(specDir);
-    const metaDir = call.args[call.args.indexOf("-metadir") + 1];
+    const metaDir = call.args[call.args.indexOf("-metadir") + 1] ?? "";
+    const javaTmp = javaTmpDirOf(call);
     expect(call.args).toEqual([
       "-XX:+UseParallelGC",
+      `-Djava.io.tmpdir=${javaTmp}`,
       "-cp",
       jar,
       "tlc2.TLC",
@@ -94,14 +101,18 @@ describe("runTlc with a stand-in java replaying recorded TLC outputs", () => {
       "M.cfg",
       "-workers",
       "auto",
-      "-deadlock",
       "-metadir",
       metaDir,
       "M.tla",
     ]);
-    // A temporary metadir existed while "TLC" ran and is gone afterwards.
-    expect(call.metaDirExisted).toBe(true);
-    expect(existsSync(metaDir)).toBe(false);
+    // The cfg decides deadlock checking (raidspec's cfgs say CHECK_DEADLOCK FALSE): no -deadlock flag.
+    expect(call.args).not.toContain("-deadlock");
+    // The metadir (TLC creates it) and the JVM's temporary folder, where TLC leaves a tlc-<digits>
+    // folder, are inside one temporary folder of the run: it existed while "TLC" ran and is gone now.
+    expect(call.javaTmpExisted).toBe(true);
+    expect(dirname(javaTmp)).toBe(dirname(metaDir));
+    expect(dirname(javaTmp).startsWith(tmpdir())).toBe(true);
+    expect(existsSync(dirname(javaTmp))).toBe(false);
     expect(result.exitCode).toBe(12);
     expect(result.outcome).toBe("invariant");
     expect(result.violatedInvariant).toBe("FooInvariant");
@@ -110,13 +121,15 @@ describe("runTlc with a stand-in java replaying recorded TLC outputs", () => {
     expect(result.durationMs).toBeGreaterThanOrEqual(0);
   });
 
-  it("replay of a recorded TLC output (coverage-with-location.out, exit 0): deadlock checking on, fixed workers, caller's metadir", async () => {
+  it("replay of a recorded TLC output (coverage-with-location.out, exit 0): deadlock checking turned off by flag, fixed workers, caller's metadir", async () => {
     const { java, record } = fakeJava({ fixture: "coverage-with-location.out", exitCode: 0 });
     const metaDir = join(root, "meta");
     mkdirSync(metaDir);
-    const result = await runTlc(options(java, { checkDeadlock: true, workers: 4, metaDir }));
+    const result = await runTlc(options(java, { checkDeadlock: false, workers: 4, metaDir }));
     const call = recorded(record);
-    expect(call.args).not.toContain("-deadlock");
+    expect(call.args).toContain("-deadlock");
+    // The caller's metadir stays; the run's own temporary folder does not.
+    expect(existsSync(dirname(javaTmpDirOf(call)))).toBe(false);
     expect(call.args.slice(call.args.indexOf("-workers"), call.args.indexOf("-workers") + 2)).toEqual(["-workers", "4"]);
     expect(call.args.slice(-3)).toEqual(["-metadir", metaDir, "M.tla"]);
     expect(existsSync(metaDir)).toBe(true);
@@ -138,6 +151,20 @@ describe("runTlc with a stand-in java replaying recorded TLC outputs", () => {
     expect(error.kind).toBe("parse");
     expect(error.message).toContain("M.tla");
     expect(error.detail).toContain("line 5, col 8 to line 5, col 8 of module foo: Unknown operator: `a'.");
+  });
+
+  it("replay of TLC's real rejection of a raidspec module (tlc-raidspec/Raid5__small.sany.out, exit 150): exit 5, naming file:line:col", async () => {
+    const { java, record } = fakeJava({ fixture: "../tlc-raidspec/Raid5__small.sany.out", exitCode: 150 });
+    writeFileSync(join(specDir, "Raid5.tla"), "---- MODULE Raid5 ----\n====\n");
+    const error = await engineError(runTlc(options(java, { moduleFile: join(specDir, "Raid5.tla"), displayName: "tla/raid5/Raid5.tla" })));
+    expect(error.kind).toBe("parse");
+    expect(exitCodes[error.kind]).toBe(5);
+    expect(error.message).toBe(
+      "TLC's parser (SANY) rejected Raid5.tla:\n" +
+        "  tla/raid5/Raid5.tla:317:47: Multiply-defined symbol 'anyKey': this definition or declaration conflicts with the one at line 317, col 23 to line 317, col 28 of module Raid5.",
+    );
+    expect(error.detail).toContain("Parsing or semantic analysis failed.");
+    expect(existsSync(dirname(javaTmpDirOf(recorded(record))))).toBe(false);
   });
 
   it("replay of a recorded TLC output (error-message-links.out, exit 75): an evaluation error without a verdict is a crash", async () => {
@@ -183,8 +210,8 @@ describe("runTlc with a stand-in java replaying recorded TLC outputs", () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(error.kind).toBe("timeout");
     expect(error.message).toContain("500 ms");
-    const metaDir = recorded(record).args.at(-2) ?? "";
-    expect(existsSync(metaDir)).toBe(false);
+    // Whatever the outcome, the run's temporary folder is gone.
+    expect(existsSync(dirname(javaTmpDirOf(recorded(record))))).toBe(false);
   });
 
   it("a java that does not exist: java-missing with a sentence on installing Java 17+", async () => {

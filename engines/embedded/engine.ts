@@ -10,7 +10,7 @@ import { EngineError, type Json, type TraceState } from "../result.ts";
 import { stateFromChecker, stateToChecker } from "../state-json.ts";
 
 let ready = false;
-function ensureLoaded(): void {
+export function ensureLoaded(): void {
   if (ready) return;
   const wasm = createRequire(import.meta.url).resolve("tla-checker/tla_checker_bg.wasm");
   initSync({ module: readFileSync(wasm) });

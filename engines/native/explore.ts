@@ -15,7 +15,7 @@
  * about n²/2⁶⁵ for n states): one of them would then be missed.
  */
 import type { ConstantValues, ReferenceModel, ReferenceVariant, Transition } from "../model.ts";
-import { EngineError, type Json } from "../result.ts";
+import { EngineError, type Json, type Progress } from "../result.ts";
 
 export interface NativeOptions {
   constants: ConstantValues;
@@ -25,6 +25,10 @@ export interface NativeOptions {
   invariants?: string[];
   /** Stop with an EngineError of kind "limit" once more distinct states than this are found. */
   maxStates?: number;
+  /** Called about four times a second with how far the search has got. */
+  onProgress?: (p: Progress) => void;
+  /** The least time between two progress reports (default 250 ms). */
+  progressEveryMs?: number;
 }
 
 export interface NativeTraceStep<S> {
@@ -91,6 +95,13 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
 
   let generated = 0;
   let depth = 0;
+  let lastReport = started;
+  const report = (queue: number) => {
+    const now = performance.now();
+    if (now - lastReport < (opts.progressEveryMs ?? 250)) return;
+    lastReport = now;
+    opts.onProgress?.({ distinctStates: seen.size, generated, depth, queue, elapsedMs: Math.round(now - started) });
+  };
   try {
     const initial = variant.init(constants);
     let frontier: S[] = [];
@@ -118,6 +129,7 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
       for (let i = 0; i < frontier.length; i++) {
         const transitions = variant.successors(frontier[i] as S, constants);
         generated += transitions.length;
+        if (opts.onProgress && (i & 255) === 0) report(frontier.length - i + next.length);
         const parent = frontierIds[i] as number;
         for (let j = 0; j < transitions.length; j++) {
           const state = (transitions[j] as { next: S }).next;

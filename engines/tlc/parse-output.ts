@@ -386,14 +386,14 @@ const STATE_HEADER = new RegExp(String.raw`^(\d+): <(.*?) ${LOCATION}>\s*$`);
 const SPECIAL_STATE_HEADER = /^(\d+): <([^<>]*)>\s*$/;
 const BACK_TO_STATE = new RegExp(String.raw`^(\d+): Back to state(?:: <(.*?) ${LOCATION}>|[.:]?\s*(.*))$`);
 
-interface ActionName {
+export interface ActionName {
   action: string;
   actionArgs?: string;
   actionParams?: TlaValue[];
 }
 
 /** Newer TLCs print an action's arguments: `<a1(p1) line …>`, `<w(<<1, 2>>,TRUE) line …>`. */
-function splitActionName(raw: string): ActionName {
+export function splitActionName(raw: string): ActionName {
   const match = /^([^(]+)\((.*)\)$/.exec(raw);
   if (!match) return { action: raw };
   const [, action, args] = match;
@@ -406,7 +406,7 @@ function splitActionName(raw: string): ActionName {
   return { action, actionArgs: args };
 }
 
-interface ReadVariables {
+export interface ReadVariables {
   variables: TlcVariable[];
   unreadable: TlcUnreadableVariable[];
 }
@@ -415,7 +415,7 @@ interface ReadVariables {
  * Variables follow the header as `/\ name = value` lines, a value continuing on indented lines; a
  * spec with a single variable gets `name = value` without the conjunction.
  */
-function parseVariables(lines: string[]): ReadVariables {
+export function parseVariables(lines: string[]): ReadVariables {
   const read: ReadVariables = { variables: [], unreadable: [] };
   let current: { name: string; lines: string[] } | undefined;
   const flush = (): void => {

@@ -3,12 +3,13 @@
  * EngineError of the right kind. The parsed `-tool` messages decide the verdict; TLC's exit code
  * (tlc2.output.EC.ExitStatus) is only checked against it and a disagreement becomes a warning.
  */
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { execa } from "execa";
-import { EngineError } from "../result.ts";
+import { EngineError, type Progress } from "../result.ts";
+import { progressStream } from "./progress-stream.ts";
 import { isTlcConfigErrorCode, parseTlcOutput, type TlcOutcome, type TlcOutput } from "./parse-output.ts";
 
 export interface RunTlcOptions {
@@ -19,10 +20,18 @@ export interface RunTlcOptions {
   timeoutMs?: number;
   /** The Java launcher; "java" from PATH unless given. */
   java?: string;
-  /** TLC checks deadlock by default; raidspec specs opt in, so false passes `-deadlock` (which turns it off). */
+  /**
+   * Overrides the cfg's CHECK_DEADLOCK: false passes `-deadlock` (which turns deadlock checking off,
+   * whatever the cfg says). Unset, the cfg decides; raidspec's cfgs say CHECK_DEADLOCK FALSE, so a
+   * user running TLC on them by hand checks what raidspec checks.
+   */
   checkDeadlock?: boolean;
-  /** Where TLC keeps its state files; a fresh temporary folder (removed afterwards) unless given. */
+  /** Where TLC keeps its state files; a folder inside the run's temporary folder unless given. */
   metaDir?: string;
+  /** How messages name the module file (default: `moduleFile`), e.g. the committed artefact's path. */
+  displayName?: string;
+  /** Called with each progress report (message 2200) as TLC prints it; TLC then reports every 2 s. */
+  onProgress?: (p: Progress) => void;
 }
 
 export type TlcRunResult = TlcOutput & { durationMs: number; exitCode: number };
@@ -57,8 +66,12 @@ const INSTALL_JAVA =
   "TLC needs Java 17 or newer: install a JDK or JRE (for example `apt-get install openjdk-17-jre-headless`, " +
   "`brew install openjdk@17`, or https://adoptium.net), make sure `java` is on PATH, or check with the embedded engine instead.";
 
-/** The command line, as a pure function of the options, so it can be checked without running Java. */
-export function tlcCommandLine(opts: RunTlcOptions, metaDir: string): { args: string[]; cwd: string } {
+/**
+ * The command line, as a pure function of the options, so it can be checked without running Java.
+ * `javaTmpDir` becomes the JVM's java.io.tmpdir, where TLC unpacks the standard modules into a
+ * `tlc-<digits>` folder that it never removes: the runner points it into its own temporary folder.
+ */
+export function tlcCommandLine(opts: RunTlcOptions, metaDir: string, javaTmpDir?: string): { args: string[]; cwd: string } {
   const moduleFile = resolve(opts.moduleFile);
   const cwd = dirname(moduleFile);
   const cfgFile = resolve(opts.cfgFile);
@@ -66,7 +79,10 @@ export function tlcCommandLine(opts: RunTlcOptions, metaDir: string): { args: st
   // TLC resolves the config against the working directory; only leave that when the config is elsewhere.
   const cfgArg = cfgFromCwd.startsWith("..") || isAbsolute(cfgFromCwd) ? cfgFile : cfgFromCwd;
   const args = [
+    // TLC reports progress once a minute unless told otherwise (TLCGlobals.progressInterval, seconds).
+    ...(opts.onProgress ? ["-Dtlc2.TLC.progressInterval=2"] : []),
     "-XX:+UseParallelGC",
+    ...(javaTmpDir ? [`-Djava.io.tmpdir=${javaTmpDir}`] : []),
     "-cp",
     resolve(opts.jar),
     "tlc2.TLC",
@@ -75,7 +91,7 @@ export function tlcCommandLine(opts: RunTlcOptions, metaDir: string): { args: st
     cfgArg,
     "-workers",
     String(opts.workers ?? "auto"),
-    ...(opts.checkDeadlock ? [] : ["-deadlock"]),
+    ...(opts.checkDeadlock === false ? ["-deadlock"] : []),
     "-metadir",
     metaDir,
     basename(moduleFile),
@@ -115,6 +131,22 @@ function javaLevelError(stderr: string, opts: RunTlcOptions, java: string): Engi
   return undefined;
 }
 
+/**
+ * "TLC's parser (SANY) rejected Raid5.tla:" and, per error, `<file>:<line>:<col>: <message>` (the
+ * file when the error is in the checked module, the module name when it is in another one).
+ */
+function sanyRejection(output: TlcOutput, opts: RunTlcOptions): string {
+  const file = opts.displayName ?? opts.moduleFile;
+  const module = basename(opts.moduleFile).replace(/\.tla$/, "");
+  const errors = output.sany
+    .filter((m) => m.severity === "error")
+    .map((m) => {
+      const where = m.location ? `${m.location.module === module || m.location.module === "" ? file : m.location.module}:${m.location.line}:${m.location.column}: ` : "";
+      return `  ${where}${m.message.replace(/\s*\n\s*/g, " ")}`;
+    });
+  return [`TLC's parser (SANY) rejected ${basename(file)}${errors.length ? ":" : "."}`, ...errors].join("\n");
+}
+
 /** Turns a finished process and its parsed output into the result, or the error that explains it. */
 export function interpretTlcRun(
   output: TlcOutput,
@@ -126,7 +158,7 @@ export function interpretTlcRun(
   const errorText = [...output.errors, lastLines(run.stderr, 40)].filter((t) => t.trim() !== "").join("\n\n");
 
   if (output.outcome === "sany-error") {
-    throw new EngineError("parse", `TLC's parser (SANY) rejected ${module}.`, output.errors.join("\n\n"));
+    throw new EngineError("parse", sanyRejection(output, opts), output.errors.join("\n\n"));
   }
   if (output.messages.some((m) => isTlcConfigErrorCode(m.code)) && output.violations.length === 0) {
     throw new EngineError("parse", `TLC rejected the configuration ${basename(opts.cfgFile)}.`, errorText);
@@ -153,12 +185,16 @@ export async function runTlc(opts: RunTlcOptions): Promise<TlcRunResult> {
   await requireFile(resolve(opts.moduleFile), "usage", "The TLA+ module");
   await requireFile(resolve(opts.cfgFile), "usage", "The TLC configuration");
 
-  const ownMetaDir = opts.metaDir === undefined;
-  const metaDir = opts.metaDir ?? (await mkdtemp(join(tmpdir(), "raidspec-tlc-")));
-  const { args, cwd } = tlcCommandLine(opts, metaDir);
+  // One temporary folder per run holds TLC's state files and the JVM's temporary files; it is
+  // removed afterwards, whatever the outcome.
+  const runDir = await mkdtemp(join(tmpdir(), "raidspec-tlc-"));
+  const metaDir = opts.metaDir ?? join(runDir, "states");
+  const javaTmpDir = join(runDir, "java-tmp");
   const started = performance.now();
   try {
-    const result = await execa(java, args, {
+    await mkdir(javaTmpDir);
+    const { args, cwd } = tlcCommandLine(opts, metaDir, javaTmpDir);
+    const subprocess = execa(java, args, {
       cwd,
       reject: false,
       timeout: opts.timeoutMs,
@@ -167,6 +203,8 @@ export async function runTlc(opts: RunTlcOptions): Promise<TlcRunResult> {
       // TLC reads no input; it must not hold on to the user's terminal.
       stdin: "ignore",
     });
+    if (opts.onProgress) subprocess.stdout?.on("data", progressStream(opts.onProgress, started));
+    const result = await subprocess;
     const durationMs = Math.round(performance.now() - started);
     const stdout = typeof result.stdout === "string" ? result.stdout : "";
     const stderr = typeof result.stderr === "string" ? result.stderr : "";
@@ -187,6 +225,6 @@ export async function runTlc(opts: RunTlcOptions): Promise<TlcRunResult> {
     }
     return interpretTlcRun(output, { exitCode: result.exitCode, stderr, durationMs }, opts);
   } finally {
-    if (ownMetaDir) await rm(metaDir, { recursive: true, force: true });
+    await rm(runDir, { recursive: true, force: true });
   }
 }

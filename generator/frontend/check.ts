@@ -6,42 +6,21 @@
 import type { Expr, LValue, SourceLoc, Spec, Step, Stmt } from "../ir.ts";
 import { type SpecProblem, SpecError } from "./errors.ts";
 import { boundNames, children, exprReads, inlineMacros, modelValueNames, namedModelValues, pathIndices } from "../ir-walk.ts";
-
-/** Names the generated TLA+ module defines itself. */
-const generatedNames = new Set([
-  "Init", "Next", "Spec", "vars", "ProcSet", "pc", "TypeOK", "Terminating", "NoValue", "Done", "self", "RaidspecInModel",
-  "BoundedSeq", "elems_", "max_", "len_",
-]);
-
-const tlaKeywords = new Set(
-  (
-    "ASSUME ASSUMPTION AXIOM BOOLEAN CASE CHOOSE CONSTANT CONSTANTS DOMAIN ELSE ENABLED EXCEPT EXTENDS IF IN INSTANCE LET " +
-    "LOCAL MODULE OTHER SF_ SUBSET THEN THEOREM UNCHANGED UNION VARIABLE VARIABLES WF_ WITH TRUE FALSE STRING Nat Int " +
-    "Cardinality Seq Len Append Head Tail LAMBDA RECURSIVE " +
-    // PlusCal keywords
-    "algorithm process begin end variables variable define macro procedure call return goto skip await when either or with " +
-    "while do if then else elsif print assert fair"
-  ).split(" "),
-);
+import { reservedNameReason } from "../tla/reserved.ts";
+import { valueKindProblems } from "./check-values.ts";
 
 const identifier = /^[A-Za-z][A-Za-z0-9_]*$/;
-
-const standardModules = new Set(["Naturals", "Integers", "Reals", "Sequences", "FiniteSets", "Bags", "TLC", "TLCExt", "RealTime", "Randomization", "Json", "Toolbox"]);
 
 export function checkSpec(spec: Spec): void {
   const problems: SpecProblem[] = [];
   const report = (loc: SourceLoc, message: string, hint?: string) => problems.push({ loc, message, hint });
 
-  // The module is named after the spec: a standard module's name would make the module extend itself.
-  if (standardModules.has(spec.name))
-    report({ file: spec.source, line: 1, column: 1 }, `The spec name "${spec.name}" is the name of a standard TLA+ module`, "Name the spec something else.");
-
   // Every top-level name becomes a TLA+ definition, variable or action: one namespace.
   const seen = new Map<string, SourceLoc>();
   const declare = (name: string, what: string, loc: SourceLoc) => {
     if (!identifier.test(name)) report(loc, `The ${what} name "${name}" is not a valid TLA+ identifier`, "Use letters, digits and _ , starting with a letter.");
-    else if (generatedNames.has(name) || tlaKeywords.has(name))
-      report(loc, `The ${what} name "${name}" is reserved in the generated TLA+/PlusCal`, "Rename it.");
+    else if (reservedNameReason(name))
+      report(loc, `The ${what} name "${name}" is ${reservedNameReason(name)}: TLC would reject the generated module`, "Rename it.");
     const before = seen.get(name);
     if (before) report(loc, `"${name}" is declared twice (also at ${before.file}:${before.line})`, "Every constant, domain, variable, helper, process, step label and invariant needs its own name.");
     else seen.set(name, loc);
@@ -54,7 +33,7 @@ export function checkSpec(spec: Spec): void {
   for (const m of models) {
     const d = domainOf(m);
     if (!d) report(specLoc, `The model value ${m} is declared outside a named domain`, "Declare its modelValues(…) at the top level: const D = modelValues(…); the .cfg binds D to the set.");
-    else if (!identifier.test(m) || tlaKeywords.has(m)) report(d.loc, `The model value name "${m}" is not a valid TLA+ identifier`, "Use letters, digits and _ , starting with a letter.");
+    else if (!identifier.test(m) || reservedNameReason(m)) report(d.loc, `The model value name "${m}" is not a valid TLA+ identifier`, "Use letters, digits and _ , starting with a letter.");
   }
   // Named one by one, a model value is a CONSTANT of the module, so its name must be free there.
   for (const m of namedModelValues(spec)) declare(m, "model value", domainOf(m)?.loc ?? specLoc);
@@ -153,6 +132,7 @@ export function checkSpec(spec: Spec): void {
     if (config.variant && config.variant !== spec.baseVariant && !spec.variants.some((v) => v.name === config.variant))
       report(config.loc, `Configuration "${config.name}" names an unknown variant "${config.variant}"`);
   }
+  problems.push(...valueKindProblems(spec));
   if (problems.length > 0) throw new SpecError(problems);
 }
 

@@ -9,6 +9,7 @@ import { fail } from "./errors.ts";
 import { lambdaResult, readExpr, readInitValue } from "./read-expr.ts";
 import { readStatements } from "./read-stmt.ts";
 import { readType } from "./read-type.ts";
+import { moduleNameProblem } from "../tla/reserved.ts";
 
 const dslModule = /(^|\/)dsl(\/index(\.ts|\.js)?)?$|^raidspec\/dsl$/;
 
@@ -22,6 +23,8 @@ export function readSpec(source: SourceFile, file: string): Spec {
   if (!nameArg || !Node.isStringLiteral(nameArg))
     return fail(locOf(symbols, start), "spec(…) needs the module name as a string literal first", "Write spec(\"MyModule\", { state, init }).");
   const name = nameArg.getLiteralValue();
+  const badName = moduleNameProblem(name);
+  if (badName) return fail(locOf(symbols, nameArg), `The spec name "${name}" ${badName}`, "Rename the spec: its name is the name of the TLA+ module.");
   const def = objectArg(symbols, start, 1, "spec(…)");
   const methodOf = (call: CallExpression) => {
     const callee = call.getExpression();

@@ -2,7 +2,8 @@
  * IR expressions and types → TLA+ text.
  */
 import type { BinaryOp, Definition, Expr, LValue, Type } from "../ir.ts";
-import { boundNames, exprReads } from "../ir-walk.ts";
+import { exprReads } from "../ir-walk.ts";
+import { freshName } from "./fresh-names.ts";
 
 export interface ExprContext {
   /** State keys (`var:x`, `local:x`, `pc`) already assigned in the current step: read primed. */
@@ -10,71 +11,145 @@ export interface ExprContext {
   definitions: ReadonlyMap<string, Definition>;
   /** Helper parameters bound to argument text while a helper is inlined. */
   substitute?: ReadonlyMap<string, string>;
-  /** PlusCal source: process-local variables are written bare (`i`, not `i[self]`). */
+  /**
+   * PlusCal source: process-local variables are written bare (`i`, not `i[self]`) and assigned ones
+   * unprimed; `primed` still decides which helper calls are written out in place.
+   */
   pluscal?: boolean;
 }
 
 export const plainContext = (definitions: ReadonlyMap<string, Definition>): ExprContext => ({ primed: new Set(), definitions });
 
-const ops: Record<BinaryOp, { text: string; prec: number; assoc?: boolean }> = {
-  implies: { text: "=>", prec: 1 },
-  or: { text: "\\/", prec: 3, assoc: true },
-  and: { text: "/\\", prec: 3, assoc: true },
-  eq: { text: "=", prec: 5 },
-  neq: { text: "#", prec: 5 },
-  lt: { text: "<", prec: 5 },
-  le: { text: "<=", prec: 5 },
-  gt: { text: ">", prec: 5 },
-  ge: { text: ">=", prec: 5 },
-  in: { text: "\\in", prec: 5 },
-  union: { text: "\\cup", prec: 8, assoc: true },
-  intersect: { text: "\\cap", prec: 8, assoc: true },
-  minus: { text: "\\", prec: 8 },
-  add: { text: "+", prec: 10, assoc: true },
-  sub: { text: "-", prec: 10 },
-  mul: { text: "*", prec: 13, assoc: true },
-  div: { text: "\\div", prec: 13 },
-  mod: { text: "%", prec: 13 },
+/**
+ * TLA+'s operator precedence, as SANY applies it (tla2sany/parser/Operators.java): each operator has
+ * a range low..high and an associativity. SANY rejects two operators next to each other without
+ * parentheses when their ranges overlap, unless they are the same left-associative operator
+ * ("Precedence conflict between ops \\lor and \\land"); when the ranges do not overlap the one with the
+ * higher range binds tighter. So parentheses go exactly where SANY would not read the tree as written.
+ */
+interface Precedence {
+  low: number;
+  high: number;
+}
+
+interface InfixOp extends Precedence {
+  text: string;
+  /** SANY lets `a op b op c` chain (left-associative). */
+  left?: boolean;
+  /** The operator is associative as mathematics, so `a op (b op c)` may be written `a op b op c`. */
+  associative?: boolean;
+}
+
+const ops: Record<BinaryOp, InfixOp> = {
+  implies: { text: "=>", low: 10, high: 10 },
+  or: { text: "\\/", low: 30, high: 30, left: true, associative: true },
+  and: { text: "/\\", low: 30, high: 30, left: true, associative: true },
+  eq: { text: "=", low: 50, high: 50 },
+  neq: { text: "#", low: 50, high: 50 },
+  lt: { text: "<", low: 50, high: 50 },
+  le: { text: "<=", low: 50, high: 50 },
+  gt: { text: ">", low: 50, high: 50 },
+  ge: { text: ">=", low: 50, high: 50 },
+  in: { text: "\\in", low: 50, high: 50 },
+  union: { text: "\\cup", low: 80, high: 80, left: true, associative: true },
+  intersect: { text: "\\cap", low: 80, high: 80, left: true, associative: true },
+  minus: { text: "\\", low: 80, high: 80 },
+  add: { text: "+", low: 100, high: 100, left: true, associative: true },
+  sub: { text: "-", low: 110, high: 110, left: true },
+  // 10-11 in the book's table: `a + b % c` and `a % b - c` are conflicts.
+  mod: { text: "%", low: 100, high: 110 },
+  mul: { text: "*", low: 130, high: 130, left: true, associative: true },
+  div: { text: "\\div", low: 130, high: 130 },
 };
 
-const atomic = 100;
+const dots: InfixOp = { text: "..", low: 90, high: 90 };
+/** Sequence concatenation (`\\o`, 13-13 left-associative in the book's table). */
+const concatOp: InfixOp = { text: "\\o", low: 130, high: 130, left: true, associative: true };
+/** The Cartesian product of a tuple type (`A \\X B`, 10-13). */
+const crossOp: InfixOp = { text: "\\X", low: 100, high: 130 };
+const notOp: Precedence = { low: 40, high: 40 };
+/** Unary minus (`-.`): SANY also rejects it right after a tighter infix operator (`a * -b`). */
+const negOp: Precedence = { low: 120, high: 120 };
 
-function precedence(e: Expr): number {
+/** How an expression sits among operators. */
+type Shape =
+  | { kind: "infix"; op: InfixOp }
+  | { kind: "prefix"; op: Precedence }
+  /** IF, \\A, \\E: extend as far right as they can, so they are parenthesized as operands. */
+  | { kind: "open" }
+  | { kind: "atomic" };
+
+function shapeOf(e: Expr): Shape {
   switch (e.kind) {
     case "binary":
-      return ops[e.op].prec;
+      return { kind: "infix", op: ops[e.op] };
+    case "range":
+      return { kind: "infix", op: dots };
     case "not":
-      return 4;
+      return { kind: "prefix", op: notOp };
     case "neg":
-      return 12;
+      return { kind: "prefix", op: negOp };
     case "int":
-      return e.value < 0 ? 12 : atomic;
+      return e.value < 0 ? { kind: "prefix", op: negOp } : { kind: "atomic" };
     case "concat":
-      return 13;
+      return { kind: "infix", op: concatOp };
     case "ite":
     case "quant":
-      return 0;
+      return { kind: "open" };
+    case "typeSet":
+      return typeShape(e.type);
     default:
-      return atomic;
+      return { kind: "atomic" };
   }
+}
+
+/**
+ * Where an expression is rendered: at the top of a formula, as an operand of an infix or prefix
+ * operator, as the set of a binder (`\\E x \\in <set> :`, like the right operand of \\in), or where
+ * only an atom may stand (the base of `f[x]`, `r.f`, `[f EXCEPT …]`).
+ */
+export type Position =
+  | "top"
+  | "set"
+  | "atom"
+  | { kind: "left" | "right"; op: InfixOp }
+  | { kind: "prefix"; op: Precedence };
+
+function needsParens(shape: Shape, at: Position): boolean {
+  if (shape.kind === "atomic") return false;
+  if (at === "atom") return true;
+  // IF and quantifiers stay parenthesized even at the top, so they read as one value.
+  if (shape.kind === "open") return true;
+  if (at === "top") return false;
+  const where = at === "set" ? { kind: "right" as const, op: ops.in } : at;
+  const child = shape.op;
+  if (where.kind === "prefix") return shape.kind === "prefix" || !(where.op.high < child.low);
+  const parent = where.op;
+  if (shape.kind === "prefix")
+    // `~a = b` reads as ~(a = b); `a * -b` is a conflict.
+    return where.kind === "left" ? !(child.low > parent.high) : parent.low > child.high;
+  const same = shape.op === parent;
+  if (where.kind === "left") return !(child.low > parent.high || (same && parent.left === true));
+  return !(parent.high < child.low || (same && parent.associative === true));
 }
 
 export function tlaString(value: string): string {
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 
-/** Renders an expression; `parentPrec` decides whether it needs parentheses. */
-export function renderExpr(e: Expr, ctx: ExprContext, parentPrec = 0): string {
+/** Renders an expression at a position; parentheses go where SANY would otherwise read it differently. */
+export function renderExpr(e: Expr, ctx: ExprContext, at: Position = "top"): string {
   const text = renderBare(e, ctx);
-  return precedence(e) <= parentPrec && precedence(e) < atomic ? `(${text})` : text;
+  return needsParens(shapeOf(e), at) ? `(${text})` : text;
 }
 
+// In PlusCal text a variable is written bare even after the step assigned it: pcal.trans primes it.
 function primedName(name: string, key: string, ctx: ExprContext): string {
-  return ctx.primed.has(key) ? `${name}'` : name;
+  return ctx.primed.has(key) && !ctx.pluscal ? `${name}'` : name;
 }
 
 function renderBare(e: Expr, ctx: ExprContext): string {
-  const r = (x: Expr, prec = 0) => renderExpr(x, ctx, prec);
+  const r = (x: Expr, at: Position = "top") => renderExpr(x, ctx, at);
   switch (e.kind) {
     case "bool":
       return e.value ? "TRUE" : "FALSE";
@@ -102,42 +177,38 @@ function renderBare(e: Expr, ctx: ExprContext): string {
     case "pc":
       return `${primedName("pc", "pc", ctx)}[${r(e.process)}]`;
     case "index":
-      return `${r(e.base, atomic - 1)}[${r(e.index)}]`;
+      return `${r(e.base, "atom")}[${r(e.index)}]`;
     case "field":
-      return `${r(e.base, atomic - 1)}.${e.field}`;
+      return `${r(e.base, "atom")}.${e.field}`;
     case "not":
-      return `~${r(e.arg, 4)}`;
+      return `~${r(e.arg, { kind: "prefix", op: notOp })}`;
     case "neg":
-      return `-${r(e.arg, 12)}`;
+      return `-${r(e.arg, { kind: "prefix", op: negOp })}`;
     case "binary": {
       const op = ops[e.op];
       if (e.op === "implies") {
         // Operands of => are always parenthesized: tla-checker parses A => B /\ C as (A => B) /\ C.
-        const side = (x: Expr) => (x.kind === "binary" || x.kind === "not" ? `(${r(x)})` : r(x, op.prec));
-        return `${side(e.left)} => ${side(e.right)}`;
+        const side = (x: Expr, kind: "left" | "right") => (x.kind === "binary" || x.kind === "not" ? `(${r(x)})` : r(x, { kind, op }));
+        return `${side(e.left, "left")} => ${side(e.right, "right")}`;
       }
-      // Same associative operator chains without parentheses; everything else at equal precedence is
-      // parenthesized (TLA+ rejects mixing /\ and \/ without them).
-      const left = e.left.kind === "binary" && e.left.op === e.op && op.assoc ? r(e.left, op.prec - 1) : r(e.left, op.prec);
-      const right = e.right.kind === "binary" && e.right.op === e.op && op.assoc ? r(e.right, op.prec - 1) : r(e.right, op.prec);
-      return `${left} ${op.text} ${right}`;
+      return `${r(e.left, { kind: "left", op })} ${op.text} ${r(e.right, { kind: "right", op })}`;
     }
     case "ite":
       return `IF ${r(e.cond)} THEN ${r(e.then)} ELSE ${r(e.else)}`;
     case "quant":
-      return `${e.quantifier === "forall" ? "\\A" : "\\E"} ${e.name} \\in ${r(e.set, 5)} : ${r(e.body)}`;
+      return `${e.quantifier === "forall" ? "\\A" : "\\E"} ${e.name} \\in ${r(e.set, "set")} : ${r(e.body)}`;
     case "fn":
-      return `[${e.name} \\in ${r(e.set, 5)} |-> ${r(e.body)}]`;
+      return `[${e.name} \\in ${r(e.set, "set")} |-> ${r(e.body)}]`;
     case "count":
-      return `Cardinality({${e.name} \\in ${r(e.set, 5)} : ${r(e.body)}})`;
+      return `Cardinality({${e.name} \\in ${r(e.set, "set")} : ${r(e.body)}})`;
     case "filter":
-      return `{${e.name} \\in ${r(e.set, 5)} : ${r(e.body)}}`;
+      return `{${e.name} \\in ${r(e.set, "set")} : ${r(e.body)}}`;
     case "record":
       return `[${e.fields.map((f) => `${f.name} |-> ${r(f.value)}`).join(", ")}]`;
     case "setOf":
       return `{${e.elements.map((x) => r(x)).join(", ")}}`;
     case "range":
-      return `${r(e.lo, 9)}..${r(e.hi, 9)}`;
+      return `${r(e.lo, { kind: "left", op: dots })}..${r(e.hi, { kind: "right", op: dots })}`;
     case "size":
       return `Cardinality(${r(e.set)})`;
     case "typeSet":
@@ -149,7 +220,7 @@ function renderBare(e: Expr, ctx: ExprContext): string {
     case "tuple":
       return `<<${e.elements.map((x) => r(x)).join(", ")}>>`;
     case "at":
-      return `${r(e.seq, atomic - 1)}[${renderPosition(e.index, ctx)}]`;
+      return `${r(e.seq, "atom")}[${renderPosition(e.index, ctx)}]`;
     case "len":
       return `Len(${r(e.seq)})`;
     case "head":
@@ -159,10 +230,15 @@ function renderBare(e: Expr, ctx: ExprContext): string {
     case "append":
       return `Append(${r(e.seq)}, ${r(e.value)})`;
     case "concat":
-      return `${r(e.left, 12)} \\o ${r(e.right, 13)}`;
+      return `${r(e.left, { kind: "left", op: concatOp })} \\o ${r(e.right, { kind: "right", op: concatOp })}`;
     case "subSeq":
       return `SubSeq(${r(e.seq)}, ${renderPosition(e.from, ctx)}, ${r(e.to)})`;
   }
+}
+
+/** The value of `x' = value`: parenthesized where it binds looser than `=` (`x' = a \\/ b` is `(x' = a) \\/ b`). */
+export function renderAssignedValue(e: Expr, ctx: ExprContext): string {
+  return renderExpr(e, ctx, { kind: "right", op: ops.eq });
 }
 
 /** An assignment target's path: `[key]`, `[position + 1]`, `.field`. */
@@ -176,15 +252,17 @@ export function renderPosition(index: Expr, ctx: ExprContext): string {
   // `i - 1` (the last element is s[s.length - 1]) is `i` in TLA+; `i + k` is `i + (k + 1)`.
   if (index.kind === "binary" && index.right.kind === "int" && (index.op === "sub" || index.op === "add")) {
     const k = index.op === "sub" ? 1 - index.right.value : index.right.value + 1;
-    if (k === 0) return renderExpr(index.left, ctx, 9);
-    return `${renderExpr(index.left, ctx, 9)} ${k < 0 ? "-" : "+"} ${Math.abs(k)}`;
+    if (k === 0) return renderExpr(index.left, ctx);
+    return `${renderExpr(index.left, ctx, { kind: "left", op: k < 0 ? ops.sub : ops.add })} ${k < 0 ? "-" : "+"} ${Math.abs(k)}`;
   }
-  return `${renderExpr(index, ctx, 9)} + 1`;
+  return `${renderExpr(index, ctx, { kind: "left", op: ops.add })} + 1`;
 }
 
 /**
  * A helper call. Helpers read the state unprimed, so a call made after the step assigned something the
- * helper reads is inlined with that state primed; otherwise the helper's name is used.
+ * helper reads is inlined with that state primed; otherwise the helper's name is used. The bound-name
+ * pass (fresh-names.ts) has made the helper's bound names differ from every name in scope here, so
+ * the inlined body captures nothing.
  */
 function renderCall(e: Extract<Expr, { kind: "call" }>, ctx: ExprContext): string {
   const def = ctx.definitions.get(e.name);
@@ -193,11 +271,42 @@ function renderCall(e: Extract<Expr, { kind: "call" }>, ctx: ExprContext): strin
   const reads = exprReads(def.body, ctx.definitions);
   // An argument that mentions a name the helper uses for a parameter is inlined too: tla-checker
   // evaluates arguments where the parameters are already bound, so inBatch(m, sh) with a parameter
-  // named sh would read its own parameter (TLC would not).
-  const captured = e.args.some((a) => [...boundNames(a)].some((n) => def.params.includes(n)));
+  // named sh would read its own parameter (TLC would not). The test is on the argument's text, which
+  // also holds what an enclosing inlined helper substituted into it.
+  const captured = args.some((a) => identifiersIn(a).some((n) => def.params.includes(n)));
   if (!captured && ![...reads].some((k) => ctx.primed.has(k))) return args.length ? `${e.name}(${args.join(", ")})` : e.name;
-  const substitute = new Map(def.params.map((p, i) => [p, args[i] ?? p]));
-  return `(${renderExpr(def.body, { ...ctx, substitute }, 0)})`;
+  // A substituted argument stands where a name stood, so it must be an atom there.
+  const substitute = new Map(def.params.map((p, i) => [p, e.args[i] ? renderExpr(e.args[i], ctx, "atom") : p]));
+  return renderExpr(def.body, { ...ctx, substitute }, "atom");
+}
+
+/** The identifiers a TLA+ text mentions outside its string literals (a superset of the names it uses). */
+export function identifiersIn(text: string): string[] {
+  return text.replace(/"(?:[^"\\]|\\.)*"/g, '""').match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
+}
+
+/** How a rendered type sits among operators (see shapeOf). */
+function typeShape(t: Type): Shape {
+  switch (t.kind) {
+    case "int":
+      return { kind: "infix", op: dots };
+    case "optional":
+      return { kind: "infix", op: ops.union };
+    case "set":
+      return { kind: "prefix", op: subsetOp };
+    case "tuple":
+      return { kind: "infix", op: crossOp };
+    default:
+      return { kind: "atomic" };
+  }
+}
+
+/** SUBSET (like DOMAIN) is a prefix operator of range 100-130. */
+const subsetOp: Precedence = { low: 100, high: 130 };
+
+function renderTypeAt(t: Type, ctx: ExprContext, at: Position): string {
+  const text = renderType(t, ctx);
+  return needsParens(typeShape(t), at) ? `(${text})` : text;
 }
 
 /** A type as the TLA+ set of its values. */
@@ -206,7 +315,7 @@ export function renderType(t: Type, ctx: ExprContext): string {
     case "bool":
       return "BOOLEAN";
     case "int":
-      return `${renderExpr(t.lo, ctx, 9)}..${renderExpr(t.hi, ctx, 9)}`;
+      return `${renderExpr(t.lo, ctx, { kind: "left", op: dots })}..${renderExpr(t.hi, ctx, { kind: "right", op: dots })}`;
     case "enum":
       return `{${t.values.map((v) => (t.model ? v : tlaString(v))).join(", ")}}`;
     case "map":
@@ -222,7 +331,7 @@ export function renderType(t: Type, ctx: ExprContext): string {
     case "seq":
       return `BoundedSeq(${renderType(t.element, ctx)}, ${renderExpr(t.maxLen, ctx)})`;
     case "tuple":
-      return t.elements.map((x) => (x.kind === "named" || x.kind === "bool" ? renderType(x, ctx) : `(${renderType(x, ctx)})`)).join(" \\X ");
+      return t.elements.map((x) => renderTypeAt(x, ctx, { kind: "left", op: crossOp })).join(" \\X ");
   }
 }
 
@@ -232,37 +341,73 @@ export function renderType(t: Type, ctx: ExprContext): string {
  */
 export const BOUNDED_SEQ = "BoundedSeq(elems_, max_) == UNION {[1..len_ -> elems_] : len_ \\in 0..max_}";
 
+// Kept from the first generator for stable output: a range, an optional or a set type is
+// parenthesized as the operand of SUBSET or \\cup even where precedence alone would not need it.
 function wrapSet(t: Type, ctx: ExprContext): string {
   const text = renderType(t, ctx);
   return t.kind === "int" || t.kind === "optional" || t.kind === "set" ? `(${text})` : text;
 }
 
+/** One conjunct of a type check; an open one (`\\A k : …`) extends as far right as it can. */
+interface Conjunct {
+  text: string;
+  open: boolean;
+}
+
+const conj = (parts: Conjunct[]): string =>
+  parts.map((p, i) => (p.open && i < parts.length - 1 ? `(${p.text})` : p.text)).join(" /\\ ");
+
 /**
- * `value \in T` written so that no engine has to enumerate T: functions and records are checked
- * pointwise, integers by their bounds. (tla-checker enumerates [K -> 0..65535] otherwise.)
+ * `value \\in T` written so that no engine has to enumerate T: functions and records are checked
+ * pointwise, integers by their bounds. (tla-checker enumerates [K -> 0..65535] otherwise.) The bound
+ * names it introduces (`k0`, `k1`, …) avoid `taken` (the module's top-level names).
  */
-export function renderTypeCheck(value: string, t: Type, ctx: ExprContext, depth = 0): string {
-  const k = `k${depth}`;
+export function renderTypeCheck(value: string, t: Type, ctx: ExprContext, taken: ReadonlySet<string> = new Set()): string {
+  return conj(typeCheck(value, t, ctx, taken, 0));
+}
+
+function typeCheck(value: string, t: Type, ctx: ExprContext, taken: ReadonlySet<string>, depth: number): Conjunct[] {
+  const atom = (text: string): Conjunct => ({ text, open: false });
   switch (t.kind) {
     case "bool":
-      return `${value} \\in BOOLEAN`;
+      return [atom(`${value} \\in BOOLEAN`)];
     case "int":
-      return `${renderExpr(t.lo, ctx, 5)} <= ${value} /\\ ${value} <= ${renderExpr(t.hi, ctx, 5)}`;
+      return [
+        atom(`${renderExpr(t.lo, ctx, { kind: "left", op: ops.le })} <= ${value}`),
+        atom(`${value} <= ${renderExpr(t.hi, ctx, { kind: "right", op: ops.le })}`),
+      ];
     case "enum":
-      return `${value} \\in ${renderType(t, ctx)}`;
     case "named":
-      return `${value} \\in ${t.name}`;
-    case "optional":
-      return `(${value} = NoValue \\/ ${renderTypeCheck(value, t.value, ctx, depth)})`;
+      return [atom(`${value} \\in ${renderTypeAt(t, ctx, "set")}`)];
+    case "optional": {
+      const inner = typeCheck(value, t.value, ctx, taken, depth);
+      const only = inner[0];
+      // The inner check is one comparison (tighter than \\/), or it is parenthesized.
+      const right = inner.length === 1 && only && !only.open ? only.text : `(${conj(inner)})`;
+      return [atom(`(${value} = NoValue \\/ ${right})`)];
+    }
     case "set":
-      return `${value} \\subseteq ${wrapSet(t.element, ctx)}`;
+      return [atom(`${value} \\subseteq ${wrapSet(t.element, ctx)}`)];
     case "record":
-      return [`DOMAIN ${value} = {${t.fields.map((f) => tlaString(f.name)).join(", ")}}`, ...t.fields.map((f) => renderTypeCheck(`${value}.${f.name}`, f.type, ctx, depth))].join(" /\\ ");
-    case "map":
-      return `DOMAIN ${value} = ${renderType(t.key, ctx)} /\\ \\A ${k} \\in ${renderType(t.key, ctx)} : ${renderTypeCheck(`${value}[${k}]`, t.value, ctx, depth + 1)}`;
-    case "seq":
-      return `Len(${value}) <= ${renderExpr(t.maxLen, ctx, 5)} /\\ (\\A ${k} \\in 1..Len(${value}) : ${renderTypeCheck(`${value}[${k}]`, t.element, ctx, depth + 1)})`;
+      return [
+        atom(`DOMAIN ${value} = {${t.fields.map((f) => tlaString(f.name)).join(", ")}}`),
+        ...t.fields.flatMap((f) => typeCheck(`${value}.${f.name}`, f.type, ctx, taken, depth)),
+      ];
+    case "map": {
+      const k = freshName(`k${depth}`, (n) => taken.has(n));
+      return [
+        atom(`DOMAIN ${value} = ${renderTypeAt(t.key, ctx, { kind: "right", op: ops.eq })}`),
+        { text: `\\A ${k} \\in ${renderTypeAt(t.key, ctx, "set")} : ${conj(typeCheck(`${value}[${k}]`, t.value, ctx, taken, depth + 1))}`, open: true },
+      ];
+    }
+    case "seq": {
+      const k = freshName(`k${depth}`, (n) => taken.has(n));
+      return [
+        atom(`Len(${value}) <= ${renderExpr(t.maxLen, ctx, { kind: "right", op: ops.le })}`),
+        { text: `\\A ${k} \\in 1..Len(${value}) : ${conj(typeCheck(`${value}[${k}]`, t.element, ctx, taken, depth + 1))}`, open: true },
+      ];
+    }
     case "tuple":
-      return [`DOMAIN ${value} = 1..${t.elements.length}`, ...t.elements.map((x, i) => `(${renderTypeCheck(`${value}[${i + 1}]`, x, ctx, depth)})`)].join(" /\\ ");
+      return [atom(`DOMAIN ${value} = 1..${t.elements.length}`), ...t.elements.flatMap((x, i) => typeCheck(`${value}[${i + 1}]`, x, ctx, taken, depth))];
   }
 }

@@ -8,6 +8,7 @@ import type { Config, Definition, Expr, Process, Spec, Type, Value, Variable } f
 import { modelValueDomains, namedModelValues, pcLabels } from "../ir-walk.ts";
 import { BOUNDED_SEQ, type ExprContext, plainContext, renderExpr, renderType, renderTypeCheck, tlaString } from "./expr.ts";
 import { type Formula, and, atom, definition } from "./formula.ts";
+import { freshBinders, topLevelNames } from "./fresh-names.ts";
 import { renderPlusCal } from "./pluscal.ts";
 import { nextLabel, translateAction, translateStep } from "./translate.ts";
 
@@ -64,9 +65,27 @@ export function usesNoValue(spec: Spec): boolean {
   return [...spec.domains, ...spec.variables, ...spec.processes.flatMap((p) => p.locals)].some((x) => inType(x.type));
 }
 
+/**
+ * The definitions of a spec's module that TLC evaluates in single states: the initial predicate, the
+ * type invariant, the invariants, the helpers and domains they use, ProcSet and vars. None may
+ * contain a prime (the SANY-rules checker holds the generator to it).
+ */
+export function stateLevelNames(spec: Spec): string[] {
+  return [
+    "Init",
+    "TypeOK",
+    ...(spec.processes.length > 0 ? ["ProcSet"] : []),
+    "vars",
+    ...spec.domains.map((d) => d.name),
+    ...spec.definitions.map((d) => d.name),
+    ...spec.invariants.map((i) => i.name),
+    ...spec.constraints.map((c) => c.name),
+  ];
+}
+
 /** The full text of the TLA+ module for a spec in a variant (null: the base steps). */
 export function renderModule(base: Spec, variant: string | null, specArg: string): string {
-  const spec = applyVariant(base, variant);
+  const spec = freshBinders(applyVariant(base, variant));
   const definitions = new Map<string, Definition>(spec.definitions.map((d) => [d.name, d]));
   const ctx = plainContext(definitions);
   const name = moduleName(spec, variant);
@@ -113,12 +132,13 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
     ],
   });
   const labels = (steps: { label: string }[]) => steps.map((s) => s.label);
+  const taken = topLevelNames(spec);
   const allLabels = [...new Set([...spec.processes.flatMap((p) => labels(p.steps)), "Done"])];
   const typeOK = definition(
     "TypeOK",
     and([
-      ...spec.variables.map((v) => atom(renderTypeCheck(v.name, v.type, ctx))),
-      ...locals.map((l) => atom(renderTypeCheck(l.name, { kind: "map", key: { kind: "named", name: l.over }, value: l.type }, ctx))),
+      ...spec.variables.map((v) => atom(renderTypeCheck(v.name, v.type, ctx, taken))),
+      ...locals.map((l) => atom(renderTypeCheck(l.name, { kind: "map", key: { kind: "named", name: l.over }, value: l.type }, ctx, taken))),
       ...(hasProcesses ? [atom(`pc \\in [ProcSet -> {${allLabels.map(tlaString).join(", ")}}]`)] : []),
     ]),
   );
@@ -163,7 +183,7 @@ export function plusCalOmitted(spec: Spec): string | undefined {
 
 /** The conjuncts of Init: each variable and local `= value` or `\\in set`, pc, and the initial predicate. */
 function initConjuncts(spec: Spec, ctx: ExprContext): Formula[] {
-  const value = (name: string, init: Expr) => atom(init.kind === "anyOf" ? `${name} \\in ${renderExpr(init.set, ctx, 5)}` : `${name} = ${renderExpr(init, ctx)}`);
+  const value = (name: string, init: Expr) => atom(init.kind === "anyOf" ? `${name} \\in ${renderExpr(init.set, ctx, "set")}` : `${name} = ${renderExpr(init, ctx)}`);
   const local = (l: Variable, over: string) =>
     atom(l.init.kind === "anyOf" ? `${l.name} \\in [${over} -> ${renderExpr(l.init.set, ctx)}]` : `${l.name} = [self \\in ${over} |-> ${renderExpr(l.init, ctx)}]`);
   const labels = (p: Process) => `{${pcLabels(p).map(tlaString).join(", ")}}`;
@@ -199,8 +219,19 @@ export function renderValue(v: Value): string {
   return `{${v.map(renderValue).join(", ")}}`;
 }
 
-/** The `.cfg` text of a configuration; `invariants` defaults to TypeOK and every spec invariant. */
-export function renderConfig(spec: Spec, config: Config, invariants?: string[]): string {
+/** What a `.cfg` asks TLC to check besides the invariants. */
+export interface CheckOptions {
+  /** Report a reachable state with no enabled step as an error (TLC's default; raidspec's is false). */
+  checkDeadlock?: boolean;
+}
+
+/**
+ * The `.cfg` text of a configuration; `invariants` defaults to TypeOK and every spec invariant. The
+ * file says everything raidspec checks, so TLC run on it by hand, with no flag, checks the same.
+ */
+export function renderConfig(spec: Spec, config: Config, invariants?: string[], options: CheckOptions = {}): string {
+  // The module of the configuration's own variant is named first in the header.
+  const own = moduleName(spec, config.variant && config.variant !== spec.baseVariant ? config.variant : null);
   const constants = [
     ...config.constants.map((c) => `${c.name} = ${renderValue(c.value)}`),
     ...modelValueDomains(spec).map((d) => `${d.name} = {${d.values.join(", ")}}`),
@@ -214,5 +245,8 @@ export function renderConfig(spec: Spec, config: Config, invariants?: string[]):
     constants,
     invariants: invariants ?? ["TypeOK", ...spec.invariants.map((i) => i.name)],
     constraints: spec.constraints.map((c) => c.name),
+    checkDeadlock: options.checkDeadlock ? "TRUE" : "FALSE",
+    module: own,
+    others: [null, ...spec.variants.map((v) => v.name)].map((v) => moduleName(spec, v)).filter((m) => m !== own),
   });
 }

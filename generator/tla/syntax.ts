@@ -69,14 +69,23 @@ function describe(node: Node): string {
   return `syntax error at \`${shown}\``;
 }
 
-/** Parses `source` as a TLA+ module and lists the places the grammar could not accept. */
-export async function checkTlaSyntax(source: string): Promise<TlaSyntaxResult> {
+/** Parses `source` and hands its syntax tree's root to `use`; the tree is freed afterwards. */
+export async function withTlaTree<T>(source: string, use: (root: Node) => T): Promise<T> {
   const parser = await tlaParser();
   const tree = parser.parse(source);
   if (!tree) throw new Error("The TLA+ grammar produced no syntax tree.");
   try {
+    return use(tree.rootNode);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Parses `source` as a TLA+ module and lists the places the grammar could not accept. */
+export async function checkTlaSyntax(source: string): Promise<TlaSyntaxResult> {
+  return withTlaTree(source, (root) => {
     const found: Node[] = [];
-    problemNodes(tree.rootNode, found);
+    problemNodes(root, found);
     // web-tree-sitter parses the JavaScript string as UTF-16, so its columns are string indices already.
     const errors = found
       .map((node) => ({
@@ -85,9 +94,7 @@ export async function checkTlaSyntax(source: string): Promise<TlaSyntaxResult> {
         message: describe(node),
       }))
       .sort((a, b) => a.line - b.line || a.column - b.column);
-    if (errors.length === 0 && tree.rootNode.hasError) errors.push({ line: 1, column: 1, message: "syntax error" });
+    if (errors.length === 0 && root.hasError) errors.push({ line: 1, column: 1, message: "syntax error" });
     return { ok: errors.length === 0, errors };
-  } finally {
-    tree.delete();
-  }
+  });
 }

@@ -7,7 +7,8 @@
  */
 import type { Action, Definition, LValue, Process, Spec, Step, Stmt } from "../ir.ts";
 import { inlineMacros } from "../ir-walk.ts";
-import { type ExprContext, renderExpr, renderPath, tlaString } from "./expr.ts";
+import { type AssignmentPlan, assignmentGroup, planAssignment } from "./assignment.ts";
+import { type ExprContext, renderAssignedValue, renderExpr, renderPath, tlaString } from "./expr.ts";
 import { type Formula, and, atom } from "./formula.ts";
 
 /** A state key: `var:x`, `local:x` or `pc`. */
@@ -83,7 +84,7 @@ function translateBlock(stmts: Stmt[], assignedBefore: ReadonlySet<Key>, definit
       case "await":
         // A disjunction as an item of a junction list is parenthesized: tla-checker misreads
         // `/\ a \/ b` followed by another `/\` item inside IF/ELSE (TLC reads it as TLA+ says).
-        items.push(atom(renderExpr(stmt.cond, ctx(), stmt.cond.kind === "binary" && stmt.cond.op === "or" ? 3 : 0)));
+        items.push(atom(stmt.cond.kind === "binary" && stmt.cond.op === "or" ? `(${renderExpr(stmt.cond, ctx())})` : renderExpr(stmt.cond, ctx())));
         break;
       case "goto":
         items.push(atom(`pc' = [pc EXCEPT ![self] = ${tlaString(stmt.label)}]`));
@@ -91,14 +92,9 @@ function translateBlock(stmts: Stmt[], assignedBefore: ReadonlySet<Key>, definit
         break;
       case "assign": {
         // Consecutive assignments to one variable form one update, as PlusCal's `||` does.
-        const group = [stmt];
-        while (true) {
-          const following = stmts[i + 1];
-          if (following?.kind !== "assign" || keyOf(following.target) !== keyOf(stmt.target)) break;
-          group.push(following);
-          i++;
-        }
-        items.push(atom(renderAssignment(group, ctx())));
+        const group = assignmentGroup(stmts, i);
+        i += group.length - 1;
+        items.push(atom(renderAssignment(planAssignment(group), ctx())));
         assigned.add(keyOf(stmt.target));
         break;
       }
@@ -121,7 +117,7 @@ function translateBlock(stmts: Stmt[], assignedBefore: ReadonlySet<Key>, definit
         const body = and(inner.items);
         items.push(
           stmt.kind === "choose"
-            ? { kind: "exists", name: stmt.name, set: renderExpr(stmt.set, ctx(), 5), body }
+            ? { kind: "exists", name: stmt.name, set: renderExpr(stmt.set, ctx(), "set"), body }
             : { kind: "let", name: stmt.name, value: renderExpr(stmt.value, ctx()), body },
         );
         for (const k of inner.assigned) assigned.add(k);
@@ -142,28 +138,17 @@ function balance(branches: Translation[]): Translation[] {
   });
 }
 
-/** `x' = e`, or `x' = [x EXCEPT ![i].f = e, …]` for updates of parts. */
-function renderAssignment(group: Extract<Stmt, { kind: "assign" }>[], ctx: ExprContext): string {
-  const first = group[0];
-  if (!first) throw new Error("empty assignment group");
-  const { name, scope } = first.target;
-  // A whole-variable assignment resets what came before it in the group.
-  let start = 0;
-  group.forEach((g, i) => {
-    if (g.target.path.length === 0 && scope === "var") start = i;
-  });
-  const base = group[start];
-  if (!base) throw new Error("unreachable");
-  const updates = group.slice(start).filter((g) => g.target.path.length > 0 || scope === "local");
-  // `=` binds tighter than `\/`, `/\` and `=>`: `x' = a \/ b` would mean `(x' = a) \/ b`.
-  if (scope === "var" && base.target.path.length === 0 && updates.length === 0) return `${name}' = ${renderExpr(base.value, ctx, 5)}`;
-  const from = scope === "var" && base.target.path.length === 0 ? renderExpr(base.value, ctx, 99) : name;
-  const parts = (scope === "var" && base.target.path.length === 0 ? updates : group).map((g) => {
-    const selfPart = scope === "local" ? "[self]" : "";
-    const path = renderPath(g.target.path, ctx);
-    return `!${selfPart}${path} = ${renderExpr(g.value, ctx)}`;
-  });
-  return `${name}' = [${from} EXCEPT ${parts.join(", ")}]`;
+/** `x' = e`, or `x' = [x EXCEPT ![i].f = e, …]` for updates of parts (`![self]…` for a local). */
+function renderAssignment(plan: AssignmentPlan, ctx: ExprContext): string {
+  const { name, scope, whole, parts } = plan;
+  const path = (p: AssignmentPlan["parts"][number]["path"]) => renderPath(p, ctx);
+  if (scope === "local") {
+    const updates = [...(whole ? [{ path: [], value: whole }] : []), ...parts];
+    return `${name}' = [${name} EXCEPT ${updates.map((u) => `![self]${path(u.path)} = ${renderExpr(u.value, ctx)}`).join(", ")}]`;
+  }
+  if (whole && parts.length === 0) return `${name}' = ${renderAssignedValue(whole, ctx)}`;
+  const from = whole ? renderExpr(whole, ctx, "atom") : name;
+  return `${name}' = [${from} EXCEPT ${parts.map((u) => `!${path(u.path)} = ${renderExpr(u.value, ctx)}`).join(", ")}]`;
 }
 
 /** The label a process's step falls through to: the next step, or Done after the last. */

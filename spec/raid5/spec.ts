@@ -19,6 +19,11 @@
  * - stripe_can_batch is the fixed version in both variants: before the fix BITMAP_PENDING is never set,
  *   so its extra test is always true there.
  * - handle_stripe_clean_event ends the writes of one stripe of the batch per step, head first.
+ *
+ * Traces are told with the `@story` lines of the steps and invariants below (see the README's "Writing
+ * a spec"); this one tells the initial state.
+ * @story stripe 0 (H) is a full-stripe write queued on handle_list, its bit set and on disk (counter
+ * {counter[0]}); the stripes after it are empty (stripe 1's counter: {counter[chunkOf(1)]})
  */
 import {
   bool,
@@ -88,7 +93,10 @@ const RefMax = 8;
 
 const state = {
   // struct stripe_head, per stripe
-  /** STRIPE_BATCH_READY */
+  /**
+   * STRIPE_BATCH_READY (set by init_stripe)
+   * @idle true
+   */
   batchReady: mapOf(Stripes, bool),
   /** STRIPE_BIT_DELAY */
   bitDelay: mapOf(Stripes, bool),
@@ -224,7 +232,11 @@ export default spec("Raid5", {
     locals: { wsh: Stripes, wdev: DataDisks, wpart: Parts, firstwrite: bool, added: bool },
     init: { wsh: 1, wdev: 0, wpart: "full", firstwrite: false, added: false },
     steps: {
-      /** Pick the bio (stripe, device, part of the page) and take a reference on the stripe. */
+      /**
+       * Pick the bio (stripe, device, part of the page) and take a reference on the stripe.
+       * @story if wpart == "full": takes a reference on stripe {wsh} to write all of d{wdev}
+       * @story takes a reference on stripe {wsh} to write the {wpart} half of d{wdev}
+       */
       get_active_stripe: {
         models: "make_request / get_active_stripe",
         body(s, self) {
@@ -245,7 +257,13 @@ export default spec("Raid5", {
         s.queue[sh] = "none";
         },
       },
-      /** Under stripe_lock: refuse batched stripes and overlaps, link the bio, count overwrites. */
+      /**
+       * Under stripe_lock: refuse batched stripes and overlaps, link the bio, count overwrites.
+       * @story if !added: gives up: stripe {wsh} is batched, or the bio overlaps a queued one
+       * @story if firstwrite: queues d{wdev} on stripe {wsh}, a first write (overwrite_disks = {overwriteDisks[wsh]}),
+       * and drops stripe_lock with no mark that bitmap_startwrite is still to come
+       * @story queues a second bio on d{wdev} of stripe {wsh}: no bitmap work (overwrite_disks = {overwriteDisks[wsh]})
+       */
       add_stripe_bio: {
         models: "add_stripe_bio",
         body(s) {
@@ -265,7 +283,12 @@ export default spec("Raid5", {
         }
         },
       },
-      /** bitmap_startwrite(sh->sector): bump the chunk's counter, set its bit in memory if it was 0. */
+      /**
+       * bitmap_startwrite(sh->sector): bump the chunk's counter, set its bit in memory if it was 0.
+       * @story if old(counter[chunkOf(wsh)]) == 0: for stripe {wsh}: sets chunk {chunkOf(wsh)}'s bit in memory (on disk only
+       * after the next bitmap_unplug)
+       * @story for stripe {wsh}: one more write pending on chunk {chunkOf(wsh)}
+       */
       bitmap_startwrite: {
         models: "bitmap_startwrite",
         body(s) {
@@ -280,7 +303,12 @@ export default spec("Raid5", {
         s.starts[c] += 1;
         },
       },
-      /** Before d0852df: unlocked, unconditional, even if the stripe has joined a batch meanwhile. */
+      /**
+       * Before d0852df: unlocked, unconditional, even if the stripe has joined a batch meanwhile.
+       * @story if isMember(wsh): sets BIT_DELAY on stripe {wsh}, already a member of stripe {batchHead[wsh]}'s batch:
+       * nothing reads it there
+       * @story sets BIT_DELAY on stripe {wsh} with bm_seq = {bmSeq[wsh]}, without stripe_lock
+       */
       set_bit_delay: {
         models: "add_stripe_bio (after bitmap_startwrite)",
         body(s) {
@@ -288,7 +316,15 @@ export default spec("Raid5", {
         s.bitDelay[s.wsh] = true;
         },
       },
-      /** If the stripe can batch, join the batch of the stripe just before it (back search). */
+      /**
+       * If the stripe can batch, join the batch of the stripe just before it (back search).
+       * @story if old(batchHead[wsh]) == none && batchHead[wsh] != none && old(bitDelay[wsh]): stripe {wsh} joins stripe
+       * {batchHead[wsh]}'s batch and passes its BIT_DELAY to the head (bm_seq = {bmSeq[batchHead[wsh]]})
+       * @story if old(batchHead[wsh]) == none && batchHead[wsh] != none: stripe_can_batch holds (BATCH_READY, full,
+       * nothing says a bitmap update is in flight): stripe {wsh} joins stripe {batchHead[wsh]}'s batch, with no BIT_DELAY
+       * to pass on
+       * @story stripe {wsh} does not join a batch (stripe_can_batch is false for it or for the stripe before it)
+       */
       stripe_add_to_batch_list: {
         models: "stripe_add_to_batch_list",
         body(s) {
@@ -311,7 +347,12 @@ export default spec("Raid5", {
         }
         },
       },
-      /** make_request sets STRIPE_HANDLE and drops its reference (release_stripe_plug). */
+      /**
+       * make_request sets STRIPE_HANDLE and drops its reference (release_stripe_plug).
+       * @story if count[wsh] == 0 && queue[wsh] != "none": drops the last reference on stripe {wsh}, which goes to
+       * {queue[wsh]}_list
+       * @story drops its reference on stripe {wsh} (count {count[wsh]})
+       */
       release_stripe_plug: {
         models: "make_request / release_stripe_plug",
         body(s) {
@@ -330,7 +371,10 @@ export default spec("Raid5", {
   .process("raid5d", Raid5d, {
     doc: "raid5d's bitmap flush: close a batch of bitmap updates, write them, release the delayed stripes.",
     steps: {
-      /** Something waits on bitmap_list: close the current batch of bitmap updates. */
+      /**
+       * Something waits on bitmap_list: close the current batch of bitmap updates.
+       * @story stripes wait on bitmap_list: closes bitmap update batch {seqFlush}
+       */
       raid5d_loop: {
         models: "raid5d (seq_flush++)",
         body(s) {
@@ -338,14 +382,20 @@ export default spec("Raid5", {
         s.seqFlush += 1;
         },
       },
-      /** Write every bit set in memory to disk and wait for it (device_lock dropped meanwhile). */
+      /**
+       * Write every bit set in memory to disk and wait for it (device_lock dropped meanwhile).
+       * @story writes the bitmap: every bit set in memory is now on disk
+       */
       bitmap_unplug: {
         models: "bitmap_unplug",
         body(s) {
         s.bitDisk = mapping(Chunks, (c) => s.bitDisk[c] || s.bitMem[c]);
         },
       },
-      /** seq_write = seq_flush; stripes whose bm_seq is now on disk move to handle_list. */
+      /**
+       * seq_write = seq_flush; stripes whose bm_seq is now on disk move to handle_list.
+       * @story seq_write = {seqWrite}: stripes whose bm_seq is on disk leave bitmap_list for handle_list
+       */
       activate_bit_delay: {
         models: "raid5d / activate_bit_delay",
         body(s) {
@@ -362,7 +412,16 @@ export default spec("Raid5", {
     locals: { cur: Stripes },
     init: { cur: 0 },
     steps: {
-      /** Take a stripe off handle_list and handle it, or clean up a stripe whose writes completed. */
+      /**
+       * Take a stripe off handle_list and handle it, or clean up a stripe whose writes completed.
+       * @story if old(bitDelay[sh]) && queue[sh] == "bitmap": takes stripe {sh}: BIT_DELAY with bm_seq {bmSeq[sh]} >
+       * seq_write {seqWrite}, so nothing is written: back to bitmap_list
+       * @story if old(bitDelay[sh]): takes stripe {sh}: its BIT_DELAY is already flushed (bm_seq {bmSeq[sh]} <= seq_write
+       * {seqWrite}): cleared, and the stripe is requeued
+       * @story takes stripe {sh}: clear_batch_ready, then schedule_reconstruction writes it and every stripe of its batch,
+       * whatever their own counts or BIT_DELAY say
+       * @story the writes of stripe {h} completed: handles it again
+       */
       handle_stripe: {
         models: "handle_stripe",
         body(s) {
@@ -399,7 +458,16 @@ export default spec("Raid5", {
         );
         },
       },
-      /** bitmap_endwrite for the written devices of the next stripe of the batch (head first). */
+      /**
+       * bitmap_endwrite for the written devices of the next stripe of the batch (head first).
+       * @story if !pageAllocated[chunkOf(m)]: stripe {m}'s writes are done: bitmap_endwrite on chunk {chunkOf(m)} is
+       * ignored (no counter page)
+       * @story if counter[chunkOf(m)] >= 32768: stripe {m}'s writes are done: {ends[chunkOf(m)] - old(ends[chunkOf(m)])}
+       * bitmap_endwrite on chunk {chunkOf(m)} take its counter from {old(counter[chunkOf(m)])} to {hex(counter[chunkOf(m)])}:
+       * below zero, wrapped
+       * @story stripe {m}'s writes are done: {ends[chunkOf(m)] - old(ends[chunkOf(m)])} bitmap_endwrite on chunk
+       * {chunkOf(m)}, counter {old(counter[chunkOf(m)])} → {counter[chunkOf(m)]}
+       */
       handle_stripe_clean_event: {
         models: "handle_stripe_clean_event / bitmap_endwrite",
         body(s) {
@@ -412,7 +480,11 @@ export default spec("Raid5", {
         if (exists(Stripes, (y) => y !== m && inBatch(s, y, s.cur) && isWriting(s, y))) goto("handle_stripe_clean_event");
         },
       },
-      /** Split the batch: members become lone stripes (their BIT_DELAY silently cleared), refs dropped. */
+      /**
+       * Split the batch: members become lone stripes (their BIT_DELAY silently cleared), refs dropped.
+       * @story splits stripe {cur}'s batch: the members become lone stripes, their BIT_DELAY cleared, the batch's
+       * references dropped
+       */
       break_stripe_batch_list: {
         models: "break_stripe_batch_list",
         body(s) {
@@ -429,6 +501,13 @@ export default spec("Raid5", {
   .variant("d0852df", "writer", {
     doc: "With d0852df: BITMAP_PENDING set under stripe_lock while bitmap_startwrite is in flight; BIT_DELAY only set on a stripe that is not batched.",
     steps: {
+      /**
+       * Under stripe_lock: as before, and a first write sets BITMAP_PENDING before the lock is dropped.
+       * @story if !added: gives up: stripe {wsh} is batched, or the bio overlaps a queued one
+       * @story if firstwrite: queues d{wdev} on stripe {wsh}, a first write (overwrite_disks = {overwriteDisks[wsh]}),
+       * and sets BITMAP_PENDING before dropping stripe_lock for bitmap_startwrite
+       * @story queues a second bio on d{wdev} of stripe {wsh}: no bitmap work (overwrite_disks = {overwriteDisks[wsh]})
+       */
       add_stripe_bio: {
         models: "add_stripe_bio",
         body(s) {
@@ -450,6 +529,11 @@ export default spec("Raid5", {
         }
         },
       },
+      /**
+       * With d0852df: under stripe_lock, clear BITMAP_PENDING; set BIT_DELAY only on a stripe that is not batched.
+       * @story if batchHead[wsh] != none: clears BITMAP_PENDING; stripe {wsh} is batched, so BIT_DELAY is left alone
+       * @story under stripe_lock, clears BITMAP_PENDING and sets BIT_DELAY on stripe {wsh} with bm_seq = {bmSeq[wsh]}
+       */
       set_bit_delay: {
         models: "add_stripe_bio (after bitmap_startwrite)",
         body(s) {
@@ -463,19 +547,41 @@ export default spec("Raid5", {
       },
     },
   })
-  /** (1) Write-intent coverage: data is written only while the stripe's bit is set on disk. */
+  /**
+   * (1) Write-intent coverage: data is written only while the stripe's bit is set on disk.
+   * @story stripe {sh}'s data is being written while chunk {chunkOf(sh)}'s bit is clear on disk
+   */
   .invariant("WriteIntentCoverage", (s) => forall(Stripes, (sh) => implies(isWriting(s, sh), s.bitDisk[chunkOf(s, sh)])))
-  /** (2) No bitmap_endwrite before its bitmap_startwrite: per chunk, ends never exceed starts. */
+  /**
+   * (2) No bitmap_endwrite before its bitmap_startwrite: per chunk, ends never exceed starts.
+   * @story chunk {c} has had {ends[c]} bitmap_endwrite calls but only {starts[c]} bitmap_startwrite
+   */
   .invariant("EndAfterStart", (s) => forall(Chunks, (c) => s.ends[c] <= s.starts[c]))
-  /** (2) The counter never wraps: no NEEDED/RESYNC bits from an underflow, COUNT never at COUNTER_MAX. */
+  /**
+   * (2) The counter never wraps: no NEEDED/RESYNC bits from an underflow, COUNT never at COUNTER_MAX.
+   * @story if counter[c] >= 32768: counter {c} is {hex(counter[c])}: it went below zero and wrapped, NEEDED and RESYNC set
+   * @story counter {c} is {counter[c]}: at COUNTER_MAX
+   */
   .invariant("CounterInRange", (s) => forall(Chunks, (c) => s.counter[c] < COUNTER_MAX))
-  /** (3) Counter balance: a set bit's counter is 2 + the writes started and not ended (no leak). */
+  /**
+   * (3) Counter balance: a set bit's counter is 2 + the writes started and not ended (no leak).
+   * @story counter {c} is {counter[c]}, but 2 + {starts[c]} started - {ends[c]} ended writes make {2 + starts[c] - ends[c]}
+   */
   .invariant("CounterBalance", (s) => forall(Chunks, (c) => implies(s.pageAllocated[c] && s.counter[c] !== 0, s.counter[c] === 2 + s.starts[c] - s.ends[c])))
-  /** (4) No BIT_DELAY or BITMAP_PENDING on a batch member (the break_stripe_batch_list WARN list). */
+  /**
+   * (4) No BIT_DELAY or BITMAP_PENDING on a batch member (the break_stripe_batch_list WARN list).
+   * @story if bitDelay[m]: stripe {m}, a member of stripe {batchHead[m]}'s batch, has BIT_DELAY set: the WARN in
+   * break_stripe_batch_list fires
+   * @story stripe {m}, a member of stripe {batchHead[m]}'s batch, has BITMAP_PENDING set
+   */
   .invariant("MemberFlags", (s) => forall(Stripes, (m) => implies(isMember(s, m), !s.bitDelay[m] && !s.bitmapPending[m])))
   /**
    * (6) Until a newly dirtied bit is on disk, its stripe's data is not written, and while that data is
    * still queued in a batch the head's BIT_DELAY/bm_seq covers the bit.
+   * @story if isWriting(m): stripe {m}'s data is being written before its bit, dirtied for flush {dirtiedIn[m]}, is on
+   * disk (seq_write = {seqWrite})
+   * @story stripe {m}'s queued data is in stripe {headOf(m)}'s batch, whose BIT_DELAY/bm_seq does not wait for flush
+   * {dirtiedIn[m]}
    */
   .invariant("DelayRecorded", (s) =>
     forall(Stripes, (m) =>
@@ -486,7 +592,11 @@ export default spec("Raid5", {
       ),
     ),
   )
-  /** (7) Batches are consistent: a member's head is an earlier stripe that heads itself; the batch holds a reference. */
+  /**
+   * (7) Batches are consistent: a member's head is an earlier stripe that heads itself; the batch holds a reference.
+   * @story stripe {m} is in stripe {headOf(m)}'s batch, but that head's batch_head is {batchHead[headOf(m)]} and the
+   * member's count {count[m]}
+   */
   .invariant("BatchConsistent", (s) =>
     forall(Stripes, (m) => implies(isMember(s, m), s.batchHead[headOf(s, m)] === headOf(s, m) && headOf(s, m) < m && s.count[m] >= 1)),
   )
@@ -494,6 +604,8 @@ export default spec("Raid5", {
    * (8) seq_write never passes seq_flush, and a stripe waits on bitmap_list only with a delay to wait for.
    * (A head can sit on handle_list with a BIT_DELAY merged in through a member; handle_stripe re-checks
    * the head's BIT_DELAY before writing, which WriteIntentCoverage checks.)
+   * @story if seqWrite > seqFlush: seq_write {seqWrite} passed seq_flush {seqFlush}
+   * @story stripe {sh} waits on bitmap_list without BIT_DELAY
    */
   .invariant("SeqOrder", (s) => s.seqWrite <= s.seqFlush && forall(Stripes, (sh) => implies(s.queue[sh] === "bitmap", s.bitDelay[sh])))
   .config("small", {

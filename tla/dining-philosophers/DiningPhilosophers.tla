@@ -26,10 +26,10 @@ define
     RightFork(p) == (IF p = NP THEN 1 ELSE p + 1)
     LeftPhilosopher(p) == (IF p = 1 THEN NP ELSE p - 1)
     RightPhilosopher(p) == (IF p = NP THEN 1 ELSE p + 1)
-    IsHoldingBothForks(p) == forks[(p)].holder = p /\ forks[((IF p = NP THEN 1 ELSE p + 1))].holder = p
-    BothForksAreClean(p) == forks[(p)].clean /\ forks[((IF p = NP THEN 1 ELSE p + 1))].clean
-    CanEat(p) == (forks[(p)].holder = p /\ forks[((IF p = NP THEN 1 ELSE p + 1))].holder = p) /\ (forks[(p)].clean /\ forks[((IF p = NP THEN 1 ELSE p + 1))].clean)
-    ShareFork(p, q) == Cardinality({(p), ((IF p = NP THEN 1 ELSE p + 1))} \cap {LeftFork(q), RightFork(q)}) > 0
+    IsHoldingBothForks(p) == forks[p].holder = p /\ forks[(IF p = NP THEN 1 ELSE p + 1)].holder = p
+    BothForksAreClean(p) == forks[p].clean /\ forks[(IF p = NP THEN 1 ELSE p + 1)].clean
+    CanEat(p) == (forks[p].holder = p /\ forks[(IF p = NP THEN 1 ELSE p + 1)].holder = p) /\ (forks[p].clean /\ forks[(IF p = NP THEN 1 ELSE p + 1)].clean)
+    ShareFork(p, q) == Cardinality({p, (IF p = NP THEN 1 ELSE p + 1)} \cap {LeftFork(q), RightFork(q)}) > 0
 end define;
 
 process Philosopher \in Philosophers
@@ -44,7 +44,7 @@ Loop:
         end if;
     end if;
     if hungry then
-        if CanEat(self) then
+        if ((forks[LeftFork(self)].holder = self /\ forks[RightFork(self)].holder = self) /\ (forks[LeftFork(self)].clean /\ forks[RightFork(self)].clean)) then
             goto Eat;
         else
             goto Loop;
@@ -76,14 +76,14 @@ LeftPhilosopher(p) == (IF p = 1 THEN NP ELSE p - 1)
 
 RightPhilosopher(p) == (IF p = NP THEN 1 ELSE p + 1)
 
-IsHoldingBothForks(p) == forks[(p)].holder = p /\ forks[((IF p = NP THEN 1 ELSE p + 1))].holder = p
+IsHoldingBothForks(p) == forks[p].holder = p /\ forks[(IF p = NP THEN 1 ELSE p + 1)].holder = p
 
-BothForksAreClean(p) == forks[(p)].clean /\ forks[((IF p = NP THEN 1 ELSE p + 1))].clean
+BothForksAreClean(p) == forks[p].clean /\ forks[(IF p = NP THEN 1 ELSE p + 1)].clean
 
-CanEat(p) == (forks[(p)].holder = p /\ forks[((IF p = NP THEN 1 ELSE p + 1))].holder = p) /\ (forks[(p)].clean /\ forks[((IF p = NP THEN 1 ELSE p + 1))].clean)
+CanEat(p) == (forks[p].holder = p /\ forks[(IF p = NP THEN 1 ELSE p + 1)].holder = p) /\ (forks[p].clean /\ forks[(IF p = NP THEN 1 ELSE p + 1)].clean)
 
 \* TRUE iff philosophers p and q share a fork between them.
-ShareFork(p, q) == Cardinality({(p), ((IF p = NP THEN 1 ELSE p + 1))} \cap {LeftFork(q), RightFork(q)}) > 0
+ShareFork(p, q) == Cardinality({p, (IF p = NP THEN 1 ELSE p + 1)} \cap {LeftFork(q), RightFork(q)}) > 0
 
 ProcSet == Philosophers
 
@@ -102,7 +102,7 @@ Loop(self) == /\ pc[self] = "Loop"
                             THEN forks' = [forks EXCEPT ![RightFork(self)] = [holder |-> RightPhilosopher(self), clean |-> TRUE]]
                             ELSE UNCHANGED forks
               /\ IF hungry[self]
-                    THEN IF ((forks'[(self)].holder = self /\ forks'[((IF self = NP THEN 1 ELSE self + 1))].holder = self) /\ (forks'[(self)].clean /\ forks'[((IF self = NP THEN 1 ELSE self + 1))].clean))
+                    THEN IF ((forks'[LeftFork(self)].holder = self /\ forks'[RightFork(self)].holder = self) /\ (forks'[LeftFork(self)].clean /\ forks'[RightFork(self)].clean))
                             THEN pc' = [pc EXCEPT ![self] = "Eat"]
                             ELSE pc' = [pc EXCEPT ![self] = "Loop"]
                     ELSE pc' = [pc EXCEPT ![self] = "Think"]
@@ -139,6 +139,6 @@ TypeOK == /\ DOMAIN forks = Philosophers /\ \A k0 \in Philosophers : forks[k0] \
           /\ pc \in [ProcSet -> {"Loop", "Eat", "Think", "Done"}]
 
 \* If two philosophers share a fork, they cannot eat at the same time.
-ExclusiveAccess == (\A p \in Philosophers : (\A q \in Philosophers : (p # q /\ (Cardinality({(p), ((IF p = NP THEN 1 ELSE p + 1))} \cap {LeftFork(q), RightFork(q)}) > 0)) => (~(pc[p] = "Eat" /\ pc[q] = "Eat"))))
+ExclusiveAccess == (\A p \in Philosophers : (\A q \in Philosophers : (p # q /\ (Cardinality({p, (IF p = NP THEN 1 ELSE p + 1)} \cap {LeftFork(q), RightFork(q)}) > 0)) => (~(pc[p] = "Eat" /\ pc[q] = "Eat"))))
 
 ===================================================================================

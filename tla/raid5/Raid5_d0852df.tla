@@ -21,6 +21,11 @@
 \* - stripe_can_batch is the fixed version in both variants: before the fix BITMAP_PENDING is never set,
 \*   so its extra test is always true there.
 \* - handle_stripe_clean_event ends the writes of one stripe of the batch per step, head first.
+\* 
+\* Traces are told with the `@story` lines of the steps and invariants below (see the README's "Writing
+\* a spec"); this one tells the initial state.
+\* @story stripe 0 (H) is a full-stripe write queued on handle_list, its bit set and on disk (counter
+\* {counter[0]}); the stripes after it are empty (stripe 1's counter: {counter[chunkOf(1)]})
 EXTENDS Integers, FiniteSets, TLC
 
 CONSTANTS NStripes, NData, NWriters, SharedCounter, CounterPageAllocated, FixedBios, NoValue
@@ -63,7 +68,7 @@ variables
     count = [anyKey \in Stripes |-> 0],
     queue = [sh \in Stripes |-> (IF sh = 0 THEN "handle" ELSE "none")],
     towrite = [sh \in Stripes |-> [anyKey \in DataDisks |-> (IF sh = 0 THEN "full" ELSE "none")]],
-    written = [anyKey \in Stripes |-> [anyKey \in DataDisks |-> FALSE]],
+    written = [anyKey \in Stripes |-> [anyKey1 \in DataDisks |-> FALSE]],
     overwrite = [sh \in Stripes |-> [anyKey \in DataDisks |-> sh = 0]],
     overwriteDisks = [sh \in Stripes |-> (IF sh = 0 THEN NData ELSE 0)],
     inIO = [anyKey \in Stripes |-> FALSE],
@@ -89,7 +94,7 @@ define
     covered(now, part) == (IF now = "none" THEN part ELSE (IF now = part THEN now ELSE "full"))
     overlaps(now, part) == now # "none" /\ (now = "full" \/ part = "full" \/ now = part)
     releasedTo(sh) == (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")
-    counterMinus(c, n) == ((c - n) + 65536) % 65536
+    counterMinus(c, n) == (c - n + 65536) % 65536
     fixedDev(w) == (IF w <= NData THEN w - 1 ELSE NData - 1)
     fixedPart(w) == (IF w < NData THEN "full" ELSE (IF w = NData THEN "lo" ELSE "hi"))
     counterPlusOne(c) == (IF c = 0 \/ c = 1 THEN 3 ELSE c + 1)
@@ -124,8 +129,8 @@ add_stripe_bio:  \* add_stripe_bio
         else
             added := TRUE;
             firstwrite := now = "none";
-            towrite[wsh][wdev] := ((IF now = "none" THEN wpart ELSE (IF now = wpart THEN now ELSE "full")));
-            if ((IF now = "none" THEN wpart ELSE (IF now = wpart THEN now ELSE "full"))) = "full" /\ ~overwrite[wsh][wdev] then
+            towrite[wsh][wdev] := (IF now = "none" THEN wpart ELSE (IF now = wpart THEN now ELSE "full"));
+            if (IF now = "none" THEN wpart ELSE (IF now = wpart THEN now ELSE "full")) = "full" /\ ~overwrite[wsh][wdev] then
                 overwrite[wsh][wdev] := TRUE;
                 overwriteDisks[wsh] := overwriteDisks[wsh] + 1;
             end if;
@@ -142,7 +147,7 @@ bitmap_startwrite:  \* bitmap_startwrite
         if counter[c] = 0 then
             dirtiedIn[wsh] := seqFlush + 1;
         end if;
-        counter[c] := ((IF counter[c] = 0 \/ counter[c] = 1 THEN 3 ELSE counter[c] + 1));
+        counter[c] := (IF counter[c] = 0 \/ counter[c] = 1 THEN 3 ELSE counter[c] + 1);
         pageAllocated[c] := TRUE;
         bitMem[c] := TRUE;
         starts[c] := starts[c] + 1;
@@ -167,7 +172,7 @@ stripe_add_to_batch_list:  \* stripe_add_to_batch_list
                             end if;
                             count[sh] := count[sh] + 1;
                             if prev = head /\ count[head] = 0 /\ handle[head] then
-                                queue[head] := releasedTo(head);
+                                queue[head] := (IF bitDelay[head] /\ bmSeq[head] > seqWrite THEN "bitmap" ELSE "handle");
                             end if;
                         end if;
                     end with;
@@ -208,7 +213,7 @@ handle_stripe:  \* handle_stripe
         with sh \in {x \in Stripes : queue[x] = "handle"} do
             batchReady := [m \in Stripes |-> batchReady[m] /\ ~(m = sh \/ batchHead[m] = sh)];
             if bitDelay[sh] then
-                queue[sh] := ((IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle"));
+                queue[sh] := (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle");
                 bitDelay[sh] := bmSeq[sh] > seqWrite;
             else
                 queue[sh] := "none";
@@ -217,7 +222,7 @@ handle_stripe:  \* handle_stripe
                 towrite := [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> "none"] ELSE towrite[m])];
                 overwrite := [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> FALSE] ELSE overwrite[m])];
                 overwriteDisks := [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN 0 ELSE overwriteDisks[m])];
-                inIO[sh] := (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ isWriting(m));
+                inIO[sh] := (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ (\E d \in DataDisks : written[m][d]));
             end if;
             goto handle_stripe;
         end with;
@@ -236,11 +241,11 @@ handle_stripe_clean_event:  \* handle_stripe_clean_event / bitmap_endwrite
         with c = chunkOf(m) do
             with n = Cardinality({d \in DataDisks : written[m][d]}) do
                 if pageAllocated[c] then
-                    counter[c] := (((counter[c] - n) + 65536) % 65536);
+                    counter[c] := ((counter[c] - n + 65536) % 65536);
                 end if;
                 ends[c] := ends[c] + n;
                 written[m] := [anyKey \in DataDisks |-> FALSE];
-                if (\E y \in Stripes : y # m /\ inBatch(y, cur) /\ isWriting(y)) then
+                if (\E y \in Stripes : y # m /\ inBatch(y, cur) /\ (\E d \in DataDisks : written[y][d])) then
                     goto handle_stripe_clean_event;
                 end if;
             end with;
@@ -297,7 +302,7 @@ overlaps(now, part) == now # "none" /\ (now = "full" \/ part = "full" \/ now = p
 releasedTo(sh) == (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")
 
 \* A 16-bit decrement by n, as n bitmap_endwrite calls do it: 0 becomes 0xFFFF.
-counterMinus(c, n) == ((c - n) + 65536) % 65536
+counterMinus(c, n) == (c - n + 65536) % 65536
 
 \* With FixedBios: the data disk writer w writes.
 fixedDev(w) == (IF w <= NData THEN w - 1 ELSE NData - 1)
@@ -319,7 +324,7 @@ Init == /\ batchReady = [anyKey \in Stripes |-> TRUE]
         /\ count = [anyKey \in Stripes |-> 0]
         /\ queue = [sh \in Stripes |-> (IF sh = 0 THEN "handle" ELSE "none")]
         /\ towrite = [sh \in Stripes |-> [anyKey \in DataDisks |-> (IF sh = 0 THEN "full" ELSE "none")]]
-        /\ written = [anyKey \in Stripes |-> [anyKey \in DataDisks |-> FALSE]]
+        /\ written = [anyKey \in Stripes |-> [anyKey1 \in DataDisks |-> FALSE]]
         /\ overwrite = [sh \in Stripes |-> [anyKey \in DataDisks |-> sh = 0]]
         /\ overwriteDisks = [sh \in Stripes |-> (IF sh = 0 THEN NData ELSE 0)]
         /\ inIO = [anyKey \in Stripes |-> FALSE]
@@ -344,6 +349,8 @@ Init == /\ batchReady = [anyKey \in Stripes |-> TRUE]
 
 \* get_active_stripe: models make_request / get_active_stripe (process writer)
 \* Pick the bio (stripe, device, part of the page) and take a reference on the stripe.
+\* @story if wpart == "full": takes a reference on stripe {wsh} to write all of d{wdev}
+\* @story takes a reference on stripe {wsh} to write the {wpart} half of d{wdev}
 get_active_stripe(self) == /\ pc[self] = "get_active_stripe"
                            /\ \E sh \in Targets : /\ IF FixedBios
                                                         THEN /\ sh = 1
@@ -358,6 +365,11 @@ get_active_stripe(self) == /\ pc[self] = "get_active_stripe"
                            /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, starts, ends, dirtiedIn, firstwrite, added, cur >>
 
 \* add_stripe_bio: models add_stripe_bio (process writer)
+\* Under stripe_lock: as before, and a first write sets BITMAP_PENDING before the lock is dropped.
+\* @story if !added: gives up: stripe {wsh} is batched, or the bio overlaps a queued one
+\* @story if firstwrite: queues d{wdev} on stripe {wsh}, a first write (overwrite_disks = {overwriteDisks[wsh]}),
+\* and sets BITMAP_PENDING before dropping stripe_lock for bitmap_startwrite
+\* @story queues a second bio on d{wdev} of stripe {wsh}: no bitmap work (overwrite_disks = {overwriteDisks[wsh]})
 add_stripe_bio(self) == /\ pc[self] = "add_stripe_bio"
                         /\ LET now == towrite[wsh[self]][wdev[self]] IN IF batchHead[wsh[self]] # NoValue \/ (now # "none" /\ (now = "full" \/ wpart[self] = "full" \/ now = wpart[self]))
                                                                            THEN /\ added' = [added EXCEPT ![self] = FALSE]
@@ -365,8 +377,8 @@ add_stripe_bio(self) == /\ pc[self] = "add_stripe_bio"
                                                                                 /\ UNCHANGED << firstwrite, towrite, overwrite, overwriteDisks, bitmapPending >>
                                                                            ELSE /\ added' = [added EXCEPT ![self] = TRUE]
                                                                                 /\ firstwrite' = [firstwrite EXCEPT ![self] = now = "none"]
-                                                                                /\ towrite' = [towrite EXCEPT ![wsh[self]][wdev[self]] = ((IF now = "none" THEN wpart[self] ELSE (IF now = wpart[self] THEN now ELSE "full")))]
-                                                                                /\ IF ((IF now = "none" THEN wpart[self] ELSE (IF now = wpart[self] THEN now ELSE "full"))) = "full" /\ ~overwrite[wsh[self]][wdev[self]]
+                                                                                /\ towrite' = [towrite EXCEPT ![wsh[self]][wdev[self]] = (IF now = "none" THEN wpart[self] ELSE (IF now = wpart[self] THEN now ELSE "full"))]
+                                                                                /\ IF (IF now = "none" THEN wpart[self] ELSE (IF now = wpart[self] THEN now ELSE "full")) = "full" /\ ~overwrite[wsh[self]][wdev[self]]
                                                                                       THEN /\ overwrite' = [overwrite EXCEPT ![wsh[self]][wdev[self]] = TRUE]
                                                                                            /\ overwriteDisks' = [overwriteDisks EXCEPT ![wsh[self]] = overwriteDisks[wsh[self]] + 1]
                                                                                       ELSE UNCHANGED << overwrite, overwriteDisks >>
@@ -379,12 +391,15 @@ add_stripe_bio(self) == /\ pc[self] = "add_stripe_bio"
 
 \* bitmap_startwrite: models bitmap_startwrite (process writer)
 \* bitmap_startwrite(sh->sector): bump the chunk's counter, set its bit in memory if it was 0.
+\* @story if old(counter[chunkOf(wsh)]) == 0: for stripe {wsh}: sets chunk {chunkOf(wsh)}'s bit in memory (on disk only
+\* after the next bitmap_unplug)
+\* @story for stripe {wsh}: one more write pending on chunk {chunkOf(wsh)}
 bitmap_startwrite(self) == /\ pc[self] = "bitmap_startwrite"
                            /\ LET c == chunkOf(wsh[self]) IN /\ counter[c] % 16384 # 16383
                                                              /\ IF counter[c] = 0
                                                                    THEN dirtiedIn' = [dirtiedIn EXCEPT ![wsh[self]] = seqFlush + 1]
                                                                    ELSE UNCHANGED dirtiedIn
-                                                             /\ counter' = [counter EXCEPT ![c] = ((IF counter[c] = 0 \/ counter[c] = 1 THEN 3 ELSE counter[c] + 1))]
+                                                             /\ counter' = [counter EXCEPT ![c] = (IF counter[c] = 0 \/ counter[c] = 1 THEN 3 ELSE counter[c] + 1)]
                                                              /\ pageAllocated' = [pageAllocated EXCEPT ![c] = TRUE]
                                                              /\ bitMem' = [bitMem EXCEPT ![c] = TRUE]
                                                              /\ starts' = [starts EXCEPT ![c] = starts[c] + 1]
@@ -392,6 +407,9 @@ bitmap_startwrite(self) == /\ pc[self] = "bitmap_startwrite"
                            /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, bitDisk, ends, wsh, wdev, wpart, firstwrite, added, cur >>
 
 \* set_bit_delay: models add_stripe_bio (after bitmap_startwrite) (process writer)
+\* With d0852df: under stripe_lock, clear BITMAP_PENDING; set BIT_DELAY only on a stripe that is not batched.
+\* @story if batchHead[wsh] != none: clears BITMAP_PENDING; stripe {wsh} is batched, so BIT_DELAY is left alone
+\* @story under stripe_lock, clears BITMAP_PENDING and sets BIT_DELAY on stripe {wsh} with bm_seq = {bmSeq[wsh]}
 set_bit_delay(self) == /\ pc[self] = "set_bit_delay"
                        /\ bitmapPending' = [bitmapPending EXCEPT ![wsh[self]] = FALSE]
                        /\ IF batchHead[wsh[self]] = NoValue
@@ -404,6 +422,12 @@ set_bit_delay(self) == /\ pc[self] = "set_bit_delay"
 
 \* stripe_add_to_batch_list: models stripe_add_to_batch_list (process writer)
 \* If the stripe can batch, join the batch of the stripe just before it (back search).
+\* @story if old(batchHead[wsh]) == none && batchHead[wsh] != none && old(bitDelay[wsh]): stripe {wsh} joins stripe
+\* {batchHead[wsh]}'s batch and passes its BIT_DELAY to the head (bm_seq = {bmSeq[batchHead[wsh]]})
+\* @story if old(batchHead[wsh]) == none && batchHead[wsh] != none: stripe_can_batch holds (BATCH_READY, full,
+\* nothing says a bitmap update is in flight): stripe {wsh} joins stripe {batchHead[wsh]}'s batch, with no BIT_DELAY
+\* to pass on
+\* @story stripe {wsh} does not join a batch (stripe_can_batch is false for it or for the stripe before it)
 stripe_add_to_batch_list(self) == /\ pc[self] = "stripe_add_to_batch_list"
                                   /\ LET sh == wsh[self] IN LET prev == sh - 1 IN LET head == headOf(prev) IN LET delayed == bitDelay[sh] IN LET seq == (IF bitDelay[head] /\ bmSeq[head] > bmSeq[sh] THEN bmSeq[head] ELSE bmSeq[sh]) IN IF (batchReady[sh] /\ ~bitmapPending[sh] /\ (overwriteDisks[sh] = NData)) /\ stripeCanBatch(prev) /\ batchHead[sh] = NoValue
                                                                                                                                                                                                                                              THEN /\ batchHead' = [batchHead EXCEPT ![sh] = head, ![head] = head]
@@ -413,7 +437,7 @@ stripe_add_to_batch_list(self) == /\ pc[self] = "stripe_add_to_batch_list"
                                                                                                                                                                                                                                                         ELSE UNCHANGED bmSeq
                                                                                                                                                                                                                                                   /\ count' = [count EXCEPT ![sh] = count[sh] + 1]
                                                                                                                                                                                                                                                   /\ IF prev = head /\ count'[head] = 0 /\ handle[head]
-                                                                                                                                                                                                                                                        THEN /\ queue' = [queue EXCEPT ![head] = ((IF bitDelay'[head] /\ bmSeq'[head] > seqWrite THEN "bitmap" ELSE "handle"))]
+                                                                                                                                                                                                                                                        THEN /\ queue' = [queue EXCEPT ![head] = (IF bitDelay'[head] /\ bmSeq'[head] > seqWrite THEN "bitmap" ELSE "handle")]
                                                                                                                                                                                                                                                              /\ pc' = [pc EXCEPT ![self] = "release_stripe_plug"]
                                                                                                                                                                                                                                                         ELSE /\ pc' = [pc EXCEPT ![self] = "release_stripe_plug"]
                                                                                                                                                                                                                                                              /\ UNCHANGED queue
@@ -423,6 +447,9 @@ stripe_add_to_batch_list(self) == /\ pc[self] = "stripe_add_to_batch_list"
 
 \* release_stripe_plug: models make_request / release_stripe_plug (process writer)
 \* make_request sets STRIPE_HANDLE and drops its reference (release_stripe_plug).
+\* @story if count[wsh] == 0 && queue[wsh] != "none": drops the last reference on stripe {wsh}, which goes to
+\* {queue[wsh]}_list
+\* @story drops its reference on stripe {wsh} (count {count[wsh]})
 release_stripe_plug(self) == /\ pc[self] = "release_stripe_plug"
                              /\ LET sh == wsh[self] IN /\ handle' = [handle EXCEPT ![sh] = handle[sh] \/ added[self]]
                                                        /\ count' = [count EXCEPT ![sh] = count[sh] - 1]
@@ -436,6 +463,7 @@ release_stripe_plug(self) == /\ pc[self] = "release_stripe_plug"
 
 \* raid5d_loop: models raid5d (seq_flush++) (process raid5d)
 \* Something waits on bitmap_list: close the current batch of bitmap updates.
+\* @story stripes wait on bitmap_list: closes bitmap update batch {seqFlush}
 raid5d_loop(self) == /\ pc[self] = "raid5d_loop"
                      /\ (\E sh \in Stripes : queue[sh] = "bitmap")
                      /\ seqFlush' = seqFlush + 1
@@ -444,6 +472,7 @@ raid5d_loop(self) == /\ pc[self] = "raid5d_loop"
 
 \* bitmap_unplug: models bitmap_unplug (process raid5d)
 \* Write every bit set in memory to disk and wait for it (device_lock dropped meanwhile).
+\* @story writes the bitmap: every bit set in memory is now on disk
 bitmap_unplug(self) == /\ pc[self] = "bitmap_unplug"
                        /\ bitDisk' = [c \in Chunks |-> bitDisk[c] \/ bitMem[c]]
                        /\ pc' = [pc EXCEPT ![self] = "activate_bit_delay"]
@@ -451,6 +480,7 @@ bitmap_unplug(self) == /\ pc[self] = "bitmap_unplug"
 
 \* activate_bit_delay: models raid5d / activate_bit_delay (process raid5d)
 \* seq_write = seq_flush; stripes whose bm_seq is now on disk move to handle_list.
+\* @story seq_write = {seqWrite}: stripes whose bm_seq is on disk leave bitmap_list for handle_list
 activate_bit_delay(self) == /\ pc[self] = "activate_bit_delay"
                             /\ seqWrite' = seqFlush
                             /\ bitDelay' = [sh \in Stripes |-> bitDelay[sh] /\ ~(queue[sh] = "bitmap" /\ bmSeq[sh] <= seqFlush)]
@@ -460,10 +490,17 @@ activate_bit_delay(self) == /\ pc[self] = "activate_bit_delay"
 
 \* handle_stripe: models handle_stripe (process handler)
 \* Take a stripe off handle_list and handle it, or clean up a stripe whose writes completed.
+\* @story if old(bitDelay[sh]) && queue[sh] == "bitmap": takes stripe {sh}: BIT_DELAY with bm_seq {bmSeq[sh]} >
+\* seq_write {seqWrite}, so nothing is written: back to bitmap_list
+\* @story if old(bitDelay[sh]): takes stripe {sh}: its BIT_DELAY is already flushed (bm_seq {bmSeq[sh]} <= seq_write
+\* {seqWrite}): cleared, and the stripe is requeued
+\* @story takes stripe {sh}: clear_batch_ready, then schedule_reconstruction writes it and every stripe of its batch,
+\* whatever their own counts or BIT_DELAY say
+\* @story the writes of stripe {h} completed: handles it again
 handle_stripe(self) == /\ pc[self] = "handle_stripe"
                        /\ \/ /\ \E sh \in {x \in Stripes : queue[x] = "handle"} : /\ batchReady' = [m \in Stripes |-> batchReady[m] /\ ~(m = sh \/ batchHead[m] = sh)]
                                                                                   /\ IF bitDelay[sh]
-                                                                                        THEN /\ queue' = [queue EXCEPT ![sh] = ((IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle"))]
+                                                                                        THEN /\ queue' = [queue EXCEPT ![sh] = (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")]
                                                                                              /\ bitDelay' = [bitDelay EXCEPT ![sh] = bmSeq[sh] > seqWrite]
                                                                                              /\ UNCHANGED << handle, written, towrite, overwrite, overwriteDisks, inIO >>
                                                                                         ELSE /\ queue' = [queue EXCEPT ![sh] = "none"]
@@ -472,7 +509,7 @@ handle_stripe(self) == /\ pc[self] = "handle_stripe"
                                                                                              /\ towrite' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> "none"] ELSE towrite[m])]
                                                                                              /\ overwrite' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> FALSE] ELSE overwrite[m])]
                                                                                              /\ overwriteDisks' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN 0 ELSE overwriteDisks[m])]
-                                                                                             /\ inIO' = [inIO EXCEPT ![sh] = (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ ((\E d \in DataDisks : written'[m][d])))]
+                                                                                             /\ inIO' = [inIO EXCEPT ![sh] = (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ (\E d \in DataDisks : written'[m][d]))]
                                                                                              /\ UNCHANGED bitDelay
                                                                                   /\ pc' = [pc EXCEPT ![self] = "handle_stripe"]
                              /\ UNCHANGED cur
@@ -485,19 +522,28 @@ handle_stripe(self) == /\ pc[self] = "handle_stripe"
 
 \* handle_stripe_clean_event: models handle_stripe_clean_event / bitmap_endwrite (process handler)
 \* bitmap_endwrite for the written devices of the next stripe of the batch (head first).
+\* @story if !pageAllocated[chunkOf(m)]: stripe {m}'s writes are done: bitmap_endwrite on chunk {chunkOf(m)} is
+\* ignored (no counter page)
+\* @story if counter[chunkOf(m)] >= 32768: stripe {m}'s writes are done: {ends[chunkOf(m)] - old(ends[chunkOf(m)])}
+\* bitmap_endwrite on chunk {chunkOf(m)} take its counter from {old(counter[chunkOf(m)])} to {hex(counter[chunkOf(m)])}:
+\* below zero, wrapped
+\* @story stripe {m}'s writes are done: {ends[chunkOf(m)] - old(ends[chunkOf(m)])} bitmap_endwrite on chunk
+\* {chunkOf(m)}, counter {old(counter[chunkOf(m)])} → {counter[chunkOf(m)]}
 handle_stripe_clean_event(self) == /\ pc[self] = "handle_stripe_clean_event"
                                    /\ \E m \in {x \in Stripes : inBatch(x, cur[self]) /\ isWriting(x) /\ (\A y \in Stripes : (inBatch(y, cur[self]) /\ isWriting(y)) => (y >= x))} : LET c == chunkOf(m) IN LET n == Cardinality({d \in DataDisks : written[m][d]}) IN /\ IF pageAllocated[c]
-                                                                                                                                                                                                                                                                             THEN counter' = [counter EXCEPT ![c] = (((counter[c] - n) + 65536) % 65536)]
+                                                                                                                                                                                                                                                                             THEN counter' = [counter EXCEPT ![c] = ((counter[c] - n + 65536) % 65536)]
                                                                                                                                                                                                                                                                              ELSE UNCHANGED counter
                                                                                                                                                                                                                                                                        /\ ends' = [ends EXCEPT ![c] = ends[c] + n]
                                                                                                                                                                                                                                                                        /\ written' = [written EXCEPT ![m] = [anyKey \in DataDisks |-> FALSE]]
-                                                                                                                                                                                                                                                                       /\ IF (\E y \in Stripes : y # m /\ inBatch(y, cur[self]) /\ ((\E d \in DataDisks : written'[y][d])))
+                                                                                                                                                                                                                                                                       /\ IF (\E y \in Stripes : y # m /\ inBatch(y, cur[self]) /\ (\E d \in DataDisks : written'[y][d]))
                                                                                                                                                                                                                                                                              THEN pc' = [pc EXCEPT ![self] = "handle_stripe_clean_event"]
                                                                                                                                                                                                                                                                              ELSE pc' = [pc EXCEPT ![self] = "break_stripe_batch_list"]
                                    /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, pageAllocated, bitMem, bitDisk, starts, dirtiedIn, wsh, wdev, wpart, firstwrite, added, cur >>
 
 \* break_stripe_batch_list: models break_stripe_batch_list (process handler)
 \* Split the batch: members become lone stripes (their BIT_DELAY silently cleared), refs dropped.
+\* @story splits stripe {cur}'s batch: the members become lone stripes, their BIT_DELAY cleared, the batch's
+\* references dropped
 break_stripe_batch_list(self) == /\ pc[self] = "break_stripe_batch_list"
                                  /\ LET h == cur[self] IN /\ bitDelay' = [m \in Stripes |-> (IF m # h /\ batchHead[m] = h THEN FALSE ELSE bitDelay[m])]
                                                           /\ count' = [m \in Stripes |-> (IF m # h /\ batchHead[m] = h THEN count[m] - 1 ELSE count[m])]
@@ -560,30 +606,46 @@ TypeOK == /\ DOMAIN batchReady = Stripes /\ \A k0 \in Stripes : batchReady[k0] \
           /\ pc \in [ProcSet -> {"get_active_stripe", "add_stripe_bio", "bitmap_startwrite", "set_bit_delay", "stripe_add_to_batch_list", "release_stripe_plug", "raid5d_loop", "bitmap_unplug", "activate_bit_delay", "handle_stripe", "handle_stripe_clean_event", "break_stripe_batch_list", "Done"}]
 
 \* (1) Write-intent coverage: data is written only while the stripe's bit is set on disk.
-WriteIntentCoverage == (\A sh \in Stripes : ((\E d \in DataDisks : written[sh][d])) => bitDisk[((IF SharedCounter THEN 0 ELSE sh))])
+\* @story stripe {sh}'s data is being written while chunk {chunkOf(sh)}'s bit is clear on disk
+WriteIntentCoverage == (\A sh \in Stripes : (\E d \in DataDisks : written[sh][d]) => bitDisk[(IF SharedCounter THEN 0 ELSE sh)])
 
 \* (2) No bitmap_endwrite before its bitmap_startwrite: per chunk, ends never exceed starts.
+\* @story chunk {c} has had {ends[c]} bitmap_endwrite calls but only {starts[c]} bitmap_startwrite
 EndAfterStart == (\A c \in Chunks : ends[c] <= starts[c])
 
 \* (2) The counter never wraps: no NEEDED/RESYNC bits from an underflow, COUNT never at COUNTER_MAX.
+\* @story if counter[c] >= 32768: counter {c} is {hex(counter[c])}: it went below zero and wrapped, NEEDED and RESYNC set
+\* @story counter {c} is {counter[c]}: at COUNTER_MAX
 CounterInRange == (\A c \in Chunks : counter[c] < 16383)
 
 \* (3) Counter balance: a set bit's counter is 2 + the writes started and not ended (no leak).
+\* @story counter {c} is {counter[c]}, but 2 + {starts[c]} started - {ends[c]} ended writes make {2 + starts[c] - ends[c]}
 CounterBalance == (\A c \in Chunks : (pageAllocated[c] /\ counter[c] # 0) => (counter[c] = (2 + starts[c]) - ends[c]))
 
 \* (4) No BIT_DELAY or BITMAP_PENDING on a batch member (the break_stripe_batch_list WARN list).
+\* @story if bitDelay[m]: stripe {m}, a member of stripe {batchHead[m]}'s batch, has BIT_DELAY set: the WARN in
+\* break_stripe_batch_list fires
+\* @story stripe {m}, a member of stripe {batchHead[m]}'s batch, has BITMAP_PENDING set
 MemberFlags == (\A m \in Stripes : isMember(m) => (~bitDelay[m] /\ ~bitmapPending[m]))
 
 \* (6) Until a newly dirtied bit is on disk, its stripe's data is not written, and while that data is
 \* still queued in a batch the head's BIT_DELAY/bm_seq covers the bit.
+\* @story if isWriting(m): stripe {m}'s data is being written before its bit, dirtied for flush {dirtiedIn[m]}, is on
+\* disk (seq_write = {seqWrite})
+\* @story stripe {m}'s queued data is in stripe {headOf(m)}'s batch, whose BIT_DELAY/bm_seq does not wait for flush
+\* {dirtiedIn[m]}
 DelayRecorded == (\A m \in Stripes : (dirtiedIn[m] > seqWrite) => (~isWriting(m) /\ ((isMember(m) /\ hasQueuedData(m)) => (bitDelay[headOf(m)] /\ bmSeq[headOf(m)] >= dirtiedIn[m]))))
 
 \* (7) Batches are consistent: a member's head is an earlier stripe that heads itself; the batch holds a reference.
+\* @story stripe {m} is in stripe {headOf(m)}'s batch, but that head's batch_head is {batchHead[headOf(m)]} and the
+\* member's count {count[m]}
 BatchConsistent == (\A m \in Stripes : isMember(m) => (batchHead[headOf(m)] = headOf(m) /\ headOf(m) < m /\ count[m] >= 1))
 
 \* (8) seq_write never passes seq_flush, and a stripe waits on bitmap_list only with a delay to wait for.
 \* (A head can sit on handle_list with a BIT_DELAY merged in through a member; handle_stripe re-checks
 \* the head's BIT_DELAY before writing, which WriteIntentCoverage checks.)
+\* @story if seqWrite > seqFlush: seq_write {seqWrite} passed seq_flush {seqFlush}
+\* @story stripe {sh} waits on bitmap_list without BIT_DELAY
 SeqOrder == seqWrite <= seqFlush /\ (\A sh \in Stripes : (queue[sh] = "bitmap") => bitDelay[sh])
 
 ==============================================================================

@@ -1,0 +1,46 @@
+/**
+ * The results table of `raidspec report` in Markdown, followed by the story of the shortest
+ * counterexample of each violated invariant (per variant), as `report --markdown` prints it and the
+ * README's generated sections hold it. Deterministic: no timings.
+ */
+import type { ReportRow } from "../engines/report.ts";
+import { reportTable } from "../engines/report.ts";
+import { constantValues } from "../engines/state-json.ts";
+import type { Spec } from "../generator/ir.ts";
+import { applyVariant } from "../generator/tla/module.ts";
+import { narrativeLines } from "./narrative.ts";
+import { traceModel } from "./trace-model.ts";
+
+/** The story of one counterexample as a fenced text block. */
+export function traceBlock(spec: Spec, row: ReportRow): string[] {
+  const trace = row.result.trace ?? [];
+  const applied = applyVariant(spec, row.variant === (spec.baseVariant ?? "base") ? null : row.variant);
+  const model = traceModel({ trace, spec: applied, constants: constantValues(spec, row.config), invariant: row.invariant });
+  return ["```text", ...narrativeLines(model), "```"];
+}
+
+export function reportMarkdown(rows: ReportRow[], spec: Spec): string {
+  const order = ["TypeOK", ...spec.invariants.map((i) => i.name)];
+  const lines = [reportTable(rows, order)];
+  // Per variant and invariant, the shortest counterexample over the configurations (the first on a tie).
+  const shortest = new Map<string, ReportRow>();
+  for (const r of rows) {
+    if (r.verdict !== "violation" || !r.result.trace) continue;
+    const key = `${r.variant}\u0000${r.invariant}`;
+    const best = shortest.get(key);
+    if (!best || (r.traceLength ?? 0) < (best.traceLength ?? 0)) shortest.set(key, r);
+  }
+  const stories = [...shortest.values()].sort((a, b) => a.variant.localeCompare(b.variant) || order.indexOf(a.invariant) - order.indexOf(b.invariant));
+  if (stories.length > 0) lines.push("", "The shortest counterexample of each violated invariant, told by raidspec:");
+  for (const r of stories) {
+    lines.push(
+      "",
+      `<details><summary><b>${r.variant}: ${r.invariant}</b> (configuration ${r.config}, ${r.traceLength} steps, ${r.engine} engine)</summary>`,
+      "",
+      ...traceBlock(spec, r),
+      "",
+      "</details>",
+    );
+  }
+  return lines.join("\n");
+}
