@@ -2,7 +2,7 @@
  * A spec module's top level → IR: constants, domains, literals, helpers, then the `spec(…)` chain
  * (state, processes, invariants, configurations, variants).
  */
-import { Node, SyntaxKind, type CallExpression, type ObjectLiteralExpression, type SourceFile } from "ts-morph";
+import { type ArrowFunction, type CallExpression, type FunctionExpression, Node, type ObjectLiteralExpression, type SourceFile, SyntaxKind } from "ts-morph";
 import type { Action, Config, Constant, Definition, Expr, Invariant, Process, SourceLoc, Spec, Step, Value, Variable, Variant } from "../ir.ts";
 import { type ModuleSymbols, type Scope, docOf, dslCallee, locOf } from "./context.ts";
 import { fail } from "./errors.ts";
@@ -204,46 +204,46 @@ function isLiteral(node: Node, symbols: ModuleSymbols): boolean {
   return Node.isPrefixUnaryExpression(node) && Node.isNumericLiteral(node.getOperand());
 }
 
-function readHelpers(symbols: ModuleSymbols, variables: ReadonlySet<string>, allLocals: ReadonlySet<string>): void {
+/** The top-level `const name = wrapper((…) => …)` declarations of a DSL wrapper (helper, macro), with their functions. */
+function wrapped(symbols: ModuleSymbols, wrapper: string, hint: string): { name: string; fn: ArrowFunction | FunctionExpression; doc?: string; loc: SourceLoc }[] {
+  const out: { name: string; fn: ArrowFunction | FunctionExpression; doc?: string; loc: SourceLoc }[] = [];
   for (const stmt of symbols.source.getVariableStatements()) {
     for (const decl of stmt.getDeclarations()) {
       const init = decl.getInitializer();
-      if (!init || dslCallee(symbols, init) !== "helper" || !Node.isCallExpression(init)) continue;
+      if (!init || dslCallee(symbols, init) !== wrapper || !Node.isCallExpression(init)) continue;
       const fn = init.getArguments()[0];
       const loc = locOf(symbols, decl);
-      if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)))
-        return fail(loc, "helper(…) takes an arrow function whose first parameter is the state", "Write helper((s: S, x: number) => …).");
-      const parameters = fn.getParameters();
-      // The first parameter is the state when its type has every state variable; else the helper is pure.
-      const first = parameters[0];
-      const readsState = first !== undefined && variables.size > 0 && [...variables].every((v) => first.getType().getProperty(v) !== undefined);
-      const names = parameters.map((p) => p.getName());
-      const stateParam = readsState ? names[0] : undefined;
-      const params = readsState ? names.slice(1) : names;
-      const scope: Scope = { state: stateParam, locals: new Set(), variables, allLocals, bound: new Set(params) };
-      const body = readExpr(symbols, scope, lambdaResult(symbols, fn));
-      const def: Definition = { name: decl.getName(), params, body, ...(readsState ? {} : { pure: true }), doc: docOf(stmt), loc };
-      symbols.definitions.set(def.name, def);
+      if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) return fail(loc, `${wrapper}(…) takes an arrow function`, hint);
+      out.push({ name: decl.getName(), fn, doc: docOf(stmt), loc });
     }
+  }
+  return out;
+}
+
+function readHelpers(symbols: ModuleSymbols, variables: ReadonlySet<string>, allLocals: ReadonlySet<string>): void {
+  for (const { name, fn, doc, loc } of wrapped(symbols, "helper", "Write helper((s: S, x: number) => …), or helper((x: number) => …) for one that reads no state.")) {
+    const parameters = fn.getParameters();
+    // The first parameter is the state when its type has every state variable; else the helper is pure.
+    const first = parameters[0];
+    const readsState = first !== undefined && variables.size > 0 && [...variables].every((v) => first.getType().getProperty(v) !== undefined);
+    const names = parameters.map((p) => p.getName());
+    const stateParam = readsState ? names[0] : undefined;
+    const params = readsState ? names.slice(1) : names;
+    const scope: Scope = { state: stateParam, locals: new Set(), variables, allLocals, bound: new Set(params) };
+    const body = readExpr(symbols, scope, lambdaResult(symbols, fn));
+    const def: Definition = { name, params, body, ...(readsState ? {} : { pure: true }), doc, loc };
+    symbols.definitions.set(def.name, def);
   }
 }
 
 function readMacros(symbols: ModuleSymbols, variables: ReadonlySet<string>): void {
-  for (const stmt of symbols.source.getVariableStatements()) {
-    for (const decl of stmt.getDeclarations()) {
-      const init = decl.getInitializer();
-      if (!init || dslCallee(symbols, init) !== "macro" || !Node.isCallExpression(init)) continue;
-      const fn = init.getArguments()[0];
-      const loc = locOf(symbols, decl);
-      if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)))
-        return fail(loc, "macro(…) takes an arrow function whose first parameter is the state", "Write macro((s: S, p: P) => { … }).");
-      const [stateParam, ...params] = fn.getParameters().map((p) => p.getName());
-      if (!stateParam) return fail(loc, "A macro's first parameter is the state");
-      const body = fn.getBody();
-      const scope: Scope = { state: stateParam, locals: new Set(), variables, bound: new Set(params) };
-      const stmts = Node.isBlock(body) ? readStatements(symbols, scope, body.getStatements()) : fail(locOf(symbols, body), "A macro's body is a block { … }");
-      symbols.macros.set(decl.getName(), { name: decl.getName(), params, body: stmts, doc: docOf(stmt), loc });
-    }
+  for (const { name, fn, doc, loc } of wrapped(symbols, "macro", "Write macro((s: S, p: P) => { … }).")) {
+    const [stateParam, ...params] = fn.getParameters().map((p) => p.getName());
+    if (!stateParam) return fail(loc, "A macro's first parameter is the state");
+    const body = fn.getBody();
+    const scope: Scope = { state: stateParam, locals: new Set(), variables, bound: new Set(params) };
+    const stmts = Node.isBlock(body) ? readStatements(symbols, scope, body.getStatements()) : fail(locOf(symbols, body), "A macro's body is a block { … }");
+    symbols.macros.set(name, { name, params, body: stmts, doc, loc });
   }
 }
 

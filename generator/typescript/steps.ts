@@ -4,7 +4,7 @@
  * the per-variant `successors` dispatch and `applyStep`.
  */
 import { CodeBlockWriter, type StatementStructures, StructureKind } from "ts-morph";
-import type { Expr, LValue, Process, Stmt, Type } from "../ir.ts";
+import type { Expr, LValue, Process, Step, Stmt, Type } from "../ir.ts";
 import { children } from "../ir-walk.ts";
 import { withFallThrough } from "../tla/translate.ts";
 import { UNKNOWN, code, propName, member, docText, sortedFields, written, type VT, type Code, type Ctx, type PathState, type StepFunction } from "./shared.ts";
@@ -17,16 +17,10 @@ export abstract class StepGenerator extends JsonGenerator {
     const { step, process } = fn;
     if (!process) return this.actionFunction(fn);
     const body = withFallThrough(step.body, fn.next, step.loc);
-    const docs = [
-      `${step.label} (process ${process.name})${step.models ? `: models ${step.models}` : ""}.`,
-      ...(step.doc ? ["", step.doc] : []),
-      "",
-      `${step.loc.file}:${step.loc.line}:${step.loc.column}. Runs when pc[self] is ${JSON.stringify(step.label)}; pushes one transition per enabled alternative onto \`out\`.`,
-    ];
     return {
       kind: StructureKind.Function,
       name: fn.name,
-      docs: [docText(docs.join("\n"))],
+      docs: [stepDocs(step, `${step.label} (process ${process.name})${step.models ? `: models ${step.models}` : ""}.`, `Runs when pc[self] is ${JSON.stringify(step.label)}; pushes`)],
       parameters: [
         { name: "env", type: "Env" },
         { name: "s", type: "State" },
@@ -138,18 +132,12 @@ export abstract class StepGenerator extends JsonGenerator {
     const { step } = fn;
     const over = fn.action?.over;
     const param = fn.action?.param;
-    const docs = [
-      `Action ${step.label}${over ? ` (one per value of ${over})` : ""}.`,
-      ...(step.doc ? ["", step.doc] : []),
-      "",
-      `${step.loc.file}:${step.loc.line}:${step.loc.column}. Pushes one transition per enabled alternative onto \`out\`.`,
-    ];
     const js = param ? this.localName(param, new Map()) : undefined;
     const paramType = over ? ({ kind: "named", name: over } as const) : undefined;
     return {
       kind: StructureKind.Function,
       name: fn.name,
-      docs: [docText(docs.join("\n"))],
+      docs: [stepDocs(step, `Action ${step.label}${over ? ` (one per value of ${over})` : ""}.`, "Pushes")],
       parameters: [
         { name: "env", type: "Env" },
         { name: "s", type: "State" },
@@ -360,6 +348,12 @@ export abstract class StepGenerator extends JsonGenerator {
       ].join("\n"),
     };
   }
+}
+
+/** A step's or an action's doc: what it is, the spec's doc, where it is written and what it does. */
+function stepDocs(step: Step, title: string, does: string): string {
+  const lines = [title, ...(step.doc ? ["", step.doc] : []), "", `${step.loc.file}:${step.loc.line}:${step.loc.column}. ${does} one transition per enabled alternative onto \`out\`.`];
+  return docText(lines.join("\n"));
 }
 
 // ---------------------------------------------------------------------------------------------
