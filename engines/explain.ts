@@ -73,6 +73,9 @@ function processSetOf(spec: Spec, label: string): string | undefined {
 function stepInfo(spec: Spec, label: string, processSet: string | undefined): Pick<TraceStep, "models" | "loc"> {
   const action = processSet ? undefined : spec.actions.find((a) => a.name === label);
   if (action) return { loc: action.loc };
+  // A procedure's step is taken by a process of any set.
+  const inProcedure = spec.procedures.flatMap((p) => p.steps).find((s) => s.label === label);
+  if (inProcedure) return { ...(inProcedure.models ? { models: inProcedure.models } : {}), loc: inProcedure.loc };
   const proc = spec.processes.find((p) => p.name === (processSet ?? processSetOf(spec, label)));
   const step = proc?.steps.find((s) => s.label === label);
   return step ? { models: step.models, loc: step.loc } : {};

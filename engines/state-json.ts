@@ -4,7 +4,7 @@
  * tuple and a function over strings as a record, so only the type says what a value is.
  */
 import type { Spec, Type } from "../generator/ir.ts";
-import { modelValueNames } from "../generator/ir-walk.ts";
+import { frameType, modelValueNames, stackDepth } from "../generator/ir-walk.ts";
 import type { ConstantValues } from "./model.ts";
 import type { Json, TraceState } from "./result.ts";
 import type { TlaValue } from "./tla-value.ts";
@@ -55,6 +55,11 @@ export function normalizeJson(spec: Spec, type: Type, v: Json): Json {
       return Array.isArray(v) ? v.map((x) => normalizeJson(spec, t.element, x)) : v;
     case "tuple":
       return Array.isArray(v) ? v.map((x, i) => normalizeJson(spec, t.elements[i] ?? t.elements[0] ?? { kind: "bool" }, x)) : v;
+    case "frame": {
+      if (Array.isArray(v)) return v;
+      const fields = frameFields(t, v["procedure"] ?? null);
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fields.has(k) ? normalizeJson(spec, fields.get(k) as Type, x) : x]));
+    }
     default:
       return v;
   }
@@ -78,7 +83,16 @@ export function stateTypes(spec: Spec): Map<string, Type> {
   for (const p of spec.processes)
     for (const l of p.locals) types.set(l.name, { kind: "map", key: { kind: "named", name: p.over }, value: l.type });
   // pc's keys are process identities of any set; its values are labels. Without processes, no pc.
-  if (spec.processes.length > 0) types.set("pc", { kind: "map", key: { kind: "enum", values: [] }, value: { kind: "enum", values: [] } });
+  const anyProcess: Type = { kind: "enum", values: [] };
+  // Procedure parameters and locals are variables of every process, and so is its stack of frames.
+  for (const p of spec.procedures) for (const v of [...p.params, ...p.locals]) types.set(v.name, { kind: "map", key: anyProcess, value: v.type });
+  if (spec.procedures.length > 0)
+    types.set("stack", {
+      kind: "map",
+      key: anyProcess,
+      value: { kind: "seq", element: frameType(spec), maxLen: { kind: "int", value: stackDepth(spec) } },
+    });
+  if (spec.processes.length > 0) types.set("pc", { kind: "map", key: anyProcess, value: { kind: "enum", values: [] } });
   return types;
 }
 
@@ -157,9 +171,22 @@ export function fromChecker(spec: Spec, type: Type, v: CheckerJson): Json {
       return sequenceEntries(entriesOfChecker(v)).map((x) => fromChecker(spec, t.element, x));
     case "tuple":
       return sequenceEntries(entriesOfChecker(v)).map((x, i) => fromChecker(spec, elementType(t, i), x));
+    case "frame": {
+      if (!v || typeof v !== "object" || Array.isArray(v)) throw new Error(`expected a stack frame, got ${JSON.stringify(v)}`);
+      const fields = frameFields(t, v["procedure"] ?? null);
+      return Object.fromEntries([...fields].map(([name, ft]) => [name, fromChecker(spec, ft, v[name] ?? null)]));
+    }
     case "named":
       throw new Error("unreachable");
   }
+}
+
+/** The fields of a stack frame of the procedure it names (`procedure` and `pc` are strings). */
+function frameFields(t: Extract<Type, { kind: "frame" }>, procedure: Json): Map<string, Type> {
+  const p = t.procedures.find((x) => x.name === procedure);
+  if (!p) throw new Error(`a stack frame of an unknown procedure ${JSON.stringify(procedure)}`);
+  const tag: Type = { kind: "enum", values: [] };
+  return new Map<string, Type>([["procedure", tag], ["pc", tag], ...p.fields.map((f): [string, Type] => [f.name, f.type])]);
 }
 
 /** A sequence's elements from its (position, element) pairs: positions 1..n, in order. */
@@ -207,6 +234,11 @@ export function toChecker(spec: Spec, type: Type, v: Json): CheckerJson {
       return { __tuple: (v as Json[]).map((x) => toChecker(spec, t.element, x)) };
     case "tuple":
       return { __tuple: (v as Json[]).map((x, i) => toChecker(spec, elementType(t, i), x)) };
+    case "frame": {
+      const obj = v as Record<string, Json>;
+      const fields = frameFields(t, obj["procedure"] ?? null);
+      return Object.fromEntries([...fields].map(([name, ft]) => [name, toChecker(spec, ft, obj[name] ?? null)]));
+    }
     case "named":
       throw new Error("unreachable");
   }
@@ -290,6 +322,18 @@ export function fromTla(spec: Spec, type: Type, v: TlaValue): Json {
       return sequenceEntries(entriesOfTla(v)).map((x) => fromTla(spec, t.element, x));
     case "tuple":
       return sequenceEntries(entriesOfTla(v)).map((x, i) => fromTla(spec, elementType(t, i), x));
+    case "frame": {
+      const entries = new Map(entriesOfTla(v).map(([k, x]) => [String(k), x]));
+      const procedure = entries.get("procedure");
+      const fields = frameFields(t, procedure ? fromTlaPlain(procedure) : null);
+      return Object.fromEntries(
+        [...fields].map(([name, ft]) => {
+          const x = entries.get(name);
+          if (!x) throw new Error(`stack frame lacks field ${name}`);
+          return [name, fromTla(spec, ft, x)];
+        }),
+      );
+    }
     case "named":
       throw new Error("unreachable");
   }

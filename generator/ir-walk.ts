@@ -85,6 +85,8 @@ function reachesDone(stmts: Stmt[], last: boolean): boolean {
     if (!s) return true;
     switch (s.kind) {
       case "goto":
+      case "call":
+      case "return":
         return false;
       case "if":
         return endsOpen(s.then) || endsOpen(s.else);
@@ -224,4 +226,41 @@ export function namedModelValues(spec: Spec): string[] {
 /** The named domains of model values (each is a CONSTANT of the module, a set of model values in the .cfg). */
 export function modelValueDomains(spec: Spec): { name: string; values: string[] }[] {
   return spec.domains.flatMap((d) => (d.type.kind === "enum" && d.type.model ? [{ name: d.name, values: d.type.values }] : []));
+}
+
+/** The procedures a body calls, at any depth. */
+export function calledProcedures(stmts: Stmt[]): string[] {
+  return stmts.flatMap((s): string[] => {
+    switch (s.kind) {
+      case "call":
+        return [s.procedure];
+      case "if":
+        return calledProcedures([...s.then, ...s.else]);
+      case "either":
+        return calledProcedures(s.branches.flat());
+      case "choose":
+      case "let":
+      case "macro":
+        return calledProcedures(s.body);
+      default:
+        return [];
+    }
+  });
+}
+
+/** The most frames a process's stack can hold: the deepest chain of calls (the front end rejects recursion). */
+export function stackDepth(spec: Spec): number {
+  const byName = new Map(spec.procedures.map((p) => [p.name, p]));
+  const depth = (name: string, seen: ReadonlySet<string>): number => {
+    const p = byName.get(name);
+    if (!p || seen.has(name)) return 1;
+    const inner = p.steps.flatMap((s) => calledProcedures(s.body)).map((c) => depth(c, new Set([...seen, name])));
+    return 1 + Math.max(0, ...inner);
+  };
+  return Math.max(0, ...spec.procedures.map((p) => depth(p.name, new Set())));
+}
+
+/** The type of a stack frame of the spec's procedures (the element type of every process's stack). */
+export function frameType(spec: Spec): Extract<Type, { kind: "frame" }> {
+  return { kind: "frame", procedures: spec.procedures.map((p) => ({ name: p.name, fields: [...p.locals, ...p.params].map((v) => ({ name: v.name, type: v.type })) })) };
 }

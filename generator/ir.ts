@@ -39,7 +39,13 @@ export type Type =
   /** A tuple with one value of each type (TLA+ `T1 \X T2 \X …`). */
   | { kind: "tuple"; elements: Type[] }
   /** A named domain declared with `domain(...)`; resolved through `Spec.domains`. */
-  | { kind: "named"; name: string };
+  | { kind: "named"; name: string }
+  /**
+   * A frame of a process's stack (no spec declares one: it is the element type of the generated
+   * `stack`): a record of `procedure`, `pc` and the called procedure's parameters and locals, whose
+   * fields therefore depend on `procedure`.
+   */
+  | { kind: "frame"; procedures: { name: string; fields: { name: string; type: Type }[] }[] };
 
 /** A named domain declared at the top level of a spec (used for process sets and keys). */
 export interface DomainDecl {
@@ -167,7 +173,31 @@ export type Stmt =
    * by the arguments, run in place as if written there (`inlineMacros`). Generators other than the
    * PlusCal printer read the inlined body.
    */
-  | { kind: "macro"; name: string; args: Expr[]; body: Stmt[]; loc: SourceLoc };
+  | { kind: "macro"; name: string; args: Expr[]; body: Stmt[]; loc: SourceLoc }
+  /**
+   * A procedure call (PlusCal `call P(args)`), the last statement on its path: the procedure's
+   * parameters get the arguments, its locals their initial values, and a frame saving their old values
+   * and the label to return to goes on the process's stack. `returnTo` is that label (the step's
+   * fall-through), filled in with the fall-through (`withFallThrough`).
+   */
+  | { kind: "call"; procedure: string; args: Expr[]; returnTo?: string; loc: SourceLoc }
+  /** Return from the procedure (PlusCal `return`): back to the caller's label, its frame popped and restored. */
+  | { kind: "return"; loc: SourceLoc };
+
+/**
+ * A procedure (PlusCal `procedure`): labelled steps any process can call. Its parameters and locals
+ * are variables of every process (TLA+ functions over ProcSet), saved on the process's stack by a call
+ * and restored by the return.
+ */
+export interface Procedure {
+  name: string;
+  /** Parameters, with their values before any call (PlusCal `procedure P(a = init)`). */
+  params: Variable[];
+  locals: Variable[];
+  steps: Step[];
+  doc?: string;
+  loc: SourceLoc;
+}
 
 /** A macro declared with `macro(…)`: statements with parameters, inlined where called (PlusCal `macro`). */
 export interface Macro {
@@ -292,6 +322,8 @@ export interface Spec {
   /** Macros, for the PlusCal algorithm (their calls carry their inlined bodies). */
   macros: Macro[];
   processes: Process[];
+  /** Procedures, callable from every process. */
+  procedures: Procedure[];
   /** Plain actions, in declaration order (after the processes' steps in Next). */
   actions: Action[];
   invariants: Invariant[];

@@ -23,6 +23,7 @@ function spec(parts: { invariant?: Expr; definitions?: Definition[]; variable?: 
     definitions: parts.definitions ?? [],
     macros: [],
     processes: [],
+    procedures: [],
     actions: [],
     invariants: parts.invariant ? [{ name: "Inv", body: parts.invariant, loc }] : [],
     constraints: [],

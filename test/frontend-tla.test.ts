@@ -68,6 +68,7 @@ describe("front end: values TLC cannot compare", () => {
     definitions: [],
     macros: [],
     processes: [],
+    procedures: [],
     actions: [],
     invariants: [{ name: "Inv", body, loc }],
     constraints: [],

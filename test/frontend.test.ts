@@ -67,6 +67,11 @@ describe("front end: spec source → IR", () => {
     expect(e.message).toMatch(/spec\.ts:10:5: error: goto\(…\) in action "Inc": an action has no label to go to/);
   });
 
+  it("rejects a procedure that calls itself (the stack is bounded by the deepest chain of calls)", () => {
+    const e = problemsOf("test/fixtures/bad-specs/recursion");
+    expect(e.message).toMatch(/spec\.ts:6:4: error: Procedure Down calls itself/);
+  });
+
   it("rejects a second assignment to a variable in one step (PlusCal's rule)", () => {
     const e = problemsOf("test/fixtures/bad-specs/double-assign");
     expect(e.message).toMatch(/spec\.ts:14:9: error: x is assigned twice in step "twice"/);

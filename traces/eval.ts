@@ -125,6 +125,8 @@ export function typeValues(spec: Spec, t: Type, constants: ConstantValues): Json
       }
       return out;
     }
+    case "frame":
+      throw new EvalError("a stack frame is not a domain");
     case "named":
       throw new EvalError("unreachable");
   }

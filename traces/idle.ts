@@ -45,6 +45,8 @@ function idleOf(spec: Spec, constants: ConstantValues, t: Type, leaf: Json | und
           return [];
         case "tuple":
           return r.elements.map((x) => idleOf(spec, constants, x, leaf));
+        case "frame":
+          throw new EvalError("a stack frame has no idle value");
         case "named":
           throw new EvalError("unreachable");
       }

@@ -77,6 +77,8 @@ function typeKind(t: Type, env: Pick<Env, "domains">, seen = new Set<string>()):
       return int;
     case "enum":
       return t.model ? { kind: "model" } : string;
+    case "frame":
+      return { kind: "record", fields: new Map() };
     case "seq":
       return { kind: "function", key: int, value: typeKind(t.element, env, seen) };
     case "tuple":
@@ -315,6 +317,11 @@ function stmtKinds(stmts: Stmt[], env: Env): void {
         for (const a of s.args) exprKind(a, here);
         stmtKinds(s.body, env);
         break;
+      case "call":
+        for (const a of s.args) exprKind(a, here);
+        break;
+      case "return":
+        break;
     }
   }
 }
@@ -364,6 +371,7 @@ export function valueKindProblems(spec: Spec): SpecProblem[] {
     const variants = spec.variants.flatMap((v) => v.processes.filter((vp) => vp.process === p.name).map((vp) => vp.steps));
     for (const steps of [p.steps, ...variants]) for (const step of steps) stmtKinds(step.body, { ...withHelpers(step.loc), process: p });
   }
+  for (const p of spec.procedures) for (const step of p.steps) stmtKinds(step.body, withHelpers(step.loc));
   for (const i of [...spec.invariants, ...spec.constraints, ...(spec.initially ? [spec.initially] : [])]) exprKind(i.body, withHelpers(i.loc));
   for (const a of spec.actions) {
     const bound = new Map<string, Kind>(a.param && a.over ? [[a.param, typeKind({ kind: "named", name: a.over }, { domains })]] : []);

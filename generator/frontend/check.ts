@@ -3,7 +3,7 @@
  * collide, labels and gotos, PlusCal's one-assignment-per-variable rule, configurations that bind every
  * constant. Every problem is reported with its source location.
  */
-import type { Expr, LValue, SourceLoc, Spec, Step, Stmt } from "../ir.ts";
+import type { Expr, LValue, Procedure, SourceLoc, Spec, Step, Stmt } from "../ir.ts";
 import { type SpecProblem, SpecError } from "./errors.ts";
 import { boundNames, children, exprReads, inlineMacros, modelValueNames, namedModelValues, pathIndices } from "../ir-walk.ts";
 import { reservedNameReason } from "../tla/reserved.ts";
@@ -116,10 +116,30 @@ export function checkSpec(spec: Spec): void {
     ...spec.processes.map((p) => ({ process: p.name, steps: p.steps })),
     ...spec.variants.flatMap((v) => v.processes.map((vp) => ({ process: vp.process, steps: vp.steps }))),
   ];
+  const procedures = new Map(spec.procedures.map((p) => [p.name, p]));
   for (const { steps } of allSteps) {
     const labels = new Set(steps.map((s) => s.label));
-    for (const step of steps) checkStep(step, labels, report);
+    for (const step of steps) checkStep(step, labels, report, "step", procedures);
   }
+  for (const p of spec.procedures) {
+    declare(p.name, "procedure", p.loc);
+    for (const v of [...p.params, ...p.locals]) declare(v.name, "procedure variable", v.loc);
+    for (const s of p.steps) declare(s.label, "step", s.loc);
+    for (const s of p.steps) walkBindings(s.body, bindsClash);
+    const labels = new Set(p.steps.map((s) => s.label));
+    p.steps.forEach((s, i) => checkStep(s, labels, report, "procedure step", procedures, i === p.steps.length - 1));
+  }
+  // A call pushes a frame the stack must hold: the stack is bounded, so no procedure may reach itself.
+  const callees = (stmts: Stmt[]): string[] =>
+    stmts.flatMap((s) =>
+      s.kind === "call" ? [s.procedure] : s.kind === "if" ? callees([...s.then, ...s.else]) : s.kind === "either" ? callees(s.branches.flat()) : s.kind === "choose" || s.kind === "let" ? callees(s.body) : [],
+    );
+  const reaches = (from: string, seen: Set<string>): boolean =>
+    (procedures.get(from)?.steps ?? []).some((s) => callees(s.body).some((c) => c === [...seen][0] || (!seen.has(c) && reaches(c, new Set([...seen, c])))));
+  for (const p of spec.procedures)
+    if (reaches(p.name, new Set([p.name]))) report(p.loc, `Procedure ${p.name} calls itself (directly or through others)`, "raidspec bounds each process's stack by the deepest chain of calls: write the recursion as a loop of labelled steps.");
+  if (spec.initially && spec.procedures.length > 0)
+    report(spec.initially.loc, "Initial states by a predicate cannot be combined with procedures (the stack would range over every frame)", "Give the variables initial values instead.");
 
   const constantNames = new Set(spec.constants.map((c) => c.name));
   if (spec.configs.length === 0) report({ file: spec.source, line: 1, column: 1 }, "The spec has no configuration", "Add .config(\"default\", { constants: { … } }).");
@@ -138,8 +158,39 @@ export function checkSpec(spec: Spec): void {
 
 type Report = (loc: SourceLoc, message: string, hint?: string) => void;
 
-function checkStep(step: Step, labels: ReadonlySet<string>, report: Report, what: "step" | "action" | "macro" = "step"): void {
-  walk(inlineMacros(step.body), new Set(), true);
+function checkStep(
+  step: Step,
+  labels: ReadonlySet<string>,
+  report: Report,
+  what: "step" | "action" | "macro" | "procedure step" = "step",
+  procedures: ReadonlyMap<string, Procedure> = new Map(),
+  /** A procedure's last step: no path may fall through past it (the procedure ends in ret()). */
+  last = false,
+): void {
+  const body = inlineMacros(step.body);
+  walk(body, new Set(), true);
+  if (last && fallsThrough(body))
+    report(step.loc, `The last step of a procedure, "${step.label}", can fall through past its end`, "End every path of it with ret() (or a goto to one of the procedure's labels).");
+
+  function fallsThrough(stmts: Stmt[]): boolean {
+    const tail = stmts[stmts.length - 1];
+    if (!tail) return true;
+    switch (tail.kind) {
+      case "goto":
+      case "return":
+      case "call":
+        return false;
+      case "if":
+        return fallsThrough(tail.then) || fallsThrough(tail.else);
+      case "either":
+        return tail.branches.some(fallsThrough);
+      case "choose":
+      case "let":
+        return fallsThrough(tail.body);
+      default:
+        return true;
+    }
+  }
 
   function walk(stmts: Stmt[], assigned: Set<string>, tail: boolean): Set<string> {
     let previous: Stmt | undefined;
@@ -148,8 +199,20 @@ function checkStep(step: Step, labels: ReadonlySet<string>, report: Report, what
       if (!stmt) continue;
       const isTail = tail && i === stmts.length - 1;
       switch (stmt.kind) {
+        case "call": {
+          const callee = procedures.get(stmt.procedure);
+          if (what === "action" || what === "macro") report(stmt.loc, `call(…) in ${what} "${step.label}"`, "Only the steps of processes and procedures call procedures.");
+          else if (!callee) report(stmt.loc, `call("${stmt.procedure}"): the spec has no procedure of that name`, `Procedures: ${[...procedures.keys()].join(", ") || "none"}.`);
+          else if (callee.params.length !== stmt.args.length) report(stmt.loc, `${stmt.procedure} takes ${callee.params.length} argument${callee.params.length === 1 ? "" : "s"}`);
+          if (!isTail) report(stmt.loc, "call(…) must be the last statement on its path through the step", "The procedure returns to the step after this one: move the statements after the call there.");
+          break;
+        }
+        case "return":
+          if (what !== "procedure step") report(stmt.loc, `ret() in ${what} "${step.label}": only a procedure returns`, "Use goto(\"Done\") to end a process.");
+          if (!isTail) report(stmt.loc, "ret() must be the last statement on its path through the step");
+          break;
         case "goto":
-          if (what !== "step") {
+          if (what === "action" || what === "macro") {
             report(
               stmt.loc,
               `goto(…) in ${what} "${step.label}": ${what === "action" ? "an action" : "a macro"} has no label to go to`,
@@ -239,6 +302,11 @@ function walkBindings(stmts: Stmt[], visit: (name: string, loc: SourceLoc) => vo
       case "macro":
         exprs.push(...stmt.args);
         walkBindings(stmt.body, visit);
+        break;
+      case "call":
+        exprs.push(...stmt.args);
+        break;
+      case "return":
         break;
     }
     for (const e of exprs) for (const n of lambdaNames(e)) visit(n, stmt.loc);

@@ -3,7 +3,7 @@
  * (state, processes, invariants, configurations, variants).
  */
 import { type ArrowFunction, type CallExpression, type FunctionExpression, Node, type ObjectLiteralExpression, type SourceFile, SyntaxKind } from "ts-morph";
-import type { Action, Config, Constant, Definition, Expr, Invariant, Process, SourceLoc, Spec, Step, Value, Variable, Variant } from "../ir.ts";
+import type { Action, Config, Constant, Definition, Expr, Invariant, Procedure, Process, SourceLoc, Spec, Step, Value, Variable, Variant } from "../ir.ts";
 import { type ModuleSymbols, type Scope, docOf, dslCallee, locOf } from "./context.ts";
 import { fail } from "./errors.ts";
 import { lambdaResult, readExpr, readInitValue } from "./read-expr.ts";
@@ -50,6 +50,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
   readMacros(symbols, varNames);
 
   const processes: Process[] = [];
+  const procedures: Procedure[] = [];
   // Invariants can read every process's locals, so they are read once every process is known.
   const invariantCalls: { call: CallExpression; doc?: string }[] = [];
   const constraintCalls: { call: CallExpression; doc?: string }[] = [];
@@ -61,6 +62,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
     const method = Node.isPropertyAccessExpression(callee) ? callee.getName() : "";
     const doc = docBefore(call);
     if (method === "process") processes.push(readProcess(symbols, call, varNames, doc));
+    else if (method === "procedure") procedures.push(readProcedure(symbols, call, varNames, doc));
     else if (method === "invariant") invariantCalls.push({ call, doc });
     else if (method === "constraint") constraintCalls.push({ call, doc });
     else if (method === "action") actionCalls.push({ call, doc });
@@ -111,6 +113,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
     definitions: [...symbols.definitions.values()],
     macros: [...symbols.macros.values()],
     processes,
+    procedures,
     actions,
     invariants,
     constraints,
@@ -273,8 +276,16 @@ function readVariables(symbols: ModuleSymbols, def: ObjectLiteralExpression): Va
   return readSchema(symbols, schema, init, { locals: new Set(), variables: new Set(), bound: new Set() }, "init");
 }
 
-function readSchema(symbols: ModuleSymbols, schema: ObjectLiteralExpression, init: ObjectLiteralExpression | undefined, scope: Scope, where: string): Variable[] {
-  for (const p of init?.getProperties() ?? []) {
+function readSchema(
+  symbols: ModuleSymbols,
+  schema: ObjectLiteralExpression,
+  init: ObjectLiteralExpression | undefined,
+  scope: Scope,
+  where: string,
+  /** The init object also gives values to names of another schema (a procedure's params and locals share one). */
+  shared = false,
+): Variable[] {
+  for (const p of shared ? [] : (init?.getProperties() ?? [])) {
     const name = Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p) ? p.getName() : undefined;
     if (!name || !schema.getProperty(name)) return fail(locOf(symbols, p), `${where} gives a value to \`${name ?? p.getText()}\`, which is not declared`, "Declare it next to the others, or remove it.");
   }
@@ -337,6 +348,25 @@ function readSteps(symbols: ModuleSymbols, node: Node, scope: Omit<Scope, "state
     const stmts = !body ? [] : Node.isBlock(body) ? readStatements(symbols, stepScope, body.getStatements()) : fail(locOf(symbols, body), "A step body is a block { … }");
     return { label, models, doc: docOf(p), body: stmts, loc: locOf(symbols, p) };
   });
+}
+
+function readProcedure(symbols: ModuleSymbols, call: CallExpression, variables: ReadonlySet<string>, doc?: string): Procedure {
+  const name = stringArg(symbols, call, 0, "procedure(…)");
+  const def = objectArg(symbols, call, 1, "procedure(…)");
+  const init = optionalObject(symbols, def, "init");
+  const noScope: Scope = { locals: new Set(), variables: new Set(), bound: new Set() };
+  const schema = (key: string) => {
+    const node = def.getProperty(key);
+    return node && Node.isPropertyAssignment(node) ? readSchema(symbols, resolveObject(symbols, node.getInitializerOrThrow()), init, noScope, `procedure ${name}'s init`, true) : [];
+  };
+  const params = schema("params");
+  const locals = schema("locals");
+  const own = new Set([...params, ...locals].map((v) => v.name));
+  for (const p of init?.getProperties() ?? [])
+    if ((Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p)) && !own.has(p.getName()))
+      return fail(locOf(symbols, p), `procedure ${name}'s init gives a value to \`${p.getName()}\`, which is not one of its parameters or locals`);
+  const steps = readSteps(symbols, property(symbols, def, "steps"), { locals: own, variables, bound: new Set() });
+  return { name, params, locals, steps, doc: optionalString(symbols, def, "doc") ?? doc, loc: callLoc(symbols, call) };
 }
 
 function readAction(symbols: ModuleSymbols, call: CallExpression, variables: ReadonlySet<string>, allLocals: ReadonlySet<string>, doc?: string): Action {

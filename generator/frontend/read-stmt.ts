@@ -151,6 +151,13 @@ function readExpressionStatement(symbols: ModuleSymbols, scope: Scope, expr: Nod
       }
       case "choose":
         return fail(loc, "choose(…) must bind a name", "Write const x = choose(S); the rest of the step can use x.");
+      case "call": {
+        if (!first || !(Node.isStringLiteral(first) || Node.isNoSubstitutionTemplateLiteral(first)))
+          return fail(loc, "call(…) needs the procedure's name as a string literal first", 'Write call("Name", …args).');
+        return [{ kind: "call", procedure: first.getLiteralValue(), args: args.slice(1).map((a) => readExpr(symbols, scope, a)), loc }];
+      }
+      case "ret":
+        return [{ kind: "return", loc }];
       default:
         break;
     }

@@ -332,6 +332,8 @@ export function renderType(t: Type, ctx: ExprContext): string {
       return `BoundedSeq(${renderType(t.element, ctx)}, ${renderExpr(t.maxLen, ctx)})`;
     case "tuple":
       return t.elements.map((x) => renderTypeAt(x, ctx, { kind: "left", op: crossOp })).join(" \\X ");
+    case "frame":
+      throw new Error("a stack frame is not a domain of the spec");
   }
 }
 
@@ -409,5 +411,7 @@ function typeCheck(value: string, t: Type, ctx: ExprContext, taken: ReadonlySet<
     }
     case "tuple":
       return [atom(`DOMAIN ${value} = 1..${t.elements.length}`), ...t.elements.flatMap((x, i) => typeCheck(`${value}[${i + 1}]`, x, ctx, taken, depth))];
+    case "frame":
+      throw new Error("a stack frame is not a domain of the spec");
   }
 }

@@ -37,6 +37,7 @@ export function topLevelNames(spec: Spec): Set<string> {
     ...spec.constraints.map((c) => c.name),
     ...spec.actions.map((a) => a.name),
     ...spec.macros.map((m) => m.name),
+    ...spec.procedures.flatMap((p) => [p.name, ...p.params.map((v) => v.name), ...p.locals.map((v) => v.name), ...p.steps.map((s) => s.label)]),
     ...namedModelValues(spec),
   ]);
 }
@@ -188,6 +189,10 @@ class Renamer {
         return s;
       case "macro":
         return { ...s, args: s.args.map(r), body: this.stmts(s.body, scope) };
+      case "call":
+        return { ...s, args: s.args.map(r) };
+      case "return":
+        return s;
     }
   }
 
@@ -249,7 +254,8 @@ export function freshBinders(spec: Spec): Spec {
   const initially = spec.initially ? { ...spec.initially, body: renamer.expr(spec.initially.body, emptyScope) } : undefined;
   const actions = spec.actions.map((a) => renamer.action(a));
   const macros = spec.macros.map((m) => renamer.macro(m));
+  const procedures = spec.procedures.map((p) => ({ ...p, steps: steps(p.steps) }));
   const domains = spec.domains.map((d) => ({ ...d, type: renamer.type(d.type, emptyScope) }));
   const definitions = [...spec.definitions].reverse().map((d) => renamer.definition(d)).reverse();
-  return { ...spec, domains, variables, processes, variants, invariants, constraints, ...(initially ? { initially } : {}), actions, macros, definitions };
+  return { ...spec, domains, variables, processes, variants, invariants, constraints, ...(initially ? { initially } : {}), actions, macros, procedures, definitions };
 }

@@ -8,9 +8,10 @@ import type { Config, Definition, Expr, Process, Spec, Type, Value, Variable } f
 import { modelValueDomains, namedModelValues, pcLabels } from "../ir-walk.ts";
 import { BOUNDED_SEQ, type ExprContext, plainContext, renderExpr, renderType, renderTypeCheck, tlaString } from "./expr.ts";
 import { type Formula, and, atom, definition } from "./formula.ts";
-import { freshBinders, topLevelNames } from "./fresh-names.ts";
+import { freshBinders, freshName, topLevelNames } from "./fresh-names.ts";
+import { stackDepth } from "../ir-walk.ts";
 import { renderPlusCal } from "./pluscal.ts";
-import { nextLabel, translateAction, translateStep } from "./translate.ts";
+import { nextLabel, procedureVariables, translateAction, translateStep } from "./translate.ts";
 
 const template = (name: string) =>
   Handlebars.compile(readFileSync(new URL(`./templates/${name}`, import.meta.url), "utf8"), { noEscape: true, strict: true });
@@ -44,6 +45,7 @@ const docLines = (doc: string | undefined): string[] => (doc ? doc.split("\n") :
  * scan of the JSON text finds them all (a user's string cannot contain an unescaped quote).
  */
 export function usesSequenceValues(spec: Spec): boolean {
+  if (spec.procedures.length > 0) return true;
   return /"kind":"(seq|tuple|at|len|head|tail|append|concat|subSeq)"/.test(JSON.stringify(spec));
 }
 
@@ -101,7 +103,14 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
   const locals = spec.processes.flatMap((p) => p.locals.map((l) => ({ ...l, over: p.over })));
   // Without processes there is no pc (as pcal.trans leaves it out of an algorithm that needs none).
   const hasProcesses = spec.processes.length > 0;
-  const variables = [...spec.variables.map((v) => v.name), ...locals.map((l) => l.name), ...(hasProcesses ? ["pc"] : [])].join(", ");
+  const procVars = procedureVariables(spec);
+  const variables = [
+    ...spec.variables.map((v) => v.name),
+    ...locals.map((l) => l.name),
+    ...procVars.map((v) => v.name),
+    ...(spec.procedures.length > 0 ? ["stack"] : []),
+    ...(hasProcesses ? ["pc"] : []),
+  ].join(", ");
 
   const init = definition("Init", and(initConjuncts(spec, ctx)));
 
@@ -117,6 +126,19 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
       ),
     })),
   );
+  for (const proc of spec.procedures)
+    proc.steps.forEach((step, i) =>
+      actions.push({
+        label: step.label,
+        ...(step.models ? { models: step.models } : {}),
+        process: `procedure ${proc.name}`,
+        doc: docLines(step.doc),
+        text: definition(
+          `${step.label}(self)`,
+          and([atom(`pc[self] = ${tlaString(step.label)}`), ...translateStep(step, nextLabel(proc, i), spec, definitions, proc)]),
+        ),
+      }),
+    );
   for (const a of spec.actions)
     actions.push({
       label: a.name,
@@ -127,18 +149,22 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
     kind: "or",
     items: [
       ...spec.processes.flatMap((p) => p.steps.map((s) => atom(`\\E self \\in ${p.over} : ${s.label}(self)`))),
+      ...spec.procedures.flatMap((p) => p.steps.map((s) => atom(`\\E self \\in ProcSet : ${s.label}(self)`))),
       ...spec.actions.map((a) => atom(a.over && a.param ? `\\E ${a.param} \\in ${a.over} : ${a.name}(${a.param})` : a.name)),
       ...(hasProcesses ? [atom("Terminating")] : []),
     ],
   });
   const labels = (steps: { label: string }[]) => steps.map((s) => s.label);
   const taken = topLevelNames(spec);
-  const allLabels = [...new Set([...spec.processes.flatMap((p) => labels(p.steps)), "Done"])];
+  const allLabels = [...new Set([...spec.processes.flatMap((p) => labels(p.steps)), ...spec.procedures.flatMap((p) => labels(p.steps)), "Done"])];
   const typeOK = definition(
     "TypeOK",
     and([
       ...spec.variables.map((v) => atom(renderTypeCheck(v.name, v.type, ctx, taken))),
       ...locals.map((l) => atom(renderTypeCheck(l.name, { kind: "map", key: { kind: "named", name: l.over }, value: l.type }, ctx, taken))),
+      ...procVars.map((v) => atom(renderTypeCheck(v.name, { kind: "map", key: { kind: "named", name: "ProcSet" }, value: v.type }, ctx, taken))),
+      // Each process's stack holds at most one frame per procedure of the deepest chain of calls.
+      ...(spec.procedures.length > 0 ? [atom(`DOMAIN stack = ProcSet /\\ (\\A ${freshName("k0", (n) => taken.has(n))} \\in ProcSet : Len(stack[${freshName("k0", (n) => taken.has(n))}]) <= ${stackDepth(spec)})`)] : []),
       ...(hasProcesses ? [atom(`pc \\in [ProcSet -> {${allLabels.map(tlaString).join(", ")}}]`)] : []),
     ]),
   );
@@ -208,6 +234,8 @@ function initConjuncts(spec: Spec, ctx: ExprContext): Formula[] {
     spec.processes.length === 1 && only
       ? tlaString(only.steps[0]?.label ?? "Done")
       : `CASE ${spec.processes.map((p) => `self \\in ${p.over} -> ${tlaString(p.steps[0]?.label ?? "Done")}`).join("\n                                        [] ")}`;
+  for (const v of procedureVariables(spec)) out.push(atom(`${v.name} = [self \\in ProcSet |-> ${renderExpr(v.init, ctx)}]`));
+  if (spec.procedures.length > 0) out.push(atom("stack = [self \\in ProcSet |-> <<>>]"));
   out.push(atom(`pc = [self \\in ProcSet |-> ${pcInit}]`));
   return out;
 }

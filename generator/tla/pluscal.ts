@@ -27,6 +27,16 @@ export function renderPlusCal(spec: Spec, definitions: ReadonlyMap<string, Defin
     lines.push("end define;");
   }
   for (const m of spec.macros) lines.push("", `macro ${m.name}(${m.params.join(", ")})`, "begin", ...orSkip(renderBlock(m.body, 1, new Set(), definitions).lines, 1), "end macro;");
+  for (const proc of spec.procedures) {
+    lines.push("", `procedure ${proc.name}(${proc.params.map((v) => declaration(v, ctx)).join(", ")})`);
+    if (proc.locals.length > 0) lines.push(`variables ${proc.locals.map((l) => declaration(l, ctx)).join(", ")};`);
+    lines.push("begin");
+    for (const step of proc.steps) {
+      lines.push(`${step.label}:${step.models ? `  \\* ${step.models}` : ""}`);
+      lines.push(...orSkip(renderBlock(step.body, 1, new Set(), definitions).lines, 1));
+    }
+    lines.push("end procedure;");
+  }
   // An actions-only spec is a process per action whose body is one `while TRUE` loop: pcal.trans then
   // needs no pc and translates each into the action itself (`Name(self) == body`).
   if (spec.processes.length === 0)
@@ -125,6 +135,12 @@ function renderBlock(
         merge(inner.assigned);
         break;
       }
+      case "call":
+        out.push(`${pad}call ${stmt.procedure}(${stmt.args.map((a) => renderExpr(a, ctx())).join(", ")});`);
+        break;
+      case "return":
+        out.push(`${pad}return;`);
+        break;
       case "macro": {
         // The call as written; what its body assigns is assigned after it (pcal.trans expands it in place).
         out.push(`${pad}${stmt.name}(${stmt.args.map((a) => renderExpr(a, ctx())).join(", ")});`);

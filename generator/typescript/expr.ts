@@ -64,6 +64,8 @@ export abstract class ExprGenerator extends TypeGenerator {
       case "tuple":
         this.usedRuntime.add("tuples");
         return `tuples(${t.elements.map((x) => this.enumeration(x, ctx)).join(", ")})`;
+      case "frame":
+        throw new Error("a stack frame is not a domain of the spec");
     }
   }
 
@@ -137,6 +139,8 @@ export abstract class ExprGenerator extends TypeGenerator {
       case "var":
         return code(member(state(), e.name), PREC.member);
       case "local": {
+        // A procedure's variable is every process's, stored by pc slot.
+        if (this.procVarNames.has(e.name)) return code(`${member(state(), e.name)}[${this.pcSlot(null, code("self"), ctx).code}]`, PREC.member);
         const p = ctx.process ?? fail(`the local ${e.name} is read outside a step`);
         const pos = this.position({ kind: "named", name: p.over }, code("self"), ctx);
         return code(`${member(state(), e.name)}[${pos.code}]`, PREC.member);

@@ -37,6 +37,15 @@ export abstract class InitGenerator extends StepGenerator {
         const annot = this.hasStrings(l.type) ? `: ${this.tsType(l.type)}` : "";
         fields.push(`${propName(l.name)}: ${ctx.ref(p.over)}.map((${usesSelf(l.init) ? "self" : ""})${annot} => ${value.code.startsWith("{") ? `(${value.code})` : value.code})`);
       }
+    // Every process's procedure variables and stack, by pc slot.
+    const only = vs.processes[0];
+    const everyProcess = this.multiProcess || !only ? "env.processes" : ctx.ref(only.over);
+    for (const v of this.procVars) {
+      const value = this.expr(v.init, ctx, v.type);
+      const annot = this.hasStrings(v.type) ? `: ${this.tsType(v.type)}` : "";
+      fields.push(`${propName(v.name)}: ${everyProcess}.map(()${annot} => ${value.code.startsWith("{") ? `(${value.code})` : value.code})`);
+    }
+    if (vs.procedures.length > 0) fields.push(`stack: ${everyProcess}.map((): readonly Frame[] => [])`);
     const pcs = vs.processes.map((p) => {
       if (!vs.initially) return `${ctx.ref(p.over)}.map((): Label => ${JSON.stringify(p.steps[0]?.label ?? "Done")})`;
       this.usedRuntime.add("functions");

@@ -3,7 +3,8 @@
  * `TypeOK` checks of values, and the `stateToJson`, `stateFromJson` and `encode` functions.
  */
 import { CodeBlockWriter, type StatementStructures, StructureKind } from "ts-morph";
-import type { Type } from "../ir.ts";
+import type { Spec, Type, Variable } from "../ir.ts";
+import { frameType } from "../ir-walk.ts";
 import { PREC, code, wrap, identifierRe, propName, member, allOf, sortedFields, written, wrapMember, type VT, type Code, type Ctx } from "./shared.ts";
 import { ExprGenerator } from "./expr.ts";
 
@@ -40,6 +41,8 @@ export abstract class JsonGenerator extends ExprGenerator {
       }
       case "tuple":
         return `[${r.elements.map((e, i) => this.toJson(e, `${wrapMember(v)}[${i}]`, depth + 1)).join(", ")}]`;
+      case "frame":
+        return `frameToJson(${v})`;
     }
   }
 
@@ -107,6 +110,8 @@ export abstract class JsonGenerator extends ExprGenerator {
       case "tuple":
         this.usedRuntime.add("asArray");
         return named((v) => `[${r.elements.map((e, i) => this.fromJson(e, `asArray(${v})[${i}] as Json`, ctx, depth + 1)).join(", ")}] as const`);
+      case "frame":
+        return `frameFromJson(env, ${j})`;
       default:
         return j;
     }
@@ -161,6 +166,9 @@ export abstract class JsonGenerator extends ExprGenerator {
         return;
       case "tuple":
         r.elements.forEach((e, i) => this.encode(w, e, `${wrapMember(v)}[${i}]`, depth));
+        return;
+      case "frame":
+        w.writeLine(`n = encodeFrame(${v}, out, n);`);
         return;
       case "set":
       case "seq":
@@ -225,6 +233,70 @@ export abstract class JsonGenerator extends ExprGenerator {
     }
   }
 
+  /**
+   * A stack frame's JSON form, its inverse, and its encoding: a frame holds `procedure`, `pc` and that
+   * procedure's parameters and locals.
+   */
+  protected frameFunctions(): StatementStructures[] {
+    const ctx = this.fnCtx(null, null, new Map(), "frame");
+    const cases = (each: (p: Spec["procedures"][number], fields: Variable[]) => string, fallback: string) =>
+      [...this.spec.procedures.map((p) => `if (f.procedure === ${JSON.stringify(p.name)}) ${each(p, [...p.locals, ...p.params])}`), fallback].join("\n");
+    this.usedRuntime.add("field");
+    return [
+      {
+        kind: StructureKind.Function,
+        name: "frameToJson",
+        docs: ["A stack frame as JSON: the procedure, the label to return to, the saved parameters and locals."],
+        parameters: [{ name: "f", type: "Frame" }],
+        returnType: "Json",
+        statements: cases(
+          (_, fields) => `return { procedure: f.procedure, pc: f.pc${fields.map((v) => `, ${propName(v.name)}: ${this.toJson(v.type, member("f", v.name), 1)}`).join("")} };`,
+          'throw new Error("a stack frame of an unknown procedure");',
+        ),
+      },
+      {
+        kind: StructureKind.Function,
+        name: "frameFromJson",
+        docs: ["A stack frame from its JSON form."],
+        parameters: [
+          { name: "env", type: "Env" },
+          { name: "j", type: "Json" },
+        ],
+        returnType: "Frame",
+        statements: [
+          "const f = { procedure: field(j, \"procedure\") as string };",
+          cases(
+            (p, fields) =>
+              `return { procedure: ${JSON.stringify(p.name)}, pc: field(j, "pc") as Label${fields.map((v) => `, ${propName(v.name)}: ${this.fromJson(v.type, `field(j, ${JSON.stringify(v.name)})`, ctx, 1)}`).join("")} };`,
+            'throw new Error(`a stack frame of an unknown procedure ${JSON.stringify(f.procedure)}`);',
+          ),
+        ].join("\n"),
+      },
+      {
+        kind: StructureKind.Function,
+        name: "encodeFrame",
+        docs: ["Encodes a stack frame at `n` (the procedure's position, the label's, the saved values); returns the new end."],
+        parameters: [
+          { name: "f", type: "Frame" },
+          { name: "out", type: "number[]" },
+          { name: "n", type: "number" },
+        ],
+        returnType: "number",
+        statements: written((w) => {
+          w.writeLine("out[n++] = labelIndex[f.pc];");
+          this.spec.procedures.forEach((p, i) => {
+            w.write(`if (f.procedure === ${JSON.stringify(p.name)}) `).inlineBlock(() => {
+              w.writeLine(`out[n++] = ${i};`);
+              for (const v of [...p.locals, ...p.params]) this.encode(w, v.type, member("f", v.name), 1);
+            });
+            w.newLine();
+          });
+          w.writeLine("return n;");
+        }),
+      },
+    ];
+  }
+
   protected stateToJsonFunction(): StatementStructures {
     const entries: string[] = [];
     for (const v of this.spec.variables) entries.push(`${propName(v.name)}: ${this.toJson(v.type, member("s", v.name), 0)},`);
@@ -232,6 +304,10 @@ export abstract class JsonGenerator extends ExprGenerator {
     for (const p of this.spec.processes)
       for (const l of p.locals) entries.push(`${propName(l.name)}: ${this.mapJson({ kind: "named", name: p.over }, l.type, member("s", l.name), 0)},`);
     this.usedRuntime.add("objectOf");
+    // A procedure's variables and the stacks are every process's, by pc slot: objects by process identity, as pc.
+    const stackType: Type = { kind: "seq", element: frameType(this.spec), maxLen: { kind: "int", value: 0 } };
+    for (const v of this.procVars) entries.push(`${propName(v.name)}: ${this.bySlotJson(v.type, member("s", v.name), ctx)},`);
+    if (this.spec.procedures.length > 0) entries.push(`stack: ${this.bySlotJson(stackType, "s.stack", ctx)},`);
     // A spec without processes has no pc (nor has its TLA+ module).
     if (this.spec.processes.length > 0) entries.push(`pc: objectOf(${this.processKeysJson(ctx)}, s.pc),`);
     return {
@@ -253,6 +329,13 @@ export abstract class JsonGenerator extends ExprGenerator {
     };
   }
 
+  /** Code for a value of every process (an array by pc slot) as an object keyed by process identity. */
+  private bySlotJson(t: Type, v: string, ctx: Ctx): string {
+    const x = "x";
+    const inner = this.toJson(t, x, 1);
+    return inner === x ? `objectOf(${this.processKeysJson(ctx)}, ${v})` : `objectOf(${this.processKeysJson(ctx)}, ${v}, (${x}) => ${inner.startsWith("{") ? `(${inner})` : inner})`;
+  }
+
   protected stateFromJsonFunction(): StatementStructures {
     const ctx = this.fnCtx(null, null, new Map(), "fromJson");
     const entries: string[] = [];
@@ -264,6 +347,13 @@ export abstract class JsonGenerator extends ExprGenerator {
         const convert = `(j1) => ${body.startsWith("{") ? `(${body})` : body}`;
         entries.push(`${propName(l.name)}: ${this.valuesOf(`field(json, ${JSON.stringify(l.name)})`, this.keysJson({ kind: "named", name: p.over }, ctx), convert)},`);
       }
+    const stackType: Type = { kind: "seq", element: frameType(this.spec), maxLen: { kind: "int", value: 0 } };
+    const bySlot = (t: Type, name: string) => {
+      const body = this.fromJson(t, "j1", ctx, 1);
+      return this.valuesOf(`field(json, ${JSON.stringify(name)})`, this.processKeysJson(ctx), `(j1) => ${body.startsWith("{") ? `(${body})` : body}`);
+    };
+    for (const v of this.procVars) entries.push(`${propName(v.name)}: ${bySlot(v.type, v.name)},`);
+    if (this.spec.procedures.length > 0) entries.push(`stack: ${bySlot(stackType, "stack")},`);
     entries.push(this.spec.processes.length > 0 ? `pc: ${this.valuesOf('field(json, "pc")', this.processKeysJson(ctx), "(j1) => j1 as Label")},` : "pc: [],");
     return {
       kind: StructureKind.Function,
@@ -311,6 +401,10 @@ export abstract class JsonGenerator extends ExprGenerator {
         w.writeLine("let n = 0;");
         for (const v of this.spec.variables) this.encode(w, v.type, member("s", v.name), 0);
         for (const p of this.spec.processes) for (const l of p.locals) this.encode(w, { kind: "map", key: { kind: "named", name: p.over }, value: l.type }, member("s", l.name), 0);
+        // By pc slot (the key type is only read for its values' type).
+        const slots = (value: Type): Type => ({ kind: "map", key: { kind: "bool" }, value });
+        for (const v of this.procVars) this.encode(w, slots(v.type), member("s", v.name), 0);
+        if (this.spec.procedures.length > 0) this.encode(w, slots({ kind: "seq", element: frameType(this.spec), maxLen: { kind: "int", value: 0 } }), "s.stack", 0);
         this.usedRuntime.add("tags");
         w.writeLine("n = tags(s.pc, labelIndex, out, n);");
         w.writeLine("return n;");

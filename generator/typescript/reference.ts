@@ -30,6 +30,7 @@ import type { Definition, Expr, Spec, Step, Type } from "../ir.ts";
 import { plainContext, renderType } from "../tla/expr.ts";
 import { applyVariant } from "../tla/module.ts";
 import { nextLabel } from "../tla/translate.ts";
+import { stackDepth } from "../ir-walk.ts";
 import { UNKNOWN, PREC, code, RUNTIME_NAMES, JS_RESERVED, propName, member, Names, docText, allOf, written, type Code, type Ctx, type StepFunction } from "./shared.ts";
 import { InitGenerator } from "./init.ts";
 import { runtimeStatements } from "./runtime.ts";
@@ -93,6 +94,11 @@ class ReferenceGenerator extends InitGenerator {
       action: { over: a.over, param: a.param },
     }));
     for (const fn of actionFunctions) functions.set(`action ${fn.step.label}`, fn);
+    // Procedure steps, taken by any process (the same in every variant).
+    const procedureFunctions: StepFunction[] = spec.procedures.flatMap((proc) =>
+      proc.steps.map((step, i) => ({ name: this.values.take(step.label), step, process: null, next: nextLabel(proc, i), procedure: proc })),
+    );
+    for (const fn of procedureFunctions) functions.set(`procedure ${fn.step.label}`, fn);
     const successorNames = perVariant.map((v) => this.values.take(v.name ? `successors_${v.name}` : "successors"));
     const initNames = perVariant.map((v) => this.values.take(v.name ? `initialStates_${v.name}` : "initialStates"));
     const invariantNames = spec.invariants.map((inv) => this.values.take(inv.name));
@@ -100,7 +106,7 @@ class ReferenceGenerator extends InitGenerator {
 
     // Bodies are generated first: they register the tables and enumerations the declarations need.
     const stepStructures = [...functions.values()].map((fn) => this.stepFunction(fn));
-    const successorStructures = perVariant.map((v, i) => this.successorsFunction(v.name, v.dispatch, successorNames[i] ?? "successors", actionFunctions));
+    const successorStructures = perVariant.map((v, i) => this.successorsFunction(v.name, v.dispatch, successorNames[i] ?? "successors", actionFunctions, procedureFunctions));
     successorStructures.push(this.applyStepFunction(perVariant.map((v, i) => ({ name: v.name, fn: successorNames[i] ?? "successors" }))));
     const initStructures = perVariant.map((v, i) => this.initFunction(v.name, v.spec, initNames[i] ?? "initialStates"));
     const helperStructures = spec.definitions.map((d) => this.helperFunction(d));
@@ -109,7 +115,12 @@ class ReferenceGenerator extends InitGenerator {
       ...spec.invariants.map((inv, i) => this.predicateFunction(inv, invariantNames[i] ?? inv.name, "Invariant")),
       ...spec.constraints.map((c, i) => this.predicateFunction(c, constraintNames[i] ?? c.name, "State constraint")),
     ];
-    const jsonStructures = [this.stateToJsonFunction(), this.stateFromJsonFunction(), this.encodeFunction()];
+    const jsonStructures = [
+      this.stateToJsonFunction(),
+      this.stateFromJsonFunction(),
+      this.encodeFunction(),
+      ...(spec.procedures.length > 0 ? this.frameFunctions() : []),
+    ];
     const modelStructures = this.modelStatements(
       perVariant.map((v, i) => ({ name: v.name, init: initNames[i] ?? "", successors: successorNames[i] ?? "" })),
       invariantNames,
@@ -233,6 +244,17 @@ class ReferenceGenerator extends InitGenerator {
           type: `readonly ${this.tsElement(l.type)}[]`,
           docs: [docText(`${l.doc ? `${l.doc}\n\n` : ""}Local of process set ${p.name}: a value in ${this.describeType(l.type)} per process of ${p.over}, by position.`)],
         })),
+        ...this.spec.procedures.flatMap((proc) =>
+          [...proc.params, ...proc.locals].map((v) => ({
+            name: propName(v.name),
+            isReadonly: true,
+            type: `readonly ${this.tsElement(v.type)}[]`,
+            docs: [docText(`${v.doc ? `${v.doc}\n\n` : ""}Of procedure ${proc.name}: a value in ${this.describeType(v.type)} per process, by pc position.`)],
+          })),
+        ),
+        ...(this.spec.procedures.length > 0
+          ? [{ name: "stack", isReadonly: true, type: "readonly (readonly Frame[])[]", docs: ["Each process's stack of procedure frames, innermost call first, by pc position."] }]
+          : []),
         {
           name: "pc",
           isReadonly: true,
@@ -245,13 +267,23 @@ class ReferenceGenerator extends InitGenerator {
         },
       ],
     });
+    if (this.spec.procedures.length > 0)
+      out.push({
+        kind: StructureKind.TypeAlias,
+        name: "Frame",
+        isExported: true,
+        docs: ["A frame of a process's stack: the procedure called, the label to return to, and the values of its parameters and locals before the call."],
+        type: this.spec.procedures
+          .map((p) => `{ readonly procedure: ${JSON.stringify(p.name)}; readonly pc: Label${[...p.locals, ...p.params].map((v) => `; readonly ${propName(v.name)}: ${this.tsType(v.type)}`).join("")} }`)
+          .join(" | "),
+      });
     out.push({
       kind: StructureKind.TypeAlias,
       name: "Draft",
       docs: ["A step's private working copy of a state."],
       type: "{ -readonly [K in keyof State]: State[K] }",
     });
-    const fields = [...this.spec.variables.map((v) => v.name), ...locals.map(({ l }) => l.name), "pc"];
+    const fields = [...this.spec.variables.map((v) => v.name), ...locals.map(({ l }) => l.name), ...this.procVars.map((v) => v.name), ...(this.spec.procedures.length > 0 ? ["stack"] : []), "pc"];
     out.push({
       kind: StructureKind.Function,
       name: "draft",
@@ -435,11 +467,11 @@ class ReferenceGenerator extends InitGenerator {
       const c = this.typeCheck(v.type, member("s", v.name), ctx, 0);
       if (c) parts.push(c);
     }
-    for (const p of this.spec.processes)
-      for (const l of p.locals) {
-        const c = this.typeCheck(l.type, "x", ctx, 1);
-        if (c) parts.push(code(`${member("s", l.name)}.every((x) => ${c.code})`, PREC.member));
-      }
+    for (const l of [...this.spec.processes.flatMap((p) => p.locals), ...this.procVars]) {
+      const c = this.typeCheck(l.type, "x", ctx, 1);
+      if (c) parts.push(code(`${member("s", l.name)}.every((x) => ${c.code})`, PREC.member));
+    }
+    if (this.spec.procedures.length > 0) parts.push(code(`s.stack.every((x) => x.length <= ${stackDepth(this.spec)})`, PREC.member));
     return {
       kind: StructureKind.Function,
       name: "TypeOK",
@@ -488,6 +520,7 @@ class ReferenceGenerator extends InitGenerator {
     };
     for (const p of this.spec.processes) addSteps(p.name, p.steps);
     addSteps("", this.spec.actions.map((a) => ({ label: a.name, body: a.body, loc: a.loc })));
+    addSteps("", this.spec.procedures.flatMap((p) => p.steps));
     for (const v of this.spec.variants) for (const vp of v.processes) addSteps(vp.process, vp.steps);
     const C = "Record<string, Json>";
     return [

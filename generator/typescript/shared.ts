@@ -3,7 +3,7 @@
  * its precedence, identifier allocation, code generation contexts and small code-writing helpers.
  */
 import { CodeBlockWriter } from "ts-morph";
-import type { Process, Step, Type } from "../ir.ts";
+import type { Procedure, Process, Step, Type } from "../ir.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Value types as the generator infers them
@@ -118,6 +118,8 @@ export interface StepFunction {
   next: string;
   /** The domain a plain action is parameterized by (its parameter is the action's `param`). */
   action?: { over?: string; param?: string };
+  /** The procedure a step belongs to (its process is the caller's: any process, by pc slot). */
+  procedure?: Procedure;
 }
 
 // ---------------------------------------------------------------------------------------------

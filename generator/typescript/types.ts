@@ -3,7 +3,7 @@
  * and runtime helpers used) and the value types — resolving domains, the TypeScript type of a value's
  * representation, and the inference of expression and helper parameter types.
  */
-import type { Definition, DomainDecl, Expr, Process, Spec, Stmt, Type } from "../ir.ts";
+import type { Definition, DomainDecl, Expr, Process, Spec, Stmt, Type, Variable } from "../ir.ts";
 import { children, pathIndices } from "../ir-walk.ts";
 import { UNKNOWN, BOOL, ANY_INT, RUNTIME_NAMES, JS_RESERVED, LOCAL_NAMES, propName, Names, sortStrings, type VT, type Resolved } from "./shared.ts";
 
@@ -31,6 +31,9 @@ export abstract class TypeGenerator {
   /** The domains `bind` enumerates (those used, and those their enumerations need), in declaration order. */
   protected boundDomains: DomainDecl[] = [];
   protected readonly labels: string[];
+  /** Every procedure's parameters and locals: variables of every process, stored by pc slot. */
+  protected readonly procVars: Variable[];
+  protected readonly procVarNames: ReadonlySet<string>;
   protected readonly multiProcess: boolean;
 
   constructor(
@@ -42,7 +45,10 @@ export abstract class TypeGenerator {
     const labels = [
       ...spec.processes.flatMap((p) => p.steps.map((s) => s.label)),
       ...spec.variants.flatMap((v) => v.processes.flatMap((vp) => vp.steps.map((s) => s.label))),
+      ...spec.procedures.flatMap((p) => p.steps.map((s) => s.label)),
     ];
+    this.procVars = spec.procedures.flatMap((p) => [...p.params, ...p.locals]);
+    this.procVarNames = new Set(this.procVars.map((v) => v.name));
     this.labels = [...new Set([...labels, "Done"])];
     this.multiProcess = spec.processes.length > 1;
     for (const d of spec.domains) this.domainTypes.set(d.name, this.types.take(d.name));
@@ -132,6 +138,8 @@ export abstract class TypeGenerator {
         return `readonly ${this.tsElement(t.element)}[]`;
       case "record":
         return `{ ${t.fields.map((f) => `readonly ${propName(f.name)}: ${this.tsType(f.type)}`).join("; ")} }`;
+      case "frame":
+        return "Frame";
       case "seq":
         return `readonly ${this.tsElement(t.element)}[]`;
       case "tuple":
@@ -288,7 +296,13 @@ export abstract class TypeGenerator {
   }
 
   private findLocal(name: string, process: Process | null): { type: Type } | undefined {
-    return (process?.locals ?? this.spec.processes.flatMap((p) => p.locals)).find((l) => l.name === name);
+    return (process?.locals ?? this.spec.processes.flatMap((p) => p.locals)).find((l) => l.name === name) ?? this.procVars.find((v) => v.name === name);
+  }
+
+  /** The TypeScript type of a process identity of any process set. */
+  protected processIdType(): string {
+    const only = this.spec.processes[0];
+    return this.multiProcess || !only ? "ProcessId" : this.tsType({ kind: "named", name: only.over });
   }
 
   /**
@@ -343,6 +357,11 @@ export abstract class TypeGenerator {
           case "macro":
             visitStmts(s.body, bound, process);
             break;
+          case "call":
+            for (const a of s.args) visitExpr(a, bound, process);
+            break;
+          case "return":
+            break;
         }
       }
     };
@@ -353,6 +372,7 @@ export abstract class TypeGenerator {
       for (const l of p.locals) visitExpr(l.init, none, p);
       for (const s of p.steps) visitStmts(s.body, none, p);
     }
+    for (const p of this.spec.procedures) for (const s of p.steps) visitStmts(s.body, none, null);
     for (const a of this.spec.actions) {
       const bound = new Map<string, { type: VT }>(a.param && a.over ? [[a.param, { type: { kind: "named", name: a.over } }]] : []);
       visitStmts(a.body, bound, null);

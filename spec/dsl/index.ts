@@ -209,6 +209,22 @@ export interface SpecBuilder<St, Ids, Procs extends ProcessTypes> {
    */
   action(name: string, body: (s: Observed<St, Ids, Procs>) => void): SpecBuilder<St, Ids, Procs>;
   action<P>(name: string, over: Domain<P>, body: (s: Observed<St, Ids, Procs>, p: P) => void): SpecBuilder<St, Ids, Procs>;
+  /**
+   * A procedure (PlusCal `procedure`) any process can call with `call("Name", …args)` as the last
+   * statement on a path of a step; it runs its labelled steps with its parameters and locals, and
+   * `ret()` returns to the step after the call. No recursion.
+   */
+  procedure<const P extends Schema, const L extends Schema = {}>(
+    name: string,
+    def: {
+      doc?: string;
+      params?: P;
+      locals?: L;
+      /** Every parameter's value before any call, and every local's value at each call. */
+      init: { [N in keyof P]: ValueOf<P[N]> } & { [N in keyof L]: ValueOf<L[N]> };
+      steps: Record<string, StepDef<St & StateOf<P> & StateOf<L> & Labels, Key>>;
+    },
+  ): SpecBuilder<St, Ids, Procs>;
   /** A named property that must hold in every reachable state. */
   invariant(name: string, holds: (s: Observed<St, Ids, Procs>) => boolean): SpecBuilder<St, Ids, Procs>;
   /**
@@ -253,6 +269,7 @@ export function spec<const S extends Schema>(
 ): SpecBuilder<StateOf<S>, never, {}> {
   const builder: SpecBuilder<StateOf<S>, never, {}> = {
     process: () => builder as never,
+    procedure: () => builder,
     action: () => builder,
     invariant: () => builder,
     constraint: () => builder,
@@ -294,6 +311,18 @@ export function either(...branches: (() => void)[]): void {
 export function choose<T>(set: Domain<T> | ReadonlySet<T>): T {
   void set;
   return marker("choose");
+}
+
+/** Calls a procedure declared with `.procedure(name, …)`; the last statement on its path (PlusCal `call`). */
+export function call(procedure: string, ...args: unknown[]): void {
+  void procedure;
+  void args;
+  marker("call");
+}
+
+/** Returns from the procedure to the step after its call (PlusCal `return`). */
+export function ret(): void {
+  marker("ret");
 }
 
 /** Takes a lock (a boolean variable): waits until it is free, then holds it. */
