@@ -9,7 +9,7 @@
  * with the TypeScript compiler and translates the bodies, which are written in a checked subset of
  * TypeScript, into the IR. The functions used only inside bodies (`when`, `goto`, `either`, `choose`,
  * `forall`, …) are therefore markers: they exist so that bodies type-check, and calling one at run
- * time throws. See `spec/dsl/README.md` for the accepted subset.
+ * time throws. The README's "Writing a spec" lists the accepted subset, construct by construct.
  */
 
 // ---------------------------------------------------------------------------------------------
