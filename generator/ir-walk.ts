@@ -78,29 +78,31 @@ export function boundNames(e: Expr, into = new Set<string>()): Set<string> {
   return into;
 }
 
+/** Whether some path through a body ends without a goto, call or return (it falls through to the next step). */
+export function endsOpen(stmts: Stmt[]): boolean {
+  const tail = stmts[stmts.length - 1];
+  if (!tail) return true;
+  switch (tail.kind) {
+    case "goto":
+    case "call":
+    case "return":
+      return false;
+    case "if":
+      return endsOpen(tail.then) || endsOpen(tail.else);
+    case "either":
+      return tail.branches.some(endsOpen);
+    case "choose":
+    case "let":
+    case "macro":
+      return endsOpen(tail.body);
+    default:
+      return true;
+  }
+}
+
 /** Whether a step body lets its process finish: a path falls through past the last step or goes to Done. */
 function reachesDone(stmts: Stmt[], last: boolean): boolean {
-  const tail = stmts[stmts.length - 1];
-  const fallsThrough = (s: Stmt | undefined): boolean => {
-    if (!s) return true;
-    switch (s.kind) {
-      case "goto":
-      case "call":
-      case "return":
-        return false;
-      case "if":
-        return endsOpen(s.then) || endsOpen(s.else);
-      case "either":
-        return s.branches.some(endsOpen);
-      case "choose":
-      case "let":
-        return endsOpen(s.body);
-      default:
-        return true;
-    }
-  };
-  const endsOpen = (b: Stmt[]): boolean => fallsThrough(b[b.length - 1]);
-  return (last && fallsThrough(tail)) || stmts.some((s) => gotosDone(s));
+  return (last && endsOpen(stmts)) || stmts.some((s) => gotosDone(s));
 }
 
 function gotosDone(s: Stmt): boolean {

@@ -5,7 +5,7 @@
  */
 import type { Expr, LValue, Procedure, SourceLoc, Spec, Step, Stmt } from "../ir.ts";
 import { type SpecProblem, SpecError } from "./errors.ts";
-import { boundNames, children, exprReads, inlineMacros, modelValueNames, namedModelValues, pathIndices } from "../ir-walk.ts";
+import { boundNames, children, endsOpen, exprReads, inlineMacros, modelValueNames, namedModelValues, pathIndices } from "../ir-walk.ts";
 import { reservedNameReason } from "../tla/reserved.ts";
 import { valueKindProblems } from "./check-values.ts";
 
@@ -169,28 +169,8 @@ function checkStep(
 ): void {
   const body = inlineMacros(step.body);
   walk(body, new Set(), true);
-  if (last && fallsThrough(body))
+  if (last && endsOpen(body))
     report(step.loc, `The last step of a procedure, "${step.label}", can fall through past its end`, "End every path of it with ret() (or a goto to one of the procedure's labels).");
-
-  function fallsThrough(stmts: Stmt[]): boolean {
-    const tail = stmts[stmts.length - 1];
-    if (!tail) return true;
-    switch (tail.kind) {
-      case "goto":
-      case "return":
-      case "call":
-        return false;
-      case "if":
-        return fallsThrough(tail.then) || fallsThrough(tail.else);
-      case "either":
-        return tail.branches.some(fallsThrough);
-      case "choose":
-      case "let":
-        return fallsThrough(tail.body);
-      default:
-        return true;
-    }
-  }
 
   function walk(stmts: Stmt[], assigned: Set<string>, tail: boolean): Set<string> {
     let previous: Stmt | undefined;

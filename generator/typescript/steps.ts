@@ -485,6 +485,8 @@ function assigns(stmts: Stmt[]): boolean {
     switch (s.kind) {
       case "assign":
       case "goto":
+      case "call":
+      case "return":
         return true;
       case "if":
         return assigns(s.then) || assigns(s.else);
