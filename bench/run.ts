@@ -1,89 +1,198 @@
 /**
- * Benchmark: for each spec, configuration and engine, the distinct states explored, seconds and
- * states per second, as a table and as JSON (bench/results.json). Every figure comes from a check
- * that really ran; engines that are not available here (TLC without a jar) are listed as skipped.
+ * Benchmark: for each spec, configuration and engine, TypeOK checked exhaustively: distinct states,
+ * seconds, states per second, peak resident set size, bytes per state beyond the process's size
+ * before the check, and each engine's time relative to TLC with one worker. Every run is a process
+ * of its own (bench/child.ts; TLC under /usr/bin/time), so its peak RSS is its own; each figure is
+ * the better of two runs (the first pays for loading and JIT warm-up). The table is printed and
+ * every figure kept in bench/results.json. Then the simulator: ten seeds on the race before d0852df
+ * (small_free, WriteIntentCoverage), each given 5 seconds.
  *
- * Each figure is the better of two runs. Usage: npm run bench [-- --quick]   (--quick leaves out
- * the large md/raid5 configurations)
+ * Engines: the native engine's compiled explorer with 1 and 2 workers, its readable explorer
+ * (native-reference), the embedded tla-checker, and TLC with 1 and 2 workers when a jar is found
+ * (TLA2TOOLS_JAR, …), on the generated module and .cfg (TypeOK only).
+ *
+ * Usage: npm run bench [-- --quick] [-- --once]   (--quick leaves out the large md/raid5
+ * configurations; --once runs each engine once instead of twice)
  */
-import { writeFile } from "node:fs/promises";
-import { loadSpec } from "../generator/frontend/load.ts";
-import { runCheck } from "../engines/check.ts";
-import { EngineError, type EngineName } from "../engines/result.ts";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { runCheck, select } from "../engines/check.ts";
+import { EngineError } from "../engines/result.ts";
 import { findTlcJar } from "../engines/tlc/find-jar.ts";
+import { runTlc } from "../engines/tlc/run.ts";
+import { loadSpec } from "../generator/frontend/load.ts";
+import { moduleName, renderConfig, renderModule } from "../generator/tla/module.ts";
+
+const run = promisify(execFile);
 
 interface Case {
   spec: string;
   config: string;
-  variant?: string;
-  /** Engines to leave out (the embedded engine needs hours on the large configurations). */
-  skip?: EngineName[];
+  variant: string;
   large?: boolean;
 }
 
 const cases: Case[] = [
-  { spec: "spec/examples/peterson", config: "default" },
-  { spec: "spec/examples/counter", config: "default" },
+  { spec: "spec/examples/peterson", config: "default", variant: "base" },
+  { spec: "spec/examples/counter", config: "default", variant: "base" },
   { spec: "spec/raid5", config: "two_disk", variant: "d0852df" },
   { spec: "spec/raid5", config: "small", variant: "pre-d0852df" },
   { spec: "spec/raid5", config: "small", variant: "d0852df" },
-  { spec: "spec/raid5", config: "small_free", variant: "d0852df", skip: ["embedded"], large: true },
+  { spec: "spec/raid5", config: "small_free", variant: "d0852df", large: true },
+  { spec: "spec/raid5", config: "three_stripes", variant: "d0852df", large: true },
+];
+
+type EngineRun = { engine: "native" | "native-reference" | "embedded" | "tlc"; workers: number };
+
+const engines: EngineRun[] = [
+  { engine: "native", workers: 1 },
+  { engine: "native", workers: 2 },
+  { engine: "native-reference", workers: 1 },
+  { engine: "embedded", workers: 1 },
+  { engine: "tlc", workers: 1 },
+  { engine: "tlc", workers: 2 },
 ];
 
 interface Row {
   spec: string;
   config: string;
-  variant: string | null;
-  engine: EngineName;
+  variant: string;
+  engine: string;
+  workers: number;
   distinctStates: number | null;
+  /** The search (for the native engine; TLC's whole run), in seconds. */
   seconds: number | null;
+  /** The check from the engine's start to its result (worker start-up and loading included). */
+  wallSeconds: number | null;
   statesPerSecond: number | null;
+  peakRssMB: number | null;
+  /** (peak RSS − RSS before the check) / distinct states. */
+  bytesPerState: number | null;
+  /** TLC -workers 1's seconds / this engine's seconds. */
+  timesTlc: number | null;
   note?: string;
 }
 
+interface Measure {
+  distinctStates: number;
+  seconds: number;
+  wallSeconds: number;
+  maxRss: number;
+  baseRss: number | null;
+}
+
 const quick = process.argv.includes("--quick");
+const once = process.argv.includes("--once");
 const root = process.cwd();
-const tlc = await findTlcJar();
-const engines: EngineName[] = ["native", "embedded", "tlc"];
+const jar = await findTlcJar();
 const rows: Row[] = [];
 
-for (const c of cases.filter((x) => !quick || !x.large)) {
+/** A raidspec engine in a child process. */
+async function raidspecRun(c: Case, e: EngineRun): Promise<Measure> {
+  const { stdout } = await run(process.execPath, ["--import", "tsx", "bench/child.ts", c.spec, c.config, c.variant, e.engine, String(e.workers)], { cwd: root, maxBuffer: 1 << 24 });
+  const r = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { ok: boolean; error?: string; distinctStates: number; durationMs: number; wallMs: number; baseRss: number; maxRss: number; explorer?: { searchMs?: number; kind: string } };
+  if (!r.ok) throw new EngineError("crash", r.error ?? "the benchmark run failed");
+  if (e.engine === "native" && r.explorer?.kind !== "compiled") throw new EngineError("crash", "the compiled explorer did not run");
+  const search = r.explorer?.searchMs ?? r.durationMs;
+  return { distinctStates: r.distinctStates, seconds: search / 1000, wallSeconds: r.durationMs / 1000, maxRss: r.maxRss, baseRss: r.baseRss };
+}
+
+/** TLC on the generated module, under /usr/bin/time for its peak RSS. */
+async function tlcRun(c: Case, workers: number): Promise<Measure> {
+  if (!jar) throw new EngineError("jar-missing", "no tla2tools.jar");
   const loaded = loadSpec(c.spec, { root });
-  for (const engine of engines) {
-    const base = { spec: loaded.spec.name, config: c.config, variant: c.variant ?? null, engine };
-    if (c.skip?.includes(engine) || (engine === "tlc" && !tlc)) {
-      rows.push({ ...base, distinctStates: null, seconds: null, statesPerSecond: null, note: engine === "tlc" ? "skipped: no tla2tools.jar" : "skipped: too slow" });
-      continue;
-    }
-    try {
-      // TypeOK holds in every model here, so the exploration is complete and the counts compare.
-      // Best of two runs: the first one also pays for loading and JIT warm-up.
-      const run = () => runCheck({ loaded, specArg: c.spec, config: c.config, variant: c.variant, invariants: ["TypeOK"], engine, root });
-      const first = await run();
-      const second = await run();
-      const r = second.durationMs < first.durationMs ? second : first;
-      const seconds = r.durationMs / 1000;
-      rows.push({ ...base, distinctStates: r.distinctStates, seconds, statesPerSecond: Math.round(r.distinctStates / seconds) });
-    } catch (e) {
-      if (!(e instanceof EngineError)) throw e;
-      rows.push({ ...base, distinctStates: null, seconds: null, statesPerSecond: null, note: e.message });
-    }
-    const last = rows[rows.length - 1];
-    if (last) console.error(`${last.spec} ${last.config} ${last.variant ?? ""} ${last.engine}: ${last.distinctStates ?? "-"} states, ${last.seconds?.toFixed(2) ?? "-"} s`);
+  const sel = select(loaded.spec, { config: c.config, variant: c.variant, invariants: ["TypeOK"] });
+  const dir = await mkdtemp(path.join(tmpdir(), "raidspec-bench-"));
+  try {
+    const name = moduleName(loaded.spec, sel.variant);
+    await writeFile(path.join(dir, `${name}.tla`), renderModule(loaded.spec, sel.variant, c.spec));
+    await writeFile(path.join(dir, `${name}.cfg`), renderConfig(loaded.spec, sel.config, ["TypeOK"]));
+    const rssFile = path.join(dir, "rss.txt");
+    const wrapper = path.join(dir, "java-timed");
+    await writeFile(wrapper, `#!/bin/sh\nexec /usr/bin/time -v -o ${JSON.stringify(rssFile)} java -Djava.io.tmpdir=${JSON.stringify(dir)} "$@"\n`, { mode: 0o755 });
+    const started = performance.now();
+    const out = await runTlc({ jar: jar.path, moduleFile: path.join(dir, `${name}.tla`), cfgFile: path.join(dir, `${name}.cfg`), workers, java: wrapper });
+    const seconds = (performance.now() - started) / 1000;
+    if (out.outcome !== "ok") throw new EngineError("crash", `TLC: ${out.outcome}`);
+    const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(await readFile(rssFile, "utf8"))?.[1] ?? NaN);
+    return { distinctStates: out.distinctStates ?? 0, seconds, wallSeconds: seconds, maxRss: kb * 1024, baseRss: null };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
-const pad = (s: string, n: number) => s.padEnd(n);
-const lines = [
-  `${pad("spec", 10)} ${pad("config", 12)} ${pad("variant", 12)} ${pad("engine", 9)} ${"states".padStart(9)} ${"seconds".padStart(9)} ${"states/s".padStart(10)}  ratio`,
-];
-for (const r of rows) {
-  const native = rows.find((x) => x.spec === r.spec && x.config === r.config && x.variant === r.variant && x.engine === "native");
-  const ratio = r.engine !== "native" && r.seconds && native?.seconds ? `native ${(r.seconds / native.seconds).toFixed(1)}x faster` : "";
-  lines.push(
-    `${pad(r.spec, 10)} ${pad(r.config, 12)} ${pad(r.variant ?? "-", 12)} ${pad(r.engine, 9)} ${String(r.distinctStates ?? "-").padStart(9)} ${(r.seconds?.toFixed(2) ?? "-").padStart(9)} ${String(r.statesPerSecond ?? "-").padStart(10)}  ${r.note ?? ratio}`,
-  );
+for (const c of cases.filter((x) => !quick || !x.large)) {
+  const caseRows: Row[] = [];
+  for (const e of engines) {
+    const base = { spec: c.spec.split("/").pop() ?? c.spec, config: c.config, variant: c.variant, engine: e.engine, workers: e.workers };
+    const skip = e.engine === "tlc" && !jar ? "skipped: no tla2tools.jar (TLA2TOOLS_JAR)" : e.engine === "embedded" && c.large ? "skipped: too slow" : null;
+    if (skip) {
+      caseRows.push({ ...base, distinctStates: null, seconds: null, wallSeconds: null, statesPerSecond: null, peakRssMB: null, bytesPerState: null, timesTlc: null, note: skip });
+      continue;
+    }
+    try {
+      const measure = () => (e.engine === "tlc" ? tlcRun(c, e.workers) : raidspecRun(c, e));
+      const first = await measure();
+      const second = once ? first : await measure();
+      const m = second.seconds < first.seconds ? second : first;
+      caseRows.push({
+        ...base,
+        distinctStates: m.distinctStates,
+        seconds: round(m.seconds, 3),
+        wallSeconds: round(m.wallSeconds, 3),
+        statesPerSecond: Math.round(m.distinctStates / m.seconds),
+        peakRssMB: round(m.maxRss / 1e6, 1),
+        bytesPerState: m.baseRss === null || m.distinctStates < 100_000 ? null : Math.round((m.maxRss - m.baseRss) / m.distinctStates),
+        timesTlc: null,
+      });
+    } catch (err) {
+      if (!(err instanceof EngineError) && !(err instanceof Error)) throw err;
+      caseRows.push({ ...base, distinctStates: null, seconds: null, wallSeconds: null, statesPerSecond: null, peakRssMB: null, bytesPerState: null, timesTlc: null, note: err.message.split("\n")[0] });
+    }
+    const last = caseRows[caseRows.length - 1];
+    if (last) console.error(`${last.spec} ${last.config} ${last.variant} ${last.engine} ×${last.workers}: ${last.distinctStates ?? "-"} states, ${last.seconds ?? "-"} s, ${last.peakRssMB ?? "-"} MB`);
+  }
+  const tlc1 = caseRows.find((r) => r.engine === "tlc" && r.workers === 1 && r.seconds);
+  for (const r of caseRows) if (tlc1?.seconds && r.seconds) r.timesTlc = round(tlc1.seconds / r.seconds, 2);
+  rows.push(...caseRows);
 }
+
+const cols: [string, (r: Row) => string, number][] = [
+  ["spec", (r) => r.spec, 9],
+  ["config", (r) => r.config, 13],
+  ["variant", (r) => r.variant, 12],
+  ["engine", (r) => r.engine, 17],
+  ["w", (r) => String(r.workers), 2],
+  ["states", (r) => String(r.distinctStates ?? "-"), 9],
+  ["seconds", (r) => (r.seconds === null ? "-" : r.seconds.toFixed(2)), 8],
+  ["states/s", (r) => String(r.statesPerSecond ?? "-"), 9],
+  ["peak MB", (r) => (r.peakRssMB === null ? "-" : r.peakRssMB.toFixed(0)), 8],
+  ["B/state", (r) => String(r.bytesPerState ?? "-"), 8],
+  ["×TLC", (r) => (r.timesTlc === null ? "-" : r.timesTlc.toFixed(2)), 6],
+];
+const lines = [cols.map(([h, , w], i) => (i < 5 ? h.padEnd(w) : h.padStart(w))).join(" ") + "  note"];
+for (const r of rows) lines.push(cols.map(([, f, w], i) => (i < 5 ? f(r).padEnd(w) : f(r).padStart(w))).join(" ") + (r.note ? `  ${r.note}` : ""));
 console.log(lines.join("\n"));
-await writeFile("bench/results.json", `${JSON.stringify(rows, null, 2)}\n`);
-console.log("\nwrote bench/results.json");
+console.log("\nseconds: the search (native engine), TLC's whole run; ×TLC: TLC -workers 1's seconds over the engine's; B/state: peak RSS beyond the RSS before the check, per state.");
+// The simulator on the race before d0852df (small_free): the time to find it, per seed.
+const simLoaded = loadSpec("spec/raid5", { root });
+const simRows: { seed: number; found: boolean; seconds: number; walks: number; foundAtLength: number | null; shrunkTo: number | null }[] = [];
+for (let seed = 1; seed <= 10; seed++) {
+  const r = await runCheck({ loaded: simLoaded, specArg: "spec/raid5", config: "small_free", variant: "pre-d0852df", invariant: "WriteIntentCoverage", engine: "native", simulate: { seed, seconds: 5 }, root });
+  simRows.push({ seed, found: r.verdict === "violation", seconds: r.durationMs / 1000, walks: r.simulation?.walks ?? 0, foundAtLength: r.simulation?.foundAtLength ?? null, shrunkTo: r.trace ? r.trace.length - 1 : null });
+}
+console.log("\nsimulator: md/raid5 small_free pre-d0852df, WriteIntentCoverage, --simulate --seconds 5 --seed K");
+console.log("seed  found  seconds   walks  walk length  shrunk to");
+for (const r of simRows) console.log(`${String(r.seed).padStart(4)}  ${(r.found ? "yes" : "no").padEnd(5)}  ${r.seconds.toFixed(2).padStart(7)}  ${String(r.walks).padStart(6)}  ${String(r.foundAtLength ?? "-").padStart(11)}  ${String(r.shrunkTo ?? "-").padStart(9)}`);
+console.log(`${simRows.filter((r) => r.found && r.seconds < 5).length} of 10 seeds found it in under 5 s.`);
+
+await writeFile("bench/results.json", `${JSON.stringify({ engines: rows, simulator: simRows }, null, 2)}\n`);
+console.log("wrote bench/results.json");
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

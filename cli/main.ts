@@ -13,6 +13,7 @@ import { buildReport, reportTable } from "../engines/report.ts";
 import { conformCommand } from "../conformance/run.ts";
 import { artefactsOf, discoverSpecs, staleArtefacts, writeArtefacts } from "../generator/write.ts";
 import { formatResult, resultModel } from "./print.ts";
+import { nativeNotes } from "./native-notes.ts";
 import { assertStories, type TraceFileOptions, writeTraceFiles } from "./trace-output.ts";
 import { type ProgressOptions, progressReporter } from "./progress.ts";
 import { showCommand } from "./show.ts";
@@ -30,6 +31,19 @@ const positiveInt = (value: string): number => {
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a positive whole number");
   return n;
 };
+
+const workerCount = (value: string): number | "auto" => (value === "auto" ? "auto" : positiveInt(value));
+
+const wholeNumber = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a whole number");
+  return n;
+};
+
+const engines = ["auto", "tlc", "embedded", "native", "native-reference"];
+
+/** `native-reference` is the native engine with the readable explorer. */
+const engineOf = (e: string) => (e === "native-reference" ? { engine: "native" as const, explorer: "reference" as const } : { engine: e as "auto" });
 
 const program = new Command()
   .name("raidspec")
@@ -71,10 +85,17 @@ program
   .option("--config <name>", "named configuration (default: \"default\" or the first)")
   .option("--variant <name>", "named variant of the steps (\"base\" for none; default: the configuration's)")
   .option("--invariant <name>", "check only this invariant")
-  .addOption(new Option("--engine <engine>", "model checker").choices(["auto", "tlc", "embedded", "native"]).default("auto"))
+  .addOption(new Option("--engine <engine>", "model checker (native-reference: the native engine's readable explorer)").choices(engines).default("auto"))
   .option("--tlc-jar <path>", "path to tla2tools.jar (else TLA2TOOLS_JAR, else the usual install places)")
   .option("--max-states <n>", "stop with an error after this many distinct states", positiveInt)
   .option("--timeout <seconds>", "TLC time limit", positiveInt)
+  .option("--workers <n>", "threads: TLC's -workers, and the native engine's worker threads (a number or auto)", workerCount)
+  .option("--no-symmetry", "native engine: do not reduce by the spec's symmetric(…) domains")
+  .option("--simulate", "random walks over the compiled form instead of an exhaustive search (native engine)")
+  .option("--depth <n>", "with --simulate: steps per walk (default 100)", positiveInt)
+  .option("--walks <n>", "with --simulate: stop after this many walks", positiveInt)
+  .option("--seconds <n>", "with --simulate: stop after this many seconds (default 10 without --walks)", positiveInt)
+  .option("--seed <n>", "with --simulate: the random seed (default 1)", wholeNumber)
   .option("--json", "print one JSON object")
   .option("--itf <file>", "also write the counterexample as an ITF trace (Apalache/Quint JSON)")
   .option("--svg <file>", "also write the counterexample as a swim-lane diagram (SVG)")
@@ -82,8 +103,10 @@ program
   .option("--full-init", "print every variable of the initial state, not only what differs from idle")
   .option("--progress", "show the progress line even when stderr is not a terminal")
   .option("--quiet", "no progress line")
-  .action(async (arg: string, opts: { config?: string; variant?: string; invariant?: string; engine: "auto"; tlcJar?: string; maxStates?: number; timeout?: number; json?: boolean; itf?: string } & TraceFileOptions & ProgressOptions) => {
+  .action(async (arg: string, opts: CheckOptions & TraceFileOptions & ProgressOptions) => {
     const loaded = loadSpec(arg, { root });
+    if (!opts.simulate && (opts.depth ?? opts.walks ?? opts.seconds ?? opts.seed) !== undefined)
+      throw new EngineError("usage", "--depth, --walks, --seconds and --seed go with --simulate.");
     assertStories(loaded);
     const progress = progressReporter(opts);
     const result = await runCheck({
@@ -92,17 +115,21 @@ program
       config: opts.config,
       variant: opts.variant,
       invariant: opts.invariant,
-      engine: opts.engine,
+      ...engineOf(opts.engine),
       tlcJar: opts.tlcJar,
       maxStates: opts.maxStates,
       timeoutMs: opts.timeout ? opts.timeout * 1000 : undefined,
+      workers: opts.workers,
+      symmetry: opts.symmetry,
+      ...(opts.simulate ? { simulate: { depth: opts.depth, walks: opts.walks, seconds: opts.seconds, seed: opts.seed } } : {}),
       root,
       onProgress: progress.update,
       onEngine: progress.engine,
     }).finally(progress.done);
     const applied = applyVariant(loaded.spec, result.variant === loaded.spec.baseVariant ? null : result.variant);
     const ctx = { spec: applied, constants: constantValues(loaded.spec, result.config), fullInit: opts.fullInit };
-    console.log(opts.json ? JSON.stringify(result) : formatResult(result, ctx));
+    const symmetric = loaded.spec.domains.filter((d) => d.symmetric).map((d) => d.name);
+    console.log(opts.json ? JSON.stringify(result) : [formatResult(result, ctx), ...nativeNotes(result, symmetric)].join("\n"));
     const model = opts.svg || opts.html ? resultModel(result, ctx) : undefined;
     if (model) await writeTraceFiles(model, opts, root, formatResult({ ...result, trace: undefined }));
     if (opts.itf) {
@@ -118,20 +145,22 @@ program
   .argument("<spec>", "spec folder, e.g. spec/raid5")
   .option("--configs <names>", "comma-separated configurations (default: all)")
   .option("--variants <names>", "comma-separated variants (default: all)")
-  .addOption(new Option("--engine <engine>", "model checker").choices(["auto", "tlc", "embedded", "native"]).default("auto"))
+  .addOption(new Option("--engine <engine>", "model checker (native-reference: the native engine's readable explorer)").choices(engines).default("auto"))
   .option("--tlc-jar <path>", "path to tla2tools.jar")
+  .option("--workers <n>", "threads for TLC and the native engine (a number or auto)", workerCount)
   .option("--json", "print the rows (with counterexamples) as JSON")
   .option("--markdown", "print the table and the story of the shortest counterexample of each violated invariant")
   .option("--progress", "show the progress line even when stderr is not a terminal")
   .option("--quiet", "no progress line")
-  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: "auto"; tlcJar?: string; json?: boolean; markdown?: boolean } & ProgressOptions) => {
+  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: string; tlcJar?: string; workers?: number | "auto"; json?: boolean; markdown?: boolean } & ProgressOptions) => {
     const loaded = loadSpec(arg, { root });
     if (opts.markdown) assertStories(loaded);
     const progress = progressReporter(opts);
     const rows = await buildReport({
       loaded,
       specArg: arg,
-      engine: opts.engine,
+      ...engineOf(opts.engine),
+      workers: opts.workers,
       configs: opts.configs?.split(","),
       variants: opts.variants?.split(","),
       tlcJar: opts.tlcJar,
@@ -167,6 +196,25 @@ program
 
 program.addCommand(showCommand(root));
 program.addCommand(readmeCommand(root));
+
+interface CheckOptions {
+  config?: string;
+  variant?: string;
+  invariant?: string;
+  engine: string;
+  tlcJar?: string;
+  maxStates?: number;
+  timeout?: number;
+  workers?: number | "auto";
+  symmetry: boolean;
+  simulate?: boolean;
+  depth?: number;
+  walks?: number;
+  seconds?: number;
+  seed?: number;
+  json?: boolean;
+  itf?: string;
+}
 
 async function main(): Promise<void> {
   try {

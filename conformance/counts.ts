@@ -67,6 +67,8 @@ export async function compareCounts(loaded: LoadedSpec, options: CountsOptions =
         variant: sel.variant ?? "base",
         invariants: sel.invariants,
         engine,
+        // Counts compare across engines only unreduced: no other engine applies symmetric(…) yet.
+        symmetry: false,
         tlcJar: options.tlcJar,
         timeoutMs: options.timeoutMs,
         workers: options.workers ?? 1,

@@ -143,7 +143,7 @@ export async function lockstep(loaded: LoadedSpec, options: LockstepOptions = {}
     spec: applied,
     moduleText: renderModule(spec, sel.variant, options.specArg ?? spec.source),
     // Every invariant in the cfg, so explore_invariants evaluates them all.
-    cfgText: renderConfig(spec, sel.config),
+    cfgText: renderConfig(spec, sel.config, undefined, { symmetry: false }),
   };
 
   const stats: LockstepStats = {

@@ -28,6 +28,9 @@ export interface ReportRequest {
   loaded: LoadedSpec;
   specArg: string;
   engine: EngineName | "auto";
+  /** Native engine: the readable explorer instead of the compiled one. */
+  explorer?: "compiled" | "reference";
+  workers?: number | "auto";
   configs?: string[];
   variants?: string[];
   tlcJar?: string;
@@ -54,6 +57,8 @@ export async function buildReport(req: ReportRequest): Promise<ReportRow[]> {
           variant,
           invariants: remaining,
           engine: req.engine,
+          explorer: req.explorer,
+          workers: req.workers,
           tlcJar: req.tlcJar,
           root: req.root,
           onProgress: req.onProgress,

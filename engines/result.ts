@@ -50,7 +50,35 @@ export interface CheckResult {
    */
   loopStart?: number;
   durationMs: number;
+  /**
+   * Native engine: the explorer that ran (the compiled one with its workers, packed layout and the
+   * symmetric domains it reduced by, or the readable one and why). With symmetry, distinctStates
+   * counts one state per orbit and compares with no other engine's count.
+   */
+  explorer?: ExplorerInfo;
+  /** Set when the check was a simulation (random walks): an OK then is not a proof. */
+  simulation?: SimulationInfo;
 }
+
+export interface SimulationInfo {
+  walks: number;
+  /** Transitions taken over all walks. */
+  steps: number;
+  /** The bound on steps per walk, and the longest walk. */
+  depth: number;
+  maxDepth: number;
+  walksPerSecond: number;
+  seed: number;
+  /** Steps and branches (paths through a step body) taken at least once. */
+  coverage: { steps: { covered: number; total: number; missing: string[] }; branches: { covered: number; total: number } };
+  /** The violating walk's length before it was shrunk. */
+  foundAtLength?: number;
+}
+
+/** Which native explorer ran: the compiled one (workers, packed layout, symmetric domains), or the readable one and why. */
+export type ExplorerInfo =
+  | { kind: "compiled"; workers: number; layout: string; bitsPerState: number; symmetry: string[]; searchMs?: number }
+  | { kind: "reference"; reason: string; searchMs?: number };
 
 /**
  * How far a running check has got, for a progress line. Engines that can report it accept

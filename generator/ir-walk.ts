@@ -78,6 +78,88 @@ export function boundNames(e: Expr, into = new Set<string>()): Set<string> {
   return into;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Statement queries (the reference and packed generators walk step bodies the same way)
+
+/**
+ * The assignments from `stmts[i]` on that write the same variable (one update, as PlusCal's `||`):
+ * the run and the index of its last statement.
+ */
+export function assignmentRun(stmts: readonly Stmt[], i: number): { group: Extract<Stmt, { kind: "assign" }>[]; last: number } {
+  const first = stmts[i];
+  if (first?.kind !== "assign") return { group: [], last: i };
+  const group = [first];
+  let last = i;
+  for (;;) {
+    const following = stmts[last + 1];
+    if (following?.kind !== "assign" || following.target.scope !== first.target.scope || following.target.name !== first.target.name) break;
+    group.push(following);
+    last += 1;
+  }
+  return { group, last };
+}
+
+/** Whether an assignment calls a helper (its value or a key). */
+export function containsCall(s: Extract<Stmt, { kind: "assign" }>): boolean {
+  const has = (e: Expr): boolean => e.kind === "call" || children(e).some(has);
+  return has(s.value) || s.target.path.some((p) => p.kind !== "field" && has(p.index));
+}
+
+/** Whether the statements choose (either, choose) anywhere inside. */
+export function hasNondeterminism(stmts: Stmt[]): boolean {
+  return stmts.some((s) => {
+    switch (s.kind) {
+      case "either":
+      case "choose":
+        return true;
+      case "if":
+        return hasNondeterminism(s.then) || hasNondeterminism(s.else);
+      case "let":
+        return hasNondeterminism(s.body);
+      default:
+        return false;
+    }
+  });
+}
+
+/** Whether the statements write state (an assignment or a goto). */
+export function assigns(stmts: Stmt[]): boolean {
+  return stmts.some((s) => {
+    switch (s.kind) {
+      case "assign":
+      case "goto":
+      case "call":
+      case "return":
+        return true;
+      case "if":
+        return assigns(s.then) || assigns(s.else);
+      case "either":
+        return s.branches.some(assigns);
+      case "choose":
+      case "let":
+        return assigns(s.body);
+      default:
+        return false;
+    }
+  });
+}
+
+/** Whether an await in these statements exits this alternative (not one nested inside it). */
+export function hasDirectAwait(stmts: Stmt[]): boolean {
+  return stmts.some((s) => {
+    switch (s.kind) {
+      case "await":
+        return true;
+      case "if":
+        return hasDirectAwait(s.then) || hasDirectAwait(s.else);
+      case "let":
+        return hasDirectAwait(s.body);
+      default:
+        return false;
+    }
+  });
+}
+
 /** Whether some path through a body ends without a goto, call or return (it falls through to the next step). */
 export function endsOpen(stmts: Stmt[]): boolean {
   const tail = stmts[stmts.length - 1];
@@ -265,4 +347,28 @@ export function stackDepth(spec: Spec): number {
 /** The type of a stack frame of the spec's procedures (the element type of every process's stack). */
 export function frameType(spec: Spec): Extract<Type, { kind: "frame" }> {
   return { kind: "frame", procedures: spec.procedures.map((p) => ({ name: p.name, fields: [...p.locals, ...p.params].map((v) => ({ name: v.name, type: v.type })) })) };
+}
+
+/**
+ * The constructs of the language beyond processes of labelled steps that a spec uses, each named for
+ * a message: the compiled explorer and the symmetry check cover none of them yet, so a spec that uses
+ * one runs on the readable explorer, and is not reduced by symmetry.
+ */
+export function languageConstructs(spec: Spec): string[] {
+  const found: string[] = [];
+  if (spec.constraints.length > 0) found.push("a state constraint");
+  if (spec.initially) found.push("initial states given by a predicate (.initially)");
+  if (spec.actions.length > 0) found.push("plain actions");
+  if (spec.procedures.length > 0) found.push("procedures");
+  // The IR is plain JSON with one "kind" key per node: its text names every kind in use.
+  const json = JSON.stringify(spec);
+  const kinds: [RegExp, string][] = [
+    [/"kind":"anyOf"/, "initial values chosen from a set (anyOf)"],
+    [/"kind":"macro"/, "macros"],
+    [/"kind":"(seq|tuple|at|len|head|tail|append|concat|subSeq)"/, "sequences or tuples"],
+    [/"kind":"locals"/, "process-local variables read as maps"],
+    [/"kind":"model"/, "a model value named in the spec"],
+  ];
+  for (const [re, what] of kinds) if (re.test(json)) found.push(what);
+  return found;
 }

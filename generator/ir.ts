@@ -51,6 +51,12 @@ export type Type =
 export interface DomainDecl {
   name: string;
   type: Type;
+  /**
+   * Declared with `symmetric(…)`: its values are interchangeable (only compared, used as keys, process
+   * identities and set elements), so an engine may treat states that differ by a permutation of them
+   * as one (symmetry reduction).
+   */
+  symmetric?: true;
   doc?: string;
   loc: SourceLoc;
 }

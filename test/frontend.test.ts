@@ -87,6 +87,13 @@ describe("front end: spec source → IR", () => {
     expect(e.message).toMatch(/spec\.ts:16:4: error: The name "x" is bound here but is also a top-level name of the spec/);
   });
 
+  it("rejects uses of a symmetric domain that tell its values apart (literals, arithmetic), at their location", () => {
+    const e = problemsOf("test/fixtures/bad-specs/symmetric");
+    expect(e.message).toMatch(/spec\.ts:6:45: error: Initializes a place of the symmetric domain Procs with a literal/);
+    expect(e.message).toMatch(/spec\.ts:12:9: error: Uses a value of the symmetric domain Procs in arithmetic/);
+    expect(loadSpec("test/fixtures/packed/mutex").spec.domains.find((d) => d.name === "Procs")?.symmetric).toBe(true);
+  });
+
   it("names a missing spec path", () => {
     expect(problemsOf("spec/examples/nonexistent").message).toMatch(/No spec found at spec\/examples\/nonexistent/);
   });

@@ -15,6 +15,7 @@
  * about n²/2⁶⁵ for n states): one of them would then be missed.
  */
 import type { ConstantValues, ReferenceModel, ReferenceVariant, Transition } from "../model.ts";
+import { FP, hashWords } from "./fingerprint.ts";
 import { EngineError, type Json, type Progress } from "../result.ts";
 
 export interface NativeOptions {
@@ -213,46 +214,32 @@ function fingerprinter<S>(model: ReferenceModel<S>, constants: ConstantValues): 
   };
 }
 
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
 /**
- * Two 32-bit hashes of a list of numbers with different mixing (a MurmurHash3 round and an xxHash32
- * round), so the pair behaves like one 64-bit fingerprint. Non-int32 numbers are hashed by their bits.
- * Written without helper closures: this is the explorer's innermost loop.
+ * Hashes a list of numbers into fpHi/fpLo: as 32-bit words (a number that is not a 32-bit integer
+ * by its bits, two words) through the compiled explorer's fingerprint.
  */
 function hashInts(buf: readonly number[], length: number): void {
-  let a = 0x9747b28c ^ length;
-  let b = (0x165667b1 + length) | 0;
-  for (let i = 0, extra = -1; i < length || extra >= 0; ) {
-    let k: number;
-    if (extra >= 0) {
-      k = extra;
-      extra = -1;
-    } else {
-      const v = buf[i++] as number;
-      if ((v | 0) === v) k = v;
-      else {
-        f64[0] = v;
-        k = u32[0] as number;
-        extra = u32[1] as number;
-      }
+  let n = 0;
+  for (let i = 0; i < length; i++) {
+    if (n + 2 > words.length) {
+      const bigger = new Int32Array(words.length * 2);
+      bigger.set(words);
+      words = bigger;
     }
-    let k1 = Math.imul(k, 0xcc9e2d51);
-    k1 = Math.imul((k1 << 15) | (k1 >>> 17), 0x1b873593);
-    a ^= k1;
-    a = (Math.imul((a << 13) | (a >>> 19), 5) + 0xe6546b64) | 0;
-    b = (b + Math.imul(k, 0x85ebca77)) | 0;
-    b = Math.imul((b << 13) | (b >>> 19), 0x9e3779b1);
+    const v = buf[i] as number;
+    if ((v | 0) === v) words[n++] = v;
+    else {
+      f64[0] = v;
+      words[n++] = u32[0] as number;
+      words[n++] = u32[1] as number;
+    }
   }
-  fpHi = fmix(a);
-  fpLo = fmix(b ^ 0x27d4eb2f);
+  hashWords(words, 0, n);
+  fpHi = (FP[0] as number) >>> 0;
+  fpLo = (FP[1] as number) >>> 0;
 }
+
+let words = new Int32Array(256);
 
 /**
  * The set of fingerprints seen, with each state's parent and transition index. States are numbered in

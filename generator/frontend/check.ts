@@ -6,6 +6,7 @@
 import type { Expr, LValue, Procedure, SourceLoc, Spec, Step, Stmt } from "../ir.ts";
 import { type SpecProblem, SpecError } from "./errors.ts";
 import { boundNames, children, endsOpen, exprReads, inlineMacros, modelValueNames, namedModelValues, pathIndices } from "../ir-walk.ts";
+import { checkSymmetry } from "./symmetry.ts";
 import { reservedNameReason } from "../tla/reserved.ts";
 import { valueKindProblems } from "./check-values.ts";
 
@@ -153,6 +154,7 @@ export function checkSpec(spec: Spec): void {
       report(config.loc, `Configuration "${config.name}" names an unknown variant "${config.variant}"`);
   }
   problems.push(...valueKindProblems(spec));
+  problems.push(...checkSymmetry(spec));
   if (problems.length > 0) throw new SpecError(problems);
 }
 

@@ -179,6 +179,10 @@ function collectSymbols(source: SourceFile, file: string): ModuleSymbols {
         symbols.constants.set(name, constant);
       } else if (callee === "helper" || callee === "macro") {
         // read once the state variables are known
+      } else if (callee === "symmetric" && Node.isCallExpression(init)) {
+        const inner = init.getArguments()[0] ?? fail(loc, "symmetric(…) needs a domain");
+        if (init.getArguments().length !== 1) fail(loc, "symmetric(…) takes one domain");
+        symbols.domains.set(name, { name, type: readType(symbols, inner), symmetric: true, doc, loc });
       } else if (isDomainExpr(symbols, init)) {
         symbols.domains.set(name, { name, type: readType(symbols, init), doc, loc });
       } else if (isLiteral(init, symbols)) {

@@ -196,6 +196,7 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
     typeOK,
     invariants: spec.invariants.map((inv) => ({ doc: docLines(inv.doc), text: `${inv.name} == ${renderExpr(inv.body, ctx)}` })),
     constraints: spec.constraints.map((c) => ({ doc: docLines(c.doc), text: `${c.name} == ${renderExpr(c.body, ctx)}` })),
+    symmetry: tlcSymmetricDomains(spec).length > 0 ? `Symmetry == ${tlcSymmetricDomains(spec).map((d) => `Permutations(${d})`).join(" \\cup ")}` : "",
   });
 }
 
@@ -251,6 +252,16 @@ export function renderValue(v: Value): string {
 export interface CheckOptions {
   /** Report a reachable state with no enabled step as an error (TLC's default; raidspec's is false). */
   checkDeadlock?: boolean;
+  /** Reduce by the spec's symmetric domains of model values (SYMMETRY; default true, as the native engine). */
+  symmetry?: boolean;
+}
+
+/**
+ * The symmetric domains TLC can reduce by: those of model values (TLC permutes model values only; a
+ * symmetric range is reduced by the native engine alone).
+ */
+export function tlcSymmetricDomains(spec: Spec): string[] {
+  return spec.domains.filter((d) => d.symmetric && d.type.kind === "enum" && d.type.model).map((d) => d.name);
 }
 
 /**
@@ -273,6 +284,7 @@ export function renderConfig(spec: Spec, config: Config, invariants?: string[], 
     constants,
     invariants: invariants ?? ["TypeOK", ...spec.invariants.map((i) => i.name)],
     constraints: spec.constraints.map((c) => c.name),
+    symmetry: options.symmetry !== false && tlcSymmetricDomains(spec).length > 0 ? "Symmetry" : "",
     checkDeadlock: options.checkDeadlock ? "TRUE" : "FALSE",
     module: own,
     others: [null, ...spec.variants.map((v) => v.name)].map((v) => moduleName(spec, v)).filter((m) => m !== own),

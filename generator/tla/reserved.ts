@@ -87,6 +87,7 @@ export const translationNames: readonly string[] = [
   "max_",
   "len_",
   "RaidspecInModel",
+  "Symmetry",
 ];
 
 /** PlusCal's keywords (P-syntax and C-syntax). */

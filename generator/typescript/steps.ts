@@ -5,7 +5,7 @@
  */
 import { CodeBlockWriter, type StatementStructures, StructureKind } from "ts-morph";
 import type { Expr, LValue, Procedure, Process, Step, Stmt, Type } from "../ir.ts";
-import { children } from "../ir-walk.ts";
+import { assignmentRun, assigns, containsCall, hasDirectAwait, hasNondeterminism } from "../ir-walk.ts";
 import { withFallThrough } from "../tla/translate.ts";
 import { UNKNOWN, code, propName, member, docText, sortedFields, written, type VT, type Code, type Ctx, type PathState, type StepFunction } from "./shared.ts";
 import { JsonGenerator } from "./json.ts";
@@ -49,13 +49,8 @@ export abstract class StepGenerator extends JsonGenerator {
           break;
         }
         case "assign": {
-          const group = [st];
-          while (true) {
-            const following = stmts[i + 1];
-            if (following?.kind !== "assign" || following.target.scope !== st.target.scope || following.target.name !== st.target.name) break;
-            group.push(following);
-            i++;
-          }
+          const { group, last } = assignmentRun(stmts, i);
+          i = last;
           this.ensureCopy(w, path);
           this.assignments(w, group, { ...ctx, state: path.draft });
           break;
@@ -454,65 +449,4 @@ export abstract class StepGenerator extends JsonGenerator {
 function stepDocs(step: Step, title: string, does: string): string {
   const lines = [title, ...(step.doc ? ["", step.doc] : []), "", `${step.loc.file}:${step.loc.line}:${step.loc.column}. ${does} one transition per enabled alternative onto \`out\`.`];
   return docText(lines.join("\n"));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Small IR queries
-
-function containsCall(s: Extract<Stmt, { kind: "assign" }>): boolean {
-  const has = (e: Expr): boolean => e.kind === "call" || children(e).some(has);
-  return has(s.value) || s.target.path.some((p) => p.kind !== "field" && has(p.index));
-}
-
-function hasNondeterminism(stmts: Stmt[]): boolean {
-  return stmts.some((s) => {
-    switch (s.kind) {
-      case "either":
-      case "choose":
-        return true;
-      case "if":
-        return hasNondeterminism(s.then) || hasNondeterminism(s.else);
-      case "let":
-        return hasNondeterminism(s.body);
-      default:
-        return false;
-    }
-  });
-}
-
-function assigns(stmts: Stmt[]): boolean {
-  return stmts.some((s) => {
-    switch (s.kind) {
-      case "assign":
-      case "goto":
-      case "call":
-      case "return":
-        return true;
-      case "if":
-        return assigns(s.then) || assigns(s.else);
-      case "either":
-        return s.branches.some(assigns);
-      case "choose":
-      case "let":
-        return assigns(s.body);
-      default:
-        return false;
-    }
-  });
-}
-
-/** Whether an await in these statements exits this alternative (not one nested inside it). */
-function hasDirectAwait(stmts: Stmt[]): boolean {
-  return stmts.some((s) => {
-    switch (s.kind) {
-      case "await":
-        return true;
-      case "if":
-        return hasDirectAwait(s.then) || hasDirectAwait(s.else);
-      case "let":
-        return hasDirectAwait(s.body);
-      default:
-        return false;
-    }
-  });
 }

@@ -106,6 +106,16 @@ export function tupleOf<const D extends readonly Domain<unknown>[]>(...elements:
 }
 
 /**
+ * Marks a top-level domain as symmetric: its values are interchangeable, so the native explorer may
+ * check one state per permutation of them (symmetry reduction). Its values may only be compared with
+ * `===`/`!==` and used as map keys, process identities and set elements: never in arithmetic,
+ * ordering, or as literals. `const Procs = symmetric(range(1, N));`
+ */
+export function symmetric<T>(domain: Domain<T>): Domain<T> {
+  return domain;
+}
+
+/**
  * A constant of the spec, bound by each configuration. Declare it at the top level:
  * `const Writers = constant(range(1, 4))`; its name is the variable's name.
  */

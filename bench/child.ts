@@ -1,0 +1,32 @@
+/**
+ * One benchmark run of a raidspec engine, in a process of its own so its peak memory is its own:
+ * loads the spec, notes the resident set size, checks TypeOK and prints one JSON line with the
+ * result, the RSS before the check and the process's peak RSS.
+ *
+ * Usage (by bench/run.ts): node --import tsx bench/child.ts <spec> <config> <variant> <engine> <workers>
+ */
+import { runCheck } from "../engines/check.ts";
+import { EngineError } from "../engines/result.ts";
+import { loadSpec } from "../generator/frontend/load.ts";
+
+const [spec = "", config = "", variant = "", engine = "native", workers = "1"] = process.argv.slice(2);
+const loaded = loadSpec(spec, { root: process.cwd() });
+const baseRss = process.memoryUsage().rss;
+const started = performance.now();
+try {
+  const r = await runCheck({
+    loaded,
+    specArg: spec,
+    config,
+    variant: variant || undefined,
+    invariants: ["TypeOK"],
+    engine: engine === "native-reference" ? "native" : (engine as "native" | "embedded"),
+    ...(engine === "native-reference" ? { explorer: "reference" as const } : {}),
+    workers: Number(workers),
+    root: process.cwd(),
+  });
+  const wallMs = performance.now() - started;
+  console.log(JSON.stringify({ ok: true, distinctStates: r.distinctStates, durationMs: r.durationMs, wallMs, baseRss, maxRss: process.resourceUsage().maxRSS * 1024, explorer: r.explorer }));
+} catch (e) {
+  console.log(JSON.stringify({ ok: false, error: e instanceof EngineError ? e.message : String(e) }));
+}

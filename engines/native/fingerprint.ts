@@ -1,0 +1,231 @@
+/**
+ * Fingerprints of packed states and the set of fingerprints seen.
+ *
+ * A packed state is a few 32-bit words; its fingerprint is two 32-bit hashes of them with different
+ * mixing (a MurmurHash3 round and an xxHash32 round), used as one 64-bit value, as TLC does: two
+ * distinct states share one with probability about n²/2⁶⁵ for n states, and one of them would then
+ * be missed. The table is open addressing over an Int32Array of (hi, lo) pairs, which may live in a
+ * SharedArrayBuffer so worker threads can read it.
+ */
+
+/** The last fingerprint computed: [hi, lo] (a typed array, so hashing allocates nothing). */
+export const FP = new Int32Array(2);
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** Hashes `n` words of `words` from `o` into FP. (0, 0) is never produced: it marks an empty slot. */
+export function hashWords(words: Int32Array, o: number, n: number): void {
+  let a = 0x9747b28c ^ n;
+  let b = (0x165667b1 + n) | 0;
+  for (let i = 0; i < n; i++) {
+    const k = words[o + i] as number;
+    let k1 = Math.imul(k, 0xcc9e2d51);
+    k1 = Math.imul((k1 << 15) | (k1 >>> 17), 0x1b873593);
+    a ^= k1;
+    a = (Math.imul((a << 13) | (a >>> 19), 5) + 0xe6546b64) | 0;
+    b = (b + Math.imul(k, 0x85ebca77)) | 0;
+    b = Math.imul((b << 13) | (b >>> 19), 0x9e3779b1);
+  }
+  const hi = fmix(a);
+  const lo = fmix(b ^ 0x27d4eb2f);
+  FP[0] = hi;
+  FP[1] = hi === 0 && lo === 0 ? 1 : lo;
+}
+
+/** The largest share of slots used before the table doubles. */
+const MAX_LOAD = 0.7;
+
+/** A set of 64-bit fingerprints: open addressing with linear probing. */
+export class FingerprintTable {
+  size = 0;
+  slots: Int32Array;
+  private mask: number;
+  private limit: number;
+
+  /** `capacity` slots (a power of two); `shared` puts them in a SharedArrayBuffer. */
+  constructor(
+    capacity = 1 << 16,
+    private readonly shared = false,
+    slots?: Int32Array,
+    size = 0,
+  ) {
+    this.slots = slots ?? FingerprintTable.allocate(capacity, shared);
+    const cap = this.slots.length >> 1;
+    this.mask = cap - 1;
+    this.limit = Math.floor(cap * MAX_LOAD);
+    this.size = size;
+  }
+
+  static allocate(capacity: number, shared: boolean): Int32Array {
+    const bytes = capacity * 8;
+    return new Int32Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  }
+
+  get capacity(): number {
+    return this.slots.length >> 1;
+  }
+
+  get bytes(): number {
+    return this.slots.byteLength;
+  }
+
+  /** Empties the table (keeping its size). */
+  clear(): void {
+    this.slots.fill(0);
+    this.size = 0;
+  }
+
+  /** Whether fingerprint i of `fps` (pairs) is there (read from the array, so the halves are never boxed). */
+  hasAt(fps: Int32Array, i: number): boolean {
+    return this.has(fps[2 * i] as number, fps[2 * i + 1] as number);
+  }
+
+  addAt(fps: Int32Array, i: number): boolean {
+    return this.add(fps[2 * i] as number, fps[2 * i + 1] as number);
+  }
+
+  has(hi: number, lo: number): boolean {
+    const slots = this.slots;
+    let i = hi & this.mask;
+    for (;;) {
+      const h = slots[2 * i] as number;
+      const l = slots[2 * i + 1] as number;
+      if (h === hi && l === lo) return true;
+      if (h === 0 && l === 0) return false;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** Adds a fingerprint; true when it was not there. */
+  add(hi: number, lo: number): boolean {
+    const slots = this.slots;
+    let i = hi & this.mask;
+    for (;;) {
+      const h = slots[2 * i] as number;
+      const l = slots[2 * i + 1] as number;
+      if (h === hi && l === lo) return false;
+      if (h === 0 && l === 0) break;
+      i = (i + 1) & this.mask;
+    }
+    slots[2 * i] = hi;
+    slots[2 * i + 1] = lo;
+    this.size += 1;
+    if (this.size > this.limit) this.grow();
+    return true;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const cap = (old.length >> 1) * 2;
+    const slots = FingerprintTable.allocate(cap, this.shared);
+    const mask = cap - 1;
+    for (let j = 0; j < old.length; j += 2) {
+      const h = old[j] as number;
+      const l = old[j + 1] as number;
+      if (h === 0 && l === 0) continue;
+      let i = h & mask;
+      while (slots[2 * i] !== 0 || slots[2 * i + 1] !== 0) i = (i + 1) & mask;
+      slots[2 * i] = h;
+      slots[2 * i + 1] = l;
+    }
+    this.slots = slots;
+    this.mask = mask;
+    this.limit = Math.floor(cap * MAX_LOAD);
+  }
+}
+
+/** A growing list of 32-bit integers in fixed-size chunks (no copying as it grows). */
+export class IntList {
+  length = 0;
+  private readonly chunks: Int32Array[] = [];
+  private static readonly BITS = 20;
+
+  push(v: number): void {
+    const c = this.length >>> IntList.BITS;
+    let chunk = this.chunks[c];
+    if (!chunk) {
+      chunk = new Int32Array(1 << IntList.BITS);
+      this.chunks.push(chunk);
+    }
+    chunk[this.length & ((1 << IntList.BITS) - 1)] = v;
+    this.length += 1;
+  }
+
+  get(i: number): number {
+    return (this.chunks[i >>> IntList.BITS] as Int32Array)[i & ((1 << IntList.BITS) - 1)] as number;
+  }
+
+  get bytes(): number {
+    return this.chunks.length * (4 << IntList.BITS);
+  }
+}
+
+/**
+ * Fingerprints split over tables by their low half: with workers, each worker adds to its own table
+ * and every worker reads all of them.
+ */
+export class PartitionedTable {
+  constructor(public parts: FingerprintTable[]) {}
+
+  partOf(lo: number): number {
+    return this.parts.length === 1 ? 0 : (lo >>> 0) % this.parts.length;
+  }
+
+  get size(): number {
+    return this.parts.reduce((n, p) => n + p.size, 0);
+  }
+
+  get bytes(): number {
+    return this.parts.reduce((n, p) => n + p.bytes, 0);
+  }
+
+  has(hi: number, lo: number): boolean {
+    return (this.parts[this.partOf(lo)] as FingerprintTable).has(hi, lo);
+  }
+
+  add(hi: number, lo: number): boolean {
+    return (this.parts[this.partOf(lo)] as FingerprintTable).add(hi, lo);
+  }
+
+  hasAt(fps: Int32Array, i: number): boolean {
+    return (this.parts[this.partOf(fps[2 * i + 1] as number)] as FingerprintTable).hasAt(fps, i);
+  }
+
+  addAt(fps: Int32Array, i: number): boolean {
+    return (this.parts[this.partOf(fps[2 * i + 1] as number)] as FingerprintTable).addAt(fps, i);
+  }
+
+}
+
+/**
+ * The fingerprints met last, direct-mapped by their low half: most duplicate successors come a few
+ * states after the first one (steps that commute), and this table, small enough for the CPU's caches,
+ * answers for about nine in ten of them without a cache miss in the big table. It may only hold
+ * fingerprints the big table already has, or (in a worker) that were listed before as candidates.
+ */
+export class RecentFingerprints {
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+
+  constructor(bits = 14) {
+    this.slots = new Int32Array(2 << bits);
+    this.mask = (1 << bits) - 1;
+  }
+
+  /** Whether fingerprint i of `fps` was met lately; it is remembered from now on either way. */
+  metAt(fps: Int32Array, i: number): boolean {
+    const hi = fps[2 * i] as number;
+    const lo = fps[2 * i + 1] as number;
+    const at = 2 * (lo & this.mask);
+    if (this.slots[at] === hi && this.slots[at + 1] === lo) return true;
+    this.slots[at] = hi;
+    this.slots[at + 1] = lo;
+    return false;
+  }
+}

@@ -1,0 +1,304 @@
+/**
+ * The state of one breadth-first search over packed states, and its sequential level expansion.
+ *
+ * States are numbered in the order the readable explorer finds them (BFS level by level, each level
+ * in the order of its parents, each parent's successors in the reference library's order). Per state
+ * the search keeps its fingerprint (in the table), its parent's number and its transition index; only
+ * the current level and the next are held as packed words.
+ *
+ * Invariants are checked when a state is expanded rather than when it is found: states are expanded
+ * in number order, so the first violation met is still the one with the smallest number, which is the
+ * one the readable explorer (checking each state as it finds it) reports, with the same count (its
+ * number + 1) and trace. When something else stops the search first (a successor out of TypeOK's
+ * range, a crash, the state limit), the states found before it and not yet checked are checked first
+ * (`settle`), since the readable explorer would have checked them on the way.
+ */
+import type { PackedProgram } from "../../generator/packed/compile.ts";
+import { EngineError, type Json, type Progress, type TraceState } from "../result.ts";
+import { FingerprintTable, IntList, PartitionedTable, RecentFingerprints } from "./fingerprint.ts";
+import { Expander, Halt, StateList, firstViolated, invariantChecks, type Checks } from "./packed-expand.ts";
+import { type Work, crashError, instantiate, isCrash, newState, outOfRangeError, stateJson, transitionOf } from "./packed-model.ts";
+
+export interface PackedOptions {
+  /** Invariants to check, by name (TypeOK included); default: all. */
+  invariants?: string[];
+  /** Stop with an EngineError of kind "limit" once more distinct states than this are found. */
+  maxStates?: number;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface PackedTraceStep {
+  step: string;
+  processSet: string | null;
+  self: Json;
+  params: Record<string, Json>;
+  state: TraceState;
+}
+
+export interface PackedResult {
+  verdict: "ok" | "violation";
+  invariant?: string;
+  /** Distinct states found, initial states included (on a violation: up to and including the bad one). */
+  distinctStates: number;
+  /** Transitions computed. */
+  generated: number;
+  /** BFS levels below the initial states explored (on a violation: the bad state's level). */
+  depth: number;
+  trace?: PackedTraceStep[];
+  durationMs: number;
+  /** Bytes held by the fingerprint table, parents and transition indices, and the largest two levels of states. */
+  peakBytes: number;
+  workers: number;
+}
+
+/** What stopped a search before it was complete, besides a violation found where it was checked. */
+export type Event =
+  | { kind: "typeok"; id: number; invariant: string }
+  | { kind: "limit"; id: number }
+  | { kind: "error"; error: EngineError };
+
+/**
+ * The fingerprint table's first size: 2^20 slots (8 MB, of which the pages no fingerprint lands in
+ * are never touched): the doublings below that would each rehash for little.
+ */
+const INITIAL_SLOTS = 1 << 20;
+
+export class Search {
+  readonly started = performance.now();
+  readonly checks: Checks;
+  readonly expander: Expander;
+  readonly table: PartitionedTable;
+  readonly recent = new RecentFingerprints();
+  readonly parents = new IntList();
+  readonly vias = new IntList();
+  frontier: StateList;
+  next: StateList;
+  /** The number of the current level's first state. */
+  levelStart = 0;
+  /** The frontier position being expanded. */
+  position = 0;
+  depth = 0;
+  /** Transitions computed by worker threads (the expander counts this thread's). */
+  offloaded = 0;
+  event: Event | null = null;
+  private peakLevels = 0;
+  private lastProgress = performance.now();
+
+  constructor(
+    readonly program: PackedProgram,
+    readonly opts: PackedOptions,
+    partitions = 1,
+    readonly shared = false,
+    readonly workers = 1,
+  ) {
+    this.checks = invariantChecks(program, opts.invariants);
+    this.table = new PartitionedTable(Array.from({ length: partitions }, () => new FingerprintTable(INITIAL_SLOTS, shared)));
+    this.frontier = new StateList(program.layout.words, shared);
+    this.next = new StateList(program.layout.words, shared);
+    this.expander = new Expander(program, this.checks, () => this.flush());
+  }
+
+  /** Adds the initial state; a result when it already ends the search. */
+  start(): PackedResult | null {
+    const first = this.expander.initial();
+    this.parents.push(-1);
+    this.vias.push(0);
+    if (!first) {
+      if (!this.checks.typeOk) throw outOfRangeError(this.program, this.expander.source, -1, 0);
+      return this.violation(0, firstViolated(this.expander.mod, this.checks, this.expander.source, false) ?? "TypeOK", 0);
+    }
+    this.table.add(first.fp[0], first.fp[1]);
+    this.next.push(first.words, 0);
+    return null;
+  }
+
+  /** Makes the next level current; false when there is none. */
+  beginLevel(): boolean {
+    if (this.next.length === 0) return false;
+    // The two lists take turns: the level just done is emptied and holds the next one.
+    const done = this.frontier;
+    this.frontier = this.next;
+    this.next = done;
+    done.reset();
+    this.depth += 1;
+    this.position = 0;
+    return true;
+  }
+
+  endLevel(): void {
+    this.peakLevels = Math.max(this.peakLevels, this.frontier.bytes + this.next.bytes);
+    this.levelStart += this.frontier.length;
+  }
+
+  /** A new state found in order: numbered, recorded and queued; false when the state limit stops the search. */
+  admit(words: Int32Array, o: number, parent: number, via: number): boolean {
+    const id = this.parents.length;
+    if (this.opts.maxStates !== undefined && id >= this.opts.maxStates) {
+      this.event ??= { kind: "limit", id };
+      return false;
+    }
+    this.parents.push(parent);
+    this.vias.push(via);
+    this.next.push(words, o);
+    return true;
+  }
+
+  /** Adds the expander's batch to the table in order; new states join the next level. */
+  flush(): void {
+    const x = this.expander;
+    const n = x.size;
+    x.size = 0;
+    if (this.event) return;
+    const W = this.program.layout.words;
+    const fps = x.fps;
+    for (let i = 0; i < n; i++) {
+      if (this.recent.metAt(fps, i) || !this.table.addAt(fps, i)) continue;
+      if (!this.admit(x.words, i * W, x.parents[i] as number, x.vias[i] as number)) {
+        x.halted = true;
+        return;
+      }
+    }
+  }
+
+  /** Expands the current level here, from the current position; a result when the search ends in it. */
+  expandLevel(): PackedResult | null {
+    const x = this.expander;
+    const frontier = this.frontier;
+    for (; this.position < frontier.length; this.position++) {
+      const id = this.levelStart + this.position;
+      const bad = x.load(frontier.chunkOf(this.position), frontier.offsetOf(this.position), id);
+      if (bad) return this.violation(id, bad, this.depth - 1);
+      try {
+        x.expand();
+      } catch (e) {
+        return this.stopped(e);
+      }
+      if ((this.position & 31) === 31) {
+        this.flush();
+        if (this.event) return this.settle(this.event);
+      }
+      if ((this.position & 1023) === 0) this.progress();
+    }
+    this.flush();
+    if (this.event) return this.settle(this.event);
+    return null;
+  }
+
+  /** The verdict after the successors of the current state stopped with `e`. */
+  stopped(e: unknown): PackedResult {
+    const x = this.expander;
+    if (e instanceof Halt) {
+      if (x.outOfRange) {
+        // The successors queued before it come first.
+        const oor = x.outOfRange;
+        this.flush();
+        if (!this.event) {
+          const id = this.parents.length;
+          this.parents.push(oor.parent);
+          this.vias.push(oor.via);
+          this.event = { kind: "typeok", id, invariant: oor.invariant };
+        }
+      }
+      return this.settle(this.event ?? { kind: "error", error: new EngineError("crash", "the search stopped for no reason") });
+    }
+    const error = isCrash(e) ? crashError(this.program, e) : e instanceof EngineError ? e : null;
+    if (!error) throw e;
+    this.flush();
+    return this.settle(this.event ?? { kind: "error", error });
+  }
+
+  progress(queueExtra = 0): void {
+    const on = this.opts.onProgress;
+    if (!on) return;
+    const now = performance.now();
+    if (now - this.lastProgress < 250) return;
+    this.lastProgress = now;
+    on({
+      distinctStates: this.parents.length,
+      generated: this.generated,
+      depth: this.depth,
+      queue: this.frontier.length - this.position + this.next.length + queueExtra,
+      elapsedMs: Math.round(now - this.started),
+    });
+  }
+
+  /** The first violation among the states found but not yet checked, below number `below`. */
+  drain(below: number): { id: number; invariant: string; level: number } | null {
+    const lists: [StateList, number, number, number][] = [
+      [this.frontier, this.position + 1, this.levelStart, this.depth - 1],
+      [this.next, 0, this.levelStart + this.frontier.length, this.depth],
+    ];
+    const x = this.expander;
+    for (const [list, from, first, level] of lists)
+      for (let q = from; q < list.length; q++) {
+        const id = first + q;
+        if (id >= below) return null;
+        const bad = x.load(list.chunkOf(q), list.offsetOf(q), id);
+        if (bad) return { id, invariant: bad, level };
+      }
+    return null;
+  }
+
+  /** The verdict once something stopped the search: a violation among the states found before it, or the event's. */
+  settle(e: Event): PackedResult {
+    const found = this.drain(e.kind === "error" ? Infinity : e.id);
+    if (found) return this.violation(found.id, found.invariant, found.level);
+    if (e.kind === "typeok") return this.violation(e.id, e.invariant, this.depth);
+    if (e.kind === "limit") throw new EngineError("limit", `Stopped after ${this.opts.maxStates} distinct states (--max-states) without a verdict.`);
+    throw e.error;
+  }
+
+  /** A violation by state `id`, found at BFS level `level`. */
+  violation(id: number, invariant: string, level: number): PackedResult {
+    const trace = rebuildTrace(this.program, id, (i) => this.parents.get(i), (i) => this.vias.get(i));
+    return this.finish({ verdict: "violation", invariant, distinctStates: id + 1, depth: level, trace });
+  }
+
+  get generated(): number {
+    return this.expander.generated + this.offloaded;
+  }
+
+  finish(extra: Partial<PackedResult> = {}): PackedResult {
+    return {
+      verdict: "ok",
+      distinctStates: this.parents.length,
+      generated: this.generated,
+      depth: Math.max(0, this.depth - 1),
+      durationMs: Math.round(performance.now() - this.started),
+      peakBytes: this.table.bytes + this.parents.bytes + this.vias.bytes + this.peakLevels,
+      workers: this.workers,
+      ...extra,
+    };
+  }
+}
+
+/**
+ * The path to state `id`, replayed from the initial state through the recorded transition indices:
+ * each step is the via-th successor of the state before it, in the reference library's order.
+ */
+export function rebuildTrace(program: PackedProgram, id: number, parentOf: (id: number) => number, viaOf: (id: number) => number): PackedTraceStep[] {
+  const ids: number[] = [];
+  for (let x = id; x >= 0; x = parentOf(x)) ids.push(x);
+  ids.reverse();
+  let want = -1;
+  let seen = 0;
+  let found: { state: Work; site: number; self: number | boolean; P: Int32Array } | null = null;
+  const mod = instantiate(program, (state, site, self) => {
+    if (seen++ === want) found = { state: Int32Array.from(state), site, self, P: Int32Array.from(mod.P) };
+  });
+  let state = newState(program);
+  mod.init(state);
+  const trace: PackedTraceStep[] = [{ step: "Init", processSet: null, self: null, params: {}, state: stateJson(program, state) }];
+  for (const x of ids.slice(1)) {
+    want = viaOf(x);
+    seen = 0;
+    found = null;
+    mod.successors(state);
+    const f = found as { state: Work; site: number; self: number | boolean; P: Int32Array } | null;
+    if (!f) throw new EngineError("crash", "Replaying the counterexample on the compiled form failed: the compiled form is not deterministic.");
+    const t = transitionOf(program, f.site, f.self, f.P);
+    trace.push({ step: t.step, processSet: t.processSet, self: t.self, params: t.params, state: stateJson(program, f.state) });
+    state = f.state;
+  }
+  return trace;
+}

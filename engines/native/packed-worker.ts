@@ -1,0 +1,43 @@
+/**
+ * A worker thread of the parallel compiled explorer: runs the phases of packed-phases.ts on the
+ * messages of packed-parallel.ts and answers each with its result (or the error).
+ */
+import { parentPort } from "node:worker_threads";
+import type { PackedProgram } from "../../generator/packed/compile.ts";
+import { type ExpandRequest, type InsertRequest, Phases, type SharedList } from "./packed-phases.ts";
+
+export type WorkerRequest =
+  | { type: "init"; program: PackedProgram; invariants: string[] | undefined; index: number }
+  | { type: "warm"; frontier: SharedList; rounds: number }
+  | ({ type: "expand" } & ExpandRequest)
+  | ({ type: "insert" } & InsertRequest);
+
+let phases: Phases | null = null;
+
+function ready(): Phases {
+  if (!phases) throw new Error("the worker was not initialized");
+  return phases;
+}
+
+parentPort?.on("message", (m: WorkerRequest) => {
+  try {
+    switch (m.type) {
+      case "init":
+        phases = new Phases(m.program, m.invariants, m.index);
+        parentPort?.postMessage({ ok: true, value: null });
+        return;
+      case "warm":
+        ready().warm(m.frontier, m.rounds);
+        parentPort?.postMessage({ ok: true, value: null });
+        return;
+      case "expand":
+        parentPort?.postMessage({ ok: true, value: ready().expand(m) });
+        return;
+      case "insert":
+        parentPort?.postMessage({ ok: true, value: ready().insert(m) });
+        return;
+    }
+  } catch (e) {
+    parentPort?.postMessage({ ok: false, error: e instanceof Error ? `${e.message}\n${e.stack ?? ""}` : String(e) });
+  }
+});

@@ -1,0 +1,331 @@
+/**
+ * The compiled form of one (spec, variant, configuration): JavaScript source for the successors,
+ * initial state, invariants and (de)packing of states over the packed layout, plus the tables an
+ * engine needs to turn what the code reports (emission sites, crash sites) back into step names,
+ * process identities, params and messages.
+ *
+ * The source is the body of a function `(emit) => module`, so the main thread and worker threads
+ * instantiate the same text with `new Function`, each with its own `emit`. Nothing here runs the
+ * code; engines/native/packed-model.ts does.
+ */
+import type { Spec, Value } from "../ir.ts";
+import { applyVariant } from "../tla/module.ts";
+import { languageConstructs } from "../ir-walk.ts";
+import { type Ctx } from "./expr.ts";
+import { type Layout, NONE, buildLayout } from "./layout.ts";
+import { StepCompiler, Lines, type EmitSite, type StepInfo } from "./steps.ts";
+import { symmetryCode, type SymmetryInfo } from "./symmetry.ts";
+import { type CType, PackedUnsupported, concreteContext, stringTable } from "./types.ts";
+import { numCode } from "./values.ts";
+import type { CrashSite } from "./expr.ts";
+
+export interface PackedProgram {
+  /** The body of `function (emit) { … }`; it returns the module (see `PackedModule`). */
+  source: string;
+  layout: Layout;
+  steps: StepInfo[];
+  emits: EmitSite[];
+  sites: CrashSite[];
+  /** The spec's invariants in declaration order (TypeOK is the layout's own: see `inRange`). */
+  invariants: { name: string }[];
+  symmetry: SymmetryInfo | null;
+}
+
+export { PackedUnsupported };
+
+export interface CompileOptions {
+  /** Apply the spec's symmetric domains (default true). */
+  symmetry?: boolean;
+}
+
+export function compilePacked(base: Spec, variant: string | null, constants: Readonly<Record<string, Value>>, options: CompileOptions = {}): PackedProgram {
+  // The compiled form covers processes of labelled steps; the readable explorer runs the rest of the language.
+  const beyond = languageConstructs(base);
+  if (beyond.length > 0) throw new PackedUnsupported(base.source, `the compiled form does not cover ${beyond.join(", ")}`);
+  const spec = applyVariant(base, variant);
+  const cx = concreteContext(spec, constants);
+  const strings = stringTable(base, spec.processes);
+  const layout = buildLayout(spec, cx, strings);
+  return new ModuleCompiler(spec, cx, layout).compile(options);
+}
+
+class ModuleCompiler extends StepCompiler {
+  compile(options: CompileOptions): PackedProgram {
+    const successors = this.successorsCode();
+    const init = this.initCode();
+    const invariants = this.spec.invariants.map((inv, k) => {
+      const ctx: Ctx = { arr: "W", process: null, self: null, bound: new Map(), where: { loc: inv.loc, context: `invariant ${inv.name}` } };
+      const c = this.cond(inv.body, ctx);
+      return `function inv${k}(W) {\n  CS = ${-2 - k};\n  return ${c.code};\n}`;
+    });
+    const symmetry = options.symmetry === false ? null : symmetryCode(this.spec, this.cx, this.layout);
+    // (De)packing registers the tables it reads: generate it before the declarations are taken.
+    const pack = this.packCode();
+    const unpack = this.unpackCode();
+    const inRange = this.inRangeCode();
+    const packFrom = this.packFromCode();
+    const width = this.layout.width;
+    const source = [
+      '"use strict";',
+      `const NONE = ${NONE};`,
+      `const WIDTH = ${width};`,
+      `const WORDS = ${this.layout.words};`,
+      "let CS = 0;",
+      "let CSELF = 0;",
+      `const P = new Int32Array(${Math.max(1, this.maxParams)});`,
+      "// The write log: slot, old value, … (u entries used).",
+      `const U = new Int32Array(${2 * (this.maxLog + 4)});`,
+      "let u = 0;",
+      RUNTIME,
+      ...this.decls,
+      successors,
+      init,
+      ...invariants,
+      pack,
+      packFrom,
+      unpack,
+      inRange,
+      symmetry?.code ?? "const canonical = null;",
+      `return { successors, init, pack, packFrom, unpack, inRange, canonical, invariants: [${invariants.map((_, k) => `inv${k}`).join(", ")}], P, WIDTH, WORDS };`,
+    ].join("\n\n");
+    return {
+      source,
+      layout: this.layout,
+      steps: this.steps,
+      emits: this.emits,
+      sites: this.sites,
+      invariants: this.spec.invariants.map((i) => ({ name: i.name })),
+      symmetry: symmetry?.info ?? null,
+    };
+  }
+
+  /** Code of a slot's packed value, from its working-form value `v`. */
+  private codeOf(t: CType, v: string): string {
+    switch (t.kind) {
+      case "bool":
+      case "set":
+        return v;
+      case "int":
+        return t.lo === 0 ? v : `(${v} - ${numCode(t.lo)})`;
+      case "enum":
+        return `${this.localTable(t.values)}[${v}]`;
+      case "optional":
+        return `(${v} === NONE ? 0 : ${this.codeOf(t.value, v)} + 1)`;
+      default:
+        throw new Error(`no packed code for ${t.kind}`);
+    }
+  }
+
+  /** Code of a slot's working-form value from its packed code `c`. */
+  private valueOf(t: CType, c: string): string {
+    switch (t.kind) {
+      case "bool":
+      case "set":
+        return c;
+      case "int":
+        return t.lo === 0 ? c : `${c} + ${numCode(t.lo)}`;
+      case "enum":
+        return `${this.valueTable(t.values)}[${c}]`;
+      case "optional":
+        return `${c} === 0 ? NONE : ${this.valueOf(t.value, `${c} - 1`)}`;
+      default:
+        throw new Error(`no packed code for ${t.kind}`);
+    }
+  }
+
+  private valueTables = new Map<string, string>();
+
+  private valueTable(values: readonly string[]): string {
+    const key = values.join("\u0000");
+    let name = this.valueTables.get(key);
+    if (!name) {
+      name = `VAL${this.valueTables.size}`;
+      this.decls.push(`const ${name} = new Int32Array([${values.map((v) => this.stringId(v)).join(", ")}]);`);
+      this.valueTables.set(key, name);
+    }
+    return name;
+  }
+
+  /** The packing expression of one word. */
+  private wordCode(word: number): string {
+    const parts = this.layout.slots
+      .filter((s) => s.bits > 0 && s.word === word)
+      .map((s) => {
+        const c = this.codeOf(s.type, `D[${s.index}]`);
+        return s.shift === 0 ? c : `(${c} << ${s.shift})`;
+      });
+    return parts.length ? parts.join(" | ") : "0";
+  }
+
+  /** `pack`: every word from the working form; false when an integer is out of its range. */
+  private packCode(): string {
+    const w = new Lines();
+    w.block("function pack(D, out, o)", () => {
+      w.line("if (D[WIDTH] !== 0 && !inRange(D)) return false;");
+      for (let word = 0; word < this.layout.words; word++) w.line(`out[o${word ? ` + ${word}` : ""}] = ${this.wordCode(word)};`);
+      w.line("return true;");
+    });
+    return w.text();
+  }
+
+  /**
+   * `packFrom`: the packed form of a successor, from its source's packed words (`base` at `bo`) and the
+   * write log: only the words holding a slot written since the step began are packed again.
+   */
+  private packFromCode(): string {
+    const words = this.layout.words;
+    if (words > 30) return "function packFrom(D, base, bo, out, o) {\n  return pack(D, out, o);\n}";
+    const bits = new Array<number>(this.layout.width + 2).fill(0);
+    for (const s of this.layout.slots) if (s.bits > 0) bits[s.index] = 1 << s.word;
+    this.decls.push(`const WORDBIT = new Int32Array([${bits.join(", ")}]);`);
+    const w = new Lines();
+    w.block("function packFrom(D, base, bo, out, o)", () => {
+      w.line("if (D[WIDTH] !== 0 && !inRange(D)) return false;");
+      w.line("let d = 0;");
+      w.line("for (let j = 0; j < u; j += 2) d |= WORDBIT[U[j]];");
+      for (let word = 0; word < words; word++) {
+        const at = word ? ` + ${word}` : "";
+        w.line(`out[o${at}] = (d & ${1 << word}) === 0 ? base[bo${at}] : ${this.wordCode(word)};`);
+      }
+      w.line("return true;");
+    });
+    return w.text();
+  }
+
+  private unpackCode(): string {
+    const w = new Lines();
+    // Decoding reads constant tables, so it is generated after packCode registered them.
+    const body: string[] = [];
+    for (let word = 0; word < this.layout.words; word++) body.push(`const w${word} = inp[o${word ? ` + ${word}` : ""}];`);
+    for (const s of this.layout.slots) {
+      if (s.bits === 0) {
+        const only = this.valueOf(s.type, "0");
+        body.push(`D[${s.index}] = ${only};`);
+        continue;
+      }
+      const mask = s.bits === 32 ? "" : ` & ${2 ** s.bits - 1}`;
+      const raw = s.shift === 0 && s.bits === 32 ? `(w${s.word} >>> 0)` : `((w${s.word} >>> ${s.shift})${mask})`;
+      if (s.type.kind === "optional") {
+        body.push(`{ const c = ${raw}; D[${s.index}] = ${this.valueOf(s.type, "c")}; }`);
+      } else body.push(`D[${s.index}] = ${this.valueOf(s.type, raw)};`);
+    }
+    body.push("D[WIDTH] = 0;", "D[WIDTH + 1] = 0;");
+    w.block("function unpack(inp, o, D)", () => {
+      for (const line of body) w.line(line);
+    });
+    return w.text();
+  }
+
+  /** TypeOK on the working form: every integer within its declared range (tags cannot leave theirs). */
+  private inRangeCode(): string {
+    const checks = this.layout.slots.flatMap((s) => {
+      const t = s.type.kind === "optional" ? s.type.value : s.type;
+      if (t.kind !== "int") return [];
+      const v = `D[${s.index}]`;
+      const inside = `${v} >= ${numCode(t.lo)} && ${v} <= ${numCode(t.hi)}`;
+      return [s.type.kind === "optional" ? `(${v} === NONE || (${inside}))` : `(${inside})`];
+    });
+    return `function inRange(D) {\n  return ${checks.length ? checks.join(" &&\n    ") : "true"};\n}`;
+  }
+}
+
+/** The value helpers every compiled module has (contract 1's checks among them). */
+const RUNTIME = String.raw`class PackedCrash {
+  constructor(site, value, step, self) {
+    this.site = site;
+    this.value = value;
+    this.step = step;
+    this.self = self;
+  }
+}
+function crash(site, v) {
+  throw new PackedCrash(site, v, CS, CSELF);
+}
+/** A map position of integer key v in lo..lo+n-1, or a crash. */
+function ixi(v, lo, n, site) {
+  const p = v - lo;
+  if ((p >>> 0) === p && p < n) return p;
+  return crash(site, v);
+}
+/** A map position of tag v (by the key domain's table), or a crash. */
+function ixe(v, T, site) {
+  const p = T[v];
+  if (p >= 0) return p;
+  return crash(site, v);
+}
+function ixb(v, site) {
+  if (v === true || v === 1) return 1;
+  if (v === false || v === 0) return 0;
+  return crash(site, v);
+}
+/** An integer stored into a slot of range lo..hi: out of range marks the working copy (TypeOK); one that is not a 32-bit integer stops. */
+function ci(A, v, lo, hi, site) {
+  if (v >= lo && v <= hi) return v;
+  if (!(v >= -2147483648 && v <= 2147483647 && v !== NONE && Math.floor(v) === v)) return crash(-1 - site, v);
+  if (A[WIDTH] === 0) {
+    wr(A, WIDTH, site + 1);
+    wr(A, WIDTH + 1, v);
+  }
+  return v;
+}
+/** A logged write: the slot's old value goes to the log first. */
+function wr(A, i, v) {
+  U[u] = i;
+  U[u + 1] = A[i];
+  u += 2;
+  A[i] = v;
+}
+/** Undoes logged writes back to log position m. */
+function undo(A, m) {
+  while (u > m) {
+    u -= 2;
+    A[U[u]] = U[u + 1];
+  }
+}
+function cio(A, v, lo, hi, site) {
+  return v === NONE ? v : ci(A, v, lo, hi, site);
+}
+/** A tag stored into an enum slot: one that is not among its tags stops. */
+function ce(v, T, site) {
+  if (T[v] >= 0) return v;
+  return crash(site, v);
+}
+function ceo(v, T, site) {
+  if (v === NONE || T[v] >= 0) return v;
+  return crash(site, v);
+}
+function ob(v) {
+  return v === NONE ? NONE : v === 1 || v === true;
+}
+function obw(v) {
+  return v === NONE ? NONE : v ? 1 : 0;
+}
+function mod(a, b, site) {
+  if (!(b > 0)) return crash(site, b);
+  const r = a % b;
+  return r < 0 ? r + b : r;
+}
+function div(a, b, site) {
+  if (!(b > 0)) return crash(site, b);
+  return Math.floor(a / b);
+}
+function inset(m, i, n) {
+  return i >= 0 && i < n && ((m >>> i) & 1) === 1;
+}
+function tbl(T, v) {
+  const p = T[v];
+  return p === undefined ? -1 : p;
+}
+function bit(i, n, site, v) {
+  if (i >= 0 && i < n) return 1 << i;
+  return crash(site, v);
+}
+function pcs(v, min, T, site) {
+  const s = T[v - min];
+  if (s === undefined || s < 0) return crash(site, v);
+  return s;
+}
+function sortedUnique(xs) {
+  const ys = xs.map((x) => (x === true ? 1 : x === false ? 0 : x)).sort((a, b) => a - b);
+  return ys.filter((x, i) => i === 0 || ys[i - 1] !== x);
+}`;
