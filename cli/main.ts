@@ -20,7 +20,7 @@ import { showCommand } from "./show.ts";
 import { readmeCommand } from "./readme.ts";
 import { reportMarkdown } from "../traces/report-markdown.ts";
 import { traceToItf } from "../engines/itf.ts";
-import { applyVariant } from "../generator/tla/module.ts";
+import { applyVariant, tlcSymmetricDomains } from "../generator/tla/module.ts";
 import { constantValues } from "../engines/state-json.ts";
 import path from "node:path";
 
@@ -129,7 +129,7 @@ program
     const applied = applyVariant(loaded.spec, result.variant === loaded.spec.baseVariant ? null : result.variant);
     const ctx = { spec: applied, constants: constantValues(loaded.spec, result.config), fullInit: opts.fullInit };
     const symmetric = loaded.spec.domains.filter((d) => d.symmetric).map((d) => d.name);
-    console.log(opts.json ? JSON.stringify(result) : [formatResult(result, ctx), ...nativeNotes(result, symmetric)].join("\n"));
+    console.log(opts.json ? JSON.stringify(result) : [formatResult(result, ctx), ...nativeNotes(result, symmetric, tlcSymmetricDomains(loaded.spec), opts.symmetry)].join("\n"));
     const model = opts.svg || opts.html ? resultModel(result, ctx) : undefined;
     if (model) await writeTraceFiles(model, opts, root, formatResult({ ...result, trace: undefined }));
     if (opts.itf) {
