@@ -294,7 +294,8 @@ export type Constraint = Invariant;
 /** A named binding of every constant, e.g. `small`. */
 export interface Config {
   name: string;
-  constants: { name: string; value: Value }[];
+  /** Each constant's value, and where the configuration writes it. */
+  constants: { name: string; value: Value; loc?: SourceLoc }[];
   /** The variant checked when none is named on the command line. */
   variant?: string;
   doc?: string;
@@ -319,6 +320,8 @@ export interface Spec {
   doc?: string;
   /** The spec source file, relative to the project root. */
   source: string;
+  /** Where the spec's name is written (`spec("Name", …)`). */
+  loc?: SourceLoc;
   /** The name under which the base steps are also selectable as a variant (e.g. "pre-d0852df"). */
   baseVariant?: string;
   constants: Constant[];

@@ -117,29 +117,33 @@ export function bind(constants: Record<string, Json>): Env {
 
 /** The initial states: every state satisfying the initial predicate. */
 export function initialStates(env: Env): State[] {
-  const out: State[] = [];
-  for (const c0 of env.values1) {
-    for (const c1 of env.values2) {
-      for (const c2 of functions(env.Procs.length, env.values3)) {
-        for (const c3 of functions(env.Procs.length, env.NatOverride)) {
-          for (const c4 of functions(env.Procs.length, env.Procs)) {
-            for (const c5 of functions<Label>(env.Procs.length, ["ncs", "e1", "e2", "e3", "e4", "w1", "w2", "cs", "exit"])) {
-              const s = draft({
-                num: c0,
-                flag: c1,
-                unchecked: c2,
-                max: c3,
-                nxt: c4,
-                pc: c5,
-              });
-              if (IInv(env, s)) out.push(s);
+  try {
+    const out: State[] = [];
+    for (const c0 of env.values1) {
+      for (const c1 of env.values2) {
+        for (const c2 of functions(env.Procs.length, env.values3)) {
+          for (const c3 of functions(env.Procs.length, env.NatOverride)) {
+            for (const c4 of functions(env.Procs.length, env.Procs)) {
+              for (const c5 of functions<Label>(env.Procs.length, ["ncs", "e1", "e2", "e3", "e4", "w1", "w2", "cs", "exit"])) {
+                const s = draft({
+                  num: c0,
+                  flag: c1,
+                  unchecked: c2,
+                  max: c3,
+                  nxt: c4,
+                  pc: c5,
+                });
+                if (IInv(env, s)) out.push(s);
+              }
             }
           }
         }
       }
     }
+    return out;
+  } catch (e) {
+    throw within(e, "the initial state");
   }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -237,20 +241,24 @@ function e1(env: Env, s: State, self: Procs, out: Transition[]): void {
  * spec/examples/bakery/spec.ts:103:7. Runs when pc[self] is "e2"; pushes one transition per enabled alternative onto `out`.
  */
 function e2(env: Env, s: State, self: Procs, out: Transition[]): void {
-  if (!equals(s.unchecked[self - 1], setOf([]))) {
-    for (const i of s.unchecked[self - 1]) {
-      const t = draft(s);
-      t.unchecked = put(t.unchecked, self - 1, minus(t.unchecked[self - 1], setOf([i])));
-      if (t.num[i - 1] > t.max[self - 1]) {
-        t.max = put(t.max, self - 1, t.num[i - 1]);
+  try {
+    if (!equals(s.unchecked[self - 1], setOf([]))) {
+      for (const i of s.unchecked[self - 1]) {
+        const t = draft(s);
+        t.unchecked = put(t.unchecked, self - 1, minus(t.unchecked[self - 1], setOf([i])));
+        if (getInt(t.num, i, 1, "spec/examples/bakery/spec.ts:107:11", "num") > t.max[self - 1]) {
+          t.max = put(t.max, self - 1, getInt(t.num, i, 1, "spec/examples/bakery/spec.ts:107:33", "num"));
+        }
+        t.pc = put(t.pc, self - 1, "e2");
+        out.push({ step: "e2", processSet: "p", self, params: { i }, next: t });
       }
-      t.pc = put(t.pc, self - 1, "e2");
-      out.push({ step: "e2", processSet: "p", self, params: { i }, next: t });
+    } else {
+      const t = draft(s);
+      t.pc = put(t.pc, self - 1, "e3");
+      out.push({ step: "e2", processSet: "p", self, params: {}, next: t });
     }
-  } else {
-    const t = draft(s);
-    t.pc = put(t.pc, self - 1, "e3");
-    out.push({ step: "e2", processSet: "p", self, params: {}, next: t });
+  } catch (e) {
+    throw within(e, `step e2 of process p ${showValue(self)}`);
   }
 }
 
@@ -311,18 +319,22 @@ function e4(env: Env, s: State, self: Procs, out: Transition[]): void {
  * spec/examples/bakery/spec.ts:137:7. Runs when pc[self] is "w1"; pushes one transition per enabled alternative onto `out`.
  */
 function w1(env: Env, s: State, self: Procs, out: Transition[]): void {
-  if (!equals(s.unchecked[self - 1], setOf([]))) {
-    for (const i of s.unchecked[self - 1]) {
+  try {
+    if (!equals(s.unchecked[self - 1], setOf([]))) {
+      for (const i of s.unchecked[self - 1]) {
+        const t = draft(s);
+        t.nxt = put(t.nxt, self - 1, i);
+        if (getInt(t.flag, t.nxt[self - 1], 1, "spec/examples/bakery/spec.ts:141:11", "flag")) continue;
+        t.pc = put(t.pc, self - 1, "w2");
+        out.push({ step: "w1", processSet: "p", self, params: { i }, next: t });
+      }
+    } else {
       const t = draft(s);
-      t.nxt = put(t.nxt, self - 1, i);
-      if (t.flag[t.nxt[self - 1] - 1]) continue;
-      t.pc = put(t.pc, self - 1, "w2");
-      out.push({ step: "w1", processSet: "p", self, params: { i }, next: t });
+      t.pc = put(t.pc, self - 1, "cs");
+      out.push({ step: "w1", processSet: "p", self, params: {}, next: t });
     }
-  } else {
-    const t = draft(s);
-    t.pc = put(t.pc, self - 1, "cs");
-    out.push({ step: "w1", processSet: "p", self, params: {}, next: t });
+  } catch (e) {
+    throw within(e, `step w1 of process p ${showValue(self)}`);
   }
 }
 
@@ -332,11 +344,15 @@ function w1(env: Env, s: State, self: Procs, out: Transition[]): void {
  * spec/examples/bakery/spec.ts:145:7. Runs when pc[self] is "w2"; pushes one transition per enabled alternative onto `out`.
  */
 function w2(env: Env, s: State, self: Procs, out: Transition[]): void {
-  if (s.num[s.nxt[self - 1] - 1] !== 0 && !prec(env, [s.num[self - 1], self], [s.num[s.nxt[self - 1] - 1], s.nxt[self - 1]])) return;
-  const t = draft(s);
-  t.unchecked = put(t.unchecked, self - 1, minus(t.unchecked[self - 1], setOf([t.nxt[self - 1]])));
-  t.pc = put(t.pc, self - 1, "w1");
-  out.push({ step: "w2", processSet: "p", self, params: {}, next: t });
+  try {
+    if (getInt(s.num, s.nxt[self - 1], 1, "spec/examples/bakery/spec.ts:146:9", "num") !== 0 && !prec(env, [s.num[self - 1], self], [getInt(s.num, s.nxt[self - 1], 1, "spec/examples/bakery/spec.ts:146:9", "num"), s.nxt[self - 1]])) return;
+    const t = draft(s);
+    t.unchecked = put(t.unchecked, self - 1, minus(t.unchecked[self - 1], setOf([t.nxt[self - 1]])));
+    t.pc = put(t.pc, self - 1, "w1");
+    out.push({ step: "w2", processSet: "p", self, params: {}, next: t });
+  } catch (e) {
+    throw within(e, `step w2 of process p ${showValue(self)}`);
+  }
 }
 
 /**
@@ -395,7 +411,11 @@ export function prec(env: Env, a: readonly [NatOverride, Procs], b: readonly [Na
  * Helper Before (spec/examples/bakery/spec.ts:56); reads the state it is given.
  */
 export function Before(env: Env, s: State, i: Procs, j: Procs): boolean {
-  return s.num[i - 1] > 0 && (has(setOf(["ncs", "e1", "exit"]), s.pc[j - 1]) || (s.pc[j - 1] === "e2" && (has(s.unchecked[j - 1], i) || s.max[j - 1] >= s.num[i - 1])) || (s.pc[j - 1] === "e3" && s.max[j - 1] >= s.num[i - 1]) || (has(setOf(["e4", "w1", "w2"]), s.pc[j - 1]) && prec(env, [s.num[i - 1], i], [s.num[j - 1], j]) && (!has(setOf(["w1", "w2"]), s.pc[j - 1]) || has(s.unchecked[j - 1], i))));
+  try {
+    return getInt(s.num, i, 1, "spec/examples/bakery/spec.ts:56:7", "num") > 0 && (has(setOf(["ncs", "e1", "exit"]), getInt(s.pc, j, 1, "spec/examples/bakery/spec.ts:56:7", "pc")) || (getInt(s.pc, j, 1, "spec/examples/bakery/spec.ts:56:7", "pc") === "e2" && (has(getInt(s.unchecked, j, 1, "spec/examples/bakery/spec.ts:56:7", "locals"), i) || getInt(s.max, j, 1, "spec/examples/bakery/spec.ts:56:7", "locals") >= getInt(s.num, i, 1, "spec/examples/bakery/spec.ts:56:7", "num"))) || (getInt(s.pc, j, 1, "spec/examples/bakery/spec.ts:56:7", "pc") === "e3" && getInt(s.max, j, 1, "spec/examples/bakery/spec.ts:56:7", "locals") >= getInt(s.num, i, 1, "spec/examples/bakery/spec.ts:56:7", "num")) || (has(setOf(["e4", "w1", "w2"]), getInt(s.pc, j, 1, "spec/examples/bakery/spec.ts:56:7", "pc")) && prec(env, [getInt(s.num, i, 1, "spec/examples/bakery/spec.ts:56:7", "num"), i], [getInt(s.num, j, 1, "spec/examples/bakery/spec.ts:56:7", "num"), j]) && (!has(setOf(["w1", "w2"]), getInt(s.pc, j, 1, "spec/examples/bakery/spec.ts:56:7", "pc")) || has(getInt(s.unchecked, j, 1, "spec/examples/bakery/spec.ts:56:7", "locals"), i))));
+  } catch (e) {
+    throw within(e, "helper Before");
+  }
 }
 
 /**
@@ -404,7 +424,11 @@ export function Before(env: Env, s: State, i: Procs, j: Procs): boolean {
  * Helper IInv (spec/examples/bakery/spec.ts:66); reads the state it is given.
  */
 export function IInv(env: Env, s: State): boolean {
-  return env.Procs.every((i) => (!has(setOf(["e4", "w1", "w2", "cs"]), s.pc[i - 1]) || s.num[i - 1] !== 0) && (!has(setOf(["e2", "e3"]), s.pc[i - 1]) || s.flag[i - 1]) && (s.pc[i - 1] !== "w2" || s.nxt[i - 1] !== i) && (!has(setOf(["w1", "w2"]), s.pc[i - 1]) || !has(s.unchecked[i - 1], i)) && (!has(setOf(["w1", "w2"]), s.pc[i - 1]) || minus(minus(env.Procs, s.unchecked[i - 1]), setOf([i])).every((j) => Before(env, s, i, j))) && ((s.pc[i - 1] !== "w2" || ((s.pc[s.nxt[i - 1] - 1] !== "e2" || has(s.unchecked[s.nxt[i - 1] - 1], i)) && s.pc[s.nxt[i - 1] - 1] !== "e3")) || s.max[s.nxt[i - 1] - 1] >= s.num[i - 1]) && (s.pc[i - 1] !== "cs" || minus(env.Procs, setOf([i])).every((j) => Before(env, s, i, j))));
+  try {
+    return env.Procs.every((i) => (!has(setOf(["e4", "w1", "w2", "cs"]), s.pc[i - 1]) || s.num[i - 1] !== 0) && (!has(setOf(["e2", "e3"]), s.pc[i - 1]) || s.flag[i - 1]) && (s.pc[i - 1] !== "w2" || s.nxt[i - 1] !== i) && (!has(setOf(["w1", "w2"]), s.pc[i - 1]) || !has(s.unchecked[i - 1], i)) && (!has(setOf(["w1", "w2"]), s.pc[i - 1]) || minus(minus(env.Procs, s.unchecked[i - 1]), setOf([i])).every((j) => Before(env, s, i, j))) && ((s.pc[i - 1] !== "w2" || ((getInt(s.pc, s.nxt[i - 1], 1, "spec/examples/bakery/spec.ts:66:7", "pc") !== "e2" || has(getInt(s.unchecked, s.nxt[i - 1], 1, "spec/examples/bakery/spec.ts:66:7", "locals"), i)) && getInt(s.pc, s.nxt[i - 1], 1, "spec/examples/bakery/spec.ts:66:7", "pc") !== "e3")) || getInt(s.max, s.nxt[i - 1], 1, "spec/examples/bakery/spec.ts:66:7", "locals") >= s.num[i - 1]) && (s.pc[i - 1] !== "cs" || minus(env.Procs, setOf([i])).every((j) => Before(env, s, i, j))));
+  } catch (e) {
+    throw within(e, "helper IInv");
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -430,7 +454,11 @@ export function MutualExclusion(env: Env, s: State): boolean {
  * Invariant IInvHolds (spec/examples/bakery/spec.ts:172).
  */
 export function IInvHolds(env: Env, s: State): boolean {
-  return IInv(env, s);
+  try {
+    return IInv(env, s);
+  } catch (e) {
+    throw within(e, "invariant IInvHolds");
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -643,6 +671,45 @@ function has<T>(set: readonly T[], x: T): boolean {
 /** `a \ b`. */
 function minus<T>(a: readonly T[], b: readonly T[]): readonly T[] {
   return a.filter((x) => indexIn(b, x) < 0);
+}
+
+/**
+ * Thrown where TLC stops with an error: the spec read or wrote a map outside its keys, read the pc of
+ * something that is not a process, or computed an integer beyond TLC's 32-bit range. `at` is the
+ * spec's file:line:column, `contexts` what was being evaluated there (innermost first).
+ */
+export class EvaluationError extends Error {
+  readonly contexts: string[] = [];
+
+  constructor(
+    readonly at: string,
+    readonly problem: string,
+    readonly value: unknown,
+  ) {
+    super(`${at}: error: ${problem}`);
+    this.name = "EvaluationError";
+  }
+}
+
+/** Adds what was being evaluated to an EvaluationError passing through; other errors pass unchanged. */
+function within(e: unknown, context: string): unknown {
+  if (e instanceof EvaluationError) {
+    e.contexts.push(context);
+    e.message = `${e.at}: error: ${e.problem}, in ${e.contexts.join(", called from ")}`;
+  }
+  return e;
+}
+
+/** A value as a message shows it. */
+function showValue(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+}
+
+/** `m[k]` for a map over the integers lo..: TLC stops when k is not one of its keys. */
+function getInt<T>(m: readonly T[], k: number, lo: number, at: string, text: string): T {
+  const v = m[k - lo];
+  if (v === undefined) throw new EvaluationError(at, `${text}[${k}] is read, but ${k} is not one of its keys (${lo}..${lo + m.length - 1})`, k);
+  return v;
 }
 
 /** The integers lo..hi. */

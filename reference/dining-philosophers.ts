@@ -149,25 +149,29 @@ export function applyStep(env: Env, s: State, step: string, self: Json, params: 
  * spec/examples/dining-philosophers/spec.ts:48:7. Runs when pc[self] is "Loop"; pushes one transition per enabled alternative onto `out`.
  */
 function Loop(env: Env, s: State, self: Philosophers, out: Transition[]): void {
-  const t = draft(s);
-  if (s.forks[LeftFork(env, self) - 1].holder === self && !s.forks[LeftFork(env, self) - 1].clean) {
-    t.forks = put(t.forks, LeftFork(env, self) - 1, { clean: true, holder: LeftPhilosopher(env, self) });
-  } else {
-    if (t.forks[RightFork(env, self) - 1].holder === self && !t.forks[RightFork(env, self) - 1].clean) {
-      t.forks = put(t.forks, RightFork(env, self) - 1, { clean: true, holder: RightPhilosopher(env, self) });
-    }
-  }
-  if (t.hungry[self - 1]) {
-    if (CanEat(env, t, self)) {
-      t.pc = put(t.pc, self - 1, "Eat");
-      out.push({ step: "Loop", processSet: "Philosopher", self, params: {}, next: t });
+  try {
+    const t = draft(s);
+    if (getInt(s.forks, LeftFork(env, self), 1, "spec/examples/dining-philosophers/spec.ts:49:9", "forks").holder === self && !getInt(s.forks, LeftFork(env, self), 1, "spec/examples/dining-philosophers/spec.ts:49:9", "forks").clean) {
+      t.forks = putInt(t.forks, LeftFork(env, self), 1, { clean: true, holder: LeftPhilosopher(env, self) }, "spec/examples/dining-philosophers/spec.ts:50:11", "forks");
     } else {
-      t.pc = put(t.pc, self - 1, "Loop");
+      if (getInt(t.forks, RightFork(env, self), 1, "spec/examples/dining-philosophers/spec.ts:51:16", "forks").holder === self && !getInt(t.forks, RightFork(env, self), 1, "spec/examples/dining-philosophers/spec.ts:51:16", "forks").clean) {
+        t.forks = putInt(t.forks, RightFork(env, self), 1, { clean: true, holder: RightPhilosopher(env, self) }, "spec/examples/dining-philosophers/spec.ts:52:11", "forks");
+      }
+    }
+    if (t.hungry[self - 1]) {
+      if (CanEat(env, t, self)) {
+        t.pc = put(t.pc, self - 1, "Eat");
+        out.push({ step: "Loop", processSet: "Philosopher", self, params: {}, next: t });
+      } else {
+        t.pc = put(t.pc, self - 1, "Loop");
+        out.push({ step: "Loop", processSet: "Philosopher", self, params: {}, next: t });
+      }
+    } else {
+      t.pc = put(t.pc, self - 1, "Think");
       out.push({ step: "Loop", processSet: "Philosopher", self, params: {}, next: t });
     }
-  } else {
-    t.pc = put(t.pc, self - 1, "Think");
-    out.push({ step: "Loop", processSet: "Philosopher", self, params: {}, next: t });
+  } catch (e) {
+    throw within(e, `step Loop of process Philosopher ${showValue(self)}`);
   }
 }
 
@@ -177,16 +181,20 @@ function Loop(env: Env, s: State, self: Philosophers, out: Transition[]): void {
  * spec/examples/dining-philosophers/spec.ts:59:7. Runs when pc[self] is "Eat"; pushes one transition per enabled alternative onto `out`.
  */
 function Eat(env: Env, s: State, self: Philosophers, out: Transition[]): void {
-  const t = draft(s);
-  t.hungry = put(t.hungry, self - 1, false);
-  const v0 = false;
-  const k0_0 = LeftFork(env, self);
-  const v1 = false;
-  const k1_0 = RightFork(env, self);
-  t.forks = put(t.forks, k0_0 - 1, { clean: v0, holder: t.forks[k0_0 - 1].holder });
-  t.forks = put(t.forks, k1_0 - 1, { clean: v1, holder: t.forks[k1_0 - 1].holder });
-  t.pc = put(t.pc, self - 1, "Loop");
-  out.push({ step: "Eat", processSet: "Philosopher", self, params: {}, next: t });
+  try {
+    const t = draft(s);
+    t.hungry = put(t.hungry, self - 1, false);
+    const v0 = false;
+    const k0_0 = LeftFork(env, self);
+    const v1 = false;
+    const k1_0 = RightFork(env, self);
+    t.forks = putInt(t.forks, k0_0, 1, { clean: v0, holder: getInt(t.forks, k0_0, 1, "spec/examples/dining-philosophers/spec.ts:61:9", "forks").holder }, "spec/examples/dining-philosophers/spec.ts:61:9", "forks");
+    t.forks = putInt(t.forks, k1_0, 1, { clean: v1, holder: getInt(t.forks, k1_0, 1, "spec/examples/dining-philosophers/spec.ts:61:9", "forks").holder }, "spec/examples/dining-philosophers/spec.ts:61:9", "forks");
+    t.pc = put(t.pc, self - 1, "Loop");
+    out.push({ step: "Eat", processSet: "Philosopher", self, params: {}, next: t });
+  } catch (e) {
+    throw within(e, `step Eat of process Philosopher ${showValue(self)}`);
+  }
 }
 
 /**
@@ -211,32 +219,56 @@ export function LeftFork(env: Env, p: Philosophers) {
 
 /** Helper RightFork (spec/examples/dining-philosophers/spec.ts:24); reads no state. */
 export function RightFork(env: Env, p: Philosophers): number {
-  return p === env.NP ? 1 : p + 1;
+  try {
+    return p === env.NP ? 1 : add(p, 1, "spec/examples/dining-philosophers/spec.ts:24:7");
+  } catch (e) {
+    throw within(e, "helper RightFork");
+  }
 }
 
 /** Helper LeftPhilosopher (spec/examples/dining-philosophers/spec.ts:25); reads no state. */
 export function LeftPhilosopher(env: Env, p: Philosophers): number {
-  return p === 1 ? env.NP : p - 1;
+  try {
+    return p === 1 ? env.NP : sub(p, 1, "spec/examples/dining-philosophers/spec.ts:25:7");
+  } catch (e) {
+    throw within(e, "helper LeftPhilosopher");
+  }
 }
 
 /** Helper RightPhilosopher (spec/examples/dining-philosophers/spec.ts:26); reads no state. */
 export function RightPhilosopher(env: Env, p: Philosophers): number {
-  return p === env.NP ? 1 : p + 1;
+  try {
+    return p === env.NP ? 1 : add(p, 1, "spec/examples/dining-philosophers/spec.ts:26:7");
+  } catch (e) {
+    throw within(e, "helper RightPhilosopher");
+  }
 }
 
 /** Helper IsHoldingBothForks (spec/examples/dining-philosophers/spec.ts:27); reads the state it is given. */
 export function IsHoldingBothForks(env: Env, s: State, p: Philosophers): boolean {
-  return s.forks[LeftFork(env, p) - 1].holder === p && s.forks[RightFork(env, p) - 1].holder === p;
+  try {
+    return getInt(s.forks, LeftFork(env, p), 1, "spec/examples/dining-philosophers/spec.ts:27:7", "forks").holder === p && getInt(s.forks, RightFork(env, p), 1, "spec/examples/dining-philosophers/spec.ts:27:7", "forks").holder === p;
+  } catch (e) {
+    throw within(e, "helper IsHoldingBothForks");
+  }
 }
 
 /** Helper BothForksAreClean (spec/examples/dining-philosophers/spec.ts:28); reads the state it is given. */
 export function BothForksAreClean(env: Env, s: State, p: Philosophers): boolean {
-  return s.forks[LeftFork(env, p) - 1].clean && s.forks[RightFork(env, p) - 1].clean;
+  try {
+    return getInt(s.forks, LeftFork(env, p), 1, "spec/examples/dining-philosophers/spec.ts:28:7", "forks").clean && getInt(s.forks, RightFork(env, p), 1, "spec/examples/dining-philosophers/spec.ts:28:7", "forks").clean;
+  } catch (e) {
+    throw within(e, "helper BothForksAreClean");
+  }
 }
 
 /** Helper CanEat (spec/examples/dining-philosophers/spec.ts:29); reads the state it is given. */
 export function CanEat(env: Env, s: State, p: Philosophers): boolean {
-  return IsHoldingBothForks(env, s, p) && BothForksAreClean(env, s, p);
+  try {
+    return IsHoldingBothForks(env, s, p) && BothForksAreClean(env, s, p);
+  } catch (e) {
+    throw within(e, "helper CanEat");
+  }
 }
 
 /**
@@ -245,7 +277,11 @@ export function CanEat(env: Env, s: State, p: Philosophers): boolean {
  * Helper ShareFork (spec/examples/dining-philosophers/spec.ts:32); reads no state.
  */
 export function ShareFork(env: Env, p: Philosophers, q: Philosophers): boolean {
-  return intersect(setOf([LeftFork(env, p), RightFork(env, p)]), setOf([LeftFork(env, q), RightFork(env, q)])).length > 0;
+  try {
+    return intersect(setOf([LeftFork(env, p), RightFork(env, p)]), setOf([LeftFork(env, q), RightFork(env, q)])).length > 0;
+  } catch (e) {
+    throw within(e, "helper ShareFork");
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,7 +298,11 @@ export function TypeOK(env: Env, s: State): boolean {
  * Invariant ExclusiveAccess (spec/examples/dining-philosophers/spec.ts:72).
  */
 export function ExclusiveAccess(env: Env, s: State): boolean {
-  return env.Philosophers.every((p) => env.Philosophers.every((q) => (p === q || !ShareFork(env, p, q)) || (s.pc[p - 1] !== "Eat" || s.pc[q - 1] !== "Eat")));
+  try {
+    return env.Philosophers.every((p) => env.Philosophers.every((q) => (p === q || !ShareFork(env, p, q)) || (s.pc[p - 1] !== "Eat" || s.pc[q - 1] !== "Eat")));
+  } catch (e) {
+    throw within(e, "invariant ExclusiveAccess");
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -454,6 +494,68 @@ function indexIn<T>(xs: readonly T[], x: T): number {
 /** `a \cap b`. */
 function intersect<T>(a: readonly T[], b: readonly T[]): readonly T[] {
   return a.filter((x) => indexIn(b, x) >= 0);
+}
+
+/**
+ * Thrown where TLC stops with an error: the spec read or wrote a map outside its keys, read the pc of
+ * something that is not a process, or computed an integer beyond TLC's 32-bit range. `at` is the
+ * spec's file:line:column, `contexts` what was being evaluated there (innermost first).
+ */
+export class EvaluationError extends Error {
+  readonly contexts: string[] = [];
+
+  constructor(
+    readonly at: string,
+    readonly problem: string,
+    readonly value: unknown,
+  ) {
+    super(`${at}: error: ${problem}`);
+    this.name = "EvaluationError";
+  }
+}
+
+/** Adds what was being evaluated to an EvaluationError passing through; other errors pass unchanged. */
+function within(e: unknown, context: string): unknown {
+  if (e instanceof EvaluationError) {
+    e.contexts.push(context);
+    e.message = `${e.at}: error: ${e.problem}, in ${e.contexts.join(", called from ")}`;
+  }
+  return e;
+}
+
+/** A value as a message shows it. */
+function showValue(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+}
+
+/** `m[k]` for a map over the integers lo..: TLC stops when k is not one of its keys. */
+function getInt<T>(m: readonly T[], k: number, lo: number, at: string, text: string): T {
+  const v = m[k - lo];
+  if (v === undefined) throw new EvaluationError(at, `${text}[${k}] is read, but ${k} is not one of its keys (${lo}..${lo + m.length - 1})`, k);
+  return v;
+}
+
+/** `[m EXCEPT ![k] = v]` for a map over the integers lo..; k must be one of its keys (TLC only warns and leaves m unchanged, every other engine stops). */
+function putInt<T>(m: readonly T[], k: number, lo: number, v: T, at: string, text: string): readonly T[] {
+  const i = k - lo;
+  if (!(i >= 0 && i < m.length && (i | 0) === i)) throw new EvaluationError(at, `${text}[${k}] is assigned, but ${k} is not one of its keys (${lo}..${lo + m.length - 1})`, k);
+  return put(m, i, v);
+}
+
+/** `a + b`, which must stay a 32-bit integer (TLC: "Overflow when computing"). */
+function add(a: number, b: number, at: string): number {
+  return int32(a + b, at, `${a} + ${b}`);
+}
+
+/** `a - b`, which must stay a 32-bit integer. */
+function sub(a: number, b: number, at: string): number {
+  return int32(a - b, at, `${a} - ${b}`);
+}
+
+/** `r` (the value of `what`) if it is a 32-bit integer, as every TLC integer is. */
+function int32(r: number, at: string, what: string): number {
+  if ((r | 0) !== r) throw new EvaluationError(at, `${what} overflows TLC's 32-bit integers (-2147483648..2147483647)`, r);
+  return r;
 }
 
 /** The integers lo..hi. */

@@ -162,58 +162,62 @@ export function applyStep(env: Env, s: State, step: string, self: Json, params: 
  * spec/examples/ewd998/spec.ts:35:7. Runs when pc[self] is "l"; pushes one transition per enabled alternative onto `out`.
  */
 function l(env: Env, s: State, self: Node, out: Transition[]): void {
-  // either, branch 1 of 5 (spec/examples/ewd998/spec.ts:36)
-  branch1: {
-    if (!s.active[self]) break branch1;
-    for (const to of minus(env.Node, setOf([self]))) {
-      const t = draft(s);
-      t.network = put(t.network, to, { pl: t.network[to].pl + 1, tok: t.network[to].tok });
-      t.counter = put(t.counter, self, t.counter[self] + 1);
-      t.pc = put(t.pc, self, "l");
-      out.push({ step: "l", processSet: "node", self, params: { "either@36:9": 0, to }, next: t });
+  try {
+    // either, branch 1 of 5 (spec/examples/ewd998/spec.ts:36)
+    branch1: {
+      if (!s.active[self]) break branch1;
+      for (const to of minus(env.Node, setOf([self]))) {
+        const t = draft(s);
+        t.network = put(t.network, to, { pl: add(t.network[to].pl, 1, "spec/examples/ewd998/spec.ts:41:13"), tok: t.network[to].tok });
+        t.counter = put(t.counter, self, add(t.counter[self], 1, "spec/examples/ewd998/spec.ts:42:13"));
+        t.pc = put(t.pc, self, "l");
+        out.push({ step: "l", processSet: "node", self, params: { "either@36:9": 0, to }, next: t });
+      }
     }
-  }
-  // either, branch 2 of 5 (spec/examples/ewd998/spec.ts:36)
-  branch2: {
-    if (s.network[self].pl <= 0) break branch2;
-    const t = draft(s);
-    t.counter = put(t.counter, self, t.counter[self] - 1);
-    t.active = put(t.active, self, true);
-    t.color = put(t.color, self, "black");
-    t.network = put(t.network, self, { pl: t.network[self].pl - 1, tok: t.network[self].tok });
-    t.pc = put(t.pc, self, "l");
-    out.push({ step: "l", processSet: "node", self, params: { "either@36:9": 1 }, next: t });
-  }
-  // either, branch 3 of 5 (spec/examples/ewd998/spec.ts:36)
-  {
-    const t = draft(s);
-    t.active = put(t.active, self, false);
-    t.pc = put(t.pc, self, "l");
-    out.push({ step: "l", processSet: "node", self, params: { "either@36:9": 2 }, next: t });
-  }
-  // either, branch 4 of 5 (spec/examples/ewd998/spec.ts:36)
-  branch3: {
-    if (self === 0) break branch3;
-    const tok = s.network[self].tok;
-    if (tok === null || s.active[self]) break branch3;
-    const t = draft(s);
-    t.network = put(t.network, self, { pl: t.network[self].pl, tok: null });
-    t.network = put(t.network, self - 1, { pl: t.network[self - 1].pl, tok: { color: t.color[self] === "black" ? "black" : tok!.color, q: tok!.q + t.counter[self] } });
-    t.color = put(t.color, self, "white");
-    t.pc = put(t.pc, self, "l");
-    out.push({ step: "l", processSet: "node", self, params: { "either@36:9": 3 }, next: t });
-  }
-  // either, branch 5 of 5 (spec/examples/ewd998/spec.ts:36)
-  branch4: {
-    if (self !== 0) break branch4;
-    const tok = s.network[self].tok;
-    if (tok === null || ((s.color[self] !== "black" && tok!.q + s.counter[self] === 0) && tok!.color !== "black")) break branch4;
-    const t = draft(s);
-    t.network = put(t.network, self, { pl: t.network[self].pl, tok: null });
-    t.network = put(t.network, env.N - 1, { pl: t.network[env.N - 1].pl, tok: { color: "white", q: 0 } });
-    t.color = put(t.color, self, "white");
-    t.pc = put(t.pc, self, "l");
-    out.push({ step: "l", processSet: "node", self, params: { "either@36:9": 4 }, next: t });
+    // either, branch 2 of 5 (spec/examples/ewd998/spec.ts:36)
+    branch2: {
+      if (s.network[self].pl <= 0) break branch2;
+      const t = draft(s);
+      t.counter = put(t.counter, self, sub(t.counter[self], 1, "spec/examples/ewd998/spec.ts:47:13"));
+      t.active = put(t.active, self, true);
+      t.color = put(t.color, self, "black");
+      t.network = put(t.network, self, { pl: sub(t.network[self].pl, 1, "spec/examples/ewd998/spec.ts:50:13"), tok: t.network[self].tok });
+      t.pc = put(t.pc, self, "l");
+      out.push({ step: "l", processSet: "node", self, params: { "either@36:9": 1 }, next: t });
+    }
+    // either, branch 3 of 5 (spec/examples/ewd998/spec.ts:36)
+    {
+      const t = draft(s);
+      t.active = put(t.active, self, false);
+      t.pc = put(t.pc, self, "l");
+      out.push({ step: "l", processSet: "node", self, params: { "either@36:9": 2 }, next: t });
+    }
+    // either, branch 4 of 5 (spec/examples/ewd998/spec.ts:36)
+    branch3: {
+      if (self === 0) break branch3;
+      const tok = s.network[self].tok;
+      if (tok === null || s.active[self]) break branch3;
+      const t = draft(s);
+      t.network = put(t.network, self, { pl: t.network[self].pl, tok: null });
+      t.network = putInt(t.network, self - 1, 0, { pl: getInt(t.network, self - 1, 0, "spec/examples/ewd998/spec.ts:61:13", "network").pl, tok: { color: t.color[self] === "black" ? "black" : some(tok, "spec/examples/ewd998/spec.ts:61:13", "tok").color, q: add(some(tok, "spec/examples/ewd998/spec.ts:61:13", "tok").q, t.counter[self], "spec/examples/ewd998/spec.ts:61:13") } }, "spec/examples/ewd998/spec.ts:61:13", "network");
+      t.color = put(t.color, self, "white");
+      t.pc = put(t.pc, self, "l");
+      out.push({ step: "l", processSet: "node", self, params: { "either@36:9": 3 }, next: t });
+    }
+    // either, branch 5 of 5 (spec/examples/ewd998/spec.ts:36)
+    branch4: {
+      if (self !== 0) break branch4;
+      const tok = s.network[self].tok;
+      if (tok === null || ((s.color[self] !== "black" && add(some(tok, "spec/examples/ewd998/spec.ts:69:13", "tok").q, s.counter[self], "spec/examples/ewd998/spec.ts:69:13") === 0) && some(tok, "spec/examples/ewd998/spec.ts:69:13", "tok").color !== "black")) break branch4;
+      const t = draft(s);
+      t.network = put(t.network, self, { pl: t.network[self].pl, tok: null });
+      t.network = putInt(t.network, env.N - 1, 0, { pl: getInt(t.network, env.N - 1, 0, "spec/examples/ewd998/spec.ts:70:13", "network").pl, tok: { color: "white", q: 0 } }, "spec/examples/ewd998/spec.ts:70:13", "network");
+      t.color = put(t.color, self, "white");
+      t.pc = put(t.pc, self, "l");
+      out.push({ step: "l", processSet: "node", self, params: { "either@36:9": 4 }, next: t });
+    }
+  } catch (e) {
+    throw within(e, `step l of process node ${showValue(self)}`);
   }
 }
 
@@ -434,6 +438,74 @@ function indexIn<T>(xs: readonly T[], x: T): number {
 /** `a \ b`. */
 function minus<T>(a: readonly T[], b: readonly T[]): readonly T[] {
   return a.filter((x) => indexIn(b, x) < 0);
+}
+
+/**
+ * Thrown where TLC stops with an error: the spec read or wrote a map outside its keys, read the pc of
+ * something that is not a process, or computed an integer beyond TLC's 32-bit range. `at` is the
+ * spec's file:line:column, `contexts` what was being evaluated there (innermost first).
+ */
+export class EvaluationError extends Error {
+  readonly contexts: string[] = [];
+
+  constructor(
+    readonly at: string,
+    readonly problem: string,
+    readonly value: unknown,
+  ) {
+    super(`${at}: error: ${problem}`);
+    this.name = "EvaluationError";
+  }
+}
+
+/** Adds what was being evaluated to an EvaluationError passing through; other errors pass unchanged. */
+function within(e: unknown, context: string): unknown {
+  if (e instanceof EvaluationError) {
+    e.contexts.push(context);
+    e.message = `${e.at}: error: ${e.problem}, in ${e.contexts.join(", called from ")}`;
+  }
+  return e;
+}
+
+/** A value as a message shows it. */
+function showValue(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+}
+
+/** `v` where a value is needed (a number, a key, a record's field): TLC stops on its NoValue. */
+function some<T>(v: T | null, at: string, text: string): T {
+  if (v === null) throw new EvaluationError(at, `${text} is none (NoValue) where a value is needed`, v);
+  return v;
+}
+
+/** `m[k]` for a map over the integers lo..: TLC stops when k is not one of its keys. */
+function getInt<T>(m: readonly T[], k: number, lo: number, at: string, text: string): T {
+  const v = m[k - lo];
+  if (v === undefined) throw new EvaluationError(at, `${text}[${k}] is read, but ${k} is not one of its keys (${lo}..${lo + m.length - 1})`, k);
+  return v;
+}
+
+/** `[m EXCEPT ![k] = v]` for a map over the integers lo..; k must be one of its keys (TLC only warns and leaves m unchanged, every other engine stops). */
+function putInt<T>(m: readonly T[], k: number, lo: number, v: T, at: string, text: string): readonly T[] {
+  const i = k - lo;
+  if (!(i >= 0 && i < m.length && (i | 0) === i)) throw new EvaluationError(at, `${text}[${k}] is assigned, but ${k} is not one of its keys (${lo}..${lo + m.length - 1})`, k);
+  return put(m, i, v);
+}
+
+/** `a + b`, which must stay a 32-bit integer (TLC: "Overflow when computing"). */
+function add(a: number, b: number, at: string): number {
+  return int32(a + b, at, `${a} + ${b}`);
+}
+
+/** `a - b`, which must stay a 32-bit integer. */
+function sub(a: number, b: number, at: string): number {
+  return int32(a - b, at, `${a} - ${b}`);
+}
+
+/** `r` (the value of `what`) if it is a 32-bit integer, as every TLC integer is. */
+function int32(r: number, at: string, what: string): number {
+  if ((r | 0) !== r) throw new EvaluationError(at, `${what} overflows TLC's 32-bit integers (-2147483648..2147483647)`, r);
+  return r;
 }
 
 /** The integers lo..hi. */

@@ -121,13 +121,6 @@ export function bind(constants: Record<string, Json>): Env {
   return { RMMAYFAIL, TMMAYFAIL, RM, TManagerId, BTManagerId, pcBase: { RManager: 0, TManager: RM.length, BTManager: RM.length + TManagerId.length }, processes };
 }
 
-/** The position of a process in pc. */
-function slotOf(env: Env, id: ProcessId): number {
-  const slot = env.processes.findIndex((p) => equals(p, id));
-  if (slot < 0) throw new Error(`${JSON.stringify(id)} is not a process`);
-  return slot;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Initial states
 

@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareCounts } from "../conformance/counts.ts";
 import { lockstep } from "../conformance/lockstep.ts";
-import { loadReference } from "../engines/native/load-reference.ts";
+import { referenceOf } from "../engines/native/load-reference.ts";
 import type { EngineName } from "../engines/result.ts";
 import { type LoadedSpec, loadSpec } from "../generator/frontend/load.ts";
 import { artefactsOf, writeArtefacts } from "../generator/write.ts";
@@ -34,13 +34,13 @@ afterAll(() => {
 async function generate(name: string): Promise<LoadedSpec> {
   const arg = `test/fixtures/language/${name}`;
   const loaded = loadSpec(arg, { root });
-  await writeArtefacts(scratch, await artefactsOf(loaded, arg));
+  await writeArtefacts(scratch, await artefactsOf(loaded));
   return loaded;
 }
 
 /** Lockstep over every reachable state, then every engine's state count with these invariants checked. */
 async function conformsWith(loaded: LoadedSpec, invariants: string[], states: number): Promise<void> {
-  const model = await loadReference(loaded.id, scratch);
+  const model = await referenceOf(loaded.spec);
   const ls = await lockstep(loaded, { variant: null, model, root: scratch });
   if (!ls.ok) throw new Error(`lockstep divergence: ${JSON.stringify(ls.divergence).slice(0, 3000)}`);
   expect(ls.complete).toBe(true);
@@ -52,7 +52,7 @@ async function conformsWith(loaded: LoadedSpec, invariants: string[], states: nu
 
 /** Lockstep over every reachable state, then every engine's state count. */
 async function conforms(loaded: LoadedSpec, options: { config?: string; variant?: string | null; states: number; reachable?: number }): Promise<void> {
-  const model = await loadReference(loaded.id, scratch);
+  const model = await referenceOf(loaded.spec);
   const ls = await lockstep(loaded, { config: options.config, variant: options.variant ?? null, model, root: scratch });
   if (!ls.ok) throw new Error(`lockstep divergence: ${JSON.stringify(ls.divergence).slice(0, 3000)}`);
   expect(ls.complete).toBe(true);
@@ -110,7 +110,7 @@ describe("initial-state sets", () => {
     const tla = readFileSync(path.join(scratch, "tla/init-choice/InitChoice.tla"), "utf8");
     expect(tla).toContain("variables active \\in BOOLEAN, sent = 0;");
     expect(tla).toContain("/\\ active \\in [Node -> BOOLEAN]");
-    const model = await loadReference(loaded.id, scratch);
+    const model = await referenceOf(loaded.spec);
     expect(model.init({})).toHaveLength(192);
     await conforms(loaded, { states: 525 });
     if (jar) expect(await pcalRoundTrip("init-choice", "InitChoice")).toBe(525);
@@ -122,7 +122,7 @@ describe("initial-state sets", () => {
     expect(tla).toContain("/\\ pc \\in [ProcSet -> {\"take\", \"reset\"}]");
     expect(tla).not.toContain("--algorithm");
     expect(tla).toContain("This module is TLA+ only");
-    const model = await loadReference(loaded.id, scratch);
+    const model = await referenceOf(loaded.spec);
     expect(model.init({})).toHaveLength(50);
     await conforms(loaded, { states: 96 });
   }, 120_000);
@@ -134,7 +134,7 @@ describe("state constraints (.constraint → CONSTRAINT)", () => {
     const cfg = readFileSync(path.join(scratch, "tla/constraint/default.cfg"), "utf8");
     expect(cfg).toContain("CONSTRAINT Bounded");
     // Lockstep compares the 35 states inside the constraint and the 30 it reaches just outside it.
-    const model = await loadReference(loaded.id, scratch);
+    const model = await referenceOf(loaded.spec);
     const ls = await lockstep(loaded, { variant: null, model, root: scratch });
     if (!ls.ok) throw new Error(`lockstep divergence: ${JSON.stringify(ls.divergence).slice(0, 3000)}`);
     expect(ls.states).toBe(65);

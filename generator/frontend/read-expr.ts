@@ -6,6 +6,7 @@ import type { BinaryOp, Expr, Type } from "../ir.ts";
 import { type ModuleSymbols, type Scope, dslCallee, dslName, locOf, withBound } from "./context.ts";
 import { fail } from "./errors.ts";
 import { readType } from "./read-type.ts";
+import { tlcInteger } from "./numbers.ts";
 
 const binaryOps: Partial<Record<SyntaxKind, BinaryOp>> = {
   [SyntaxKind.AmpersandAmpersandToken]: "and",
@@ -67,7 +68,7 @@ export function readExpr(symbols: ModuleSymbols, scope: Scope, node: Node): Expr
   if (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isNonNullExpression(node))
     return readExpr(symbols, scope, node.getExpression());
   if (Node.isSatisfiesExpression(node)) return readExpr(symbols, scope, node.getExpression());
-  if (Node.isNumericLiteral(node)) return { kind: "int", value: Number(node.getLiteralValue()) };
+  if (Node.isNumericLiteral(node)) return { kind: "int", value: tlcInteger(Number(node.getLiteralValue()), locOf(symbols, node), node.getText()) };
   if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) {
     const value = node.getLiteralValue();
     return symbols.modelValues.has(value) ? { kind: "model", name: value } : { kind: "string", value };

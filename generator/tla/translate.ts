@@ -8,7 +8,7 @@
 import type { Action, Definition, LValue, Procedure, Process, Spec, Step, Stmt, Variable } from "../ir.ts";
 import { inlineMacros } from "../ir-walk.ts";
 import { type AssignmentPlan, assignmentGroup, planAssignment } from "./assignment.ts";
-import { type ExprContext, renderAssignedValue, renderExpr, renderPath, tlaString } from "./expr.ts";
+import { type ExprContext, renderExpr, renderPath, tlaString } from "./expr.ts";
 import { type Formula, and, atom } from "./formula.ts";
 
 /** A state key: `var:x`, `local:x` or `pc`. */
@@ -100,9 +100,7 @@ function translateBlock(stmts: Stmt[], assignedBefore: ReadonlySet<Key>, definit
     if (!stmt) continue;
     switch (stmt.kind) {
       case "await":
-        // A disjunction as an item of a junction list is parenthesized: tla-checker misreads
-        // `/\ a \/ b` followed by another `/\` item inside IF/ELSE (TLC reads it as TLA+ says).
-        items.push(atom(stmt.cond.kind === "binary" && stmt.cond.op === "or" ? `(${renderExpr(stmt.cond, ctx())})` : renderExpr(stmt.cond, ctx())));
+        items.push(atom(renderExpr(stmt.cond, ctx(), "item")));
         break;
       case "goto":
         items.push(atom(`pc' = [pc EXCEPT ![self] = ${tlaString(stmt.label)}]`));
@@ -197,11 +195,11 @@ function renderAssignment(plan: AssignmentPlan, ctx: ExprContext): string {
   const path = (p: AssignmentPlan["parts"][number]["path"]) => renderPath(p, ctx);
   if (scope === "local") {
     const updates = [...(whole ? [{ path: [], value: whole }] : []), ...parts];
-    return `${name}' = [${name} EXCEPT ${updates.map((u) => `![self]${path(u.path)} = ${renderExpr(u.value, ctx)}`).join(", ")}]`;
+    return `${name}' = [${name} EXCEPT ${updates.map((u) => `![self]${path(u.path)} = ${renderExpr(u.value, ctx, "value")}`).join(", ")}]`;
   }
-  if (whole && parts.length === 0) return `${name}' = ${renderAssignedValue(whole, ctx)}`;
+  if (whole && parts.length === 0) return `${name}' = ${renderExpr(whole, ctx, "value")}`;
   const from = whole ? renderExpr(whole, ctx, "atom") : name;
-  return `${name}' = [${from} EXCEPT ${parts.map((u) => `!${path(u.path)} = ${renderExpr(u.value, ctx)}`).join(", ")}]`;
+  return `${name}' = [${from} EXCEPT ${parts.map((u) => `!${path(u.path)} = ${renderExpr(u.value, ctx, "value")}`).join(", ")}]`;
 }
 
 /** The label a process's step falls through to: the next step, or Done after the last. */

@@ -13,6 +13,7 @@ import { StepGenerator } from "./steps.ts";
 export abstract class InitGenerator extends StepGenerator {
   protected initFunction(variant: string | null, vs: Spec, name: string): StatementStructures {
     const ctx = this.fnCtx(null, null, new Map(), "init");
+    const before = this.checks;
     // Each choice is a loop over its alternatives; fixed values are written in place.
     const loops: { name: string; values: string }[] = [];
     const choice = (values: string): string => {
@@ -22,17 +23,18 @@ export abstract class InitGenerator extends StepGenerator {
     };
     const fields: string[] = [];
     for (const v of vs.variables) {
-      const value = v.init.kind === "anyOf" ? choice(this.expr(v.init.set, ctx).code) : this.expr(v.init, ctx, v.type).code;
+      const vctx: Ctx = { ...ctx, loc: v.loc };
+      const value = v.init.kind === "anyOf" ? choice(this.expr(v.init.set, vctx).code) : this.expr(v.init, vctx, v.type).code;
       fields.push(`${propName(v.name)}: ${value}`);
     }
     for (const p of vs.processes)
       for (const l of p.locals) {
         if (l.init.kind === "anyOf") {
           this.usedRuntime.add("functions");
-          fields.push(`${propName(l.name)}: ${choice(`functions(${ctx.ref(p.over)}.length, ${wrapMember(this.expr(l.init.set, ctx).code)})`)}`);
+          fields.push(`${propName(l.name)}: ${choice(`functions(${ctx.ref(p.over)}.length, ${wrapMember(this.expr(l.init.set, { ...ctx, loc: l.loc }).code)})`)}`);
           continue;
         }
-        const pctx: Ctx = { ...ctx, process: p, bound: new Map([["self", { code: "self", type: { kind: "named", name: p.over } }]]) };
+        const pctx: Ctx = { ...ctx, process: p, loc: l.loc, bound: new Map([["self", { code: "self", type: { kind: "named", name: p.over } }]]) };
         const value = this.expr(l.init, pctx, l.type);
         const annot = this.hasStrings(l.type) ? `: ${this.tsType(l.type)}` : "";
         fields.push(`${propName(l.name)}: ${ctx.ref(p.over)}.map((${usesSelf(l.init) ? "self" : ""})${annot} => ${value.code.startsWith("{") ? `(${value.code})` : value.code})`);
@@ -58,6 +60,9 @@ export abstract class InitGenerator extends StepGenerator {
       : loops.length
         ? "every choice of the initial values, every process at its first step"
         : "every variable at its initial value, every process at its first step";
+    const inits = [...vs.variables, ...vs.processes.flatMap((p) => p.locals), ...this.procVars].map((v) => v.init);
+    const checked = this.checks > before || inits.some((e) => this.callsChecked(e)) || (vs.initially !== undefined && this.callsChecked(vs.initially.body));
+    const guard = (body: string): string => (checked ? this.guarded(body, JSON.stringify("the initial state")) : body);
     return {
       kind: StructureKind.Function,
       name,
@@ -65,7 +70,7 @@ export abstract class InitGenerator extends StepGenerator {
       docs: [`The initial states${variant ? ` of variant ${JSON.stringify(variant)}` : ""}: ${what}.`],
       parameters: [{ name: "env", type: "Env" }],
       returnType: "State[]",
-      statements: written((w) => {
+      statements: guard(written((w) => {
         if (loops.length === 0 && !predicate) {
           w.write("return [").indent(() => {
             w.write("draft({").indent(() => {
@@ -92,7 +97,7 @@ export abstract class InitGenerator extends StepGenerator {
         };
         nest(0);
         w.writeLine("return out;");
-      }),
+      })),
     };
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { Definition, DomainDecl, Expr, Process, Spec, Stmt, Type, Variable } from "../ir.ts";
 import { children, pathIndices } from "../ir-walk.ts";
+import { Bounds } from "./bounds.ts";
 import { UNKNOWN, BOOL, ANY_INT, RUNTIME_NAMES, JS_RESERVED, LOCAL_NAMES, propName, Names, sortStrings, type VT, type Resolved } from "./shared.ts";
 
 export abstract class TypeGenerator {
@@ -35,11 +36,10 @@ export abstract class TypeGenerator {
   protected readonly procVars: Variable[];
   protected readonly procVarNames: ReadonlySet<string>;
   protected readonly multiProcess: boolean;
+  /** What is statically known of integer values: where run-time checks can be left out. */
+  protected readonly bounds: Bounds;
 
-  constructor(
-    protected readonly spec: Spec,
-    protected readonly specArg: string,
-  ) {
+  constructor(protected readonly spec: Spec) {
     this.defs = new Map(spec.definitions.map((d) => [d.name, d]));
     this.domains = new Map(spec.domains.map((d) => [d.name, d]));
     const labels = [
@@ -51,6 +51,7 @@ export abstract class TypeGenerator {
     this.procVarNames = new Set(this.procVars.map((v) => v.name));
     this.labels = [...new Set([...labels, "Done"])];
     this.multiProcess = spec.processes.length > 1;
+    this.bounds = new Bounds(spec);
     for (const d of spec.domains) this.domainTypes.set(d.name, this.types.take(d.name));
     for (const c of spec.constants) this.envFields.take(c.name);
     for (const d of spec.domains) this.envFields.take(d.name);

@@ -36,7 +36,7 @@ prec(a, b) == a[1] < b[1] \/ (a[1] = b[1] /\ a[2] < b[2])
 Before(i, j) == num[i] > 0 /\ (pc[j] \in {"ncs", "e1", "exit"} \/ (pc[j] = "e2" /\ (i \in unchecked[j] \/ max[j] >= num[i])) \/ (pc[j] = "e3" /\ max[j] >= num[i]) \/ (pc[j] \in {"e4", "w1", "w2"} /\ prec(<<num[i], i>>, <<num[j], j>>) /\ ((pc[j] \in {"w1", "w2"}) => (i \in unchecked[j]))))
 
 \* The inductive invariant, without TypeOK (every state raidspec enumerates is in the domains).
-IInv == (\A i \in Procs : ((pc[i] \in {"e4", "w1", "w2", "cs"}) => (num[i] # 0)) /\ ((pc[i] \in {"e2", "e3"}) => flag[i]) /\ ((pc[i] = "w2") => (nxt[i] # i)) /\ ((pc[i] \in {"w1", "w2"}) => (~i \in unchecked[i])) /\ ((pc[i] \in {"w1", "w2"}) => (\A j \in (Procs \ unchecked[i]) \ {i} : (num[i] > 0 /\ (pc[j] \in {"ncs", "e1", "exit"} \/ (pc[j] = "e2" /\ (i \in unchecked[j] \/ max[j] >= num[i])) \/ (pc[j] = "e3" /\ max[j] >= num[i]) \/ (pc[j] \in {"e4", "w1", "w2"} /\ prec(<<num[i], i>>, <<num[j], j>>) /\ ((pc[j] \in {"w1", "w2"}) => (i \in unchecked[j]))))))) /\ ((pc[i] = "w2" /\ ((pc[nxt[i]] = "e2" /\ ~i \in unchecked[nxt[i]]) \/ pc[nxt[i]] = "e3")) => (max[nxt[i]] >= num[i])) /\ ((pc[i] = "cs") => (\A j \in Procs \ {i} : (num[i] > 0 /\ (pc[j] \in {"ncs", "e1", "exit"} \/ (pc[j] = "e2" /\ (i \in unchecked[j] \/ max[j] >= num[i])) \/ (pc[j] = "e3" /\ max[j] >= num[i]) \/ (pc[j] \in {"e4", "w1", "w2"} /\ prec(<<num[i], i>>, <<num[j], j>>) /\ ((pc[j] \in {"w1", "w2"}) => (i \in unchecked[j]))))))))
+IInv == (\A i \in Procs : ((pc[i] \in {"e4", "w1", "w2", "cs"}) => (num[i] # 0)) /\ ((pc[i] \in {"e2", "e3"}) => flag[i]) /\ ((pc[i] = "w2") => (nxt[i] # i)) /\ ((pc[i] \in {"w1", "w2"}) => (~(i \in unchecked[i]))) /\ ((pc[i] \in {"w1", "w2"}) => (\A j \in (Procs \ unchecked[i]) \ {i} : (num[i] > 0 /\ (pc[j] \in {"ncs", "e1", "exit"} \/ (pc[j] = "e2" /\ (i \in unchecked[j] \/ max[j] >= num[i])) \/ (pc[j] = "e3" /\ max[j] >= num[i]) \/ (pc[j] \in {"e4", "w1", "w2"} /\ prec(<<num[i], i>>, <<num[j], j>>) /\ ((pc[j] \in {"w1", "w2"}) => (i \in unchecked[j]))))))) /\ ((pc[i] = "w2" /\ ((pc[nxt[i]] = "e2" /\ ~(i \in unchecked[nxt[i]])) \/ pc[nxt[i]] = "e3")) => (max[nxt[i]] >= num[i])) /\ ((pc[i] = "cs") => (\A j \in Procs \ {i} : (num[i] > 0 /\ (pc[j] \in {"ncs", "e1", "exit"} \/ (pc[j] = "e2" /\ (i \in unchecked[j] \/ max[j] >= num[i])) \/ (pc[j] = "e3" /\ max[j] >= num[i]) \/ (pc[j] \in {"e4", "w1", "w2"} /\ prec(<<num[i], i>>, <<num[j], j>>) /\ ((pc[j] \in {"w1", "w2"}) => (i \in unchecked[j]))))))))
 
 ProcSet == Procs
 
@@ -56,7 +56,7 @@ ncs(self) == /\ pc[self] = "ncs"
 
 \* e1 (process p)
 e1(self) == /\ pc[self] = "e1"
-            /\ \/ /\ flag' = [flag EXCEPT ![self] = ~flag[self]]
+            /\ \/ /\ flag' = [flag EXCEPT ![self] = (~flag[self])]
                   /\ pc' = [pc EXCEPT ![self] = "e1"]
                   /\ UNCHANGED << unchecked, max >>
                \/ /\ flag' = [flag EXCEPT ![self] = TRUE]
@@ -88,7 +88,7 @@ e3(self) == /\ pc[self] = "e3"
 
 \* e4 (process p)
 e4(self) == /\ pc[self] = "e4"
-            /\ \/ /\ flag' = [flag EXCEPT ![self] = ~flag[self]]
+            /\ \/ /\ flag' = [flag EXCEPT ![self] = (~flag[self])]
                   /\ pc' = [pc EXCEPT ![self] = "e4"]
                   /\ UNCHANGED unchecked
                \/ /\ flag' = [flag EXCEPT ![self] = FALSE]

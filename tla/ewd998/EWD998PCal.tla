@@ -94,12 +94,12 @@ l(self) == /\ pc[self] = "l"
               \/ /\ active' = [active EXCEPT ![self] = FALSE]
                  /\ UNCHANGED << network, counter, color >>
               \/ /\ self # 0
-                 /\ LET tok == network[self].tok IN /\ tok # NoValue /\ ~active[self]
+                 /\ LET tok == network[self].tok IN /\ (tok # NoValue /\ ~active[self])
                                                     /\ network' = [network EXCEPT ![self].tok = NoValue, ![self - 1].tok = [q |-> tok.q + counter[self], color |-> (IF color[self] = "black" THEN "black" ELSE tok.color)]]
                                                     /\ color' = [color EXCEPT ![self] = "white"]
                  /\ UNCHANGED << counter, active >>
               \/ /\ self = 0
-                 /\ LET tok == network[self].tok IN /\ tok # NoValue /\ (color[self] = "black" \/ tok.q + counter[self] # 0 \/ tok.color = "black")
+                 /\ LET tok == network[self].tok IN /\ (tok # NoValue /\ (color[self] = "black" \/ tok.q + counter[self] # 0 \/ tok.color = "black"))
                                                     /\ network' = [network EXCEPT ![self].tok = NoValue, ![N - 1].tok = [q |-> 0, color |-> "white"]]
                                                     /\ color' = [color EXCEPT ![self] = "white"]
                  /\ UNCHANGED << counter, active >>

@@ -26,7 +26,7 @@ variables
 
 define
     canCommit == (\A rmc \in RM : rmState[rmc] \in {"prepared"}) \/ (\E rm \in RM : rmState[rm] \in {"committed"})
-    canAbort == (\E rm \in RM : rmState[rm] \in {"aborted", "failed"}) /\ ~(\E rmc \in RM : rmState[rmc] = "committed")
+    canAbort == (\E rm \in RM : rmState[rm] \in {"aborted", "failed"}) /\ ~((\E rmc \in RM : rmState[rmc] = "committed"))
 end define;
 
 macro Prepare(p)
@@ -48,7 +48,7 @@ end macro;
 
 macro Fail(p)
 begin
-    if RMMAYFAIL /\ ~(\E rm \in RM : rmState[rm] = "failed") then
+    if RMMAYFAIL /\ ~((\E rm \in RM : rmState[rm] = "failed")) then
         rmState[p] := "failed";
     end if;
 end macro;
@@ -119,7 +119,7 @@ vars == << rmState, tmState, pc >>
 
 canCommit == (\A rmc \in RM : rmState[rmc] \in {"prepared"}) \/ (\E rm \in RM : rmState[rm] \in {"committed"})
 
-canAbort == (\E rm \in RM : rmState[rm] \in {"aborted", "failed"}) /\ ~(\E rmc \in RM : rmState[rmc] = "committed")
+canAbort == (\E rm \in RM : rmState[rm] \in {"aborted", "failed"}) /\ ~((\E rmc \in RM : rmState[rmc] = "committed"))
 
 ProcSet == (RM) \cup (TManagerId) \cup (BTManagerId)
 
@@ -138,7 +138,7 @@ RS(self) == /\ pc[self] = "RS"
                                 /\ rmState' = [rmState EXCEPT ![self] = "committed"]
                              \/ /\ (rmState[self] = "working" \/ tmState = "abort")
                                 /\ rmState' = [rmState EXCEPT ![self] = "aborted"]
-                          \/ IF RMMAYFAIL /\ ~(\E rm \in RM : rmState[rm] = "failed")
+                          \/ IF RMMAYFAIL /\ ~((\E rm \in RM : rmState[rm] = "failed"))
                                 THEN rmState' = [rmState EXCEPT ![self] = "failed"]
                                 ELSE UNCHANGED rmState
                        /\ pc' = [pc EXCEPT ![self] = "RS"]
@@ -185,9 +185,9 @@ F2(self) == /\ pc[self] = "F2"
 
 \* BTS (process BTManager)
 BTS(self) == /\ pc[self] = "BTS"
-             /\ \/ /\ canCommit /\ tmState = "hidden"
+             /\ \/ /\ (canCommit /\ tmState = "hidden")
                    /\ pc' = [pc EXCEPT ![self] = "BTC"]
-                \/ /\ canAbort /\ tmState = "hidden"
+                \/ /\ (canAbort /\ tmState = "hidden")
                    /\ pc' = [pc EXCEPT ![self] = "BTA"]
              /\ UNCHANGED << rmState, tmState >>
 
