@@ -8,6 +8,9 @@
  * transition indices from the initial state. Because the search is breadth-first and invariants are
  * checked when a state is first found, the counterexample is a shortest one.
  *
+ * State constraints follow TLC's CONSTRAINT: a state outside them is checked against the invariants
+ * (a violation there is reported, with its trace), but it is not counted and not explored.
+ *
  * As with TLC's fingerprints, two distinct states could in principle share a fingerprint (probability
  * about n²/2⁶⁵ for n states): one of them would then be missed.
  */
@@ -96,6 +99,13 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions<S
     for (const inv of checks) if (!inv.holds(state, constants)) return inv.name;
     return undefined;
   };
+  // TLC's CONSTRAINT: a state outside the constraints is checked against the invariants (every time it
+  // is reached), but it is not counted and not explored.
+  const constraints = model.constraints ?? [];
+  const inModel = (state: S): boolean => {
+    for (const c of constraints) if (!c.holds(state, constants)) return false;
+    return true;
+  };
   const finish = (extra: Partial<NativeResult<S>>): NativeResult<S> => ({
     verdict: "ok",
     distinctStates: seen.size,
@@ -131,6 +141,11 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions<S
     let frontierIds: number[] = [];
     for (let k = 0; k < initial.length; k++) {
       const state = initial[k] as S;
+      if (!inModel(state)) {
+        const bad = violated(state);
+        if (bad) return finish({ verdict: "violation", invariant: bad, trace: [{ step: "Init", processSet: null, self: null, params: {}, state }] });
+        continue;
+      }
       fingerprint(state);
       const id = seen.add(fpHi, fpLo, -1, k);
       if (id < 0) continue;
@@ -153,11 +168,19 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions<S
         if (opts.onProgress && (i & 255) === 0) report(frontier.length - i + next.length);
         if (transitions.length === 0 && opts.deadlock && !allDone(model.toJson(frontier[i] as S, constants)))
           return finish({ verdict: "deadlock", depth: depth - 1, trace: rebuild(parent) });
+        // The transitions the graph keeps: a successor outside the state constraints is not part of it.
+        let kept = 0;
         for (let j = 0; j < transitions.length; j++) {
           const state = (transitions[j] as { next: S }).next;
+          if (!inModel(state)) {
+            const bad = violated(state);
+            if (bad) return finish({ verdict: "violation", invariant: bad, trace: [...rebuild(parent), traceStep(transitions[j] as Transition<S>)] });
+            continue;
+          }
           fingerprint(state);
           const id = seen.add(fpHi, fpLo, parent, j);
           opts.observer?.transition(parent, id < 0 ? -id - 2 : id, transitions[j] as Transition<S>);
+          kept += 1;
           if (id < 0) continue;
           limit();
           current = id;
@@ -166,7 +189,7 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions<S
           next.push(state);
           nextIds.push(id);
         }
-        opts.observer?.expanded(parent, frontier[i] as S, transitions.length);
+        opts.observer?.expanded(parent, frontier[i] as S, kept);
       }
       frontier = next;
       frontierIds = nextIds;
@@ -205,7 +228,7 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions<S
       if (!t) throw notDeterministic();
       fingerprint(t.next);
       if (!seen.matches(ids[k] as number, fpHi, fpLo)) throw notDeterministic();
-      trace.push({ step: t.step, processSet: t.processSet, self: t.self, params: t.params, state: t.next });
+      trace.push(traceStep(t));
       state = t.next;
     }
     return trace;
@@ -216,6 +239,10 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions<S
 function allDone(state: Record<string, Json>): boolean {
   const pc = state.pc;
   return pc !== null && typeof pc === "object" && Object.values(pc).every((l) => l === "Done");
+}
+
+function traceStep<S>(t: Transition<S>): NativeTraceStep<S> {
+  return { step: t.step, processSet: t.processSet, self: t.self, params: t.params, state: t.next };
 }
 
 function usage(message: string): never {

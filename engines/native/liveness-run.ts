@@ -25,6 +25,14 @@ import { explorePackedGraph } from "./packed-graph.ts";
 import { replayVias } from "./packed-search.ts";
 
 export async function runNativeLiveness(req: NativeRequest, plan: PropertyPlan): Promise<NativeOutcome> {
+  // A state constraint cuts transitions out of the graph, and a lasso is replayed by transition index
+  // among all successors: rather than risk a wrong lasso, the native engine does not combine them.
+  if (req.spec.constraints.length > 0)
+    throw new EngineError(
+      "usage",
+      `The native engine does not check temporal properties of a spec with state constraints (${req.spec.constraints.map((c) => c.name).join(", ")}).`,
+      "Check the properties with TLC (--engine tlc), or name only invariants with --invariant.",
+    );
   const rules = fairnessRules(applyVariant(req.spec, req.variant));
   const compiled = req.explorer === "reference" ? "the readable explorer was asked for (--engine native-reference)" : compileWithPredicates(req, plan);
   if (typeof compiled === "string") return readable(req, plan, rules, compiled);
