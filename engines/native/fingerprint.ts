@@ -19,7 +19,10 @@ function fmix(h: number): number {
   return h ^ (h >>> 16);
 }
 
-/** Hashes `n` words of `words` from `o` into FP. (0, 0) is never produced: it marks an empty slot. */
+/**
+ * Hashes `n` words of `words` from `o` into FP. Neither half is ever 0: a 0 high half marks an empty
+ * slot, and a 0 low half a slot whose claim is being written (level-table.ts).
+ */
 export function hashWords(words: Int32Array, o: number, n: number): void {
   let a = 0x9747b28c ^ n;
   let b = (0x165667b1 + n) | 0;
@@ -34,8 +37,8 @@ export function hashWords(words: Int32Array, o: number, n: number): void {
   }
   const hi = fmix(a);
   const lo = fmix(b ^ 0x27d4eb2f);
-  FP[0] = hi;
-  FP[1] = hi === 0 && lo === 0 ? 1 : lo;
+  FP[0] = hi === 0 ? 1 : hi;
+  FP[1] = lo === 0 ? 1 : lo;
 }
 
 /** The largest share of slots used before the table doubles. */
@@ -97,7 +100,7 @@ export class FingerprintTable {
       const h = slots[2 * i] as number;
       const l = slots[2 * i + 1] as number;
       if (h === hi && l === lo) return true;
-      if (h === 0 && l === 0) return false;
+      if (h === 0) return false;
       i = (i + 1) & this.mask;
     }
   }
@@ -110,7 +113,7 @@ export class FingerprintTable {
       const h = slots[2 * i] as number;
       const l = slots[2 * i + 1] as number;
       if (h === hi && l === lo) return false;
-      if (h === 0 && l === 0) break;
+      if (h === 0) break;
       i = (i + 1) & this.mask;
     }
     slots[2 * i] = hi;
@@ -118,6 +121,11 @@ export class FingerprintTable {
     this.size += 1;
     if (this.size > this.limit) this.grow();
     return true;
+  }
+
+  /** Grows the table (now, on this thread) so that `extra` more fingerprints fit without growing. */
+  reserve(extra: number): void {
+    while (this.size + extra > this.limit) this.grow();
   }
 
   private grow(): void {
@@ -128,9 +136,9 @@ export class FingerprintTable {
     for (let j = 0; j < old.length; j += 2) {
       const h = old[j] as number;
       const l = old[j + 1] as number;
-      if (h === 0 && l === 0) continue;
+      if (h === 0) continue;
       let i = h & mask;
-      while (slots[2 * i] !== 0 || slots[2 * i + 1] !== 0) i = (i + 1) & mask;
+      while (slots[2 * i] !== 0) i = (i + 1) & mask;
       slots[2 * i] = h;
       slots[2 * i + 1] = l;
     }
@@ -140,21 +148,40 @@ export class FingerprintTable {
   }
 }
 
-/** A growing list of 32-bit integers in fixed-size chunks (no copying as it grows). */
+/**
+ * A growing list of 32-bit integers in fixed-size chunks (no copying as it grows). With `shared`, the
+ * chunks are SharedArrayBuffers and worker threads write entries the owner reserved (`reserve`).
+ */
 export class IntList {
   length = 0;
-  private readonly chunks: Int32Array[] = [];
-  private static readonly BITS = 20;
+  readonly chunks: Int32Array[] = [];
+  static readonly BITS = 20;
+
+  constructor(private readonly shared = false) {}
 
   push(v: number): void {
     const c = this.length >>> IntList.BITS;
-    let chunk = this.chunks[c];
-    if (!chunk) {
-      chunk = new Int32Array(1 << IntList.BITS);
-      this.chunks.push(chunk);
-    }
+    const chunk = this.chunks[c] ?? this.addChunk();
     chunk[this.length & ((1 << IntList.BITS) - 1)] = v;
     this.length += 1;
+  }
+
+  private addChunk(): Int32Array {
+    const bytes = 4 << IntList.BITS;
+    const chunk = new Int32Array(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+    this.chunks.push(chunk);
+    return chunk;
+  }
+
+  /** Makes room for entries up to `length` (others write them), and counts them in. */
+  reserve(length: number): void {
+    while (this.chunks.length << IntList.BITS < length) this.addChunk();
+    this.length = Math.max(this.length, length);
+  }
+
+  /** Forgets the entries from `length` on (they are written again). */
+  truncate(length: number): void {
+    this.length = Math.min(this.length, length);
   }
 
   get(i: number): number {
@@ -166,41 +193,9 @@ export class IntList {
   }
 }
 
-/**
- * Fingerprints split over tables by their low half: with workers, each worker adds to its own table
- * and every worker reads all of them.
- */
-export class PartitionedTable {
-  constructor(public parts: FingerprintTable[]) {}
-
-  partOf(lo: number): number {
-    return this.parts.length === 1 ? 0 : (lo >>> 0) % this.parts.length;
-  }
-
-  get size(): number {
-    return this.parts.reduce((n, p) => n + p.size, 0);
-  }
-
-  get bytes(): number {
-    return this.parts.reduce((n, p) => n + p.bytes, 0);
-  }
-
-  has(hi: number, lo: number): boolean {
-    return (this.parts[this.partOf(lo)] as FingerprintTable).has(hi, lo);
-  }
-
-  add(hi: number, lo: number): boolean {
-    return (this.parts[this.partOf(lo)] as FingerprintTable).add(hi, lo);
-  }
-
-  hasAt(fps: Int32Array, i: number): boolean {
-    return (this.parts[this.partOf(fps[2 * i + 1] as number)] as FingerprintTable).hasAt(fps, i);
-  }
-
-  addAt(fps: Int32Array, i: number): boolean {
-    return (this.parts[this.partOf(fps[2 * i + 1] as number)] as FingerprintTable).addAt(fps, i);
-  }
-
+/** Writes entry i of a shared IntList's chunks (in a worker thread). */
+export function setIn(chunks: Int32Array[], i: number, v: number): void {
+  (chunks[i >>> IntList.BITS] as Int32Array)[i & ((1 << IntList.BITS) - 1)] = v;
 }
 
 /**

@@ -3,31 +3,37 @@
  * level expanded by worker threads, with the same counts, verdicts and counterexamples for any number
  * of workers.
  *
- * `--workers N` means N threads: this one and N - 1 worker threads. The fingerprint table is split in
- * one part per thread (by fingerprint), in SharedArrayBuffers every thread reads. A level goes in
- * three phases (packed-phases.ts):
- * 1. expand (all threads): the level is cut into blocks that threads take in turn, listing as
- *    candidates the successors no table holds yet;
- * 2. insert (all threads): each adds to its own part, in block order, the candidates whose
- *    fingerprints fall in it, marking the new ones; block order is the order the sequential search
- *    finds states in, so the state marked is the first one found;
- * 3. merge (here): the marked candidates, in block order, are numbered and become the next level.
- * Small levels are expanded here directly, also while the workers start (and warm up their compiled
- * code on a sample of states). A violation found in phase 1 is the one with the smallest number
- * among those found (every earlier state was checked); anything else that stops a block (a crash, a
- * successor out of TypeOK's range) is settled here in order, as in the sequential search.
+ * `--workers N` means N threads: this one and N - 1 worker threads. They share, in
+ * SharedArrayBuffers, the fingerprint table, the parents and transition indices, the level table
+ * (level-table.ts) and their output lists. A level goes in two phases (packed-phases.ts):
+ * 1. expand (all threads, in one round, or more when the level table must grow in between): pieces
+ *    of the level are expanded, each successor neither met nor in the fingerprint table offered to
+ *    the level table, which keeps per new state the first parent reaching it;
+ * 2. settle (all threads): per piece, the first occurrences are kept, in order, and added to the
+ *    fingerprint table; the empty level table for the next level is cleared meanwhile.
+ * Here, between the phases: the fingerprint table grows to fit the level's new states (their number
+ * is the level table's), and the new states are numbered piece by piece, in the order the sequential
+ * search finds them; they stay in the threads' output lists, which are the next level.
+ * Small levels are expanded here directly while the workers start (and warm up their compiled code
+ * on a sample of states). A violation found in phase 1 is the one with the smallest number among
+ * those found (every earlier state was checked); anything else that stops a piece (a crash, a
+ * successor out of TypeOK's range, the state limit) is settled here in order, as in the sequential
+ * search.
  */
 import { Worker } from "node:worker_threads";
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
-import { FingerprintTable } from "./fingerprint.ts";
+import { LEVEL_MAX_LOAD, growLevel, keyAt, levelCapacity, levelSlots } from "./level-table.ts";
 import { crashError, isCrash } from "./packed-model.ts";
 import { type PackedOptions, type PackedResult, Search } from "./packed-search.ts";
-import { EXTRA, type ExpandReply, type ExpandRequest, type Part, Phases, fromList, toList } from "./packed-phases.ts";
+import { EXTRA, type ExpandReply, type ExpandRequest, type Piece, type PieceResult, Phases, type SettleReply, type SharedList, fromList, toList } from "./packed-phases.ts";
 import type { WorkerRequest } from "./packed-worker.ts";
 
-/** Levels smaller than this are expanded on the main thread (a round of messages costs more). */
+/** Levels smaller than this are expanded on the main thread until the workers take over. */
 const SMALL_LEVEL = 2048;
+
+/** The smallest level table (slots). */
+const MIN_LEVEL_SLOTS = 1 << 14;
 
 type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -68,25 +74,23 @@ class WorkerHandle {
   }
 }
 
-/**
- * `smallLevel`: levels with fewer states are expanded on this thread (tests lower it to run every
- * level through the workers).
- */
 /** For tests: run every level through the phases (smallLevel 1) and wait for the workers first. */
 export interface ParallelTuning {
-  /** Levels with fewer states are expanded on this thread only. */
+  /** Levels with fewer states are expanded on this thread only, until the workers take over. */
   smallLevel?: number;
   /** Wait for the workers before the first level rather than searching alone until they are up. */
   wait?: boolean;
+  /** The level table's first size in slots (tests make it small to make it grow within a level). */
+  levelSlots?: number;
 }
 
 export async function explorePackedParallel(program: PackedProgram, opts: PackedOptions, workers: number, tuning: ParallelTuning = {}): Promise<PackedResult> {
   const smallLevel = tuning.smallLevel ?? SMALL_LEVEL;
   const helpers = Array.from({ length: Math.max(0, workers - 1) }, () => new WorkerHandle());
-  const search = new Search(program, opts, workers, true, workers);
+  const search = new Search(program, opts, true, workers);
   const mine = new Phases(program, opts.invariants, 0, search.expander);
   // Workers start (and warm up their compiled code on the level this thread is at) while this
-  // thread searches alone; they join at the first level big enough once they are up.
+  // thread searches alone; they take over at the first level big enough once they are up.
   let up = false;
   const ready = Promise.all(
     helpers.map(async (h, i) => {
@@ -115,9 +119,7 @@ export async function explorePackedParallel(program: PackedProgram, opts: Packed
         continue;
       }
       await ready;
-      const r = await parallelLevel(search, mine, helpers, program.layout.words);
-      if (r) return r;
-      search.endLevel();
+      return await new ParallelSearch(search, mine, helpers, tuning.levelSlots ?? MIN_LEVEL_SLOTS).run();
     }
     return search.finish();
   } catch (e) {
@@ -128,53 +130,200 @@ export async function explorePackedParallel(program: PackedProgram, opts: Packed
   }
 }
 
-async function parallelLevel(search: Search, mine: Phases, helpers: WorkerHandle[], W: number): Promise<PackedResult | null> {
-  const threads = helpers.length + 1;
-  const frontier = search.frontier;
-  const request: ExpandRequest = {
-    frontier: fromList(frontier),
-    levelStart: search.levelStart,
-    // Enough blocks for the threads to even out, few enough to keep their bookkeeping small.
-    blockSize: Math.max(256, Math.min(8192, Math.ceil(frontier.length / (threads * 16)))),
-    counter: new SharedArrayBuffer(4),
-    parts: search.table.parts.map((p) => ({ slots: p.slots.buffer as SharedArrayBuffer, size: p.size })),
-  };
-  const pending = helpers.map((h) => h.call<ExpandReply>({ type: "expand", ...request }));
-  const own = mine.expand(request);
-  const replies = [own, ...(await Promise.all(pending))];
-  search.offloaded += replies.slice(1).reduce((s, r) => s + r.generated, 0);
-  const blocks = replies.flatMap((r, thread) => r.blocks.map((b) => ({ ...b, thread }))).sort((a, b) => a.block - b.block);
-  // Every state of this level was checked (or a violation stopped its block): the least violation wins.
-  search.position = frontier.length - 1;
-  const violations = blocks.flatMap((b) => (b.violation ? [b.violation] : []));
-  if (violations.length > 0) {
-    const v = violations.reduce((a, b) => (b.id < a.id ? b : a));
-    return search.violation(v.id, v.invariant, search.depth - 1);
+/** A piece's result with the thread that ran it and its first state's number. */
+type Done = PieceResult & { firstId: number; end: number };
+
+/** The levels from the search's current one on, all through the phases. */
+class ParallelSearch {
+  private readonly threads: number;
+  private readonly W: number;
+  /** The current level: the lists its states are in, and runs of them in number order. */
+  private lists: ExpandRequest["lists"];
+  private segments: Piece[];
+  private levelStart: number;
+  private levelSize: number;
+  /** The level table of the current level, and the one the next level uses (emptied meanwhile). */
+  private level: Int32Array;
+  private spare: Int32Array;
+  /** Which of each thread's two output lists the level writes. */
+  private out = 0;
+  /** New states per state of the last level (to size the next level table). */
+  private ratio = 2;
+  private peakBytes = 0;
+
+  constructor(
+    private readonly search: Search,
+    private readonly mine: Phases,
+    private readonly helpers: WorkerHandle[],
+    minSlots: number,
+  ) {
+    this.threads = helpers.length + 1;
+    this.W = search.program.layout.words;
+    this.lists = [{ list: fromList(search.frontier), records: false }];
+    this.levelStart = search.levelStart;
+    this.levelSize = search.frontier.length;
+    this.segments = [{ list: 0, from: 0, to: this.levelSize, firstId: this.levelStart }];
+    this.level = levelSlots(minSlots);
+    this.spare = levelSlots(minSlots);
   }
 
-  const insert = { lists: replies.map((r) => r.list), order: blocks.map((b) => ({ thread: b.thread, from: b.from, to: b.to })) };
-  const pendingParts = helpers.map((h) => h.call<Part>({ type: "insert", ...insert }));
-  const parts = [mine.insert(insert), ...(await Promise.all(pendingParts))];
-  search.table.parts = parts.map((p) => new FingerprintTable(0, true, new Int32Array(p.slots), p.size));
-
-  const R = W + EXTRA;
-  const lists = replies.map((r) => toList(R, r.list));
-  for (const b of blocks) {
-    const list = lists[b.thread] as ReturnType<typeof toList>;
-    for (let i = b.from; i < b.to; i++) {
-      const c = list.chunkOf(i);
-      const o = list.offsetOf(i);
-      if (c[o + W + 4] !== 1) continue;
-      if (!search.admit(c, o, c[o + W + 2] as number, c[o + W + 3] as number)) return search.settle(search.event ?? { kind: "limit", id: 0 });
+  async run(): Promise<PackedResult> {
+    const search = this.search;
+    for (;;) {
+      const r = await this.expandLevel();
+      if (typeof r !== "number") return r;
+      if (r === 0) break;
+      search.depth += 1;
     }
-    if (b.outOfRange) {
-      const id = search.parents.length;
-      search.parents.push(b.outOfRange.parent);
-      search.vias.push(b.outOfRange.via);
-      return search.settle({ kind: "typeok", id, invariant: b.outOfRange.invariant });
-    }
-    if (b.crash) return search.settle({ kind: "error", error: new EngineError(b.crash.kind, b.crash.message, b.crash.detail) });
+    const table = search.table.bytes + search.parents.bytes + search.vias.bytes;
+    return search.finish({ peakBytes: table + this.peakBytes });
   }
-  search.progress();
-  return null;
+
+  /** Runs the current level; the number of new states (the next level is current then), or the verdict. */
+  private async expandLevel(): Promise<number | PackedResult> {
+    const search = this.search;
+    const n = this.levelSize;
+    search.parents.reserve(this.levelStart + n);
+    search.vias.reserve(this.levelStart + n);
+    this.level = this.sized(this.level, n * this.ratio);
+    const size = Math.max(256, Math.min(8192, Math.ceil(n / (this.threads * 16))));
+    let pieces = cut(this.segments, size);
+    const done: Done[] = [];
+    const outs: SharedList[] = [];
+    let claims = 0;
+    for (let round = 0; pieces.length > 0; round++) {
+      const request: ExpandRequest = {
+        lists: this.lists,
+        pieces,
+        control: new SharedArrayBuffer(12),
+        table: { slots: search.table.slots.buffer as SharedArrayBuffer, size: search.table.size },
+        level: this.level.buffer as SharedArrayBuffer,
+        parents: search.parents.chunks.map((c) => c.buffer as SharedArrayBuffer),
+        vias: search.vias.chunks.map((c) => c.buffer as SharedArrayBuffer),
+        out: this.out,
+        fresh: round === 0,
+      };
+      const pending = this.helpers.map((h) => h.call<ExpandReply>({ type: "expand", ...request }));
+      const own = this.mine.expand(request);
+      const replies = [own, ...(await Promise.all(pending))];
+      const rest: Piece[] = [];
+      const reported = new Set<number>();
+      for (const [thread, reply] of replies.entries()) {
+        if (thread > 0) search.offloaded += reply.generated;
+        claims += reply.claims;
+        outs[thread] = reply.list;
+        for (const p of reply.pieces) {
+          const piece = pieces[p.piece] as Piece;
+          reported.add(p.piece);
+          done.push({ ...p, firstId: piece.firstId, end: p.done });
+          if (p.done < piece.to) rest.push({ ...piece, from: p.done, firstId: piece.firstId + p.done - piece.from });
+        }
+      }
+      for (const [i, piece] of pieces.entries()) if (!reported.has(i)) rest.push(piece);
+      pieces = rest.sort((a, b) => a.firstId - b.firstId);
+      // The level table filled up: it grows, and the rest of the level runs in another round.
+      while (pieces.length > 0 && claims > levelCapacity(this.level) * LEVEL_MAX_LOAD * 0.5) this.level = growLevel(this.level);
+    }
+    done.sort((a, b) => a.firstId - b.firstId);
+    this.peakBytes = Math.max(this.peakBytes, this.level.byteLength + this.spare.byteLength + outs.reduce((s, l) => s + l.chunks.length * l.per * (this.W + EXTRA) * 4, 0) * 2);
+
+    // Every state of the level was checked (or a violation stopped its piece): the least violation wins.
+    const violations = done.flatMap((d) => (d.violation ? [d.violation] : []));
+    if (violations.length > 0) {
+      const v = violations.reduce((a, b) => (b.id < a.id ? b : a));
+      return search.violation(v.id, v.invariant, search.depth - 1);
+    }
+    const next = this.levelStart + n;
+    const max = search.opts.maxStates;
+    if (done.some((d) => d.outOfRange || d.crash) || (max !== undefined && next + claims > max)) return this.settleInOrder(done, outs, next);
+
+    search.table.reserve(claims);
+    const spareNeed = this.desired(claims * (claims / Math.max(1, n)));
+    const clear = levelCapacity(this.spare) < spareNeed || levelCapacity(this.spare) > 4 * spareNeed ? null : this.spare;
+    if (!clear) this.spare = levelSlots(spareNeed);
+    const request = {
+      lists: outs,
+      pieces: done.map((d) => ({ thread: d.thread, from: d.from, to: d.to })),
+      control: new SharedArrayBuffer(4),
+      table: search.table.slots.buffer as SharedArrayBuffer,
+      level: this.level.buffer as SharedArrayBuffer,
+      clear: clear ? (clear.buffer as SharedArrayBuffer) : null,
+      clearChunks: clear ? Math.max(1, Math.ceil(levelCapacity(clear) / (1 << 16))) : 0,
+    };
+    const pending = this.helpers.map((h) => h.call<SettleReply>({ type: "settle", ...request }));
+    const counts = new Int32Array(done.length);
+    for (const reply of [this.mine.settle(request), ...(await Promise.all(pending))]) for (let i = 0; i < reply.length; i += 2) counts[reply[i] as number] = reply[i + 1] as number;
+    let found = 0;
+    const segments: Piece[] = [];
+    for (const [i, d] of done.entries()) {
+      const c = counts[i] as number;
+      if (c > 0) segments.push({ list: d.thread, from: d.from, to: d.from + c, firstId: next + found });
+      found += c;
+    }
+    if (found !== claims) throw new EngineError("crash", `The parallel explorer lost count of a level's new states (${found} kept, ${claims} found): run with --workers 1 and report this.`);
+    search.table.size += claims;
+
+    // The next level: the kept records in the threads' output lists.
+    this.ratio = claims / Math.max(1, n);
+    [this.level, this.spare] = [this.spare, this.level];
+    this.lists = outs.map((list) => ({ list, records: true }));
+    this.segments = segments;
+    this.levelStart = next;
+    this.levelSize = claims;
+    this.out = 1 - this.out;
+    search.progress({ distinctStates: next + claims, queue: claims });
+    return claims;
+  }
+
+  /** Level-table slots for about `expected` fingerprints. */
+  private desired(expected: number): number {
+    let c = MIN_LEVEL_SLOTS;
+    while (c * LEVEL_MAX_LOAD * 0.5 < expected) c *= 2;
+    return c;
+  }
+
+  /** `slots` if it is large enough for `expected` fingerprints, else a larger empty table. */
+  private sized(slots: Int32Array, expected: number): Int32Array {
+    const want = this.desired(expected);
+    return levelCapacity(slots) >= want ? slots : levelSlots(want);
+  }
+
+  /**
+   * Something other than a violation stopped a piece, or the level passes the state limit: the new
+   * states are numbered here in order up to it, as the sequential search would have, and it settles.
+   */
+  private settleInOrder(done: Done[], outs: SharedList[], next: number): PackedResult {
+    const search = this.search;
+    const W = this.W;
+    search.next.reset();
+    search.parents.truncate(next);
+    search.vias.truncate(next);
+    const lists = outs.map((l) => toList(W + EXTRA, l));
+    for (const d of done) {
+      const list = lists[d.thread];
+      if (!list) continue;
+      for (let i = d.from; i < d.to; i++) {
+        const c = list.chunkOf(i);
+        const o = list.offsetOf(i);
+        if (keyAt(this.level, c[o + W + 4] as number) !== c[o + W + 2]) continue;
+        if (!search.admit(c, o, c[o + W + 2] as number, c[o + W + 3] as number)) return search.settle(search.event ?? { kind: "limit", id: 0 }, next);
+      }
+      if (d.outOfRange) {
+        const id = search.parents.length;
+        search.parents.push(d.outOfRange.parent);
+        search.vias.push(d.outOfRange.via);
+        return search.settle({ kind: "typeok", id, invariant: d.outOfRange.invariant }, next);
+      }
+      if (d.crash) return search.settle({ kind: "error", error: new EngineError(d.crash.kind, d.crash.message, d.crash.detail) }, next);
+    }
+    throw new EngineError("crash", "The parallel explorer stopped a level for no reason: run with --workers 1 and report this.");
+  }
+}
+
+/** The level's states in pieces of at most `size`, in number order. */
+function cut(segments: Piece[], size: number): Piece[] {
+  const pieces: Piece[] = [];
+  for (const s of segments)
+    for (let f = s.from; f < s.to; f += size) pieces.push({ list: s.list, from: f, to: Math.min(s.to, f + size), firstId: s.firstId + f - s.from });
+  return pieces;
 }

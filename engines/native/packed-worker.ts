@@ -4,13 +4,13 @@
  */
 import { parentPort } from "node:worker_threads";
 import type { PackedProgram } from "../../generator/packed/compile.ts";
-import { type ExpandRequest, type InsertRequest, Phases, type SharedList } from "./packed-phases.ts";
+import { type ExpandRequest, Phases, type SettleRequest, type SharedList } from "./packed-phases.ts";
 
 export type WorkerRequest =
   | { type: "init"; program: PackedProgram; invariants: string[] | undefined; index: number }
   | { type: "warm"; frontier: SharedList; rounds: number }
   | ({ type: "expand" } & ExpandRequest)
-  | ({ type: "insert" } & InsertRequest);
+  | ({ type: "settle" } & SettleRequest);
 
 let phases: Phases | null = null;
 
@@ -33,8 +33,8 @@ parentPort?.on("message", (m: WorkerRequest) => {
       case "expand":
         parentPort?.postMessage({ ok: true, value: ready().expand(m) });
         return;
-      case "insert":
-        parentPort?.postMessage({ ok: true, value: ready().insert(m) });
+      case "settle":
+        parentPort?.postMessage({ ok: true, value: ready().settle(m) });
         return;
     }
   } catch (e) {
