@@ -178,7 +178,23 @@ describe("compiled explorer with worker threads: the same search for any number 
       // Every level through the workers (the default keeps small levels on the main thread).
       const parallel = await outcome(() => explorePackedParallel(p, { invariants, maxStates }, 2, { smallLevel: 1, wait: true }));
       expect(parallel).toEqual(sequential);
+      // A table too small for a level: it grows within the level, between rounds.
+      const growing = await outcome(() => explorePackedParallel(p, { invariants, maxStates }, 2, { smallLevel: 1, wait: true, slots: 1 << 8 }));
+      expect(growing).toEqual(sequential);
     }
+  });
+
+  it("finds the same violation with 2 workers: the same state count and the same shortest counterexample", async () => {
+    const loaded = loadSpec("spec/raid5", { root });
+    const p = program(loaded, "small", null);
+    const sequential = explorePacked(p, {});
+    const parallel = await explorePackedParallel(p, {}, 2, { smallLevel: 1, wait: true });
+    expect(sequential.verdict).toBe("violation");
+    expect(parallel.verdict).toBe("violation");
+    expect(parallel.invariant).toBe(sequential.invariant);
+    expect(parallel.distinctStates).toBe(sequential.distinctStates);
+    expect(parallel.trace?.length).toBe(sequential.trace?.length);
+    expect(parallel.trace).toEqual(sequential.trace);
   });
 });
 

@@ -20,34 +20,55 @@
  * successor out of TypeOK's range, the state limit) is settled here in order, as in the sequential
  * search.
  */
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
-import { LEVEL_MAX_LOAD, growLevel, keyAt, levelCapacity, levelSlots } from "./level-table.ts";
+import { KEYED_MAX_LOAD, keyOf, keyedCapacity, keyedFrom, rehashKeyed } from "./keyed-table.ts";
 import { crashError, isCrash } from "./packed-model.ts";
 import { type PackedOptions, type PackedResult, Search } from "./packed-search.ts";
-import { EXTRA, type ExpandReply, type ExpandRequest, type Piece, type PieceResult, Phases, type SettleReply, type SharedList, fromList, toList } from "./packed-phases.ts";
+import { EXTRA, type ExpandReply, type ExpandRequest, type Piece, type PieceResult, Phases, type SettleReply, type SettleRequest, type SharedList, fromList, toList } from "./packed-phases.ts";
 import type { WorkerRequest } from "./packed-worker.ts";
 
 /** Levels smaller than this are expanded on the main thread until the workers take over. */
 const SMALL_LEVEL = 2048;
 
-/** The smallest level table (slots). */
-const MIN_LEVEL_SLOTS = 1 << 14;
+/** The keyed table's smallest size (slots). */
+const MIN_SLOTS = 1 << 16;
 
 type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/**
+ * The worker threads' code: packed-worker.ts and what it imports bundled into one script, once per
+ * process, by esbuild (which tsx runs on): a worker then starts in a fraction of the time tsx's
+ * module hooks take to load the same sources. Without esbuild, workers load them through tsx.
+ */
+let workerScript: Promise<string | null> | null = null;
+
+function bundledWorker(): Promise<string | null> {
+  workerScript ??= import("esbuild")
+    .then(async (esbuild) => {
+      const entry = fileURLToPath(new URL("./packed-worker.ts", import.meta.url));
+      const r = await esbuild.build({ entryPoints: [entry], bundle: true, format: "cjs", platform: "node", target: "node20", write: false, logLevel: "silent" });
+      return r.outputFiles[0]?.text ?? null;
+    })
+    .catch(() => null);
+  return workerScript;
+}
+
+function tsxBoot(): string {
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const entry = new URL("./packed-worker.ts", import.meta.url).href;
+  return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); }).catch((e) => { require("node:worker_threads").parentPort.postMessage({ ok: false, error: String(e && e.stack || e) }); });`;
+}
 
 class WorkerHandle {
   private readonly worker: Worker;
   private pending: ((r: Reply<unknown>) => void) | null = null;
   private failed: Error | null = null;
 
-  constructor() {
-    // Workers run the TypeScript sources through tsx, as the CLI does (bin/raidspec.js).
-    const tsx = import.meta.resolve("tsx/esm/api");
-    const entry = new URL("./packed-worker.ts", import.meta.url).href;
-    const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); }).catch((e) => { require("node:worker_threads").parentPort.postMessage({ ok: false, error: String(e && e.stack || e) }); });`;
-    this.worker = new Worker(boot, { eval: true });
+  constructor(script: string | null) {
+    this.worker = new Worker(script ?? tsxBoot(), { eval: true });
     this.worker.on("message", (r: Reply<unknown>) => {
       const p = this.pending;
       this.pending = null;
@@ -80,25 +101,30 @@ export interface ParallelTuning {
   smallLevel?: number;
   /** Wait for the workers before the first level rather than searching alone until they are up. */
   wait?: boolean;
-  /** The level table's first size in slots (tests make it small to make it grow within a level). */
-  levelSlots?: number;
+  /** The fingerprint table's first size in slots, a power of two (tests make it small to make it grow within a level). */
+  slots?: number;
 }
 
 export async function explorePackedParallel(program: PackedProgram, opts: PackedOptions, workers: number, tuning: ParallelTuning = {}): Promise<PackedResult> {
   const smallLevel = tuning.smallLevel ?? SMALL_LEVEL;
-  const helpers = Array.from({ length: Math.max(0, workers - 1) }, () => new WorkerHandle());
+  const helpers: WorkerHandle[] = [];
   const search = new Search(program, opts, true, workers);
   const mine = new Phases(program, opts.invariants, 0, search.expander);
   // Workers start (and warm up their compiled code on the level this thread is at) while this
   // thread searches alone; they take over at the first level big enough once they are up.
   let up = false;
-  const ready = Promise.all(
-    helpers.map(async (h, i) => {
-      await h.call({ type: "init", program, invariants: opts.invariants, index: i + 1 });
-      const frontier = fromList(search.frontier);
-      await h.call({ type: "warm", frontier, rounds: Math.max(1, Math.ceil(6000 / Math.max(1, frontier.length))) });
-    }),
-  );
+  let closing = false;
+  const ready = bundledWorker().then((script) => {
+    if (closing) return [];
+    for (let i = 1; i < workers; i++) helpers.push(new WorkerHandle(script));
+    return Promise.all(
+      helpers.map(async (h, i) => {
+        await h.call({ type: "init", program, invariants: opts.invariants, index: i + 1 });
+        const frontier = fromList(search.frontier);
+        await h.call({ type: "warm", frontier, rounds: Math.max(1, Math.ceil(6000 / Math.max(1, frontier.length))) });
+      }),
+    );
+  });
   let failed: unknown = null;
   ready.then(
     () => (up = true),
@@ -119,19 +145,20 @@ export async function explorePackedParallel(program: PackedProgram, opts: Packed
         continue;
       }
       await ready;
-      return await new ParallelSearch(search, mine, helpers, tuning.levelSlots ?? MIN_LEVEL_SLOTS).run();
+      return await new ParallelSearch(search, mine, helpers, tuning.slots ?? MIN_SLOTS, tuning.slots === undefined).run();
     }
     return search.finish();
   } catch (e) {
     if (isCrash(e)) throw crashError(program, e);
     throw e;
   } finally {
+    closing = true;
     await Promise.all(helpers.map((h) => h.stop()));
   }
 }
 
-/** A piece's result with the thread that ran it and its first state's number. */
-type Done = PieceResult & { firstId: number; end: number };
+/** A piece's result with its first state's number. */
+type Done = PieceResult & { firstId: number };
 
 /** The levels from the search's current one on, all through the phases. */
 class ParallelSearch {
@@ -142,20 +169,22 @@ class ParallelSearch {
   private segments: Piece[];
   private levelStart: number;
   private levelSize: number;
-  /** The level table of the current level, and the one the next level uses (emptied meanwhile). */
-  private level: Int32Array;
-  private spare: Int32Array;
+  /** The keyed fingerprint table (keyed-table.ts) and the number of fingerprints in it. */
+  private table: Int32Array;
+  private size: number;
   /** Which of each thread's two output lists the level writes. */
   private out = 0;
-  /** New states per state of the last level (to size the next level table). */
+  /** New states per state of the last level (to make room in the table before a level). */
   private ratio = 2;
-  private peakBytes = 0;
+  private peakLists = 0;
 
   constructor(
     private readonly search: Search,
     private readonly mine: Phases,
     private readonly helpers: WorkerHandle[],
-    minSlots: number,
+    /** The table's smallest size; with `presize` false, it grows only when full (for tests). */
+    private readonly minSlots: number,
+    private readonly presize: boolean,
   ) {
     this.threads = helpers.length + 1;
     this.W = search.program.layout.words;
@@ -163,8 +192,10 @@ class ParallelSearch {
     this.levelStart = search.levelStart;
     this.levelSize = search.frontier.length;
     this.segments = [{ list: 0, from: 0, to: this.levelSize, firstId: this.levelStart }];
-    this.level = levelSlots(minSlots);
-    this.spare = levelSlots(minSlots);
+    // The fingerprints found so far, all from earlier levels; the sequential search's table is done with.
+    this.size = search.table.size;
+    this.table = keyedFrom(search.table.slots, capacityFor(this.size + (presize ? this.levelSize * this.ratio : 0), minSlots), -1);
+    search.table.slots = new Int32Array(2);
   }
 
   async run(): Promise<PackedResult> {
@@ -175,8 +206,14 @@ class ParallelSearch {
       if (r === 0) break;
       search.depth += 1;
     }
-    const table = search.table.bytes + search.parents.bytes + search.vias.bytes;
-    return search.finish({ peakBytes: table + this.peakBytes });
+    const bytes = this.table.byteLength + search.parents.bytes + search.vias.bytes + this.peakLists;
+    return search.finish({ peakBytes: bytes });
+  }
+
+  /** Grows the table, if needed, to take `extra` more fingerprints. */
+  private reserve(extra: number): void {
+    const want = capacityFor(this.size + extra, this.minSlots);
+    if (keyedCapacity(this.table) < want) this.table = rehashKeyed(this.table, want);
   }
 
   /** Runs the current level; the number of new states (the next level is current then), or the verdict. */
@@ -185,7 +222,7 @@ class ParallelSearch {
     const n = this.levelSize;
     search.parents.reserve(this.levelStart + n);
     search.vias.reserve(this.levelStart + n);
-    this.level = this.sized(this.level, n * this.ratio);
+    if (this.presize) this.reserve(Math.ceil(n * this.ratio * 1.25));
     const size = Math.max(256, Math.min(8192, Math.ceil(n / (this.threads * 16))));
     let pieces = cut(this.segments, size);
     const done: Done[] = [];
@@ -196,8 +233,8 @@ class ParallelSearch {
         lists: this.lists,
         pieces,
         control: new SharedArrayBuffer(12),
-        table: { slots: search.table.slots.buffer as SharedArrayBuffer, size: search.table.size },
-        level: this.level.buffer as SharedArrayBuffer,
+        table: this.table.buffer as SharedArrayBuffer,
+        room: Math.floor(keyedCapacity(this.table) * KEYED_MAX_LOAD) - this.size - claims,
         parents: search.parents.chunks.map((c) => c.buffer as SharedArrayBuffer),
         vias: search.vias.chunks.map((c) => c.buffer as SharedArrayBuffer),
         out: this.out,
@@ -215,17 +252,17 @@ class ParallelSearch {
         for (const p of reply.pieces) {
           const piece = pieces[p.piece] as Piece;
           reported.add(p.piece);
-          done.push({ ...p, firstId: piece.firstId, end: p.done });
+          done.push({ ...p, firstId: piece.firstId });
           if (p.done < piece.to) rest.push({ ...piece, from: p.done, firstId: piece.firstId + p.done - piece.from });
         }
       }
       for (const [i, piece] of pieces.entries()) if (!reported.has(i)) rest.push(piece);
       pieces = rest.sort((a, b) => a.firstId - b.firstId);
-      // The level table filled up: it grows, and the rest of the level runs in another round.
-      while (pieces.length > 0 && claims > levelCapacity(this.level) * LEVEL_MAX_LOAD * 0.5) this.level = growLevel(this.level);
+      // The table filled up: it grows (keys and all), and the rest of the level runs in another round.
+      if (pieces.length > 0) this.reserve(claims + Math.ceil(claims * (pieces.reduce((t, p) => t + p.to - p.from, 0) / Math.max(1, n)) * 2) + 1024);
     }
     done.sort((a, b) => a.firstId - b.firstId);
-    this.peakBytes = Math.max(this.peakBytes, this.level.byteLength + this.spare.byteLength + outs.reduce((s, l) => s + l.chunks.length * l.per * (this.W + EXTRA) * 4, 0) * 2);
+    this.peakLists = Math.max(this.peakLists, outs.reduce((t, l) => t + l.chunks.length * l.per * (this.W + EXTRA) * 4, 0) * 2);
 
     // Every state of the level was checked (or a violation stopped its piece): the least violation wins.
     const violations = done.flatMap((d) => (d.violation ? [d.violation] : []));
@@ -237,18 +274,11 @@ class ParallelSearch {
     const max = search.opts.maxStates;
     if (done.some((d) => d.outOfRange || d.crash) || (max !== undefined && next + claims > max)) return this.settleInOrder(done, outs, next);
 
-    search.table.reserve(claims);
-    const spareNeed = this.desired(claims * (claims / Math.max(1, n)));
-    const clear = levelCapacity(this.spare) < spareNeed || levelCapacity(this.spare) > 4 * spareNeed ? null : this.spare;
-    if (!clear) this.spare = levelSlots(spareNeed);
-    const request = {
+    const request: SettleRequest = {
       lists: outs,
       pieces: done.map((d) => ({ thread: d.thread, from: d.from, to: d.to })),
       control: new SharedArrayBuffer(4),
-      table: search.table.slots.buffer as SharedArrayBuffer,
-      level: this.level.buffer as SharedArrayBuffer,
-      clear: clear ? (clear.buffer as SharedArrayBuffer) : null,
-      clearChunks: clear ? Math.max(1, Math.ceil(levelCapacity(clear) / (1 << 16))) : 0,
+      table: this.table.buffer as SharedArrayBuffer,
     };
     const pending = this.helpers.map((h) => h.call<SettleReply>({ type: "settle", ...request }));
     const counts = new Int32Array(done.length);
@@ -261,11 +291,10 @@ class ParallelSearch {
       found += c;
     }
     if (found !== claims) throw new EngineError("crash", `The parallel explorer lost count of a level's new states (${found} kept, ${claims} found): run with --workers 1 and report this.`);
-    search.table.size += claims;
+    this.size += claims;
 
     // The next level: the kept records in the threads' output lists.
     this.ratio = claims / Math.max(1, n);
-    [this.level, this.spare] = [this.spare, this.level];
     this.lists = outs.map((list) => ({ list, records: true }));
     this.segments = segments;
     this.levelStart = next;
@@ -273,19 +302,6 @@ class ParallelSearch {
     this.out = 1 - this.out;
     search.progress({ distinctStates: next + claims, queue: claims });
     return claims;
-  }
-
-  /** Level-table slots for about `expected` fingerprints. */
-  private desired(expected: number): number {
-    let c = MIN_LEVEL_SLOTS;
-    while (c * LEVEL_MAX_LOAD * 0.5 < expected) c *= 2;
-    return c;
-  }
-
-  /** `slots` if it is large enough for `expected` fingerprints, else a larger empty table. */
-  private sized(slots: Int32Array, expected: number): Int32Array {
-    const want = this.desired(expected);
-    return levelCapacity(slots) >= want ? slots : levelSlots(want);
   }
 
   /**
@@ -296,16 +312,15 @@ class ParallelSearch {
     const search = this.search;
     const W = this.W;
     search.next.reset();
-    search.parents.truncate(next);
-    search.vias.truncate(next);
     const lists = outs.map((l) => toList(W + EXTRA, l));
+    const mask = keyedCapacity(this.table) - 1;
     for (const d of done) {
       const list = lists[d.thread];
       if (!list) continue;
       for (let i = d.from; i < d.to; i++) {
         const c = list.chunkOf(i);
         const o = list.offsetOf(i);
-        if (keyAt(this.level, c[o + W + 4] as number) !== c[o + W + 2]) continue;
+        if (keyOf(this.table, mask, c[o + W] as number, c[o + W + 1] as number) !== c[o + W + 2]) continue;
         if (!search.admit(c, o, c[o + W + 2] as number, c[o + W + 3] as number)) return search.settle(search.event ?? { kind: "limit", id: 0 }, next);
       }
       if (d.outOfRange) {
@@ -318,6 +333,13 @@ class ParallelSearch {
     }
     throw new EngineError("crash", "The parallel explorer stopped a level for no reason: run with --workers 1 and report this.");
   }
+}
+
+/** Slots for `entries` fingerprints (a power of two). */
+function capacityFor(entries: number, min: number): number {
+  let c = min;
+  while (c * KEYED_MAX_LOAD < entries) c *= 2;
+  return c;
 }
 
 /** The level's states in pieces of at most `size`, in number order. */

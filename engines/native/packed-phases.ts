@@ -5,21 +5,21 @@
  * `expand`: the level is cut into pieces of consecutive states; threads take pieces in turn (a
  * shared counter), so they stay busy however uneven the pieces are, and each thread's pieces come in
  * increasing order. Per piece a thread writes each state's parent and transition index (known now
- * that states are numbered), checks its invariants and generates its successors. A successor not met
- * lately by this thread and not in the fingerprint table is offered to the level table with its
- * parent's number as key (level-table.ts); when it claims or lowers a slot, it is recorded in the
- * thread's output list: packed words, fingerprint, parent, transition index, level-table slot.
- * A piece stops expanding at a violation, and after a crash or a successor out of TypeOK's range
- * only checks the rest of its states. When the level table is nearly full, threads stop at the next
- * few states' end and report how far they got: the owner grows it and runs the rest.
- * `settle`: per piece, the records whose key is still their parent are the first occurrences of new
- * states; they are moved to the front of the piece's records, in order, and their fingerprints added
- * to the fingerprint table. They are the next level (numbered by the owner, in piece order).
+ * that states are numbered), checks its invariants and generates its successors. A successor this
+ * thread has not met lately is offered to the keyed fingerprint table with its parent's number as key
+ * (keyed-table.ts); when it claims or lowers a slot, it is recorded in the thread's output list:
+ * packed words, fingerprint, parent, transition index. A piece stops expanding at a violation,
+ * and after a crash or a successor out of TypeOK's range only checks the rest of its states. When
+ * the table is nearly full, threads stop at the next few states' end and report how far they got:
+ * the owner grows it and runs the rest.
+ * `settle`: per piece, the records whose fingerprint's key is still their parent are the first occurrences
+ * of new states; they are moved to the front of the piece's records, in order. They are the next
+ * level (numbered by the owner, in piece order).
  */
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
-import { FingerprintTable, RecentFingerprints, setIn } from "./fingerprint.ts";
-import { LEVEL_MAX_LOAD, claimIn, keyAt, levelCapacity, offer } from "./level-table.ts";
+import { RecentFingerprints, setIn } from "./fingerprint.ts";
+import { keyOf, keyedCapacity, offer } from "./keyed-table.ts";
 import { Expander, Halt, StateList, invariantChecks } from "./packed-expand.ts";
 import { crashError, isCrash } from "./packed-model.ts";
 
@@ -41,10 +41,11 @@ export interface ExpandRequest {
   /** The lists pieces are in; `records`: output lists of a level (whose parents and transition indices are written here). */
   lists: { list: SharedList; records: boolean }[];
   pieces: Piece[];
-  /** Int32Array(3): the next piece to take, level-table slots claimed, stop flag. */
+  /** Int32Array(3): the next piece to take, fingerprints claimed, stop flag. */
   control: SharedArrayBuffer;
-  table: { slots: SharedArrayBuffer; size: number };
-  level: SharedArrayBuffer;
+  /** The keyed fingerprint table (keyed-table.ts), and how many fingerprints it may take before the round stops. */
+  table: SharedArrayBuffer;
+  room: number;
   parents: SharedArrayBuffer[];
   vias: SharedArrayBuffer[];
   /** Which of this thread's two output lists to write (the other is the frontier). */
@@ -70,7 +71,7 @@ export interface ExpandReply {
   list: SharedList;
   pieces: PieceResult[];
   generated: number;
-  /** Level-table slots this thread claimed. */
+  /** Fingerprints this thread added to the table. */
   claims: number;
 }
 
@@ -81,17 +82,13 @@ export interface SettleRequest {
   /** Int32Array(1): the next piece to take. */
   control: SharedArrayBuffer;
   table: SharedArrayBuffer;
-  level: SharedArrayBuffer;
-  /** A level table to empty (the one the next level uses), in `clearChunks` runs taken after the pieces. */
-  clear: SharedArrayBuffer | null;
-  clearChunks: number;
 }
 
 /** Pairs: a piece's index in the request, then its number of new states. */
 export type SettleReply = number[];
 
-/** Output records: the packed words, then fingerprint (hi, lo), parent, transition index, level-table slot. */
-export const EXTRA = 5;
+/** Output records: the packed words, then fingerprint (hi, lo), parent and transition index. */
+export const EXTRA = 4;
 
 export function toList(words: number, l: SharedList): StateList {
   return new StateList(words, true, l.per, l.chunks.map((c) => new Int32Array(c)), l.length);
@@ -114,10 +111,9 @@ export class Phases {
   private counted = 0;
   /** While warming up, successors are generated and dropped. */
   private warming = false;
-  // The current expansion's tables.
-  private table = new FingerprintTable(0, true, new Int32Array(2));
-  private level = NO_SLOTS;
-  private levelMask = 0;
+  // The current expansion's table.
+  private table = NO_SLOTS;
+  private mask = 0;
   private claims = 0;
   private unreported = 0;
 
@@ -142,24 +138,23 @@ export class Phases {
     const fps = x.fps;
     const W = this.W;
     const record = this.record;
-    const level = this.level;
-    const mask = this.levelMask;
+    const table = this.table;
+    const mask = this.mask;
     for (let i = 0; i < n; i++) {
-      // Met lately by this thread: in the table, or offered before from an earlier parent.
-      if (this.recent.metAt(fps, i) || this.table.hasAt(fps, i)) continue;
+      // Met lately by this thread: found before, or offered before from an earlier parent.
+      if (this.recent.metAt(fps, i)) continue;
       const hi = fps[2 * i] as number;
       const lo = fps[2 * i + 1] as number;
       const parent = x.parents[i] as number;
-      const r = offer(level, mask, hi, lo, parent);
+      const r = offer(table, mask, hi, lo, parent);
       if (r < 0) continue;
-      if (r & 1) this.claims++;
+      if (r > 0) this.claims++;
       const o = i * W;
       for (let k = 0; k < W; k++) record[k] = x.words[o + k] as number;
       record[W] = hi;
       record[W + 1] = lo;
       record[W + 2] = parent;
       record[W + 3] = x.vias[i] as number;
-      record[W + 4] = r >> 1;
       this.out.push(record, 0);
     }
   }
@@ -189,11 +184,9 @@ export class Phases {
 
   expand(m: ExpandRequest): ExpandReply {
     const x = this.expander;
-    this.table = new FingerprintTable(0, true, new Int32Array(m.table.slots), m.table.size);
-    this.level = new Int32Array(m.level);
-    const capacity = levelCapacity(this.level);
-    this.levelMask = capacity - 1;
-    const limit = Math.floor(capacity * LEVEL_MAX_LOAD);
+    this.table = new Int32Array(m.table);
+    this.mask = keyedCapacity(this.table) - 1;
+    const limit = m.room;
     this.out = this.outs[m.out] as StateList;
     if (m.fresh) this.out.reset();
     this.claims = 0;
@@ -272,7 +265,7 @@ export class Phases {
       }
       if ((p & 31) === 31) {
         this.flush();
-        // Claims are counted in every few states: stop here when the level table is nearly full.
+        // Claims are counted in every few states: stop here when the table is nearly full.
         const claimed = Atomics.add(control, 1, this.claims - this.unreported) + this.claims - this.unreported;
         this.unreported = this.claims;
         if (claimed > limit) Atomics.store(control, 2, 1);
@@ -289,25 +282,20 @@ export class Phases {
     const W = this.W;
     const lists = m.lists.map((l) => toList(R, l));
     const table = new Int32Array(m.table);
-    const mask = (table.length >> 1) - 1;
-    const level = new Int32Array(m.level);
+    const mask = keyedCapacity(table) - 1;
     const control = new Int32Array(m.control);
     const counts: number[] = [];
     const record = this.record;
     for (;;) {
       const b = Atomics.add(control, 0, 1);
       const piece = m.pieces[b];
-      if (!piece) {
-        if (m.clear) this.clearRuns(m.clear, b - m.pieces.length, m.clearChunks, control, m.pieces.length);
-        break;
-      }
+      if (!piece) break;
       const list = lists[piece.thread] as StateList;
       let w = piece.from;
       for (let i = piece.from; i < piece.to; i++) {
         const c = list.chunkOf(i);
         const o = list.offsetOf(i);
-        if (keyAt(level, c[o + W + 4] as number) !== c[o + W + 2]) continue;
-        claimIn(table, mask, c[o + W] as number, c[o + W + 1] as number);
+        if (keyOf(table, mask, c[o + W] as number, c[o + W + 1] as number) !== c[o + W + 2]) continue;
         if (w !== i) {
           for (let k = 0; k < R; k++) record[k] = c[o + k] as number;
           const cw = list.chunkOf(w);
@@ -319,12 +307,5 @@ export class Phases {
       counts.push(b, w - piece.from);
     }
     return counts;
-  }
-
-  /** Empties runs of the level table `buffer` (run r = counter value − pieces), taking more as it goes. */
-  private clearRuns(buffer: SharedArrayBuffer, first: number, runs: number, control: Int32Array, pieces: number): void {
-    const slots = new Int32Array(buffer);
-    const per = Math.ceil(slots.length / runs);
-    for (let r = first; r < runs; r = Atomics.add(control, 0, 1) - pieces) slots.fill(0, r * per, Math.min(slots.length, (r + 1) * per));
   }
 }
