@@ -38,6 +38,24 @@ export class StateList {
     this.length += 1;
   }
 
+  /** The chunk `add` last returned an offset in. */
+  tail: Int32Array = new Int32Array(0);
+
+  /** Adds an entry, to be written at `tail[offset…]`; returns the offset. */
+  add(): number {
+    const c = Math.floor(this.length / this.per);
+    let chunk = this.chunks[c];
+    if (!chunk) {
+      const bytes = this.per * this.words * 4;
+      chunk = new Int32Array(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+      this.chunks.push(chunk);
+    }
+    this.tail = chunk;
+    const at = (this.length - c * this.per) * this.words;
+    this.length += 1;
+    return at;
+  }
+
   /** Empties the list, keeping its chunks for what is pushed next (no allocation from level to level). */
   reset(): void {
     this.length = 0;

@@ -24,6 +24,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
+import { FingerprintTable } from "./fingerprint.ts";
 import { KEYED_MAX_LOAD, keyOf, keyedCapacity, keyedFrom, rehashKeyed } from "./keyed-table.ts";
 import { crashError, isCrash } from "./packed-model.ts";
 import { type PackedOptions, type PackedResult, Search } from "./packed-search.ts";
@@ -227,6 +228,7 @@ class ParallelSearch {
     let pieces = cut(this.segments, size);
     const done: Done[] = [];
     const outs: SharedList[] = [];
+    const lowered: Int32Array[] = [];
     let claims = 0;
     for (let round = 0; pieces.length > 0; round++) {
       const request: ExpandRequest = {
@@ -248,6 +250,7 @@ class ParallelSearch {
       for (const [thread, reply] of replies.entries()) {
         if (thread > 0) search.offloaded += reply.generated;
         claims += reply.claims;
+        if (reply.lowered.length > 0) lowered.push(reply.lowered);
         outs[thread] = reply.list;
         for (const p of reply.pieces) {
           const piece = pieces[p.piece] as Piece;
@@ -274,15 +277,7 @@ class ParallelSearch {
     const max = search.opts.maxStates;
     if (done.some((d) => d.outOfRange || d.crash) || (max !== undefined && next + claims > max)) return this.settleInOrder(done, outs, next);
 
-    const request: SettleRequest = {
-      lists: outs,
-      pieces: done.map((d) => ({ thread: d.thread, from: d.from, to: d.to })),
-      control: new SharedArrayBuffer(4),
-      table: this.table.buffer as SharedArrayBuffer,
-    };
-    const pending = this.helpers.map((h) => h.call<SettleReply>({ type: "settle", ...request }));
-    const counts = new Int32Array(done.length);
-    for (const reply of [this.mine.settle(request), ...(await Promise.all(pending))]) for (let i = 0; i < reply.length; i += 2) counts[reply[i] as number] = reply[i + 1] as number;
+    const counts = await this.settle(done, outs, lowered);
     let found = 0;
     const segments: Piece[] = [];
     for (const [i, d] of done.entries()) {
@@ -302,6 +297,27 @@ class ParallelSearch {
     this.out = 1 - this.out;
     search.progress({ distinctStates: next + claims, queue: claims });
     return claims;
+  }
+
+  /**
+   * The number of new states per piece: its records, less those of fingerprints another record came
+   * before (only fingerprints whose key was lowered can have those; without any, nothing is to do).
+   */
+  private async settle(done: Done[], outs: SharedList[], lowered: Int32Array[]): Promise<Int32Array> {
+    const counts = Int32Array.from(done, (d) => d.to - d.from);
+    if (lowered.length === 0) return counts;
+    const set = new FingerprintTable(capacityFor(lowered.reduce((t, l) => t + l.length / 2, 0), 1 << 10), true);
+    for (const l of lowered) for (let i = 0; i < l.length; i += 2) set.add(l[i] as number, l[i + 1] as number);
+    const request: SettleRequest = {
+      lists: outs,
+      pieces: done.map((d) => ({ thread: d.thread, from: d.from, to: d.to })),
+      control: new SharedArrayBuffer(4),
+      table: this.table.buffer as SharedArrayBuffer,
+      lowered: set.slots.buffer as SharedArrayBuffer,
+    };
+    const pending = this.helpers.map((h) => h.call<SettleReply>({ type: "settle", ...request }));
+    for (const reply of [this.mine.settle(request), ...(await Promise.all(pending))]) for (let i = 0; i < reply.length; i += 2) counts[reply[i] as number] = reply[i + 1] as number;
+    return counts;
   }
 
   /**

@@ -18,7 +18,7 @@
  */
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
-import { RecentFingerprints, setIn } from "./fingerprint.ts";
+import { FingerprintTable, RecentFingerprints, setIn } from "./fingerprint.ts";
 import { keyOf, keyedCapacity, offer } from "./keyed-table.ts";
 import { Expander, Halt, StateList, invariantChecks } from "./packed-expand.ts";
 import { crashError, isCrash } from "./packed-model.ts";
@@ -73,6 +73,8 @@ export interface ExpandReply {
   generated: number;
   /** Fingerprints this thread added to the table. */
   claims: number;
+  /** The fingerprints (hi, lo pairs) whose key this thread lowered: the only ones whose first records may have lost. */
+  lowered: Int32Array;
 }
 
 export interface SettleRequest {
@@ -82,6 +84,8 @@ export interface SettleRequest {
   /** Int32Array(1): the next piece to take. */
   control: SharedArrayBuffer;
   table: SharedArrayBuffer;
+  /** A FingerprintTable's slots: the fingerprints some thread lowered the key of. */
+  lowered: SharedArrayBuffer;
 }
 
 /** Pairs: a piece's index in the request, then its number of new states. */
@@ -115,6 +119,7 @@ export class Phases {
   private table = NO_SLOTS;
   private mask = 0;
   private claims = 0;
+  private lowered: number[] = [];
   private unreported = 0;
 
   constructor(
@@ -137,9 +142,9 @@ export class Phases {
     if (this.warming) return;
     const fps = x.fps;
     const W = this.W;
-    const record = this.record;
     const table = this.table;
     const mask = this.mask;
+    const out = this.out;
     for (let i = 0; i < n; i++) {
       // Met lately by this thread: found before, or offered before from an earlier parent.
       if (this.recent.metAt(fps, i)) continue;
@@ -149,13 +154,15 @@ export class Phases {
       const r = offer(table, mask, hi, lo, parent);
       if (r < 0) continue;
       if (r > 0) this.claims++;
+      else this.lowered.push(hi, lo);
+      const at = out.add();
+      const tail = out.tail;
       const o = i * W;
-      for (let k = 0; k < W; k++) record[k] = x.words[o + k] as number;
-      record[W] = hi;
-      record[W + 1] = lo;
-      record[W + 2] = parent;
-      record[W + 3] = x.vias[i] as number;
-      this.out.push(record, 0);
+      for (let k = 0; k < W; k++) tail[at + k] = x.words[o + k] as number;
+      tail[at + W] = hi;
+      tail[at + W + 1] = lo;
+      tail[at + W + 2] = parent;
+      tail[at + W + 3] = x.vias[i] as number;
     }
   }
 
@@ -190,6 +197,7 @@ export class Phases {
     this.out = this.outs[m.out] as StateList;
     if (m.fresh) this.out.reset();
     this.claims = 0;
+    this.lowered = [];
     this.unreported = 0;
     const restore = x.onFull;
     x.onFull = () => this.flush();
@@ -215,7 +223,7 @@ export class Phases {
     }
     const generated = x.generated - this.counted;
     this.counted = x.generated;
-    return { list: fromList(this.out), pieces: results, generated, claims: this.claims };
+    return { list: fromList(this.out), pieces: results, generated, claims: this.claims, lowered: Int32Array.from(this.lowered) };
   }
 
   private piece(list: StateList, meta: { parents: Int32Array[]; vias: Int32Array[] } | null, piece: Piece, result: PieceResult, control: Int32Array, limit: number): void {
@@ -283,6 +291,7 @@ export class Phases {
     const lists = m.lists.map((l) => toList(R, l));
     const table = new Int32Array(m.table);
     const mask = keyedCapacity(table) - 1;
+    const lowered = new FingerprintTable(0, false, new Int32Array(m.lowered));
     const control = new Int32Array(m.control);
     const counts: number[] = [];
     const record = this.record;
@@ -295,7 +304,9 @@ export class Phases {
       for (let i = piece.from; i < piece.to; i++) {
         const c = list.chunkOf(i);
         const o = list.offsetOf(i);
-        if (keyOf(table, mask, c[o + W] as number, c[o + W + 1] as number) !== c[o + W + 2]) continue;
+        const hi = c[o + W] as number;
+        const lo = c[o + W + 1] as number;
+        if (lowered.has(hi, lo) && keyOf(table, mask, hi, lo) !== c[o + W + 2]) continue;
         if (w !== i) {
           for (let k = 0; k < R; k++) record[k] = c[o + k] as number;
           const cw = list.chunkOf(w);
