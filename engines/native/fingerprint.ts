@@ -123,6 +123,11 @@ export class FingerprintTable {
     return true;
   }
 
+  /** How many more fingerprints fit before the table grows. */
+  get room(): number {
+    return this.limit - this.size;
+  }
+
   /** Grows the table (now, on this thread) so that `extra` more fingerprints fit without growing. */
   reserve(extra: number): void {
     while (this.size + extra > this.limit) this.grow();

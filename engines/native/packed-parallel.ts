@@ -25,7 +25,7 @@ import { Worker } from "node:worker_threads";
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
 import { FingerprintTable } from "./fingerprint.ts";
-import { KEYED_MAX_LOAD, keyOf, keyedCapacity, keyedFrom, rehashKeyed } from "./keyed-table.ts";
+import { LEVEL_MAX_LOAD, keyOf, levelCapacity, levelMap, regrowLevel } from "./level-map.ts";
 import { crashError, isCrash } from "./packed-model.ts";
 import { type PackedOptions, type PackedResult, Search } from "./packed-search.ts";
 import { EXTRA, type ExpandReply, type ExpandRequest, type Piece, type PieceResult, Phases, type SettleReply, type SettleRequest, type SharedList, fromList, toList } from "./packed-phases.ts";
@@ -102,14 +102,14 @@ export interface ParallelTuning {
   smallLevel?: number;
   /** Wait for the workers before the first level rather than searching alone until they are up. */
   wait?: boolean;
-  /** The fingerprint table's first size in slots, a power of two (tests make it small to make it grow within a level). */
+  /** The fingerprint table's and level map's first size in slots, a power of two (tests make them small to make them grow within a level). */
   slots?: number;
 }
 
 export async function explorePackedParallel(program: PackedProgram, opts: PackedOptions, workers: number, tuning: ParallelTuning = {}): Promise<PackedResult> {
   const smallLevel = tuning.smallLevel ?? SMALL_LEVEL;
   const helpers: WorkerHandle[] = [];
-  const search = new Search(program, opts, true, workers);
+  const search = new Search(program, opts, true, workers, tuning.slots);
   const mine = new Phases(program, opts.invariants, 0, search.expander);
   // Workers start (and warm up their compiled code on the level this thread is at) while this
   // thread searches alone; they take over at the first level big enough once they are up.
@@ -170,9 +170,9 @@ class ParallelSearch {
   private segments: Piece[];
   private levelStart: number;
   private levelSize: number;
-  /** The keyed fingerprint table (keyed-table.ts) and the number of fingerprints in it. */
-  private table: Int32Array;
-  private size: number;
+  /** The level map of the current level (level-map.ts), and the one the next level uses (emptied meanwhile). */
+  private map: Int32Array;
+  private spare: Int32Array;
   /** Which of each thread's two output lists the level writes. */
   private out = 0;
   /** New states per state of the last level (to make room in the table before a level). */
@@ -183,7 +183,7 @@ class ParallelSearch {
     private readonly search: Search,
     private readonly mine: Phases,
     private readonly helpers: WorkerHandle[],
-    /** The table's smallest size; with `presize` false, it grows only when full (for tests). */
+    /** The level map's smallest size; with `presize` false, it and the table grow only when full (for tests). */
     private readonly minSlots: number,
     private readonly presize: boolean,
   ) {
@@ -193,10 +193,8 @@ class ParallelSearch {
     this.levelStart = search.levelStart;
     this.levelSize = search.frontier.length;
     this.segments = [{ list: 0, from: 0, to: this.levelSize, firstId: this.levelStart }];
-    // The fingerprints found so far, all from earlier levels; the sequential search's table is done with.
-    this.size = search.table.size;
-    this.table = keyedFrom(search.table.slots, capacityFor(this.size + (presize ? this.levelSize * this.ratio : 0), minSlots), -1);
-    search.table.slots = new Int32Array(2);
+    this.map = levelMap(minSlots);
+    this.spare = levelMap(minSlots);
   }
 
   async run(): Promise<PackedResult> {
@@ -207,14 +205,16 @@ class ParallelSearch {
       if (r === 0) break;
       search.depth += 1;
     }
-    const bytes = this.table.byteLength + search.parents.bytes + search.vias.bytes + this.peakLists;
+    (globalThis as any).THREADS?.();
+    const bytes = search.table.bytes + search.parents.bytes + search.vias.bytes + this.map.byteLength + this.spare.byteLength + this.peakLists;
     return search.finish({ peakBytes: bytes });
   }
 
-  /** Grows the table, if needed, to take `extra` more fingerprints. */
-  private reserve(extra: number): void {
-    const want = capacityFor(this.size + extra, this.minSlots);
-    if (keyedCapacity(this.table) < want) this.table = rehashKeyed(this.table, want);
+  /** Grows the table and level map, if needed, to take `extra` more fingerprints (`mapped` of them in the map already). */
+  private reserve(extra: number, mapped: number): void {
+    this.search.table.reserve(extra);
+    const want = capacityFor(mapped + extra, this.minSlots);
+    if (levelCapacity(this.map) < want) this.map = regrowLevel(this.map, want);
   }
 
   /** Runs the current level; the number of new states (the next level is current then), or the verdict. */
@@ -223,7 +223,13 @@ class ParallelSearch {
     const n = this.levelSize;
     search.parents.reserve(this.levelStart + n);
     search.vias.reserve(this.levelStart + n);
-    if (this.presize) this.reserve(Math.ceil(n * this.ratio * 1.25));
+    const expected = this.presize ? Math.ceil(n * this.ratio * 1.25) : 0;
+    this.reserve(expected, 0);
+    // The spare level map is emptied during this level, or replaced when its size is far off.
+    const spareWant = capacityFor(expected * Math.max(1, this.ratio), this.minSlots);
+    const spareSize = levelCapacity(this.spare);
+    const clear = spareSize < spareWant || spareSize > 8 * spareWant ? null : this.spare;
+    if (!clear) this.spare = levelMap(spareWant);
     const size = Math.max(256, Math.min(8192, Math.ceil(n / (this.threads * 16))));
     let pieces = cut(this.segments, size);
     const done: Done[] = [];
@@ -235,16 +241,24 @@ class ParallelSearch {
         lists: this.lists,
         pieces,
         control: new SharedArrayBuffer(12),
-        table: this.table.buffer as SharedArrayBuffer,
-        room: Math.floor(keyedCapacity(this.table) * KEYED_MAX_LOAD) - this.size - claims,
+        table: search.table.slots.buffer as SharedArrayBuffer,
+        map: this.map.buffer as SharedArrayBuffer,
+        room: Math.min(search.table.room, Math.floor(levelCapacity(this.map) * LEVEL_MAX_LOAD)) - claims,
+        clear: round === 0 && clear ? (clear.buffer as SharedArrayBuffer) : null,
+        clearRuns: round === 0 && clear ? Math.max(1, Math.ceil(levelCapacity(clear) / (1 << 15))) : 0,
         parents: search.parents.chunks.map((c) => c.buffer as SharedArrayBuffer),
         vias: search.vias.chunks.map((c) => c.buffer as SharedArrayBuffer),
         out: this.out,
         fresh: round === 0,
       };
       const pending = this.helpers.map((h) => h.call<ExpandReply>({ type: "expand", ...request }));
+      const t0 = performance.now();
       const own = this.mine.expand(request);
+      const t1 = performance.now();
       const replies = [own, ...(await Promise.all(pending))];
+      const t2 = performance.now();
+      (globalThis as any).DBG ??= { own: 0, wait: 0, levels: 0, ownPieces: 0, pieces: 0 };
+      const D = (globalThis as any).DBG; D.own += t1 - t0; D.wait += t2 - t1; D.levels++; D.ownPieces += own.pieces.length; D.pieces += pieces.length;
       const rest: Piece[] = [];
       const reported = new Set<number>();
       for (const [thread, reply] of replies.entries()) {
@@ -261,8 +275,12 @@ class ParallelSearch {
       }
       for (const [i, piece] of pieces.entries()) if (!reported.has(i)) rest.push(piece);
       pieces = rest.sort((a, b) => a.firstId - b.firstId);
-      // The table filled up: it grows (keys and all), and the rest of the level runs in another round.
-      if (pieces.length > 0) this.reserve(claims + Math.ceil(claims * (pieces.reduce((t, p) => t + p.to - p.from, 0) / Math.max(1, n)) * 2) + 1024);
+      // The table or level map filled up: they grow, and the rest of the level runs in another round.
+      if (pieces.length > 0) {
+        search.table.size += claims;
+        this.reserve(Math.ceil(claims * (pieces.reduce((t, p) => t + p.to - p.from, 0) / Math.max(1, n)) * 2) + 1024, claims);
+        search.table.size -= claims;
+      }
     }
     done.sort((a, b) => a.firstId - b.firstId);
     this.peakLists = Math.max(this.peakLists, outs.reduce((t, l) => t + l.chunks.length * l.per * (this.W + EXTRA) * 4, 0) * 2);
@@ -286,10 +304,11 @@ class ParallelSearch {
       found += c;
     }
     if (found !== claims) throw new EngineError("crash", `The parallel explorer lost count of a level's new states (${found} kept, ${claims} found): run with --workers 1 and report this.`);
-    this.size += claims;
+    search.table.size += claims;
 
     // The next level: the kept records in the threads' output lists.
     this.ratio = claims / Math.max(1, n);
+    [this.map, this.spare] = [this.spare, this.map];
     this.lists = outs.map((list) => ({ list, records: true }));
     this.segments = segments;
     this.levelStart = next;
@@ -312,7 +331,7 @@ class ParallelSearch {
       lists: outs,
       pieces: done.map((d) => ({ thread: d.thread, from: d.from, to: d.to })),
       control: new SharedArrayBuffer(4),
-      table: this.table.buffer as SharedArrayBuffer,
+      map: this.map.buffer as SharedArrayBuffer,
       lowered: set.slots.buffer as SharedArrayBuffer,
     };
     const pending = this.helpers.map((h) => h.call<SettleReply>({ type: "settle", ...request }));
@@ -329,14 +348,14 @@ class ParallelSearch {
     const W = this.W;
     search.next.reset();
     const lists = outs.map((l) => toList(W + EXTRA, l));
-    const mask = keyedCapacity(this.table) - 1;
+    const mask = levelCapacity(this.map) - 1;
     for (const d of done) {
       const list = lists[d.thread];
       if (!list) continue;
       for (let i = d.from; i < d.to; i++) {
         const c = list.chunkOf(i);
         const o = list.offsetOf(i);
-        if (keyOf(this.table, mask, c[o + W] as number, c[o + W + 1] as number) !== c[o + W + 2]) continue;
+        if (keyOf(this.map, mask, c[o + W] as number, c[o + W + 1] as number) !== c[o + W + 2]) continue;
         if (!search.admit(c, o, c[o + W + 2] as number, c[o + W + 3] as number)) return search.settle(search.event ?? { kind: "limit", id: 0 }, next);
       }
       if (d.outOfRange) {
@@ -351,10 +370,10 @@ class ParallelSearch {
   }
 }
 
-/** Slots for `entries` fingerprints (a power of two). */
+/** Level-map slots for `entries` fingerprints (a power of two). */
 function capacityFor(entries: number, min: number): number {
   let c = min;
-  while (c * KEYED_MAX_LOAD < entries) c *= 2;
+  while (c * LEVEL_MAX_LOAD < entries) c *= 2;
   return c;
 }
 

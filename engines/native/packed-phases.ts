@@ -6,20 +6,20 @@
  * shared counter), so they stay busy however uneven the pieces are, and each thread's pieces come in
  * increasing order. Per piece a thread writes each state's parent and transition index (known now
  * that states are numbered), checks its invariants and generates its successors. A successor this
- * thread has not met lately is offered to the keyed fingerprint table with its parent's number as key
- * (keyed-table.ts); when it claims or lowers a slot, it is recorded in the thread's output list:
+ * thread has not met lately is offered to the fingerprint table and level map with its parent's number
+ * as key (level-map.ts); when it is new or lowers a key, it is recorded in the thread's output list:
  * packed words, fingerprint, parent, transition index. A piece stops expanding at a violation,
  * and after a crash or a successor out of TypeOK's range only checks the rest of its states. When
  * the table is nearly full, threads stop at the next few states' end and report how far they got:
  * the owner grows it and runs the rest.
- * `settle`: per piece, the records whose fingerprint's key is still their parent are the first occurrences
+ * `settle`: per piece, the records whose fingerprint's key in the level map is still their parent are the first occurrences
  * of new states; they are moved to the front of the piece's records, in order. They are the next
  * level (numbered by the owner, in piece order).
  */
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
 import { FingerprintTable, RecentFingerprints, setIn } from "./fingerprint.ts";
-import { keyOf, keyedCapacity, offer } from "./keyed-table.ts";
+import { keyOf, levelCapacity, offer } from "./level-map.ts";
 import { Expander, Halt, StateList, invariantChecks } from "./packed-expand.ts";
 import { crashError, isCrash } from "./packed-model.ts";
 
@@ -43,9 +43,13 @@ export interface ExpandRequest {
   pieces: Piece[];
   /** Int32Array(3): the next piece to take, fingerprints claimed, stop flag. */
   control: SharedArrayBuffer;
-  /** The keyed fingerprint table (keyed-table.ts), and how many fingerprints it may take before the round stops. */
+  /** The fingerprint table's slots and the level map (level-map.ts); how many fingerprints they may take before the round stops. */
   table: SharedArrayBuffer;
+  map: SharedArrayBuffer;
   room: number;
+  /** A level map to empty meanwhile (the next level's), in `clearRuns` runs taken before the pieces. */
+  clear: SharedArrayBuffer | null;
+  clearRuns: number;
   parents: SharedArrayBuffer[];
   vias: SharedArrayBuffer[];
   /** Which of this thread's two output lists to write (the other is the frontier). */
@@ -83,7 +87,7 @@ export interface SettleRequest {
   pieces: { thread: number; from: number; to: number }[];
   /** Int32Array(1): the next piece to take. */
   control: SharedArrayBuffer;
-  table: SharedArrayBuffer;
+  map: SharedArrayBuffer;
   /** A FingerprintTable's slots: the fingerprints some thread lowered the key of. */
   lowered: SharedArrayBuffer;
 }
@@ -115,9 +119,11 @@ export class Phases {
   private counted = 0;
   /** While warming up, successors are generated and dropped. */
   private warming = false;
-  // The current expansion's table.
+  // The current expansion's table and level map.
   private table = NO_SLOTS;
   private mask = 0;
+  private map = NO_SLOTS;
+  private mapMask = 0;
   private claims = 0;
   private lowered: number[] = [];
   private unreported = 0;
@@ -144,6 +150,8 @@ export class Phases {
     const W = this.W;
     const table = this.table;
     const mask = this.mask;
+    const map = this.map;
+    const mapMask = this.mapMask;
     const out = this.out;
     for (let i = 0; i < n; i++) {
       // Met lately by this thread: found before, or offered before from an earlier parent.
@@ -151,7 +159,7 @@ export class Phases {
       const hi = fps[2 * i] as number;
       const lo = fps[2 * i + 1] as number;
       const parent = x.parents[i] as number;
-      const r = offer(table, mask, hi, lo, parent);
+      const r = offer(table, mask, map, mapMask, hi, lo, parent);
       if (r < 0) continue;
       if (r > 0) this.claims++;
       else this.lowered.push(hi, lo);
@@ -192,7 +200,9 @@ export class Phases {
   expand(m: ExpandRequest): ExpandReply {
     const x = this.expander;
     this.table = new Int32Array(m.table);
-    this.mask = keyedCapacity(this.table) - 1;
+    this.mask = (this.table.length >> 1) - 1;
+    this.map = new Int32Array(m.map);
+    this.mapMask = levelCapacity(this.map) - 1;
     const limit = m.room;
     this.out = this.outs[m.out] as StateList;
     if (m.fresh) this.out.reset();
@@ -207,8 +217,15 @@ export class Phases {
     const control = new Int32Array(m.control);
     const results: PieceResult[] = [];
     try {
-      while (Atomics.load(control, 2) === 0) {
-        const b = Atomics.add(control, 0, 1);
+      // The counter hands out the runs of the level map to empty first, then the pieces.
+      let taken = Atomics.add(control, 0, 1);
+      if (m.clear) {
+        const map = new Int32Array(m.clear);
+        const per = Math.ceil(map.length / m.clearRuns / 3) * 3;
+        for (; taken < m.clearRuns; taken = Atomics.add(control, 0, 1)) map.fill(0, taken * per, Math.min(map.length, (taken + 1) * per));
+      }
+      for (; Atomics.load(control, 2) === 0; taken = Atomics.add(control, 0, 1)) {
+        const b = taken - m.clearRuns;
         const piece = m.pieces[b];
         if (!piece) break;
         const { list, records } = lists[piece.list] as { list: StateList; records: boolean };
@@ -289,8 +306,8 @@ export class Phases {
     const R = this.W + EXTRA;
     const W = this.W;
     const lists = m.lists.map((l) => toList(R, l));
-    const table = new Int32Array(m.table);
-    const mask = keyedCapacity(table) - 1;
+    const map = new Int32Array(m.map);
+    const mask = levelCapacity(map) - 1;
     const lowered = new FingerprintTable(0, false, new Int32Array(m.lowered));
     const control = new Int32Array(m.control);
     const counts: number[] = [];
@@ -306,7 +323,7 @@ export class Phases {
         const o = list.offsetOf(i);
         const hi = c[o + W] as number;
         const lo = c[o + W + 1] as number;
-        if (lowered.has(hi, lo) && keyOf(table, mask, hi, lo) !== c[o + W + 2]) continue;
+        if (lowered.has(hi, lo) && keyOf(map, mask, hi, lo) !== c[o + W + 2]) continue;
         if (w !== i) {
           for (let k = 0; k < R; k++) record[k] = c[o + k] as number;
           const cw = list.chunkOf(w);

@@ -89,9 +89,10 @@ export class Search {
     readonly opts: PackedOptions,
     readonly shared = false,
     readonly workers = 1,
+    initialSlots = INITIAL_SLOTS,
   ) {
     this.checks = invariantChecks(program, opts.invariants);
-    this.table = new FingerprintTable(INITIAL_SLOTS, shared);
+    this.table = new FingerprintTable(initialSlots, shared);
     this.parents = new IntList(shared);
     this.vias = new IntList(shared);
     this.frontier = new StateList(program.layout.words, shared);
