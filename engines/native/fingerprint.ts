@@ -184,11 +184,6 @@ export class IntList {
     this.length = Math.max(this.length, length);
   }
 
-  /** Forgets the entries from `length` on (they are written again). */
-  truncate(length: number): void {
-    this.length = Math.min(this.length, length);
-  }
-
   get(i: number): number {
     return (this.chunks[i >>> IntList.BITS] as Int32Array)[i & ((1 << IntList.BITS) - 1)] as number;
   }
@@ -196,6 +191,53 @@ export class IntList {
   get bytes(): number {
     return this.chunks.length * (4 << IntList.BITS);
   }
+}
+
+/**
+ * Transition indices, a byte each: states with 255 successors or more are rare, and their indices
+ * from 255 on are kept in a map beside (their byte is 255). With `shared`, as IntList.
+ */
+export class ViaList {
+  length = 0;
+  readonly chunks: Uint8Array[] = [];
+  readonly large = new Map<number, number>();
+
+  constructor(private readonly shared = false) {}
+
+  push(v: number): void {
+    const c = this.length >>> IntList.BITS;
+    const chunk = this.chunks[c] ?? this.addChunk();
+    chunk[this.length & ((1 << IntList.BITS) - 1)] = v < 255 ? v : 255;
+    if (v >= 255) this.large.set(this.length, v);
+    this.length += 1;
+  }
+
+  private addChunk(): Uint8Array {
+    const bytes = 1 << IntList.BITS;
+    const chunk = new Uint8Array(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+    this.chunks.push(chunk);
+    return chunk;
+  }
+
+  reserve(length: number): void {
+    while (this.chunks.length << IntList.BITS < length) this.addChunk();
+    this.length = Math.max(this.length, length);
+  }
+
+  get(i: number): number {
+    const v = (this.chunks[i >>> IntList.BITS] as Uint8Array)[i & ((1 << IntList.BITS) - 1)] as number;
+    return v < 255 ? v : (this.large.get(i) ?? v);
+  }
+
+  get bytes(): number {
+    return this.chunks.length << IntList.BITS;
+  }
+}
+
+/** Writes transition index v of entry i of a shared ViaList's chunks; false when it is too large for them (the owner keeps it). */
+export function setVia(chunks: Uint8Array[], i: number, v: number): boolean {
+  (chunks[i >>> IntList.BITS] as Uint8Array)[i & ((1 << IntList.BITS) - 1)] = v < 255 ? v : 255;
+  return v < 255;
 }
 
 /** Writes entry i of a shared IntList's chunks (in a worker thread). */

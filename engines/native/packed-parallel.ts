@@ -24,6 +24,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
+import { droppedBuffer } from "./collect.ts";
 import { FingerprintTable } from "./fingerprint.ts";
 import { LEVEL_MAX_LOAD, keyOf, levelCapacity, levelMap, regrowLevel } from "./level-map.ts";
 import { crashError, isCrash } from "./packed-model.ts";
@@ -212,9 +213,15 @@ class ParallelSearch {
 
   /** Grows the table and level map, if needed, to take `extra` more fingerprints (`mapped` of them in the map already). */
   private reserve(extra: number, mapped: number): void {
-    this.search.table.reserve(extra);
+    const table = this.search.table;
+    const old = table.slots;
+    table.reserve(extra);
+    if (table.slots !== old) droppedBuffer(old.byteLength);
     const want = capacityFor(mapped + extra, this.minSlots);
-    if (levelCapacity(this.map) < want) this.map = regrowLevel(this.map, want);
+    if (levelCapacity(this.map) < want) {
+      droppedBuffer(this.map.byteLength);
+      this.map = regrowLevel(this.map, want);
+    }
   }
 
   /** Runs the current level; the number of new states (the next level is current then), or the verdict. */
@@ -223,13 +230,16 @@ class ParallelSearch {
     const n = this.levelSize;
     search.parents.reserve(this.levelStart + n);
     search.vias.reserve(this.levelStart + n);
-    const expected = this.presize ? Math.ceil(n * this.ratio * 1.25) : 0;
+    const expected = this.presize ? Math.ceil(n * this.ratio * 1.1) : 0;
     this.reserve(expected, 0);
     // The spare level map is emptied during this level, or replaced when its size is far off.
     const spareWant = capacityFor(expected * Math.max(1, this.ratio), this.minSlots);
     const spareSize = levelCapacity(this.spare);
     const clear = spareSize < spareWant || spareSize > 8 * spareWant ? null : this.spare;
-    if (!clear) this.spare = levelMap(spareWant);
+    if (!clear) {
+      droppedBuffer(this.spare.byteLength);
+      this.spare = levelMap(spareWant);
+    }
     const size = Math.max(256, Math.min(8192, Math.ceil(n / (this.threads * 16))));
     let pieces = cut(this.segments, size);
     const done: Done[] = [];
@@ -265,6 +275,7 @@ class ParallelSearch {
         if (thread > 0) search.offloaded += reply.generated;
         claims += reply.claims;
         if (reply.lowered.length > 0) lowered.push(reply.lowered);
+        for (let i = 0; i < reply.largeVias.length; i += 2) search.vias.large.set(reply.largeVias[i] as number, reply.largeVias[i + 1] as number);
         outs[thread] = reply.list;
         for (const p of reply.pieces) {
           const piece = pieces[p.piece] as Piece;

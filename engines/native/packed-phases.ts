@@ -18,7 +18,7 @@
  */
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
-import { FingerprintTable, RecentFingerprints, setIn } from "./fingerprint.ts";
+import { FingerprintTable, RecentFingerprints, setIn, setVia } from "./fingerprint.ts";
 import { keyOf, levelCapacity, offer } from "./level-map.ts";
 import { Expander, Halt, StateList, invariantChecks } from "./packed-expand.ts";
 import { crashError, isCrash } from "./packed-model.ts";
@@ -77,6 +77,8 @@ export interface ExpandReply {
   generated: number;
   /** Fingerprints this thread added to the table. */
   claims: number;
+  /** Pairs: a state's number and its transition index, where that is too large for the shared list (ViaList). */
+  largeVias: Int32Array;
   /** The fingerprints (hi, lo pairs) whose key this thread lowered: the only ones whose first records may have lost. */
   lowered: Int32Array;
 }
@@ -126,6 +128,7 @@ export class Phases {
   private mapMask = 0;
   private claims = 0;
   private lowered: number[] = [];
+  private largeVias: number[] = [];
   private unreported = 0;
 
   constructor(
@@ -208,12 +211,13 @@ export class Phases {
     if (m.fresh) this.out.reset();
     this.claims = 0;
     this.lowered = [];
+    this.largeVias = [];
     this.unreported = 0;
     const restore = x.onFull;
     x.onFull = () => this.flush();
     const lists = m.lists.map((l) => ({ list: toList(l.records ? this.W + EXTRA : this.W, l.list), records: l.records }));
     const parents = m.parents.map((b) => new Int32Array(b));
-    const vias = m.vias.map((b) => new Int32Array(b));
+    const vias = m.vias.map((b) => new Uint8Array(b));
     const control = new Int32Array(m.control);
     const results: PieceResult[] = [];
     try {
@@ -237,13 +241,16 @@ export class Phases {
       }
     } finally {
       x.onFull = restore;
+      // Holding on to them would keep the memory of a table the owner outgrows (collect.ts).
+      this.table = NO_SLOTS;
+      this.map = NO_SLOTS;
     }
     const generated = x.generated - this.counted;
     this.counted = x.generated;
-    return { list: fromList(this.out), pieces: results, generated, claims: this.claims, lowered: Int32Array.from(this.lowered) };
+    return { list: fromList(this.out), pieces: results, generated, claims: this.claims, lowered: Int32Array.from(this.lowered), largeVias: Int32Array.from(this.largeVias) };
   }
 
-  private piece(list: StateList, meta: { parents: Int32Array[]; vias: Int32Array[] } | null, piece: Piece, result: PieceResult, control: Int32Array, limit: number): void {
+  private piece(list: StateList, meta: { parents: Int32Array[]; vias: Uint8Array[] } | null, piece: Piece, result: PieceResult, control: Int32Array, limit: number): void {
     const x = this.expander;
     const W = this.W;
     const { from, to, firstId } = piece;
@@ -253,7 +260,7 @@ export class Phases {
       const o = list.offsetOf(p);
       if (meta) {
         setIn(meta.parents, id, c[o + W + 2] as number);
-        setIn(meta.vias, id, c[o + W + 3] as number);
+        if (!setVia(meta.vias, id, c[o + W + 3] as number)) this.largeVias.push(id, c[o + W + 3] as number);
       }
       const bad = x.load(c, o, id);
       if (bad) {
@@ -278,7 +285,7 @@ export class Phases {
           const o2 = list.offsetOf(q);
           if (meta) {
             setIn(meta.parents, id2, c2[o2 + W + 2] as number);
-            setIn(meta.vias, id2, c2[o2 + W + 3] as number);
+            if (!setVia(meta.vias, id2, c2[o2 + W + 3] as number)) this.largeVias.push(id2, c2[o2 + W + 3] as number);
           }
           const bad2 = x.load(c2, o2, id2);
           if (bad2) {

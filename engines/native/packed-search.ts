@@ -15,7 +15,7 @@
  */
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError, type Json, type Progress, type TraceState } from "../result.ts";
-import { FingerprintTable, IntList, RecentFingerprints } from "./fingerprint.ts";
+import { FingerprintTable, IntList, RecentFingerprints, ViaList } from "./fingerprint.ts";
 import { Expander, Halt, StateList, firstViolated, invariantChecks, type Checks } from "./packed-expand.ts";
 import { type Work, crashError, instantiate, isCrash, newState, outOfRangeError, stateJson, transitionOf } from "./packed-model.ts";
 
@@ -70,7 +70,7 @@ export class Search {
   readonly table: FingerprintTable;
   readonly recent = new RecentFingerprints();
   readonly parents: IntList;
-  readonly vias: IntList;
+  readonly vias: ViaList;
   frontier: StateList;
   next: StateList;
   /** The number of the current level's first state. */
@@ -94,7 +94,7 @@ export class Search {
     this.checks = invariantChecks(program, opts.invariants);
     this.table = new FingerprintTable(initialSlots, shared);
     this.parents = new IntList(shared);
-    this.vias = new IntList(shared);
+    this.vias = new ViaList(shared);
     this.frontier = new StateList(program.layout.words, shared);
     this.next = new StateList(program.layout.words, shared);
     this.expander = new Expander(program, this.checks, () => this.flush());

@@ -4,6 +4,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import type { PackedProgram } from "../../generator/packed/compile.ts";
+import { droppedBuffer } from "./collect.ts";
 import { type ExpandRequest, Phases, type SettleRequest, type SharedList } from "./packed-phases.ts";
 
 export type WorkerRequest =
@@ -13,6 +14,14 @@ export type WorkerRequest =
   | ({ type: "settle" } & SettleRequest);
 
 let phases: Phases | null = null;
+
+/** The shared buffers the last expansion was given: when one is gone (it grew), its memory can be released. */
+let held: SharedArrayBuffer[] = [];
+
+function release(now: SharedArrayBuffer[]): void {
+  for (const b of held) if (!now.includes(b)) droppedBuffer(b.byteLength);
+  held = now;
+}
 
 function ready(): Phases {
   if (!phases) throw new Error("the worker was not initialized");
@@ -31,6 +40,7 @@ parentPort?.on("message", (m: WorkerRequest) => {
         parentPort?.postMessage({ ok: true, value: null });
         return;
       case "expand":
+        release([m.table, m.map]);
         parentPort?.postMessage({ ok: true, value: ready().expand(m) });
         return;
       case "settle":
