@@ -167,6 +167,17 @@ describe("compiled explorer with worker threads: the same search for any number 
     }
   });
 
+  it("stops at --timeout with a time-out error, never a verdict", async () => {
+    const loaded = loadSpec("spec/raid5", { root });
+    const p = program(loaded, "small_free", "d0852df");
+    const error = await explorePackedParallel(p, { invariants: ["TypeOK"], timeoutMs: 400 }, 2, { smallLevel: 1, wait: true }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(EngineError);
+    expect((error as EngineError).kind).toBe("timeout");
+  });
+
   it("finds the same violation with 2 workers: the same state count and the same shortest counterexample", async () => {
     const loaded = loadSpec("spec/raid5", { root });
     const p = program(loaded, "small", null);

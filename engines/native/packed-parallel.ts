@@ -196,6 +196,8 @@ class ParallelSearch {
     this.segments = [{ list: 0, from: 0, to: this.levelSize, firstId: this.levelStart }];
     this.map = levelMap(minSlots);
     this.spare = levelMap(minSlots);
+    const timeout = search.opts.timeoutMs;
+    this.deadline = timeout === undefined ? Infinity : Date.now() + timeout - (performance.now() - search.started);
   }
 
   async run(): Promise<PackedResult> {
@@ -209,6 +211,13 @@ class ParallelSearch {
     (globalThis as any).THREADS?.();
     const bytes = search.table.bytes + search.parents.bytes + search.vias.bytes + this.map.byteLength + this.spare.byteLength + this.peakLists;
     return search.finish({ peakBytes: bytes });
+  }
+
+  /** --timeout's end, as Date.now() (the same clock on every thread). */
+  private readonly deadline: number;
+
+  private timedOut(found: number): never {
+    throw new EngineError("timeout", `The native engine did not finish within ${this.search.opts.timeoutMs} ms (${found} distinct states found, depth ${this.search.depth}).`);
   }
 
   /** Grows the table and level map, if needed, to take `extra` more fingerprints (`mapped` of them in the map already). */
@@ -258,6 +267,7 @@ class ParallelSearch {
         clearRuns: round === 0 && clear ? Math.max(1, Math.ceil(levelCapacity(clear) / (1 << 15))) : 0,
         parents: search.parents.chunks.map((c) => c.buffer as SharedArrayBuffer),
         vias: search.vias.chunks.map((c) => c.buffer as SharedArrayBuffer),
+        deadline: this.deadline,
         out: this.out,
         fresh: round === 0,
       };
@@ -286,6 +296,7 @@ class ParallelSearch {
       }
       for (const [i, piece] of pieces.entries()) if (!reported.has(i)) rest.push(piece);
       pieces = rest.sort((a, b) => a.firstId - b.firstId);
+      if (pieces.length > 0 && Date.now() > this.deadline) this.timedOut(this.levelStart + n + claims);
       // The table or level map filled up: they grow, and the rest of the level runs in another round.
       if (pieces.length > 0) {
         search.table.size += claims;

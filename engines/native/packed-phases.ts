@@ -52,6 +52,8 @@ export interface ExpandRequest {
   clearRuns: number;
   parents: SharedArrayBuffer[];
   vias: SharedArrayBuffer[];
+  /** Date.now() after which the round stops (--timeout), or Infinity. */
+  deadline: number;
   /** Which of this thread's two output lists to write (the other is the frontier). */
   out: number;
   /** The first round of a level empties the output list; a later one appends. */
@@ -234,7 +236,7 @@ export class Phases {
         if (!piece) break;
         const { list, records } = lists[piece.list] as { list: StateList; records: boolean };
         const result: PieceResult = { piece: b, done: piece.to, thread: this.index, from: this.out.length, to: 0 };
-        this.piece(list, records ? { parents, vias } : null, piece, result, control, limit);
+        this.piece(list, records ? { parents, vias } : null, piece, result, control, limit, m.deadline);
         this.flush();
         result.to = this.out.length;
         results.push(result);
@@ -250,7 +252,7 @@ export class Phases {
     return { list: fromList(this.out), pieces: results, generated, claims: this.claims, lowered: Int32Array.from(this.lowered), largeVias: Int32Array.from(this.largeVias) };
   }
 
-  private piece(list: StateList, meta: { parents: Int32Array[]; vias: Uint8Array[] } | null, piece: Piece, result: PieceResult, control: Int32Array, limit: number): void {
+  private piece(list: StateList, meta: { parents: Int32Array[]; vias: Uint8Array[] } | null, piece: Piece, result: PieceResult, control: Int32Array, limit: number, deadline: number): void {
     const x = this.expander;
     const W = this.W;
     const { from, to, firstId } = piece;
@@ -297,10 +299,10 @@ export class Phases {
       }
       if ((p & 31) === 31) {
         this.flush();
-        // Claims are counted in every few states: stop here when the table is nearly full.
+        // Claims are counted in every few states: stop here when the table is nearly full (or time is up).
         const claimed = Atomics.add(control, 1, this.claims - this.unreported) + this.claims - this.unreported;
         this.unreported = this.claims;
-        if (claimed > limit) Atomics.store(control, 2, 1);
+        if (claimed > limit || Date.now() > deadline) Atomics.store(control, 2, 1);
         if (Atomics.load(control, 2) !== 0 && p + 1 < to) {
           result.done = p + 1;
           return;
