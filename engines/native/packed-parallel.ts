@@ -4,21 +4,22 @@
  * of workers.
  *
  * `--workers N` means N threads: this one and N - 1 worker threads. They share, in
- * SharedArrayBuffers, the fingerprint table, the parents and transition indices, the level table
- * (level-table.ts) and their output lists. A level goes in two phases (packed-phases.ts):
- * 1. expand (all threads, in one round, or more when the level table must grow in between): pieces
- *    of the level are expanded, each successor neither met nor in the fingerprint table offered to
- *    the level table, which keeps per new state the first parent reaching it;
- * 2. settle (all threads): per piece, the first occurrences are kept, in order, and added to the
- *    fingerprint table; the empty level table for the next level is cleared meanwhile.
- * Here, between the phases: the fingerprint table grows to fit the level's new states (their number
- * is the level table's), and the new states are numbered piece by piece, in the order the sequential
- * search finds them; they stay in the threads' output lists, which are the next level.
- * Small levels are expanded here directly while the workers start (and warm up their compiled code
- * on a sample of states). A violation found in phase 1 is the one with the smallest number among
- * those found (every earlier state was checked); anything else that stops a piece (a crash, a
- * successor out of TypeOK's range, the state limit) is settled here in order, as in the sequential
- * search.
+ * SharedArrayBuffers, the fingerprint table, the level map (level-map.ts), the parents and
+ * transition indices, and their output lists. A level goes in two phases (packed-phases.ts):
+ * 1. expand (all threads, in one round, or more when the table or level map must grow in between):
+ *    pieces of the level are expanded, each successor not met lately offered to the table, which
+ *    takes the new ones; the level map keeps per new state the first parent reaching it, and the
+ *    threads empty the next level's map meanwhile;
+ * 2. settle (all threads, only when some thread lowered a key): per piece, the first occurrences are
+ *    kept, in order.
+ * Here, between the phases and levels: the table grows to fit the next level's new states (on an
+ * estimate; a round stops when it runs out of room), and the new states are numbered piece by piece,
+ * in the order the sequential search finds them; they stay in the threads' output lists, which are
+ * the next level. Small levels are expanded here directly while the workers start (from one bundled
+ * script) and warm up their compiled code on a sample of states. A violation found in phase 1 is the
+ * one with the smallest number among those found (every earlier state was checked); anything else
+ * that stops a piece (a crash, a successor out of TypeOK's range, the state limit) is settled here in
+ * order, as in the sequential search.
  */
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
