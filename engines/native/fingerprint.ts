@@ -130,26 +130,50 @@ export class FingerprintTable {
 
   /** Grows the table (now, on this thread) so that `extra` more fingerprints fit without growing. */
   reserve(extra: number): void {
-    while (this.size + extra > this.limit) this.grow();
+    const cap = this.capacityFor(extra);
+    if (cap > this.capacity) this.grow(cap);
   }
 
-  private grow(): void {
+  /** The capacity (slots) at which `extra` more fingerprints fit without growing. */
+  capacityFor(extra: number): number {
+    let cap = this.capacity;
+    while (Math.floor(cap * MAX_LOAD) < this.size + extra) cap *= 2;
+    return cap;
+  }
+
+  /** Takes `slots` (of a capacity that is a power of two), which others filled with the same fingerprints. */
+  adopt(slots: Int32Array): void {
+    const cap = slots.length >> 1;
+    this.slots = slots;
+    this.mask = cap - 1;
+    this.limit = Math.floor(cap * MAX_LOAD);
+  }
+
+  private grow(cap = this.capacity * 2): void {
     const old = this.slots;
-    const cap = (old.length >> 1) * 2;
     const slots = FingerprintTable.allocate(cap, this.shared);
     const mask = cap - 1;
     for (let j = 0; j < old.length; j += 2) {
       const h = old[j] as number;
-      const l = old[j + 1] as number;
       if (h === 0) continue;
       let i = h & mask;
       while (slots[2 * i] !== 0) i = (i + 1) & mask;
       slots[2 * i] = h;
-      slots[2 * i + 1] = l;
+      slots[2 * i + 1] = old[j + 1] as number;
     }
-    this.slots = slots;
-    this.mask = mask;
-    this.limit = Math.floor(cap * MAX_LOAD);
+    this.adopt(slots);
+  }
+}
+
+/** Adds the fingerprints in slots from..to of `old` to `slots` (pairs), claiming each slot with Atomics.compareExchange (threads share `slots`). */
+export function rehashInto(old: Int32Array, from: number, to: number, slots: Int32Array): void {
+  const mask = (slots.length >> 1) - 1;
+  for (let j = from; j < to; j++) {
+    const h = old[2 * j] as number;
+    if (h === 0) continue;
+    let i = h & mask;
+    while (slots[2 * i] !== 0 || Atomics.compareExchange(slots, 2 * i, 0, h) !== 0) i = (i + 1) & mask;
+    slots[2 * i + 1] = old[2 * j + 1] as number;
   }
 }
 

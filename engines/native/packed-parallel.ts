@@ -30,7 +30,7 @@ import { FingerprintTable } from "./fingerprint.ts";
 import { LEVEL_MAX_LOAD, keyOf, levelCapacity, levelMap, regrowLevel } from "./level-map.ts";
 import { crashError, isCrash } from "./packed-model.ts";
 import { type PackedOptions, type PackedResult, Search } from "./packed-search.ts";
-import { EXTRA, type ExpandReply, type ExpandRequest, type Piece, type PieceResult, Phases, type SettleReply, type SettleRequest, type SharedList, fromList, toList } from "./packed-phases.ts";
+import { EXTRA, type ExpandReply, type ExpandRequest, type Piece, type PieceResult, Phases, type RehashRequest, type SettleReply, type SettleRequest, type SharedList, fromList, toList } from "./packed-phases.ts";
 import type { WorkerRequest } from "./packed-worker.ts";
 
 /** Levels smaller than this are expanded on the main thread until the workers take over. */
@@ -222,11 +222,20 @@ class ParallelSearch {
   }
 
   /** Grows the table and level map, if needed, to take `extra` more fingerprints (`mapped` of them in the map already). */
-  private reserve(extra: number, mapped: number): void {
+  private async reserve(extra: number, mapped: number): Promise<void> {
     const table = this.search.table;
-    const old = table.slots;
-    table.reserve(extra);
-    if (table.slots !== old) droppedBuffer(old.byteLength);
+    const cap = table.capacityFor(extra);
+    if (cap > table.capacity) {
+      // All threads rehash, each taking runs of the old slots.
+      const old = table.slots;
+      const slots = FingerprintTable.allocate(cap, true);
+      const request: RehashRequest = { from: old.buffer as SharedArrayBuffer, to: slots.buffer as SharedArrayBuffer, control: new SharedArrayBuffer(4), runs: Math.max(1, Math.ceil(old.length / (1 << 17))) };
+      const pending = this.helpers.map((h) => h.call<null>({ type: "rehash", ...request }));
+      this.mine.rehash(request);
+      await Promise.all(pending);
+      table.adopt(slots);
+      droppedBuffer(old.byteLength);
+    }
     const want = capacityFor(mapped + extra, this.minSlots);
     if (levelCapacity(this.map) < want) {
       droppedBuffer(this.map.byteLength);
@@ -241,7 +250,7 @@ class ParallelSearch {
     search.parents.reserve(this.levelStart + n);
     search.vias.reserve(this.levelStart + n);
     const expected = this.presize ? Math.ceil(n * this.ratio * 1.1) : 0;
-    this.reserve(expected, 0);
+    await this.reserve(expected, 0);
     // The spare level map is emptied during this level, or replaced when its size is far off.
     const spareWant = capacityFor(expected * Math.max(1, this.ratio), this.minSlots);
     const spareSize = levelCapacity(this.spare);
@@ -301,7 +310,7 @@ class ParallelSearch {
       // The table or level map filled up: they grow, and the rest of the level runs in another round.
       if (pieces.length > 0) {
         search.table.size += claims;
-        this.reserve(Math.ceil(claims * (pieces.reduce((t, p) => t + p.to - p.from, 0) / Math.max(1, n)) * 2) + 1024, claims);
+        await this.reserve(Math.ceil(claims * (pieces.reduce((t, p) => t + p.to - p.from, 0) / Math.max(1, n)) * 2) + 1024, claims);
         search.table.size -= claims;
       }
     }

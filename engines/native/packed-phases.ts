@@ -18,7 +18,7 @@
  */
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
-import { FingerprintTable, RecentFingerprints, setIn, setVia } from "./fingerprint.ts";
+import { FingerprintTable, RecentFingerprints, rehashInto, setIn, setVia } from "./fingerprint.ts";
 import { keyOf, levelCapacity, offer } from "./level-map.ts";
 import { Expander, Halt, StateList, invariantChecks } from "./packed-expand.ts";
 import { crashError, isCrash } from "./packed-model.ts";
@@ -94,6 +94,14 @@ export interface SettleRequest {
   map: SharedArrayBuffer;
   /** A FingerprintTable's slots: the fingerprints some thread lowered the key of. */
   lowered: SharedArrayBuffer;
+}
+
+/** Fingerprint-table slots `from` to rehash into `to`, in `runs` runs the threads take in turn. */
+export interface RehashRequest {
+  from: SharedArrayBuffer;
+  to: SharedArrayBuffer;
+  control: SharedArrayBuffer;
+  runs: number;
 }
 
 /** Pairs: a piece's index in the request, then its number of new states. */
@@ -309,6 +317,16 @@ export class Phases {
         }
       }
     }
+  }
+
+  rehash(m: RehashRequest): null {
+    const from = new Int32Array(m.from);
+    const to = new Int32Array(m.to);
+    const control = new Int32Array(m.control);
+    const slots = from.length >> 1;
+    const per = Math.ceil(slots / m.runs);
+    for (let r = Atomics.add(control, 0, 1); r < m.runs; r = Atomics.add(control, 0, 1)) rehashInto(from, r * per, Math.min(slots, (r + 1) * per), to);
+    return null;
   }
 
   settle(m: SettleRequest): SettleReply {
