@@ -284,6 +284,11 @@ export class RecentFingerprints {
     this.mask = (1 << bits) - 1;
   }
 
+  /** Forgets every fingerprint. */
+  clear(): void {
+    this.slots.fill(0);
+  }
+
   /** Whether fingerprint i of `fps` was met lately; it is remembered from now on either way. */
   metAt(fps: Int32Array, i: number): boolean {
     const hi = fps[2 * i] as number;

@@ -32,6 +32,15 @@ function full(what: string): never {
   throw new EngineError("crash", `The ${what} of the parallel explorer is full (a state with more successors than it can hold): run with --workers 1.`);
 }
 
+/** Waits for another thread to finish writing word `at` (0 until then); a thread that stopped halfway is an error, not a hang. */
+function written(a: Int32Array, at: number): number {
+  for (let n = 0; n < 1 << 30; n++) {
+    const v = Atomics.load(a, at);
+    if (v !== 0) return v;
+  }
+  throw new EngineError("crash", "A thread of the parallel explorer stopped while adding a state: run with --workers 1.");
+}
+
 /**
  * Offers fingerprint (hi, lo), reached from parent `key`, to the table `t` (pairs) and level map `m`:
  * 1 when it was new (added to both), 0 when it was found in this level with a larger key (lowered to
@@ -45,14 +54,18 @@ export function offer(t: Int32Array, tmask: number, m: Int32Array, mmask: number
     if (h === 0) {
       h = Atomics.compareExchange(t, at, 0, hi);
       if (h === 0) {
-        enter(m, mmask, hi, lo, key);
-        Atomics.store(t, at + 1, lo);
+        try {
+          enter(m, mmask, hi, lo, key);
+        } finally {
+          // Even when the map is full (the search then stops with that error), so no thread waits on it.
+          Atomics.store(t, at + 1, lo);
+        }
         return 1;
       }
     }
     if (h === hi) {
       let l = Atomics.load(t, at + 1);
-      while (l === 0) l = Atomics.load(t, at + 1);
+      if (l === 0) l = written(t, at + 1);
       if (l === lo) return lower(m, mmask, hi, lo, key);
     }
     i = (i + 1) & tmask;
@@ -84,7 +97,7 @@ function lower(m: Int32Array, mask: number, hi: number, lo: number, key: number)
     if (h === 0) return -1;
     if (h === hi) {
       let l = Atomics.load(m, at + 1);
-      while (l === 0) l = Atomics.load(m, at + 1);
+      if (l === 0) l = written(m, at + 1);
       if (l === lo) {
         let k = Atomics.load(m, at + 2);
         while (key < k) {

@@ -219,6 +219,9 @@ export class Phases {
     const limit = m.room;
     this.out = this.outs[m.out] as StateList;
     if (m.fresh) this.out.reset();
+    // A later round's pieces may come before this thread's earlier ones: what it met there may not
+    // be skipped here, where a smaller parent can lower a key.
+    else this.recent.clear();
     this.claims = 0;
     this.lowered = [];
     this.largeVias = [];
