@@ -209,7 +209,6 @@ class ParallelSearch {
       if (r === 0) break;
       search.depth += 1;
     }
-    (globalThis as any).THREADS?.();
     const bytes = search.table.bytes + search.parents.bytes + search.vias.bytes + this.map.byteLength + this.spare.byteLength + this.peakLists;
     return search.finish({ peakBytes: bytes });
   }
@@ -282,13 +281,8 @@ class ParallelSearch {
         fresh: round === 0,
       };
       const pending = this.helpers.map((h) => h.call<ExpandReply>({ type: "expand", ...request }));
-      const t0 = performance.now();
       const own = this.mine.expand(request);
-      const t1 = performance.now();
       const replies = [own, ...(await Promise.all(pending))];
-      const t2 = performance.now();
-      (globalThis as any).DBG ??= { own: 0, wait: 0, levels: 0, ownPieces: 0, pieces: 0 };
-      const D = (globalThis as any).DBG; D.own += t1 - t0; D.wait += t2 - t1; D.levels++; D.ownPieces += own.pieces.length; D.pieces += pieces.length;
       const rest: Piece[] = [];
       const reported = new Set<number>();
       for (const [thread, reply] of replies.entries()) {
