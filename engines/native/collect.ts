@@ -1,7 +1,7 @@
 /**
  * A full garbage collection on the calling thread, when the runtime allows one (else nothing).
  *
- * The explorers replace big typed arrays as their tables grow. An array's memory is released only
+ * The parallel explorer replaces its fingerprint table as it grows. An array's memory is released only
  * when the collector finds it unreachable (on every thread holding a SharedArrayBuffer), and an
  * explorer allocates too few JavaScript objects for the collector to run by itself: without this,
  * the tables it outgrew stay in memory to the end of the search.
@@ -25,7 +25,7 @@ export function collectGarbage(): void {
 
 /** Bytes of big buffers dropped since the last collection, and the amount that makes one worth it. */
 let dropped = 0;
-const WORTH = 16 << 20;
+const WORTH = 32 << 20;
 
 /** Notes that a buffer of `bytes` was dropped; collects once enough was. */
 export function droppedBuffer(bytes: number): void {

@@ -236,10 +236,7 @@ class ParallelSearch {
       droppedBuffer(old.byteLength);
     }
     const want = capacityFor(mapped + extra, this.minSlots);
-    if (levelCapacity(this.map) < want) {
-      droppedBuffer(this.map.byteLength);
-      this.map = regrowLevel(this.map, want);
-    }
+    if (levelCapacity(this.map) < want) this.map = regrowLevel(this.map, want);
   }
 
   /** Runs the current level; the number of new states (the next level is current then), or the verdict. */
@@ -254,10 +251,7 @@ class ParallelSearch {
     const spareWant = capacityFor(expected * Math.max(1, this.ratio), this.minSlots);
     const spareSize = levelCapacity(this.spare);
     const clear = spareSize < spareWant || spareSize > 8 * spareWant ? null : this.spare;
-    if (!clear) {
-      droppedBuffer(this.spare.byteLength);
-      this.spare = levelMap(spareWant);
-    }
+    if (!clear) this.spare = levelMap(spareWant);
     const size = Math.max(256, Math.min(8192, Math.ceil(n / (this.threads * 16))));
     let pieces = cut(this.segments, size);
     const done: Done[] = [];

@@ -16,7 +16,7 @@ export type WorkerRequest =
 
 let phases: Phases | null = null;
 
-/** The shared buffers the last expansion was given: when one is gone (it grew), its memory can be released. */
+/** The fingerprint table the last expansion was given: when it is gone (it grew), its memory can be released. */
 let held: SharedArrayBuffer[] = [];
 
 function release(now: SharedArrayBuffer[]): void {
@@ -41,7 +41,7 @@ parentPort?.on("message", (m: WorkerRequest) => {
         parentPort?.postMessage({ ok: true, value: null });
         return;
       case "expand":
-        release([m.table, m.map]);
+        release([m.table]);
         parentPort?.postMessage({ ok: true, value: ready().expand(m) });
         return;
       case "rehash":
