@@ -177,96 +177,91 @@ export function rehashInto(old: Int32Array, from: number, to: number, slots: Int
   }
 }
 
-/**
- * A growing list of 32-bit integers in fixed-size chunks (no copying as it grows). With `shared`, the
- * chunks are SharedArrayBuffers and worker threads write entries the owner reserved (`reserve`).
- */
-export class IntList {
+/** Entries per chunk of the lists below (2^BITS). */
+const BITS = 20;
+const LOW = (1 << BITS) - 1;
+
+/** Fixed-size chunks of a typed array, added as a list grows (no copying); in SharedArrayBuffers when `shared`. */
+abstract class Chunked<A extends Int32Array | Uint8Array> {
   length = 0;
-  readonly chunks: Int32Array[] = [];
-  static readonly BITS = 20;
+  readonly chunks: A[] = [];
 
-  constructor(private readonly shared = false) {}
+  constructor(
+    private readonly shared: boolean,
+    private readonly make: (buffer: ArrayBuffer | SharedArrayBuffer) => A,
+    private readonly entryBytes: number,
+  ) {}
 
-  push(v: number): void {
-    const c = this.length >>> IntList.BITS;
-    const chunk = this.chunks[c] ?? this.addChunk();
-    chunk[this.length & ((1 << IntList.BITS) - 1)] = v;
-    this.length += 1;
+  protected chunkFor(i: number): A {
+    return this.chunks[i >>> BITS] ?? this.addChunk();
   }
 
-  private addChunk(): Int32Array {
-    const bytes = 4 << IntList.BITS;
-    const chunk = new Int32Array(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  private addChunk(): A {
+    const bytes = this.entryBytes << BITS;
+    const chunk = this.make(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
     this.chunks.push(chunk);
     return chunk;
   }
 
-  /** Makes room for entries up to `length` (others write them), and counts them in. */
+  /** Makes room for entries up to `length` (worker threads write them), and counts them in. */
   reserve(length: number): void {
-    while (this.chunks.length << IntList.BITS < length) this.addChunk();
+    while (this.chunks.length << BITS < length) this.addChunk();
     this.length = Math.max(this.length, length);
   }
 
-  get(i: number): number {
-    return (this.chunks[i >>> IntList.BITS] as Int32Array)[i & ((1 << IntList.BITS) - 1)] as number;
+  get bytes(): number {
+    return this.chunks.length * (this.entryBytes << BITS);
+  }
+}
+
+/** A growing list of 32-bit integers. */
+export class IntList extends Chunked<Int32Array> {
+  constructor(shared = false) {
+    super(shared, (b) => new Int32Array(b), 4);
   }
 
-  get bytes(): number {
-    return this.chunks.length * (4 << IntList.BITS);
+  push(v: number): void {
+    this.chunkFor(this.length)[this.length & LOW] = v;
+    this.length += 1;
   }
+
+  get(i: number): number {
+    return (this.chunks[i >>> BITS] as Int32Array)[i & LOW] as number;
+  }
+}
+
+/** Writes entry i of a shared IntList's chunks (in a worker thread). */
+export function setIn(chunks: Int32Array[], i: number, v: number): void {
+  (chunks[i >>> BITS] as Int32Array)[i & LOW] = v;
 }
 
 /**
  * Transition indices, a byte each: states with 255 successors or more are rare, and their indices
- * from 255 on are kept in a map beside (their byte is 255). With `shared`, as IntList.
+ * from 255 on are kept in a map beside (their byte is 255).
  */
-export class ViaList {
-  length = 0;
-  readonly chunks: Uint8Array[] = [];
+export class ViaList extends Chunked<Uint8Array> {
   readonly large = new Map<number, number>();
 
-  constructor(private readonly shared = false) {}
+  constructor(shared = false) {
+    super(shared, (b) => new Uint8Array(b), 1);
+  }
 
   push(v: number): void {
-    const c = this.length >>> IntList.BITS;
-    const chunk = this.chunks[c] ?? this.addChunk();
-    chunk[this.length & ((1 << IntList.BITS) - 1)] = v < 255 ? v : 255;
+    this.chunkFor(this.length)[this.length & LOW] = v < 255 ? v : 255;
     if (v >= 255) this.large.set(this.length, v);
     this.length += 1;
   }
 
-  private addChunk(): Uint8Array {
-    const bytes = 1 << IntList.BITS;
-    const chunk = new Uint8Array(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-    this.chunks.push(chunk);
-    return chunk;
-  }
-
-  reserve(length: number): void {
-    while (this.chunks.length << IntList.BITS < length) this.addChunk();
-    this.length = Math.max(this.length, length);
-  }
-
   get(i: number): number {
-    const v = (this.chunks[i >>> IntList.BITS] as Uint8Array)[i & ((1 << IntList.BITS) - 1)] as number;
+    const v = (this.chunks[i >>> BITS] as Uint8Array)[i & LOW] as number;
     return v < 255 ? v : (this.large.get(i) ?? v);
-  }
-
-  get bytes(): number {
-    return this.chunks.length << IntList.BITS;
   }
 }
 
 /** Writes transition index v of entry i of a shared ViaList's chunks; false when it is too large for them (the owner keeps it). */
 export function setVia(chunks: Uint8Array[], i: number, v: number): boolean {
-  (chunks[i >>> IntList.BITS] as Uint8Array)[i & ((1 << IntList.BITS) - 1)] = v < 255 ? v : 255;
+  (chunks[i >>> BITS] as Uint8Array)[i & LOW] = v < 255 ? v : 255;
   return v < 255;
-}
-
-/** Writes entry i of a shared IntList's chunks (in a worker thread). */
-export function setIn(chunks: Int32Array[], i: number, v: number): void {
-  (chunks[i >>> IntList.BITS] as Int32Array)[i & ((1 << IntList.BITS) - 1)] = v;
 }
 
 /**

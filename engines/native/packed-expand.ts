@@ -26,16 +26,9 @@ export class StateList {
   }
 
   push(src: Int32Array, o: number): void {
-    const c = Math.floor(this.length / this.per);
-    let chunk = this.chunks[c];
-    if (!chunk) {
-      const bytes = this.per * this.words * 4;
-      chunk = new Int32Array(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-      this.chunks.push(chunk);
-    }
-    const at = (this.length % this.per) * this.words;
+    const at = this.add();
+    const chunk = this.tail;
     for (let i = 0; i < this.words; i++) chunk[at + i] = src[o + i] as number;
-    this.length += 1;
   }
 
   /** The chunk `add` last returned an offset in. */

@@ -263,19 +263,24 @@ export class Phases {
     return { list: fromList(this.out), pieces: results, generated, claims: this.claims, lowered: Int32Array.from(this.lowered), largeVias: Int32Array.from(this.largeVias) };
   }
 
+  /** Loads state `id` at position p of the list (first recording its parent and transition index, for a record) and checks it. */
+  private load(list: StateList, meta: { parents: Int32Array[]; vias: Uint8Array[] } | null, p: number, id: number): string | undefined {
+    const c = list.chunkOf(p);
+    const o = list.offsetOf(p);
+    if (meta) {
+      const W = this.W;
+      setIn(meta.parents, id, c[o + W + 2] as number);
+      if (!setVia(meta.vias, id, c[o + W + 3] as number)) this.largeVias.push(id, c[o + W + 3] as number);
+    }
+    return this.expander.load(c, o, id);
+  }
+
   private piece(list: StateList, meta: { parents: Int32Array[]; vias: Uint8Array[] } | null, piece: Piece, result: PieceResult, control: Int32Array, limit: number, deadline: number): void {
     const x = this.expander;
-    const W = this.W;
     const { from, to, firstId } = piece;
     for (let p = from; p < to; p++) {
       const id = firstId + p - from;
-      const c = list.chunkOf(p);
-      const o = list.offsetOf(p);
-      if (meta) {
-        setIn(meta.parents, id, c[o + W + 2] as number);
-        if (!setVia(meta.vias, id, c[o + W + 3] as number)) this.largeVias.push(id, c[o + W + 3] as number);
-      }
-      const bad = x.load(c, o, id);
+      const bad = this.load(list, meta, p, id);
       if (bad) {
         result.violation = { id, invariant: bad };
         return;
@@ -294,13 +299,7 @@ export class Phases {
         // The rest of the piece is only checked: a violation there comes before what stopped it.
         for (let q = p + 1; q < to; q++) {
           const id2 = firstId + q - from;
-          const c2 = list.chunkOf(q);
-          const o2 = list.offsetOf(q);
-          if (meta) {
-            setIn(meta.parents, id2, c2[o2 + W + 2] as number);
-            if (!setVia(meta.vias, id2, c2[o2 + W + 3] as number)) this.largeVias.push(id2, c2[o2 + W + 3] as number);
-          }
-          const bad2 = x.load(c2, o2, id2);
+          const bad2 = this.load(list, meta, q, id2);
           if (bad2) {
             result.violation = { id: id2, invariant: bad2 };
             return;
