@@ -4,6 +4,7 @@ import type { ReferenceModel } from "../engines/model.ts";
 import { exploreNative } from "../engines/native/explore.ts";
 import { referenceOf } from "../engines/native/load-reference.ts";
 import { runNative } from "../engines/native/native.ts";
+import { ViaList, setVia } from "../engines/native/fingerprint.ts";
 import { explorePacked } from "../engines/native/packed-explore.ts";
 import { explorePackedParallel } from "../engines/native/packed-parallel.ts";
 import { simulate } from "../engines/native/simulate.ts";
@@ -161,7 +162,45 @@ describe("compiled explorer with worker threads: the same search for any number 
       // Every level through the workers (the default keeps small levels on the main thread).
       const parallel = await outcome(() => explorePackedParallel(p, { invariants, maxStates }, 2, { smallLevel: 1, wait: true }));
       expect(parallel).toEqual(sequential);
+      // A table too small for a level: it grows within the level, between rounds.
+      const growing = await outcome(() => explorePackedParallel(p, { invariants, maxStates }, 2, { smallLevel: 1, wait: true, slots: 1 << 8 }));
+      expect(growing).toEqual(sequential);
     }
+  });
+
+  it("keeps transition indices of 255 and more (a byte each, the large ones beside)", () => {
+    const vias = new ViaList(true);
+    for (const v of [0, 254, 255, 256, 70000]) vias.push(v);
+    vias.reserve(8);
+    // As a worker thread writes them: it hands the large ones to the owner.
+    expect(setVia(vias.chunks, 5, 3)).toBe(true);
+    expect(setVia(vias.chunks, 6, 300)).toBe(false);
+    vias.large.set(6, 300);
+    expect([0, 1, 2, 3, 4, 5, 6].map((i) => vias.get(i))).toEqual([0, 254, 255, 256, 70000, 3, 300]);
+  });
+
+  it("stops at --timeout with a time-out error, never a verdict", async () => {
+    const loaded = loadSpec("spec/raid5", { root });
+    const p = program(loaded, "small_free", "d0852df");
+    const error = await explorePackedParallel(p, { invariants: ["TypeOK"], timeoutMs: 400 }, 2, { smallLevel: 1, wait: true }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(EngineError);
+    expect((error as EngineError).kind).toBe("timeout");
+  });
+
+  it("finds the same violation with 2 workers: the same state count and the same shortest counterexample", async () => {
+    const loaded = loadSpec("spec/raid5", { root });
+    const p = program(loaded, "small", null);
+    const sequential = explorePacked(p, {});
+    const parallel = await explorePackedParallel(p, {}, 2, { smallLevel: 1, wait: true });
+    expect(sequential.verdict).toBe("violation");
+    expect(parallel.verdict).toBe("violation");
+    expect(parallel.invariant).toBe(sequential.invariant);
+    expect(parallel.distinctStates).toBe(sequential.distinctStates);
+    expect(parallel.trace?.length).toBe(sequential.trace?.length);
+    expect(parallel.trace).toEqual(sequential.trace);
   });
 });
 

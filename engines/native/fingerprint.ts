@@ -19,7 +19,10 @@ function fmix(h: number): number {
   return h ^ (h >>> 16);
 }
 
-/** Hashes `n` words of `words` from `o` into FP. (0, 0) is never produced: it marks an empty slot. */
+/**
+ * Hashes `n` words of `words` from `o` into FP. Neither half is ever 0: a 0 high half marks an empty
+ * slot, and a 0 low half a slot whose claim is being written (level-table.ts).
+ */
 export function hashWords(words: Int32Array, o: number, n: number): void {
   let a = 0x9747b28c ^ n;
   let b = (0x165667b1 + n) | 0;
@@ -34,8 +37,8 @@ export function hashWords(words: Int32Array, o: number, n: number): void {
   }
   const hi = fmix(a);
   const lo = fmix(b ^ 0x27d4eb2f);
-  FP[0] = hi;
-  FP[1] = hi === 0 && lo === 0 ? 1 : lo;
+  FP[0] = hi === 0 ? 1 : hi;
+  FP[1] = lo === 0 ? 1 : lo;
 }
 
 /** The largest share of slots used before the table doubles. */
@@ -97,7 +100,7 @@ export class FingerprintTable {
       const h = slots[2 * i] as number;
       const l = slots[2 * i + 1] as number;
       if (h === hi && l === lo) return true;
-      if (h === 0 && l === 0) return false;
+      if (h === 0) return false;
       i = (i + 1) & this.mask;
     }
   }
@@ -110,7 +113,7 @@ export class FingerprintTable {
       const h = slots[2 * i] as number;
       const l = slots[2 * i + 1] as number;
       if (h === hi && l === lo) return false;
-      if (h === 0 && l === 0) break;
+      if (h === 0) break;
       i = (i + 1) & this.mask;
     }
     slots[2 * i] = hi;
@@ -120,87 +123,145 @@ export class FingerprintTable {
     return true;
   }
 
-  private grow(): void {
+  /** How many more fingerprints fit before the table grows. */
+  get room(): number {
+    return this.limit - this.size;
+  }
+
+  /** Grows the table (now, on this thread) so that `extra` more fingerprints fit without growing. */
+  reserve(extra: number): void {
+    const cap = this.capacityFor(extra);
+    if (cap > this.capacity) this.grow(cap);
+  }
+
+  /** The capacity (slots) at which `extra` more fingerprints fit without growing. */
+  capacityFor(extra: number): number {
+    let cap = this.capacity;
+    while (Math.floor(cap * MAX_LOAD) < this.size + extra) cap *= 2;
+    return cap;
+  }
+
+  /** Takes `slots` (of a capacity that is a power of two), which others filled with the same fingerprints. */
+  adopt(slots: Int32Array): void {
+    const cap = slots.length >> 1;
+    this.slots = slots;
+    this.mask = cap - 1;
+    this.limit = Math.floor(cap * MAX_LOAD);
+  }
+
+  private grow(cap = this.capacity * 2): void {
     const old = this.slots;
-    const cap = (old.length >> 1) * 2;
     const slots = FingerprintTable.allocate(cap, this.shared);
     const mask = cap - 1;
     for (let j = 0; j < old.length; j += 2) {
       const h = old[j] as number;
-      const l = old[j + 1] as number;
-      if (h === 0 && l === 0) continue;
+      if (h === 0) continue;
       let i = h & mask;
-      while (slots[2 * i] !== 0 || slots[2 * i + 1] !== 0) i = (i + 1) & mask;
+      while (slots[2 * i] !== 0) i = (i + 1) & mask;
       slots[2 * i] = h;
-      slots[2 * i + 1] = l;
+      slots[2 * i + 1] = old[j + 1] as number;
     }
-    this.slots = slots;
-    this.mask = mask;
-    this.limit = Math.floor(cap * MAX_LOAD);
+    this.adopt(slots);
   }
 }
 
-/** A growing list of 32-bit integers in fixed-size chunks (no copying as it grows). */
-export class IntList {
+/** Adds the fingerprints in slots from..to of `old` to `slots` (pairs), claiming each slot with Atomics.compareExchange (threads share `slots`). */
+export function rehashInto(old: Int32Array, from: number, to: number, slots: Int32Array): void {
+  const mask = (slots.length >> 1) - 1;
+  for (let j = from; j < to; j++) {
+    const h = old[2 * j] as number;
+    if (h === 0) continue;
+    let i = h & mask;
+    while (slots[2 * i] !== 0 || Atomics.compareExchange(slots, 2 * i, 0, h) !== 0) i = (i + 1) & mask;
+    slots[2 * i + 1] = old[2 * j + 1] as number;
+  }
+}
+
+/** Entries per chunk of the lists below (2^BITS). */
+const BITS = 20;
+const LOW = (1 << BITS) - 1;
+
+/** Fixed-size chunks of a typed array, added as a list grows (no copying); in SharedArrayBuffers when `shared`. */
+abstract class Chunked<A extends Int32Array | Uint8Array> {
   length = 0;
-  private readonly chunks: Int32Array[] = [];
-  private static readonly BITS = 20;
+  readonly chunks: A[] = [];
+
+  constructor(
+    private readonly shared: boolean,
+    private readonly make: (buffer: ArrayBuffer | SharedArrayBuffer) => A,
+    private readonly entryBytes: number,
+  ) {}
+
+  protected chunkFor(i: number): A {
+    return this.chunks[i >>> BITS] ?? this.addChunk();
+  }
+
+  private addChunk(): A {
+    const bytes = this.entryBytes << BITS;
+    const chunk = this.make(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+    this.chunks.push(chunk);
+    return chunk;
+  }
+
+  /** Makes room for entries up to `length` (worker threads write them), and counts them in. */
+  reserve(length: number): void {
+    while (this.chunks.length << BITS < length) this.addChunk();
+    this.length = Math.max(this.length, length);
+  }
+
+  get bytes(): number {
+    return this.chunks.length * (this.entryBytes << BITS);
+  }
+}
+
+/** A growing list of 32-bit integers. */
+export class IntList extends Chunked<Int32Array> {
+  constructor(shared = false) {
+    super(shared, (b) => new Int32Array(b), 4);
+  }
 
   push(v: number): void {
-    const c = this.length >>> IntList.BITS;
-    let chunk = this.chunks[c];
-    if (!chunk) {
-      chunk = new Int32Array(1 << IntList.BITS);
-      this.chunks.push(chunk);
-    }
-    chunk[this.length & ((1 << IntList.BITS) - 1)] = v;
+    this.chunkFor(this.length)[this.length & LOW] = v;
     this.length += 1;
   }
 
   get(i: number): number {
-    return (this.chunks[i >>> IntList.BITS] as Int32Array)[i & ((1 << IntList.BITS) - 1)] as number;
-  }
-
-  get bytes(): number {
-    return this.chunks.length * (4 << IntList.BITS);
+    return (this.chunks[i >>> BITS] as Int32Array)[i & LOW] as number;
   }
 }
 
+/** Writes entry i of a shared IntList's chunks (in a worker thread). */
+export function setIn(chunks: Int32Array[], i: number, v: number): void {
+  (chunks[i >>> BITS] as Int32Array)[i & LOW] = v;
+}
+
 /**
- * Fingerprints split over tables by their low half: with workers, each worker adds to its own table
- * and every worker reads all of them.
+ * Transition indices, a byte each: states with 255 successors or more are rare, and their indices
+ * from 255 on are kept in a map beside (their byte is 255).
  */
-export class PartitionedTable {
-  constructor(public parts: FingerprintTable[]) {}
+export class ViaList extends Chunked<Uint8Array> {
+  readonly large = new Map<number, number>();
 
-  partOf(lo: number): number {
-    return this.parts.length === 1 ? 0 : (lo >>> 0) % this.parts.length;
+  constructor(shared = false) {
+    super(shared, (b) => new Uint8Array(b), 1);
   }
 
-  get size(): number {
-    return this.parts.reduce((n, p) => n + p.size, 0);
+  push(v: number): void {
+    this.chunkFor(this.length)[this.length & LOW] = v < 255 ? v : 255;
+    if (v >= 255) this.large.set(this.length, v);
+    this.length += 1;
   }
 
-  get bytes(): number {
-    return this.parts.reduce((n, p) => n + p.bytes, 0);
+  get(i: number): number {
+    const v = (this.chunks[i >>> BITS] as Uint8Array)[i & LOW] as number;
+    return v < 255 ? v : (this.large.get(i) ?? v);
   }
+}
 
-  has(hi: number, lo: number): boolean {
-    return (this.parts[this.partOf(lo)] as FingerprintTable).has(hi, lo);
-  }
-
-  add(hi: number, lo: number): boolean {
-    return (this.parts[this.partOf(lo)] as FingerprintTable).add(hi, lo);
-  }
-
-  hasAt(fps: Int32Array, i: number): boolean {
-    return (this.parts[this.partOf(fps[2 * i + 1] as number)] as FingerprintTable).hasAt(fps, i);
-  }
-
-  addAt(fps: Int32Array, i: number): boolean {
-    return (this.parts[this.partOf(fps[2 * i + 1] as number)] as FingerprintTable).addAt(fps, i);
-  }
-
+/** Writes transition index v of entry i of a shared ViaList's chunks; false when it is too large for them (the owner keeps it). */
+export function setVia(chunks: Uint8Array[], i: number, v: number): boolean {
+  (chunks[i >>> BITS] as Uint8Array)[i & LOW] = v < 255 ? v : 255;
+  return v < 255;
 }
 
 /**
@@ -216,6 +277,11 @@ export class RecentFingerprints {
   constructor(bits = 14) {
     this.slots = new Int32Array(2 << bits);
     this.mask = (1 << bits) - 1;
+  }
+
+  /** Forgets every fingerprint. */
+  clear(): void {
+    this.slots.fill(0);
   }
 
   /** Whether fingerprint i of `fps` was met lately; it is remembered from now on either way. */

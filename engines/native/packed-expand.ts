@@ -26,6 +26,16 @@ export class StateList {
   }
 
   push(src: Int32Array, o: number): void {
+    const at = this.add();
+    const chunk = this.tail;
+    for (let i = 0; i < this.words; i++) chunk[at + i] = src[o + i] as number;
+  }
+
+  /** The chunk `add` last returned an offset in. */
+  tail: Int32Array = new Int32Array(0);
+
+  /** Adds an entry, to be written at `tail[offset…]`; returns the offset. */
+  add(): number {
     const c = Math.floor(this.length / this.per);
     let chunk = this.chunks[c];
     if (!chunk) {
@@ -33,9 +43,10 @@ export class StateList {
       chunk = new Int32Array(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
       this.chunks.push(chunk);
     }
-    const at = (this.length % this.per) * this.words;
-    for (let i = 0; i < this.words; i++) chunk[at + i] = src[o + i] as number;
+    this.tail = chunk;
+    const at = (this.length - c * this.per) * this.words;
     this.length += 1;
+    return at;
   }
 
   /** Empties the list, keeping its chunks for what is pushed next (no allocation from level to level). */

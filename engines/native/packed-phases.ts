@@ -1,26 +1,27 @@
 /**
  * The two parallel phases of a BFS level (see packed-parallel.ts), as run by each thread: the main
- * thread and every worker thread.
+ * thread and every worker thread. All data is in SharedArrayBuffers; the messages carry handles.
  *
- * `expand`: the level is cut into blocks of consecutive states; threads take blocks in turn (a
- * shared counter), so they stay busy however uneven the blocks are. Per block a thread checks each
- * state's invariants, generates its successors and keeps as candidates those whose fingerprint it
- * has not met lately: packed words, fingerprint, parent number, transition index. A block stops expanding at a violation, and after a crash or a successor out of
- * TypeOK's range only checks the rest of its states.
- * `insert`: adds to this thread's part of the fingerprint table, in block order, the candidates whose
- * fingerprints fall in it, and marks those that were new: block order is the order the sequential
- * search finds states in, so the first occurrence of a new state is the one marked.
+ * `expand`: the level is cut into pieces of consecutive states; threads take pieces in turn (a
+ * shared counter), so they stay busy however uneven the pieces are, and each thread's pieces come in
+ * increasing order. Per piece a thread writes each state's parent and transition index (known now
+ * that states are numbered), checks its invariants and generates its successors. A successor this
+ * thread has not met lately is offered to the fingerprint table and level map with its parent's number
+ * as key (level-map.ts); when it is new or lowers a key, it is recorded in the thread's output list:
+ * packed words, fingerprint, parent, transition index. A piece stops expanding at a violation,
+ * and after a crash or a successor out of TypeOK's range only checks the rest of its states. When
+ * the table is nearly full, threads stop at the next few states' end and report how far they got:
+ * the owner grows it and runs the rest.
+ * `settle`: per piece, the records whose fingerprint's key in the level map is still their parent are the first occurrences
+ * of new states; they are moved to the front of the piece's records, in order. They are the next
+ * level (numbered by the owner, in piece order).
  */
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
-import { FingerprintTable, PartitionedTable, RecentFingerprints } from "./fingerprint.ts";
+import { FingerprintTable, RecentFingerprints, rehashInto, setIn, setVia } from "./fingerprint.ts";
+import { keyOf, levelCapacity, offer } from "./level-map.ts";
 import { Expander, Halt, StateList, invariantChecks } from "./packed-expand.ts";
 import { crashError, isCrash } from "./packed-model.ts";
-
-export interface Part {
-  slots: SharedArrayBuffer;
-  size: number;
-}
 
 export interface SharedList {
   chunks: SharedArrayBuffer[];
@@ -28,18 +29,43 @@ export interface SharedList {
   length: number;
 }
 
-export interface ExpandRequest {
-  frontier: SharedList;
-  levelStart: number;
-  blockSize: number;
-  /** Int32Array(1): the next block to take. */
-  counter: SharedArrayBuffer;
-  parts: Part[];
+/** Frontier states at positions from..to of list `list`, numbered from `firstId`. */
+export interface Piece {
+  list: number;
+  from: number;
+  to: number;
+  firstId: number;
 }
 
-/** What a thread found in one block; its candidates are records from..to of the thread's list. */
-export interface BlockResult {
-  block: number;
+export interface ExpandRequest {
+  /** The lists pieces are in; `records`: output lists of a level (whose parents and transition indices are written here). */
+  lists: { list: SharedList; records: boolean }[];
+  pieces: Piece[];
+  /** Int32Array(3): the next piece to take, fingerprints claimed, stop flag. */
+  control: SharedArrayBuffer;
+  /** The fingerprint table's slots and the level map (level-map.ts); how many fingerprints they may take before the round stops. */
+  table: SharedArrayBuffer;
+  map: SharedArrayBuffer;
+  room: number;
+  /** A level map to empty meanwhile (the next level's), in `clearRuns` runs taken before the pieces. */
+  clear: SharedArrayBuffer | null;
+  clearRuns: number;
+  parents: SharedArrayBuffer[];
+  vias: SharedArrayBuffer[];
+  /** Date.now() after which the round stops (--timeout), or Infinity. */
+  deadline: number;
+  /** Which of this thread's two output lists to write (the other is the frontier). */
+  out: number;
+  /** The first round of a level empties the output list; a later one appends. */
+  fresh: boolean;
+}
+
+/** What a thread did with one piece; its records are from..to of the thread's output list. */
+export interface PieceResult {
+  piece: number;
+  /** Frontier positions up to here were expanded (less than the piece's `to` when the round stopped). */
+  done: number;
+  thread: number;
   from: number;
   to: number;
   violation?: { id: number; invariant: string };
@@ -49,18 +75,40 @@ export interface BlockResult {
 
 export interface ExpandReply {
   list: SharedList;
-  blocks: BlockResult[];
+  pieces: PieceResult[];
   generated: number;
+  /** Fingerprints this thread added to the table. */
+  claims: number;
+  /** Pairs: a state's number and its transition index, where that is too large for the shared list (ViaList). */
+  largeVias: Int32Array;
+  /** The fingerprints (hi, lo pairs) whose key this thread lowered: the only ones whose first records may have lost. */
+  lowered: Int32Array;
 }
 
-/** Candidate records, block by block, in block order: each block's list (by thread) and record range. */
-export interface InsertRequest {
+export interface SettleRequest {
+  /** Each thread's output list, by thread. */
   lists: SharedList[];
-  order: { thread: number; from: number; to: number }[];
+  pieces: { thread: number; from: number; to: number }[];
+  /** Int32Array(1): the next piece to take. */
+  control: SharedArrayBuffer;
+  map: SharedArrayBuffer;
+  /** A FingerprintTable's slots: the fingerprints some thread lowered the key of. */
+  lowered: SharedArrayBuffer;
 }
 
-/** Candidate records: the packed words, then fingerprint (hi, lo), parent, transition index, new-flag. */
-export const EXTRA = 5;
+/** Fingerprint-table slots `from` to rehash into `to`, in `runs` runs the threads take in turn. */
+export interface RehashRequest {
+  from: SharedArrayBuffer;
+  to: SharedArrayBuffer;
+  control: SharedArrayBuffer;
+  runs: number;
+}
+
+/** Pairs: a piece's index in the request, then its number of new states. */
+export type SettleReply = number[];
+
+/** Output records: the packed words, then fingerprint (hi, lo), parent and transition index. */
+export const EXTRA = 4;
 
 export function toList(words: number, l: SharedList): StateList {
   return new StateList(words, true, l.per, l.chunks.map((c) => new Int32Array(c)), l.length);
@@ -70,28 +118,39 @@ export function fromList(l: StateList): SharedList {
   return { chunks: l.chunks.map((c) => c.buffer as SharedArrayBuffer), per: l.per, length: l.length };
 }
 
+const NO_SLOTS: Int32Array = new Int32Array(0);
+
 export class Phases {
   readonly expander: Expander;
   private readonly W: number;
-  private table = new PartitionedTable([]);
   private readonly recent = new RecentFingerprints();
-  private candidates: StateList;
+  private readonly outs: [StateList, StateList];
+  private out: StateList;
   private readonly record: Int32Array;
   /** Transitions already reported. */
   private counted = 0;
   /** While warming up, successors are generated and dropped. */
   private warming = false;
+  // The current expansion's table and level map.
+  private table = NO_SLOTS;
+  private mask = 0;
+  private map = NO_SLOTS;
+  private mapMask = 0;
+  private claims = 0;
+  private lowered: number[] = [];
+  private largeVias: number[] = [];
+  private unreported = 0;
 
   constructor(
     readonly program: PackedProgram,
     invariants: string[] | undefined,
-    /** This thread's part of the fingerprint table. */
     readonly index: number,
     expander?: Expander,
   ) {
     this.W = program.layout.words;
     this.expander = expander ?? new Expander(program, invariantChecks(program, invariants), () => this.flush());
-    this.candidates = new StateList(this.W + EXTRA, true, 1 << 12);
+    this.outs = [new StateList(this.W + EXTRA, true, 1 << 12), new StateList(this.W + EXTRA, true, 1 << 12)];
+    this.out = this.outs[0];
     this.record = new Int32Array(this.W + EXTRA);
   }
 
@@ -102,20 +161,29 @@ export class Phases {
     if (this.warming) return;
     const fps = x.fps;
     const W = this.W;
-    const record = this.record;
+    const table = this.table;
+    const mask = this.mask;
+    const map = this.map;
+    const mapMask = this.mapMask;
+    const out = this.out;
     for (let i = 0; i < n; i++) {
-      // Met lately: in a table, or a candidate already (an earlier one, in block order). Everything
-      // else is a candidate, states seen before included: the insert phase looks each up once (a
-      // lookup here too would cost a second cache miss per state).
+      // Met lately by this thread: found before, or offered before from an earlier parent.
       if (this.recent.metAt(fps, i)) continue;
+      const hi = fps[2 * i] as number;
+      const lo = fps[2 * i + 1] as number;
+      const parent = x.parents[i] as number;
+      const r = offer(table, mask, map, mapMask, hi, lo, parent);
+      if (r < 0) continue;
+      if (r > 0) this.claims++;
+      else this.lowered.push(hi, lo);
+      const at = out.add();
+      const tail = out.tail;
       const o = i * W;
-      for (let k = 0; k < W; k++) record[k] = x.words[o + k] as number;
-      record[W] = fps[2 * i] as number;
-      record[W + 1] = fps[2 * i + 1] as number;
-      record[W + 2] = x.parents[i] as number;
-      record[W + 3] = x.vias[i] as number;
-      record[W + 4] = 0;
-      this.candidates.push(record, 0);
+      for (let k = 0; k < W; k++) tail[at + k] = x.words[o + k] as number;
+      tail[at + W] = hi;
+      tail[at + W + 1] = lo;
+      tail[at + W + 2] = parent;
+      tail[at + W + 3] = x.vias[i] as number;
     }
   }
 
@@ -142,41 +210,77 @@ export class Phases {
     }
   }
 
-  expand(m: ExpandRequest, onFlush: () => void = () => this.flush()): ExpandReply {
+  expand(m: ExpandRequest): ExpandReply {
     const x = this.expander;
-    this.table = new PartitionedTable(m.parts.map((p) => new FingerprintTable(0, true, new Int32Array(p.slots), p.size)));
-    // Kept from level to level: the main thread is done with the last level's candidates.
-    this.candidates.reset();
+    this.table = new Int32Array(m.table);
+    this.mask = (this.table.length >> 1) - 1;
+    this.map = new Int32Array(m.map);
+    this.mapMask = levelCapacity(this.map) - 1;
+    const limit = m.room;
+    this.out = this.outs[m.out] as StateList;
+    if (m.fresh) this.out.reset();
+    // A later round's pieces may come before this thread's earlier ones: what it met there may not
+    // be skipped here, where a smaller parent can lower a key.
+    else this.recent.clear();
+    this.claims = 0;
+    this.lowered = [];
+    this.largeVias = [];
+    this.unreported = 0;
     const restore = x.onFull;
-    x.onFull = onFlush;
-    const frontier = toList(this.W, m.frontier);
-    const counter = new Int32Array(m.counter);
-    const blocks: BlockResult[] = [];
+    x.onFull = () => this.flush();
+    const lists = m.lists.map((l) => ({ list: toList(l.records ? this.W + EXTRA : this.W, l.list), records: l.records }));
+    const parents = m.parents.map((b) => new Int32Array(b));
+    const vias = m.vias.map((b) => new Uint8Array(b));
+    const control = new Int32Array(m.control);
+    const results: PieceResult[] = [];
     try {
-      for (;;) {
-        const b = Atomics.add(counter, 0, 1);
-        const start = b * m.blockSize;
-        if (start >= frontier.length) break;
-        const end = Math.min(frontier.length, start + m.blockSize);
-        const result: BlockResult = { block: b, from: this.candidates.length, to: 0 };
-        this.block(frontier, start, end, m.levelStart, result);
+      // The counter hands out the runs of the level map to empty first, then the pieces.
+      let taken = Atomics.add(control, 0, 1);
+      if (m.clear) {
+        const map = new Int32Array(m.clear);
+        const per = Math.ceil(map.length / m.clearRuns / 3) * 3;
+        for (; taken < m.clearRuns; taken = Atomics.add(control, 0, 1)) map.fill(0, taken * per, Math.min(map.length, (taken + 1) * per));
+      }
+      for (; Atomics.load(control, 2) === 0; taken = Atomics.add(control, 0, 1)) {
+        const b = taken - m.clearRuns;
+        const piece = m.pieces[b];
+        if (!piece) break;
+        const { list, records } = lists[piece.list] as { list: StateList; records: boolean };
+        const result: PieceResult = { piece: b, done: piece.to, thread: this.index, from: this.out.length, to: 0 };
+        this.piece(list, records ? { parents, vias } : null, piece, result, control, limit, m.deadline);
         this.flush();
-        result.to = this.candidates.length;
-        blocks.push(result);
+        result.to = this.out.length;
+        results.push(result);
       }
     } finally {
       x.onFull = restore;
+      // Holding on to them would keep the memory of a table the owner outgrows (collect.ts).
+      this.table = NO_SLOTS;
+      this.map = NO_SLOTS;
     }
     const generated = x.generated - this.counted;
     this.counted = x.generated;
-    return { list: fromList(this.candidates), blocks, generated };
+    return { list: fromList(this.out), pieces: results, generated, claims: this.claims, lowered: Int32Array.from(this.lowered), largeVias: Int32Array.from(this.largeVias) };
   }
 
-  private block(frontier: StateList, start: number, end: number, levelStart: number, result: BlockResult): void {
+  /** Loads state `id` at position p of the list (first recording its parent and transition index, for a record) and checks it. */
+  private load(list: StateList, meta: { parents: Int32Array[]; vias: Uint8Array[] } | null, p: number, id: number): string | undefined {
+    const c = list.chunkOf(p);
+    const o = list.offsetOf(p);
+    if (meta) {
+      const W = this.W;
+      setIn(meta.parents, id, c[o + W + 2] as number);
+      if (!setVia(meta.vias, id, c[o + W + 3] as number)) this.largeVias.push(id, c[o + W + 3] as number);
+    }
+    return this.expander.load(c, o, id);
+  }
+
+  private piece(list: StateList, meta: { parents: Int32Array[]; vias: Uint8Array[] } | null, piece: Piece, result: PieceResult, control: Int32Array, limit: number, deadline: number): void {
     const x = this.expander;
-    for (let p = start; p < end; p++) {
-      const id = levelStart + p;
-      const bad = x.load(frontier.chunkOf(p), frontier.offsetOf(p), id);
+    const { from, to, firstId } = piece;
+    for (let p = from; p < to; p++) {
+      const id = firstId + p - from;
+      const bad = this.load(list, meta, p, id);
       if (bad) {
         result.violation = { id, invariant: bad };
         return;
@@ -192,35 +296,73 @@ export class Phases {
           result.crash = { kind: error.kind, message: error.message, ...(error.detail ? { detail: error.detail } : {}) };
         }
         this.flush();
-        // The rest of the block is only checked: a violation there comes before what stopped it.
-        for (let q = p + 1; q < end; q++) {
-          const bad2 = x.load(frontier.chunkOf(q), frontier.offsetOf(q), levelStart + q);
+        // The rest of the piece is only checked: a violation there comes before what stopped it.
+        for (let q = p + 1; q < to; q++) {
+          const id2 = firstId + q - from;
+          const bad2 = this.load(list, meta, q, id2);
           if (bad2) {
-            result.violation = { id: levelStart + q, invariant: bad2 };
+            result.violation = { id: id2, invariant: bad2 };
             return;
           }
         }
         return;
       }
-      if ((p & 31) === 31) this.flush();
+      if ((p & 31) === 31) {
+        this.flush();
+        // Claims are counted in every few states: stop here when the table is nearly full (or time is up).
+        const claimed = Atomics.add(control, 1, this.claims - this.unreported) + this.claims - this.unreported;
+        this.unreported = this.claims;
+        if (claimed > limit || Date.now() > deadline) Atomics.store(control, 2, 1);
+        if (Atomics.load(control, 2) !== 0 && p + 1 < to) {
+          result.done = p + 1;
+          return;
+        }
+      }
     }
   }
 
-  insert(m: InsertRequest): Part {
-    const own = this.table.parts[this.index] as FingerprintTable;
+  rehash(m: RehashRequest): null {
+    const from = new Int32Array(m.from);
+    const to = new Int32Array(m.to);
+    const control = new Int32Array(m.control);
+    const slots = from.length >> 1;
+    const per = Math.ceil(slots / m.runs);
+    for (let r = Atomics.add(control, 0, 1); r < m.runs; r = Atomics.add(control, 0, 1)) rehashInto(from, r * per, Math.min(slots, (r + 1) * per), to);
+    return null;
+  }
+
+  settle(m: SettleRequest): SettleReply {
     const R = this.W + EXTRA;
     const W = this.W;
     const lists = m.lists.map((l) => toList(R, l));
-    for (const { thread, from, to } of m.order) {
-      const list = lists[thread] as StateList;
-      for (let i = from; i < to; i++) {
+    const map = new Int32Array(m.map);
+    const mask = levelCapacity(map) - 1;
+    const lowered = new FingerprintTable(0, false, new Int32Array(m.lowered));
+    const control = new Int32Array(m.control);
+    const counts: number[] = [];
+    const record = this.record;
+    for (;;) {
+      const b = Atomics.add(control, 0, 1);
+      const piece = m.pieces[b];
+      if (!piece) break;
+      const list = lists[piece.thread] as StateList;
+      let w = piece.from;
+      for (let i = piece.from; i < piece.to; i++) {
         const c = list.chunkOf(i);
         const o = list.offsetOf(i);
+        const hi = c[o + W] as number;
         const lo = c[o + W + 1] as number;
-        if (this.table.partOf(lo) !== this.index) continue;
-        c[o + W + 4] = own.add(c[o + W] as number, lo) ? 1 : 0;
+        if (lowered.has(hi, lo) && keyOf(map, mask, hi, lo) !== c[o + W + 2]) continue;
+        if (w !== i) {
+          for (let k = 0; k < R; k++) record[k] = c[o + k] as number;
+          const cw = list.chunkOf(w);
+          const ow = list.offsetOf(w);
+          for (let k = 0; k < R; k++) cw[ow + k] = record[k] as number;
+        }
+        w++;
       }
+      counts.push(b, w - piece.from);
     }
-    return { slots: own.slots.buffer as SharedArrayBuffer, size: own.size };
+    return counts;
   }
 }

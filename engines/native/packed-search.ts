@@ -15,7 +15,7 @@
  */
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError, type Json, type Progress, type TraceState } from "../result.ts";
-import { FingerprintTable, IntList, PartitionedTable, RecentFingerprints } from "./fingerprint.ts";
+import { FingerprintTable, IntList, RecentFingerprints, ViaList } from "./fingerprint.ts";
 import { Expander, Halt, StateList, firstViolated, invariantChecks, type Checks } from "./packed-expand.ts";
 import { type Work, crashError, instantiate, isCrash, newState, outOfRangeError, stateJson, transitionOf } from "./packed-model.ts";
 
@@ -73,10 +73,10 @@ export class Search {
   readonly started = performance.now();
   readonly checks: Checks;
   readonly expander: Expander;
-  readonly table: PartitionedTable;
+  readonly table: FingerprintTable;
   readonly recent = new RecentFingerprints();
-  readonly parents = new IntList();
-  readonly vias = new IntList();
+  readonly parents: IntList;
+  readonly vias: ViaList;
   frontier: StateList;
   next: StateList;
   /** The number of the current level's first state. */
@@ -93,12 +93,14 @@ export class Search {
   constructor(
     readonly program: PackedProgram,
     readonly opts: PackedOptions,
-    partitions = 1,
     readonly shared = false,
     readonly workers = 1,
+    initialSlots = INITIAL_SLOTS,
   ) {
     this.checks = invariantChecks(program, opts.invariants);
-    this.table = new PartitionedTable(Array.from({ length: partitions }, () => new FingerprintTable(INITIAL_SLOTS, shared)));
+    this.table = new FingerprintTable(initialSlots, shared);
+    this.parents = new IntList(shared);
+    this.vias = new ViaList(shared);
     this.frontier = new StateList(program.layout.words, shared);
     this.next = new StateList(program.layout.words, shared);
     this.expander = new Expander(program, this.checks, () => this.flush());
@@ -246,27 +248,34 @@ export class Search {
     return this.settle(this.event ?? { kind: "error", error });
   }
 
-  progress(queueExtra = 0): void {
+  /** Reports progress (at most four times a second); `at` overrides the figures (the parallel search keeps its own). */
+  progress(at?: { distinctStates: number; queue: number }): void {
     const on = this.opts.onProgress;
     if (!on) return;
     const now = performance.now();
     if (now - this.lastProgress < 250) return;
     this.lastProgress = now;
     on({
-      distinctStates: this.parents.length,
+      distinctStates: at?.distinctStates ?? this.parents.length,
       generated: this.generated,
       depth: this.depth,
-      queue: this.frontier.length - this.position + this.next.length + queueExtra,
+      queue: at?.queue ?? this.frontier.length - this.position + this.next.length,
       elapsedMs: Math.round(now - this.started),
     });
   }
 
-  /** The first violation among the states found but not yet checked, below number `below`. */
-  drain(below: number): { id: number; invariant: string; level: number } | null {
-    const lists: [StateList, number, number, number][] = [
-      [this.frontier, this.position + 1, this.levelStart, this.depth - 1],
-      [this.next, 0, this.levelStart + this.frontier.length, this.depth],
-    ];
+  /**
+   * The first violation among the states found but not yet checked, below number `below`. `nextFirst`:
+   * every state of the current level was checked, and the next level (in `next`) starts at this number.
+   */
+  drain(below: number, nextFirst?: number): { id: number; invariant: string; level: number } | null {
+    const lists: [StateList, number, number, number][] =
+      nextFirst === undefined
+        ? [
+            [this.frontier, this.position + 1, this.levelStart, this.depth - 1],
+            [this.next, 0, this.levelStart + this.frontier.length, this.depth],
+          ]
+        : [[this.next, 0, nextFirst, this.depth]];
     const x = this.expander;
     for (const [list, from, first, level] of lists)
       for (let q = from; q < list.length; q++) {
@@ -279,8 +288,8 @@ export class Search {
   }
 
   /** The verdict once something stopped the search: a violation among the states found before it, or the event's. */
-  settle(e: Event): PackedResult {
-    const found = this.drain(e.kind === "error" ? Infinity : e.id);
+  settle(e: Event, nextFirst?: number): PackedResult {
+    const found = this.drain(e.kind === "error" ? Infinity : e.id, nextFirst);
     if (found) return this.violation(found.id, found.invariant, found.level);
     if (e.kind === "typeok") return this.violation(e.id, e.invariant, this.depth);
     if (e.kind === "limit") throw new EngineError("limit", `Stopped after ${this.opts.maxStates} distinct states (--max-states) without a verdict.`);

@@ -4,15 +4,25 @@
  */
 import { parentPort } from "node:worker_threads";
 import type { PackedProgram } from "../../generator/packed/compile.ts";
-import { type ExpandRequest, type InsertRequest, Phases, type SharedList } from "./packed-phases.ts";
+import { droppedBuffer } from "./collect.ts";
+import { type ExpandRequest, Phases, type RehashRequest, type SettleRequest, type SharedList } from "./packed-phases.ts";
 
 export type WorkerRequest =
   | { type: "init"; program: PackedProgram; invariants: string[] | undefined; index: number }
   | { type: "warm"; frontier: SharedList; rounds: number }
   | ({ type: "expand" } & ExpandRequest)
-  | ({ type: "insert" } & InsertRequest);
+  | ({ type: "settle" } & SettleRequest)
+  | ({ type: "rehash" } & RehashRequest);
 
 let phases: Phases | null = null;
+
+/** The fingerprint table the last expansion was given: when it is gone (it grew), its memory can be released. */
+let held: SharedArrayBuffer[] = [];
+
+function release(now: SharedArrayBuffer[]): void {
+  for (const b of held) if (!now.includes(b)) droppedBuffer(b.byteLength);
+  held = now;
+}
 
 function ready(): Phases {
   if (!phases) throw new Error("the worker was not initialized");
@@ -31,10 +41,14 @@ parentPort?.on("message", (m: WorkerRequest) => {
         parentPort?.postMessage({ ok: true, value: null });
         return;
       case "expand":
+        release([m.table]);
         parentPort?.postMessage({ ok: true, value: ready().expand(m) });
         return;
-      case "insert":
-        parentPort?.postMessage({ ok: true, value: ready().insert(m) });
+      case "rehash":
+        parentPort?.postMessage({ ok: true, value: ready().rehash(m) });
+        return;
+      case "settle":
+        parentPort?.postMessage({ ok: true, value: ready().settle(m) });
         return;
     }
   } catch (e) {
