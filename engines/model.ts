@@ -18,6 +18,11 @@ export interface Transition<S> {
   self: Json;
   /** Values chosen by `choose` and branches taken by `either` (as `either@line:col` → branch index). */
   params: Record<string, Json>;
+  /**
+   * The branches the step's path took (generator/branches.ts), separated by spaces: `if@line:col=then`,
+   * `either@line:col=1`, `when@line:col`. Generated libraries always give it.
+   */
+  branches?: string;
   next: S;
 }
 

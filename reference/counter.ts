@@ -82,6 +82,8 @@ export interface Transition {
   self: Json;
   /** Values chosen by `choose`, and `either@line:col` → the branch taken. */
   params: Record<string, Json>;
+  /** The branches the step's path took, separated by spaces: `if@line:col=then` or `=else`, `either@line:col=<n>`, `when@line:col` (a wait that held), at the spec's lines. raidspec's coverage counts them. */
+  branches: string;
   next: State;
 }
 
@@ -217,11 +219,11 @@ function enter(env: Env, s: State, self: Workers, out: Transition[]): void {
     const t = draft(s);
     t.lock = true;
     t.pc = put(t.pc, self - 1, "read");
-    out.push({ step: "enter", processSet: "worker", self, params: {}, next: t });
+    out.push({ step: "enter", processSet: "worker", self, params: {}, branches: "if@33:9=then when@33:31", next: t });
   } else {
     const t = draft(s);
     t.pc = put(t.pc, self - 1, "Done");
-    out.push({ step: "enter", processSet: "worker", self, params: {}, next: t });
+    out.push({ step: "enter", processSet: "worker", self, params: {}, branches: "if@33:9=else", next: t });
   }
 }
 
@@ -240,7 +242,7 @@ function read(env: Env, s: State, self: Workers, out: Transition[]): void {
     const t1 = draft(t);
     t1.amount = put(t1.amount, self - 1, 1);
     t1.pc = put(t1.pc, self - 1, "write");
-    out.push({ step: "read", processSet: "worker", self, params: { "either@39:9": 0 }, next: t1 });
+    out.push({ step: "read", processSet: "worker", self, params: { "either@39:9": 0 }, branches: "either@39:9=0", next: t1 });
   }
   // either, branch 2 of 2 (spec/examples/counter/spec.ts:39)
   {
@@ -249,7 +251,7 @@ function read(env: Env, s: State, self: Workers, out: Transition[]): void {
       const t1 = draft(t);
       t1.amount = put(t1.amount, self - 1, a);
       t1.pc = put(t1.pc, self - 1, "write");
-      out.push({ step: "read", processSet: "worker", self, params: { "either@39:9": 1, a }, next: t1 });
+      out.push({ step: "read", processSet: "worker", self, params: { "either@39:9": 1, a }, branches: "either@39:9=1 when@45:13", next: t1 });
     }
   }
 }
@@ -266,7 +268,7 @@ function write(env: Env, s: State, self: Workers, out: Transition[]): void {
   t.x = t.tmp[self - 1] + t.amount[self - 1];
   t.total = t.total + t.amount[self - 1];
   t.pc = put(t.pc, self - 1, "leave");
-  out.push({ step: "write", processSet: "worker", self, params: {}, next: t });
+  out.push({ step: "write", processSet: "worker", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -281,7 +283,7 @@ function leave(env: Env, s: State, self: Workers, out: Transition[]): void {
   t.lock = false;
   t.round = put(t.round, self - 1, t.round[self - 1] + 1);
   t.pc = put(t.pc, self - 1, "enter");
-  out.push({ step: "leave", processSet: "worker", self, params: {}, next: t });
+  out.push({ step: "leave", processSet: "worker", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -293,7 +295,7 @@ function enter_noLock(env: Env, s: State, self: Workers, out: Transition[]): voi
   if (s.round[self - 1] >= env.Rounds) return;
   const t = draft(s);
   t.pc = put(t.pc, self - 1, "read");
-  out.push({ step: "enter", processSet: "worker", self, params: {}, next: t });
+  out.push({ step: "enter", processSet: "worker", self, params: {}, branches: "when@70:9", next: t });
 }
 
 /**
@@ -305,7 +307,7 @@ function leave_noLock(env: Env, s: State, self: Workers, out: Transition[]): voi
   const t = draft(s);
   t.round = put(t.round, self - 1, t.round[self - 1] + 1);
   t.pc = put(t.pc, self - 1, "enter");
-  out.push({ step: "leave", processSet: "worker", self, params: {}, next: t });
+  out.push({ step: "leave", processSet: "worker", self, params: {}, branches: "", next: t });
 }
 
 // ---------------------------------------------------------------------------------------------

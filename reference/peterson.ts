@@ -69,6 +69,8 @@ export interface Transition {
   self: Json;
   /** Values chosen by `choose`, and `either@line:col` → the branch taken. */
   params: Record<string, Json>;
+  /** The branches the step's path took, separated by spaces: `if@line:col=then` or `=else`, `either@line:col=<n>`, `when@line:col` (a wait that held), at the spec's lines. raidspec's coverage counts them. */
+  branches: string;
   next: State;
 }
 
@@ -194,7 +196,7 @@ function setFlag(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
   t.flag = put(t.flag, self, true);
   t.pc = put(t.pc, self, "giveTurn");
-  out.push({ step: "setFlag", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "setFlag", processSet: "proc", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -208,7 +210,7 @@ function giveTurn(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
   t.turn = 1 - self;
   t.pc = put(t.pc, self, "wait");
-  out.push({ step: "giveTurn", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "giveTurn", processSet: "proc", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -222,7 +224,7 @@ function wait(env: Env, s: State, self: Procs, out: Transition[]): void {
   if (s.flag[1 - self] && s.turn !== self) return;
   const t = draft(s);
   t.pc = put(t.pc, self, "cs");
-  out.push({ step: "wait", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "wait", processSet: "proc", self, params: {}, branches: "when@33:9", next: t });
 }
 
 /**
@@ -235,7 +237,7 @@ function wait(env: Env, s: State, self: Procs, out: Transition[]): void {
 function cs(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
   t.pc = put(t.pc, self, "exit");
-  out.push({ step: "cs", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "cs", processSet: "proc", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -249,7 +251,7 @@ function exit(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
   t.flag = put(t.flag, self, false);
   t.pc = put(t.pc, self, "setFlag");
-  out.push({ step: "exit", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "exit", processSet: "proc", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -263,7 +265,7 @@ function check(env: Env, s: State, self: Procs, out: Transition[]): void {
   if (s.flag[1 - self]) return;
   const t = draft(s);
   t.pc = put(t.pc, self, "setFlag");
-  out.push({ step: "check", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "check", processSet: "proc", self, params: {}, branches: "when@51:9", next: t });
 }
 
 /**
@@ -277,7 +279,7 @@ function setFlag_noTurn(env: Env, s: State, self: Procs, out: Transition[]): voi
   const t = draft(s);
   t.flag = put(t.flag, self, true);
   t.pc = put(t.pc, self, "cs");
-  out.push({ step: "setFlag", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "setFlag", processSet: "proc", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -289,7 +291,7 @@ function exit_noTurn(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
   t.flag = put(t.flag, self, false);
   t.pc = put(t.pc, self, "check");
-  out.push({ step: "exit", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "exit", processSet: "proc", self, params: {}, branches: "", next: t });
 }
 
 // ---------------------------------------------------------------------------------------------

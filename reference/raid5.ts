@@ -277,6 +277,8 @@ export interface Transition {
   self: Json;
   /** Values chosen by `choose`, and `either@line:col` → the branch taken. */
   params: Record<string, Json>;
+  /** The branches the step's path took, separated by spaces: `if@line:col=then` or `=else`, `either@line:col=<n>`, `when@line:col` (a wait that held), at the spec's lines. raidspec's coverage counts them. */
+  branches: string;
   next: State;
 }
 
@@ -581,7 +583,7 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
       t.count = put(t.count, sh, t.count[sh] + 1);
       t.queue = put(t.queue, sh, "none");
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
-      out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, next: t });
+      out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, branches: "if@244:9=then when@245:11", next: t });
     } else {
       for (const dev of env.DataDisks) {
         for (const part of env.Parts) {
@@ -592,7 +594,7 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
           t.count = put(t.count, sh, t.count[sh] + 1);
           t.queue = put(t.queue, sh, "none");
           t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
-          out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, next: t });
+          out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, branches: "if@244:9=else", next: t });
         }
       }
     }
@@ -616,22 +618,26 @@ function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): v
     const t = draft(s);
     t.added = put(t.added, self - 1, false);
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-    out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
+    out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: "if@271:9=then", next: t });
   } else {
     const t = draft(s);
     t.added = put(t.added, self - 1, true);
     t.firstwrite = put(t.firstwrite, self - 1, now === "none");
     t.towrite = put(t.towrite, t.wsh[self - 1], put(t.towrite[t.wsh[self - 1]], t.wdev[self - 1], covered(env, t, now, t.wpart[self - 1])));
+    let br1: string;
     if (covered(env, t, now, t.wpart[self - 1]) === "full" && !t.overwrite[t.wsh[self - 1]][t.wdev[self - 1]]) {
       t.overwrite = put(t.overwrite, t.wsh[self - 1], put(t.overwrite[t.wsh[self - 1]], t.wdev[self - 1], true));
       t.overwriteDisks = put(t.overwriteDisks, t.wsh[self - 1], t.overwriteDisks[t.wsh[self - 1]] + 1);
+      br1 = "if@278:11=then";
+    } else {
+      br1 = "if@278:11=else";
     }
     if (now !== "none") {
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
+      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@271:9=else ${br1} if@282:11=then`, next: t });
     } else {
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "bitmap_startwrite");
-      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
+      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@271:9=else ${br1} if@282:11=else`, next: t });
     }
   }
 }
@@ -650,15 +656,19 @@ function bitmap_startwrite(env: Env, s: State, self: Writers, out: Transition[])
   const c = chunkOf(env, s, s.wsh[self - 1]);
   if (mod(s.counter[c], 16384) === 16383) return;
   const t = draft(s);
+  let br1: string;
   if (s.counter[c] === 0) {
     t.dirtiedIn = put(t.dirtiedIn, t.wsh[self - 1], t.seqFlush + 1);
+    br1 = "if@299:9=then";
+  } else {
+    br1 = "if@299:9=else";
   }
   t.counter = put(t.counter, c, counterPlusOne(env, t, t.counter[c]));
   t.pageAllocated = put(t.pageAllocated, c, true);
   t.bitMem = put(t.bitMem, c, true);
   t.starts = put(t.starts, c, t.starts[c] + 1);
   t.pc = put(t.pc, env.pcBase.writer + (self - 1), "set_bit_delay");
-  out.push({ step: "bitmap_startwrite", processSet: "writer", self, params: {}, next: t });
+  out.push({ step: "bitmap_startwrite", processSet: "writer", self, params: {}, branches: `when@297:9 ${br1}`, next: t });
 }
 
 /**
@@ -676,7 +686,7 @@ function set_bit_delay(env: Env, s: State, self: Writers, out: Transition[]): vo
   t.bmSeq = put(t.bmSeq, t.wsh[self - 1], t.seqFlush + 1);
   t.bitDelay = put(t.bitDelay, t.wsh[self - 1], true);
   t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-  out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, next: t });
+  out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -703,22 +713,26 @@ function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transi
     t.batchHead = put(t.batchHead, sh, head);
     t.batchHead = put(t.batchHead, head!, head);
     t.bitDelay = env.Stripes.map((x) => x === sh ? false : x === head ? t.bitDelay[x] || delayed : t.bitDelay[x]);
+    let br1: string;
     if (delayed) {
       t.bmSeq = put(t.bmSeq, head!, seq);
+      br1 = "if@342:11=then";
+    } else {
+      br1 = "if@342:11=else";
     }
     t.count = put(t.count, sh, t.count[sh] + 1);
     if (prev === head && t.count[head!] === 0 && t.handle[head!]) {
       t.queue = put(t.queue, head!, releasedTo(env, t, head));
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-      out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, next: t });
+      out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: `if@338:9=then ${br1} if@346:11=then`, next: t });
     } else {
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-      out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, next: t });
+      out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: `if@338:9=then ${br1} if@346:11=else`, next: t });
     }
   } else {
     const t = draft(s);
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-    out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, next: t });
+    out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: "if@338:9=else", next: t });
   }
 }
 
@@ -741,10 +755,10 @@ function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[
     t.queue = put(t.queue, sh, t.bitDelay[sh] && t.bmSeq[sh] > t.seqWrite ? "bitmap" : "handle");
     t.bitDelay = put(t.bitDelay, sh, t.bitDelay[sh] && t.bmSeq[sh] > t.seqWrite);
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "Done");
-    out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, next: t });
+    out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: "if@362:9=then", next: t });
   } else {
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "Done");
-    out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, next: t });
+    out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: "if@362:9=else", next: t });
   }
 }
 
@@ -761,7 +775,7 @@ function raid5d_loop(env: Env, s: State, self: Raid5d, out: Transition[]): void 
   const t = draft(s);
   t.seqFlush = t.seqFlush + 1;
   t.pc = put(t.pc, env.pcBase.raid5d + self, "bitmap_unplug");
-  out.push({ step: "raid5d_loop", processSet: "raid5d", self, params: {}, next: t });
+  out.push({ step: "raid5d_loop", processSet: "raid5d", self, params: {}, branches: "when@381:9", next: t });
 }
 
 /**
@@ -776,7 +790,7 @@ function bitmap_unplug(env: Env, s: State, self: Raid5d, out: Transition[]): voi
   const t = draft(s);
   t.bitDisk = env.Chunks.map((c) => t.bitDisk[c] || t.bitMem[c]);
   t.pc = put(t.pc, env.pcBase.raid5d + self, "activate_bit_delay");
-  out.push({ step: "bitmap_unplug", processSet: "raid5d", self, params: {}, next: t });
+  out.push({ step: "bitmap_unplug", processSet: "raid5d", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -793,7 +807,7 @@ function activate_bit_delay(env: Env, s: State, self: Raid5d, out: Transition[])
   t.bitDelay = env.Stripes.map((sh) => t.bitDelay[sh] && (t.queue[sh] !== "bitmap" || t.bmSeq[sh] > t.seqFlush));
   t.queue = env.Stripes.map((sh): Queue => t.queue[sh] === "bitmap" && t.bmSeq[sh] <= t.seqFlush ? "handle" : t.queue[sh]);
   t.pc = put(t.pc, env.pcBase.raid5d + self, "raid5d_loop");
-  out.push({ step: "activate_bit_delay", processSet: "raid5d", self, params: {}, next: t });
+  out.push({ step: "activate_bit_delay", processSet: "raid5d", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -816,9 +830,11 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
     for (const sh of env.Stripes.filter((x) => s.queue[x] === "handle")) {
       const t = draft(s);
       t.batchReady = env.Stripes.map((m) => t.batchReady[m] && !inBatch(env, t, m, sh));
+      let br1: string;
       if (t.bitDelay[sh]) {
         t.queue = put(t.queue, sh, releasedTo(env, t, sh));
         t.bitDelay = put(t.bitDelay, sh, t.bmSeq[sh] > t.seqWrite);
+        br1 = "if@433:13=then";
       } else {
         t.queue = put(t.queue, sh, "none");
         t.handle = put(t.handle, sh, false);
@@ -827,9 +843,10 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
         t.overwrite = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map(() => false) : t.overwrite[m]);
         t.overwriteDisks = env.Stripes.map((m) => inBatch(env, t, m, sh) ? 0 : t.overwriteDisks[m]);
         t.inIO = put(t.inIO, sh, env.Stripes.some((m) => inBatch(env, t, m, sh) && isWriting(env, t, m)));
+        br1 = "if@433:13=else";
       }
       t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-      out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 0, sh }, next: t });
+      out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 0, sh }, branches: `either@428:9=0 ${br1}`, next: t });
     }
   }
   // either, branch 2 of 2 (spec/raid5/spec.ts:428)
@@ -839,10 +856,10 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
       t.cur = put(t.cur, self - (env.NWriters + 1), h);
       if (env.Stripes.some((m) => inBatch(env, t, m, h) && isWriting(env, t, m))) {
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 1, h }, next: t });
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 1, h }, branches: "either@428:9=1 if@455:13=then", next: t });
       } else {
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 1, h }, next: t });
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 1, h }, branches: "either@428:9=1 if@455:13=else", next: t });
       }
     }
   }
@@ -867,17 +884,21 @@ function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Trans
     const c = chunkOf(env, s, m);
     const n = count(env.DataDisks, (d) => s.written[m][d]);
     const t = draft(s);
+    let br1: string;
     if (s.pageAllocated[c]) {
       t.counter = put(t.counter, c, counterMinus(env, t, t.counter[c], n));
+      br1 = "if@477:9=then";
+    } else {
+      br1 = "if@477:9=else";
     }
     t.ends = put(t.ends, c, t.ends[c] + n);
     t.written = put(t.written, m, env.DataDisks.map(() => false));
     if (env.Stripes.some((y) => y !== m && inBatch(env, t, y, t.cur[self - (env.NWriters + 1)]) && isWriting(env, t, y))) {
       t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-      out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, next: t });
+      out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: `${br1} if@480:9=then`, next: t });
     } else {
       t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
-      out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, next: t });
+      out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: `${br1} if@480:9=else`, next: t });
     }
   }
 }
@@ -899,7 +920,7 @@ function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transit
   t.batchHead = env.Stripes.map((m) => inBatch(env, t, m, h) ? null : t.batchHead[m]);
   t.inIO = put(t.inIO, h, false);
   t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-  out.push({ step: "break_stripe_batch_list", processSet: "handler", self, params: {}, next: t });
+  out.push({ step: "break_stripe_batch_list", processSet: "handler", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -919,23 +940,27 @@ function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transiti
     const t = draft(s);
     t.added = put(t.added, self - 1, false);
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-    out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
+    out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: "if@515:9=then", next: t });
   } else {
     const t = draft(s);
     t.added = put(t.added, self - 1, true);
     t.firstwrite = put(t.firstwrite, self - 1, now === "none");
     t.towrite = put(t.towrite, t.wsh[self - 1], put(t.towrite[t.wsh[self - 1]], t.wdev[self - 1], covered(env, t, now, t.wpart[self - 1])));
+    let br1: string;
     if (covered(env, t, now, t.wpart[self - 1]) === "full" && !t.overwrite[t.wsh[self - 1]][t.wdev[self - 1]]) {
       t.overwrite = put(t.overwrite, t.wsh[self - 1], put(t.overwrite[t.wsh[self - 1]], t.wdev[self - 1], true));
       t.overwriteDisks = put(t.overwriteDisks, t.wsh[self - 1], t.overwriteDisks[t.wsh[self - 1]] + 1);
+      br1 = "if@522:11=then";
+    } else {
+      br1 = "if@522:11=else";
     }
     if (now === "none") {
       t.bitmapPending = put(t.bitmapPending, t.wsh[self - 1], true);
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "bitmap_startwrite");
-      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
+      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@515:9=else ${br1} if@527:11=then`, next: t });
     } else {
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
+      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@515:9=else ${br1} if@527:11=else`, next: t });
     }
   }
 }
@@ -956,10 +981,10 @@ function set_bit_delay_d0852df(env: Env, s: State, self: Writers, out: Transitio
     t.bmSeq = put(t.bmSeq, t.wsh[self - 1], t.seqFlush + 1);
     t.bitDelay = put(t.bitDelay, t.wsh[self - 1], true);
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-    out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, next: t });
+    out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "if@542:9=then", next: t });
   } else {
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-    out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, next: t });
+    out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "if@542:9=else", next: t });
   }
 }
 

@@ -33,6 +33,8 @@ export interface PackedModule {
   invariants: ((state: Work) => boolean)[];
   /** The `choose` values of the last emission. */
   P: Int32Array;
+  /** Coverage mode: the arm each `if` with a shared continuation took (EmitSite.path). */
+  BR: Int8Array;
   WIDTH: number;
   WORDS: number;
 }

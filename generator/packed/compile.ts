@@ -25,6 +25,8 @@ export interface PackedProgram {
   steps: StepInfo[];
   emits: EmitSite[];
   sites: CrashSite[];
+  /** Compiled in coverage mode (see CompileOptions.coverage). */
+  coverage: boolean;
   /** The spec's invariants in declaration order (TypeOK is the layout's own: see `inRange`). */
   invariants: { name: string }[];
   symmetry: SymmetryInfo | null;
@@ -35,6 +37,12 @@ export { PackedUnsupported };
 export interface CompileOptions {
   /** Apply the spec's symmetric domains (default true). */
   symmetry?: boolean;
+  /**
+   * Coverage mode: the code also records, in `BR`, which arm each `if` took where both arms go on to
+   * the same code, so an engine can tell every transition's branches (EmitSite.path). Off, the code
+   * is exactly the one without coverage.
+   */
+  coverage?: boolean;
 }
 
 export function compilePacked(base: Spec, variant: string | null, constants: Readonly<Record<string, Value>>, options: CompileOptions = {}): PackedProgram {
@@ -47,6 +55,7 @@ export function compilePacked(base: Spec, variant: string | null, constants: Rea
 
 class ModuleCompiler extends StepCompiler {
   compile(options: CompileOptions): PackedProgram {
+    this.coverage = options.coverage === true;
     const successors = this.successorsCode();
     const init = this.initCode();
     const invariants = this.spec.invariants.map((inv, k) => {
@@ -74,6 +83,7 @@ class ModuleCompiler extends StepCompiler {
       "let u = 0;",
       RUNTIME,
       ...this.decls,
+      `const BR = new Int8Array(${Math.max(1, this.branchSlots)});`,
       successors,
       init,
       ...invariants,
@@ -82,7 +92,7 @@ class ModuleCompiler extends StepCompiler {
       unpack,
       inRange,
       symmetry?.code ?? "const canonical = null;",
-      `return { successors, init, pack, packFrom, unpack, inRange, canonical, invariants: [${invariants.map((_, k) => `inv${k}`).join(", ")}], P, WIDTH, WORDS };`,
+      `return { successors, init, pack, packFrom, unpack, inRange, canonical, invariants: [${invariants.map((_, k) => `inv${k}`).join(", ")}], P, BR, WIDTH, WORDS };`,
     ].join("\n\n");
     return {
       source,
@@ -90,6 +100,7 @@ class ModuleCompiler extends StepCompiler {
       steps: this.steps,
       emits: this.emits,
       sites: this.sites,
+      coverage: this.coverage,
       invariants: this.spec.invariants.map((i) => ({ name: i.name })),
       symmetry: symmetry?.info ?? null,
     };

@@ -255,6 +255,13 @@ class ReferenceGenerator extends StepGenerator {
         { name: "processSet", type: "string" },
         { name: "self", type: "Json", docs: ["The identity of the process taking the step."] },
         { name: "params", type: "Record<string, Json>", docs: ["Values chosen by `choose`, and `either@line:col` → the branch taken."] },
+        {
+          name: "branches",
+          type: "string",
+          docs: [
+            "The branches the step's path took, separated by spaces: `if@line:col=then` or `=else`, `either@line:col=<n>`, `when@line:col` (a wait that held), at the spec's lines. raidspec's coverage counts them.",
+          ],
+        },
         { name: "next", type: "State" },
       ],
     });
