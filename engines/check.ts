@@ -38,6 +38,8 @@ export interface CheckRequest {
   explorer?: "compiled" | "reference";
   /** Native engine: reduce by the spec's symmetric domains (default true). */
   symmetry?: boolean;
+  /** Count how often each step fired and each branch was taken (engines/coverage.ts). */
+  coverage?: boolean;
   /** Random walks instead of an exhaustive search (native engine). */
   simulate?: { depth?: number; walks?: number; seconds?: number; seed?: number };
   root: string;
@@ -107,11 +109,12 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
       explorer: req.explorer,
       symmetry: req.symmetry,
       onProgress: req.onProgress,
+      coverage: req.coverage,
       model: async () => model,
     });
     // The trace is replayed on the reference library (explainTrace), whichever explorer found it.
     const raw: RawTraceStep[] | undefined = r.trace?.map((t) => ({ action: t.step, state: t.state }));
-    return { ...finish(base, r, raw, applied, model, constants, sel.variant, started), explorer: r.explorer };
+    return { ...finish(base, r, raw, applied, model, constants, sel.variant, started), explorer: r.explorer, ...(r.coverage ? { coverage: r.coverage } : {}) };
   }
 
   const moduleText = renderModule(spec, sel.variant, req.specArg);

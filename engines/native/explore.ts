@@ -14,6 +14,7 @@
 import type { ConstantValues, ReferenceModel, ReferenceVariant } from "../model.ts";
 import { FP, hashWords } from "./fingerprint.ts";
 import { EngineError, type Json, type Progress } from "../result.ts";
+import { CoverageCounts } from "../coverage.ts";
 
 export interface NativeOptions {
   constants: ConstantValues;
@@ -27,6 +28,8 @@ export interface NativeOptions {
   onProgress?: (p: Progress) => void;
   /** The least time between two progress reports (default 250 ms). */
   progressEveryMs?: number;
+  /** Count transitions and new states per step and branch (see engines/coverage.ts). */
+  coverage?: boolean;
 }
 
 export interface NativeTraceStep<S> {
@@ -53,6 +56,8 @@ export interface NativeResult<S> {
   /** The shortest counterexample, initial state first (on a violation). */
   trace?: NativeTraceStep<S>[];
   durationMs: number;
+  /** With `coverage`: the counts, and whether every reachable state was explored. */
+  coverage?: { counts: CoverageCounts; complete: boolean };
 }
 
 export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions): NativeResult<S> {
@@ -71,12 +76,14 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
     for (const inv of checks) if (!inv.holds(state, constants)) return inv.name;
     return undefined;
   };
+  const cov = opts.coverage ? new CoverageCounts() : null;
   const finish = (extra: Partial<NativeResult<S>>): NativeResult<S> => ({
     verdict: "ok",
     distinctStates: seen.size,
     generated,
     depth,
     durationMs: Math.round(performance.now() - started),
+    ...(cov ? { coverage: { counts: cov, complete: extra.verdict === undefined } } : {}),
     ...extra,
   });
   const limit = () => {
@@ -100,8 +107,10 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
     for (let k = 0; k < initial.length; k++) {
       const state = initial[k] as S;
       fingerprint(state);
+      if (cov) cov.initGenerated++;
       const id = seen.add(fpHi, fpLo, -1, k);
       if (id < 0) continue;
+      if (cov) cov.initDistinct++;
       limit();
       const bad = violated(state);
       if (bad) return finish({ verdict: "violation", invariant: bad, trace: rebuild(id) });
@@ -115,6 +124,11 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
       for (let i = 0; i < frontier.length; i++) {
         const transitions = variant.successors(frontier[i] as S, constants);
         generated += transitions.length;
+        if (cov)
+          for (const t of transitions) {
+            if (t.branches === undefined) cov.branchesKnown = false;
+            cov.byPath(t.step, t.branches ?? "");
+          }
         if (opts.onProgress && (i & 255) === 0) report(frontier.length - i + next.length);
         const parent = frontierIds[i] as number;
         for (let j = 0; j < transitions.length; j++) {
@@ -122,6 +136,7 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
           fingerprint(state);
           const id = seen.add(fpHi, fpLo, parent, j);
           if (id < 0) continue;
+          if (cov) cov.found((transitions[j] as { step: string }).step);
           limit();
           const bad = violated(state);
           if (bad) return finish({ verdict: "violation", invariant: bad, trace: rebuild(id) });

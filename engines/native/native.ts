@@ -7,6 +7,8 @@ import { type PackedProgram, PackedUnsupported, compilePacked } from "../../gene
 import { describeLayout } from "../../generator/packed/layout.ts";
 import type { Spec } from "../../generator/ir.ts";
 import type { ConstantValues, ReferenceModel } from "../model.ts";
+import { applyVariant } from "../../generator/tla/module.ts";
+import { type Coverage, buildCoverage } from "../coverage.ts";
 import { EngineError, type ExplorerInfo, type Json, type Progress, type SimulationInfo, type TraceState } from "../result.ts";
 import { exploreNative } from "./explore.ts";
 import { explorePacked } from "./packed-explore.ts";
@@ -27,6 +29,8 @@ export interface NativeRequest {
   /** Apply the spec's symmetric domains (default true). */
   symmetry?: boolean;
   onProgress?: (p: Progress) => void;
+  /** Count how often each step fired and each branch was taken (the compiled explorer then runs on one thread). */
+  coverage?: boolean;
   /** The generated reference library (the readable explorer's input). */
   model: () => Promise<ReferenceModel<unknown>>;
 }
@@ -39,6 +43,7 @@ export interface NativeOutcome {
   depth: number;
   trace?: { step: string; processSet: string | null; self: Json; params: Record<string, Json>; state: TraceState }[];
   explorer: ExplorerInfo;
+  coverage?: Coverage;
 }
 
 /** The number of workers `auto` means here: every core but none beyond what the machine has. */
@@ -47,9 +52,9 @@ export function autoWorkers(): number {
 }
 
 /** The compiled form, or why there is none (the readable explorer then runs). */
-export function compileOrExplain(spec: Spec, variant: string | null, constants: ConstantValues, symmetry = true): PackedProgram | string {
+export function compileOrExplain(spec: Spec, variant: string | null, constants: ConstantValues, symmetry = true, coverage = false): PackedProgram | string {
   try {
-    return compilePacked(spec, variant, constants as Record<string, import("../../generator/ir.ts").Value>, { symmetry });
+    return compilePacked(spec, variant, constants as Record<string, import("../../generator/ir.ts").Value>, { symmetry, coverage });
   } catch (e) {
     if (e instanceof PackedUnsupported) return e.message;
     throw e;
@@ -57,19 +62,24 @@ export function compileOrExplain(spec: Spec, variant: string | null, constants: 
 }
 
 export async function runNative(req: NativeRequest): Promise<NativeOutcome> {
-  const compiled = req.explorer === "reference" ? "the readable explorer was asked for (--engine native-reference)" : compileOrExplain(req.spec, req.variant, req.constants, req.symmetry);
+  const compiled =
+    req.explorer === "reference" ? "the readable explorer was asked for (--engine native-reference)" : compileOrExplain(req.spec, req.variant, req.constants, req.symmetry, req.coverage);
+  const applied = applyVariant(req.spec, req.variant);
   if (typeof compiled === "string") {
     if (req.spec.domains.some((d) => d.symmetric) && req.symmetry !== false && req.explorer !== "reference")
       throw new EngineError("usage", `The spec declares symmetric domains, which only the compiled explorer reduces, and it cannot compile this spec: ${compiled}`, "Check without the reduction (--no-symmetry), or simplify what the message names.");
     const model = await req.model();
-    const r = exploreNative(model, { constants: req.constants, variant: req.variant, invariants: req.invariants, maxStates: req.maxStates, onProgress: req.onProgress });
+    const r = exploreNative(model, { constants: req.constants, variant: req.variant, invariants: req.invariants, maxStates: req.maxStates, onProgress: req.onProgress, coverage: req.coverage });
     const trace = r.trace?.map((t) => ({ step: t.step, processSet: t.processSet, self: t.self, params: t.params, state: model.toJson(t.state, req.constants) }));
-    return outcome({ ...r, trace }, { kind: "reference", reason: compiled, searchMs: r.durationMs });
+    const coverage = r.coverage && buildCoverage(applied, r.coverage.counts, { engine: "native", complete: r.coverage.complete, branches: r.coverage.counts.branchesKnown });
+    return { ...outcome({ ...r, trace }, { kind: "reference", reason: compiled, searchMs: r.durationMs }), ...(coverage ? { coverage } : {}) };
   }
-  const workers = req.workers === "auto" ? autoWorkers() : (req.workers ?? 1);
-  const opts = { invariants: req.invariants, maxStates: req.maxStates, onProgress: req.onProgress };
+  // Coverage counts on this thread (the parallel search would have to merge per-site counts).
+  const workers = req.coverage ? 1 : req.workers === "auto" ? autoWorkers() : (req.workers ?? 1);
+  const opts = { invariants: req.invariants, maxStates: req.maxStates, onProgress: req.onProgress, coverage: req.coverage };
   const r: PackedResult = workers > 1 ? await explorePackedParallel(compiled, opts, workers) : explorePacked(compiled, opts);
-  return outcome(r, {
+  const coverage = r.coverage && buildCoverage(applied, r.coverage.counts.counts(), { engine: "native", complete: r.coverage.complete });
+  const result = outcome(r, {
     kind: "compiled",
     workers,
     layout: describeLayout(compiled.layout),
@@ -77,10 +87,11 @@ export async function runNative(req: NativeRequest): Promise<NativeOutcome> {
     symmetry: compiled.symmetry?.domains ?? [],
     searchMs: r.durationMs,
   });
+  return coverage ? { ...result, coverage } : result;
 }
 
 /** The outcome of either explorer: its verdict, figures and trace, and which explorer it was. */
-function outcome(r: Omit<NativeOutcome, "explorer">, explorer: ExplorerInfo): NativeOutcome {
+function outcome(r: Omit<NativeOutcome, "explorer" | "coverage">, explorer: ExplorerInfo): NativeOutcome {
   return {
     verdict: r.verdict,
     ...(r.invariant ? { invariant: r.invariant } : {}),

@@ -7,7 +7,8 @@
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
 import { FP, hashWords } from "./fingerprint.ts";
-import { type PackedModule, type Work, instantiate, newState, outOfRangeError } from "./packed-model.ts";
+import type { PackedCoverage } from "./packed-coverage.ts";
+import { type Emit, type PackedModule, type Work, instantiate, newState, outOfRangeError } from "./packed-model.ts";
 
 /** A list of packed states (a fixed number of words each) in chunks, in a SharedArrayBuffer when workers read it. */
 export class StateList {
@@ -109,6 +110,8 @@ export class Expander {
   readonly fps: Int32Array;
   readonly parents: Int32Array;
   readonly vias: Int32Array;
+  /** With coverage: the emission site of each successor in the batch. */
+  readonly sites: Int32Array;
   size = 0;
   generated = 0;
   /** Set when a successor could not be packed (the expansion then stops with HALT). */
@@ -126,16 +129,19 @@ export class Expander {
     readonly checks: Checks,
     /** Called when the batch is full: the owner empties it. */
     public onFull: () => void,
+    /** Counts transitions per emission site (and the owner counts new states per site from `sites`). */
+    readonly coverage: PackedCoverage | null = null,
   ) {
     const W = program.layout.words;
     this.words = new Int32Array(BATCH * W);
     this.fps = new Int32Array(2 * BATCH);
     this.parents = new Int32Array(BATCH);
     this.vias = new Int32Array(BATCH);
+    this.sites = new Int32Array(coverage ? BATCH : 0);
     this.canon = new Int32Array(W);
     this.base = this.words;
     this.source = newState(program);
-    const mod = instantiate(program, (state, site, self) => {
+    const emit: Emit = (state, site, self) => {
       this.generated++;
       const o = this.size * W;
       if (!mod.packFrom(state, this.base, this.baseOffset, this.words, o)) {
@@ -157,7 +163,18 @@ export class Expander {
         this.onFull();
         if (this.halted) throw HALT;
       }
-    });
+    };
+    // Coverage wraps the emit; without it the explorer runs the code above alone.
+    const mod = instantiate(
+      program,
+      coverage
+        ? (state, site, self) => {
+            coverage.emit(site, mod.BR);
+            this.sites[this.size] = site;
+            emit(state, site, self);
+          }
+        : emit,
+    );
     this.mod = mod;
   }
 
