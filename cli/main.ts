@@ -17,6 +17,7 @@ import { nativeNotes } from "./native-notes.ts";
 import { assertStories, type TraceFileOptions, writeTraceFiles } from "./trace-output.ts";
 import { type ProgressOptions, progressReporter } from "./progress.ts";
 import { showCommand } from "./show.ts";
+import { formatCoverage } from "./coverage-print.ts";
 import { readmeCommand } from "./readme.ts";
 import { reportMarkdown } from "../traces/report-markdown.ts";
 import { traceToItf } from "../engines/itf.ts";
@@ -91,6 +92,7 @@ program
   .option("--timeout <seconds>", "TLC time limit", positiveInt)
   .option("--workers <n>", "threads: TLC's -workers, and the native engine's worker threads (a number or auto)", workerCount)
   .option("--no-symmetry", "native engine: do not reduce by the spec's symmetric(…) domains")
+  .option("--coverage", "count how often each step fired and each branch was taken; list those never taken")
   .option("--simulate", "random walks over the compiled form instead of an exhaustive search (native engine)")
   .option("--depth <n>", "with --simulate: steps per walk (default 100)", positiveInt)
   .option("--walks <n>", "with --simulate: stop after this many walks", positiveInt)
@@ -121,6 +123,7 @@ program
       timeoutMs: opts.timeout ? opts.timeout * 1000 : undefined,
       workers: opts.workers,
       symmetry: opts.symmetry,
+      coverage: opts.coverage,
       ...(opts.simulate ? { simulate: { depth: opts.depth, walks: opts.walks, seconds: opts.seconds, seed: opts.seed } } : {}),
       root,
       onProgress: progress.update,
@@ -129,7 +132,8 @@ program
     const applied = applyVariant(loaded.spec, result.variant === loaded.spec.baseVariant ? null : result.variant);
     const ctx = { spec: applied, constants: constantValues(loaded.spec, result.config), fullInit: opts.fullInit };
     const symmetric = loaded.spec.domains.filter((d) => d.symmetric).map((d) => d.name);
-    console.log(opts.json ? JSON.stringify(result) : [formatResult(result, ctx), ...nativeNotes(result, symmetric)].join("\n"));
+    const coverageText = result.coverage ? [formatCoverage(result.coverage)] : [];
+    console.log(opts.json ? JSON.stringify(result) : [formatResult(result, ctx), ...nativeNotes(result, symmetric), ...coverageText].join("\n"));
     const model = opts.svg || opts.html ? resultModel(result, ctx) : undefined;
     if (model) await writeTraceFiles(model, opts, root, formatResult({ ...result, trace: undefined }));
     if (opts.itf) {
@@ -207,6 +211,7 @@ interface CheckOptions {
   timeout?: number;
   workers?: number | "auto";
   symmetry: boolean;
+  coverage?: boolean;
   simulate?: boolean;
   depth?: number;
   walks?: number;

@@ -11,6 +11,8 @@ import type { Config, Spec } from "../generator/ir.ts";
 import { applyVariant, moduleName, renderConfig, renderModule } from "../generator/tla/module.ts";
 import { referencePath } from "../generator/typescript/reference.ts";
 import { checkEmbedded } from "./embedded/engine.ts";
+import { EMBEDDED_COVERAGE } from "./embedded/coverage.ts";
+import { buildCoverage } from "./coverage.ts";
 import { confirmViolation, explainTrace, type RawTraceStep } from "./explain.ts";
 import type { ConstantValues, ReferenceModel } from "./model.ts";
 import { loadReference } from "./native/load-reference.ts";
@@ -120,8 +122,9 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
   const moduleText = renderModule(spec, sel.variant, req.specArg);
   const cfgText = renderConfig(spec, sel.config, sel.invariants);
   if (engine.name === "embedded") {
-    const r = checkEmbedded({ spec: applied, moduleText, cfgText, invariants: sel.invariants, maxStates: req.maxStates });
-    return finish(base, r, r.trace, applied, await referenceFor(req), constants, sel.variant, started);
+    const r = checkEmbedded({ spec: applied, moduleText, cfgText, invariants: sel.invariants, maxStates: req.maxStates, coverage: req.coverage });
+    const coverage = r.coverage && buildCoverage(applied, r.coverage.counts, { engine: "embedded", complete: r.coverage.complete, ...EMBEDDED_COVERAGE });
+    return { ...finish(base, r, r.trace, applied, await referenceFor(req), constants, sel.variant, started), ...(coverage ? { coverage } : {}) };
   }
 
   const dir = await mkdtemp(path.join(tmpdir(), "raidspec-tlc-"));

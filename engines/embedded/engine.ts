@@ -8,6 +8,8 @@ import { check_spec_with_options, explore_init, explore_invariants, explore_next
 import type { Spec } from "../../generator/ir.ts";
 import { EngineError, type Json, type TraceState } from "../result.ts";
 import { stateFromChecker, stateToChecker } from "../state-json.ts";
+import type { CoverageCounts } from "../coverage.ts";
+import { embeddedCoverageCounts } from "./coverage.ts";
 
 let ready = false;
 export function ensureLoaded(): void {
@@ -25,6 +27,8 @@ export interface EmbeddedInput {
   /** The invariants in the order of the cfg's INVARIANT lines (tla-checker reports an index). */
   invariants: string[];
   maxStates?: number;
+  /** Export the state graph too and count the steps' edges in it (engines/embedded/coverage.ts). */
+  coverage?: boolean;
 }
 
 export interface EmbeddedOutcome {
@@ -33,6 +37,8 @@ export interface EmbeddedOutcome {
   distinctStates: number;
   /** The counterexample's states (canonical JSON), initial first, and the action taken into each. */
   trace?: { action: string; state: TraceState }[];
+  /** With `coverage`: step counts, and whether the search explored every reachable state. */
+  coverage?: { counts: CoverageCounts; complete: boolean };
 }
 
 interface CheckerResult {
@@ -41,6 +47,7 @@ interface CheckerResult {
   error_message: string | null;
   states_explored: number;
   trace: string[] | null;
+  dot?: string | null;
 }
 
 interface CheckerState {
@@ -50,19 +57,38 @@ interface CheckerState {
 
 export function checkEmbedded(input: EmbeddedInput): EmbeddedOutcome {
   ensureLoaded();
-  const options = { cfg_source: input.cfgText, allow_deadlock: true, max_states: input.maxStates ?? 50_000_000, max_depth: 1_000_000_000 };
+  const options = {
+    cfg_source: input.cfgText,
+    allow_deadlock: true,
+    max_states: input.maxStates ?? 50_000_000,
+    max_depth: 1_000_000_000,
+    ...(input.coverage ? { export_dot: true, dot_mode: "full" } : {}),
+  };
   const result = JSON.parse(check_spec_with_options(input.moduleText, JSON.stringify(options))) as CheckerResult;
-  if (result.success) return { verdict: "ok", distinctStates: result.states_explored };
+  if (result.success) {
+    if (!input.coverage) return { verdict: "ok", distinctStates: result.states_explored };
+    if (!result.dot) throw new EngineError("crash", "tla-checker gave no state graph, which embedded coverage counts.");
+    const coverage = { counts: embeddedCoverageCounts(result.dot, initialStateCount(input)), complete: true };
+    return { verdict: "ok", distinctStates: result.states_explored, coverage };
+  }
   if (result.error_type === "InvariantViolation") {
     const index = Number(/Invariant (\d+) violated/.exec(result.error_message ?? "")?.[1]);
     const invariant = input.invariants[index] ?? result.error_message ?? "unknown";
     const trace = result.trace?.[0] ? replayTrace(input, parseTrace(result.trace[0])) : undefined;
-    return { verdict: "violation", invariant, distinctStates: result.states_explored, trace };
+    // The part of the graph seen before the violation, when tla-checker exports it (nothing is then reported as never taken).
+    const coverage = input.coverage && result.dot ? { counts: embeddedCoverageCounts(result.dot, initialStateCount(input)), complete: false } : undefined;
+    return { verdict: "violation", invariant, distinctStates: result.states_explored, trace, ...(coverage ? { coverage } : {}) };
   }
   if (result.error_type === "MaxStatesExceeded" || result.error_type === "MaxDepthExceeded")
     throw new EngineError("limit", `tla-checker stopped: ${result.error_message}`, "Use a smaller configuration, or TLC for large models.");
   const parse = /Parse|Lex|undefined variable|unknown/i.test(`${result.error_type} ${result.error_message}`);
   throw new EngineError(parse ? "parse" : "crash", `tla-checker could not check the module: ${result.error_type}: ${result.error_message}`);
+}
+
+function initialStateCount(input: Pick<EmbeddedInput, "moduleText" | "cfgText">): number {
+  const r = JSON.parse(explore_init(input.moduleText, input.cfgText, "{}")) as { ok: boolean; error?: string; states?: unknown[] };
+  if (!r.ok || !r.states) throw new EngineError("crash", `tla-checker explore_init: ${r.error ?? "failed"}`);
+  return r.states.length;
 }
 
 /** tla-checker prints a trace as text: `State n` headers, then `  name = value` lines. */
