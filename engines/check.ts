@@ -21,6 +21,7 @@ import { type CheckResult, EngineError, type EngineName, type Progress } from ".
 import { constantValues, stateFromTla } from "./state-json.ts";
 import { findTlcJar } from "./tlc/find-jar.ts";
 import { runTlc } from "./tlc/run.ts";
+import { TLC_COVERAGE, tlcCoverageCounts } from "./tlc/coverage.ts";
 
 export interface CheckRequest {
   loaded: LoadedSpec;
@@ -142,8 +143,15 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
       timeoutMs: req.timeoutMs,
       onProgress: req.onProgress,
       displayName: `tla/${req.loaded.id}/${name}.tla`,
+      coverage: req.coverage,
     });
-    if (out.outcome === "ok") return { ...base, verdict: "ok", distinctStates: out.distinctStates ?? 0, durationMs: Math.round(performance.now() - started) };
+    const tlcCoverage = () => {
+      if (!req.coverage) return {};
+      if (!out.coverage) throw new EngineError("crash", "TLC was run with -coverage but printed no coverage report.");
+      return { coverage: buildCoverage(applied, tlcCoverageCounts(out.coverage, applied), { engine: "tlc", complete: out.outcome === "ok", ...TLC_COVERAGE }) };
+    };
+    if (out.outcome === "ok")
+      return { ...base, verdict: "ok", distinctStates: out.distinctStates ?? 0, durationMs: Math.round(performance.now() - started), ...tlcCoverage() };
     if (out.outcome !== "invariant")
       throw new EngineError("crash", `TLC stopped without a verdict on the invariants (${out.outcome})`, out.errors.join("\n"));
     const unreadable = out.trace?.flatMap((s) => s.unreadable ?? []) ?? [];
@@ -155,7 +163,7 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
       );
     const raw = out.trace?.map((s) => ({ action: s.index === 1 ? undefined : (s.action ?? undefined), state: stateFromTla(applied, s.variables) }));
     const r = { verdict: "violation" as const, invariant: out.violatedInvariant, distinctStates: out.distinctStates ?? 0 };
-    return finish(base, r, raw, applied, await referenceFor(req), constants, sel.variant, started);
+    return { ...finish(base, r, raw, applied, await referenceFor(req), constants, sel.variant, started), ...(out.coverage ? tlcCoverage() : {}) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
