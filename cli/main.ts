@@ -152,11 +152,12 @@ program
   .addOption(new Option("--engine <engine>", "model checker (native-reference: the native engine's readable explorer)").choices(engines).default("auto"))
   .option("--tlc-jar <path>", "path to tla2tools.jar")
   .option("--workers <n>", "threads for TLC and the native engine (a number or auto)", workerCount)
+  .option("--coverage", "count step and branch coverage in every check: a coverage column (and the counts in --json)")
   .option("--json", "print the rows (with counterexamples) as JSON")
   .option("--markdown", "print the table and the story of the shortest counterexample of each violated invariant")
   .option("--progress", "show the progress line even when stderr is not a terminal")
   .option("--quiet", "no progress line")
-  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: string; tlcJar?: string; workers?: number | "auto"; json?: boolean; markdown?: boolean } & ProgressOptions) => {
+  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: string; tlcJar?: string; workers?: number | "auto"; json?: boolean; markdown?: boolean; coverage?: boolean } & ProgressOptions) => {
     const loaded = loadSpec(arg, { root });
     if (opts.markdown) assertStories(loaded);
     const progress = progressReporter(opts);
@@ -168,6 +169,7 @@ program
       configs: opts.configs?.split(","),
       variants: opts.variants?.split(","),
       tlcJar: opts.tlcJar,
+      coverage: opts.coverage,
       root,
       onProgress: progress.update,
       onEngine: progress.engine,
@@ -180,7 +182,7 @@ program
             );
           },
     }).finally(progress.done);
-    if (opts.json) console.log(JSON.stringify(rows.map(({ result, ...row }) => ({ ...row, trace: result.trace }))));
+    if (opts.json) console.log(JSON.stringify(rows.map(({ result, ...row }) => ({ ...row, trace: result.trace, ...(result.coverage ? { coverage: result.coverage } : {}) }))));
     else if (opts.markdown) console.log(reportMarkdown(rows, loaded.spec));
     else console.log(reportTable(rows, ["TypeOK", ...loaded.spec.invariants.map((i) => i.name)]));
   });
