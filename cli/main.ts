@@ -18,6 +18,8 @@ import { assertStories, type TraceFileOptions, writeTraceFiles } from "./trace-o
 import { type ProgressOptions, progressReporter } from "./progress.ts";
 import { showCommand } from "./show.ts";
 import { formatCoverage } from "./coverage-print.ts";
+import { formatReachability } from "./reach-print.ts";
+import { checkGoals } from "../engines/check-goals.ts";
 import { readmeCommand } from "./readme.ts";
 import { reportMarkdown } from "../traces/report-markdown.ts";
 import { traceToItf } from "../engines/itf.ts";
@@ -85,7 +87,8 @@ program
   .argument("<spec>", "spec folder, e.g. spec/examples/peterson")
   .option("--config <name>", "named configuration (default: \"default\" or the first)")
   .option("--variant <name>", "named variant of the steps (\"base\" for none; default: the configuration's)")
-  .option("--invariant <name>", "check only this invariant")
+  .option("--invariant <name>", "check only this invariant (and no reachability goal)")
+  .option("--reachable <name>", "check only this reachability goal (.reachable): reached with a witness, or unreached")
   .addOption(new Option("--engine <engine>", "model checker (native-reference: the native engine's readable explorer)").choices(engines).default("auto"))
   .option("--tlc-jar <path>", "path to tla2tools.jar (else TLA2TOOLS_JAR, else the usual install places)")
   .option("--max-states <n>", "stop with an error after this many distinct states", positiveInt)
@@ -111,6 +114,30 @@ program
       throw new EngineError("usage", "--depth, --walks, --seconds and --seed go with --simulate.");
     assertStories(loaded);
     const progress = progressReporter(opts);
+    const common = {
+      loaded,
+      specArg: arg,
+      config: opts.config,
+      variant: opts.variant,
+      ...engineOf(opts.engine),
+      tlcJar: opts.tlcJar,
+      maxStates: opts.maxStates,
+      timeoutMs: opts.timeout ? opts.timeout * 1000 : undefined,
+      workers: opts.workers,
+      symmetry: opts.symmetry,
+      root,
+      onProgress: progress.update,
+      onEngine: progress.engine,
+    };
+    if (opts.reachable) {
+      if (opts.invariant || opts.simulate || opts.coverage) throw new EngineError("usage", "--reachable checks one goal alone: leave out --invariant, --simulate and --coverage.");
+      const goals = await checkGoals(common, [opts.reachable]).finally(progress.done);
+      const first = goals[0];
+      const ctx = first && { spec: applyVariant(loaded.spec, first.variant === loaded.spec.baseVariant ? null : first.variant), constants: constantValues(loaded.spec, first.config), fullInit: opts.fullInit };
+      console.log(opts.json ? JSON.stringify({ spec: loaded.spec.name, reachability: goals }) : formatReachability(goals, ctx));
+      process.exitCode = first && !first.reached ? exitCodes.violation : 0;
+      return;
+    }
     const result = await runCheck({
       loaded,
       specArg: arg,
@@ -133,14 +160,21 @@ program
     const ctx = { spec: applied, constants: constantValues(loaded.spec, result.config), fullInit: opts.fullInit };
     const symmetric = loaded.spec.domains.filter((d) => d.symmetric).map((d) => d.name);
     const coverageText = result.coverage ? [formatCoverage(result.coverage)] : [];
-    console.log(opts.json ? JSON.stringify(result) : [formatResult(result, ctx), ...nativeNotes(result, symmetric), ...coverageText].join("\n"));
+    // The goals are checked after the invariants, unless one invariant or a simulation was asked for.
+    const goals = opts.invariant || opts.simulate || !loaded.spec.reachables ? [] : await checkGoals({ ...common, config: result.config, variant: result.variant ?? undefined }).finally(progress.done);
+    const goalText = goals.length ? [formatReachability(goals, ctx)] : [];
+    console.log(
+      opts.json
+        ? JSON.stringify(goals.length ? { ...result, reachability: goals } : result)
+        : [formatResult(result, ctx), ...nativeNotes(result, symmetric), ...coverageText, ...goalText].join("\n"),
+    );
     const model = opts.svg || opts.html ? resultModel(result, ctx) : undefined;
     if (model) await writeTraceFiles(model, opts, root, formatResult({ ...result, trace: undefined }));
     if (opts.itf) {
       const itf = traceToItf(applyVariant(loaded.spec, result.variant === loaded.spec.baseVariant ? null : result.variant), result);
       if (itf) await writeArtefacts(root, [{ path: path.relative(root, path.resolve(root, opts.itf)), text: `${JSON.stringify(itf, null, 1)}\n` }]);
     }
-    process.exitCode = exitCodes[result.verdict];
+    process.exitCode = goals.some((g) => !g.reached) ? exitCodes.violation : exitCodes[result.verdict];
   });
 
 program
@@ -207,6 +241,7 @@ interface CheckOptions {
   config?: string;
   variant?: string;
   invariant?: string;
+  reachable?: string;
   engine: string;
   tlcJar?: string;
   maxStates?: number;

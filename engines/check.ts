@@ -21,6 +21,7 @@ import { type CheckResult, EngineError, type EngineName, type Progress } from ".
 import { constantValues, stateFromTla } from "./state-json.ts";
 import { findTlcJar } from "./tlc/find-jar.ts";
 import { runTlc } from "./tlc/run.ts";
+import { goalAsInvariant, modelWithGoal } from "./reachable.ts";
 import { TLC_COVERAGE, tlcCoverageCounts } from "./tlc/coverage.ts";
 
 export interface CheckRequest {
@@ -43,6 +44,11 @@ export interface CheckRequest {
   symmetry?: boolean;
   /** Count how often each step fired and each branch was taken (engines/coverage.ts). */
   coverage?: boolean;
+  /**
+   * Check this reachability goal instead of the invariants: as the one invariant "the goal does not
+   * hold" (engines/reachable.ts), whose violation is the witness.
+   */
+  goal?: string;
   /** Random walks instead of an exhaustive search (native engine). */
   simulate?: { depth?: number; walks?: number; seconds?: number; seed?: number };
   root: string;
@@ -77,14 +83,21 @@ export function select(spec: Spec, req: Pick<CheckRequest, "config" | "variant" 
 }
 
 /** The spec's reference library, if it has been generated; one that exists but fails to load is an error. */
-async function referenceFor(req: CheckRequest): Promise<ReferenceModel<unknown> | undefined> {
+async function referenceFor(req: CheckRequest, goal?: { invariant: string }): Promise<ReferenceModel<unknown> | undefined> {
   if (!existsSync(path.join(req.root, referencePath(req.loaded.id)))) return undefined;
-  return loadReference(req.loaded.id, req.root);
+  return loadModel(req, goal);
+}
+
+/** The reference library; for a goal's check, with the goal's negation among its invariants. */
+async function loadModel(req: CheckRequest, goal?: { invariant: string }): Promise<ReferenceModel<unknown>> {
+  const model = await loadReference(req.loaded.id, req.root);
+  return goal && req.goal ? modelWithGoal(model, req.goal, goal.invariant) : model;
 }
 
 export async function runCheck(req: CheckRequest): Promise<CheckResult> {
-  const { spec } = req.loaded;
-  const sel = select(spec, req);
+  const goal = req.goal ? goalAsInvariant(req.loaded.spec, req.goal) : undefined;
+  const spec = goal?.spec ?? req.loaded.spec;
+  const sel = select(spec, goal ? { ...req, invariant: undefined, invariants: [goal.invariant] } : req);
   const applied = applyVariant(spec, sel.variant);
   const constants = constantValues(spec, sel.config.name);
   const engine = await chooseEngine(req);
@@ -94,14 +107,14 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
 
   if (req.simulate) {
     if (engine.name !== "native") throw new EngineError("usage", "--simulate runs on the native engine's compiled form.", "Leave out --engine, or pass --engine native.");
-    const model = await loadReference(req.loaded.id, req.root);
+    const model = await loadModel(req, goal);
     const r = runSimulation({ spec, variant: sel.variant, constants, invariants: sel.invariants, symmetry: req.symmetry, ...req.simulate });
     const raw: RawTraceStep[] | undefined = r.trace?.map((t) => ({ action: t.step, state: t.state }));
     return { ...finish(base, r, raw, applied, model, constants, sel.variant, started), explorer: r.explorer, simulation: r.simulation };
   }
 
   if (engine.name === "native") {
-    const model = await loadReference(req.loaded.id, req.root);
+    const model = await loadModel(req, goal);
     const r = await runNative({
       spec,
       variant: sel.variant,
@@ -125,7 +138,7 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
   if (engine.name === "embedded") {
     const r = checkEmbedded({ spec: applied, moduleText, cfgText, invariants: sel.invariants, maxStates: req.maxStates, coverage: req.coverage });
     const coverage = r.coverage && buildCoverage(applied, r.coverage.counts, { engine: "embedded", complete: r.coverage.complete, ...EMBEDDED_COVERAGE });
-    return { ...finish(base, r, r.trace, applied, await referenceFor(req), constants, sel.variant, started), ...(coverage ? { coverage } : {}) };
+    return { ...finish(base, r, r.trace, applied, await referenceFor(req, goal), constants, sel.variant, started), ...(coverage ? { coverage } : {}) };
   }
 
   const dir = await mkdtemp(path.join(tmpdir(), "raidspec-tlc-"));
@@ -163,7 +176,7 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
       );
     const raw = out.trace?.map((s) => ({ action: s.index === 1 ? undefined : (s.action ?? undefined), state: stateFromTla(applied, s.variables) }));
     const r = { verdict: "violation" as const, invariant: out.violatedInvariant, distinctStates: out.distinctStates ?? 0 };
-    return { ...finish(base, r, raw, applied, await referenceFor(req), constants, sel.variant, started), ...(out.coverage ? tlcCoverage() : {}) };
+    return { ...finish(base, r, raw, applied, await referenceFor(req, goal), constants, sel.variant, started), ...(out.coverage ? tlcCoverage() : {}) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -45,6 +45,8 @@ export interface ReferenceModel<S> {
   init(constants: ConstantValues): S[];
   /** Invariants in declaration order, TypeOK first. */
   invariants: { name: string; holds(state: S, constants: ConstantValues): boolean }[];
+  /** Reachability goals (`.reachable`): `holds` says whether a state reaches the goal. Absent when the spec has none. */
+  reachables?: { name: string; holds(state: S, constants: ConstantValues): boolean }[];
   /**
    * The canonical JSON form of a state (see `TraceState`). Map keys can depend on the constants; without
    * them the library uses the configuration it was last called with.

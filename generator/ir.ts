@@ -228,6 +228,8 @@ export interface Spec {
   definitions: Definition[];
   processes: Process[];
   invariants: Invariant[];
+  /** Reachability goals (`.reachable`): some reachable state satisfies `body`. Absent when there are none. */
+  reachables?: Invariant[];
   configs: Config[];
   variants: Variant[];
 }

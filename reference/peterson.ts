@@ -259,13 +259,13 @@ function exit(env: Env, s: State, self: Procs, out: Transition[]): void {
  *
  * Wait until the other process is not interested.
  *
- * spec/examples/peterson/spec.ts:50:7. Runs when pc[self] is "check"; pushes one transition per enabled alternative onto `out`.
+ * spec/examples/peterson/spec.ts:52:7. Runs when pc[self] is "check"; pushes one transition per enabled alternative onto `out`.
  */
 function check(env: Env, s: State, self: Procs, out: Transition[]): void {
   if (s.flag[1 - self]) return;
   const t = draft(s);
   t.pc = put(t.pc, self, "setFlag");
-  out.push({ step: "check", processSet: "proc", self, params: {}, branches: "when@51:9", next: t });
+  out.push({ step: "check", processSet: "proc", self, params: {}, branches: "when@53:9", next: t });
 }
 
 /**
@@ -273,7 +273,7 @@ function check(env: Env, s: State, self: Procs, out: Transition[]): void {
  *
  * Raise our flag and go straight in.
  *
- * spec/examples/peterson/spec.ts:54:7. Runs when pc[self] is "setFlag"; pushes one transition per enabled alternative onto `out`.
+ * spec/examples/peterson/spec.ts:56:7. Runs when pc[self] is "setFlag"; pushes one transition per enabled alternative onto `out`.
  */
 function setFlag_noTurn(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
@@ -285,7 +285,7 @@ function setFlag_noTurn(env: Env, s: State, self: Procs, out: Transition[]): voi
 /**
  * exit (process proc).
  *
- * spec/examples/peterson/spec.ts:58:7. Runs when pc[self] is "exit"; pushes one transition per enabled alternative onto `out`.
+ * spec/examples/peterson/spec.ts:60:7. Runs when pc[self] is "exit"; pushes one transition per enabled alternative onto `out`.
  */
 function exit_noTurn(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
@@ -305,6 +305,15 @@ export function TypeOK(env: Env, s: State): boolean {
 /** Invariant MutualExclusion (spec/examples/peterson/spec.ts:44). */
 export function MutualExclusion(env: Env, s: State): boolean {
   return s.pc[0] !== "cs" || s.pc[1] !== "cs";
+}
+
+/**
+ * Both processes can be waiting at once (the case the turn decides).
+ *
+ * Reachability goal BothWaiting (spec/examples/peterson/spec.ts:46).
+ */
+export function BothWaiting(env: Env, s: State): boolean {
+  return s.pc[0] === "wait" && s.pc[1] === "wait";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -349,6 +358,7 @@ export interface Model {
   variants: { name: string | null; init(constants: Record<string, Json>): State[]; successors(state: State, constants: Record<string, Json>): Transition[] }[];
   init: (constants: Record<string, Json>) => State[];
   invariants: { name: string; holds(state: State, constants: Record<string, Json>): boolean }[];
+  reachables: { name: string; holds(state: State, constants: Record<string, Json>): boolean }[];
   toJson: (state: State, constants?: Record<string, Json>) => { [key: string]: Json };
   fromJson: (json: { [key: string]: Json }, constants: Record<string, Json>) => State;
   encode: (state: State, out: number[]) => number;
@@ -386,7 +396,7 @@ export const model: Model = {
     { label: "wait", processSet: "proc", line: 32, column: 7 },
     { label: "cs", processSet: "proc", line: 36, column: 7 },
     { label: "exit", processSet: "proc", line: 38, column: 7 },
-    { label: "check", processSet: "proc", line: 50, column: 7 },
+    { label: "check", processSet: "proc", line: 52, column: 7 },
   ],
   variants: [
     { name: null, init: (c) => initialStates(envOf(c)), successors: (state, c) => successors(envOf(c), state) },
@@ -396,6 +406,9 @@ export const model: Model = {
   invariants: [
     { name: "TypeOK", holds: (state, c) => TypeOK(envOf(c), state) },
     { name: "MutualExclusion", holds: (state, c) => MutualExclusion(envOf(c), state) },
+  ],
+  reachables: [
+    { name: "BothWaiting", holds: (state, c) => BothWaiting(envOf(c), state) },
   ],
   toJson: (state, c) => stateToJson(envOf(c), state),
   fromJson: (json, c) => stateFromJson(envOf(c), json),

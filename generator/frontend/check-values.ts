@@ -320,6 +320,6 @@ export function valueKindProblems(spec: Spec): SpecProblem[] {
     const variants = spec.variants.flatMap((v) => v.processes.filter((vp) => vp.process === p.name).map((vp) => vp.steps));
     for (const steps of [p.steps, ...variants]) for (const step of steps) stmtKinds(step.body, { ...withHelpers(step.loc), process: p });
   }
-  for (const i of spec.invariants) exprKind(i.body, withHelpers(i.loc));
+  for (const i of [...spec.invariants, ...(spec.reachables ?? [])]) exprKind(i.body, withHelpers(i.loc));
   return problems;
 }

@@ -36,6 +36,7 @@ export function checkSpec(spec: Spec): void {
     for (const s of p.steps) declare(s.label, "step", s.loc);
   }
   for (const i of spec.invariants) declare(i.name, "invariant", i.loc);
+  for (const r of spec.reachables ?? []) declare(r.name, "reachability goal", r.loc);
   for (const v of spec.variants) {
     for (const vp of v.processes) {
       const base = spec.processes.find((p) => p.name === vp.process);
@@ -52,7 +53,7 @@ export function checkSpec(spec: Spec): void {
     for (const p of d.params) bindsClash(p, d.loc);
     for (const n of lambdaNames(d.body)) bindsClash(n, d.loc);
   }
-  for (const i of spec.invariants) for (const n of lambdaNames(i.body)) bindsClash(n, i.loc);
+  for (const i of [...spec.invariants, ...(spec.reachables ?? [])]) for (const n of lambdaNames(i.body)) bindsClash(n, i.loc);
   const stepsOf = [...spec.processes.map((p) => p.steps), ...spec.variants.flatMap((v) => v.processes.map((vp) => vp.steps))];
   for (const steps of stepsOf) for (const step of steps) walkBindings(step.body, bindsClash);
 

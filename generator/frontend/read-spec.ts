@@ -32,6 +32,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
 
   const processes: Process[] = [];
   const invariants: Invariant[] = [];
+  const reachables: Invariant[] = [];
   const configs: Config[] = [];
   const variantSteps = new Map<string, { doc?: string; loc: Config["loc"]; byProcess: Map<string, Step[]> }>();
   for (const call of calls) {
@@ -40,6 +41,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
     const doc = docBefore(call);
     if (method === "process") processes.push(readProcess(symbols, call, varNames, doc));
     else if (method === "invariant") invariants.push(readInvariant(symbols, call, varNames, doc));
+    else if (method === "reachable") reachables.push(readInvariant(symbols, call, varNames, doc, "reachable"));
     else if (method === "config") configs.push(readConfig(symbols, call, doc));
     else if (method === "variant") {
       const vname = stringArg(symbols, call, 0, "variant(…)");
@@ -75,6 +77,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
     definitions: [...symbols.definitions.values()],
     processes,
     invariants,
+    ...(reachables.length ? { reachables } : {}),
     configs,
     variants,
   };
@@ -258,11 +261,11 @@ function readSteps(symbols: ModuleSymbols, node: Node, scope: Omit<Scope, "state
   });
 }
 
-function readInvariant(symbols: ModuleSymbols, call: CallExpression, variables: ReadonlySet<string>, doc?: string): Invariant {
-  const name = stringArg(symbols, call, 0, "invariant(…)");
+function readInvariant(symbols: ModuleSymbols, call: CallExpression, variables: ReadonlySet<string>, doc?: string, method: "invariant" | "reachable" = "invariant"): Invariant {
+  const name = stringArg(symbols, call, 0, `${method}(…)`);
   const fn = call.getArguments()[1];
   if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)))
-    return fail(callLoc(symbols, call), `Invariant "${name}" needs a predicate (s) => …`);
+    return fail(callLoc(symbols, call), `${method === "invariant" ? "Invariant" : "Reachability goal"} "${name}" needs a predicate (s) => …`);
   const state = fn.getParameters()[0]?.getName();
   const scope: Scope = { state, locals: new Set(), variables, bound: new Set() };
   return { name, body: readExpr(symbols, scope, lambdaResult(symbols, fn)), doc, loc: callLoc(symbols, call) };

@@ -33,6 +33,7 @@ export function topLevelNames(spec: Spec): Set<string> {
     ...spec.processes.flatMap((p) => [p.name, ...p.locals.map((l) => l.name), ...p.steps.map((s) => s.label)]),
     ...spec.variants.flatMap((v) => v.processes.flatMap((vp) => vp.steps.map((s) => s.label))),
     ...spec.invariants.map((i) => i.name),
+    ...(spec.reachables ?? []).map((r) => r.name),
   ]);
 }
 

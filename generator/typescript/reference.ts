@@ -88,6 +88,8 @@ class ReferenceGenerator extends StepGenerator {
     const successorNames = perVariant.map((v) => this.values.take(v.name ? `successors_${v.name}` : "successors"));
     const initNames = perVariant.map((v) => this.values.take(v.name ? `initialStates_${v.name}` : "initialStates"));
     const invariantNames = spec.invariants.map((inv) => this.values.take(inv.name));
+    const reachables = spec.reachables ?? [];
+    const reachableNames = reachables.map((r) => this.values.take(r.name));
 
     // Bodies are generated first: they register the tables and enumerations the declarations need.
     const stepStructures = [...functions.values()].map((fn) => this.stepFunction(fn));
@@ -95,9 +97,13 @@ class ReferenceGenerator extends StepGenerator {
     successorStructures.push(this.applyStepFunction(perVariant.map((v, i) => ({ name: v.name, fn: successorNames[i] ?? "successors" }))));
     const initStructures = perVariant.map((v, i) => this.initFunction(v.name, v.spec, initNames[i] ?? "initialStates"));
     const helperStructures = spec.definitions.map((d) => this.helperFunction(d));
-    const invariantStructures = [this.typeOKFunction(), ...spec.invariants.map((inv, i) => this.invariantFunction(inv, invariantNames[i] ?? inv.name))];
+    const invariantStructures = [
+      this.typeOKFunction(),
+      ...spec.invariants.map((inv, i) => this.invariantFunction(inv, invariantNames[i] ?? inv.name)),
+      ...reachables.map((r, i) => this.invariantFunction(r, reachableNames[i] ?? r.name, "Reachability goal")),
+    ];
     const jsonStructures = [this.stateToJsonFunction(), this.stateFromJsonFunction(), this.encodeFunction()];
-    const modelStructures = this.modelStatements(perVariant.map((v, i) => ({ name: v.name, init: initNames[i] ?? "", successors: successorNames[i] ?? "" })), invariantNames);
+    const modelStructures = this.modelStatements(perVariant.map((v, i) => ({ name: v.name, init: initNames[i] ?? "", successors: successorNames[i] ?? "" })), invariantNames, reachableNames);
     const bindStructure = this.bindFunction();
 
     const statements: (string | StatementStructures)[] = [
@@ -476,13 +482,13 @@ class ReferenceGenerator extends StepGenerator {
     };
   }
 
-  private invariantFunction(inv: Spec["invariants"][number], name: string): StatementStructures {
-    const ctx = this.fnCtx("s", null, new Map(), `invariant ${inv.name}`);
+  private invariantFunction(inv: Spec["invariants"][number], name: string, what: "Invariant" | "Reachability goal" = "Invariant"): StatementStructures {
+    const ctx = this.fnCtx("s", null, new Map(), `${what === "Invariant" ? "invariant" : "reachability goal"} ${inv.name}`);
     return {
       kind: StructureKind.Function,
       name,
       isExported: true,
-      docs: [docText(`${inv.doc ? `${inv.doc}\n\n` : ""}Invariant ${inv.name} (${inv.loc.file}:${inv.loc.line}).`)],
+      docs: [docText(`${inv.doc ? `${inv.doc}\n\n` : ""}${what} ${inv.name} (${inv.loc.file}:${inv.loc.line}).`)],
       parameters: [
         { name: "env", type: "Env" },
         { name: "s", type: "State" },
@@ -492,7 +498,8 @@ class ReferenceGenerator extends StepGenerator {
     };
   }
 
-  private modelStatements(variants: { name: string | null; init: string; successors: string }[], invariantNames: string[]): StatementStructures[] {
+  private modelStatements(variants: { name: string | null; init: string; successors: string }[], invariantNames: string[], reachableNames: string[]): StatementStructures[] {
+    const reachables = this.spec.reachables ?? [];
     const stepsMeta = new Map<string, string>();
     const addSteps = (processName: string, steps: Step[]) => {
       for (const s of steps) {
@@ -521,6 +528,7 @@ class ReferenceGenerator extends StepGenerator {
           { name: "variants", type: `{ name: string | null; init(constants: ${C}): State[]; successors(state: State, constants: ${C}): Transition[] }[]` },
           { name: "init", type: `(constants: ${C}) => State[]` },
           { name: "invariants", type: `{ name: string; holds(state: State, constants: ${C}): boolean }[]` },
+          ...(reachables.length ? [{ name: "reachables", type: `{ name: string; holds(state: State, constants: ${C}): boolean }[]` }] : []),
           { name: "toJson", type: `(state: State, constants?: ${C}) => { [key: string]: Json }` },
           { name: "fromJson", type: `(json: { [key: string]: Json }, constants: ${C}) => State` },
           { name: "encode", type: "(state: State, out: number[]) => number" },
@@ -589,6 +597,12 @@ class ReferenceGenerator extends StepGenerator {
                   this.spec.invariants.forEach((inv, i) => w.writeLine(`{ name: ${JSON.stringify(inv.name)}, holds: (state, c) => ${invariantNames[i] ?? inv.name}(envOf(c), state) },`));
                 });
                 w.writeLine("],");
+                if (reachables.length) {
+                  w.write("reachables: [").indent(() => {
+                    reachables.forEach((r, i) => w.writeLine(`{ name: ${JSON.stringify(r.name)}, holds: (state, c) => ${reachableNames[i] ?? r.name}(envOf(c), state) },`));
+                  });
+                  w.writeLine("],");
+                }
                 w.writeLine("toJson: (state, c) => stateToJson(envOf(c), state),");
                 w.writeLine("fromJson: (json, c) => stateFromJson(envOf(c), json),");
                 w.writeLine("encode,");

@@ -300,7 +300,7 @@ export abstract class TypeGenerator {
     };
     const none = new Map<string, { type: VT }>();
     for (const v of this.spec.variables) visitExpr(v.init, none, null);
-    for (const inv of this.spec.invariants) visitExpr(inv.body, none, null);
+    for (const inv of [...this.spec.invariants, ...(this.spec.reachables ?? [])]) visitExpr(inv.body, none, null);
     for (const p of this.spec.processes) {
       for (const l of p.locals) visitExpr(l.init, none, p);
       for (const s of p.steps) visitStmts(s.body, none, p);

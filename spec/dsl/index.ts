@@ -147,6 +147,12 @@ export interface SpecBuilder<St, Ids, Procs extends ProcessTypes> {
   ): SpecBuilder<St, Ids | Id, Procs & { [P in N]: { state: St & StateOf<L>; id: Id } }>;
   /** A named property that must hold in every reachable state. */
   invariant(name: string, holds: (s: Observed<St, Ids>) => boolean): SpecBuilder<St, Ids, Procs>;
+  /**
+   * A reachability goal: some reachable state must satisfy `goal` (a "sometimes" property). `check`
+   * reports it reached, with the shortest witness trace, or unreached as a finding: the model cannot
+   * get into the situation (a bug needs it, or a step is dead).
+   */
+  reachable(name: string, goal: (s: Observed<St, Ids>) => boolean): SpecBuilder<St, Ids, Procs>;
   /** A named binding of the constants, e.g. `small`. */
   config(name: string, config: Configuration): SpecBuilder<St, Ids, Procs>;
   /**
@@ -175,6 +181,7 @@ export function spec<const S extends Schema>(
   const builder: SpecBuilder<StateOf<S>, never, {}> = {
     process: () => builder as never,
     invariant: () => builder,
+    reachable: () => builder,
     config: () => builder,
     variant: () => builder,
   };

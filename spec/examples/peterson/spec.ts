@@ -42,6 +42,8 @@ export default spec("Peterson", {
     },
   })
   .invariant("MutualExclusion", (s) => !(s.pc[0] === "cs" && s.pc[1] === "cs"))
+  /** Both processes can be waiting at once (the case the turn decides). */
+  .reachable("BothWaiting", (s) => s.pc[0] === "wait" && s.pc[1] === "wait")
   .config("default", {})
   .variant("noTurn", "proc", {
     doc: "Enters without the turn handshake: checks that the other flag is down, then raises its own flag (test, then set).",
