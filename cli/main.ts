@@ -21,6 +21,7 @@ import { formatCoverage } from "./coverage-print.ts";
 import { formatReachability } from "./reach-print.ts";
 import { checkGoals } from "../engines/check-goals.ts";
 import { readmeCommand } from "./readme.ts";
+import { diffCommand } from "./diff.ts";
 import { reportMarkdown } from "../traces/report-markdown.ts";
 import { traceToItf } from "../engines/itf.ts";
 import { applyVariant } from "../generator/tla/module.ts";
@@ -236,6 +237,7 @@ program
 
 program.addCommand(showCommand(root));
 program.addCommand(readmeCommand(root));
+program.addCommand(diffCommand(root));
 
 interface CheckOptions {
   config?: string;
