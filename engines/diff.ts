@@ -75,15 +75,16 @@ interface Explored<S> {
   variant: string | null;
   states: S[];
   json: TraceState[];
-  proj: string[];
+  /** Projected states as numbers (both sides number them through one table). */
+  proj: number[];
   parent: number[];
   /** The step label that first reached the state (empty for initial states). */
   via: string[];
   succ: number[][];
   succStep: string[][];
   initial: number[];
-  projStates: Set<string>;
-  projEdges: Set<string>;
+  projStates: Set<number>;
+  projEdges: Set<number>;
   transitions: number;
   firstViolation: Map<string, number>;
 }
@@ -103,16 +104,22 @@ function writtenKeys(spec: Spec): Set<string> {
   return out;
 }
 
-function explore<S>(model: ReferenceModel<S>, variant: string | null, constants: ConstantValues, project: (j: TraceState) => string, maxStates: number): Explored<S> {
+/** A pair of numbers below 2^26 as one number (a key for sets of pairs). */
+const pair = (x: number, y: number): number => x * 67_108_864 + y;
+
+function explore<S>(model: ReferenceModel<S>, variant: string | null, constants: ConstantValues, project: (j: TraceState) => number, maxStates: number): Explored<S> {
   const v = model.variants.find((x) => x.name === variant);
   if (!v) throw new EngineError("usage", `The reference library has no variant ${variant ?? "(base)"}.`, "Regenerate it (npm run gen).");
   const e: Explored<S> = { variant, states: [], json: [], proj: [], parent: [], via: [], succ: [], succStep: [], initial: [], projStates: new Set(), projEdges: new Set(), transitions: 0, firstViolation: new Map() };
   const index = new Map<string, number>();
+  // States are told apart by the library's integer encoding where it has one (cheaper than JSON text).
+  const words: number[] = [];
+  const keyOf = model.encode ? (s: S) => words.slice(0, (model.encode as NonNullable<typeof model.encode>)(s, words)).join(",") : (s: S) => JSON.stringify(model.toJson(s, constants));
   const add = (s: S, parent: number, via: string): number => {
-    const json = model.toJson(s, constants);
-    const key = JSON.stringify(json);
+    const key = keyOf(s);
     const known = index.get(key);
     if (known !== undefined) return known;
+    const json = model.toJson(s, constants);
     const id = e.states.length;
     if (id >= maxStates) throw new EngineError("limit", `The ${variant ?? "base"} side has more than ${maxStates} states.`, "Diff a smaller configuration.");
     index.set(key, id);
@@ -133,19 +140,17 @@ function explore<S>(model: ReferenceModel<S>, variant: string | null, constants:
     const id = add(s, -1, "");
     if (id === before) e.initial.push(id);
   }
-  const edges = new Set<string>();
   for (let id = 0; id < e.states.length; id++) {
+    const succ = e.succ[id] as number[];
     for (const t of v.successors(e.states[id] as S, constants) as Transition<S>[]) {
       const to = add(t.next, id, t.step);
-      const edge = `${id} ${to}`;
-      if (edges.has(edge)) continue;
-      edges.add(edge);
-      (e.succ[id] as number[]).push(to);
+      if (succ.includes(to)) continue;
+      succ.push(to);
       (e.succStep[id] as string[]).push(t.step);
-      if (e.proj[id] !== e.proj[to]) e.projEdges.add(`${e.proj[id]}\u0000${e.proj[to]}`);
+      e.transitions++;
+      if (e.proj[id] !== e.proj[to]) e.projEdges.add(pair(e.proj[id] as number, e.proj[to] as number));
     }
   }
-  e.transitions = edges.size;
   return e;
 }
 
@@ -226,14 +231,19 @@ export function diffVariants<S>(req: DiffRequest<S>): DiffResult {
   const drop = new Set(dropped.map((d) => d.key));
   const max = req.maxStates ?? 2_000_000;
   let compared: string[] | undefined;
-  const project = (j: TraceState): string => {
+  const projections = new Map<string, number>();
+  const project = (j: TraceState): number => {
     compared ??= Object.keys(j).filter((k) => !drop.has(k)).sort();
-    return JSON.stringify(compared.map((k) => j[k] ?? null));
+    const text = JSON.stringify(compared.map((k) => j[k] ?? null));
+    let n = projections.get(text);
+    if (n === undefined) projections.set(text, (n = projections.size));
+    if (n >= 67_108_864) throw new EngineError("limit", "diff: more than 2^26 projected states.");
+    return n;
   };
   const model = req.model as ReferenceModel<unknown>;
   const a = explore(model, req.from, req.constants, project, max);
   const b = explore(model, req.to, req.constants, project, max);
-  const count = (x: Set<string>, y: Set<string>) => {
+  const count = (x: Set<number>, y: Set<number>) => {
     let both = 0;
     for (const k of x) if (y.has(k)) both++;
     return both;
@@ -251,7 +261,7 @@ export function diffVariants<S>(req: DiffRequest<S>): DiffResult {
     const id = x.firstViolation.get(name);
     if (id === undefined) return { verdict: "ok" };
     const trace = traceOf(x, pathTo(x, id), req as DiffRequest<unknown>, spec);
-    return { verdict: "violation", traceLength: trace.length - 1, lastStateOnOtherSide: y.projStates.has(x.proj[id] as string), trace };
+    return { verdict: "violation", traceLength: trace.length - 1, lastStateOnOtherSide: y.projStates.has(x.proj[id] as number), trace };
   };
   return {
     spec: req.spec.name,

@@ -1,0 +1,176 @@
+/**
+ * Coverage of steps and branches on every engine, and reachability goals (`.reachable`).
+ *
+ * The engines count independently (the compiled explorer per emission site, the readable explorer
+ * from the reference library's Transition.branches, tla-checker from its state graph, TLC from its
+ * -coverage report), so equal counts are evidence, not a tautology. The TLC tests need a jar
+ * (TLA2TOOLS_JAR) and are skipped with a message without one.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CheckRequest, runCheck } from "../engines/check.ts";
+import { checkGoals } from "../engines/check-goals.ts";
+import type { Coverage } from "../engines/coverage.ts";
+import { parseTlcOutput } from "../engines/tlc/parse-output.ts";
+import { tlcCoverageCounts } from "../engines/tlc/coverage.ts";
+import { loadSpec } from "../generator/frontend/load.ts";
+import { applyVariant } from "../generator/tla/module.ts";
+import { referencePath, renderReference } from "../generator/typescript/reference.ts";
+import { stepBranches } from "../generator/branches.ts";
+import { formatCoverage } from "../cli/coverage-print.ts";
+import { readFileSync } from "node:fs";
+import { sharedFixtures } from "./shared-fixtures.ts";
+
+const readShared = (name: string) => readFileSync(`${sharedFixtures("tlc-raidspec")}${name}`, "utf8");
+
+const root = process.cwd();
+const JAR = process.env.TLA2TOOLS_JAR;
+if (!JAR) console.log("coverage.test.ts: TLA2TOOLS_JAR is not set, so the coverage and reachability checks on the real TLC are skipped.");
+
+const DEAD = "test/fixtures/coverage/dead-branch";
+let scratch: string;
+
+beforeAll(() => {
+  // The fixture's reference library is generated into a scratch root (the engines load it from there).
+  scratch = mkdtempSync(path.join(tmpdir(), "raidspec-coverage-"));
+  mkdirSync(path.join(scratch, "reference"));
+  const loaded = loadSpec(DEAD, { root });
+  writeFileSync(path.join(scratch, referencePath(loaded.id)), renderReference(loaded.spec, DEAD));
+});
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+type Engine = CheckRequest["engine"] | "native-reference";
+
+async function coverageOf(specArg: string, variant: string | null, engine: Engine, config?: string): Promise<Coverage> {
+  const loaded = loadSpec(specArg, { root });
+  const r = await runCheck({
+    loaded,
+    specArg,
+    ...(config ? { config } : {}),
+    variant: variant ?? "base",
+    engine: engine === "native-reference" ? "native" : engine,
+    ...(engine === "native-reference" ? { explorer: "reference" as const } : {}),
+    ...(engine === "tlc" ? { tlcJar: JAR, workers: 1 } : {}),
+    // TypeOK alone: it holds, so the search is complete (a violation would stop it at an order-dependent point).
+    invariants: ["TypeOK"],
+    coverage: true,
+    root: specArg.startsWith("test/") ? scratch : root,
+  });
+  if (!r.coverage) throw new Error("no coverage in the result");
+  return r.coverage;
+}
+
+const stepCounts = (c: Coverage) => Object.fromEntries(c.steps.map((s) => [s.step, s.generated]));
+const full = (c: Coverage) => c.steps.map((s) => ({ step: s.step, generated: s.generated, distinct: s.distinct, branches: s.branches }));
+
+const examples: [string, (string | null)[]][] = [
+  ["spec/examples/counter", [null, "noLock"]],
+  ["spec/examples/peterson", [null, "noTurn"]],
+];
+
+describe("coverage: every step of every example, the same counts on every engine", () => {
+  for (const [spec, variants] of examples)
+    for (const variant of variants)
+      it(`${spec} ${variant ?? "base"}: compiled and readable explorers agree on steps, new states and arms; embedded on steps`, async () => {
+        const loaded = loadSpec(spec, { root });
+        const labels = applyVariant(loaded.spec, variant).processes.flatMap((p) => p.steps.map((s) => s.label));
+        const compiled = await coverageOf(spec, variant, "native");
+        const readable = await coverageOf(spec, variant, "native-reference");
+        const embedded = await coverageOf(spec, variant, "embedded");
+        expect(compiled.steps.map((s) => s.step)).toEqual(labels);
+        expect(full(readable)).toEqual(full(compiled));
+        expect(stepCounts(embedded)).toEqual(stepCounts(compiled));
+        expect(embedded.branchesCounted).toBe(false);
+        expect(compiled.complete).toBe(true);
+        // noTurn's setFlag jumps to cs: the base steps between them are dead in that variant, and said so.
+        const dead = variant === "noTurn" ? ["giveTurn", "wait"] : [];
+        expect(compiled.steps.filter((s) => s.generated === 0).map((s) => s.step)).toEqual(dead);
+        expect(compiled.warnings.filter((w) => w.endsWith("never fired.")).length).toBe(dead.length);
+      });
+
+  it("md/raid5 small: the compiled explorer's arm counts equal the reference library's (every branch point listed)", async () => {
+    const compiled = await coverageOf("spec/raid5", "d0852df", "native", "small");
+    const readable = await coverageOf("spec/raid5", "d0852df", "native-reference", "small");
+    expect(full(readable)).toEqual(full(compiled));
+    const loaded = loadSpec("spec/raid5", { root });
+    const points = stepBranches(applyVariant(loaded.spec, "d0852df")).reduce((n, s) => n + s.points.length, 0);
+    expect(compiled.steps.reduce((n, s) => n + (s.branches?.length ?? 0), 0)).toBe(points);
+    expect(compiled.steps.reduce((n, s) => n + s.generated, 0)).toBe(37153);
+  });
+});
+
+describe("coverage: a deliberately dead branch is a warning", () => {
+  it("native: the never-fired step, the dead if arm, the dead either arm and its when", async () => {
+    for (const engine of ["native", "native-reference"] as const) {
+      const c = await coverageOf(DEAD, null, engine);
+      expect(c.complete).toBe(true);
+      const never = c.warnings.filter((w) => w.includes("p.never") && w.includes("never fired"));
+      expect(never).toHaveLength(1);
+      expect(c.warnings.some((w) => w.includes("p.bump") && /the then arm of the if at 20:14 is never taken/.test(w))).toBe(true);
+      expect(c.warnings.some((w) => w.includes("p.pick") && /arm 2 of 2 of the either at 25:9 is never taken/.test(w))).toBe(true);
+      expect(c.warnings.some((w) => w.includes("p.pick") && /the when at 30:13 never held/.test(w))).toBe(true);
+      expect(c.warnings).toHaveLength(4);
+      expect(formatCoverage(c)).toContain("NEVER FIRED");
+    }
+  });
+
+  it("embedded: steps only, the never-fired step", async () => {
+    const c = await coverageOf(DEAD, null, "embedded");
+    expect(c.warnings).toEqual([expect.stringContaining("p.never")]);
+    expect(c.notes.join(" ")).toContain("steps only");
+  });
+});
+
+describe("reachability goals", () => {
+  const goals = async (engine: "native" | "embedded" | "tlc") => {
+    const loaded = loadSpec(DEAD, { root });
+    return checkGoals({ loaded, specArg: DEAD, engine, ...(engine === "tlc" ? { tlcJar: JAR, workers: 1 } : {}), root: scratch });
+  };
+
+  for (const engine of ["native", "embedded"] as const)
+    it(`${engine}: a reachable goal has a shortest witness, an unreachable one is a finding`, async () => {
+      const [two, four] = await goals(engine);
+      expect(two).toMatchObject({ goal: "XIsTwo", reached: true });
+      expect(two?.witness?.map((s) => s.step)).toEqual(["Init", "bump", "pick", "bump"]);
+      expect(two?.witness?.at(-1)?.state.x).toBe(2);
+      expect(four).toMatchObject({ goal: "XIsFour", reached: false, checkedAs: "XIsFour_unreached" });
+      expect(four?.witness).toBeUndefined();
+    });
+
+  it.skipIf(!JAR)("TLC: the goal checked as the invariant of its negation, verdict inverted", async () => {
+    const [two, four] = await goals("tlc");
+    expect(two).toMatchObject({ goal: "XIsTwo", reached: true, engine: "tlc" });
+    expect(two?.witness?.map((s) => s.step)).toEqual(["Init", "bump", "pick", "bump"]);
+    expect(four).toMatchObject({ goal: "XIsFour", reached: false, engine: "tlc" });
+  });
+});
+
+describe("TLC coverage", () => {
+  it("the recorded -coverage report of Counter maps onto its four steps (Terminating left out)", () => {
+    const out = parseTlcOutput(readShared("Counter.coverage.out"));
+    const loaded = loadSpec("spec/examples/counter", { root });
+    const counts = tlcCoverageCounts(out.coverage ?? [], loaded.spec);
+    expect(Object.fromEntries(counts.generated)).toEqual({ enter: 618, read: 276, write: 196, leave: 196 });
+    expect(Object.fromEntries(counts.distinct)).toEqual({ enter: 290, read: 196, write: 196, leave: 196 });
+    expect(counts.initDistinct).toBe(1);
+  });
+
+  it("an action that is no step of the spec is an error, not a silent zero", () => {
+    const out = parseTlcOutput(readShared("Counter.coverage.out"));
+    const loaded = loadSpec("spec/examples/peterson", { root });
+    expect(() => tlcCoverageCounts(out.coverage ?? [], loaded.spec)).toThrow(/no step of Peterson/);
+  });
+
+  it.skipIf(!JAR)("real TLC: the examples' step counts equal the native engine's", async () => {
+    for (const [spec, variants] of examples)
+      for (const variant of variants) {
+        const tlc = await coverageOf(spec, variant, "tlc");
+        const native = await coverageOf(spec, variant, "native");
+        expect(stepCounts(tlc)).toEqual(stepCounts(native));
+        expect(tlc.engine).toBe("tlc");
+      }
+  }, 120_000);
+});
