@@ -5,7 +5,7 @@
 import { Command } from "commander";
 import { select } from "../engines/check.ts";
 import { type DiffResult, type DivergingTrace, diffVariants } from "../engines/diff.ts";
-import { loadReference } from "../engines/native/load-reference.ts";
+import { referenceOf } from "../engines/native/load-reference.ts";
 import { EngineError } from "../engines/result.ts";
 import { constantValues } from "../engines/state-json.ts";
 import { loadSpec } from "../generator/frontend/load.ts";
@@ -59,7 +59,7 @@ export function formatDiff(r: DiffResult, spec: Spec, constants: Record<string, 
   return lines.join("\n");
 }
 
-export function diffCommand(root: string): Command {
+export function diffCommand(): Command {
   return new Command("diff")
     .description("compare two variants of a spec: states and transitions only one has, the shortest trace each has that the other cannot follow, the invariants' verdicts")
     .argument("<spec>", "spec folder, e.g. spec/raid5")
@@ -73,12 +73,12 @@ export function diffCommand(root: string): Command {
       const [fromName, toName] = opts.variant ?? [opts.from, opts.to];
       if (!fromName || !toName || (opts.variant && (opts.variant.length !== 2 || opts.from || opts.to)))
         throw new EngineError("usage", "Name the two variants: --from <variant> --to <variant> (or --variant A --variant B).");
-      const loaded = loadSpec(arg, { root });
+      const loaded = loadSpec(arg);
       const spec = loaded.spec;
       const from = select(spec, { config: opts.config, variant: fromName });
       const to = select(spec, { config: opts.config, variant: toName });
       const constants = constantValues(spec, from.config.name);
-      const model = await loadReference(loaded.id, root);
+      const model = await referenceOf(spec);
       const r = diffVariants({ spec, model, config: from.config.name, constants, from: from.variant, to: to.variant, maxStates: opts.maxStates });
       console.log(opts.json ? JSON.stringify(r) : formatDiff(r, spec, constants));
     });

@@ -9,7 +9,6 @@
  */
 import type { Spec } from "../generator/ir.ts";
 import { freshName, topLevelNames } from "../generator/tla/fresh-names.ts";
-import type { ReferenceModel } from "./model.ts";
 import { EngineError, type CheckResult, type EngineName, type TraceStep } from "./result.ts";
 
 export interface ReachabilityResult {
@@ -40,13 +39,6 @@ export function goalAsInvariant(spec: Spec, goal: string): { spec: Spec; invaria
     spec: { ...spec, invariants: [{ name: invariant, body: { kind: "not", arg: g.body }, doc: `The reachability goal ${goal} is never reached (checked for a witness).`, loc: g.loc }] },
     invariant,
   };
-}
-
-/** The reference library with the goal's negation as its invariant of that name (for the readable explorer and trace replay). */
-export function modelWithGoal<S>(model: ReferenceModel<S>, goal: string, invariant: string): ReferenceModel<S> {
-  const g = model.reachables?.find((r) => r.name === goal);
-  if (!g) throw new EngineError("usage", `The reference library of ${model.name} has no reachability goal "${goal}".`, "Regenerate it (npm run gen).");
-  return { ...model, invariants: [...model.invariants, { name: invariant, holds: (s, c) => !g.holds(s, c) }] };
 }
 
 /** A goal's check result, read the other way round. */

@@ -358,13 +358,6 @@ export function bind(constants: Record<string, Json>): Env {
   return { NStripes, NData, NWriters, SharedCounter, CounterPageAllocated, FixedBios, Stripes, Targets, DataDisks, Chunks, Writers, Raid5d, Handler, Parts, pcBase: { writer: 0, raid5d: Writers.length, handler: Writers.length + Raid5d.length }, processes };
 }
 
-/** The position of a process in pc. */
-function slotOf(env: Env, id: ProcessId): number {
-  const slot = env.processes.findIndex((p) => equals(p, id));
-  if (slot < 0) throw new Error(`${JSON.stringify(id)} is not a process`);
-  return slot;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Initial states
 
@@ -573,31 +566,35 @@ export function applyStep(env: Env, s: State, step: string, self: Json, params: 
  * spec/raid5/spec.ts:240:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[]): void {
-  for (const sh of env.Targets) {
-    if (env.FixedBios) {
-      if (sh !== 1) continue;
-      const t = draft(s);
-      t.wdev = put(t.wdev, self - 1, fixedDev(env, t, self));
-      t.wpart = put(t.wpart, self - 1, fixedPart(env, t, self));
-      t.wsh = put(t.wsh, self - 1, sh);
-      t.count = put(t.count, sh, t.count[sh] + 1);
-      t.queue = put(t.queue, sh, "none");
-      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
-      out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, branches: "if@244:9=then when@245:11", next: t });
-    } else {
-      for (const dev of env.DataDisks) {
-        for (const part of env.Parts) {
-          const t = draft(s);
-          t.wdev = put(t.wdev, self - 1, dev);
-          t.wpart = put(t.wpart, self - 1, part);
-          t.wsh = put(t.wsh, self - 1, sh);
-          t.count = put(t.count, sh, t.count[sh] + 1);
-          t.queue = put(t.queue, sh, "none");
-          t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
-          out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, branches: "if@244:9=else", next: t });
+  try {
+    for (const sh of env.Targets) {
+      if (env.FixedBios) {
+        if (sh !== 1) continue;
+        const t = draft(s);
+        t.wdev = put(t.wdev, self - 1, fixedDev(env, t, self));
+        t.wpart = put(t.wpart, self - 1, fixedPart(env, t, self));
+        t.wsh = put(t.wsh, self - 1, sh);
+        t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:255:9", "count"), 1, "spec/raid5/spec.ts:255:9"), "spec/raid5/spec.ts:255:9", "count");
+        t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:257:9", "queue");
+        t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
+        out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, branches: "if@244:9=then when@245:11", next: t });
+      } else {
+        for (const dev of env.DataDisks) {
+          for (const part of env.Parts) {
+            const t = draft(s);
+            t.wdev = put(t.wdev, self - 1, dev);
+            t.wpart = put(t.wpart, self - 1, part);
+            t.wsh = put(t.wsh, self - 1, sh);
+            t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:255:9", "count"), 1, "spec/raid5/spec.ts:255:9"), "spec/raid5/spec.ts:255:9", "count");
+            t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:257:9", "queue");
+            t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
+            out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, branches: "if@244:9=else", next: t });
+          }
         }
       }
     }
+  } catch (e) {
+    throw within(e, `step get_active_stripe of process writer ${showValue(self)}`);
   }
 }
 
@@ -613,32 +610,36 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
  * spec/raid5/spec.ts:267:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): void {
-  const now = s.towrite[s.wsh[self - 1]][s.wdev[self - 1]];
-  if (s.batchHead[s.wsh[self - 1]] !== null || overlaps(env, s, now, s.wpart[self - 1])) {
-    const t = draft(s);
-    t.added = put(t.added, self - 1, false);
-    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-    out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: "if@271:9=then", next: t });
-  } else {
-    const t = draft(s);
-    t.added = put(t.added, self - 1, true);
-    t.firstwrite = put(t.firstwrite, self - 1, now === "none");
-    t.towrite = put(t.towrite, t.wsh[self - 1], put(t.towrite[t.wsh[self - 1]], t.wdev[self - 1], covered(env, t, now, t.wpart[self - 1])));
-    let br1: string;
-    if (covered(env, t, now, t.wpart[self - 1]) === "full" && !t.overwrite[t.wsh[self - 1]][t.wdev[self - 1]]) {
-      t.overwrite = put(t.overwrite, t.wsh[self - 1], put(t.overwrite[t.wsh[self - 1]], t.wdev[self - 1], true));
-      t.overwriteDisks = put(t.overwriteDisks, t.wsh[self - 1], t.overwriteDisks[t.wsh[self - 1]] + 1);
-      br1 = "if@278:11=then";
+  try {
+    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:270:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:270:9", "towrite[wsh]");
+    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:271:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
+      const t = draft(s);
+      t.added = put(t.added, self - 1, false);
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
+      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: "if@271:9=then", next: t });
     } else {
-      br1 = "if@278:11=else";
+      const t = draft(s);
+      t.added = put(t.added, self - 1, true);
+      t.firstwrite = put(t.firstwrite, self - 1, now === "none");
+      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:277:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:277:11", "towrite[wsh]"), "spec/raid5/spec.ts:277:11", "towrite");
+      let br1: string;
+      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:278:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:278:11", "overwrite[wsh]")) {
+        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:279:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:279:13", "overwrite[wsh]"), "spec/raid5/spec.ts:279:13", "overwrite");
+        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:280:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:280:13"), "spec/raid5/spec.ts:280:13", "overwriteDisks");
+        br1 = "if@278:11=then";
+      } else {
+        br1 = "if@278:11=else";
+      }
+      if (now !== "none") {
+        t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
+        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@271:9=else ${br1} if@282:11=then`, next: t });
+      } else {
+        t.pc = put(t.pc, env.pcBase.writer + (self - 1), "bitmap_startwrite");
+        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@271:9=else ${br1} if@282:11=else`, next: t });
+      }
     }
-    if (now !== "none") {
-      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@271:9=else ${br1} if@282:11=then`, next: t });
-    } else {
-      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "bitmap_startwrite");
-      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@271:9=else ${br1} if@282:11=else`, next: t });
-    }
+  } catch (e) {
+    throw within(e, `step add_stripe_bio of process writer ${showValue(self)}`);
   }
 }
 
@@ -653,22 +654,26 @@ function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): v
  * spec/raid5/spec.ts:292:7. Runs when pc[self] is "bitmap_startwrite"; pushes one transition per enabled alternative onto `out`.
  */
 function bitmap_startwrite(env: Env, s: State, self: Writers, out: Transition[]): void {
-  const c = chunkOf(env, s, s.wsh[self - 1]);
-  if (mod(s.counter[c], 16384) === 16383) return;
-  const t = draft(s);
-  let br1: string;
-  if (s.counter[c] === 0) {
-    t.dirtiedIn = put(t.dirtiedIn, t.wsh[self - 1], t.seqFlush + 1);
-    br1 = "if@299:9=then";
-  } else {
-    br1 = "if@299:9=else";
+  try {
+    const c = chunkOf(env, s, s.wsh[self - 1]);
+    if (mod(getInt(s.counter, c, 0, "spec/raid5/spec.ts:297:9", "counter"), 16384, "spec/raid5/spec.ts:297:9") === 16383) return;
+    const t = draft(s);
+    let br1: string;
+    if (getInt(s.counter, c, 0, "spec/raid5/spec.ts:299:9", "counter") === 0) {
+      t.dirtiedIn = putInt(t.dirtiedIn, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:299:33"), "spec/raid5/spec.ts:299:33", "dirtiedIn");
+      br1 = "if@299:9=then";
+    } else {
+      br1 = "if@299:9=else";
+    }
+    t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:300:9", "counter")), "spec/raid5/spec.ts:300:9", "counter");
+    t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:301:9", "pageAllocated");
+    t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:302:9", "bitMem");
+    t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:303:9", "starts"), 1, "spec/raid5/spec.ts:303:9"), "spec/raid5/spec.ts:303:9", "starts");
+    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "set_bit_delay");
+    out.push({ step: "bitmap_startwrite", processSet: "writer", self, params: {}, branches: `when@297:9 ${br1}`, next: t });
+  } catch (e) {
+    throw within(e, `step bitmap_startwrite of process writer ${showValue(self)}`);
   }
-  t.counter = put(t.counter, c, counterPlusOne(env, t, t.counter[c]));
-  t.pageAllocated = put(t.pageAllocated, c, true);
-  t.bitMem = put(t.bitMem, c, true);
-  t.starts = put(t.starts, c, t.starts[c] + 1);
-  t.pc = put(t.pc, env.pcBase.writer + (self - 1), "set_bit_delay");
-  out.push({ step: "bitmap_startwrite", processSet: "writer", self, params: {}, branches: `when@297:9 ${br1}`, next: t });
 }
 
 /**
@@ -682,11 +687,15 @@ function bitmap_startwrite(env: Env, s: State, self: Writers, out: Transition[])
  * spec/raid5/spec.ts:312:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function set_bit_delay(env: Env, s: State, self: Writers, out: Transition[]): void {
-  const t = draft(s);
-  t.bmSeq = put(t.bmSeq, t.wsh[self - 1], t.seqFlush + 1);
-  t.bitDelay = put(t.bitDelay, t.wsh[self - 1], true);
-  t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-  out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "", next: t });
+  try {
+    const t = draft(s);
+    t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:315:9"), "spec/raid5/spec.ts:315:9", "bmSeq");
+    t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:316:9", "bitDelay");
+    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
+    out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "", next: t });
+  } catch (e) {
+    throw within(e, `step set_bit_delay of process writer ${showValue(self)}`);
+  }
 }
 
 /**
@@ -703,36 +712,40 @@ function set_bit_delay(env: Env, s: State, self: Writers, out: Transition[]): vo
  * spec/raid5/spec.ts:328:7. Runs when pc[self] is "stripe_add_to_batch_list"; pushes one transition per enabled alternative onto `out`.
  */
 function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transition[]): void {
-  const sh = s.wsh[self - 1];
-  const prev = sh - 1;
-  const head = headOf(env, s, prev);
-  const delayed = s.bitDelay[sh];
-  const seq = s.bitDelay[head!] && s.bmSeq[head!] > s.bmSeq[sh] ? s.bmSeq[head!] : s.bmSeq[sh];
-  if (stripeCanBatch(env, s, sh) && stripeCanBatch(env, s, prev) && s.batchHead[sh] === null) {
-    const t = draft(s);
-    t.batchHead = put(t.batchHead, sh, head);
-    t.batchHead = put(t.batchHead, head!, head);
-    t.bitDelay = env.Stripes.map((x) => x === sh ? false : x === head ? t.bitDelay[x] || delayed : t.bitDelay[x]);
-    let br1: string;
-    if (delayed) {
-      t.bmSeq = put(t.bmSeq, head!, seq);
-      br1 = "if@342:11=then";
+  try {
+    const sh = s.wsh[self - 1];
+    const prev = sub(sh, 1, "spec/raid5/spec.ts:332:9");
+    const head = headOf(env, s, prev);
+    const delayed = getInt(s.bitDelay, sh, 0, "spec/raid5/spec.ts:335:9", "bitDelay");
+    const seq = getInt(s.bitDelay, some(head, "spec/raid5/spec.ts:337:9", "head"), 0, "spec/raid5/spec.ts:337:9", "bitDelay") && getInt(s.bmSeq, some(head, "spec/raid5/spec.ts:337:9", "head"), 0, "spec/raid5/spec.ts:337:9", "bmSeq") > getInt(s.bmSeq, sh, 0, "spec/raid5/spec.ts:337:9", "bmSeq") ? getInt(s.bmSeq, some(head, "spec/raid5/spec.ts:337:9", "head"), 0, "spec/raid5/spec.ts:337:9", "bmSeq") : getInt(s.bmSeq, sh, 0, "spec/raid5/spec.ts:337:9", "bmSeq");
+    if (stripeCanBatch(env, s, sh) && stripeCanBatch(env, s, prev) && getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:338:9", "batchHead") === null) {
+      const t = draft(s);
+      t.batchHead = putInt(t.batchHead, sh, 0, head, "spec/raid5/spec.ts:339:11", "batchHead");
+      t.batchHead = putInt(t.batchHead, some(head, "spec/raid5/spec.ts:339:11", "head"), 0, head, "spec/raid5/spec.ts:339:11", "batchHead");
+      t.bitDelay = env.Stripes.map((x) => x === sh ? false : x === head ? t.bitDelay[x] || delayed : t.bitDelay[x]);
+      let br1: string;
+      if (delayed) {
+        t.bmSeq = putInt(t.bmSeq, some(head, "spec/raid5/spec.ts:342:24", "head"), 0, seq, "spec/raid5/spec.ts:342:24", "bmSeq");
+        br1 = "if@342:11=then";
+      } else {
+        br1 = "if@342:11=else";
+      }
+      t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:344:11", "count"), 1, "spec/raid5/spec.ts:344:11"), "spec/raid5/spec.ts:344:11", "count");
+      if (prev === head && getInt(t.count, some(head, "spec/raid5/spec.ts:346:11", "head"), 0, "spec/raid5/spec.ts:346:11", "count") === 0 && getInt(t.handle, some(head, "spec/raid5/spec.ts:346:11", "head"), 0, "spec/raid5/spec.ts:346:11", "handle")) {
+        t.queue = putInt(t.queue, some(head, "spec/raid5/spec.ts:346:71", "head"), 0, releasedTo(env, t, head), "spec/raid5/spec.ts:346:71", "queue");
+        t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
+        out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: `if@338:9=then ${br1} if@346:11=then`, next: t });
+      } else {
+        t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
+        out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: `if@338:9=then ${br1} if@346:11=else`, next: t });
+      }
     } else {
-      br1 = "if@342:11=else";
-    }
-    t.count = put(t.count, sh, t.count[sh] + 1);
-    if (prev === head && t.count[head!] === 0 && t.handle[head!]) {
-      t.queue = put(t.queue, head!, releasedTo(env, t, head));
+      const t = draft(s);
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-      out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: `if@338:9=then ${br1} if@346:11=then`, next: t });
-    } else {
-      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-      out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: `if@338:9=then ${br1} if@346:11=else`, next: t });
+      out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: "if@338:9=else", next: t });
     }
-  } else {
-    const t = draft(s);
-    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-    out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: "if@338:9=else", next: t });
+  } catch (e) {
+    throw within(e, `step stripe_add_to_batch_list of process writer ${showValue(self)}`);
   }
 }
 
@@ -747,18 +760,22 @@ function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transi
  * spec/raid5/spec.ts:356:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
  */
 function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[]): void {
-  const sh = s.wsh[self - 1];
-  const t = draft(s);
-  t.handle = put(t.handle, sh, t.handle[sh] || t.added[self - 1]);
-  t.count = put(t.count, sh, t.count[sh] - 1);
-  if (t.count[sh] === 0 && t.handle[sh]) {
-    t.queue = put(t.queue, sh, t.bitDelay[sh] && t.bmSeq[sh] > t.seqWrite ? "bitmap" : "handle");
-    t.bitDelay = put(t.bitDelay, sh, t.bitDelay[sh] && t.bmSeq[sh] > t.seqWrite);
-    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "Done");
-    out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: "if@362:9=then", next: t });
-  } else {
-    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "Done");
-    out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: "if@362:9=else", next: t });
+  try {
+    const sh = s.wsh[self - 1];
+    const t = draft(s);
+    t.handle = putInt(t.handle, sh, 0, getInt(t.handle, sh, 0, "spec/raid5/spec.ts:360:9", "handle") || t.added[self - 1], "spec/raid5/spec.ts:360:9", "handle");
+    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:361:9", "count"), 1, "spec/raid5/spec.ts:361:9"), "spec/raid5/spec.ts:361:9", "count");
+    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:362:9", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:362:9", "handle")) {
+      t.queue = putInt(t.queue, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:364:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:364:11", "bmSeq") > t.seqWrite ? "bitmap" : "handle", "spec/raid5/spec.ts:364:11", "queue");
+      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:365:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:365:11", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:365:11", "bitDelay");
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "Done");
+      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: "if@362:9=then", next: t });
+    } else {
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "Done");
+      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: "if@362:9=else", next: t });
+    }
+  } catch (e) {
+    throw within(e, `step release_stripe_plug of process writer ${showValue(self)}`);
   }
 }
 
@@ -771,11 +788,15 @@ function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[
  * spec/raid5/spec.ts:378:7. Runs when pc[self] is "raid5d_loop"; pushes one transition per enabled alternative onto `out`.
  */
 function raid5d_loop(env: Env, s: State, self: Raid5d, out: Transition[]): void {
-  if (!env.Stripes.some((sh) => s.queue[sh] === "bitmap")) return;
-  const t = draft(s);
-  t.seqFlush = t.seqFlush + 1;
-  t.pc = put(t.pc, env.pcBase.raid5d + self, "bitmap_unplug");
-  out.push({ step: "raid5d_loop", processSet: "raid5d", self, params: {}, branches: "when@381:9", next: t });
+  try {
+    if (!env.Stripes.some((sh) => s.queue[sh] === "bitmap")) return;
+    const t = draft(s);
+    t.seqFlush = add(t.seqFlush, 1, "spec/raid5/spec.ts:382:9");
+    t.pc = put(t.pc, env.pcBase.raid5d + self, "bitmap_unplug");
+    out.push({ step: "raid5d_loop", processSet: "raid5d", self, params: {}, branches: "when@381:9", next: t });
+  } catch (e) {
+    throw within(e, `step raid5d_loop of process raid5d ${showValue(self)}`);
+  }
 }
 
 /**
@@ -825,43 +846,47 @@ function activate_bit_delay(env: Env, s: State, self: Raid5d, out: Transition[])
  * spec/raid5/spec.ts:425:7. Runs when pc[self] is "handle_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): void {
-  // either, branch 1 of 2 (spec/raid5/spec.ts:428)
-  {
-    for (const sh of env.Stripes.filter((x) => s.queue[x] === "handle")) {
-      const t = draft(s);
-      t.batchReady = env.Stripes.map((m) => t.batchReady[m] && !inBatch(env, t, m, sh));
-      let br1: string;
-      if (t.bitDelay[sh]) {
-        t.queue = put(t.queue, sh, releasedTo(env, t, sh));
-        t.bitDelay = put(t.bitDelay, sh, t.bmSeq[sh] > t.seqWrite);
-        br1 = "if@433:13=then";
-      } else {
-        t.queue = put(t.queue, sh, "none");
-        t.handle = put(t.handle, sh, false);
-        t.written = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map((d) => t.written[m][d] || t.towrite[m][d] !== "none") : t.written[m]);
-        t.towrite = env.Stripes.map((m): readonly Coverage[] => inBatch(env, t, m, sh) ? env.DataDisks.map((): Coverage => "none") : t.towrite[m]);
-        t.overwrite = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map(() => false) : t.overwrite[m]);
-        t.overwriteDisks = env.Stripes.map((m) => inBatch(env, t, m, sh) ? 0 : t.overwriteDisks[m]);
-        t.inIO = put(t.inIO, sh, env.Stripes.some((m) => inBatch(env, t, m, sh) && isWriting(env, t, m)));
-        br1 = "if@433:13=else";
-      }
-      t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-      out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 0, sh }, branches: `either@428:9=0 ${br1}`, next: t });
-    }
-  }
-  // either, branch 2 of 2 (spec/raid5/spec.ts:428)
-  {
-    for (const h of env.Stripes.filter((x) => s.inIO[x])) {
-      const t = draft(s);
-      t.cur = put(t.cur, self - (env.NWriters + 1), h);
-      if (env.Stripes.some((m) => inBatch(env, t, m, h) && isWriting(env, t, m))) {
-        t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 1, h }, branches: "either@428:9=1 if@455:13=then", next: t });
-      } else {
-        t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 1, h }, branches: "either@428:9=1 if@455:13=else", next: t });
+  try {
+    // either, branch 1 of 2 (spec/raid5/spec.ts:428)
+    {
+      for (const sh of env.Stripes.filter((x) => s.queue[x] === "handle")) {
+        const t = draft(s);
+        t.batchReady = env.Stripes.map((m) => t.batchReady[m] && !inBatch(env, t, m, sh));
+        let br1: string;
+        if (t.bitDelay[sh]) {
+          t.queue = put(t.queue, sh, releasedTo(env, t, sh));
+          t.bitDelay = put(t.bitDelay, sh, t.bmSeq[sh] > t.seqWrite);
+          br1 = "if@433:13=then";
+        } else {
+          t.queue = put(t.queue, sh, "none");
+          t.handle = put(t.handle, sh, false);
+          t.written = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map((d) => t.written[m][d] || t.towrite[m][d] !== "none") : t.written[m]);
+          t.towrite = env.Stripes.map((m): readonly Coverage[] => inBatch(env, t, m, sh) ? env.DataDisks.map((): Coverage => "none") : t.towrite[m]);
+          t.overwrite = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map(() => false) : t.overwrite[m]);
+          t.overwriteDisks = env.Stripes.map((m) => inBatch(env, t, m, sh) ? 0 : t.overwriteDisks[m]);
+          t.inIO = put(t.inIO, sh, env.Stripes.some((m) => inBatch(env, t, m, sh) && isWriting(env, t, m)));
+          br1 = "if@433:13=else";
+        }
+        t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 0, sh }, branches: `either@428:9=0 ${br1}`, next: t });
       }
     }
+    // either, branch 2 of 2 (spec/raid5/spec.ts:428)
+    {
+      for (const h of env.Stripes.filter((x) => s.inIO[x])) {
+        const t = draft(s);
+        t.cur = put(t.cur, self - (env.NWriters + 1), h);
+        if (env.Stripes.some((m) => inBatch(env, t, m, h) && isWriting(env, t, m))) {
+          t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
+          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 1, h }, branches: "either@428:9=1 if@455:13=then", next: t });
+        } else {
+          t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
+          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 1, h }, branches: "either@428:9=1 if@455:13=else", next: t });
+        }
+      }
+    }
+  } catch (e) {
+    throw within(e, `step handle_stripe of process handler ${showValue(self)}`);
   }
 }
 
@@ -880,26 +905,30 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
  * spec/raid5/spec.ts:471:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Transition[]): void {
-  for (const m of env.Stripes.filter((x) => inBatch(env, s, x, s.cur[self - (env.NWriters + 1)]) && isWriting(env, s, x) && env.Stripes.every((y) => (!inBatch(env, s, y, s.cur[self - (env.NWriters + 1)]) || !isWriting(env, s, y)) || y >= x))) {
-    const c = chunkOf(env, s, m);
-    const n = count(env.DataDisks, (d) => s.written[m][d]);
-    const t = draft(s);
-    let br1: string;
-    if (s.pageAllocated[c]) {
-      t.counter = put(t.counter, c, counterMinus(env, t, t.counter[c], n));
-      br1 = "if@477:9=then";
-    } else {
-      br1 = "if@477:9=else";
+  try {
+    for (const m of env.Stripes.filter((x) => inBatch(env, s, x, s.cur[self - (env.NWriters + 1)]) && isWriting(env, s, x) && env.Stripes.every((y) => (!inBatch(env, s, y, s.cur[self - (env.NWriters + 1)]) || !isWriting(env, s, y)) || y >= x))) {
+      const c = chunkOf(env, s, m);
+      const n = count(env.DataDisks, (d) => s.written[m][d]);
+      const t = draft(s);
+      let br1: string;
+      if (getInt(s.pageAllocated, c, 0, "spec/raid5/spec.ts:477:9", "pageAllocated")) {
+        t.counter = putInt(t.counter, c, 0, counterMinus(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:477:33", "counter"), n), "spec/raid5/spec.ts:477:33", "counter");
+        br1 = "if@477:9=then";
+      } else {
+        br1 = "if@477:9=else";
+      }
+      t.ends = putInt(t.ends, c, 0, add(getInt(t.ends, c, 0, "spec/raid5/spec.ts:478:9", "ends"), n, "spec/raid5/spec.ts:478:9"), "spec/raid5/spec.ts:478:9", "ends");
+      t.written = put(t.written, m, env.DataDisks.map(() => false));
+      if (env.Stripes.some((y) => y !== m && inBatch(env, t, y, t.cur[self - (env.NWriters + 1)]) && isWriting(env, t, y))) {
+        t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
+        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: `${br1} if@480:9=then`, next: t });
+      } else {
+        t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
+        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: `${br1} if@480:9=else`, next: t });
+      }
     }
-    t.ends = put(t.ends, c, t.ends[c] + n);
-    t.written = put(t.written, m, env.DataDisks.map(() => false));
-    if (env.Stripes.some((y) => y !== m && inBatch(env, t, y, t.cur[self - (env.NWriters + 1)]) && isWriting(env, t, y))) {
-      t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-      out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: `${br1} if@480:9=then`, next: t });
-    } else {
-      t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
-      out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: `${br1} if@480:9=else`, next: t });
-    }
+  } catch (e) {
+    throw within(e, `step handle_stripe_clean_event of process handler ${showValue(self)}`);
   }
 }
 
@@ -913,14 +942,18 @@ function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Trans
  * spec/raid5/spec.ts:488:7. Runs when pc[self] is "break_stripe_batch_list"; pushes one transition per enabled alternative onto `out`.
  */
 function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transition[]): void {
-  const h = s.cur[self - (env.NWriters + 1)];
-  const t = draft(s);
-  t.bitDelay = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? false : t.bitDelay[m]);
-  t.count = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? t.count[m] - 1 : t.count[m]);
-  t.batchHead = env.Stripes.map((m) => inBatch(env, t, m, h) ? null : t.batchHead[m]);
-  t.inIO = put(t.inIO, h, false);
-  t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-  out.push({ step: "break_stripe_batch_list", processSet: "handler", self, params: {}, branches: "", next: t });
+  try {
+    const h = s.cur[self - (env.NWriters + 1)];
+    const t = draft(s);
+    t.bitDelay = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? false : t.bitDelay[m]);
+    t.count = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? sub(t.count[m], 1, "spec/raid5/spec.ts:493:9") : t.count[m]);
+    t.batchHead = env.Stripes.map((m) => inBatch(env, t, m, h) ? null : t.batchHead[m]);
+    t.inIO = putInt(t.inIO, h, 0, false, "spec/raid5/spec.ts:495:9", "inIO");
+    t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
+    out.push({ step: "break_stripe_batch_list", processSet: "handler", self, params: {}, branches: "", next: t });
+  } catch (e) {
+    throw within(e, `step break_stripe_batch_list of process handler ${showValue(self)}`);
+  }
 }
 
 /**
@@ -935,33 +968,37 @@ function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transit
  * spec/raid5/spec.ts:511:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transition[]): void {
-  const now = s.towrite[s.wsh[self - 1]][s.wdev[self - 1]];
-  if (s.batchHead[s.wsh[self - 1]] !== null || overlaps(env, s, now, s.wpart[self - 1])) {
-    const t = draft(s);
-    t.added = put(t.added, self - 1, false);
-    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-    out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: "if@515:9=then", next: t });
-  } else {
-    const t = draft(s);
-    t.added = put(t.added, self - 1, true);
-    t.firstwrite = put(t.firstwrite, self - 1, now === "none");
-    t.towrite = put(t.towrite, t.wsh[self - 1], put(t.towrite[t.wsh[self - 1]], t.wdev[self - 1], covered(env, t, now, t.wpart[self - 1])));
-    let br1: string;
-    if (covered(env, t, now, t.wpart[self - 1]) === "full" && !t.overwrite[t.wsh[self - 1]][t.wdev[self - 1]]) {
-      t.overwrite = put(t.overwrite, t.wsh[self - 1], put(t.overwrite[t.wsh[self - 1]], t.wdev[self - 1], true));
-      t.overwriteDisks = put(t.overwriteDisks, t.wsh[self - 1], t.overwriteDisks[t.wsh[self - 1]] + 1);
-      br1 = "if@522:11=then";
+  try {
+    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:514:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:514:9", "towrite[wsh]");
+    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:515:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
+      const t = draft(s);
+      t.added = put(t.added, self - 1, false);
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
+      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: "if@515:9=then", next: t });
     } else {
-      br1 = "if@522:11=else";
+      const t = draft(s);
+      t.added = put(t.added, self - 1, true);
+      t.firstwrite = put(t.firstwrite, self - 1, now === "none");
+      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:521:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:521:11", "towrite[wsh]"), "spec/raid5/spec.ts:521:11", "towrite");
+      let br1: string;
+      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:522:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:522:11", "overwrite[wsh]")) {
+        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:523:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:523:13", "overwrite[wsh]"), "spec/raid5/spec.ts:523:13", "overwrite");
+        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:524:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:524:13"), "spec/raid5/spec.ts:524:13", "overwriteDisks");
+        br1 = "if@522:11=then";
+      } else {
+        br1 = "if@522:11=else";
+      }
+      if (now === "none") {
+        t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:527:31", "bitmapPending");
+        t.pc = put(t.pc, env.pcBase.writer + (self - 1), "bitmap_startwrite");
+        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@515:9=else ${br1} if@527:11=then`, next: t });
+      } else {
+        t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
+        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@515:9=else ${br1} if@527:11=else`, next: t });
+      }
     }
-    if (now === "none") {
-      t.bitmapPending = put(t.bitmapPending, t.wsh[self - 1], true);
-      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "bitmap_startwrite");
-      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@515:9=else ${br1} if@527:11=then`, next: t });
-    } else {
-      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@515:9=else ${br1} if@527:11=else`, next: t });
-    }
+  } catch (e) {
+    throw within(e, `step add_stripe_bio of process writer ${showValue(self)}`);
   }
 }
 
@@ -975,16 +1012,20 @@ function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transiti
  * spec/raid5/spec.ts:537:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function set_bit_delay_d0852df(env: Env, s: State, self: Writers, out: Transition[]): void {
-  const t = draft(s);
-  t.bitmapPending = put(t.bitmapPending, t.wsh[self - 1], false);
-  if (t.batchHead[t.wsh[self - 1]] === null) {
-    t.bmSeq = put(t.bmSeq, t.wsh[self - 1], t.seqFlush + 1);
-    t.bitDelay = put(t.bitDelay, t.wsh[self - 1], true);
-    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-    out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "if@542:9=then", next: t });
-  } else {
-    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-    out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "if@542:9=else", next: t });
+  try {
+    const t = draft(s);
+    t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, false, "spec/raid5/spec.ts:541:9", "bitmapPending");
+    if (getInt(t.batchHead, t.wsh[self - 1], 0, "spec/raid5/spec.ts:542:9", "batchHead") === null) {
+      t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:543:11"), "spec/raid5/spec.ts:543:11", "bmSeq");
+      t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:544:11", "bitDelay");
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
+      out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "if@542:9=then", next: t });
+    } else {
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
+      out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "if@542:9=else", next: t });
+    }
+  } catch (e) {
+    throw within(e, `step set_bit_delay of process writer ${showValue(self)}`);
   }
 }
 
@@ -1006,7 +1047,11 @@ export function chunkOf(env: Env, s: State, sh: Stripes): number {
  * Helper isFullStripeWrite (spec/raid5/spec.ts:161); reads the state it is given.
  */
 export function isFullStripeWrite(env: Env, s: State, sh: Stripes): boolean {
-  return s.overwriteDisks[sh] === env.NData;
+  try {
+    return getInt(s.overwriteDisks, sh, 0, "spec/raid5/spec.ts:161:7", "overwriteDisks") === env.NData;
+  } catch (e) {
+    throw within(e, "helper isFullStripeWrite");
+  }
 }
 
 /**
@@ -1015,7 +1060,11 @@ export function isFullStripeWrite(env: Env, s: State, sh: Stripes): boolean {
  * Helper stripeCanBatch (spec/raid5/spec.ts:164); reads the state it is given.
  */
 export function stripeCanBatch(env: Env, s: State, sh: Stripes): boolean {
-  return s.batchReady[sh] && !s.bitmapPending[sh] && isFullStripeWrite(env, s, sh);
+  try {
+    return getInt(s.batchReady, sh, 0, "spec/raid5/spec.ts:164:7", "batchReady") && !getInt(s.bitmapPending, sh, 0, "spec/raid5/spec.ts:164:7", "bitmapPending") && isFullStripeWrite(env, s, sh);
+  } catch (e) {
+    throw within(e, "helper stripeCanBatch");
+  }
 }
 
 /**
@@ -1024,7 +1073,11 @@ export function stripeCanBatch(env: Env, s: State, sh: Stripes): boolean {
  * Helper isMember (spec/raid5/spec.ts:167); reads the state it is given.
  */
 export function isMember(env: Env, s: State, sh: Stripes): boolean {
-  return s.batchHead[sh] !== null && s.batchHead[sh] !== sh;
+  try {
+    return getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:167:7", "batchHead") !== null && getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:167:7", "batchHead") !== sh;
+  } catch (e) {
+    throw within(e, "helper isMember");
+  }
 }
 
 /**
@@ -1033,7 +1086,11 @@ export function isMember(env: Env, s: State, sh: Stripes): boolean {
  * Helper headOf (spec/raid5/spec.ts:170); reads the state it is given.
  */
 export function headOf(env: Env, s: State, sh: Stripes) {
-  return isMember(env, s, sh) ? s.batchHead[sh] : sh;
+  try {
+    return isMember(env, s, sh) ? getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:170:7", "batchHead") : sh;
+  } catch (e) {
+    throw within(e, "helper headOf");
+  }
 }
 
 /**
@@ -1042,7 +1099,11 @@ export function headOf(env: Env, s: State, sh: Stripes) {
  * Helper inBatch (spec/raid5/spec.ts:173); reads the state it is given.
  */
 export function inBatch(env: Env, s: State, sh: Stripes, h: Stripes): boolean {
-  return sh === h || s.batchHead[sh] === h;
+  try {
+    return sh === h || getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:173:7", "batchHead") === h;
+  } catch (e) {
+    throw within(e, "helper inBatch");
+  }
 }
 
 /**
@@ -1051,7 +1112,11 @@ export function inBatch(env: Env, s: State, sh: Stripes, h: Stripes): boolean {
  * Helper isWriting (spec/raid5/spec.ts:176); reads the state it is given.
  */
 export function isWriting(env: Env, s: State, sh: Stripes): boolean {
-  return env.DataDisks.some((d) => s.written[sh][d]);
+  try {
+    return env.DataDisks.some((d) => getInt(s.written, sh, 0, "spec/raid5/spec.ts:176:7", "written")[d]);
+  } catch (e) {
+    throw within(e, "helper isWriting");
+  }
 }
 
 /**
@@ -1060,7 +1125,11 @@ export function isWriting(env: Env, s: State, sh: Stripes): boolean {
  * Helper hasQueuedData (spec/raid5/spec.ts:179); reads the state it is given.
  */
 export function hasQueuedData(env: Env, s: State, sh: Stripes): boolean {
-  return env.DataDisks.some((d) => s.towrite[sh][d] !== "none");
+  try {
+    return env.DataDisks.some((d) => getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:179:7", "towrite")[d] !== "none");
+  } catch (e) {
+    throw within(e, "helper hasQueuedData");
+  }
 }
 
 /**
@@ -1087,7 +1156,11 @@ export function overlaps(env: Env, s: State, now: Coverage, part: Parts): boolea
  * Helper releasedTo (spec/raid5/spec.ts:188); reads the state it is given.
  */
 export function releasedTo(env: Env, s: State, sh: Stripes | null) {
-  return s.bitDelay[sh!] && s.bmSeq[sh!] > s.seqWrite ? "bitmap" : "handle";
+  try {
+    return getInt(s.bitDelay, some(sh, "spec/raid5/spec.ts:188:7", "sh"), 0, "spec/raid5/spec.ts:188:7", "bitDelay") && getInt(s.bmSeq, some(sh, "spec/raid5/spec.ts:188:7", "sh"), 0, "spec/raid5/spec.ts:188:7", "bmSeq") > s.seqWrite ? "bitmap" : "handle";
+  } catch (e) {
+    throw within(e, "helper releasedTo");
+  }
 }
 
 /**
@@ -1096,7 +1169,11 @@ export function releasedTo(env: Env, s: State, sh: Stripes | null) {
  * Helper counterMinus (spec/raid5/spec.ts:191); reads the state it is given.
  */
 export function counterMinus(env: Env, s: State, c: number, n: number): number {
-  return mod(c - n + 65536, 65536);
+  try {
+    return mod(add(sub(c, n, "spec/raid5/spec.ts:191:7"), 65536, "spec/raid5/spec.ts:191:7"), 65536, "spec/raid5/spec.ts:191:7");
+  } catch (e) {
+    throw within(e, "helper counterMinus");
+  }
 }
 
 /**
@@ -1105,7 +1182,11 @@ export function counterMinus(env: Env, s: State, c: number, n: number): number {
  * Helper fixedDev (spec/raid5/spec.ts:194); reads the state it is given.
  */
 export function fixedDev(env: Env, s: State, w: Writers): number {
-  return w <= env.NData ? w - 1 : env.NData - 1;
+  try {
+    return w <= env.NData ? sub(w, 1, "spec/raid5/spec.ts:194:7") : env.NData - 1;
+  } catch (e) {
+    throw within(e, "helper fixedDev");
+  }
 }
 
 /**
@@ -1123,7 +1204,11 @@ export function fixedPart(env: Env, s: State, w: Writers) {
  * Helper counterPlusOne (spec/raid5/spec.ts:200); reads the state it is given.
  */
 export function counterPlusOne(env: Env, s: State, c: number): number {
-  return c === 0 || c === 1 ? 3 : c + 1;
+  try {
+    return c === 0 || c === 1 ? 3 : add(c, 1, "spec/raid5/spec.ts:200:7");
+  } catch (e) {
+    throw within(e, "helper counterPlusOne");
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1141,7 +1226,11 @@ export function TypeOK(env: Env, s: State): boolean {
  * Invariant WriteIntentCoverage (spec/raid5/spec.ts:554).
  */
 export function WriteIntentCoverage(env: Env, s: State): boolean {
-  return env.Stripes.every((sh) => !isWriting(env, s, sh) || s.bitDisk[chunkOf(env, s, sh)]);
+  try {
+    return env.Stripes.every((sh) => !isWriting(env, s, sh) || getInt(s.bitDisk, chunkOf(env, s, sh), 0, "spec/raid5/spec.ts:554:4", "bitDisk"));
+  } catch (e) {
+    throw within(e, "invariant WriteIntentCoverage");
+  }
 }
 
 /**
@@ -1172,7 +1261,11 @@ export function CounterInRange(env: Env, s: State): boolean {
  * Invariant CounterBalance (spec/raid5/spec.ts:570).
  */
 export function CounterBalance(env: Env, s: State): boolean {
-  return env.Chunks.every((c) => (!s.pageAllocated[c] || s.counter[c] === 0) || s.counter[c] === 2 + s.starts[c] - s.ends[c]);
+  try {
+    return env.Chunks.every((c) => (!s.pageAllocated[c] || s.counter[c] === 0) || s.counter[c] === sub(add(2, s.starts[c], "spec/raid5/spec.ts:570:4"), s.ends[c], "spec/raid5/spec.ts:570:4"));
+  } catch (e) {
+    throw within(e, "invariant CounterBalance");
+  }
 }
 
 /**
@@ -1184,7 +1277,11 @@ export function CounterBalance(env: Env, s: State): boolean {
  * Invariant MemberFlags (spec/raid5/spec.ts:577).
  */
 export function MemberFlags(env: Env, s: State): boolean {
-  return env.Stripes.every((m) => !isMember(env, s, m) || (!s.bitDelay[m] && !s.bitmapPending[m]));
+  try {
+    return env.Stripes.every((m) => !isMember(env, s, m) || (!s.bitDelay[m] && !s.bitmapPending[m]));
+  } catch (e) {
+    throw within(e, "invariant MemberFlags");
+  }
 }
 
 /**
@@ -1198,7 +1295,11 @@ export function MemberFlags(env: Env, s: State): boolean {
  * Invariant DelayRecorded (spec/raid5/spec.ts:586).
  */
 export function DelayRecorded(env: Env, s: State): boolean {
-  return env.Stripes.every((m) => s.dirtiedIn[m] <= s.seqWrite || (!isWriting(env, s, m) && ((!isMember(env, s, m) || !hasQueuedData(env, s, m)) || (s.bitDelay[headOf(env, s, m)!] && s.bmSeq[headOf(env, s, m)!] >= s.dirtiedIn[m]))));
+  try {
+    return env.Stripes.every((m) => s.dirtiedIn[m] <= s.seqWrite || (!isWriting(env, s, m) && ((!isMember(env, s, m) || !hasQueuedData(env, s, m)) || (getInt(s.bitDelay, some(headOf(env, s, m), "spec/raid5/spec.ts:586:4", "headOf(…)"), 0, "spec/raid5/spec.ts:586:4", "bitDelay") && getInt(s.bmSeq, some(headOf(env, s, m), "spec/raid5/spec.ts:586:4", "headOf(…)"), 0, "spec/raid5/spec.ts:586:4", "bmSeq") >= s.dirtiedIn[m]))));
+  } catch (e) {
+    throw within(e, "invariant DelayRecorded");
+  }
 }
 
 /**
@@ -1209,7 +1310,11 @@ export function DelayRecorded(env: Env, s: State): boolean {
  * Invariant BatchConsistent (spec/raid5/spec.ts:600).
  */
 export function BatchConsistent(env: Env, s: State): boolean {
-  return env.Stripes.every((m) => !isMember(env, s, m) || (s.batchHead[headOf(env, s, m)!] === headOf(env, s, m) && headOf(env, s, m)! < m && s.count[m] >= 1));
+  try {
+    return env.Stripes.every((m) => !isMember(env, s, m) || (getInt(s.batchHead, some(headOf(env, s, m), "spec/raid5/spec.ts:600:4", "headOf(…)"), 0, "spec/raid5/spec.ts:600:4", "batchHead") === headOf(env, s, m) && some(headOf(env, s, m), "spec/raid5/spec.ts:600:4", "headOf(…)") < m && s.count[m] >= 1));
+  } catch (e) {
+    throw within(e, "invariant BatchConsistent");
+  }
 }
 
 /**
@@ -1517,9 +1622,77 @@ function count<T>(set: readonly T[], pred: (x: T) => boolean): number {
   return n;
 }
 
+/**
+ * Thrown where TLC stops with an error: the spec read or wrote a map outside its keys, read the pc of
+ * something that is not a process, or computed an integer beyond TLC's 32-bit range. `at` is the
+ * spec's file:line:column, `contexts` what was being evaluated there (innermost first).
+ */
+export class EvaluationError extends Error {
+  readonly contexts: string[] = [];
+
+  constructor(
+    readonly at: string,
+    readonly problem: string,
+    readonly value: unknown,
+  ) {
+    super(`${at}: error: ${problem}`);
+    this.name = "EvaluationError";
+  }
+}
+
+/** Adds what was being evaluated to an EvaluationError passing through; other errors pass unchanged. */
+function within(e: unknown, context: string): unknown {
+  if (e instanceof EvaluationError) {
+    e.contexts.push(context);
+    e.message = `${e.at}: error: ${e.problem}, in ${e.contexts.join(", called from ")}`;
+  }
+  return e;
+}
+
+/** A value as a message shows it. */
+function showValue(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+}
+
+/** `v` where a value is needed (a number, a key, a record's field): TLC stops on its NoValue. */
+function some<T>(v: T | null, at: string, text: string): T {
+  if (v === null) throw new EvaluationError(at, `${text} is none (NoValue) where a value is needed`, v);
+  return v;
+}
+
+/** `m[k]` for a map over the integers lo..: TLC stops when k is not one of its keys. */
+function getInt<T>(m: readonly T[], k: number, lo: number, at: string, text: string): T {
+  const v = m[k - lo];
+  if (v === undefined) throw new EvaluationError(at, `${text}[${k}] is read, but ${k} is not one of its keys (${lo}..${lo + m.length - 1})`, k);
+  return v;
+}
+
+/** `[m EXCEPT ![k] = v]` for a map over the integers lo..; k must be one of its keys (TLC only warns and leaves m unchanged, every other engine stops). */
+function putInt<T>(m: readonly T[], k: number, lo: number, v: T, at: string, text: string): readonly T[] {
+  const i = k - lo;
+  if (!(i >= 0 && i < m.length && (i | 0) === i)) throw new EvaluationError(at, `${text}[${k}] is assigned, but ${k} is not one of its keys (${lo}..${lo + m.length - 1})`, k);
+  return put(m, i, v);
+}
+
+/** `a + b`, which must stay a 32-bit integer (TLC: "Overflow when computing"). */
+function add(a: number, b: number, at: string): number {
+  return int32(a + b, at, `${a} + ${b}`);
+}
+
+/** `a - b`, which must stay a 32-bit integer. */
+function sub(a: number, b: number, at: string): number {
+  return int32(a - b, at, `${a} - ${b}`);
+}
+
+/** `r` (the value of `what`) if it is a 32-bit integer, as every TLC integer is. */
+function int32(r: number, at: string, what: string): number {
+  if ((r | 0) !== r) throw new EvaluationError(at, `${what} overflows TLC's 32-bit integers (-2147483648..2147483647)`, r);
+  return r;
+}
+
 /** TLA+'s `a % b` (for b > 0 the result is in 0..b-1, also for negative a, unlike JavaScript's). */
-function mod(a: number, b: number): number {
-  if (b <= 0) throw new Error(`${a} % ${b}: TLA+ defines % for a positive divisor only`);
+function mod(a: number, b: number, at: string): number {
+  if (b <= 0) throw new EvaluationError(at, `${a} % ${b}: TLA+ defines % for a positive divisor only`, b);
   const r = a % b;
   return r < 0 ? r + b : r;
 }

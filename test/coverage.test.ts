@@ -6,10 +6,7 @@
  * -coverage report), so equal counts are evidence, not a tautology. The TLC tests need a jar
  * (TLA2TOOLS_JAR) and are skipped with a message without one.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type CheckRequest, runCheck } from "../engines/check.ts";
 import { checkGoals } from "../engines/check-goals.ts";
 import type { Coverage } from "../engines/coverage.ts";
@@ -17,7 +14,6 @@ import { parseTlcOutput } from "../engines/tlc/parse-output.ts";
 import { tlcCoverageCounts } from "../engines/tlc/coverage.ts";
 import { loadSpec } from "../generator/frontend/load.ts";
 import { applyVariant } from "../generator/tla/module.ts";
-import { referencePath, renderReference } from "../generator/typescript/reference.ts";
 import { stepBranches } from "../generator/branches.ts";
 import { formatCoverage } from "../cli/coverage-print.ts";
 import { readFileSync } from "node:fs";
@@ -30,17 +26,6 @@ const JAR = process.env.TLA2TOOLS_JAR;
 if (!JAR) console.log("coverage.test.ts: TLA2TOOLS_JAR is not set, so the coverage and reachability checks on the real TLC are skipped.");
 
 const DEAD = "test/fixtures/coverage/dead-branch";
-let scratch: string;
-
-beforeAll(() => {
-  // The fixture's reference library is generated into a scratch root (the engines load it from there).
-  scratch = mkdtempSync(path.join(tmpdir(), "raidspec-coverage-"));
-  mkdirSync(path.join(scratch, "reference"));
-  const loaded = loadSpec(DEAD, { root });
-  writeFileSync(path.join(scratch, referencePath(loaded.id)), renderReference(loaded.spec, DEAD));
-});
-
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 type Engine = CheckRequest["engine"] | "native-reference";
 
@@ -57,7 +42,7 @@ async function coverageOf(specArg: string, variant: string | null, engine: Engin
     // TypeOK alone: it holds, so the search is complete (a violation would stop it at an order-dependent point).
     invariants: ["TypeOK"],
     coverage: true,
-    root: specArg.startsWith("test/") ? scratch : root,
+    root: loaded.root,
   });
   if (!r.coverage) throw new Error("no coverage in the result");
   return r.coverage;
@@ -127,7 +112,7 @@ describe("coverage: a deliberately dead branch is a warning", () => {
 describe("reachability goals", () => {
   const goals = async (engine: "native" | "embedded" | "tlc") => {
     const loaded = loadSpec(DEAD, { root });
-    return checkGoals({ loaded, specArg: DEAD, engine, ...(engine === "tlc" ? { tlcJar: JAR, workers: 1 } : {}), root: scratch });
+    return checkGoals({ loaded, specArg: DEAD, engine, ...(engine === "tlc" ? { tlcJar: JAR, workers: 1 } : {}), root: loaded.root });
   };
 
   for (const engine of ["native", "embedded"] as const)

@@ -6,7 +6,7 @@
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type DiffResult, diffVariants } from "../engines/diff.ts";
-import { loadReference } from "../engines/native/load-reference.ts";
+import { referenceOf } from "../engines/native/load-reference.ts";
 import { constantValues } from "../engines/state-json.ts";
 import { loadSpec } from "../generator/frontend/load.ts";
 import { formatDiff } from "../cli/diff.ts";
@@ -15,7 +15,7 @@ const root = process.cwd();
 
 async function diff(specArg: string, config: string, from: string | null, to: string | null): Promise<DiffResult> {
   const loaded = loadSpec(specArg, { root });
-  const model = await loadReference(loaded.id, root);
+  const model = await referenceOf(loaded.spec);
   return diffVariants({ spec: loaded.spec, model, config, constants: constantValues(loaded.spec, config), from, to });
 }
 
