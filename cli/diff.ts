@@ -29,7 +29,8 @@ function divergenceLines(title: string, d: DivergingTrace | undefined, spec: Spe
   ];
 }
 
-export function formatDiff(r: DiffResult, spec: Spec, constants: Record<string, unknown>): string {
+/** The diff as text; `counterexamples: false` leaves out the shortest counterexample of each invariant whose verdict differs. */
+export function formatDiff(r: DiffResult, spec: Spec, constants: Record<string, unknown>, opts: { counterexamples?: boolean } = {}): string {
   const from = sideName(spec, r.from.variant);
   const to = sideName(spec, r.to.variant);
   const dropped = r.projection.dropped.map((d) => `${d.key} (written only by ${d.writtenBy === "from" ? from : to})`);
@@ -50,7 +51,7 @@ export function formatDiff(r: DiffResult, spec: Spec, constants: Record<string, 
     ...divergenceLines(`Only in ${to} (shortest trace ${from} cannot follow)`, r.divergence.to, spec, r.to.variant, constants, from),
   ];
   for (const i of r.invariants) {
-    if (i.from.verdict === i.to.verdict) continue;
+    if (i.from.verdict === i.to.verdict || opts.counterexamples === false) continue;
     const [name, s, v] = i.from.verdict === "violation" ? [from, i.from, r.from.variant] : [to, i.to, r.to.variant];
     if (!s.trace) continue;
     const model = traceModel({ trace: s.trace, spec: applyVariant(spec, v), constants: constants as never, invariant: i.name, title: `${i.name} in ${name}` });
