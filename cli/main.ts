@@ -138,22 +138,10 @@ program
       return;
     }
     const result = await runCheck({
-      loaded,
-      specArg: arg,
-      config: opts.config,
-      variant: opts.variant,
+      ...common,
       invariant: opts.invariant,
-      ...engineOf(opts.engine),
-      tlcJar: opts.tlcJar,
-      maxStates: opts.maxStates,
-      timeoutMs: opts.timeout ? opts.timeout * 1000 : undefined,
-      workers: opts.workers,
-      symmetry: opts.symmetry,
       coverage: opts.coverage,
       ...(opts.simulate ? { simulate: { depth: opts.depth, walks: opts.walks, seconds: opts.seconds, seed: opts.seed } } : {}),
-      root: loaded.root,
-      onProgress: progress.update,
-      onEngine: progress.engine,
     }).finally(progress.done);
     const applied = applyVariant(loaded.spec, result.variant === loaded.spec.baseVariant ? null : result.variant);
     const ctx = { spec: applied, constants: constantValues(loaded.spec, result.config), fullInit: opts.fullInit };
