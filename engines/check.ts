@@ -20,7 +20,7 @@ import { type CheckResult, EngineError, type EngineName, type Progress } from ".
 import { constantValues, stateFromTla } from "./state-json.ts";
 import { findTlcJar } from "./tlc/find-jar.ts";
 import { runTlc } from "./tlc/run.ts";
-import { TLC_COVERAGE, tlcCoverageCounts } from "./tlc/coverage.ts";
+import { TLC_COVERAGE, tlcArmCounts, tlcCoverageCounts, withArms } from "./tlc/coverage.ts";
 import { goalAsInvariant } from "./reachable.ts";
 
 export interface CheckRequest {
@@ -213,7 +213,9 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
     const tlcCoverage = () => {
       if (!req.coverage) return {};
       if (!out.coverage) throw new EngineError("crash", "TLC was run with -coverage but printed no coverage report.");
-      return { coverage: buildCoverage(applied, tlcCoverageCounts(out.coverage, applied), { engine: "tlc", complete: out.outcome === "ok", ...TLC_COVERAGE }) };
+      const arms = tlcArmCounts(spec, sel.variant, moduleText, name, out.messages);
+      const counts = withArms(tlcCoverageCounts(out.coverage, applied), arms);
+      return { coverage: buildCoverage(applied, counts, { engine: "tlc", complete: out.outcome === "ok", inexact: arms.inexact, unknown: arms.unknown, ...TLC_COVERAGE }) };
     };
     if (out.outcome === "ok")
       return { ...base, verdict: "ok", distinctStates: out.distinctStates ?? 0, durationMs: Math.round(performance.now() - started), ...tlcCoverage() };

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import Handlebars from "handlebars";
 import type { Config, Definition, Spec, Type, Value } from "../ir.ts";
 import { plainContext, renderExpr, renderType, renderTypeCheck, tlaString } from "./expr.ts";
-import { and, atom, definition } from "./formula.ts";
+import { and, atom, definition, type Formula, type FormulaSpan, layout } from "./formula.ts";
 import { freshBinders, topLevelNames } from "./fresh-names.ts";
 import { renderPlusCal } from "./pluscal.ts";
 import { nextLabel, translateStep } from "./translate.ts";
@@ -64,6 +64,38 @@ export function stateLevelNames(spec: Spec): string[] {
   return ["Init", "TypeOK", "ProcSet", "vars", ...spec.domains.map((d) => d.name), ...spec.definitions.map((d) => d.name), ...spec.invariants.map((i) => i.name)];
 }
 
+/** Each step's action: its head (`label(self)`) and formula, as the module defines it. */
+export function stepActions(spec: Spec, definitions: ReadonlyMap<string, Definition>): { label: string; models?: string; process: string; doc?: string; head: string; formula: Formula }[] {
+  return spec.processes.flatMap((p) =>
+    p.steps.map((step, i) => ({
+      label: step.label,
+      ...(step.models ? { models: step.models } : {}),
+      process: p.name,
+      ...(step.doc ? { doc: step.doc } : {}),
+      head: `${step.label}(self)`,
+      formula: and([atom(`pc[self] = ${tlaString(step.label)}`), ...translateStep(step, nextLabel(p, i), spec, definitions)]),
+    })),
+  );
+}
+
+/**
+ * The actions of the module renderModule writes for a spec in a variant, with where each formula's
+ * nodes lie in the module text (1-based lines and columns, the end inclusive, as TLC reports them).
+ */
+export function actionPlaces(base: Spec, variant: string | null, moduleText: string): { label: string; spans: (FormulaSpan & { formula: Formula })[] }[] {
+  const spec = freshBinders(applyVariant(base, variant));
+  const definitions = new Map<string, Definition>(spec.definitions.map((d) => [d.name, d]));
+  const lines = moduleText.split("\n");
+  return stepActions(spec, definitions).map((a) => {
+    const prefix = `${a.head} == `;
+    const at = lines.findIndex((l) => l.startsWith(prefix));
+    if (at < 0) throw new Error(`the module has no action ${a.head}`);
+    const spans: FormulaSpan[] = [];
+    layout(a.formula, prefix.length, spans);
+    return { label: a.label, spans: spans.map((s) => ({ ...s, line: s.line + at + 1, col: s.col + 1, endLine: s.endLine + at + 1, endCol: s.endCol })) };
+  });
+}
+
 /** The full text of the TLA+ module for a spec in a variant (null: the base steps). */
 export function renderModule(base: Spec, variant: string | null, specArg: string): string {
   const spec = freshBinders(applyVariant(base, variant));
@@ -87,18 +119,7 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
     ]),
   );
 
-  const actions = spec.processes.flatMap((p) =>
-    p.steps.map((step, i) => ({
-      label: step.label,
-      models: step.models,
-      process: p.name,
-      doc: docLines(step.doc),
-      text: definition(
-        `${step.label}(self)`,
-        and([atom(`pc[self] = ${tlaString(step.label)}`), ...translateStep(step, nextLabel(p, i), spec, definitions)]),
-      ),
-    })),
-  );
+  const actions = stepActions(spec, definitions).map((a) => ({ label: a.label, models: a.models, process: a.process, doc: docLines(a.doc), text: definition(a.head, a.formula) }));
   const next = definition("Next", {
     kind: "or",
     items: [
