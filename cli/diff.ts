@@ -2,7 +2,7 @@
  * `raidspec diff <spec> --from A --to B`: what one variant can do that the other cannot
  * (engines/diff.ts), as text for a terminal or as JSON.
  */
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { select } from "../engines/check.ts";
 import { type DiffResult, type DivergingTrace, diffVariants } from "../engines/diff.ts";
 import { referenceOf } from "../engines/native/load-reference.ts";
@@ -68,7 +68,11 @@ export function diffCommand(): Command {
     .option("--to <variant>", "the variant after")
     .option("--variant <name>", "the two variants, from then to (instead of --from/--to)", (v: string, acc: string[] = []) => [...acc, v])
     .option("--config <name>", "named configuration (default: \"default\" or the first)")
-    .option("--max-states <n>", "stop with an error once a side has more states than this", (v) => Number(v))
+    .option("--max-states <n>", "stop with an error once a side has more states than this", (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a positive whole number");
+      return n;
+    })
     .option("--json", "print one JSON object (with the traces)")
     .action(async (arg: string, opts: { from?: string; to?: string; variant?: string[]; config?: string; maxStates?: number; json?: boolean }) => {
       const [fromName, toName] = opts.variant ?? [opts.from, opts.to];

@@ -128,6 +128,8 @@ program
       onProgress: progress.update,
       onEngine: progress.engine,
     };
+    if (opts.simulate && opts.coverage)
+      throw new EngineError("usage", "--coverage counts an exhaustive search; a simulation's summary already says which steps its walks took.", "Leave out --simulate or --coverage.");
     if (opts.reachable) {
       if (opts.invariant || opts.simulate || opts.coverage) throw new EngineError("usage", "--reachable checks one goal alone: leave out --invariant, --simulate and --coverage.");
       const goals = await checkGoals(common, [opts.reachable]).finally(progress.done);

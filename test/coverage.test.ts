@@ -6,7 +6,9 @@
  * -coverage report), so equal counts are evidence, not a tautology. The TLC tests need a jar
  * (TLA2TOOLS_JAR) and are skipped with a message without one.
  */
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
+import { buildReport, reportTable } from "../engines/report.ts";
 import { type CheckRequest, runCheck } from "../engines/check.ts";
 import { checkGoals } from "../engines/check-goals.ts";
 import type { Coverage } from "../engines/coverage.ts";
@@ -86,6 +88,24 @@ describe("coverage: every step of every example, the same counts on every engine
     expect(compiled.steps.reduce((n, s) => n + (s.branches?.length ?? 0), 0)).toBe(points);
     expect(compiled.steps.reduce((n, s) => n + s.generated, 0)).toBe(37153);
   });
+});
+
+describe("coverage on the command line and in the report", () => {
+  it("check --coverage --json carries it; report --coverage adds the column", async () => {
+    const r = await execa("node", ["bin/raidspec.js", "check", "spec/examples/peterson", "--engine", "native", "--coverage", "--json"], { reject: false });
+    expect(r.exitCode).toBe(0);
+    const result = JSON.parse(r.stdout) as { coverage: Coverage; reachability: { goal: string; reached: boolean }[] };
+    expect(result.coverage.steps.map((st) => [st.step, st.generated])).toEqual([["setFlag", 14], ["giveTurn", 14], ["wait", 4], ["cs", 6], ["exit", 6]]);
+    expect(result.reachability).toEqual([expect.objectContaining({ goal: "BothWaiting", reached: true })]);
+    const loaded = loadSpec("spec/examples/peterson", { root });
+    const rows = await buildReport({ loaded, specArg: "spec/examples/peterson", engine: "native", coverage: true, root: loaded.root });
+    const table = reportTable(rows, ["TypeOK", "MutualExclusion"]);
+    expect(table.split("\n")[0]).toContain("| coverage |");
+    expect(table).toContain("| base | default | TypeOK | holds | 26 |  | native | 5/5 steps, 1/1 arms |");
+    // noTurn leaves giveTurn and wait (and wait's when) dead.
+    expect(table).toContain("| noTurn | default | TypeOK | holds | 16 |  | native | 4/6 steps, 1/2 arms |");
+    expect(table).toMatch(/noTurn \| default \| MutualExclusion \| \*\*violated\*\* .*\| partial: /);
+  }, 60_000);
 });
 
 describe("coverage: a deliberately dead branch is a warning", () => {
