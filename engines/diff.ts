@@ -27,7 +27,7 @@ export interface DiffRequest<S> {
   /** Variant names as the spec knows them (null: the base steps). */
   from: string | null;
   to: string | null;
-  /** Stop with an error once a side has more states than this (default 2,000,000). */
+  /** Stop with an error once a side has more states than this (default 1,000,000: the diff keeps every state of both sides). */
   maxStates?: number;
 }
 
@@ -74,12 +74,11 @@ export interface DiffResult {
 interface Explored<S> {
   variant: string | null;
   states: S[];
-  json: TraceState[];
+  /** The canonical JSON of a state (made again when a trace needs it: keeping every state's would cost more memory than the states). */
+  json: (id: number) => TraceState;
   /** Projected states as numbers (both sides number them through one table). */
   proj: number[];
   parent: number[];
-  /** The step label that first reached the state (empty for initial states). */
-  via: string[];
   succ: number[][];
   succStep: string[][];
   initial: number[];
@@ -110,12 +109,12 @@ const pair = (x: number, y: number): number => x * 67_108_864 + y;
 function explore<S>(model: ReferenceModel<S>, variant: string | null, constants: ConstantValues, project: (j: TraceState) => number, maxStates: number): Explored<S> {
   const v = model.variants.find((x) => x.name === variant);
   if (!v) throw new EngineError("usage", `The reference library has no variant ${variant ?? "(base)"}.`, "Regenerate it (npm run gen).");
-  const e: Explored<S> = { variant, states: [], json: [], proj: [], parent: [], via: [], succ: [], succStep: [], initial: [], projStates: new Set(), projEdges: new Set(), transitions: 0, firstViolation: new Map() };
+  const e: Explored<S> = { variant, states: [], json: (id) => model.toJson(e.states[id] as S, constants), proj: [], parent: [], succ: [], succStep: [], initial: [], projStates: new Set(), projEdges: new Set(), transitions: 0, firstViolation: new Map() };
   const index = new Map<string, number>();
   // States are told apart by the library's integer encoding where it has one (cheaper than JSON text).
   const words: number[] = [];
   const keyOf = model.encode ? (s: S) => words.slice(0, (model.encode as NonNullable<typeof model.encode>)(s, words)).join(",") : (s: S) => JSON.stringify(model.toJson(s, constants));
-  const add = (s: S, parent: number, via: string): number => {
+  const add = (s: S, parent: number): number => {
     const key = keyOf(s);
     const known = index.get(key);
     if (known !== undefined) return known;
@@ -124,12 +123,10 @@ function explore<S>(model: ReferenceModel<S>, variant: string | null, constants:
     if (id >= maxStates) throw new EngineError("limit", `The ${variant ?? "base"} side has more than ${maxStates} states.`, "Diff a smaller configuration.");
     index.set(key, id);
     e.states.push(s);
-    e.json.push(json);
     const p = project(json);
     e.proj.push(p);
     e.projStates.add(p);
     e.parent.push(parent);
-    e.via.push(via);
     e.succ.push([]);
     e.succStep.push([]);
     for (const inv of model.invariants) if (!e.firstViolation.has(inv.name) && !inv.holds(s, constants)) e.firstViolation.set(inv.name, id);
@@ -137,13 +134,13 @@ function explore<S>(model: ReferenceModel<S>, variant: string | null, constants:
   };
   for (const s of v.init(constants)) {
     const before = e.states.length;
-    const id = add(s, -1, "");
+    const id = add(s, -1);
     if (id === before) e.initial.push(id);
   }
   for (let id = 0; id < e.states.length; id++) {
     const succ = e.succ[id] as number[];
     for (const t of v.successors(e.states[id] as S, constants) as Transition<S>[]) {
-      const to = add(t.next, id, t.step);
+      const to = add(t.next, id);
       if (succ.includes(to)) continue;
       succ.push(to);
       (e.succStep[id] as string[]).push(t.step);
@@ -215,7 +212,7 @@ function diverge(a: Explored<unknown>, b: Explored<unknown>, limit = 2_000_000):
 }
 
 function traceOf(e: Explored<unknown>, path: number[], req: DiffRequest<unknown>, spec: Spec): TraceStep[] {
-  const raw: RawTraceStep[] = path.map((id, i) => ({ ...(i > 0 ? { action: undefined } : {}), state: e.json[id] as TraceState }));
+  const raw: RawTraceStep[] = path.map((id, i) => ({ ...(i > 0 ? { action: undefined } : {}), state: e.json(id) }));
   return explainTrace(raw, spec, req.model, req.constants, e.variant);
 }
 
@@ -229,7 +226,7 @@ export function diffVariants<S>(req: DiffRequest<S>): DiffResult {
     ...[...wTo].filter((k) => !wFrom.has(k)).map((key) => ({ key, writtenBy: "to" as const })),
   ];
   const drop = new Set(dropped.map((d) => d.key));
-  const max = req.maxStates ?? 2_000_000;
+  const max = req.maxStates ?? 1_000_000;
   let compared: string[] | undefined;
   const projections = new Map<string, number>();
   const project = (j: TraceState): number => {
