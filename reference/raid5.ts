@@ -1330,6 +1330,22 @@ export function SeqOrder(env: Env, s: State): boolean {
   return s.seqWrite <= s.seqFlush && env.Stripes.every((sh) => s.queue[sh] !== "bitmap" || s.bitDelay[sh]);
 }
 
+/**
+ * Reachability goal: a stripe is a batch member while a writer's bitmap_startwrite is still to come,
+ * the situation the race needs. Reached before d0852df, and with it too: BITMAP_PENDING is one bit,
+ * cleared by the first writer whose bitmap_startwrite completes, so a second writer's can still be
+ * pending when the stripe joins a batch (harmless where the first already set the same chunk's bit).
+ *
+ * Reachability goal BatchedBeforeStartwrite (spec/raid5/spec.ts:617).
+ */
+export function BatchedBeforeStartwrite(env: Env, s: State): boolean {
+  try {
+    return env.Writers.some((w) => s.pc[env.pcBase.writer + (w - 1)] === "bitmap_startwrite") && env.Stripes.some((m) => isMember(env, s, m));
+  } catch (e) {
+    throw within(e, "reachability goal BatchedBeforeStartwrite");
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // JSON and encoding
 
@@ -1462,6 +1478,7 @@ export interface Model {
   variants: { name: string | null; init(constants: Record<string, Json>): State[]; successors(state: State, constants: Record<string, Json>): Transition[] }[];
   init: (constants: Record<string, Json>) => State[];
   invariants: { name: string; holds(state: State, constants: Record<string, Json>): boolean }[];
+  reachables: { name: string; holds(state: State, constants: Record<string, Json>): boolean }[];
   toJson: (state: State, constants?: Record<string, Json>) => { [key: string]: Json };
   fromJson: (json: { [key: string]: Json }, constants: Record<string, Json>) => State;
   encode: (state: State, out: number[]) => number;
@@ -1522,6 +1539,9 @@ export const model: Model = {
     { name: "DelayRecorded", holds: (state, c) => DelayRecorded(envOf(c), state) },
     { name: "BatchConsistent", holds: (state, c) => BatchConsistent(envOf(c), state) },
     { name: "SeqOrder", holds: (state, c) => SeqOrder(envOf(c), state) },
+  ],
+  reachables: [
+    { name: "BatchedBeforeStartwrite", holds: (state, c) => BatchedBeforeStartwrite(envOf(c), state) },
   ],
   toJson: (state, c) => stateToJson(envOf(c), state),
   fromJson: (json, c) => stateFromJson(envOf(c), json),

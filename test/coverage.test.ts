@@ -146,6 +146,22 @@ describe("reachability goals", () => {
       expect(four?.witness).toBeUndefined();
     });
 
+  it("md/raid5 small: batched before bitmap_startwrite is reached on both sides; with d0852df only after the first startwrite cleared PENDING", async () => {
+    const loaded = loadSpec("spec/raid5", { root });
+    for (const variant of ["pre-d0852df", "d0852df"]) {
+      const [g] = await checkGoals({ loaded, specArg: "spec/raid5", config: "small", variant, engine: "native", root: loaded.root }, ["BatchedBeforeStartwrite"]);
+      expect(g?.reached).toBe(true);
+      const w = g?.witness ?? [];
+      expect(w.at(-1)?.step).toBe("stripe_add_to_batch_list");
+      expect(Object.values(w.at(-1)?.state.pc as Record<string, string>)).toContain("bitmap_startwrite");
+      const steps = w.map((s) => s.step);
+      // Before the fix nothing needs to complete first; with it one bitmap_startwrite and its set_bit_delay have.
+      if (variant === "d0852df") expect(steps.indexOf("set_bit_delay")).toBeGreaterThan(steps.indexOf("bitmap_startwrite"));
+      else expect(steps).not.toContain("bitmap_startwrite");
+      expect(w.length - 1).toBe(variant === "d0852df" ? 9 : 7);
+    }
+  }, 60_000);
+
   it.skipIf(!JAR)("TLC: the goal checked as the invariant of its negation, verdict inverted", async () => {
     const [two, four] = await goals("tlc");
     expect(two).toMatchObject({ goal: "XIsTwo", reached: true, engine: "tlc" });
