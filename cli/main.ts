@@ -27,7 +27,7 @@ import { readmeCommand } from "./readme.ts";
 import { diffCommand } from "./diff.ts";
 import { reportMarkdown } from "../traces/report-markdown.ts";
 import { traceToItf } from "../engines/itf.ts";
-import { applyVariant } from "../generator/tla/module.ts";
+import { applyVariant, tlcSymmetricDomains } from "../generator/tla/module.ts";
 import { constantValues } from "../engines/state-json.ts";
 import { checkItfTarget, writeItf } from "./itf-file.ts";
 import { reportError } from "./errors.ts";
@@ -160,7 +160,7 @@ program
     console.log(
       opts.json
         ? JSON.stringify(goals.length ? { ...result, reachability: goals } : result)
-        : [formatResult(result, ctx), ...nativeNotes(result, symmetric), ...coverageText, ...goalText].join("\n"),
+        : [formatResult(result, ctx), ...nativeNotes(result, symmetric, tlcSymmetricDomains(loaded.spec), opts.symmetry), ...coverageText, ...goalText].join("\n"),
     );
     const model = opts.svg || opts.html ? resultModel(result, ctx) : undefined;
     if (model) await writeTraceFiles(model, opts, process.cwd(), formatResult({ ...result, trace: undefined }));

@@ -48,17 +48,23 @@ export function splitArmKey(key: string): { point: string; arm: string } {
   return eq < 0 ? { point: key, arm: "held" } : { point: key.slice(0, eq), arm: key.slice(eq + 1) };
 }
 
-/** Every step of a spec (variant applied), in process and step order, with its branch points in source order. */
+/**
+ * Every step of a spec (variant applied) with its branch points in source order: the processes'
+ * steps, then the procedures' (process set `procedure P`), then the plain actions (process set `action`).
+ */
 export function stepBranches(spec: Spec): StepBranches[] {
-  return spec.processes.flatMap((p: Process) =>
-    p.steps.map((step: Step) => ({
-      processSet: p.name,
-      label: step.label,
-      ...(step.models ? { models: step.models } : {}),
-      loc: step.loc,
-      points: pointsOf(step.body),
-    })),
-  );
+  const of = (processSet: string, step: Step): StepBranches => ({
+    processSet,
+    label: step.label,
+    ...(step.models ? { models: step.models } : {}),
+    loc: step.loc,
+    points: pointsOf(step.body),
+  });
+  return [
+    ...spec.processes.flatMap((p: Process) => p.steps.map((step) => of(p.name, step))),
+    ...(spec.procedures ?? []).flatMap((p) => p.steps.map((step) => of(`procedure ${p.name}`, step))),
+    ...(spec.actions ?? []).map((a) => of("action", { label: a.name, body: a.body, loc: a.loc })),
+  ];
 }
 
 function pointsOf(stmts: readonly Stmt[], into: BranchPoint[] = []): BranchPoint[] {

@@ -310,7 +310,7 @@ export function MutualExclusion(env: Env, s: State): boolean {
 /**
  * Both processes can be waiting at once (the case the turn decides).
  *
- * Reachability goal BothWaiting (spec/examples/peterson/spec.ts:46).
+ * Reachability goal BothWaiting (spec/examples/peterson/spec.ts:46). A state that breaks it is checked against the invariants, but neither counted nor explored.
  */
 export function BothWaiting(env: Env, s: State): boolean {
   return s.pc[0] === "wait" && s.pc[1] === "wait";

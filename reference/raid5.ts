@@ -1336,7 +1336,7 @@ export function SeqOrder(env: Env, s: State): boolean {
  * cleared by the first writer whose bitmap_startwrite completes, so a second writer's can still be
  * pending when the stripe joins a batch (harmless where the first already set the same chunk's bit).
  *
- * Reachability goal BatchedBeforeStartwrite (spec/raid5/spec.ts:617).
+ * Reachability goal BatchedBeforeStartwrite (spec/raid5/spec.ts:617). A state that breaks it is checked against the invariants, but neither counted nor explored.
  */
 export function BatchedBeforeStartwrite(env: Env, s: State): boolean {
   try {

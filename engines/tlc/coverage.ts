@@ -13,7 +13,7 @@
  * for a `when`, counted as how often the conjunct after it was reached) it is marked inexact, a bound.
  * An arm whose expressions TLC did not report is left unknown.
  */
-import { armKey, type BranchKind } from "../../generator/branches.ts";
+import { armKey, type BranchKind, stepBranches } from "../../generator/branches.ts";
 import type { Spec } from "../../generator/ir.ts";
 import type { Formula, FormulaSpan } from "../../generator/tla/formula.ts";
 import { actionPlaces } from "../../generator/tla/module.ts";
@@ -27,7 +27,7 @@ const COVERAGE_VALUE = 2221;
 const COVERAGE_VALUE_COST = 2775;
 
 export function tlcCoverageCounts(items: readonly TlcCoverageItem[], spec: Spec): CoverageCounts {
-  const labels = new Set(spec.processes.flatMap((p) => p.steps.map((s) => s.label)));
+  const labels = new Set(stepBranches(spec).map((s) => s.label));
   const counts = new CoverageCounts();
   for (const item of items) {
     if (item.init) {
