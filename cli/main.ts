@@ -20,7 +20,11 @@ import { nativeNotes } from "./native-notes.ts";
 import { assertStories, type TraceFileOptions, writeTraceFiles } from "./trace-output.ts";
 import { type ProgressOptions, progressReporter } from "./progress.ts";
 import { showCommand } from "./show.ts";
+import { formatCoverage } from "./coverage-print.ts";
+import { formatReachability } from "./reach-print.ts";
+import { checkGoals } from "../engines/check-goals.ts";
 import { readmeCommand } from "./readme.ts";
+import { diffCommand } from "./diff.ts";
 import { reportMarkdown } from "../traces/report-markdown.ts";
 import { traceToItf } from "../engines/itf.ts";
 import { applyVariant, tlcSymmetricDomains } from "../generator/tla/module.ts";
@@ -81,15 +85,17 @@ program
   .argument("<spec>", "spec folder, e.g. spec/examples/peterson")
   .option("--config <name>", "named configuration (default: \"default\" or the first)")
   .option("--variant <name>", "named variant of the steps (\"base\" for none; default: the configuration's)")
-  .option("--invariant <name>", "check only this invariant (with --property: and that property)")
+  .option("--invariant <name>", "check only this invariant (with --property: and that property; no reachability goal)")
   .option("--property <name>", "check only this temporal property (with --invariant: and that invariant)")
   .option("--deadlock", "also report a reachable state where no step is enabled and not every process is Done (verdict deadlock, exit 1)")
+  .option("--reachable <name>", "check only this reachability goal (.reachable): reached with a witness, or unreached")
   .addOption(new Option("--engine <engine>", "model checker (native-reference: the native engine's readable explorer)").choices(engines).default("auto"))
   .option("--tlc-jar <path>", "path to tla2tools.jar (else TLA2TOOLS_JAR, else the usual install places)")
   .option("--max-states <n>", "stop with an error after this many distinct states", positiveInt)
   .option("--timeout <seconds>", "stop with an error (exit 7) after this many seconds, on every engine", positiveInt)
   .option("--workers <n>", "threads: TLC's -workers, and the native engine's worker threads (a number or auto)", workerCount)
   .option("--no-symmetry", "native engine: do not reduce by the spec's symmetric(…) domains")
+  .option("--coverage", "count how often each step fired and each branch was taken; list those never taken")
   .option("--simulate", "random walks over the compiled form instead of an exhaustive search (native engine)")
   .option("--depth <n>", "with --simulate: steps per walk (default 100)", positiveInt)
   .option("--walks <n>", "with --simulate: stop after this many walks", positiveInt)
@@ -109,24 +115,40 @@ program
     const loaded = loadSpec(arg);
     assertStories(loaded);
     const progress = progressReporter(opts);
-    const result = await runCheck({
+    const common = {
       loaded,
       specArg: arg,
       config: opts.config,
       variant: opts.variant,
-      invariant: opts.invariant,
-      property: opts.property,
-      deadlock: opts.deadlock,
       ...engineOf(opts.engine),
       tlcJar: opts.tlcJar,
       maxStates: opts.maxStates,
       timeoutMs: opts.timeout ? opts.timeout * 1000 : undefined,
       workers: opts.workers,
       symmetry: opts.symmetry,
-      ...(opts.simulate ? { simulate: { depth: opts.depth, walks: opts.walks, seconds: opts.seconds, seed: opts.seed } } : {}),
       root: loaded.root,
       onProgress: progress.update,
       onEngine: progress.engine,
+    };
+    if (opts.simulate && opts.coverage)
+      throw new EngineError("usage", "--coverage counts an exhaustive search; a simulation's summary already says which steps its walks took.", "Leave out --simulate or --coverage.");
+    if (opts.reachable) {
+      if (opts.invariant || opts.property || opts.deadlock || opts.simulate || opts.coverage)
+        throw new EngineError("usage", "--reachable checks one goal alone: leave out --invariant, --property, --deadlock, --simulate and --coverage.");
+      const goals = await checkGoals(common, [opts.reachable]).finally(progress.done);
+      const first = goals[0];
+      const ctx = first && { spec: applyVariant(loaded.spec, first.variant === loaded.spec.baseVariant ? null : first.variant), constants: constantValues(loaded.spec, first.config), fullInit: opts.fullInit };
+      console.log(opts.json ? JSON.stringify({ spec: loaded.spec.name, reachability: goals }) : formatReachability(goals, ctx));
+      process.exitCode = first && !first.reached ? exitCodes.violation : 0;
+      return;
+    }
+    const result = await runCheck({
+      ...common,
+      invariant: opts.invariant,
+      property: opts.property,
+      deadlock: opts.deadlock,
+      coverage: opts.coverage,
+      ...(opts.simulate ? { simulate: { depth: opts.depth, walks: opts.walks, seconds: opts.seconds, seed: opts.seed } } : {}),
     }).finally(progress.done);
     const applied = applyVariant(loaded.spec, result.variant === loaded.spec.baseVariant ? null : result.variant);
     const ctx = { spec: applied, constants: constantValues(loaded.spec, result.config), fullInit: opts.fullInit };
@@ -136,10 +158,18 @@ program
       if (itf) await writeItf(itfFile, itf);
     }
     const symmetric = loaded.spec.domains.filter((d) => d.symmetric).map((d) => d.name);
-    console.log(opts.json ? JSON.stringify(result) : [formatResult(result, ctx), ...nativeNotes(result, symmetric, tlcSymmetricDomains(loaded.spec), opts.symmetry)].join("\n"));
+    const coverageText = result.coverage ? [formatCoverage(result.coverage)] : [];
+    // The goals are checked after the invariants, unless one invariant or a simulation was asked for.
+    const goals = opts.invariant || opts.property || opts.simulate || !loaded.spec.reachables ? [] : await checkGoals({ ...common, config: result.config, variant: result.variant ?? undefined }).finally(progress.done);
+    const goalText = goals.length ? [formatReachability(goals, ctx)] : [];
+    console.log(
+      opts.json
+        ? JSON.stringify(goals.length ? { ...result, reachability: goals } : result)
+        : [formatResult(result, ctx), ...nativeNotes(result, symmetric, tlcSymmetricDomains(loaded.spec), opts.symmetry), ...coverageText, ...goalText].join("\n"),
+    );
     const model = opts.svg || opts.html ? resultModel(result, ctx) : undefined;
     if (model) await writeTraceFiles(model, opts, process.cwd(), formatResult({ ...result, trace: undefined }));
-    process.exitCode = exitCodes[result.verdict];
+    process.exitCode = goals.some((g) => !g.reached) ? exitCodes.violation : exitCodes[result.verdict];
   });
 
 program
@@ -151,11 +181,12 @@ program
   .addOption(new Option("--engine <engine>", "model checker (native-reference: the native engine's readable explorer)").choices(engines).default("auto"))
   .option("--tlc-jar <path>", "path to tla2tools.jar")
   .option("--workers <n>", "threads for TLC and the native engine (a number or auto)", workerCount)
+  .option("--coverage", "count step and branch coverage in every check: a coverage column (and the counts in --json)")
   .option("--json", "print the rows (with counterexamples) as JSON")
   .option("--markdown", "print the table and the story of the shortest counterexample of each violated invariant")
   .option("--progress", "show the progress line even when stderr is not a terminal")
   .option("--quiet", "no progress line")
-  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: string; tlcJar?: string; workers?: number | "auto"; json?: boolean; markdown?: boolean } & ProgressOptions) => {
+  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: string; tlcJar?: string; workers?: number | "auto"; json?: boolean; markdown?: boolean; coverage?: boolean } & ProgressOptions) => {
     const loaded = loadSpec(arg);
     if (opts.markdown) assertStories(loaded);
     const progress = progressReporter(opts);
@@ -167,6 +198,7 @@ program
       configs: opts.configs?.split(","),
       variants: opts.variants?.split(","),
       tlcJar: opts.tlcJar,
+      coverage: opts.coverage,
       root: loaded.root,
       onProgress: progress.update,
       onEngine: progress.engine,
@@ -179,7 +211,7 @@ program
             );
           },
     }).finally(progress.done);
-    if (opts.json) console.log(JSON.stringify(rows.map(({ result, ...row }) => ({ ...row, trace: result.trace }))));
+    if (opts.json) console.log(JSON.stringify(rows.map(({ result, ...row }) => ({ ...row, trace: result.trace, ...(result.coverage ? { coverage: result.coverage } : {}) }))));
     else if (opts.markdown) console.log(reportMarkdown(rows, loaded.spec));
     else console.log(reportTable(rows, ["TypeOK", ...loaded.spec.invariants.map((i) => i.name)]));
   });
@@ -199,6 +231,7 @@ program
 
 program.addCommand(showCommand(process.cwd()));
 program.addCommand(readmeCommand(process.cwd()));
+program.addCommand(diffCommand());
 
 interface CheckOptions {
   config?: string;
@@ -206,12 +239,14 @@ interface CheckOptions {
   invariant?: string;
   property?: string;
   deadlock?: boolean;
+  reachable?: string;
   engine: string;
   tlcJar?: string;
   maxStates?: number;
   timeout?: number;
   workers?: number | "auto";
   symmetry: boolean;
+  coverage?: boolean;
   simulate?: boolean;
   depth?: number;
   walks?: number;

@@ -12,7 +12,11 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Command } from "commander";
-import { runCheck } from "../engines/check.ts";
+import { runCheck, select } from "../engines/check.ts";
+import { diffVariants } from "../engines/diff.ts";
+import { referenceOf } from "../engines/native/load-reference.ts";
+import { coverageMarkdown } from "./coverage-markdown.ts";
+import { formatDiff } from "./diff.ts";
 import { buildReport } from "../engines/report.ts";
 import { EngineError, type EngineName } from "../engines/result.ts";
 import { constantValues } from "../engines/state-json.ts";
@@ -26,14 +30,15 @@ import { assertStories } from "./trace-output.ts";
 const BLOCK = /<!-- raidspec:begin (slow )?([^>]*?) -->\n([\s\S]*?)<!-- raidspec:end -->/g;
 
 interface Parsed {
-  command: "report" | "check";
+  command: "report" | "check" | "coverage" | "diff";
   spec: string;
   flags: Map<string, string>;
 }
 
 function parse(text: string, file: string): Parsed {
   const [command, spec, ...rest] = text.trim().split(/\s+/);
-  if ((command !== "report" && command !== "check") || !spec) throw new EngineError("usage", `${file}: a raidspec:begin marker names "report <spec> …" or "check <spec> …", not "${text}".`);
+  if ((command !== "report" && command !== "check" && command !== "coverage" && command !== "diff") || !spec)
+    throw new EngineError("usage", `${file}: a raidspec:begin marker names "report <spec> …", "check <spec> …", "coverage <spec> …" or "diff <spec> …", not "${text}".`);
   const flags = new Map<string, string>();
   for (let i = 0; i < rest.length; i += 2) {
     const k = rest[i] ?? "";
@@ -41,7 +46,7 @@ function parse(text: string, file: string): Parsed {
     if (!k.startsWith("--") || v === undefined) throw new EngineError("usage", `${file}: in the marker "${text}", ${k} needs a value.`);
     flags.set(k.slice(2), v);
   }
-  const allowed = command === "report" ? ["configs", "variants", "engine"] : ["config", "variant", "invariant", "engine"];
+  const allowed = { report: ["configs", "variants", "engine"], coverage: ["configs", "variants", "engine"], diff: ["config", "from", "to"], check: ["config", "variant", "invariant", "engine"] }[command];
   for (const k of flags.keys()) if (!allowed.includes(k)) throw new EngineError("usage", `${file}: the marker "${text}" has --${k}; ${command} sections take ${allowed.map((a) => `--${a}`).join(", ")}.`);
   return { command, spec, flags };
 }
@@ -51,6 +56,15 @@ async function generate(p: Parsed, root: string): Promise<string> {
   const loaded = loadSpec(p.spec, { root });
   assertStories(loaded);
   const engine = (p.flags.get("engine") ?? "auto") as EngineName | "auto";
+  if (p.command === "coverage")
+    return coverageMarkdown({ loaded, specArg: p.spec, engine, configs: p.flags.get("configs")?.split(","), variants: p.flags.get("variants")?.split(",") });
+  if (p.command === "diff") {
+    const config = select(loaded.spec, { config: p.flags.get("config") }).config.name;
+    const [from, to] = [p.flags.get("from"), p.flags.get("to")].map((v) => select(loaded.spec, { config, variant: v }).variant);
+    const constants = constantValues(loaded.spec, config);
+    const r = diffVariants({ spec: loaded.spec, model: await referenceOf(loaded.spec), config, constants, from: from ?? null, to: to ?? null });
+    return ["```text", formatDiff(r, loaded.spec, constants, { counterexamples: false }), "```"].join("\n");
+  }
   if (p.command === "report") {
     const rows = await buildReport({ loaded, specArg: p.spec, engine, configs: p.flags.get("configs")?.split(","), variants: p.flags.get("variants")?.split(","), root });
     return reportMarkdown(rows, loaded.spec);

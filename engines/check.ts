@@ -10,6 +10,8 @@ import type { Config, Spec } from "../generator/ir.ts";
 import { applyVariant, moduleName, renderConfig, renderModule } from "../generator/tla/module.ts";
 import { genArgument } from "../generator/spec-source.ts";
 import { checkEmbedded } from "./embedded/engine.ts";
+import { EMBEDDED_COVERAGE } from "./embedded/coverage.ts";
+import { buildCoverage } from "./coverage.ts";
 import { confirmViolation, explainTrace, type RawTraceStep } from "./explain.ts";
 import type { ConstantValues, ReferenceModel } from "./model.ts";
 import { referenceOf } from "./native/load-reference.ts";
@@ -22,6 +24,8 @@ import type { TlcTraceState } from "./tlc/parse-output.ts";
 import { constantValues, stateFromTla } from "./state-json.ts";
 import { findTlcJar } from "./tlc/find-jar.ts";
 import { runTlc } from "./tlc/run.ts";
+import { TLC_COVERAGE, tlcArmCounts, tlcCoverageCounts, withArms } from "./tlc/coverage.ts";
+import { goalAsInvariant } from "./reachable.ts";
 
 export interface CheckRequest {
   loaded: LoadedSpec;
@@ -46,6 +50,13 @@ export interface CheckRequest {
   explorer?: "compiled" | "reference";
   /** Native engine: reduce by the spec's symmetric domains (default true). */
   symmetry?: boolean;
+  /** Count how often each step fired and each branch was taken (engines/coverage.ts). */
+  coverage?: boolean;
+  /**
+   * Check this reachability goal instead of the invariants: as the one invariant "the goal does not
+   * hold" (engines/reachable.ts), whose violation is the witness.
+   */
+  goal?: string;
   /** Random walks instead of an exhaustive search (native engine). */
   simulate?: { depth?: number; walks?: number; seconds?: number; seed?: number };
   root: string;
@@ -97,14 +108,17 @@ const NO_LIVENESS = {
 };
 
 export async function runCheck(req: CheckRequest): Promise<CheckResult> {
-  const asked = select(req.loaded.spec, req);
+  // A reachability goal is checked as the one invariant "the goal does not hold" (engines/reachable.ts).
+  const goal = req.goal ? goalAsInvariant(req.loaded.spec, req.goal) : undefined;
+  const spec = goal?.spec ?? req.loaded.spec;
+  const asked = select(spec, goal ? { ...req, invariant: undefined, invariants: [goal.invariant], property: undefined, properties: undefined } : req);
   const engine = await chooseEngine(req, asked);
   // Asked for everything, an engine that cannot check properties checks the invariants and says
   // which properties it left unchecked (asked for by name, chooseEngine refused).
   const why = req.simulate ? NO_LIVENESS.simulate : engine.name === "embedded" ? NO_LIVENESS.embedded : undefined;
   const skipped = why && asked.properties.length > 0 ? asked.properties : [];
   const sel = skipped.length > 0 ? { ...asked, properties: [] } : asked;
-  const r = await checkSelected(req, sel, engine);
+  const r = await checkSelected(req, spec, sel, engine);
   return {
     ...r,
     ...(sel.properties.length > 0 ? { properties: sel.properties } : {}),
@@ -112,8 +126,7 @@ export async function runCheck(req: CheckRequest): Promise<CheckResult> {
   };
 }
 
-async function checkSelected(req: CheckRequest, sel: Selection, engine: Engine): Promise<CheckResult> {
-  const { spec } = req.loaded;
+async function checkSelected(req: CheckRequest, spec: Spec, sel: Selection, engine: Engine): Promise<CheckResult> {
   const applied = applyVariant(spec, sel.variant);
   const constants = constantValues(spec, sel.config.name);
   req.onEngine?.(engine.name);
@@ -127,7 +140,7 @@ async function checkSelected(req: CheckRequest, sel: Selection, engine: Engine):
   const remaining = () => (deadline === undefined ? undefined : Math.max(1, Math.round(deadline - performance.now())));
   // `full`: the check asked for (its properties, --deadlock); without it, the invariants only (to
   // confirm or locate what a TLA+ engine said about them).
-  const nativeRun = (explorer: "compiled" | "reference" | undefined, onProgress?: (p: Progress) => void, symmetry = req.symmetry, full = false) =>
+  const nativeRun = (explorer: "compiled" | "reference" | undefined, onProgress?: (p: Progress) => void, symmetry = req.symmetry, full = false, coverage = false) =>
     runNative({
       spec,
       variant: sel.variant,
@@ -139,6 +152,7 @@ async function checkSelected(req: CheckRequest, sel: Selection, engine: Engine):
       explorer,
       symmetry,
       onProgress,
+      coverage,
       model: async () => model,
       ...(full ? { properties: sel.properties, deadlock: req.deadlock } : {}),
     });
@@ -148,12 +162,12 @@ async function checkSelected(req: CheckRequest, sel: Selection, engine: Engine):
    * that led there, and it holds what the compiled form cannot (an integer outside its declared range
    * while TypeOK is not checked, which TLC also goes on with), so its verdict is the answer then.
    */
-  const native = async (onProgress?: (p: Progress) => void, symmetry = req.symmetry, full = false): Promise<NativeOutcome> => {
+  const native = async (onProgress?: (p: Progress) => void, symmetry = req.symmetry, full = false, coverage = false): Promise<NativeOutcome> => {
     try {
-      return await nativeRun(req.explorer, onProgress, symmetry, full);
+      return await nativeRun(req.explorer, onProgress, symmetry, full, coverage);
     } catch (e) {
       if (!(e instanceof EngineError && e.kind === "crash") || req.explorer === "reference") throw e;
-      const r = await nativeRun("reference", onProgress, symmetry, full);
+      const r = await nativeRun("reference", onProgress, symmetry, full, coverage);
       return { ...r, explorer: { kind: "reference", reason: `the compiled explorer stopped (${e.message}), the readable explorer checked the spec` } };
     }
   };
@@ -167,10 +181,10 @@ async function checkSelected(req: CheckRequest, sel: Selection, engine: Engine):
   }
 
   if (engine.name === "native") {
-    const r = await native(req.onProgress, req.symmetry, true);
+    const r = await native(req.onProgress, req.symmetry, true, req.coverage);
     // The trace is replayed on the reference library (explainTrace), whichever explorer found it.
     const raw: RawTraceStep[] | undefined = r.trace?.map((t) => ({ action: t.step, state: t.state }));
-    const checked = { ...finish(base, r, raw, applied, model, constants, sel, started), explorer: r.explorer };
+    const checked = { ...finish(base, r, raw, applied, model, constants, sel, started), explorer: r.explorer, ...(r.coverage ? { coverage: r.coverage } : {}) };
     return r.liveness ? { ...checked, liveness: r.liveness } : checked;
   }
 
@@ -203,7 +217,7 @@ async function checkSelected(req: CheckRequest, sel: Selection, engine: Engine):
   if (engine.name === "embedded") {
     let r: Awaited<ReturnType<typeof checkEmbedded>>;
     try {
-      r = await checkEmbedded({ spec: applied, moduleText, cfgText, invariants: sel.invariants, maxStates: req.maxStates, deadlock: req.deadlock, timeoutMs: remaining() });
+      r = await checkEmbedded({ spec: applied, moduleText, cfgText, invariants: sel.invariants, maxStates: req.maxStates, deadlock: req.deadlock, timeoutMs: remaining(), coverage: req.coverage });
     } catch (e) {
       if (e instanceof EngineError && (e.kind === "crash" || e.kind === "parse")) await locate(e, "tla-checker");
       throw e;
@@ -213,7 +227,8 @@ async function checkSelected(req: CheckRequest, sel: Selection, engine: Engine):
     // library, which stops where TLC stops. (A violation is confirmed by replaying its trace there.)
     // (Unreduced: tla-checker does not know the spec's symmetric domains.)
     if (r.verdict === "ok") await confirmOk(() => native(undefined, false), r.distinctStates);
-    return finish(base, r, r.trace, applied, model, constants, sel, started);
+    const coverage = r.coverage && buildCoverage(applied, r.coverage.counts, { engine: "embedded", complete: r.coverage.complete, ...EMBEDDED_COVERAGE });
+    return { ...finish(base, r, r.trace, applied, model, constants, sel, started), ...(coverage ? { coverage } : {}) };
   }
 
   const dir = await mkdtemp(path.join(tmpdir(), "raidspec-tlc-"));
@@ -233,6 +248,7 @@ async function checkSelected(req: CheckRequest, sel: Selection, engine: Engine):
         timeoutMs: remaining(),
         onProgress: req.onProgress,
         displayName: `tla/${req.loaded.id}/${name}.tla`,
+        coverage: req.coverage,
       });
     } catch (e) {
       if (e instanceof EngineError && e.kind === "crash") await locate(e, "TLC");
@@ -242,7 +258,15 @@ async function checkSelected(req: CheckRequest, sel: Selection, engine: Engine):
     // tla-checker and the reference library stop there, and so does raidspec, on every engine.
     const outside = out.messages.find((m) => m.code === TLC_EXCEPT_OUTSIDE_DOMAIN);
     if (outside) await locate(new EngineError("crash", `TLC warns: ${outside.text.replace(/\s+/g, " ").trim()}`), "TLC");
-    if (out.outcome === "ok") return { ...base, verdict: "ok", distinctStates: out.distinctStates ?? 0, durationMs: Math.round(performance.now() - started) };
+    const tlcCoverage = () => {
+      if (!req.coverage) return {};
+      if (!out.coverage) throw new EngineError("crash", "TLC was run with -coverage but printed no coverage report.");
+      const arms = tlcArmCounts(spec, sel.variant, moduleText, name, out.messages);
+      const counts = withArms(tlcCoverageCounts(out.coverage, applied), arms);
+      return { coverage: buildCoverage(applied, counts, { engine: "tlc", complete: out.outcome === "ok", inexact: arms.inexact, unknown: arms.unknown, ...TLC_COVERAGE }) };
+    };
+    if (out.outcome === "ok")
+      return { ...base, verdict: "ok", distinctStates: out.distinctStates ?? 0, durationMs: Math.round(performance.now() - started), ...tlcCoverage() };
     if (out.outcome !== "invariant" && out.outcome !== "property" && !(out.outcome === "deadlock" && req.deadlock))
       await locate(new EngineError("crash", `TLC stopped without a verdict on the invariants and properties (${out.outcome})`, out.errors.join("\n")), "TLC");
     const unreadable = out.trace?.flatMap((s) => s.unreadable ?? []) ?? [];
@@ -261,7 +285,7 @@ async function checkSelected(req: CheckRequest, sel: Selection, engine: Engine):
           ? // TLC checks a property []p of a state predicate p as an invariant.
             { verdict: "violation" as const, property: out.outcome === "property" ? out.violatedProperty : out.violatedInvariant, distinctStates, ...(lasso ? { lasso } : {}) }
           : { verdict: "violation" as const, invariant: out.violatedInvariant, distinctStates };
-    return finish(base, r, raw, applied, model, constants, sel, started);
+    return { ...finish(base, r, raw, applied, model, constants, sel, started), ...(out.coverage ? tlcCoverage() : {}) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -18,6 +18,11 @@ export interface Transition<S> {
   self: Json;
   /** Values chosen by `choose` and branches taken by `either` (as `either@line:col` → branch index). */
   params: Record<string, Json>;
+  /**
+   * The branches the step's path took (generator/branches.ts), separated by spaces: `if@line:col=then`,
+   * `either@line:col=1`, `when@line:col`. Generated libraries always give it.
+   */
+  branches?: string;
   next: S;
 }
 
@@ -47,6 +52,8 @@ export interface ReferenceModel<S> {
   init(constants: ConstantValues): S[];
   /** Invariants in declaration order, TypeOK first. */
   invariants: { name: string; holds(state: S, constants: ConstantValues): boolean }[];
+  /** Reachability goals (`.reachable`): `holds` says whether a state reaches the goal. Absent when the spec has none. */
+  reachables?: { name: string; holds(state: S, constants: ConstantValues): boolean }[];
   /**
    * The temporal properties, in declaration order: per temporal operator of the formula (its form:
    * always, eventually, leadsTo, alwaysEventually, eventuallyAlways), its state predicates p (and

@@ -11,6 +11,7 @@
 import type { LoadedSpec } from "../generator/frontend/load.ts";
 import { runCheck } from "./check.ts";
 import type { CheckResult, EngineName, Progress } from "./result.ts";
+import type { Coverage } from "./coverage.ts";
 
 export interface ReportRow {
   variant: string;
@@ -29,6 +30,16 @@ export interface ReportRow {
   result: CheckResult;
 }
 
+/** The coverage column: steps fired and arms taken, of the exploration that gave the row's verdict. */
+export function coverageSummary(c: Coverage | undefined): string {
+  if (!c) return "";
+  const fired = c.steps.filter((s) => s.generated > 0).length;
+  const arms = c.steps.flatMap((s) => s.branches ?? []).flatMap((b) => b.arms);
+  const taken = arms.filter((a) => a.taken !== 0).length;
+  const parts = [`${fired}/${c.steps.length} steps`, ...(c.branchesCounted ? [`${taken}/${arms.length} arms`] : [])];
+  return c.complete ? parts.join(", ") : `partial: ${parts.join(", ")}`;
+}
+
 export interface ReportRequest {
   loaded: LoadedSpec;
   specArg: string;
@@ -44,6 +55,8 @@ export interface ReportRequest {
   /** Passed to each check (see CheckRequest). */
   onProgress?: (p: Progress) => void;
   onEngine?: (engine: EngineName) => void;
+  /** Count coverage in every check (the table then has a coverage column). */
+  coverage?: boolean;
 }
 
 export async function buildReport(req: ReportRequest): Promise<ReportRow[]> {
@@ -75,6 +88,7 @@ export async function buildReport(req: ReportRequest): Promise<ReportRow[]> {
             root: req.root,
             onProgress: req.onProgress,
             onEngine: req.onEngine,
+            coverage: req.coverage,
           });
           const failed = property ? result.property : result.invariant;
           const done = result.verdict === "violation" && failed ? [failed] : remaining;
@@ -106,12 +120,13 @@ export async function buildReport(req: ReportRequest): Promise<ReportRow[]> {
 export function reportTable(rows: ReportRow[], invariantOrder: string[]): string {
   const rank = (r: ReportRow) => (r.kind === "property" || !invariantOrder.includes(r.invariant) ? invariantOrder.length : invariantOrder.indexOf(r.invariant));
   const sorted = [...rows].sort((a, b) => a.variant.localeCompare(b.variant) || a.config.localeCompare(b.config) || rank(a) - rank(b));
+  const withCoverage = rows.some((r) => r.result.coverage);
   const lines = [
-    "| variant | configuration | invariant | verdict | distinct states | trace steps | engine |",
-    "| --- | --- | --- | --- | ---: | ---: | --- |",
+    `| variant | configuration | invariant | verdict | distinct states | trace steps | engine |${withCoverage ? " coverage |" : ""}`,
+    `| --- | --- | --- | --- | ---: | ---: | --- |${withCoverage ? " --- |" : ""}`,
     ...sorted.map(
       (r) =>
-        `| ${r.variant} | ${r.config} | ${r.kind === "property" ? `${r.invariant} (property)` : r.invariant} | ${r.verdict === "ok" ? "holds" : "**violated**"} | ${r.distinctStates} | ${r.traceLength ?? ""} | ${r.engine} |`,
+        `| ${r.variant} | ${r.config} | ${r.kind === "property" ? `${r.invariant} (property)` : r.invariant} | ${r.verdict === "ok" ? "holds" : "**violated**"} | ${r.distinctStates} | ${r.traceLength ?? ""} | ${r.engine} |${withCoverage ? ` ${coverageSummary(r.result.coverage)} |` : ""}`,
     ),
   ];
   return lines.join("\n");

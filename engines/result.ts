@@ -2,6 +2,7 @@
  * The one result shape every engine (TLC, embedded tla-checker, native explorer) returns.
  */
 import type { SourceLoc } from "../generator/ir.ts";
+import type { Coverage } from "./coverage.ts";
 
 /** A value as shown to users and compared across engines: plain JSON. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -72,6 +73,8 @@ export interface CheckResult {
   explorer?: ExplorerInfo;
   /** Set when the check was a simulation (random walks): an OK then is not a proof. */
   simulation?: SimulationInfo;
+  /** With `--coverage`: how often each step fired and each branch was taken (engines/coverage.ts). */
+  coverage?: Coverage;
   /** The temporal properties checked (absent: none). */
   properties?: string[];
   /**

@@ -371,6 +371,8 @@ export interface Spec {
   invariants: Invariant[];
   /** Temporal properties, in declaration order. */
   properties: Property[];
+  /** Reachability goals (`.reachable`): some reachable state satisfies `body`. Absent when there are none. */
+  reachables?: Invariant[];
   /** State constraints, in declaration order (every configuration applies all of them). */
   constraints: Constraint[];
   /**

@@ -75,6 +75,8 @@ export interface Transition {
   self: Json;
   /** Values chosen by `choose`, and `either@line:col` → the branch taken. */
   params: Record<string, Json>;
+  /** The branches the step's path took, separated by spaces: `if@line:col=then` or `=else`, `either@line:col=<n>`, `when@line:col` (a wait that held), at the spec's lines. raidspec's coverage counts them. */
+  branches: string;
   next: State;
 }
 
@@ -206,7 +208,7 @@ export function applyStep(env: Env, s: State, step: string, self: Json, params: 
 function ncs(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
   t.pc = put(t.pc, self - 1, "e1");
-  out.push({ step: "ncs", processSet: "p", self, params: {}, next: t });
+  out.push({ step: "ncs", processSet: "p", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -220,7 +222,7 @@ function e1(env: Env, s: State, self: Procs, out: Transition[]): void {
     const t = draft(s);
     t.flag = put(t.flag, self - 1, !t.flag[self - 1]);
     t.pc = put(t.pc, self - 1, "e1");
-    out.push({ step: "e1", processSet: "p", self, params: { "either@90:9": 0 }, next: t });
+    out.push({ step: "e1", processSet: "p", self, params: { "either@90:9": 0 }, branches: "either@90:9=0", next: t });
   }
   // either, branch 2 of 2 (spec/examples/bakery/spec.ts:90)
   {
@@ -229,7 +231,7 @@ function e1(env: Env, s: State, self: Procs, out: Transition[]): void {
     t.unchecked = put(t.unchecked, self - 1, minus(env.Procs, setOf([self])));
     t.max = put(t.max, self - 1, 0);
     t.pc = put(t.pc, self - 1, "e2");
-    out.push({ step: "e1", processSet: "p", self, params: { "either@90:9": 1 }, next: t });
+    out.push({ step: "e1", processSet: "p", self, params: { "either@90:9": 1 }, branches: "either@90:9=1", next: t });
   }
 }
 
@@ -246,16 +248,20 @@ function e2(env: Env, s: State, self: Procs, out: Transition[]): void {
       for (const i of s.unchecked[self - 1]) {
         const t = draft(s);
         t.unchecked = put(t.unchecked, self - 1, minus(t.unchecked[self - 1], setOf([i])));
+        let br1: string;
         if (getInt(t.num, i, 1, "spec/examples/bakery/spec.ts:107:11", "num") > t.max[self - 1]) {
           t.max = put(t.max, self - 1, getInt(t.num, i, 1, "spec/examples/bakery/spec.ts:107:33", "num"));
+          br1 = "if@107:11=then";
+        } else {
+          br1 = "if@107:11=else";
         }
         t.pc = put(t.pc, self - 1, "e2");
-        out.push({ step: "e2", processSet: "p", self, params: { i }, next: t });
+        out.push({ step: "e2", processSet: "p", self, params: { i }, branches: `if@104:9=then ${br1}`, next: t });
       }
     } else {
       const t = draft(s);
       t.pc = put(t.pc, self - 1, "e3");
-      out.push({ step: "e2", processSet: "p", self, params: {}, next: t });
+      out.push({ step: "e2", processSet: "p", self, params: {}, branches: "if@104:9=else", next: t });
     }
   } catch (e) {
     throw within(e, `step e2 of process p ${showValue(self)}`);
@@ -274,7 +280,7 @@ function e3(env: Env, s: State, self: Procs, out: Transition[]): void {
       const t = draft(s);
       t.num = put(t.num, self - 1, k);
       t.pc = put(t.pc, self - 1, "e3");
-      out.push({ step: "e3", processSet: "p", self, params: { "either@112:9": 0, k }, next: t });
+      out.push({ step: "e3", processSet: "p", self, params: { "either@112:9": 0, k }, branches: "either@112:9=0", next: t });
     }
   }
   // either, branch 2 of 2 (spec/examples/bakery/spec.ts:112)
@@ -283,7 +289,7 @@ function e3(env: Env, s: State, self: Procs, out: Transition[]): void {
       const t = draft(s);
       t.num = put(t.num, self - 1, i);
       t.pc = put(t.pc, self - 1, "e4");
-      out.push({ step: "e3", processSet: "p", self, params: { "either@112:9": 1, i }, next: t });
+      out.push({ step: "e3", processSet: "p", self, params: { "either@112:9": 1, i }, branches: "either@112:9=1", next: t });
     }
   }
 }
@@ -299,7 +305,7 @@ function e4(env: Env, s: State, self: Procs, out: Transition[]): void {
     const t = draft(s);
     t.flag = put(t.flag, self - 1, !t.flag[self - 1]);
     t.pc = put(t.pc, self - 1, "e4");
-    out.push({ step: "e4", processSet: "p", self, params: { "either@125:9": 0 }, next: t });
+    out.push({ step: "e4", processSet: "p", self, params: { "either@125:9": 0 }, branches: "either@125:9=0", next: t });
   }
   // either, branch 2 of 2 (spec/examples/bakery/spec.ts:125)
   {
@@ -307,7 +313,7 @@ function e4(env: Env, s: State, self: Procs, out: Transition[]): void {
     t.flag = put(t.flag, self - 1, false);
     t.unchecked = put(t.unchecked, self - 1, minus(env.Procs, setOf([self])));
     t.pc = put(t.pc, self - 1, "w1");
-    out.push({ step: "e4", processSet: "p", self, params: { "either@125:9": 1 }, next: t });
+    out.push({ step: "e4", processSet: "p", self, params: { "either@125:9": 1 }, branches: "either@125:9=1", next: t });
   }
 }
 
@@ -326,12 +332,12 @@ function w1(env: Env, s: State, self: Procs, out: Transition[]): void {
         t.nxt = put(t.nxt, self - 1, i);
         if (getInt(t.flag, t.nxt[self - 1], 1, "spec/examples/bakery/spec.ts:141:11", "flag")) continue;
         t.pc = put(t.pc, self - 1, "w2");
-        out.push({ step: "w1", processSet: "p", self, params: { i }, next: t });
+        out.push({ step: "w1", processSet: "p", self, params: { i }, branches: "if@138:9=then when@141:11", next: t });
       }
     } else {
       const t = draft(s);
       t.pc = put(t.pc, self - 1, "cs");
-      out.push({ step: "w1", processSet: "p", self, params: {}, next: t });
+      out.push({ step: "w1", processSet: "p", self, params: {}, branches: "if@138:9=else", next: t });
     }
   } catch (e) {
     throw within(e, `step w1 of process p ${showValue(self)}`);
@@ -349,7 +355,7 @@ function w2(env: Env, s: State, self: Procs, out: Transition[]): void {
     const t = draft(s);
     t.unchecked = put(t.unchecked, self - 1, minus(t.unchecked[self - 1], setOf([t.nxt[self - 1]])));
     t.pc = put(t.pc, self - 1, "w1");
-    out.push({ step: "w2", processSet: "p", self, params: {}, next: t });
+    out.push({ step: "w2", processSet: "p", self, params: {}, branches: "when@146:9", next: t });
   } catch (e) {
     throw within(e, `step w2 of process p ${showValue(self)}`);
   }
@@ -365,7 +371,7 @@ function w2(env: Env, s: State, self: Procs, out: Transition[]): void {
 function cs(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
   t.pc = put(t.pc, self - 1, "exit");
-  out.push({ step: "cs", processSet: "p", self, params: {}, next: t });
+  out.push({ step: "cs", processSet: "p", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -380,7 +386,7 @@ function exit(env: Env, s: State, self: Procs, out: Transition[]): void {
       const t = draft(s);
       t.num = put(t.num, self - 1, k);
       t.pc = put(t.pc, self - 1, "exit");
-      out.push({ step: "exit", processSet: "p", self, params: { "either@153:9": 0, k }, next: t });
+      out.push({ step: "exit", processSet: "p", self, params: { "either@153:9": 0, k }, branches: "either@153:9=0", next: t });
     }
   }
   // either, branch 2 of 2 (spec/examples/bakery/spec.ts:153)
@@ -388,7 +394,7 @@ function exit(env: Env, s: State, self: Procs, out: Transition[]): void {
     const t = draft(s);
     t.num = put(t.num, self - 1, 0);
     t.pc = put(t.pc, self - 1, "ncs");
-    out.push({ step: "exit", processSet: "p", self, params: { "either@153:9": 1 }, next: t });
+    out.push({ step: "exit", processSet: "p", self, params: { "either@153:9": 1 }, branches: "either@153:9=1", next: t });
   }
 }
 

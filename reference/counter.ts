@@ -82,6 +82,8 @@ export interface Transition {
   self: Json;
   /** Values chosen by `choose`, and `either@line:col` → the branch taken. */
   params: Record<string, Json>;
+  /** The branches the step's path took, separated by spaces: `if@line:col=then` or `=else`, `either@line:col=<n>`, `when@line:col` (a wait that held), at the spec's lines. raidspec's coverage counts them. */
+  branches: string;
   next: State;
 }
 
@@ -217,11 +219,11 @@ function enter(env: Env, s: State, self: Workers, out: Transition[]): void {
     const t = draft(s);
     t.lock = true;
     t.pc = put(t.pc, self - 1, "read");
-    out.push({ step: "enter", processSet: "worker", self, params: {}, next: t });
+    out.push({ step: "enter", processSet: "worker", self, params: {}, branches: "if@35:9=then when@35:31", next: t });
   } else {
     const t = draft(s);
     t.pc = put(t.pc, self - 1, "Done");
-    out.push({ step: "enter", processSet: "worker", self, params: {}, next: t });
+    out.push({ step: "enter", processSet: "worker", self, params: {}, branches: "if@35:9=else", next: t });
   }
 }
 
@@ -240,7 +242,7 @@ function read(env: Env, s: State, self: Workers, out: Transition[]): void {
     const t1 = draft(t);
     t1.amount = put(t1.amount, self - 1, 1);
     t1.pc = put(t1.pc, self - 1, "write");
-    out.push({ step: "read", processSet: "worker", self, params: { "either@41:9": 0 }, next: t1 });
+    out.push({ step: "read", processSet: "worker", self, params: { "either@41:9": 0 }, branches: "either@41:9=0", next: t1 });
   }
   // either, branch 2 of 2 (spec/examples/counter/spec.ts:41)
   {
@@ -249,7 +251,7 @@ function read(env: Env, s: State, self: Workers, out: Transition[]): void {
       const t1 = draft(t);
       t1.amount = put(t1.amount, self - 1, a);
       t1.pc = put(t1.pc, self - 1, "write");
-      out.push({ step: "read", processSet: "worker", self, params: { "either@41:9": 1, a }, next: t1 });
+      out.push({ step: "read", processSet: "worker", self, params: { "either@41:9": 1, a }, branches: "either@41:9=1 when@47:13", next: t1 });
     }
   }
 }
@@ -267,7 +269,7 @@ function write(env: Env, s: State, self: Workers, out: Transition[]): void {
     t.x = add(t.tmp[self - 1], t.amount[self - 1], "spec/examples/counter/spec.ts:54:9");
     t.total = add(t.total, t.amount[self - 1], "spec/examples/counter/spec.ts:55:9");
     t.pc = put(t.pc, self - 1, "leave");
-    out.push({ step: "write", processSet: "worker", self, params: {}, next: t });
+    out.push({ step: "write", processSet: "worker", self, params: {}, branches: "", next: t });
   } catch (e) {
     throw within(e, `step write of process worker ${showValue(self)}`);
   }
@@ -286,7 +288,7 @@ function leave(env: Env, s: State, self: Workers, out: Transition[]): void {
     t.lock = false;
     t.round = put(t.round, self - 1, add(t.round[self - 1], 1, "spec/examples/counter/spec.ts:60:9"));
     t.pc = put(t.pc, self - 1, "enter");
-    out.push({ step: "leave", processSet: "worker", self, params: {}, next: t });
+    out.push({ step: "leave", processSet: "worker", self, params: {}, branches: "", next: t });
   } catch (e) {
     throw within(e, `step leave of process worker ${showValue(self)}`);
   }
@@ -301,7 +303,7 @@ function enter_noLock(env: Env, s: State, self: Workers, out: Transition[]): voi
   if (s.round[self - 1] >= env.Rounds) return;
   const t = draft(s);
   t.pc = put(t.pc, self - 1, "read");
-  out.push({ step: "enter", processSet: "worker", self, params: {}, next: t });
+  out.push({ step: "enter", processSet: "worker", self, params: {}, branches: "when@74:9", next: t });
 }
 
 /**
@@ -314,7 +316,7 @@ function leave_noLock(env: Env, s: State, self: Workers, out: Transition[]): voi
     const t = draft(s);
     t.round = put(t.round, self - 1, add(t.round[self - 1], 1, "spec/examples/counter/spec.ts:77:9"));
     t.pc = put(t.pc, self - 1, "enter");
-    out.push({ step: "leave", processSet: "worker", self, params: {}, next: t });
+    out.push({ step: "leave", processSet: "worker", self, params: {}, branches: "", next: t });
   } catch (e) {
     throw within(e, `step leave of process worker ${showValue(self)}`);
   }

@@ -67,6 +67,8 @@ export interface Transition {
   self: Json;
   /** Values chosen by `choose`, and `either@line:col` → the branch taken. */
   params: Record<string, Json>;
+  /** The branches the step's path took, separated by spaces: `if@line:col=then` or `=else`, `either@line:col=<n>`, `when@line:col` (a wait that held), at the spec's lines. raidspec's coverage counts them. */
+  branches: string;
   next: State;
 }
 
@@ -151,24 +153,31 @@ export function applyStep(env: Env, s: State, step: string, self: Json, params: 
 function Loop(env: Env, s: State, self: Philosophers, out: Transition[]): void {
   try {
     const t = draft(s);
+    let br1: string;
     if (getInt(s.forks, LeftFork(env, self), 1, "spec/examples/dining-philosophers/spec.ts:49:9", "forks").holder === self && !getInt(s.forks, LeftFork(env, self), 1, "spec/examples/dining-philosophers/spec.ts:49:9", "forks").clean) {
       t.forks = putInt(t.forks, LeftFork(env, self), 1, { clean: true, holder: LeftPhilosopher(env, self) }, "spec/examples/dining-philosophers/spec.ts:50:11", "forks");
+      br1 = "if@49:9=then";
     } else {
+      let br2: string;
       if (getInt(t.forks, RightFork(env, self), 1, "spec/examples/dining-philosophers/spec.ts:51:16", "forks").holder === self && !getInt(t.forks, RightFork(env, self), 1, "spec/examples/dining-philosophers/spec.ts:51:16", "forks").clean) {
         t.forks = putInt(t.forks, RightFork(env, self), 1, { clean: true, holder: RightPhilosopher(env, self) }, "spec/examples/dining-philosophers/spec.ts:52:11", "forks");
+        br2 = "if@51:16=then";
+      } else {
+        br2 = "if@51:16=else";
       }
+      br1 = `if@49:9=else ${br2}`;
     }
     if (t.hungry[self - 1]) {
       if (CanEat(env, t, self)) {
         t.pc = put(t.pc, self - 1, "Eat");
-        out.push({ step: "Loop", processSet: "Philosopher", self, params: {}, next: t });
+        out.push({ step: "Loop", processSet: "Philosopher", self, params: {}, branches: `${br1} if@54:9=then if@55:11=then`, next: t });
       } else {
         t.pc = put(t.pc, self - 1, "Loop");
-        out.push({ step: "Loop", processSet: "Philosopher", self, params: {}, next: t });
+        out.push({ step: "Loop", processSet: "Philosopher", self, params: {}, branches: `${br1} if@54:9=then if@55:11=else`, next: t });
       }
     } else {
       t.pc = put(t.pc, self - 1, "Think");
-      out.push({ step: "Loop", processSet: "Philosopher", self, params: {}, next: t });
+      out.push({ step: "Loop", processSet: "Philosopher", self, params: {}, branches: `${br1} if@54:9=else`, next: t });
     }
   } catch (e) {
     throw within(e, `step Loop of process Philosopher ${showValue(self)}`);
@@ -191,7 +200,7 @@ function Eat(env: Env, s: State, self: Philosophers, out: Transition[]): void {
     t.forks = putInt(t.forks, k0_0, 1, { clean: v0, holder: getInt(t.forks, k0_0, 1, "spec/examples/dining-philosophers/spec.ts:61:9", "forks").holder }, "spec/examples/dining-philosophers/spec.ts:61:9", "forks");
     t.forks = putInt(t.forks, k1_0, 1, { clean: v1, holder: getInt(t.forks, k1_0, 1, "spec/examples/dining-philosophers/spec.ts:61:9", "forks").holder }, "spec/examples/dining-philosophers/spec.ts:61:9", "forks");
     t.pc = put(t.pc, self - 1, "Loop");
-    out.push({ step: "Eat", processSet: "Philosopher", self, params: {}, next: t });
+    out.push({ step: "Eat", processSet: "Philosopher", self, params: {}, branches: "", next: t });
   } catch (e) {
     throw within(e, `step Eat of process Philosopher ${showValue(self)}`);
   }
@@ -206,7 +215,7 @@ function Think(env: Env, s: State, self: Philosophers, out: Transition[]): void 
   const t = draft(s);
   t.hungry = put(t.hungry, self - 1, true);
   t.pc = put(t.pc, self - 1, "Loop");
-  out.push({ step: "Think", processSet: "Philosopher", self, params: {}, next: t });
+  out.push({ step: "Think", processSet: "Philosopher", self, params: {}, branches: "", next: t });
 }
 
 // ---------------------------------------------------------------------------------------------

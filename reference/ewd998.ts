@@ -84,6 +84,8 @@ export interface Transition {
   self: Json;
   /** Values chosen by `choose`, and `either@line:col` → the branch taken. */
   params: Record<string, Json>;
+  /** The branches the step's path took, separated by spaces: `if@line:col=then` or `=else`, `either@line:col=<n>`, `when@line:col` (a wait that held), at the spec's lines. raidspec's coverage counts them. */
+  branches: string;
   next: State;
 }
 
@@ -171,7 +173,7 @@ function l(env: Env, s: State, self: Node, out: Transition[]): void {
         t.network = put(t.network, to, { pl: add(t.network[to].pl, 1, "spec/examples/ewd998/spec.ts:41:13"), tok: t.network[to].tok });
         t.counter = put(t.counter, self, add(t.counter[self], 1, "spec/examples/ewd998/spec.ts:42:13"));
         t.pc = put(t.pc, self, "l");
-        out.push({ step: "l", processSet: "node", self, params: { "either@36:9": 0, to }, next: t });
+        out.push({ step: "l", processSet: "node", self, params: { "either@36:9": 0, to }, branches: "either@36:9=0 when@39:13", next: t });
       }
     }
     // either, branch 2 of 5 (spec/examples/ewd998/spec.ts:36)
@@ -183,14 +185,14 @@ function l(env: Env, s: State, self: Node, out: Transition[]): void {
       t.color = put(t.color, self, "black");
       t.network = put(t.network, self, { pl: sub(t.network[self].pl, 1, "spec/examples/ewd998/spec.ts:50:13"), tok: t.network[self].tok });
       t.pc = put(t.pc, self, "l");
-      out.push({ step: "l", processSet: "node", self, params: { "either@36:9": 1 }, next: t });
+      out.push({ step: "l", processSet: "node", self, params: { "either@36:9": 1 }, branches: "either@36:9=1 when@46:13", next: t });
     }
     // either, branch 3 of 5 (spec/examples/ewd998/spec.ts:36)
     {
       const t = draft(s);
       t.active = put(t.active, self, false);
       t.pc = put(t.pc, self, "l");
-      out.push({ step: "l", processSet: "node", self, params: { "either@36:9": 2 }, next: t });
+      out.push({ step: "l", processSet: "node", self, params: { "either@36:9": 2 }, branches: "either@36:9=2", next: t });
     }
     // either, branch 4 of 5 (spec/examples/ewd998/spec.ts:36)
     branch3: {
@@ -202,7 +204,7 @@ function l(env: Env, s: State, self: Node, out: Transition[]): void {
       t.network = putInt(t.network, self - 1, 0, { pl: getInt(t.network, self - 1, 0, "spec/examples/ewd998/spec.ts:61:13", "network").pl, tok: { color: t.color[self] === "black" ? "black" : some(tok, "spec/examples/ewd998/spec.ts:61:13", "tok").color, q: add(some(tok, "spec/examples/ewd998/spec.ts:61:13", "tok").q, t.counter[self], "spec/examples/ewd998/spec.ts:61:13") } }, "spec/examples/ewd998/spec.ts:61:13", "network");
       t.color = put(t.color, self, "white");
       t.pc = put(t.pc, self, "l");
-      out.push({ step: "l", processSet: "node", self, params: { "either@36:9": 3 }, next: t });
+      out.push({ step: "l", processSet: "node", self, params: { "either@36:9": 3 }, branches: "either@36:9=3 when@58:13 when@60:13", next: t });
     }
     // either, branch 5 of 5 (spec/examples/ewd998/spec.ts:36)
     branch4: {
@@ -214,7 +216,7 @@ function l(env: Env, s: State, self: Node, out: Transition[]): void {
       t.network = putInt(t.network, env.N - 1, 0, { pl: getInt(t.network, env.N - 1, 0, "spec/examples/ewd998/spec.ts:70:13", "network").pl, tok: { color: "white", q: 0 } }, "spec/examples/ewd998/spec.ts:70:13", "network");
       t.color = put(t.color, self, "white");
       t.pc = put(t.pc, self, "l");
-      out.push({ step: "l", processSet: "node", self, params: { "either@36:9": 4 }, next: t });
+      out.push({ step: "l", processSet: "node", self, params: { "either@36:9": 4 }, branches: "either@36:9=4 when@67:13 when@69:13", next: t });
     }
   } catch (e) {
     throw within(e, `step l of process node ${showValue(self)}`);

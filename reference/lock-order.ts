@@ -63,6 +63,8 @@ export interface Transition {
   self: Json;
   /** Values chosen by `choose`, and `either@line:col` → the branch taken. */
   params: Record<string, Json>;
+  /** The branches the step's path took, separated by spaces: `if@line:col=then` or `=else`, `either@line:col=<n>`, `when@line:col` (a wait that held), at the spec's lines. raidspec's coverage counts them. */
+  branches: string;
   next: State;
 }
 
@@ -172,7 +174,7 @@ function takeFirst(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
   t.held = put(t.held, self, true);
   t.pc = put(t.pc, self, "takeSecond");
-  out.push({ step: "takeFirst", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "takeFirst", processSet: "proc", self, params: {}, branches: "when@23:9", next: t });
 }
 
 /**
@@ -187,7 +189,7 @@ function takeSecond(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
   t.held = put(t.held, 1 - self, true);
   t.pc = put(t.pc, self, "work");
-  out.push({ step: "takeSecond", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "takeSecond", processSet: "proc", self, params: {}, branches: "when@28:9", next: t });
 }
 
 /**
@@ -202,7 +204,7 @@ function work(env: Env, s: State, self: Procs, out: Transition[]): void {
   t.held = put(t.held, self, false);
   t.held = put(t.held, 1 - self, false);
   t.pc = put(t.pc, self, "Done");
-  out.push({ step: "work", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "work", processSet: "proc", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -217,7 +219,7 @@ function takeFirst_ordered(env: Env, s: State, self: Procs, out: Transition[]): 
   const t = draft(s);
   t.held = put(t.held, 0, true);
   t.pc = put(t.pc, self, "takeSecond");
-  out.push({ step: "takeFirst", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "takeFirst", processSet: "proc", self, params: {}, branches: "when@44:9", next: t });
 }
 
 /**
@@ -232,7 +234,7 @@ function takeSecond_ordered(env: Env, s: State, self: Procs, out: Transition[]):
   const t = draft(s);
   t.held = put(t.held, 1, true);
   t.pc = put(t.pc, self, "work");
-  out.push({ step: "takeSecond", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "takeSecond", processSet: "proc", self, params: {}, branches: "when@49:9", next: t });
 }
 
 /**
@@ -247,7 +249,7 @@ function work_ordered(env: Env, s: State, self: Procs, out: Transition[]): void 
   t.held = put(t.held, 0, false);
   t.held = put(t.held, 1, false);
   t.pc = put(t.pc, self, "Done");
-  out.push({ step: "work", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "work", processSet: "proc", self, params: {}, branches: "", next: t });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -69,6 +69,8 @@ export interface Transition {
   self: Json;
   /** Values chosen by `choose`, and `either@line:col` → the branch taken. */
   params: Record<string, Json>;
+  /** The branches the step's path took, separated by spaces: `if@line:col=then` or `=else`, `either@line:col=<n>`, `when@line:col` (a wait that held), at the spec's lines. raidspec's coverage counts them. */
+  branches: string;
   next: State;
 }
 
@@ -230,7 +232,7 @@ function setFlag(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
   t.flag = put(t.flag, self, true);
   t.pc = put(t.pc, self, "giveTurn");
-  out.push({ step: "setFlag", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "setFlag", processSet: "proc", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -244,7 +246,7 @@ function giveTurn(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
   t.turn = 1 - self;
   t.pc = put(t.pc, self, "wait");
-  out.push({ step: "giveTurn", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "giveTurn", processSet: "proc", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -258,7 +260,7 @@ function wait(env: Env, s: State, self: Procs, out: Transition[]): void {
   if (s.flag[1 - self] && s.turn !== self) return;
   const t = draft(s);
   t.pc = put(t.pc, self, "cs");
-  out.push({ step: "wait", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "wait", processSet: "proc", self, params: {}, branches: "when@35:9", next: t });
 }
 
 /**
@@ -271,7 +273,7 @@ function wait(env: Env, s: State, self: Procs, out: Transition[]): void {
 function cs(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
   t.pc = put(t.pc, self, "exit");
-  out.push({ step: "cs", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "cs", processSet: "proc", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -285,7 +287,7 @@ function exit(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
   t.flag = put(t.flag, self, false);
   t.pc = put(t.pc, self, "setFlag");
-  out.push({ step: "exit", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "exit", processSet: "proc", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -293,13 +295,13 @@ function exit(env: Env, s: State, self: Procs, out: Transition[]): void {
  *
  * Wait until the other process is not interested.
  *
- * spec/examples/peterson/spec.ts:58:7. Runs when pc[self] is "check"; pushes one transition per enabled alternative onto `out`.
+ * spec/examples/peterson/spec.ts:60:7. Runs when pc[self] is "check"; pushes one transition per enabled alternative onto `out`.
  */
 function check(env: Env, s: State, self: Procs, out: Transition[]): void {
   if (s.flag[1 - self]) return;
   const t = draft(s);
   t.pc = put(t.pc, self, "setFlag");
-  out.push({ step: "check", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "check", processSet: "proc", self, params: {}, branches: "when@61:9", next: t });
 }
 
 /**
@@ -307,25 +309,25 @@ function check(env: Env, s: State, self: Procs, out: Transition[]): void {
  *
  * Raise our flag and go straight in.
  *
- * spec/examples/peterson/spec.ts:62:7. Runs when pc[self] is "setFlag"; pushes one transition per enabled alternative onto `out`.
+ * spec/examples/peterson/spec.ts:64:7. Runs when pc[self] is "setFlag"; pushes one transition per enabled alternative onto `out`.
  */
 function setFlag_noTurn(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
   t.flag = put(t.flag, self, true);
   t.pc = put(t.pc, self, "cs");
-  out.push({ step: "setFlag", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "setFlag", processSet: "proc", self, params: {}, branches: "", next: t });
 }
 
 /**
  * exit (process proc).
  *
- * spec/examples/peterson/spec.ts:66:7. Runs when pc[self] is "exit"; pushes one transition per enabled alternative onto `out`.
+ * spec/examples/peterson/spec.ts:68:7. Runs when pc[self] is "exit"; pushes one transition per enabled alternative onto `out`.
  */
 function exit_noTurn(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
   t.flag = put(t.flag, self, false);
   t.pc = put(t.pc, self, "check");
-  out.push({ step: "exit", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "exit", processSet: "proc", self, params: {}, branches: "", next: t });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -339,6 +341,15 @@ export function TypeOK(env: Env, s: State): boolean {
 /** Invariant MutualExclusion (spec/examples/peterson/spec.ts:46). */
 export function MutualExclusion(env: Env, s: State): boolean {
   return s.pc[0] !== "cs" || s.pc[1] !== "cs";
+}
+
+/**
+ * Both processes can be waiting at once (the case the turn decides).
+ *
+ * Reachability goal BothWaiting (spec/examples/peterson/spec.ts:50). A state that breaks it is checked against the invariants, but neither counted nor explored.
+ */
+export function BothWaiting(env: Env, s: State): boolean {
+  return s.pc[0] === "wait" && s.pc[1] === "wait";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -398,6 +409,7 @@ export interface Model {
   invariants: { name: string; holds(state: State, constants: Record<string, Json>): boolean }[];
   /** The temporal properties: per temporal operator (form), its state predicates, called with the values its foralls bind (in `params` order). */
   properties: { name: string; leaves: { form: string; params: string[]; p(state: State, constants: Record<string, Json>, args: Json[]): boolean; q?(state: State, constants: Record<string, Json>, args: Json[]): boolean }[] }[];
+  reachables: { name: string; holds(state: State, constants: Record<string, Json>): boolean }[];
   toJson: (state: State, constants?: Record<string, Json>) => { [key: string]: Json };
   fromJson: (json: { [key: string]: Json }, constants: Record<string, Json>) => State;
   encode: (state: State, out: number[]) => number;
@@ -435,7 +447,7 @@ export const model: Model = {
     { label: "wait", processSet: "proc", line: 34, column: 7 },
     { label: "cs", processSet: "proc", line: 38, column: 7 },
     { label: "exit", processSet: "proc", line: 40, column: 7 },
-    { label: "check", processSet: "proc", line: 58, column: 7 },
+    { label: "check", processSet: "proc", line: 60, column: 7 },
   ],
   variants: [
     { name: null, init: (c) => initialStates(envOf(c)), successors: (state, c) => successors(envOf(c), state) },
@@ -449,6 +461,9 @@ export const model: Model = {
   ],
   properties: [
     { name: "StarvationFree", leaves: [{ form: "leadsTo", params: ["p"], p: (state, c, args) => StarvationFree_p(envOf(c), state, args[0] as Procs), q: (state, c, args) => StarvationFree_q(envOf(c), state, args[0] as Procs) }] },
+  ],
+  reachables: [
+    { name: "BothWaiting", holds: (state, c) => BothWaiting(envOf(c), state) },
   ],
   toJson: (state, c) => stateToJson(envOf(c), state),
   fromJson: (json, c) => stateFromJson(envOf(c), json),

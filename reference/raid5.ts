@@ -277,6 +277,8 @@ export interface Transition {
   self: Json;
   /** Values chosen by `choose`, and `either@line:col` → the branch taken. */
   params: Record<string, Json>;
+  /** The branches the step's path took, separated by spaces: `if@line:col=then` or `=else`, `either@line:col=<n>`, `when@line:col` (a wait that held), at the spec's lines. raidspec's coverage counts them. */
+  branches: string;
   next: State;
 }
 
@@ -575,7 +577,7 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
         t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:255:9", "count"), 1, "spec/raid5/spec.ts:255:9"), "spec/raid5/spec.ts:255:9", "count");
         t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:257:9", "queue");
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
-        out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, next: t });
+        out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, branches: "if@244:9=then when@245:11", next: t });
       } else {
         for (const dev of env.DataDisks) {
           for (const part of env.Parts) {
@@ -586,7 +588,7 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
             t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:255:9", "count"), 1, "spec/raid5/spec.ts:255:9"), "spec/raid5/spec.ts:255:9", "count");
             t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:257:9", "queue");
             t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
-            out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, next: t });
+            out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, branches: "if@244:9=else", next: t });
           }
         }
       }
@@ -614,22 +616,26 @@ function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): v
       const t = draft(s);
       t.added = put(t.added, self - 1, false);
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
+      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: "if@271:9=then", next: t });
     } else {
       const t = draft(s);
       t.added = put(t.added, self - 1, true);
       t.firstwrite = put(t.firstwrite, self - 1, now === "none");
       t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:277:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:277:11", "towrite[wsh]"), "spec/raid5/spec.ts:277:11", "towrite");
+      let br1: string;
       if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:278:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:278:11", "overwrite[wsh]")) {
         t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:279:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:279:13", "overwrite[wsh]"), "spec/raid5/spec.ts:279:13", "overwrite");
         t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:280:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:280:13"), "spec/raid5/spec.ts:280:13", "overwriteDisks");
+        br1 = "if@278:11=then";
+      } else {
+        br1 = "if@278:11=else";
       }
       if (now !== "none") {
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
+        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@271:9=else ${br1} if@282:11=then`, next: t });
       } else {
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "bitmap_startwrite");
-        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
+        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@271:9=else ${br1} if@282:11=else`, next: t });
       }
     }
   } catch (e) {
@@ -652,15 +658,19 @@ function bitmap_startwrite(env: Env, s: State, self: Writers, out: Transition[])
     const c = chunkOf(env, s, s.wsh[self - 1]);
     if (mod(getInt(s.counter, c, 0, "spec/raid5/spec.ts:297:9", "counter"), 16384, "spec/raid5/spec.ts:297:9") === 16383) return;
     const t = draft(s);
+    let br1: string;
     if (getInt(s.counter, c, 0, "spec/raid5/spec.ts:299:9", "counter") === 0) {
       t.dirtiedIn = putInt(t.dirtiedIn, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:299:33"), "spec/raid5/spec.ts:299:33", "dirtiedIn");
+      br1 = "if@299:9=then";
+    } else {
+      br1 = "if@299:9=else";
     }
     t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:300:9", "counter")), "spec/raid5/spec.ts:300:9", "counter");
     t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:301:9", "pageAllocated");
     t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:302:9", "bitMem");
     t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:303:9", "starts"), 1, "spec/raid5/spec.ts:303:9"), "spec/raid5/spec.ts:303:9", "starts");
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "set_bit_delay");
-    out.push({ step: "bitmap_startwrite", processSet: "writer", self, params: {}, next: t });
+    out.push({ step: "bitmap_startwrite", processSet: "writer", self, params: {}, branches: `when@297:9 ${br1}`, next: t });
   } catch (e) {
     throw within(e, `step bitmap_startwrite of process writer ${showValue(self)}`);
   }
@@ -682,7 +692,7 @@ function set_bit_delay(env: Env, s: State, self: Writers, out: Transition[]): vo
     t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:315:9"), "spec/raid5/spec.ts:315:9", "bmSeq");
     t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:316:9", "bitDelay");
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-    out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, next: t });
+    out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "", next: t });
   } catch (e) {
     throw within(e, `step set_bit_delay of process writer ${showValue(self)}`);
   }
@@ -713,22 +723,26 @@ function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transi
       t.batchHead = putInt(t.batchHead, sh, 0, head, "spec/raid5/spec.ts:339:11", "batchHead");
       t.batchHead = putInt(t.batchHead, some(head, "spec/raid5/spec.ts:339:11", "head"), 0, head, "spec/raid5/spec.ts:339:11", "batchHead");
       t.bitDelay = env.Stripes.map((x) => x === sh ? false : x === head ? t.bitDelay[x] || delayed : t.bitDelay[x]);
+      let br1: string;
       if (delayed) {
         t.bmSeq = putInt(t.bmSeq, some(head, "spec/raid5/spec.ts:342:24", "head"), 0, seq, "spec/raid5/spec.ts:342:24", "bmSeq");
+        br1 = "if@342:11=then";
+      } else {
+        br1 = "if@342:11=else";
       }
       t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:344:11", "count"), 1, "spec/raid5/spec.ts:344:11"), "spec/raid5/spec.ts:344:11", "count");
       if (prev === head && getInt(t.count, some(head, "spec/raid5/spec.ts:346:11", "head"), 0, "spec/raid5/spec.ts:346:11", "count") === 0 && getInt(t.handle, some(head, "spec/raid5/spec.ts:346:11", "head"), 0, "spec/raid5/spec.ts:346:11", "handle")) {
         t.queue = putInt(t.queue, some(head, "spec/raid5/spec.ts:346:71", "head"), 0, releasedTo(env, t, head), "spec/raid5/spec.ts:346:71", "queue");
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-        out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, next: t });
+        out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: `if@338:9=then ${br1} if@346:11=then`, next: t });
       } else {
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-        out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, next: t });
+        out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: `if@338:9=then ${br1} if@346:11=else`, next: t });
       }
     } else {
       const t = draft(s);
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-      out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, next: t });
+      out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: "if@338:9=else", next: t });
     }
   } catch (e) {
     throw within(e, `step stripe_add_to_batch_list of process writer ${showValue(self)}`);
@@ -755,10 +769,10 @@ function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[
       t.queue = putInt(t.queue, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:364:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:364:11", "bmSeq") > t.seqWrite ? "bitmap" : "handle", "spec/raid5/spec.ts:364:11", "queue");
       t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:365:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:365:11", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:365:11", "bitDelay");
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "Done");
-      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, next: t });
+      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: "if@362:9=then", next: t });
     } else {
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "Done");
-      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, next: t });
+      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: "if@362:9=else", next: t });
     }
   } catch (e) {
     throw within(e, `step release_stripe_plug of process writer ${showValue(self)}`);
@@ -779,7 +793,7 @@ function raid5d_loop(env: Env, s: State, self: Raid5d, out: Transition[]): void 
     const t = draft(s);
     t.seqFlush = add(t.seqFlush, 1, "spec/raid5/spec.ts:382:9");
     t.pc = put(t.pc, env.pcBase.raid5d + self, "bitmap_unplug");
-    out.push({ step: "raid5d_loop", processSet: "raid5d", self, params: {}, next: t });
+    out.push({ step: "raid5d_loop", processSet: "raid5d", self, params: {}, branches: "when@381:9", next: t });
   } catch (e) {
     throw within(e, `step raid5d_loop of process raid5d ${showValue(self)}`);
   }
@@ -797,7 +811,7 @@ function bitmap_unplug(env: Env, s: State, self: Raid5d, out: Transition[]): voi
   const t = draft(s);
   t.bitDisk = env.Chunks.map((c) => t.bitDisk[c] || t.bitMem[c]);
   t.pc = put(t.pc, env.pcBase.raid5d + self, "activate_bit_delay");
-  out.push({ step: "bitmap_unplug", processSet: "raid5d", self, params: {}, next: t });
+  out.push({ step: "bitmap_unplug", processSet: "raid5d", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -814,7 +828,7 @@ function activate_bit_delay(env: Env, s: State, self: Raid5d, out: Transition[])
   t.bitDelay = env.Stripes.map((sh) => t.bitDelay[sh] && (t.queue[sh] !== "bitmap" || t.bmSeq[sh] > t.seqFlush));
   t.queue = env.Stripes.map((sh): Queue => t.queue[sh] === "bitmap" && t.bmSeq[sh] <= t.seqFlush ? "handle" : t.queue[sh]);
   t.pc = put(t.pc, env.pcBase.raid5d + self, "raid5d_loop");
-  out.push({ step: "activate_bit_delay", processSet: "raid5d", self, params: {}, next: t });
+  out.push({ step: "activate_bit_delay", processSet: "raid5d", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -838,9 +852,11 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
       for (const sh of env.Stripes.filter((x) => s.queue[x] === "handle")) {
         const t = draft(s);
         t.batchReady = env.Stripes.map((m) => t.batchReady[m] && !inBatch(env, t, m, sh));
+        let br1: string;
         if (t.bitDelay[sh]) {
           t.queue = put(t.queue, sh, releasedTo(env, t, sh));
           t.bitDelay = put(t.bitDelay, sh, t.bmSeq[sh] > t.seqWrite);
+          br1 = "if@433:13=then";
         } else {
           t.queue = put(t.queue, sh, "none");
           t.handle = put(t.handle, sh, false);
@@ -849,9 +865,10 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
           t.overwrite = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map(() => false) : t.overwrite[m]);
           t.overwriteDisks = env.Stripes.map((m) => inBatch(env, t, m, sh) ? 0 : t.overwriteDisks[m]);
           t.inIO = put(t.inIO, sh, env.Stripes.some((m) => inBatch(env, t, m, sh) && isWriting(env, t, m)));
+          br1 = "if@433:13=else";
         }
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 0, sh }, next: t });
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 0, sh }, branches: `either@428:9=0 ${br1}`, next: t });
       }
     }
     // either, branch 2 of 2 (spec/raid5/spec.ts:428)
@@ -861,10 +878,10 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
         t.cur = put(t.cur, self - (env.NWriters + 1), h);
         if (env.Stripes.some((m) => inBatch(env, t, m, h) && isWriting(env, t, m))) {
           t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 1, h }, next: t });
+          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 1, h }, branches: "either@428:9=1 if@455:13=then", next: t });
         } else {
           t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
-          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 1, h }, next: t });
+          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 1, h }, branches: "either@428:9=1 if@455:13=else", next: t });
         }
       }
     }
@@ -893,17 +910,21 @@ function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Trans
       const c = chunkOf(env, s, m);
       const n = count(env.DataDisks, (d) => s.written[m][d]);
       const t = draft(s);
+      let br1: string;
       if (getInt(s.pageAllocated, c, 0, "spec/raid5/spec.ts:477:9", "pageAllocated")) {
         t.counter = putInt(t.counter, c, 0, counterMinus(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:477:33", "counter"), n), "spec/raid5/spec.ts:477:33", "counter");
+        br1 = "if@477:9=then";
+      } else {
+        br1 = "if@477:9=else";
       }
       t.ends = putInt(t.ends, c, 0, add(getInt(t.ends, c, 0, "spec/raid5/spec.ts:478:9", "ends"), n, "spec/raid5/spec.ts:478:9"), "spec/raid5/spec.ts:478:9", "ends");
       t.written = put(t.written, m, env.DataDisks.map(() => false));
       if (env.Stripes.some((y) => y !== m && inBatch(env, t, y, t.cur[self - (env.NWriters + 1)]) && isWriting(env, t, y))) {
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, next: t });
+        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: `${br1} if@480:9=then`, next: t });
       } else {
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
-        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, next: t });
+        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: `${br1} if@480:9=else`, next: t });
       }
     }
   } catch (e) {
@@ -929,7 +950,7 @@ function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transit
     t.batchHead = env.Stripes.map((m) => inBatch(env, t, m, h) ? null : t.batchHead[m]);
     t.inIO = putInt(t.inIO, h, 0, false, "spec/raid5/spec.ts:495:9", "inIO");
     t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-    out.push({ step: "break_stripe_batch_list", processSet: "handler", self, params: {}, next: t });
+    out.push({ step: "break_stripe_batch_list", processSet: "handler", self, params: {}, branches: "", next: t });
   } catch (e) {
     throw within(e, `step break_stripe_batch_list of process handler ${showValue(self)}`);
   }
@@ -953,23 +974,27 @@ function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transiti
       const t = draft(s);
       t.added = put(t.added, self - 1, false);
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
+      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: "if@515:9=then", next: t });
     } else {
       const t = draft(s);
       t.added = put(t.added, self - 1, true);
       t.firstwrite = put(t.firstwrite, self - 1, now === "none");
       t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:521:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:521:11", "towrite[wsh]"), "spec/raid5/spec.ts:521:11", "towrite");
+      let br1: string;
       if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:522:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:522:11", "overwrite[wsh]")) {
         t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:523:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:523:13", "overwrite[wsh]"), "spec/raid5/spec.ts:523:13", "overwrite");
         t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:524:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:524:13"), "spec/raid5/spec.ts:524:13", "overwriteDisks");
+        br1 = "if@522:11=then";
+      } else {
+        br1 = "if@522:11=else";
       }
       if (now === "none") {
         t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:527:31", "bitmapPending");
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "bitmap_startwrite");
-        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
+        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@515:9=else ${br1} if@527:11=then`, next: t });
       } else {
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
+        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@515:9=else ${br1} if@527:11=else`, next: t });
       }
     }
   } catch (e) {
@@ -994,10 +1019,10 @@ function set_bit_delay_d0852df(env: Env, s: State, self: Writers, out: Transitio
       t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:543:11"), "spec/raid5/spec.ts:543:11", "bmSeq");
       t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:544:11", "bitDelay");
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-      out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, next: t });
+      out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "if@542:9=then", next: t });
     } else {
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-      out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, next: t });
+      out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "if@542:9=else", next: t });
     }
   } catch (e) {
     throw within(e, `step set_bit_delay of process writer ${showValue(self)}`);
@@ -1305,6 +1330,22 @@ export function SeqOrder(env: Env, s: State): boolean {
   return s.seqWrite <= s.seqFlush && env.Stripes.every((sh) => s.queue[sh] !== "bitmap" || s.bitDelay[sh]);
 }
 
+/**
+ * Reachability goal: a stripe is a batch member while a writer's bitmap_startwrite is still to come,
+ * the situation the race needs. Reached before d0852df, and with it too: BITMAP_PENDING is one bit,
+ * cleared by the first writer whose bitmap_startwrite completes, so a second writer's can still be
+ * pending when the stripe joins a batch (harmless where the first already set the same chunk's bit).
+ *
+ * Reachability goal BatchedBeforeStartwrite (spec/raid5/spec.ts:617). A state that breaks it is checked against the invariants, but neither counted nor explored.
+ */
+export function BatchedBeforeStartwrite(env: Env, s: State): boolean {
+  try {
+    return env.Writers.some((w) => s.pc[env.pcBase.writer + (w - 1)] === "bitmap_startwrite") && env.Stripes.some((m) => isMember(env, s, m));
+  } catch (e) {
+    throw within(e, "reachability goal BatchedBeforeStartwrite");
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // JSON and encoding
 
@@ -1439,6 +1480,7 @@ export interface Model {
   invariants: { name: string; holds(state: State, constants: Record<string, Json>): boolean }[];
   /** The temporal properties: per temporal operator (form), its state predicates, called with the values its foralls bind (in `params` order). */
   properties: { name: string; leaves: { form: string; params: string[]; p(state: State, constants: Record<string, Json>, args: Json[]): boolean; q?(state: State, constants: Record<string, Json>, args: Json[]): boolean }[] }[];
+  reachables: { name: string; holds(state: State, constants: Record<string, Json>): boolean }[];
   toJson: (state: State, constants?: Record<string, Json>) => { [key: string]: Json };
   fromJson: (json: { [key: string]: Json }, constants: Record<string, Json>) => State;
   encode: (state: State, out: number[]) => number;
@@ -1501,6 +1543,9 @@ export const model: Model = {
     { name: "SeqOrder", holds: (state, c) => SeqOrder(envOf(c), state) },
   ],
   properties: [],
+  reachables: [
+    { name: "BatchedBeforeStartwrite", holds: (state, c) => BatchedBeforeStartwrite(envOf(c), state) },
+  ],
   toJson: (state, c) => stateToJson(envOf(c), state),
   fromJson: (json, c) => stateFromJson(envOf(c), json),
   encode,

@@ -65,6 +65,8 @@ export interface Transition {
   self: Json;
   /** Values chosen by `choose`, and `either@line:col` → the branch taken. */
   params: Record<string, Json>;
+  /** The branches the step's path took, separated by spaces: `if@line:col=then` or `=else`, `either@line:col=<n>`, `when@line:col` (a wait that held), at the spec's lines. raidspec's coverage counts them. */
+  branches: string;
   next: State;
 }
 
@@ -203,7 +205,7 @@ function take(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
   t.locked = true;
   t.pc = put(t.pc, self, "crit");
-  out.push({ step: "take", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "take", processSet: "proc", self, params: {}, branches: "when@27:9", next: t });
 }
 
 /**
@@ -216,7 +218,7 @@ function take(env: Env, s: State, self: Procs, out: Transition[]): void {
 function crit(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
   t.pc = put(t.pc, self, "give");
-  out.push({ step: "crit", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "crit", processSet: "proc", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -230,7 +232,7 @@ function give(env: Env, s: State, self: Procs, out: Transition[]): void {
   const t = draft(s);
   t.locked = false;
   t.pc = put(t.pc, self, "take");
-  out.push({ step: "give", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "give", processSet: "proc", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -245,7 +247,7 @@ function take_strongTake(env: Env, s: State, self: Procs, out: Transition[]): vo
   const t = draft(s);
   t.locked = true;
   t.pc = put(t.pc, self, "crit");
-  out.push({ step: "take", processSet: "proc", self, params: {}, next: t });
+  out.push({ step: "take", processSet: "proc", self, params: {}, branches: "when@53:11", next: t });
 }
 
 // ---------------------------------------------------------------------------------------------

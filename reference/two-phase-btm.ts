@@ -79,6 +79,8 @@ export interface Transition {
   self: Json;
   /** Values chosen by `choose`, and `either@line:col` → the branch taken. */
   params: Record<string, Json>;
+  /** The branches the step's path took, separated by spaces: `if@line:col=then` or `=else`, `either@line:col=<n>`, `when@line:col` (a wait that held), at the spec's lines. raidspec's coverage counts them. */
+  branches: string;
   next: State;
 }
 
@@ -206,7 +208,7 @@ function RS(env: Env, s: State, self: RM, out: Transition[]): void {
       const t = draft(s);
       t.rmState = put(t.rmState, RMIndex[self], "prepared");
       t.pc = put(t.pc, env.pcBase.RManager + RMIndex[self], "RS");
-      out.push({ step: "RS", processSet: "RManager", self, params: { "either@69:11": 0 }, next: t });
+      out.push({ step: "RS", processSet: "RManager", self, params: { "either@69:11": 0 }, branches: "if@68:9=then either@69:11=0 when@40:3", next: t });
     }
     // either, branch 2 of 3 (spec/examples/two-phase-btm/spec.ts:69)
     {
@@ -216,7 +218,7 @@ function RS(env: Env, s: State, self: RM, out: Transition[]): void {
         const t = draft(s);
         t.rmState = put(t.rmState, RMIndex[self], "committed");
         t.pc = put(t.pc, env.pcBase.RManager + RMIndex[self], "RS");
-        out.push({ step: "RS", processSet: "RManager", self, params: { "either@69:11": 1, "either@45:3": 0 }, next: t });
+        out.push({ step: "RS", processSet: "RManager", self, params: { "either@69:11": 1, "either@45:3": 0 }, branches: "if@68:9=then either@69:11=1 either@45:3=0 when@47:7", next: t });
       }
       // either, branch 2 of 2 (spec/examples/two-phase-btm/spec.ts:45)
       branch3: {
@@ -224,22 +226,26 @@ function RS(env: Env, s: State, self: RM, out: Transition[]): void {
         const t = draft(s);
         t.rmState = put(t.rmState, RMIndex[self], "aborted");
         t.pc = put(t.pc, env.pcBase.RManager + RMIndex[self], "RS");
-        out.push({ step: "RS", processSet: "RManager", self, params: { "either@69:11": 1, "either@45:3": 1 }, next: t });
+        out.push({ step: "RS", processSet: "RManager", self, params: { "either@69:11": 1, "either@45:3": 1 }, branches: "if@68:9=then either@69:11=1 either@45:3=1 when@51:7", next: t });
       }
     }
     // either, branch 3 of 3 (spec/examples/two-phase-btm/spec.ts:69)
     {
       const t = draft(s);
+      let br1: string;
       if (env.RMMAYFAIL && !env.RM.some((rm) => s.rmState[RMIndex[rm]] === "failed")) {
         t.rmState = put(t.rmState, RMIndex[self], "failed");
+        br1 = "if@58:3=then";
+      } else {
+        br1 = "if@58:3=else";
       }
       t.pc = put(t.pc, env.pcBase.RManager + RMIndex[self], "RS");
-      out.push({ step: "RS", processSet: "RManager", self, params: { "either@69:11": 2 }, next: t });
+      out.push({ step: "RS", processSet: "RManager", self, params: { "either@69:11": 2 }, branches: `if@68:9=then either@69:11=2 ${br1}`, next: t });
     }
   } else {
     const t = draft(s);
     t.pc = put(t.pc, env.pcBase.RManager + RMIndex[self], "Done");
-    out.push({ step: "RS", processSet: "RManager", self, params: {}, next: t });
+    out.push({ step: "RS", processSet: "RManager", self, params: {}, branches: "if@68:9=else", next: t });
   }
 }
 
@@ -254,14 +260,14 @@ function TS(env: Env, s: State, self: TManagerId, out: Transition[]): void {
     if (!canCommit(env, s)) break branch1;
     const t = draft(s);
     t.pc = put(t.pc, env.pcBase.TManager + self, "TC");
-    out.push({ step: "TS", processSet: "TManager", self, params: { "either@82:9": 0 }, next: t });
+    out.push({ step: "TS", processSet: "TManager", self, params: { "either@82:9": 0 }, branches: "either@82:9=0 when@84:13", next: t });
   }
   // either, branch 2 of 2 (spec/examples/two-phase-btm/spec.ts:82)
   branch2: {
     if (!canAbort(env, s)) break branch2;
     const t = draft(s);
     t.pc = put(t.pc, env.pcBase.TManager + self, "TA");
-    out.push({ step: "TS", processSet: "TManager", self, params: { "either@82:9": 1 }, next: t });
+    out.push({ step: "TS", processSet: "TManager", self, params: { "either@82:9": 1 }, branches: "either@82:9=1 when@88:13", next: t });
   }
 }
 
@@ -274,7 +280,7 @@ function TC(env: Env, s: State, self: TManagerId, out: Transition[]): void {
   const t = draft(s);
   t.tmState = "commit";
   t.pc = put(t.pc, env.pcBase.TManager + self, "F1");
-  out.push({ step: "TC", processSet: "TManager", self, params: {}, next: t });
+  out.push({ step: "TC", processSet: "TManager", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -284,11 +290,15 @@ function TC(env: Env, s: State, self: TManagerId, out: Transition[]): void {
  */
 function F1(env: Env, s: State, self: TManagerId, out: Transition[]): void {
   const t = draft(s);
+  let br1: string;
   if (env.TMMAYFAIL) {
     t.tmState = "hidden";
+    br1 = "if@97:9=then";
+  } else {
+    br1 = "if@97:9=else";
   }
   t.pc = put(t.pc, env.pcBase.TManager + self, "Done");
-  out.push({ step: "F1", processSet: "TManager", self, params: {}, next: t });
+  out.push({ step: "F1", processSet: "TManager", self, params: {}, branches: `${br1}`, next: t });
 }
 
 /**
@@ -300,7 +310,7 @@ function TA(env: Env, s: State, self: TManagerId, out: Transition[]): void {
   const t = draft(s);
   t.tmState = "abort";
   t.pc = put(t.pc, env.pcBase.TManager + self, "F2");
-  out.push({ step: "TA", processSet: "TManager", self, params: {}, next: t });
+  out.push({ step: "TA", processSet: "TManager", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -313,11 +323,11 @@ function F2(env: Env, s: State, self: TManagerId, out: Transition[]): void {
     const t = draft(s);
     t.tmState = "hidden";
     t.pc = put(t.pc, env.pcBase.TManager + self, "Done");
-    out.push({ step: "F2", processSet: "TManager", self, params: {}, next: t });
+    out.push({ step: "F2", processSet: "TManager", self, params: {}, branches: "if@104:9=then", next: t });
   } else {
     const t = draft(s);
     t.pc = put(t.pc, env.pcBase.TManager + self, "Done");
-    out.push({ step: "F2", processSet: "TManager", self, params: {}, next: t });
+    out.push({ step: "F2", processSet: "TManager", self, params: {}, branches: "if@104:9=else", next: t });
   }
 }
 
@@ -332,14 +342,14 @@ function BTS(env: Env, s: State, self: BTManagerId, out: Transition[]): void {
     if (!canCommit(env, s) || s.tmState !== "hidden") break branch1;
     const t = draft(s);
     t.pc = put(t.pc, env.pcBase.BTManager + (self - 10), "BTC");
-    out.push({ step: "BTS", processSet: "BTManager", self, params: { "either@111:9": 0 }, next: t });
+    out.push({ step: "BTS", processSet: "BTManager", self, params: { "either@111:9": 0 }, branches: "either@111:9=0 when@113:13", next: t });
   }
   // either, branch 2 of 2 (spec/examples/two-phase-btm/spec.ts:111)
   branch2: {
     if (!canAbort(env, s) || s.tmState !== "hidden") break branch2;
     const t = draft(s);
     t.pc = put(t.pc, env.pcBase.BTManager + (self - 10), "BTA");
-    out.push({ step: "BTS", processSet: "BTManager", self, params: { "either@111:9": 1 }, next: t });
+    out.push({ step: "BTS", processSet: "BTManager", self, params: { "either@111:9": 1 }, branches: "either@111:9=1 when@117:13", next: t });
   }
 }
 
@@ -352,7 +362,7 @@ function BTC(env: Env, s: State, self: BTManagerId, out: Transition[]): void {
   const t = draft(s);
   t.tmState = "commit";
   t.pc = put(t.pc, env.pcBase.BTManager + (self - 10), "Done");
-  out.push({ step: "BTC", processSet: "BTManager", self, params: {}, next: t });
+  out.push({ step: "BTC", processSet: "BTManager", self, params: {}, branches: "", next: t });
 }
 
 /**
@@ -364,7 +374,7 @@ function BTA(env: Env, s: State, self: BTManagerId, out: Transition[]): void {
   const t = draft(s);
   t.tmState = "abort";
   t.pc = put(t.pc, env.pcBase.BTManager + (self - 10), "Done");
-  out.push({ step: "BTA", processSet: "BTManager", self, params: {}, next: t });
+  out.push({ step: "BTA", processSet: "BTManager", self, params: {}, branches: "", next: t });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ import { check_spec_with_options, explore_eval, explore_init, explore_invariants
 import type { Spec } from "../../generator/ir.ts";
 import { EngineError, type Json, type TraceState } from "../result.ts";
 import { stateFromChecker, stateToChecker } from "../state-json.ts";
+import type { CoverageCounts } from "../coverage.ts";
+import { embeddedCoverageCounts } from "./coverage.ts";
 
 /**
  * The module as tla-checker is given it. tla-checker drops an action in which a LET stands in a
@@ -53,6 +55,8 @@ export interface EmbeddedInput {
   maxStates?: number;
   /** Report a state without successors (the cfg must say CHECK_DEADLOCK TRUE too: tla-checker follows the cfg). */
   deadlock?: boolean;
+  /** Export the state graph too and count the steps' edges in it (engines/embedded/coverage.ts). */
+  coverage?: boolean;
 }
 
 export interface EmbeddedOutcome {
@@ -63,6 +67,8 @@ export interface EmbeddedOutcome {
   trace?: { action: string; state: TraceState }[];
   /** A temporal property's lasso: see NativeOutcome.lasso (the trace then ends with the step back, unless stuttering). */
   lasso?: { loopStart: number; stuttering: boolean };
+  /** With `coverage`: step counts, and whether the search explored every reachable state. */
+  coverage?: { counts: CoverageCounts; complete: boolean };
 }
 
 interface CheckerResult {
@@ -71,6 +77,7 @@ interface CheckerResult {
   error_message: string | null;
   states_explored: number;
   trace: string[] | null;
+  dot?: string | null;
 }
 
 interface CheckerState {
@@ -110,7 +117,13 @@ export function withInvariantsInModel(input: Pick<EmbeddedInput, "spec" | "modul
  */
 export async function checkEmbedded(input: EmbeddedInput & { timeoutMs?: number }): Promise<EmbeddedOutcome> {
   const { moduleText, cfgText } = withInvariantsInModel(input);
-  const options = JSON.stringify({ cfg_source: cfgText, allow_deadlock: input.deadlock !== true, max_states: input.maxStates ?? 50_000_000, max_depth: 1_000_000_000 });
+  const options = JSON.stringify({
+    cfg_source: cfgText,
+    allow_deadlock: input.deadlock !== true,
+    max_states: input.maxStates ?? 50_000_000,
+    max_depth: 1_000_000_000,
+    ...(input.coverage ? { export_dot: true, dot_mode: "full" } : {}),
+  });
   let text: string;
   if (input.timeoutMs === undefined) {
     ensureLoaded();
@@ -141,7 +154,12 @@ function checkOnWorker(moduleText: string, options: string, timeoutMs: number): 
 
 function interpret(input: EmbeddedInput, result: CheckerResult): EmbeddedOutcome {
   ensureLoaded();
-  if (result.success) return { verdict: "ok", distinctStates: result.states_explored };
+  if (result.success) {
+    if (!input.coverage) return { verdict: "ok", distinctStates: result.states_explored };
+    if (!result.dot) throw new EngineError("crash", "tla-checker gave no state graph, which embedded coverage counts.");
+    const coverage = { counts: embeddedCoverageCounts(result.dot, initialStateCount(input)), complete: true };
+    return { verdict: "ok", distinctStates: result.states_explored, coverage };
+  }
   if (result.error_type === "Deadlock" && input.deadlock) {
     const trace = result.trace?.[0] ? replayTrace(input, parseTrace(result.trace[0])) : undefined;
     return { verdict: "deadlock", distinctStates: result.states_explored, trace };
@@ -165,12 +183,20 @@ function interpret(input: EmbeddedInput, result: CheckerResult): EmbeddedOutcome
     const index = Number(/Invariant (\d+) violated/.exec(result.error_message ?? "")?.[1]);
     const invariant = input.invariants[index] ?? result.error_message ?? "unknown";
     const trace = result.trace?.[0] ? replayTrace(input, parseTrace(result.trace[0])) : undefined;
-    return { verdict: "violation", invariant, distinctStates: result.states_explored, trace };
+    // The part of the graph seen before the violation, when tla-checker exports it (nothing is then reported as never taken).
+    const coverage = input.coverage && result.dot ? { counts: embeddedCoverageCounts(result.dot, initialStateCount(input)), complete: false } : undefined;
+    return { verdict: "violation", invariant, distinctStates: result.states_explored, trace, ...(coverage ? { coverage } : {}) };
   }
   if (result.error_type === "MaxStatesExceeded" || result.error_type === "MaxDepthExceeded")
     throw new EngineError("limit", `tla-checker stopped: ${result.error_message}`, "Use a smaller configuration, or TLC for large models.");
   const parse = /Parse|Lex|undefined variable|unknown/i.test(`${result.error_type} ${result.error_message}`);
   throw new EngineError(parse ? "parse" : "crash", `tla-checker could not check the module: ${result.error_type}: ${result.error_message}`);
+}
+
+function initialStateCount(input: Pick<EmbeddedInput, "moduleText" | "cfgText">): number {
+  const r = JSON.parse(explore_init(forTlaChecker(input.moduleText), input.cfgText, "{}")) as { ok: boolean; error?: string; states?: unknown[] };
+  if (!r.ok || !r.states) throw new EngineError("crash", `tla-checker explore_init: ${r.error ?? "failed"}`);
+  return r.states.length;
 }
 
 /** tla-checker prints a trace as text: `State n` headers, then `  name = value` lines. */

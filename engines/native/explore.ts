@@ -17,6 +17,7 @@
 import type { ConstantValues, ReferenceModel, ReferenceVariant, Transition } from "../model.ts";
 import { FP, hashWords } from "./fingerprint.ts";
 import { EngineError, type Json, type Progress } from "../result.ts";
+import { CoverageCounts } from "../coverage.ts";
 import { evaluationEngineError, isEvaluationError, nativeTrace } from "../evaluation.ts";
 
 export interface NativeOptions<S = unknown> {
@@ -37,6 +38,8 @@ export interface NativeOptions<S = unknown> {
   deadlock?: boolean;
   /** Told every transition and every expanded state (for the liveness graph); the search is the same. */
   observer?: ExploreObserver<S>;
+  /** Count transitions and new states per step and branch (see engines/coverage.ts). */
+  coverage?: boolean;
 }
 
 /** What a search tells an observer, in order: a state's transitions, then that it was expanded. */
@@ -74,6 +77,8 @@ export interface NativeResult<S> {
   durationMs: number;
   /** The search's tree (parent and transition index of each state) and a replay of any path of numbered states. */
   tree?: SearchTree<S>;
+  /** With `coverage`: the counts, and whether every reachable state was explored. */
+  coverage?: { counts: CoverageCounts; complete: boolean };
 }
 
 export interface SearchTree<S> {
@@ -99,6 +104,7 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions<S
     for (const inv of checks) if (!inv.holds(state, constants)) return inv.name;
     return undefined;
   };
+  const cov = opts.coverage ? new CoverageCounts() : null;
   // TLC's CONSTRAINT: a state outside the constraints is checked against the invariants (every time it
   // is reached), but it is not counted and not explored.
   const constraints = model.constraints ?? [];
@@ -113,6 +119,7 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions<S
     depth,
     durationMs: Math.round(performance.now() - started),
     tree: { parentOf: (id) => seen.parentOf(id), viaOf: (id) => seen.viaOf(id), replay: replayPath },
+    ...(cov ? { coverage: { counts: cov, complete: extra.verdict === undefined } } : {}),
     ...extra,
   });
   const deadline = opts.timeoutMs === undefined ? Infinity : started + opts.timeoutMs;
@@ -147,8 +154,10 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions<S
         continue;
       }
       fingerprint(state);
+      if (cov) cov.initGenerated++;
       const id = seen.add(fpHi, fpLo, -1, k);
       if (id < 0) continue;
+      if (cov) cov.initDistinct++;
       limit();
       current = id;
       const bad = violated(state);
@@ -165,6 +174,11 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions<S
         current = parent;
         const transitions = variant.successors(frontier[i] as S, constants);
         generated += transitions.length;
+        if (cov)
+          for (const t of transitions) {
+            if (t.branches === undefined) cov.branchesKnown = false;
+            cov.byPath(t.step, t.branches ?? "");
+          }
         if (opts.onProgress && (i & 255) === 0) report(frontier.length - i + next.length);
         if (transitions.length === 0 && opts.deadlock && !allDone(model.toJson(frontier[i] as S, constants)))
           return finish({ verdict: "deadlock", depth: depth - 1, trace: rebuild(parent) });
@@ -182,6 +196,7 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions<S
           opts.observer?.transition(parent, id < 0 ? -id - 2 : id, transitions[j] as Transition<S>);
           kept += 1;
           if (id < 0) continue;
+          if (cov) cov.found((transitions[j] as { step: string }).step);
           limit();
           current = id;
           const bad = violated(state);

@@ -7,6 +7,8 @@ import { type PackedProgram, PackedUnsupported, compilePacked } from "../../gene
 import { describeLayout } from "../../generator/packed/layout.ts";
 import type { Spec } from "../../generator/ir.ts";
 import type { ConstantValues, ReferenceModel } from "../model.ts";
+import { applyVariant } from "../../generator/tla/module.ts";
+import { type Coverage, buildCoverage } from "../coverage.ts";
 import { EngineError, type ExplorerInfo, type Json, type LivenessInfo, type Progress, type SimulationInfo, type TraceState } from "../result.ts";
 import { propertyPlan } from "../liveness/instances.ts";
 import { runNativeLiveness } from "./liveness-run.ts";
@@ -31,6 +33,8 @@ export interface NativeRequest {
   /** Apply the spec's symmetric domains (default true). */
   symmetry?: boolean;
   onProgress?: (p: Progress) => void;
+  /** Count how often each step fired and each branch was taken (the compiled explorer then runs on one thread). */
+  coverage?: boolean;
   /** The generated reference library (the readable explorer's input). */
   model: () => Promise<ReferenceModel<unknown>>;
   /** Temporal properties to check, by name (default: none). */
@@ -55,6 +59,7 @@ export interface NativeOutcome {
   depth: number;
   trace?: { step: string; processSet: string | null; self: Json; params: Record<string, Json>; state: TraceState }[];
   explorer: ExplorerInfo;
+  coverage?: Coverage;
 }
 
 /** The number of workers `auto` means here: every core but none beyond what the machine has. */
@@ -63,9 +68,9 @@ export function autoWorkers(): number {
 }
 
 /** The compiled form, or why there is none (the readable explorer then runs). */
-export function compileOrExplain(spec: Spec, variant: string | null, constants: ConstantValues, symmetry = true): PackedProgram | string {
+export function compileOrExplain(spec: Spec, variant: string | null, constants: ConstantValues, symmetry = true, coverage = false): PackedProgram | string {
   try {
-    return compilePacked(spec, variant, constants as Record<string, import("../../generator/ir.ts").Value>, { symmetry });
+    return compilePacked(spec, variant, constants as Record<string, import("../../generator/ir.ts").Value>, { symmetry, coverage });
   } catch (e) {
     if (e instanceof PackedUnsupported) return e.message;
     throw e;
@@ -77,20 +82,25 @@ export async function runNative(req: NativeRequest): Promise<NativeOutcome> {
     const plan = propertyPlan(req.spec, req.constants, req.properties);
     if (plan.instances.length > 0) return runNativeLiveness(req, plan);
   }
-  const compiled = req.explorer === "reference" ? "the readable explorer was asked for (--engine native-reference)" : compileOrExplain(req.spec, req.variant, req.constants, req.symmetry);
+  const compiled =
+    req.explorer === "reference" ? "the readable explorer was asked for (--engine native-reference)" : compileOrExplain(req.spec, req.variant, req.constants, req.symmetry, req.coverage);
+  const applied = applyVariant(req.spec, req.variant);
   if (typeof compiled === "string") {
     if (req.spec.domains.some((d) => d.symmetric) && req.symmetry !== false && req.explorer !== "reference")
       throw new EngineError("usage", `The spec declares symmetric domains, which only the compiled explorer reduces, and it cannot compile this spec: ${compiled}`, "Check without the reduction (--no-symmetry), or simplify what the message names.");
     const model = await req.model();
-    const r = exploreNative(model, { constants: req.constants, variant: req.variant, invariants: req.invariants, maxStates: req.maxStates, timeoutMs: req.timeoutMs, onProgress: req.onProgress, deadlock: req.deadlock });
+    const r = exploreNative(model, { constants: req.constants, variant: req.variant, invariants: req.invariants, maxStates: req.maxStates, timeoutMs: req.timeoutMs, onProgress: req.onProgress, deadlock: req.deadlock, coverage: req.coverage });
     const trace = r.trace?.map((t) => ({ step: t.step, processSet: t.processSet, self: t.self, params: t.params, state: model.toJson(t.state, req.constants) }));
-    return outcome({ ...r, trace }, { kind: "reference", reason: compiled, searchMs: r.durationMs });
+    const coverage = r.coverage && buildCoverage(applied, r.coverage.counts, { engine: "native", complete: r.coverage.complete, branches: r.coverage.counts.branchesKnown });
+    return { ...outcome({ ...r, trace }, { kind: "reference", reason: compiled, searchMs: r.durationMs }), ...(coverage ? { coverage } : {}) };
   }
-  // The parallel search does not look for deadlocks: with --deadlock the search runs on this thread.
-  const workers = req.deadlock ? 1 : req.workers === "auto" ? autoWorkers() : (req.workers ?? 1);
-  const opts = { invariants: req.invariants, maxStates: req.maxStates, timeoutMs: req.timeoutMs, onProgress: req.onProgress, deadlock: req.deadlock };
+  // The parallel search does not look for deadlocks, nor count coverage (it would have to merge
+  // per-site counts): with --deadlock or --coverage the search runs on this thread.
+  const workers = req.deadlock || req.coverage ? 1 : req.workers === "auto" ? autoWorkers() : (req.workers ?? 1);
+  const opts = { invariants: req.invariants, maxStates: req.maxStates, timeoutMs: req.timeoutMs, onProgress: req.onProgress, deadlock: req.deadlock, coverage: req.coverage };
   const r: PackedResult = workers > 1 ? await explorePackedParallel(compiled, opts, workers) : explorePacked(compiled, opts);
-  return outcome(r, {
+  const coverage = r.coverage && buildCoverage(applied, r.coverage.counts.counts(), { engine: "native", complete: r.coverage.complete });
+  const result = outcome(r, {
     kind: "compiled",
     workers,
     layout: describeLayout(compiled.layout),
@@ -98,10 +108,11 @@ export async function runNative(req: NativeRequest): Promise<NativeOutcome> {
     symmetry: compiled.symmetry?.domains ?? [],
     searchMs: r.durationMs,
   });
+  return coverage ? { ...result, coverage } : result;
 }
 
 /** The outcome of either explorer: its verdict, figures and trace, and which explorer it was. */
-function outcome(r: Omit<NativeOutcome, "explorer">, explorer: ExplorerInfo): NativeOutcome {
+function outcome(r: Omit<NativeOutcome, "explorer" | "coverage">, explorer: ExplorerInfo): NativeOutcome {
   return {
     verdict: r.verdict,
     ...(r.invariant ? { invariant: r.invariant } : {}),

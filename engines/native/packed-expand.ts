@@ -7,7 +7,8 @@
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
 import { FP, hashWords } from "./fingerprint.ts";
-import { type PackedModule, type Work, instantiate, newState, outOfRangeError } from "./packed-model.ts";
+import type { PackedCoverage } from "./packed-coverage.ts";
+import { type Emit, type PackedModule, type Work, instantiate, newState, outOfRangeError } from "./packed-model.ts";
 
 /** A list of packed states (a fixed number of words each) in chunks, in a SharedArrayBuffer when workers read it. */
 export class StateList {
@@ -120,8 +121,8 @@ export class Expander {
   readonly fps: Int32Array;
   readonly parents: Int32Array;
   readonly vias: Int32Array;
-  /** With `recordActions()`: per queued successor, its emission site and process (for the liveness graph). */
-  sites: Int32Array = new Int32Array(0);
+  /** Per queued successor, its emission site (with coverage, or after `recordActions()`) and process (after `recordActions()`, for the liveness graph). */
+  sites: Int32Array;
   selves: Int32Array = new Int32Array(0);
   private recording = false;
   size = 0;
@@ -141,16 +142,19 @@ export class Expander {
     readonly checks: Checks,
     /** Called when the batch is full: the owner empties it. */
     public onFull: () => void,
+    /** Counts transitions per emission site (and the owner counts new states per site from `sites`). */
+    readonly coverage: PackedCoverage | null = null,
   ) {
     const W = program.layout.words;
     this.words = new Int32Array(BATCH * W);
     this.fps = new Int32Array(2 * BATCH);
     this.parents = new Int32Array(BATCH);
     this.vias = new Int32Array(BATCH);
+    this.sites = new Int32Array(coverage ? BATCH : 0);
     this.canon = new Int32Array(W);
     this.base = this.words;
     this.source = newState(program);
-    const mod = instantiate(program, (state, site, self) => {
+    const emit: Emit = (state, site, self) => {
       this.generated++;
       const o = this.size * W;
       if (!mod.packFrom(state, this.base, this.baseOffset, this.words, o)) {
@@ -176,13 +180,24 @@ export class Expander {
         this.onFull();
         if (this.halted) throw HALT;
       }
-    });
+    };
+    // Coverage wraps the emit; without it the explorer runs the code above alone.
+    const mod = instantiate(
+      program,
+      coverage
+        ? (state, site, self) => {
+            coverage.emit(site, mod.BR);
+            this.sites[this.size] = site;
+            emit(state, site, self);
+          }
+        : emit,
+    );
     this.mod = mod;
   }
 
   /** From now on, the batch also holds each successor's emission site and process. */
   recordActions(): void {
-    this.sites = new Int32Array(BATCH);
+    if (this.sites.length < BATCH) this.sites = new Int32Array(BATCH);
     this.selves = new Int32Array(BATCH);
     this.recording = true;
   }

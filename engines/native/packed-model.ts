@@ -35,6 +35,8 @@ export interface PackedModule {
   predicates: ((state: Work) => boolean)[];
   /** The `choose` values of the last emission. */
   P: Int32Array;
+  /** Coverage mode: the arm each `if` with a shared continuation took (EmitSite.path). */
+  BR: Int8Array;
   WIDTH: number;
   WORDS: number;
 }

@@ -16,6 +16,7 @@
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError, type Json, type Progress, type TraceState } from "../result.ts";
 import { FingerprintTable, IntList, RecentFingerprints, ViaList } from "./fingerprint.ts";
+import { PackedCoverage } from "./packed-coverage.ts";
 import { Expander, Halt, StateList, firstViolated, invariantChecks, type Checks } from "./packed-expand.ts";
 import { type Work, crashError, instantiate, isCrash, newState, outOfRangeError, stateJson, transitionOf } from "./packed-model.ts";
 
@@ -29,6 +30,8 @@ export interface PackedOptions {
   /** Stop with an EngineError of kind "timeout" after this many milliseconds. */
   timeoutMs?: number;
   onProgress?: (p: Progress) => void;
+  /** Count transitions and new states per emission site (engines/native/packed-coverage.ts); one thread only. */
+  coverage?: boolean;
 }
 
 export interface PackedTraceStep {
@@ -54,6 +57,8 @@ export interface PackedResult {
   /** Bytes held by the fingerprint table, parents and transition indices, and the largest two levels of states. */
   peakBytes: number;
   workers: number;
+  /** With `coverage`: the counts, and whether the search explored every reachable state. */
+  coverage?: { counts: PackedCoverage; complete: boolean };
 }
 
 /** What stopped a search before it was complete, besides a violation found where it was checked. */
@@ -77,6 +82,7 @@ export class Search {
   readonly recent = new RecentFingerprints();
   readonly parents: IntList;
   readonly vias: ViaList;
+  readonly coverage: PackedCoverage | null;
   frontier: StateList;
   next: StateList;
   /** The number of the current level's first state. */
@@ -103,7 +109,8 @@ export class Search {
     this.vias = new ViaList(shared);
     this.frontier = new StateList(program.layout.words, shared);
     this.next = new StateList(program.layout.words, shared);
-    this.expander = new Expander(program, this.checks, () => this.flush());
+    this.coverage = opts.coverage ? new PackedCoverage(program) : null;
+    this.expander = new Expander(program, this.checks, () => this.flush(), this.coverage);
   }
 
   /** Adds the initial state; a result when it already ends the search. */
@@ -164,12 +171,14 @@ export class Search {
     if (this.event) return;
     const W = this.program.layout.words;
     const fps = x.fps;
+    const found = this.coverage?.found;
     for (let i = 0; i < n; i++) {
       if (this.recent.metAt(fps, i) || !this.table.addAt(fps, i)) continue;
       if (!this.admit(x.words, i * W, x.parents[i] as number, x.vias[i] as number)) {
         x.halted = true;
         return;
       }
+      if (found) found[x.sites[i] as number]++;
     }
   }
 
@@ -316,6 +325,7 @@ export class Search {
       durationMs: Math.round(performance.now() - this.started),
       peakBytes: this.table.bytes + this.parents.bytes + this.vias.bytes + this.peakLevels,
       workers: this.workers,
+      ...(this.coverage ? { coverage: { counts: this.coverage, complete: (extra.verdict ?? "ok") === "ok" } } : {}),
       ...extra,
     };
   }

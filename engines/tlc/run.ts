@@ -32,6 +32,8 @@ export interface RunTlcOptions {
   displayName?: string;
   /** Called with each progress report (message 2200) as TLC prints it; TLC then reports every 2 s. */
   onProgress?: (p: Progress) => void;
+  /** Pass `-coverage 1`: TLC then prints its coverage report (messages 2201–2202) when it finishes. */
+  coverage?: boolean;
 }
 
 export type TlcRunResult = TlcOutput & { durationMs: number; exitCode: number };
@@ -92,6 +94,7 @@ export function tlcCommandLine(opts: RunTlcOptions, metaDir: string, javaTmpDir?
     "-workers",
     String(opts.workers ?? "auto"),
     ...(opts.checkDeadlock === false ? ["-deadlock"] : []),
+    ...(opts.coverage ? ["-coverage", "1"] : []),
     "-metadir",
     metaDir,
     basename(moduleFile),

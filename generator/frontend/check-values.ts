@@ -375,7 +375,7 @@ export function valueKindProblems(spec: Spec): SpecProblem[] {
   for (const p of spec.procedures) for (const step of p.steps) stmtKinds(step.body, withHelpers(step.loc));
   for (const prop of spec.properties)
     for (const { pred, bound } of temporalPredicates(prop.body)) exprKind(pred, { ...withHelpers(prop.loc), bound: new Map(bound.map((n) => [n, unknown])) });
-  for (const i of [...spec.invariants, ...spec.constraints, ...(spec.initially ? [spec.initially] : [])]) exprKind(i.body, withHelpers(i.loc));
+  for (const i of [...spec.invariants, ...spec.constraints, ...(spec.initially ? [spec.initially] : []), ...(spec.reachables ?? [])]) exprKind(i.body, withHelpers(i.loc));
   for (const a of spec.actions) {
     const bound = new Map<string, Kind>(a.param && a.over ? [[a.param, typeKind({ kind: "named", name: a.over }, { domains })]] : []);
     stmtKinds(a.body, { ...withHelpers(a.loc), bound });

@@ -65,6 +65,7 @@ export function checkSpec(spec: Spec): void {
   }
   for (const i of spec.invariants) declare(i.name, "invariant", i.loc);
   for (const p of spec.properties) declare(p.name, "property", p.loc);
+  for (const r of spec.reachables ?? []) declare(r.name, "reachability goal", r.loc);
   for (const c of spec.constraints) declare(c.name, "constraint", c.loc);
   for (const v of spec.variants) {
     for (const vp of v.processes) {
@@ -82,7 +83,7 @@ export function checkSpec(spec: Spec): void {
     for (const p of d.params) bindsClash(p, d.loc);
     for (const n of lambdaNames(d.body)) bindsClash(n, d.loc);
   }
-  for (const i of [...spec.invariants, ...spec.constraints, ...(spec.initially ? [spec.initially] : [])]) for (const n of lambdaNames(i.body)) bindsClash(n, i.loc);
+  for (const i of [...spec.invariants, ...spec.constraints, ...(spec.initially ? [spec.initially] : []), ...(spec.reachables ?? [])]) for (const n of lambdaNames(i.body)) bindsClash(n, i.loc);
   for (const p of spec.properties)
     for (const { pred, bound } of temporalPredicates(p.body)) for (const n of [...bound, ...lambdaNames(pred)]) bindsClash(n, p.loc);
   const stepsOf = [...spec.processes.map((p) => p.steps), ...spec.variants.flatMap((v) => v.processes.map((vp) => vp.steps))];

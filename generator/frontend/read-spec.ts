@@ -57,6 +57,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
   // Invariants can read every process's locals, so they are read once every process is known.
   const invariantCalls: { call: CallExpression; doc?: string }[] = [];
   const constraintCalls: { call: CallExpression; doc?: string }[] = [];
+  const reachableCalls: { call: CallExpression; doc?: string }[] = [];
   const actionCalls: { call: CallExpression; doc?: string }[] = [];
   const configs: Config[] = [];
   const variantSteps = new Map<string, { doc?: string; loc: Config["loc"]; byProcess: Map<string, { steps: Step[]; fair?: Fairness }> }>();
@@ -68,6 +69,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
     else if (method === "procedure") procedures.push(readProcedure(symbols, call, varNames, doc));
     else if (method === "invariant") invariantCalls.push({ call, doc });
     else if (method === "constraint") constraintCalls.push({ call, doc });
+    else if (method === "reachable") reachableCalls.push({ call, doc });
     else if (method === "action") actionCalls.push({ call, doc });
     else if (method === "initially") {
       if (call !== initiallyCalls[0]) return fail(callLoc(symbols, call), "The spec has more than one .initially(…)", "Give the initial states by one predicate (join them with &&).");
@@ -93,6 +95,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
   }
   const allLocals = new Set(processes.flatMap((p) => p.locals.map((l) => l.name)));
   const invariants = invariantCalls.map(({ call, doc }) => readInvariant(symbols, call, varNames, allLocals, doc));
+  const reachables = reachableCalls.map(({ call, doc }) => readInvariant(symbols, call, varNames, allLocals, doc, "reachable"));
   const constraints = constraintCalls.map(({ call, doc }) => {
     const name = stringArg(symbols, call, 0, "constraint(…)");
     return { name, ...readPredicate(symbols, call, `Constraint "${name}"`, varNames, allLocals, doc, 1) };
@@ -126,6 +129,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
     actions,
     invariants,
     properties,
+    ...(reachables.length ? { reachables } : {}),
     constraints,
     ...(initially ? { initially: { body: initially.body, doc: initially.doc, loc: initially.loc } } : {}),
     configs,
@@ -403,9 +407,9 @@ function readAction(symbols: ModuleSymbols, call: CallExpression, variables: Rea
   return { name, ...(over && param ? { over: over.getText(), param } : {}), body: stmts, doc, loc: callLoc(symbols, call) };
 }
 
-function readInvariant(symbols: ModuleSymbols, call: CallExpression, variables: ReadonlySet<string>, allLocals: ReadonlySet<string>, doc?: string): Invariant {
-  const name = stringArg(symbols, call, 0, "invariant(…)");
-  return { name, ...readPredicate(symbols, call, `Invariant "${name}"`, variables, allLocals, doc, 1) };
+function readInvariant(symbols: ModuleSymbols, call: CallExpression, variables: ReadonlySet<string>, allLocals: ReadonlySet<string>, doc?: string, method: "invariant" | "reachable" = "invariant"): Invariant {
+  const name = stringArg(symbols, call, 0, `${method}(…)`);
+  return { name, ...readPredicate(symbols, call, `${method === "invariant" ? "Invariant" : "Reachability goal"} "${name}"`, variables, allLocals, doc, 1) };
 }
 
 /** A state predicate `(s) => …` (an invariant's, a constraint's, `.initially`'s): the state with pc and every local. */

@@ -311,6 +311,6 @@ export function checkSymmetry(spec: Spec): SpecProblem[] {
     }
     for (const step of list) stmts(step.body, { loc: step.loc, self, bound: none, calls: new Set() });
   }
-  for (const inv of spec.invariants) expr(inv.body, { loc: inv.loc, self: null, bound: none, calls: new Set() });
+  for (const inv of [...spec.invariants, ...(spec.reachables ?? [])]) expr(inv.body, { loc: inv.loc, self: null, bound: none, calls: new Set() });
   return problems;
 }

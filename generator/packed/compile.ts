@@ -26,6 +26,8 @@ export interface PackedProgram {
   steps: StepInfo[];
   emits: EmitSite[];
   sites: CrashSite[];
+  /** Compiled in coverage mode (see CompileOptions.coverage). */
+  coverage: boolean;
   /** The spec's invariants in declaration order (TypeOK is the layout's own: see `inRange`). */
   invariants: { name: string }[];
   /** How many state predicates of properties were compiled (the module's `predicates`), as asked in `CompileOptions`. */
@@ -40,6 +42,12 @@ export interface CompileOptions {
   symmetry?: boolean;
   /** State predicates to compile (the properties' instances: each expression with the values its names are bound to). */
   predicates?: readonly CompiledPredicate[];
+  /**
+   * Coverage mode: the code also records, in `BR`, which arm each `if` took where both arms go on to
+   * the same code, so an engine can tell every transition's branches (EmitSite.path). Off, the code
+   * is exactly the one without coverage.
+   */
+  coverage?: boolean;
 }
 
 /** A property's state predicate with the values of the names bound around it. */
@@ -62,6 +70,7 @@ export function compilePacked(base: Spec, variant: string | null, constants: Rea
 
 class ModuleCompiler extends StepCompiler {
   compile(options: CompileOptions): PackedProgram {
+    this.coverage = options.coverage === true;
     const successors = this.successorsCode();
     const init = this.initCode();
     const invariants = this.spec.invariants.map((inv, k) => {
@@ -90,6 +99,7 @@ class ModuleCompiler extends StepCompiler {
       "let u = 0;",
       RUNTIME,
       ...this.decls,
+      `const BR = new Int8Array(${Math.max(1, this.branchSlots)});`,
       successors,
       init,
       ...invariants,
@@ -99,7 +109,7 @@ class ModuleCompiler extends StepCompiler {
       unpack,
       inRange,
       symmetry?.code ?? "const canonical = null;",
-      `return { successors, init, pack, packFrom, unpack, inRange, canonical, invariants: [${invariants.map((_, k) => `inv${k}`).join(", ")}], predicates: [${predicates.map((_, k) => `pred${k}`).join(", ")}], P, WIDTH, WORDS };`,
+      `return { successors, init, pack, packFrom, unpack, inRange, canonical, invariants: [${invariants.map((_, k) => `inv${k}`).join(", ")}], predicates: [${predicates.map((_, k) => `pred${k}`).join(", ")}], P, BR, WIDTH, WORDS };`,
     ].join("\n\n");
     return {
       source,
@@ -107,6 +117,7 @@ class ModuleCompiler extends StepCompiler {
       steps: this.steps,
       emits: this.emits,
       sites: this.sites,
+      coverage: this.coverage,
       invariants: this.spec.invariants.map((i) => ({ name: i.name })),
       predicates: predicates.length,
       symmetry: symmetry?.info ?? null,

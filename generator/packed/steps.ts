@@ -13,6 +13,7 @@
  */
 import type { LValue, Process, SourceLoc, Stmt } from "../ir.ts";
 import { assignmentRun, containsCall, hasDirectAwait, hasNondeterminism } from "../ir-walk.ts";
+import { type PathItem, armKey, endsStep } from "../branches.ts";
 import { withFallThrough } from "../tla/translate.ts";
 import { type Ctx, ExprCompiler } from "./expr.ts";
 import { slotCount, type ProcessLayout } from "./layout.ts";
@@ -28,6 +29,8 @@ export interface EmitSite {
   loc: SourceLoc;
   /** The transition's params in the reference library's order: `either@line:col` → branch, or a `choose` value left in P. */
   params: ({ key: string; branch: number } | { key: string; slot: number; type: ET })[];
+  /** The branches the path took (generator/branches.ts): arm keys, and `if`s told apart by a slot of `BR` in coverage mode. */
+  path: PathItem[];
 }
 
 export interface StepInfo {
@@ -76,6 +79,8 @@ interface PathState {
   /** The name of the log position this alternative undoes to. */
   mark: string;
   params: EmitSite["params"];
+  /** The branches taken so far on this path. */
+  arms: PathItem[];
   /** Code for each P slot at emission time. */
   pvals: string[];
   bound: Map<string, V>;
@@ -91,6 +96,10 @@ export abstract class StepCompiler extends ExprCompiler {
   /** The most log entries (slot, old value) one step can write. */
   protected maxLog = 0;
   private labelCounter = 0;
+  /** Coverage mode: `if`s whose arms share a continuation record the arm taken in `BR` (see PathItem). */
+  protected coverage = false;
+  /** The slots of `BR` used. */
+  protected branchSlots = 0;
 
   /** The successor function of every process set: its code and the step functions it calls. */
   protected successorsCode(): string {
@@ -142,7 +151,7 @@ export abstract class StepCompiler extends ExprCompiler {
       w.line(`CS = ${index}; CSELF = ${self.code};`);
       w.line("const m0 = u;");
       this.labelCounter = 0;
-      const path: PathState = { exit: "return", mark: "m0", params: [], pvals: [], bound: new Map() };
+      const path: PathState = { exit: "return", mark: "m0", params: [], arms: [], pvals: [], bound: new Map() };
       this.alternative(w, body, path, { p, pl, step, index, self });
     });
     const text = w.text();
@@ -174,12 +183,16 @@ export abstract class StepCompiler extends ExprCompiler {
       switch (st.kind) {
         case "await": {
           const c = this.cond(st.cond, ctx);
-          if (c.val === true) break;
+          if (c.val === true) {
+            path.arms.push(armKey("when", st.loc, "held"));
+            break;
+          }
           if (c.val === false) {
             w.line(this.leave(path));
             return true;
           }
           w.line(`if (!${paren(c.code)}) ${this.leave(path)}`);
+          path.arms.push(armKey("when", st.loc, "held"));
           break;
         }
         case "assign": {
@@ -195,7 +208,7 @@ export abstract class StepCompiler extends ExprCompiler {
           w.line(`wr(S, ${slot}, ${this.stringId(st.label)});`);
           path.pvals.forEach((code, k) => w.line(`P[${k}] = ${code};`));
           this.maxParams = Math.max(this.maxParams, path.pvals.length);
-          this.emits.push({ step: fn.index, loc: st.loc, params: path.params });
+          this.emits.push({ step: fn.index, loc: st.loc, params: path.params, path: [...path.arms] });
           w.line(`emit(S, ${this.emits.length - 1}, ${fn.self.code});`);
           w.line(`undo(S, ${path.mark});`);
           return true;
@@ -206,17 +219,29 @@ export abstract class StepCompiler extends ExprCompiler {
           const [thenStmts, elseStmts] = nondeterministic && rest.length ? [[...st.then, ...rest], [...st.else, ...rest]] : [st.then, st.else];
           // Both branches belong to this alternative: they write the same state and share its mark.
           let ended = true;
-          const branch = (stmtsOf: Stmt[]) => {
-            if (!this.block(w, stmtsOf, { ...path, bound: new Map(path.bound), pvals: [...path.pvals], params: [...path.params] }, fn)) ended = false;
+          // The arms' paths go on past the if when they do not end the step: coverage then needs to know the arm taken.
+          const shared = !(endsStep(thenStmts) && endsStep(elseStmts));
+          const slot = shared && cond.val === undefined ? this.branchSlots++ : -1;
+          const items: Record<"then" | "else", PathItem[]> = { then: [armKey("if", st.loc, "then")], else: [armKey("if", st.loc, "else")] };
+          const branch = (stmtsOf: Stmt[], arm: "then" | "else") => {
+            if (this.coverage && slot >= 0 && arm === "then") w.line(`BR[${slot}] = 1;`);
+            const sub: PathState = { ...path, bound: new Map(path.bound), pvals: [...path.pvals], params: [...path.params], arms: [...path.arms, armKey("if", st.loc, arm)] };
+            if (!this.block(w, stmtsOf, sub, fn)) ended = false;
+            items[arm] = sub.arms.slice(path.arms.length);
           };
+          if (this.coverage && slot >= 0) w.line(`BR[${slot}] = 0;`);
           if (cond.val !== undefined) {
             // Known while compiling (a configuration constant): only the branch taken is generated.
             const taken = cond.val ? thenStmts : elseStmts;
-            w.block("", () => branch(taken));
-          } else if (elseStmts.length) w.ifElse(cond.code, () => branch(thenStmts), () => branch(elseStmts));
-          else {
-            w.block(`if (${cond.code})`, () => branch(thenStmts));
-            ended = false;
+            w.block("", () => branch(taken, cond.val ? "then" : "else"));
+            if (shared) path.arms.push(...items[cond.val ? "then" : "else"]);
+          } else {
+            if (elseStmts.length) w.ifElse(cond.code, () => branch(thenStmts, "then"), () => branch(elseStmts, "else"));
+            else {
+              w.block(`if (${cond.code})`, () => branch(thenStmts, "then"));
+              ended = false;
+            }
+            if (shared) path.arms.push({ slot, then: items.then, else: items.else });
           }
           if (nondeterministic && rest.length) return ended;
           break;
@@ -230,7 +255,12 @@ export abstract class StepCompiler extends ExprCompiler {
             const mark = `m${++this.temp}`;
             w.block(label ? `${label}:` : "", () => {
               w.line(`const ${mark} = u;`);
-              this.alternative(w, body, { exit: label ? `break ${label}` : path.exit, mark, params: [...path.params, { key, branch: j }], pvals: [...path.pvals], bound: new Map(path.bound) }, fn);
+              this.alternative(
+                w,
+                body,
+                { exit: label ? `break ${label}` : path.exit, mark, params: [...path.params, { key, branch: j }], arms: [...path.arms, armKey("either", st.loc, j)], pvals: [...path.pvals], bound: new Map(path.bound) },
+                fn,
+              );
             });
           });
           return false;
@@ -243,7 +273,7 @@ export abstract class StepCompiler extends ExprCompiler {
             const slot = path.pvals.length;
             const mark = `m${++this.temp}`;
             w.line(`const ${mark} = u;`);
-            this.alternative(w, [...st.body, ...rest], { exit: "continue", mark, params: [...path.params, { key: st.name, slot, type: elem.type }], pvals: [...path.pvals, elem.code], bound }, fn);
+            this.alternative(w, [...st.body, ...rest], { exit: "continue", mark, params: [...path.params, { key: st.name, slot, type: elem.type }], arms: [...path.arms], pvals: [...path.pvals, elem.code], bound }, fn);
           });
           return false;
         }

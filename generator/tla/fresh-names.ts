@@ -35,6 +35,7 @@ export function topLevelNames(spec: Spec): Set<string> {
     ...spec.variants.flatMap((v) => v.processes.flatMap((vp) => vp.steps.map((s) => s.label))),
     ...spec.invariants.map((i) => i.name),
     ...spec.properties.map((p) => p.name),
+    ...(spec.reachables ?? []).map((r) => r.name),
     ...spec.constraints.map((c) => c.name),
     ...spec.actions.map((a) => a.name),
     ...spec.macros.map((m) => m.name),

@@ -4,10 +4,10 @@
  */
 import { readFileSync } from "node:fs";
 import Handlebars from "handlebars";
-import type { Config, Definition, Expr, Process, Spec, Type, Value, Variable } from "../ir.ts";
+import type { Config, Definition, Expr, Procedure, Process, Spec, Step, Type, Value, Variable } from "../ir.ts";
 import { modelValueDomains, namedModelValues, pcLabels } from "../ir-walk.ts";
 import { BOUNDED_SEQ, type ExprContext, plainContext, renderExpr, renderType, renderTypeCheck, tlaString } from "./expr.ts";
-import { type Formula, and, atom, definition } from "./formula.ts";
+import { type Formula, type FormulaSpan, and, atom, definition, layout } from "./formula.ts";
 import { freshBinders, freshName, topLevelNames } from "./fresh-names.ts";
 import { stackDepth } from "../ir-walk.ts";
 import { renderPlusCal } from "./pluscal.ts";
@@ -89,6 +89,53 @@ export function stateLevelNames(spec: Spec): string[] {
   ];
 }
 
+/** Each step's action: its head (`label(self)`) and formula, as the module defines it. */
+export function stepActions(spec: Spec, definitions: ReadonlyMap<string, Definition>): { label: string; models?: string; process?: string; doc?: string; head: string; formula: Formula }[] {
+  const guarded = (step: Step, next: string, current?: Procedure) =>
+    and([atom(`pc[self] = ${tlaString(step.label)}`), ...translateStep(step, next, spec, definitions, current)]);
+  return [
+    ...spec.processes.flatMap((p) =>
+      p.steps.map((step, i) => ({
+        label: step.label,
+        ...(step.models ? { models: step.models } : {}),
+        process: p.name,
+        ...(step.doc ? { doc: step.doc } : {}),
+        head: `${step.label}(self)`,
+        formula: guarded(step, nextLabel(p, i)),
+      })),
+    ),
+    ...spec.procedures.flatMap((proc) =>
+      proc.steps.map((step, i) => ({
+        label: step.label,
+        ...(step.models ? { models: step.models } : {}),
+        process: `procedure ${proc.name}`,
+        ...(step.doc ? { doc: step.doc } : {}),
+        head: `${step.label}(self)`,
+        formula: guarded(step, nextLabel(proc, i), proc),
+      })),
+    ),
+    ...spec.actions.map((a) => ({ label: a.name, ...(a.doc ? { doc: a.doc } : {}), head: a.param ? `${a.name}(${a.param})` : a.name, formula: and(translateAction(a, spec, definitions)) })),
+  ];
+}
+
+/**
+ * The actions of the module renderModule writes for a spec in a variant, with where each formula's
+ * nodes lie in the module text (1-based lines and columns, the end inclusive, as TLC reports them).
+ */
+export function actionPlaces(base: Spec, variant: string | null, moduleText: string): { label: string; spans: (FormulaSpan & { formula: Formula })[] }[] {
+  const spec = freshBinders(applyVariant(base, variant));
+  const definitions = new Map<string, Definition>(spec.definitions.map((d) => [d.name, d]));
+  const lines = moduleText.split("\n");
+  return stepActions(spec, definitions).map((a) => {
+    const prefix = `${a.head} == `;
+    const at = lines.findIndex((l) => l.startsWith(prefix));
+    if (at < 0) throw new Error(`the module has no action ${a.head}`);
+    const spans: FormulaSpan[] = [];
+    layout(a.formula, prefix.length, spans);
+    return { label: a.label, spans: spans.map((s) => ({ ...s, line: s.line + at + 1, col: s.col + 1, endLine: s.endLine + at + 1, endCol: s.endCol })) };
+  });
+}
+
 /** The full text of the TLA+ module for a spec in a variant (null: the base steps). */
 export function renderModule(base: Spec, variant: string | null, specArg: string): string {
   const spec = freshBinders(applyVariant(base, variant));
@@ -118,37 +165,13 @@ export function renderModule(base: Spec, variant: string | null, specArg: string
 
   const init = definition("Init", and(initConjuncts(spec, ctx)));
 
-  const actions: { label: string; models?: string; process?: string; doc: string[]; text: string }[] = spec.processes.flatMap((p) =>
-    p.steps.map((step, i) => ({
-      label: step.label,
-      models: step.models,
-      process: p.name,
-      doc: docLines(step.doc),
-      text: definition(
-        `${step.label}(self)`,
-        and([atom(`pc[self] = ${tlaString(step.label)}`), ...translateStep(step, nextLabel(p, i), spec, definitions)]),
-      ),
-    })),
-  );
-  for (const proc of spec.procedures)
-    proc.steps.forEach((step, i) =>
-      actions.push({
-        label: step.label,
-        ...(step.models ? { models: step.models } : {}),
-        process: `procedure ${proc.name}`,
-        doc: docLines(step.doc),
-        text: definition(
-          `${step.label}(self)`,
-          and([atom(`pc[self] = ${tlaString(step.label)}`), ...translateStep(step, nextLabel(proc, i), spec, definitions, proc)]),
-        ),
-      }),
-    );
-  for (const a of spec.actions)
-    actions.push({
-      label: a.name,
-      doc: docLines(a.doc),
-      text: definition(a.param ? `${a.name}(${a.param})` : a.name, and(translateAction(a, spec, definitions))),
-    });
+  const actions = stepActions(spec, definitions).map((a) => ({
+    label: a.label,
+    ...(a.models ? { models: a.models } : {}),
+    ...(a.process ? { process: a.process } : {}),
+    doc: docLines(a.doc),
+    text: definition(a.head, a.formula),
+  }));
   const next = definition("Next", {
     kind: "or",
     items: [

@@ -5,6 +5,7 @@
  * primed; every variable a path leaves alone gets UNCHANGED (frames are implicit and safe); a path that
  * does not `goto` continues at the next label. This is what `pcal.trans` does for the same algorithm.
  */
+import { pointId } from "../branches.ts";
 import type { Action, Definition, LValue, Procedure, Process, Spec, Step, Stmt, Variable } from "../ir.ts";
 import { inlineMacros } from "../ir-walk.ts";
 import { type AssignmentPlan, assignmentGroup, planAssignment } from "./assignment.ts";
@@ -100,7 +101,7 @@ function translateBlock(stmts: Stmt[], assignedBefore: ReadonlySet<Key>, definit
     if (!stmt) continue;
     switch (stmt.kind) {
       case "await":
-        items.push(atom(renderExpr(stmt.cond, ctx(), "item")));
+        items.push({ kind: "atom", text: renderExpr(stmt.cond, ctx(), "item"), point: pointId("when", stmt.loc) });
         break;
       case "goto":
         items.push(atom(`pc' = [pc EXCEPT ![self] = ${tlaString(stmt.label)}]`));
@@ -152,13 +153,13 @@ function translateBlock(stmts: Stmt[], assignedBefore: ReadonlySet<Key>, definit
       case "if": {
         const [a, b] = balance([translateBlock(stmt.then, assigned, definitions, procs), translateBlock(stmt.else, assigned, definitions, procs)]);
         if (!a || !b) throw new Error("unreachable");
-        items.push({ kind: "ite", cond: renderExpr(stmt.cond, ctx()), then: and(a.items), else: and(b.items) });
+        items.push({ kind: "ite", cond: renderExpr(stmt.cond, ctx()), then: and(a.items), else: and(b.items), point: pointId("if", stmt.loc) });
         for (const k of a.assigned) assigned.add(k);
         break;
       }
       case "either": {
         const branches = balance(stmt.branches.map((br) => translateBlock(br, assigned, definitions, procs)));
-        items.push({ kind: "or", items: branches.map((b) => and(b.items)) });
+        items.push({ kind: "or", items: branches.map((b) => and(b.items)), point: pointId("either", stmt.loc) });
         for (const k of branches[0]?.assigned ?? []) assigned.add(k);
         break;
       }

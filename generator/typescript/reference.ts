@@ -91,6 +91,8 @@ class ReferenceGenerator extends InitGenerator {
     const successorNames = perVariant.map((v) => this.values.take(v.name ? `successors_${v.name}` : "successors"));
     const initNames = perVariant.map((v) => this.values.take(v.name ? `initialStates_${v.name}` : "initialStates"));
     const invariantNames = spec.invariants.map((inv) => this.values.take(inv.name));
+    const reachables = spec.reachables ?? [];
+    const reachableNames = reachables.map((r) => this.values.take(r.name));
     const constraintNames = spec.constraints.map((c) => this.values.take(c.name));
 
     // Bodies are generated first: they register the tables and enumerations the declarations need,
@@ -105,6 +107,7 @@ class ReferenceGenerator extends InitGenerator {
       this.typeOKFunction(),
       ...spec.invariants.map((inv, i) => this.predicateFunction(inv, invariantNames[i] ?? inv.name, "Invariant")),
       ...spec.constraints.map((c, i) => this.predicateFunction(c, constraintNames[i] ?? c.name, "State constraint")),
+      ...reachables.map((r, i) => this.predicateFunction(r, reachableNames[i] ?? r.name, "Reachability goal")),
     ];
     const jsonStructures = [
       this.stateToJsonFunction(),
@@ -117,6 +120,7 @@ class ReferenceGenerator extends InitGenerator {
       invariantNames,
       constraintNames,
       properties.map((p) => p.entry),
+      reachableNames,
     );
     const bindStructure = this.bindFunction();
 
@@ -297,6 +301,13 @@ class ReferenceGenerator extends InitGenerator {
         { name: "processSet", type: "string" },
         { name: "self", type: "Json", docs: ["The identity of the process taking the step."] },
         { name: "params", type: "Record<string, Json>", docs: ["Values chosen by `choose`, and `either@line:col` → the branch taken."] },
+        {
+          name: "branches",
+          type: "string",
+          docs: [
+            "The branches the step's path took, separated by spaces: `if@line:col=then` or `=else`, `either@line:col=<n>`, `when@line:col` (a wait that held), at the spec's lines. raidspec's coverage counts them.",
+          ],
+        },
         { name: "next", type: "State" },
       ],
     });
@@ -566,7 +577,8 @@ class ReferenceGenerator extends InitGenerator {
     return { functions, entry: `{ name: ${JSON.stringify(prop.name)}, leaves: [${entries.join(", ")}] },` };
   }
 
-  private modelStatements(variants: { name: string | null; init: string; successors: string }[], invariantNames: string[], constraintNames: string[], properties: string[]): StatementStructures[] {
+  private modelStatements(variants: { name: string | null; init: string; successors: string }[], invariantNames: string[], constraintNames: string[], properties: string[], reachableNames: string[]): StatementStructures[] {
+    const reachables = this.spec.reachables ?? [];
     const stepsMeta = new Map<string, string>();
     const addSteps = (processName: string, steps: Step[]) => {
       for (const s of steps) {
@@ -602,6 +614,7 @@ class ReferenceGenerator extends InitGenerator {
             type: `{ name: string; leaves: { form: string; params: string[]; p(state: State, constants: ${C}, args: Json[]): boolean; q?(state: State, constants: ${C}, args: Json[]): boolean }[] }[]`,
             docs: ["The temporal properties: per temporal operator (form), its state predicates, called with the values its foralls bind (in `params` order)."],
           },
+          ...(reachables.length ? [{ name: "reachables", type: `{ name: string; holds(state: State, constants: ${C}): boolean }[]` }] : []),
           ...(constraintNames.length ? [{ name: "constraints", type: `{ name: string; holds(state: State, constants: ${C}): boolean }[]` }] : []),
           { name: "toJson", type: `(state: State, constants?: ${C}) => { [key: string]: Json }` },
           { name: "fromJson", type: `(json: { [key: string]: Json }, constants: ${C}) => State` },
@@ -675,6 +688,12 @@ class ReferenceGenerator extends InitGenerator {
                 else {
                   w.write("properties: [").indent(() => {
                     for (const p of properties) w.writeLine(p);
+                  });
+                  w.writeLine("],");
+                }
+                if (reachables.length) {
+                  w.write("reachables: [").indent(() => {
+                    reachables.forEach((r, i) => w.writeLine(`{ name: ${JSON.stringify(r.name)}, holds: (state, c) => ${reachableNames[i] ?? r.name}(envOf(c), state) },`));
                   });
                   w.writeLine("],");
                 }

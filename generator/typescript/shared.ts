@@ -115,6 +115,11 @@ export interface PathState {
   exit: string;
   /** The transition's parameters so far: key text → value code. */
   params: { key: string; value: string }[];
+  /**
+   * The branches taken so far (generator/branches.ts), as the transition's `branches` text: arm keys,
+   * and the variables that hold the arm an `if` took where its arms go on to the same code.
+   */
+  branches: ({ lit: string } | { ref: string })[];
   bound: Map<string, Binding>;
   /** Depth of working copies, for their names (t, t1, t2, …). */
   depth: number;

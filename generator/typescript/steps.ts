@@ -6,6 +6,7 @@
 import { CodeBlockWriter, type StatementStructures, StructureKind } from "ts-morph";
 import type { Expr, LValue, Procedure, Process, Step, Stmt, Type } from "../ir.ts";
 import { assignmentRun, assigns, containsCall, hasDirectAwait, hasNondeterminism, visitStatements } from "../ir-walk.ts";
+import { armKey, endsStep } from "../branches.ts";
 import { withFallThrough } from "../tla/translate.ts";
 import { UNKNOWN, PREC, code, propName, member, docText, sortedFields, written, type VT, type Code, type Ctx, type PathState, type StepFunction } from "./shared.ts";
 import { exprText } from "./bounds.ts";
@@ -13,6 +14,7 @@ import { JsonGenerator } from "./json.ts";
 
 export abstract class StepGenerator extends JsonGenerator {
   private labelCounter = 0;
+  private branchCounter = 0;
 
   protected stepFunction(fn: StepFunction): StatementStructures {
     const { step, process } = fn;
@@ -39,7 +41,8 @@ export abstract class StepGenerator extends JsonGenerator {
     const before = this.checks;
     const text = written((w) => {
       this.labelCounter = 0;
-      const path: PathState = { draft: "s", copied: false, exit: "return", params: [], bound: new Map(), depth: 0 };
+      this.branchCounter = 0;
+      const path: PathState = { draft: "s", copied: false, exit: "return", params: [], branches: [], bound: new Map(), depth: 0 };
       this.block(w, body, path, fn);
     });
     let calls = false;
@@ -59,6 +62,7 @@ export abstract class StepGenerator extends JsonGenerator {
       switch (st.kind) {
         case "await": {
           w.writeLine(`if (${this.negate(st.cond, ctx).code}) ${path.exit};`);
+          path.branches.push({ lit: armKey("when", st.loc, "held") });
           break;
         }
         case "assign": {
@@ -95,7 +99,7 @@ export abstract class StepGenerator extends JsonGenerator {
           const self = this.toJson({ kind: "named", name: fn.process.over }, "self", 0);
           const params = path.params.length ? `{ ${path.params.map((p) => (p.key === p.value ? p.key : `${p.key}: ${p.value}`)).join(", ")} }` : "{}";
           w.writeLine(
-            `out.push({ step: ${JSON.stringify(fn.step.label)}, processSet: ${JSON.stringify(fn.process.name)}, self${self === "self" ? "" : `: ${self}`}, params: ${params}, next: ${path.draft} });`,
+            `out.push({ step: ${JSON.stringify(fn.step.label)}, processSet: ${JSON.stringify(fn.process.name)}, self${self === "self" ? "" : `: ${self}`}, params: ${params}, branches: ${branchesCode(path.branches)}, next: ${path.draft} });`,
           );
           return;
         }
@@ -105,9 +109,18 @@ export abstract class StepGenerator extends JsonGenerator {
           // Alternatives inside the if must each run the statements after it: move them into both branches.
           const [thenStmts, elseStmts] = nondeterministic && rest.length ? [[...st.then, ...rest], [...st.else, ...rest]] : [st.then, st.else];
           if (!(nondeterministic && rest.length) && rest.length && assigns([st])) this.ensureCopy(w, path);
-          w.write(`if (${cond.code}) `).inlineBlock(() => this.block(w, thenStmts, { ...path, bound: new Map(path.bound) }, fn));
-          if (elseStmts.length) w.write(" else ").inlineBlock(() => this.block(w, elseStmts, { ...path, bound: new Map(path.bound) }, fn));
+          // Where both arms go on to the same code, a variable says which one the transition took.
+          const taken = endsStep(thenStmts) && endsStep(elseStmts) ? null : `br${++this.branchCounter}`;
+          if (taken) w.writeLine(`let ${taken}: string;`);
+          const arm = (stmtsOf: Stmt[], name: "then" | "else") => () => {
+            const sub: PathState = { ...path, bound: new Map(path.bound), branches: [...path.branches, { lit: armKey("if", st.loc, name) }] };
+            this.block(w, stmtsOf, sub, fn);
+            if (taken) w.writeLine(`${taken} = ${branchesCode(sub.branches.slice(path.branches.length))};`);
+          };
+          w.write(`if (${cond.code}) `).inlineBlock(arm(thenStmts, "then"));
+          if (elseStmts.length || taken) w.write(" else ").inlineBlock(arm(elseStmts, "else"));
           w.newLine();
+          if (taken) path.branches.push({ ref: taken });
           if (nondeterministic && rest.length) return;
           break;
         }
@@ -118,7 +131,19 @@ export abstract class StepGenerator extends JsonGenerator {
             const label = hasDirectAwait(body) ? `branch${++this.labelCounter}` : null;
             w.writeLine(`// either, branch ${j + 1} of ${st.branches.length} (${st.loc.file}:${st.loc.line})`);
             w.write(label ? `${label}: ` : "").inlineBlock(() =>
-              this.block(w, body, { ...path, copied: false, exit: label ? `break ${label}` : path.exit, params: [...path.params, { key: JSON.stringify(key), value: String(j) }], bound: new Map(path.bound) }, fn),
+              this.block(
+                w,
+                body,
+                {
+                  ...path,
+                  copied: false,
+                  exit: label ? `break ${label}` : path.exit,
+                  params: [...path.params, { key: JSON.stringify(key), value: String(j) }],
+                  branches: [...path.branches, { lit: armKey("either", st.loc, j) }],
+                  bound: new Map(path.bound),
+                },
+                fn,
+              ),
             );
             w.newLine();
           });
@@ -132,7 +157,7 @@ export abstract class StepGenerator extends JsonGenerator {
           const bound = new Map(path.bound).set(st.name, { code: js, type: element, ...this.bounds.elements(st.set, path.bound, fn.process) });
           const value = this.toJson(element, js, 0);
           w.write(`for (const ${js} of ${set.code}) `).inlineBlock(() =>
-            this.block(w, [...st.body, ...rest], { ...path, copied: false, exit: "continue", params: [...path.params, { key: propName(st.name), value }], bound }, fn),
+            this.block(w, [...st.body, ...rest], { ...path, copied: false, exit: "continue", params: [...path.params, { key: propName(st.name), value }], branches: [...path.branches], bound }, fn),
           );
           w.newLine();
           return;
@@ -217,7 +242,8 @@ export abstract class StepGenerator extends JsonGenerator {
       returnType: "void",
       statements: written((w) => {
         this.labelCounter = 0;
-        const path: PathState = { draft: "s", copied: false, exit: "return", params: [], bound: new Map(), depth: 0 };
+        this.branchCounter = 0;
+        const path: PathState = { draft: "s", copied: false, exit: "return", params: [], branches: [], bound: new Map(), depth: 0 };
         this.block(w, body, path, fn);
       }),
     };
@@ -243,9 +269,10 @@ export abstract class StepGenerator extends JsonGenerator {
       returnType: "void",
       statements: written((w) => {
         this.labelCounter = 0;
+        this.branchCounter = 0;
         const bound = new Map<string, { code: string; type: VT }>(param && js && paramType ? [[param, { code: js, type: paramType }]] : []);
         const params = param && js && paramType ? [{ key: propName(param), value: this.toJson(paramType, js, 0) }] : [];
-        const path: PathState = { draft: "s", copied: false, exit: "return", params, bound, depth: 0 };
+        const path: PathState = { draft: "s", copied: false, exit: "return", params, branches: [], bound, depth: 0 };
         this.block(w, withFallThrough(step.body, "", step.loc), path, fn);
       }),
     };
@@ -476,6 +503,12 @@ export abstract class StepGenerator extends JsonGenerator {
       ].join("\n"),
     };
   }
+}
+
+/** The `branches` text of a transition: its arm keys separated by spaces (a template literal where an `if`'s arm is only known at run time). */
+function branchesCode(parts: PathState["branches"]): string {
+  if (parts.every((p) => "lit" in p)) return JSON.stringify(parts.map((p) => ("lit" in p ? p.lit : "")).join(" "));
+  return `\`${parts.map((p) => ("lit" in p ? p.lit : `\${${p.ref}}`)).join(" ")}\``;
 }
 
 /** A step's or an action's doc: what it is, the spec's doc, where it is written and what it does. */

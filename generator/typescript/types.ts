@@ -368,7 +368,7 @@ export abstract class TypeGenerator {
     };
     const none = new Map<string, { type: VT }>();
     for (const v of this.spec.variables) visitExpr(v.init, none, null);
-    for (const inv of this.spec.invariants) visitExpr(inv.body, none, null);
+    for (const inv of [...this.spec.invariants, ...(this.spec.reachables ?? [])]) visitExpr(inv.body, none, null);
     for (const prop of this.spec.properties)
       for (const leaf of temporalLeaves(prop.body)) {
         let bound = none;

@@ -265,6 +265,12 @@ export interface SpecBuilder<St, Ids, Procs extends ProcessTypes> {
    * it can finish). Like TLC with `Init == TypeOK /\ Inv`, every such state is enumerated.
    */
   initially(holds: (s: Observed<St, Ids, Procs>) => boolean): SpecBuilder<St, Ids, Procs>;
+  /**
+   * A reachability goal: some reachable state must satisfy `goal` (a "sometimes" property). `check`
+   * reports it reached, with the shortest witness trace, or unreached as a finding: the model cannot
+   * get into the situation (a bug needs it, or a step is dead).
+   */
+  reachable(name: string, goal: (s: Observed<St, Ids, Procs>) => boolean): SpecBuilder<St, Ids, Procs>;
   /** A named binding of the constants, e.g. `small`. */
   config(name: string, config: Configuration): SpecBuilder<St, Ids, Procs>;
   /**
@@ -305,6 +311,7 @@ export function spec<const S extends Schema>(
     action: () => builder,
     invariant: () => builder,
     property: () => builder,
+    reachable: () => builder,
     constraint: () => builder,
     initially: () => builder,
     config: () => builder,

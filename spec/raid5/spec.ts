@@ -608,6 +608,13 @@ export default spec("Raid5", {
    * @story stripe {sh} waits on bitmap_list without BIT_DELAY
    */
   .invariant("SeqOrder", (s) => s.seqWrite <= s.seqFlush && forall(Stripes, (sh) => implies(s.queue[sh] === "bitmap", s.bitDelay[sh])))
+  /**
+   * Reachability goal: a stripe is a batch member while a writer's bitmap_startwrite is still to come,
+   * the situation the race needs. Reached before d0852df, and with it too: BITMAP_PENDING is one bit,
+   * cleared by the first writer whose bitmap_startwrite completes, so a second writer's can still be
+   * pending when the stripe joins a batch (harmless where the first already set the same chunk's bit).
+   */
+  .reachable("BatchedBeforeStartwrite", (s) => exists(Writers, (w) => s.pc[w] === "bitmap_startwrite") && exists(Stripes, (m) => isMember(s, m)))
   .config("small", {
     doc: "The brief's minimal setup: H queued, S written by three writers over two data disks, separate counters.",
     constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: true },

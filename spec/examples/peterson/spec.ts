@@ -46,6 +46,8 @@ export default spec("Peterson", {
   .invariant("MutualExclusion", (s) => !(s.pc[0] === "cs" && s.pc[1] === "cs"))
   /** Every process that raises its flag gets into its critical section. */
   .property("StarvationFree", (s) => forall(Procs, (p) => leadsTo(s.flag[p], s.pc[p] === "cs")))
+  /** Both processes can be waiting at once (the case the turn decides). */
+  .reachable("BothWaiting", (s) => s.pc[0] === "wait" && s.pc[1] === "wait")
   .config("default", {})
   .variant("unfair", "proc", {
     doc: "The same steps without fairness: a process may stop for ever anywhere, its flag raised.",
