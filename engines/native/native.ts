@@ -80,7 +80,14 @@ export function compileOrExplain(spec: Spec, variant: string | null, constants: 
 export async function runNative(req: NativeRequest): Promise<NativeOutcome> {
   if (req.properties && req.properties.length > 0) {
     const plan = propertyPlan(req.spec, req.constants, req.properties);
-    if (plan.instances.length > 0) return runNativeLiveness(req, plan);
+    if (plan.instances.length > 0) {
+      const r = await runNativeLiveness(req, plan);
+      if (!req.coverage) return r;
+      // The liveness search records the graph, not coverage: the counts come from a search of the
+      // same states for the invariants alone.
+      const counted = await runNative({ ...req, properties: undefined });
+      return counted.coverage ? { ...r, coverage: counted.coverage } : r;
+    }
   }
   const compiled =
     req.explorer === "reference" ? "the readable explorer was asked for (--engine native-reference)" : compileOrExplain(req.spec, req.variant, req.constants, req.symmetry, req.coverage);
