@@ -90,7 +90,7 @@ export abstract class StepGenerator extends JsonGenerator {
           if (!fn.process) {
             // A plain action's path ends here: no pc to move.
             const params = path.params.length ? `{ ${path.params.map((p) => (p.key === p.value ? p.key : `${p.key}: ${p.value}`)).join(", ")} }` : "{}";
-            w.writeLine(`out.push({ step: ${JSON.stringify(fn.step.label)}, processSet: "", self: null, params: ${params}, next: ${path.draft} });`);
+            w.writeLine(`out.push({ step: ${JSON.stringify(fn.step.label)}, processSet: "", self: null, params: ${params}, branches: ${branchesCode(path.branches)}, next: ${path.draft} });`);
             return;
           }
           const slot = this.pcSlot(fn.process, code("self"), ctx);
@@ -179,7 +179,7 @@ export abstract class StepGenerator extends JsonGenerator {
     const params = path.params.length ? `{ ${path.params.map((p) => (p.key === p.value ? p.key : `${p.key}: ${p.value}`)).join(", ")} }` : "{}";
     const processSet = fn.procedure ? "processSet" : JSON.stringify(fn.process?.name ?? "");
     const self = fn.procedure || !fn.process ? "self" : this.toJson({ kind: "named", name: fn.process.over }, "self", 0);
-    w.writeLine(`out.push({ step: ${JSON.stringify(fn.step.label)}, processSet${processSet === "processSet" ? "" : `: ${processSet}`}, self${self === "self" ? "" : `: ${self}`}, params: ${params}, next: ${path.draft} });`);
+    w.writeLine(`out.push({ step: ${JSON.stringify(fn.step.label)}, processSet${processSet === "processSet" ? "" : `: ${processSet}`}, self${self === "self" ? "" : `: ${self}`}, params: ${params}, branches: ${branchesCode(path.branches)}, next: ${path.draft} });`);
   }
 
   /**
