@@ -13,14 +13,36 @@
 \* Readings of the kernel this model follows (see ../shared/raid5/BRIEF.md):
 \* - bitmap_startwrite is one step (take counts.lock, allocate the counter page, bump the counter,
 \*   set the bit in memory); it runs unlocked with respect to the stripe, so others run around it.
-\* - bitmap_unplug is one step that writes every bit set in memory to disk.
-\* - The bitmap daemon (which clears bits of idle chunks) and degraded arrays are not modelled: bits
-\*   only ever get set, and every write succeeds.
+\* - bitmap_unplug is one step that writes the whole bitmap (every bit set or cleared in memory) to disk.
+\* - The bitmap daemon (`Daemon`) is one pass over every counter per step (the kernel takes counts.lock
+\*   per counter page): counters at 2 step down to 1, counters at 1 go to 0 and clear the bit in memory;
+\*   a second step writes cleared bits to disk (the daemon never writes newly set, DIRTY bits). Counters
+\*   are compared whole, as the kernel does, so one with NEEDED (or RESYNC) set is never cleared. Resync
+\*   itself (which clears NEEDED) is not modelled.
+\* - A degraded array (`Degraded`) only changes bitmap_endwrite: success=0, so it sets NEEDED. The missing
+\*   disk, reads and reconstruction are not modelled; with `Degraded` off every write succeeds.
 \* - A bio that cannot be added (the stripe is batched, or the bio overlaps a queued one) makes its
-\*   writer give up rather than wait and retry; the race needs no retries.
+\*   writer give up, or with `Retry` wait on wait_for_overlap until the stripe is no longer batched and
+\*   the overlap is gone, then take the stripe again and retry (make_request's `goto retry`). The wake-up
+\*   is modelled as the condition becoming true: a retry that would fail again just keeps waiting.
+\* - raid5d takes stripes off handle_list and handles them in one step, unless `HandleBatch`: then, as
+\*   handle_active_stripes does, it takes stripes off the list (holding a reference on each) in one step
+\*   and handles them later, so writers and other handling run in between. That is how a stripe can join
+\*   a batch while raid5d holds it and then reach handle_stripe as a member (b15a9dbd). The write
+\*   completion path of a member (raid5_end_write_request: STRIPE_HANDLE, then release) cannot get it
+\*   there: the batch's reference keeps its count above 0 until break_stripe_batch_list, after which it is
+\*   a lone stripe; so it is not modelled as a step of its own (bios complete with handle_stripe_clean_event).
+\* - cd5fc653 (2025) calls bitmap_startwrite in the md layer before make_request sees the bio, and
+\*   bitmap_endwrite when the bio completes (after handle_stripe_clean_event has returned it): the writer
+\*   thread stands for its bio and ends it once its device's data is written and cleaned up (a later bio
+\*   on the same device makes it wait longer, never shorter).
 \* - stripe_can_batch is the fixed version in both variants: before the fix BITMAP_PENDING is never set,
 \*   so its extra test is always true there.
 \* - handle_stripe_clean_event ends the writes of one stripe of the batch per step, head first.
+\* - Not modelled at all: reads, resync/reshape, BATCH_ERR and I/O errors, PREREAD_ACTIVE/DELAYED and
+\*   plugging, the released_stripes list, counter-page allocation sleeping (a page is allocated or not
+\*   per configuration), crashes (the harm of a coverage violation is argued, not simulated), more than
+\*   one RAID chunk, more stripes, disks or writers than the configurations below.
 \* 
 \* Traces are told with the `@story` lines of the steps and invariants below (see the README's "Writing
 \* a spec"); this one tells the initial state.
@@ -28,7 +50,7 @@
 \* {counter[0]}); the stripes after it are empty (stripe 1's counter: {counter[chunkOf(1)]})
 EXTENDS Integers, FiniteSets, TLC
 
-CONSTANTS NStripes, NData, NWriters, SharedCounter, CounterPageAllocated, FixedBios, NoValue
+CONSTANTS NStripes, NData, NWriters, SharedCounter, CounterPageAllocated, FixedBios, Daemon, Degraded, Retry, HandleBatch, NoValue
 
 Stripes == 0..NStripes - 1
 
@@ -47,6 +69,9 @@ Raid5d == 0..0
 
 \* The thread that runs handle_stripe (raid5d itself, or a raid5 worker thread).
 Handler == NWriters + 1..NWriters + 1
+
+\* The bitmap daemon's identity (its steps are enabled only with Daemon).
+BitmapDaemon == NWriters + 2..NWriters + 2
 
 \* Which part of a 4 KiB device page a bio covers.
 Parts == {"full", "lo", "hi"}
@@ -78,9 +103,11 @@ variables
     pageAllocated = [c \in Chunks |-> c = 0 \/ CounterPageAllocated],
     bitMem = [c \in Chunks |-> c = 0],
     bitDisk = [c \in Chunks |-> c = 0],
+    taken = [anyKey \in Stripes |-> FALSE],
     starts = [c \in Chunks |-> (IF c = 0 THEN NData ELSE 0)],
     ends = [anyKey \in Chunks |-> 0],
-    dirtiedIn = [anyKey \in Stripes |-> 0];
+    dirtiedIn = [anyKey \in Stripes |-> 0],
+    needed = [anyKey \in Chunks |-> FALSE];
 
 define
     chunkOf(sh) == (IF SharedCounter THEN 0 ELSE sh)
@@ -98,6 +125,12 @@ define
     fixedDev(w) == (IF w <= NData THEN w - 1 ELSE NData - 1)
     fixedPart(w) == (IF w < NData THEN "full" ELSE (IF w = NData THEN "lo" ELSE "hi"))
     counterPlusOne(c) == (IF c = 0 \/ c = 1 THEN 3 ELSE c + 1)
+    withNeeded(c) == (IF c >= 32768 THEN c ELSE c + 32768)
+    endwriteBase(c) == (IF Degraded THEN (IF counter[c] >= 32768 THEN counter[c] ELSE counter[c] + 32768) ELSE counter[c])
+    countOf(c) == (IF needed[c] /\ counter[c] >= 32768 THEN counter[c] - 32768 ELSE counter[c])
+    daemonClears(c) == counter[c] = 1
+    daemonCools(c) == counter[c] = 2
+    bioDone(sh, d) == towrite[sh][d] = "none" /\ ~written[sh][d]
 end define;
 
 process writer \in Writers
@@ -183,6 +216,18 @@ release_stripe_plug:  \* make_request / release_stripe_plug
             queue[sh] := (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle");
             bitDelay[sh] := bitDelay[sh] /\ bmSeq[sh] > seqWrite;
         end if;
+        if Retry /\ ~added then
+            goto wait_for_overlap;
+        else
+            goto Done;
+        end if;
+    end with;
+wait_for_overlap:  \* make_request / wait_for_overlap (retry)
+    with sh = wsh do
+        await batchHead[sh] = NoValue /\ ~overlaps(towrite[sh][wdev], wpart);
+        count[sh] := count[sh] + 1;
+        queue[sh] := "none";
+        goto add_stripe_bio;
     end with;
 end process;
 
@@ -192,7 +237,7 @@ raid5d_loop:  \* raid5d (seq_flush++)
     await (\E sh \in Stripes : queue[sh] = "bitmap");
     seqFlush := seqFlush + 1;
 bitmap_unplug:  \* bitmap_unplug
-    bitDisk := [c \in Chunks |-> bitDisk[c] \/ bitMem[c]];
+    bitDisk := [c \in Chunks |-> bitMem[c]];
 activate_bit_delay:  \* raid5d / activate_bit_delay
     seqWrite := seqFlush;
     bitDelay := [sh \in Stripes |-> bitDelay[sh] /\ ~(queue[sh] = "bitmap" /\ bmSeq[sh] <= seqFlush)];
@@ -205,6 +250,7 @@ variables cur = 0;
 begin
 handle_stripe:  \* handle_stripe
     either
+        await ~HandleBatch;
         with sh \in {x \in Stripes : queue[x] = "handle"} do
             batchReady := [m \in Stripes |-> batchReady[m] /\ ~(m = sh \/ batchHead[m] = sh)];
             if bitDelay[sh] then
@@ -222,6 +268,20 @@ handle_stripe:  \* handle_stripe
             goto handle_stripe;
         end with;
     or
+        await HandleBatch;
+        with t \in {x \in Stripes : queue[x] = "handle"} do
+            queue[t] := "none";
+            count[t] := count[t] + 1;
+            taken[t] := TRUE;
+            goto handle_stripe;
+        end with;
+    or
+        with p \in {x \in Stripes : taken[x]} do
+            taken[p] := FALSE;
+            cur := p;
+            goto clear_batch_ready;
+        end with;
+    or
         with h \in {x \in Stripes : inIO[x]} do
             cur := h;
             if (\E m \in Stripes : (m = h \/ batchHead[m] = h) /\ isWriting(m)) then
@@ -231,12 +291,43 @@ handle_stripe:  \* handle_stripe
             end if;
         end with;
     end either;
+clear_batch_ready:  \* handle_stripe / clear_batch_ready
+    with sh = cur do
+        handle[sh] := FALSE;
+        if (batchHead[sh] # NoValue /\ batchHead[sh] # sh) then
+            batchReady[sh] := FALSE;
+            count[sh] := count[sh] - 1;
+            goto handle_stripe;
+        else
+            batchReady := [m \in Stripes |-> batchReady[m] /\ ~(m = sh \/ batchHead[m] = sh)];
+            goto handle_taken;
+        end if;
+    end with;
+handle_taken:  \* handle_stripe / schedule_reconstruction / raid5_release_stripe
+    with sh = cur do
+        if bitDelay[sh] then
+            handle[sh] := TRUE;
+        else
+            written := [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [d \in DataDisks |-> written[m][d] \/ towrite[m][d] # "none"] ELSE written[m])];
+            towrite := [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> "none"] ELSE towrite[m])];
+            overwrite := [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> FALSE] ELSE overwrite[m])];
+            overwriteDisks := [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN 0 ELSE overwriteDisks[m])];
+            inIO[sh] := inIO[sh] \/ (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ (\E d \in DataDisks : written[m][d]));
+        end if;
+        count[sh] := count[sh] - 1;
+        if count[sh] = 0 /\ handle[sh] then
+            queue[sh] := (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle");
+            bitDelay[sh] := bitDelay[sh] /\ bmSeq[sh] > seqWrite;
+        end if;
+        goto handle_stripe;
+    end with;
 handle_stripe_clean_event:  \* handle_stripe_clean_event / bitmap_endwrite
     with m \in {x \in Stripes : inBatch(x, cur) /\ isWriting(x) /\ (\A y \in Stripes : (inBatch(y, cur) /\ isWriting(y)) => (y >= x))} do
         with c = chunkOf(m) do
             with n = Cardinality({d \in DataDisks : written[m][d]}) do
                 if pageAllocated[c] then
-                    counter[c] := ((counter[c] - n + 65536) % 65536);
+                    counter[c] := (((IF Degraded THEN (IF counter[c] >= 32768 THEN counter[c] ELSE counter[c] + 32768) ELSE counter[c]) - n + 65536) % 65536);
+                    needed[c] := needed[c] \/ Degraded;
                 end if;
                 ends[c] := ends[c] + n;
                 written[m] := [anyKey \in DataDisks |-> FALSE];
@@ -256,12 +347,27 @@ break_stripe_batch_list:  \* break_stripe_batch_list
     end with;
 end process;
 
+process daemon \in BitmapDaemon
+begin
+bitmap_daemon_work:  \* bitmap_daemon_work
+    await Daemon;
+    either
+        await (\E c \in Chunks : (counter[c] = 1) \/ (counter[c] = 2));
+        bitMem := [c \in Chunks |-> bitMem[c] /\ ~(counter[c] = 1)];
+        counter := [c \in Chunks |-> (IF (counter[c] = 1) THEN 0 ELSE (IF (counter[c] = 2) THEN 1 ELSE counter[c]))];
+    or
+        await (\E c \in Chunks : bitDisk[c] /\ ~bitMem[c]);
+        bitDisk := [c \in Chunks |-> bitDisk[c] /\ bitMem[c]];
+    end either;
+    goto bitmap_daemon_work;
+end process;
+
 end algorithm; *)
 
 \* BEGIN TRANSLATION (generated by raidspec from the algorithm above)
-VARIABLES batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, starts, ends, dirtiedIn, wsh, wdev, wpart, firstwrite, added, cur, pc
+VARIABLES batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, taken, starts, ends, dirtiedIn, needed, wsh, wdev, wpart, firstwrite, added, cur, pc
 
-vars == << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, starts, ends, dirtiedIn, wsh, wdev, wpart, firstwrite, added, cur, pc >>
+vars == << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, taken, starts, ends, dirtiedIn, needed, wsh, wdev, wpart, firstwrite, added, cur, pc >>
 
 \* The bitmap counter a stripe uses (all devices of a stripe share it).
 chunkOf(sh) == (IF SharedCounter THEN 0 ELSE sh)
@@ -308,7 +414,25 @@ fixedPart(w) == (IF w < NData THEN "full" ELSE (IF w = NData THEN "lo" ELSE "hi"
 \* The counter after bitmap_startwrite: 0 → bit set, 2; 1 → 2; then +1.
 counterPlusOne(c) == (IF c = 0 \/ c = 1 THEN 3 ELSE c + 1)
 
-ProcSet == (Writers) \cup (Raid5d) \cup (Handler)
+\* The counter with NEEDED set, as bitmap_endwrite(success=0) sets it before its decrement.
+withNeeded(c) == (IF c >= 32768 THEN c ELSE c + 32768)
+
+\* The counter as bitmap_endwrite sees it: with NEEDED set when the array is degraded.
+endwriteBase(c) == (IF Degraded THEN (IF counter[c] >= 32768 THEN counter[c] ELSE counter[c] + 32768) ELSE counter[c])
+
+\* Chunk c's count without a NEEDED bit that a degraded endwrite set (an underflow's NEEDED bit stays).
+countOf(c) == (IF needed[c] /\ counter[c] >= 32768 THEN counter[c] - 32768 ELSE counter[c])
+
+\* bitmap_daemon_work clears the bit when the counter is 1: the whole 16-bit value, so never with NEEDED set.
+daemonClears(c) == counter[c] = 1
+
+\* bitmap_daemon_work steps a counter at 2 down to 1 (whole value again: NEEDED or RESYNC keep it).
+daemonCools(c) == counter[c] = 2
+
+\* The writer's bio has been written and returned (its device has nothing queued or in flight).
+bioDone(sh, d) == towrite[sh][d] = "none" /\ ~written[sh][d]
+
+ProcSet == (Writers) \cup (Raid5d) \cup (Handler) \cup (BitmapDaemon)
 
 Init == /\ batchReady = [anyKey \in Stripes |-> TRUE]
         /\ bitDelay = [anyKey \in Stripes |-> FALSE]
@@ -329,9 +453,11 @@ Init == /\ batchReady = [anyKey \in Stripes |-> TRUE]
         /\ pageAllocated = [c \in Chunks |-> c = 0 \/ CounterPageAllocated]
         /\ bitMem = [c \in Chunks |-> c = 0]
         /\ bitDisk = [c \in Chunks |-> c = 0]
+        /\ taken = [anyKey \in Stripes |-> FALSE]
         /\ starts = [c \in Chunks |-> (IF c = 0 THEN NData ELSE 0)]
         /\ ends = [anyKey \in Chunks |-> 0]
         /\ dirtiedIn = [anyKey \in Stripes |-> 0]
+        /\ needed = [anyKey \in Chunks |-> FALSE]
         /\ wsh = [self \in Writers |-> 1]
         /\ wdev = [self \in Writers |-> 0]
         /\ wpart = [self \in Writers |-> "full"]
@@ -340,7 +466,8 @@ Init == /\ batchReady = [anyKey \in Stripes |-> TRUE]
         /\ cur = [self \in Handler |-> 0]
         /\ pc = [self \in ProcSet |-> CASE self \in Writers -> "get_active_stripe"
                                         [] self \in Raid5d -> "raid5d_loop"
-                                        [] self \in Handler -> "handle_stripe"]
+                                        [] self \in Handler -> "handle_stripe"
+                                        [] self \in BitmapDaemon -> "bitmap_daemon_work"]
 
 \* get_active_stripe: models make_request / get_active_stripe (process writer)
 \* Pick the bio (stripe, device, part of the page) and take a reference on the stripe.
@@ -357,7 +484,7 @@ get_active_stripe(self) == /\ pc[self] = "get_active_stripe"
                                                   /\ count' = [count EXCEPT ![sh] = count[sh] + 1]
                                                   /\ queue' = [queue EXCEPT ![sh] = "none"]
                                                   /\ pc' = [pc EXCEPT ![self] = "add_stripe_bio"]
-                           /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, starts, ends, dirtiedIn, firstwrite, added, cur >>
+                           /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, taken, starts, ends, dirtiedIn, needed, firstwrite, added, cur >>
 
 \* add_stripe_bio: models add_stripe_bio (process writer)
 \* Under stripe_lock: refuse batched stripes and overlaps, link the bio, count overwrites.
@@ -380,7 +507,7 @@ add_stripe_bio(self) == /\ pc[self] = "add_stripe_bio"
                                                                                 /\ IF now # "none"
                                                                                       THEN pc' = [pc EXCEPT ![self] = "stripe_add_to_batch_list"]
                                                                                       ELSE pc' = [pc EXCEPT ![self] = "bitmap_startwrite"]
-                        /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, written, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, starts, ends, dirtiedIn, wsh, wdev, wpart, cur >>
+                        /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, written, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, taken, starts, ends, dirtiedIn, needed, wsh, wdev, wpart, cur >>
 
 \* bitmap_startwrite: models bitmap_startwrite (process writer)
 \* bitmap_startwrite(sh->sector): bump the chunk's counter, set its bit in memory if it was 0.
@@ -397,7 +524,7 @@ bitmap_startwrite(self) == /\ pc[self] = "bitmap_startwrite"
                                                              /\ bitMem' = [bitMem EXCEPT ![c] = TRUE]
                                                              /\ starts' = [starts EXCEPT ![c] = starts[c] + 1]
                                                              /\ pc' = [pc EXCEPT ![self] = "set_bit_delay"]
-                           /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, bitDisk, ends, wsh, wdev, wpart, firstwrite, added, cur >>
+                           /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, bitDisk, taken, ends, needed, wsh, wdev, wpart, firstwrite, added, cur >>
 
 \* set_bit_delay: models add_stripe_bio (after bitmap_startwrite) (process writer)
 \* Before d0852df: unlocked, unconditional, even if the stripe has joined a batch meanwhile.
@@ -408,7 +535,7 @@ set_bit_delay(self) == /\ pc[self] = "set_bit_delay"
                        /\ bmSeq' = [bmSeq EXCEPT ![wsh[self]] = seqFlush + 1]
                        /\ bitDelay' = [bitDelay EXCEPT ![wsh[self]] = TRUE]
                        /\ pc' = [pc EXCEPT ![self] = "stripe_add_to_batch_list"]
-                       /\ UNCHANGED << batchReady, bitmapPending, handle, batchHead, count, queue, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, starts, ends, dirtiedIn, wsh, wdev, wpart, firstwrite, added, cur >>
+                       /\ UNCHANGED << batchReady, bitmapPending, handle, batchHead, count, queue, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, taken, starts, ends, dirtiedIn, needed, wsh, wdev, wpart, firstwrite, added, cur >>
 
 \* stripe_add_to_batch_list: models stripe_add_to_batch_list (process writer)
 \* If the stripe can batch, join the batch of the stripe just before it (back search).
@@ -433,12 +560,13 @@ stripe_add_to_batch_list(self) == /\ pc[self] = "stripe_add_to_batch_list"
                                                                                                                                                                                                                                                              /\ UNCHANGED queue
                                                                                                                                                                                                                                              ELSE /\ pc' = [pc EXCEPT ![self] = "release_stripe_plug"]
                                                                                                                                                                                                                                                   /\ UNCHANGED << batchHead, bitDelay, bmSeq, count, queue >>
-                                  /\ UNCHANGED << batchReady, bitmapPending, handle, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, starts, ends, dirtiedIn, wsh, wdev, wpart, firstwrite, added, cur >>
+                                  /\ UNCHANGED << batchReady, bitmapPending, handle, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, taken, starts, ends, dirtiedIn, needed, wsh, wdev, wpart, firstwrite, added, cur >>
 
 \* release_stripe_plug: models make_request / release_stripe_plug (process writer)
 \* make_request sets STRIPE_HANDLE and drops its reference (release_stripe_plug).
 \* @story if count[wsh] == 0 && queue[wsh] != "none": drops the last reference on stripe {wsh}, which goes to
 \* {queue[wsh]}_list
+\* @story if Retry && !added: drops its reference on stripe {wsh} (count {count[wsh]}) and sleeps on wait_for_overlap
 \* @story drops its reference on stripe {wsh} (count {count[wsh]})
 release_stripe_plug(self) == /\ pc[self] = "release_stripe_plug"
                              /\ LET sh == wsh[self] IN /\ handle' = [handle EXCEPT ![sh] = handle[sh] \/ added[self]]
@@ -446,10 +574,21 @@ release_stripe_plug(self) == /\ pc[self] = "release_stripe_plug"
                                                        /\ IF count'[sh] = 0 /\ handle'[sh]
                                                              THEN /\ queue' = [queue EXCEPT ![sh] = (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")]
                                                                   /\ bitDelay' = [bitDelay EXCEPT ![sh] = bitDelay[sh] /\ bmSeq[sh] > seqWrite]
-                                                                  /\ pc' = [pc EXCEPT ![self] = "Done"]
-                                                             ELSE /\ pc' = [pc EXCEPT ![self] = "Done"]
-                                                                  /\ UNCHANGED << queue, bitDelay >>
-                             /\ UNCHANGED << batchReady, bitmapPending, bmSeq, batchHead, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, starts, ends, dirtiedIn, wsh, wdev, wpart, firstwrite, added, cur >>
+                                                             ELSE UNCHANGED << queue, bitDelay >>
+                                                       /\ IF Retry /\ ~added[self]
+                                                             THEN pc' = [pc EXCEPT ![self] = "wait_for_overlap"]
+                                                             ELSE pc' = [pc EXCEPT ![self] = "Done"]
+                             /\ UNCHANGED << batchReady, bitmapPending, bmSeq, batchHead, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, taken, starts, ends, dirtiedIn, needed, wsh, wdev, wpart, firstwrite, added, cur >>
+
+\* wait_for_overlap: models make_request / wait_for_overlap (retry) (process writer)
+\* wait_for_overlap, woken once the stripe is no longer batched and nothing overlaps: take it again, retry.
+\* @story woken on wait_for_overlap: stripe {wsh} is no longer batched and d{wdev} free; takes it again to retry
+wait_for_overlap(self) == /\ pc[self] = "wait_for_overlap"
+                          /\ LET sh == wsh[self] IN /\ batchHead[sh] = NoValue /\ ~overlaps(towrite[sh][wdev[self]], wpart[self])
+                                                    /\ count' = [count EXCEPT ![sh] = count[sh] + 1]
+                                                    /\ queue' = [queue EXCEPT ![sh] = "none"]
+                                                    /\ pc' = [pc EXCEPT ![self] = "add_stripe_bio"]
+                          /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, taken, starts, ends, dirtiedIn, needed, wsh, wdev, wpart, firstwrite, added, cur >>
 
 \* raid5d_loop: models raid5d (seq_flush++) (process raid5d)
 \* Something waits on bitmap_list: close the current batch of bitmap updates.
@@ -458,15 +597,15 @@ raid5d_loop(self) == /\ pc[self] = "raid5d_loop"
                      /\ (\E sh \in Stripes : queue[sh] = "bitmap")
                      /\ seqFlush' = seqFlush + 1
                      /\ pc' = [pc EXCEPT ![self] = "bitmap_unplug"]
-                     /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, written, overwrite, overwriteDisks, inIO, seqWrite, counter, pageAllocated, bitMem, bitDisk, starts, ends, dirtiedIn, wsh, wdev, wpart, firstwrite, added, cur >>
+                     /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, written, overwrite, overwriteDisks, inIO, seqWrite, counter, pageAllocated, bitMem, bitDisk, taken, starts, ends, dirtiedIn, needed, wsh, wdev, wpart, firstwrite, added, cur >>
 
 \* bitmap_unplug: models bitmap_unplug (process raid5d)
 \* Write every bit set in memory to disk and wait for it (device_lock dropped meanwhile).
 \* @story writes the bitmap: every bit set in memory is now on disk
 bitmap_unplug(self) == /\ pc[self] = "bitmap_unplug"
-                       /\ bitDisk' = [c \in Chunks |-> bitDisk[c] \/ bitMem[c]]
+                       /\ bitDisk' = [c \in Chunks |-> bitMem[c]]
                        /\ pc' = [pc EXCEPT ![self] = "activate_bit_delay"]
-                       /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, starts, ends, dirtiedIn, wsh, wdev, wpart, firstwrite, added, cur >>
+                       /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, taken, starts, ends, dirtiedIn, needed, wsh, wdev, wpart, firstwrite, added, cur >>
 
 \* activate_bit_delay: models raid5d / activate_bit_delay (process raid5d)
 \* seq_write = seq_flush; stripes whose bm_seq is now on disk move to handle_list.
@@ -476,19 +615,23 @@ activate_bit_delay(self) == /\ pc[self] = "activate_bit_delay"
                             /\ bitDelay' = [sh \in Stripes |-> bitDelay[sh] /\ ~(queue[sh] = "bitmap" /\ bmSeq[sh] <= seqFlush)]
                             /\ queue' = [sh \in Stripes |-> (IF queue[sh] = "bitmap" /\ bmSeq[sh] <= seqFlush THEN "handle" ELSE queue[sh])]
                             /\ pc' = [pc EXCEPT ![self] = "raid5d_loop"]
-                            /\ UNCHANGED << batchReady, bitmapPending, handle, bmSeq, batchHead, count, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, counter, pageAllocated, bitMem, bitDisk, starts, ends, dirtiedIn, wsh, wdev, wpart, firstwrite, added, cur >>
+                            /\ UNCHANGED << batchReady, bitmapPending, handle, bmSeq, batchHead, count, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, counter, pageAllocated, bitMem, bitDisk, taken, starts, ends, dirtiedIn, needed, wsh, wdev, wpart, firstwrite, added, cur >>
 
 \* handle_stripe: models handle_stripe (process handler)
 \* Take a stripe off handle_list and handle it, or clean up a stripe whose writes completed.
+\* With HandleBatch, taking a stripe off the list and handling it are separate steps.
 \* @story if old(bitDelay[sh]) && queue[sh] == "bitmap": takes stripe {sh}: BIT_DELAY with bm_seq {bmSeq[sh]} >
 \* seq_write {seqWrite}, so nothing is written: back to bitmap_list
 \* @story if old(bitDelay[sh]): takes stripe {sh}: its BIT_DELAY is already flushed (bm_seq {bmSeq[sh]} <= seq_write
 \* {seqWrite}): cleared, and the stripe is requeued
 \* @story takes stripe {sh}: clear_batch_ready, then schedule_reconstruction writes it and every stripe of its batch,
 \* whatever their own counts or BIT_DELAY say
+\* @story takes stripe {t} off handle_list, holding a reference, to handle it later (count {count[t]})
+\* @story starts handle_stripe on stripe {p}, which it took off handle_list earlier
 \* @story the writes of stripe {h} completed: handles it again
 handle_stripe(self) == /\ pc[self] = "handle_stripe"
-                       /\ \/ /\ \E sh \in {x \in Stripes : queue[x] = "handle"} : /\ batchReady' = [m \in Stripes |-> batchReady[m] /\ ~(m = sh \/ batchHead[m] = sh)]
+                       /\ \/ /\ ~HandleBatch
+                             /\ \E sh \in {x \in Stripes : queue[x] = "handle"} : /\ batchReady' = [m \in Stripes |-> batchReady[m] /\ ~(m = sh \/ batchHead[m] = sh)]
                                                                                   /\ IF bitDelay[sh]
                                                                                         THEN /\ queue' = [queue EXCEPT ![sh] = (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")]
                                                                                              /\ bitDelay' = [bitDelay EXCEPT ![sh] = bmSeq[sh] > seqWrite]
@@ -502,18 +645,72 @@ handle_stripe(self) == /\ pc[self] = "handle_stripe"
                                                                                              /\ inIO' = [inIO EXCEPT ![sh] = (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ (\E d \in DataDisks : written'[m][d]))]
                                                                                              /\ UNCHANGED bitDelay
                                                                                   /\ pc' = [pc EXCEPT ![self] = "handle_stripe"]
-                             /\ UNCHANGED cur
+                             /\ UNCHANGED << count, taken, cur >>
+                          \/ /\ HandleBatch
+                             /\ \E t \in {x \in Stripes : queue[x] = "handle"} : /\ queue' = [queue EXCEPT ![t] = "none"]
+                                                                                 /\ count' = [count EXCEPT ![t] = count[t] + 1]
+                                                                                 /\ taken' = [taken EXCEPT ![t] = TRUE]
+                                                                                 /\ pc' = [pc EXCEPT ![self] = "handle_stripe"]
+                             /\ UNCHANGED << batchReady, bitDelay, handle, written, towrite, overwrite, overwriteDisks, inIO, cur >>
+                          \/ /\ \E p \in {x \in Stripes : taken[x]} : /\ taken' = [taken EXCEPT ![p] = FALSE]
+                                                                      /\ cur' = [cur EXCEPT ![self] = p]
+                                                                      /\ pc' = [pc EXCEPT ![self] = "clear_batch_ready"]
+                             /\ UNCHANGED << batchReady, queue, bitDelay, handle, written, towrite, overwrite, overwriteDisks, inIO, count >>
                           \/ /\ \E h \in {x \in Stripes : inIO[x]} : /\ cur' = [cur EXCEPT ![self] = h]
                                                                      /\ IF (\E m \in Stripes : (m = h \/ batchHead[m] = h) /\ isWriting(m))
                                                                            THEN pc' = [pc EXCEPT ![self] = "handle_stripe_clean_event"]
                                                                            ELSE pc' = [pc EXCEPT ![self] = "break_stripe_batch_list"]
-                             /\ UNCHANGED << batchReady, queue, bitDelay, handle, written, towrite, overwrite, overwriteDisks, inIO >>
-                       /\ UNCHANGED << bitmapPending, bmSeq, batchHead, count, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, starts, ends, dirtiedIn, wsh, wdev, wpart, firstwrite, added >>
+                             /\ UNCHANGED << batchReady, queue, bitDelay, handle, written, towrite, overwrite, overwriteDisks, inIO, count, taken >>
+                       /\ UNCHANGED << bitmapPending, bmSeq, batchHead, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, starts, ends, dirtiedIn, needed, wsh, wdev, wpart, firstwrite, added >>
+
+\* clear_batch_ready: models handle_stripe / clear_batch_ready (process handler)
+\* handle_stripe clears STRIPE_HANDLE; clear_batch_ready (with b15a9dbd): a member is skipped, whether or
+\* not its BATCH_READY was still set; a head stops its batch taking new members.
+\* @story if isMember(cur): stripe {cur} is a member of stripe {batchHead[cur]}'s batch: clear_batch_ready returns 1,
+\* handle_stripe leaves it to its head and drops its reference (count {count[cur]})
+\* @story clear_batch_ready on stripe {cur}: no stripe joins its batch from now on
+clear_batch_ready(self) == /\ pc[self] = "clear_batch_ready"
+                           /\ LET sh == cur[self] IN /\ handle' = [handle EXCEPT ![sh] = FALSE]
+                                                     /\ IF (batchHead[sh] # NoValue /\ batchHead[sh] # sh)
+                                                           THEN /\ batchReady' = [batchReady EXCEPT ![sh] = FALSE]
+                                                                /\ count' = [count EXCEPT ![sh] = count[sh] - 1]
+                                                                /\ pc' = [pc EXCEPT ![self] = "handle_stripe"]
+                                                           ELSE /\ batchReady' = [m \in Stripes |-> batchReady[m] /\ ~(m = sh \/ batchHead[m] = sh)]
+                                                                /\ pc' = [pc EXCEPT ![self] = "handle_taken"]
+                                                                /\ UNCHANGED count
+                           /\ UNCHANGED << bitDelay, bitmapPending, bmSeq, batchHead, queue, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, taken, starts, ends, dirtiedIn, needed, wsh, wdev, wpart, firstwrite, added, cur >>
+
+\* handle_taken: models handle_stripe / schedule_reconstruction / raid5_release_stripe (process handler)
+\* The rest of handle_stripe on a stripe raid5d took earlier, then release it (HandleBatch).
+\* @story if isMember(cur) && inIO[cur]: handle_stripe writes stripe {cur} on its own, though it is a member of stripe
+\* {batchHead[cur]}'s batch: its head's BIT_DELAY/bm_seq and batch bookkeeping are bypassed
+\* @story if bitDelay[cur] || queue[cur] == "bitmap": stripe {cur} has BIT_DELAY (bm_seq {bmSeq[cur]}, seq_write
+\* {seqWrite}): nothing is written, STRIPE_HANDLE stays; released (count {count[cur]}, list {queue[cur]})
+\* @story handle_stripe writes stripe {cur} and every stripe of its batch, then drops its reference (count {count[cur]})
+handle_taken(self) == /\ pc[self] = "handle_taken"
+                      /\ LET sh == cur[self] IN /\ IF bitDelay[sh]
+                                                      THEN /\ handle' = [handle EXCEPT ![sh] = TRUE]
+                                                           /\ UNCHANGED << written, towrite, overwrite, overwriteDisks, inIO >>
+                                                      ELSE /\ written' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [d \in DataDisks |-> written[m][d] \/ towrite[m][d] # "none"] ELSE written[m])]
+                                                           /\ towrite' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> "none"] ELSE towrite[m])]
+                                                           /\ overwrite' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> FALSE] ELSE overwrite[m])]
+                                                           /\ overwriteDisks' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN 0 ELSE overwriteDisks[m])]
+                                                           /\ inIO' = [inIO EXCEPT ![sh] = inIO[sh] \/ (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ (\E d \in DataDisks : written'[m][d]))]
+                                                           /\ UNCHANGED handle
+                                                /\ count' = [count EXCEPT ![sh] = count[sh] - 1]
+                                                /\ IF count'[sh] = 0 /\ handle'[sh]
+                                                      THEN /\ queue' = [queue EXCEPT ![sh] = (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")]
+                                                           /\ bitDelay' = [bitDelay EXCEPT ![sh] = bitDelay[sh] /\ bmSeq[sh] > seqWrite]
+                                                      ELSE UNCHANGED << queue, bitDelay >>
+                                                /\ pc' = [pc EXCEPT ![self] = "handle_stripe"]
+                      /\ UNCHANGED << batchReady, bitmapPending, bmSeq, batchHead, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, taken, starts, ends, dirtiedIn, needed, wsh, wdev, wpart, firstwrite, added, cur >>
 
 \* handle_stripe_clean_event: models handle_stripe_clean_event / bitmap_endwrite (process handler)
 \* bitmap_endwrite for the written devices of the next stripe of the batch (head first).
 \* @story if !pageAllocated[chunkOf(m)]: stripe {m}'s writes are done: bitmap_endwrite on chunk {chunkOf(m)} is
 \* ignored (no counter page)
+\* @story if Degraded: stripe {m}'s writes are done on a degraded array: {ends[chunkOf(m)] - old(ends[chunkOf(m)])}
+\* bitmap_endwrite(success=0) on chunk {chunkOf(m)} set NEEDED: counter {old(counter[chunkOf(m)])} → {hex(counter[chunkOf(m)])}
 \* @story if counter[chunkOf(m)] >= 32768: stripe {m}'s writes are done: {ends[chunkOf(m)] - old(ends[chunkOf(m)])}
 \* bitmap_endwrite on chunk {chunkOf(m)} take its counter from {old(counter[chunkOf(m)])} to {hex(counter[chunkOf(m)])}:
 \* below zero, wrapped
@@ -521,14 +718,15 @@ handle_stripe(self) == /\ pc[self] = "handle_stripe"
 \* {chunkOf(m)}, counter {old(counter[chunkOf(m)])} → {counter[chunkOf(m)]}
 handle_stripe_clean_event(self) == /\ pc[self] = "handle_stripe_clean_event"
                                    /\ \E m \in {x \in Stripes : inBatch(x, cur[self]) /\ isWriting(x) /\ (\A y \in Stripes : (inBatch(y, cur[self]) /\ isWriting(y)) => (y >= x))} : LET c == chunkOf(m) IN LET n == Cardinality({d \in DataDisks : written[m][d]}) IN /\ IF pageAllocated[c]
-                                                                                                                                                                                                                                                                             THEN counter' = [counter EXCEPT ![c] = ((counter[c] - n + 65536) % 65536)]
-                                                                                                                                                                                                                                                                             ELSE UNCHANGED counter
+                                                                                                                                                                                                                                                                             THEN /\ counter' = [counter EXCEPT ![c] = (((IF Degraded THEN (IF counter[c] >= 32768 THEN counter[c] ELSE counter[c] + 32768) ELSE counter[c]) - n + 65536) % 65536)]
+                                                                                                                                                                                                                                                                                  /\ needed' = [needed EXCEPT ![c] = needed[c] \/ Degraded]
+                                                                                                                                                                                                                                                                             ELSE UNCHANGED << counter, needed >>
                                                                                                                                                                                                                                                                        /\ ends' = [ends EXCEPT ![c] = ends[c] + n]
                                                                                                                                                                                                                                                                        /\ written' = [written EXCEPT ![m] = [anyKey \in DataDisks |-> FALSE]]
                                                                                                                                                                                                                                                                        /\ IF (\E y \in Stripes : y # m /\ inBatch(y, cur[self]) /\ (\E d \in DataDisks : written'[y][d]))
                                                                                                                                                                                                                                                                              THEN pc' = [pc EXCEPT ![self] = "handle_stripe_clean_event"]
                                                                                                                                                                                                                                                                              ELSE pc' = [pc EXCEPT ![self] = "break_stripe_batch_list"]
-                                   /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, pageAllocated, bitMem, bitDisk, starts, dirtiedIn, wsh, wdev, wpart, firstwrite, added, cur >>
+                                   /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, pageAllocated, bitMem, bitDisk, taken, starts, dirtiedIn, wsh, wdev, wpart, firstwrite, added, cur >>
 
 \* break_stripe_batch_list: models break_stripe_batch_list (process handler)
 \* Split the batch: members become lone stripes (their BIT_DELAY silently cleared), refs dropped.
@@ -540,7 +738,27 @@ break_stripe_batch_list(self) == /\ pc[self] = "break_stripe_batch_list"
                                                           /\ batchHead' = [m \in Stripes |-> (IF (m = h \/ batchHead[m] = h) THEN NoValue ELSE batchHead[m])]
                                                           /\ inIO' = [inIO EXCEPT ![h] = FALSE]
                                                           /\ pc' = [pc EXCEPT ![self] = "handle_stripe"]
-                                 /\ UNCHANGED << batchReady, bitmapPending, handle, bmSeq, queue, towrite, written, overwrite, overwriteDisks, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, starts, ends, dirtiedIn, wsh, wdev, wpart, firstwrite, added, cur >>
+                                 /\ UNCHANGED << batchReady, bitmapPending, handle, bmSeq, queue, towrite, written, overwrite, overwriteDisks, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, taken, starts, ends, dirtiedIn, needed, wsh, wdev, wpart, firstwrite, added, cur >>
+
+\* bitmap_daemon_work: models bitmap_daemon_work (process daemon)
+\* One pass over the counters (counter 2 → 1, counter 1 → 0 with its bit cleared in memory), or write the
+\* pages whose bits were cleared (NEEDWRITE) to disk.
+\* @story if exists(Chunks, (c) => old(bitMem[c]) && !bitMem[c]): bitmap_daemon_work: a counter at 1 goes to 0 and its
+\* chunk's bit is cleared in memory (counters {counter})
+\* @story if exists(Chunks, (c) => old(bitDisk[c]) && !bitDisk[c]): bitmap_daemon_work writes the cleared bits to disk
+\* (bits on disk {bitDisk})
+\* @story bitmap_daemon_work: idle counters cool down from 2 to 1 (counters {counter})
+bitmap_daemon_work(self) == /\ pc[self] = "bitmap_daemon_work"
+                            /\ Daemon
+                            /\ \/ /\ (\E c \in Chunks : (counter[c] = 1) \/ (counter[c] = 2))
+                                  /\ bitMem' = [c \in Chunks |-> bitMem[c] /\ ~(counter[c] = 1)]
+                                  /\ counter' = [c \in Chunks |-> (IF (counter[c] = 1) THEN 0 ELSE (IF (counter[c] = 2) THEN 1 ELSE counter[c]))]
+                                  /\ UNCHANGED bitDisk
+                               \/ /\ (\E c \in Chunks : bitDisk[c] /\ ~bitMem[c])
+                                  /\ bitDisk' = [c \in Chunks |-> bitDisk[c] /\ bitMem[c]]
+                                  /\ UNCHANGED << bitMem, counter >>
+                            /\ pc' = [pc EXCEPT ![self] = "bitmap_daemon_work"]
+                            /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, pageAllocated, taken, starts, ends, dirtiedIn, needed, wsh, wdev, wpart, firstwrite, added, cur >>
 
 (* Allow infinite stuttering to prevent deadlock on termination. *)
 Terminating == /\ \A self \in ProcSet : pc[self] = "Done"
@@ -552,12 +770,16 @@ Next == \/ \E self \in Writers : get_active_stripe(self)
         \/ \E self \in Writers : set_bit_delay(self)
         \/ \E self \in Writers : stripe_add_to_batch_list(self)
         \/ \E self \in Writers : release_stripe_plug(self)
+        \/ \E self \in Writers : wait_for_overlap(self)
         \/ \E self \in Raid5d : raid5d_loop(self)
         \/ \E self \in Raid5d : bitmap_unplug(self)
         \/ \E self \in Raid5d : activate_bit_delay(self)
         \/ \E self \in Handler : handle_stripe(self)
+        \/ \E self \in Handler : clear_batch_ready(self)
+        \/ \E self \in Handler : handle_taken(self)
         \/ \E self \in Handler : handle_stripe_clean_event(self)
         \/ \E self \in Handler : break_stripe_batch_list(self)
+        \/ \E self \in BitmapDaemon : bitmap_daemon_work(self)
         \/ Terminating
 
 Spec == Init /\ [][Next]_vars
@@ -584,16 +806,18 @@ TypeOK == /\ DOMAIN batchReady = Stripes /\ \A k0 \in Stripes : batchReady[k0] \
           /\ DOMAIN pageAllocated = Chunks /\ \A k0 \in Chunks : pageAllocated[k0] \in BOOLEAN
           /\ DOMAIN bitMem = Chunks /\ \A k0 \in Chunks : bitMem[k0] \in BOOLEAN
           /\ DOMAIN bitDisk = Chunks /\ \A k0 \in Chunks : bitDisk[k0] \in BOOLEAN
+          /\ DOMAIN taken = Stripes /\ \A k0 \in Stripes : taken[k0] \in BOOLEAN
           /\ DOMAIN starts = Chunks /\ \A k0 \in Chunks : 0 <= starts[k0] /\ starts[k0] <= 16
           /\ DOMAIN ends = Chunks /\ \A k0 \in Chunks : 0 <= ends[k0] /\ ends[k0] <= 16
           /\ DOMAIN dirtiedIn = Stripes /\ \A k0 \in Stripes : 0 <= dirtiedIn[k0] /\ dirtiedIn[k0] <= 12
+          /\ DOMAIN needed = Chunks /\ \A k0 \in Chunks : needed[k0] \in BOOLEAN
           /\ DOMAIN wsh = Writers /\ \A k0 \in Writers : wsh[k0] \in Stripes
           /\ DOMAIN wdev = Writers /\ \A k0 \in Writers : wdev[k0] \in DataDisks
           /\ DOMAIN wpart = Writers /\ \A k0 \in Writers : wpart[k0] \in Parts
           /\ DOMAIN firstwrite = Writers /\ \A k0 \in Writers : firstwrite[k0] \in BOOLEAN
           /\ DOMAIN added = Writers /\ \A k0 \in Writers : added[k0] \in BOOLEAN
           /\ DOMAIN cur = Handler /\ \A k0 \in Handler : cur[k0] \in Stripes
-          /\ pc \in [ProcSet -> {"get_active_stripe", "add_stripe_bio", "bitmap_startwrite", "set_bit_delay", "stripe_add_to_batch_list", "release_stripe_plug", "raid5d_loop", "bitmap_unplug", "activate_bit_delay", "handle_stripe", "handle_stripe_clean_event", "break_stripe_batch_list", "Done"}]
+          /\ pc \in [ProcSet -> {"get_active_stripe", "add_stripe_bio", "bitmap_startwrite", "set_bit_delay", "stripe_add_to_batch_list", "release_stripe_plug", "wait_for_overlap", "raid5d_loop", "bitmap_unplug", "activate_bit_delay", "handle_stripe", "clear_batch_ready", "handle_taken", "handle_stripe_clean_event", "break_stripe_batch_list", "bitmap_daemon_work", "Done"}]
 
 \* (1) Write-intent coverage: data is written only while the stripe's bit is set on disk.
 \* @story stripe {sh}'s data is being written while chunk {chunkOf(sh)}'s bit is clear on disk
@@ -603,14 +827,16 @@ WriteIntentCoverage == (\A sh \in Stripes : (\E d \in DataDisks : written[sh][d]
 \* @story chunk {c} has had {ends[c]} bitmap_endwrite calls but only {starts[c]} bitmap_startwrite
 EndAfterStart == (\A c \in Chunks : ends[c] <= starts[c])
 
-\* (2) The counter never wraps: no NEEDED/RESYNC bits from an underflow, COUNT never at COUNTER_MAX.
+\* (2) The counter never wraps: no NEEDED/RESYNC bits from an underflow, COUNT never at COUNTER_MAX (a NEEDED bit
+\* that a degraded bitmap_endwrite set is not an underflow).
 \* @story if counter[c] >= 32768: counter {c} is {hex(counter[c])}: it went below zero and wrapped, NEEDED and RESYNC set
 \* @story counter {c} is {counter[c]}: at COUNTER_MAX
-CounterInRange == (\A c \in Chunks : counter[c] < 16383)
+CounterInRange == (\A c \in Chunks : (IF needed[c] /\ counter[c] >= 32768 THEN counter[c] - 32768 ELSE counter[c]) < 16383)
 
-\* (3) Counter balance: a set bit's counter is 2 + the writes started and not ended (no leak).
+\* (3) Counter balance: a set bit's counter is 2 + the writes started and not ended (no leak); with the daemon a
+\* counter may also have cooled down to 1 when nothing is pending.
 \* @story counter {c} is {counter[c]}, but 2 + {starts[c]} started - {ends[c]} ended writes make {2 + starts[c] - ends[c]}
-CounterBalance == (\A c \in Chunks : (pageAllocated[c] /\ counter[c] # 0) => (counter[c] = (2 + starts[c]) - ends[c]))
+CounterBalance == (\A c \in Chunks : (pageAllocated[c] /\ counter[c] # 0) => ((IF needed[c] /\ counter[c] >= 32768 THEN counter[c] - 32768 ELSE counter[c]) = (2 + starts[c]) - ends[c] \/ (Daemon /\ (IF needed[c] /\ counter[c] >= 32768 THEN counter[c] - 32768 ELSE counter[c]) = 1 /\ starts[c] = ends[c])))
 
 \* (4) No BIT_DELAY or BITMAP_PENDING on a batch member (the break_stripe_batch_list WARN list).
 \* @story if bitDelay[m]: stripe {m}, a member of stripe {batchHead[m]}'s batch, has BIT_DELAY set: the WARN in
@@ -630,6 +856,17 @@ DelayRecorded == (\A m \in Stripes : (dirtiedIn[m] > seqWrite) => (~isWriting(m)
 \* @story stripe {m} is in stripe {headOf(m)}'s batch, but that head's batch_head is {batchHead[headOf(m)]} and the
 \* member's count {count[m]}
 BatchConsistent == (\A m \in Stripes : isMember(m) => (batchHead[headOf(m)] = headOf(m) /\ headOf(m) < m /\ count[m] >= 1))
+
+\* (7) A member is written only through its head: no stripe in another's batch has writes of its own in flight
+\* (the body of handle_stripe never runs on a member; b15a9dbd).
+\* @story stripe {m} is a member of stripe {batchHead[m]}'s batch but has writes of its own in flight: it was handled
+\* on its own
+MemberWrittenByHead == (\A m \in Stripes : isMember(m) => (~inIO[m]))
+
+\* (3) A chunk that a degraded write marked NEEDED keeps its bit set (until a resync, not modelled, clears NEEDED):
+\* the bitmap daemon must not clear it.
+\* @story chunk {c} was marked NEEDED by a degraded write, but its bit is clear in memory (counter {hex(counter[c])})
+NeededKept == (\A c \in Chunks : needed[c] => bitMem[c])
 
 \* (8) seq_write never passes seq_flush, and a stripe waits on bitmap_list only with a delay to wait for.
 \* (A head can sit on handle_list with a BIT_DELAY merged in through a member; handle_stripe re-checks
