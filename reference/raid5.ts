@@ -1256,9 +1256,11 @@ function clear_batch_ready(env: Env, s: State, self: Handler, out: Transition[])
  * {batchHead[cur]}'s batch: its head's BIT_DELAY/bm_seq and batch bookkeeping are bypassed
  * @story if bitDelay[cur] || queue[cur] == "bitmap": stripe {cur} has BIT_DELAY (bm_seq {bmSeq[cur]}, seq_write
  * {seqWrite}): nothing is written, STRIPE_HANDLE stays; released (count {count[cur]}, list {queue[cur]})
- * @story handle_stripe writes stripe {cur} and every stripe of its batch, then drops its reference (count {count[cur]})
+ * @story if inIO[cur] && !old(inIO[cur]): handle_stripe writes stripe {cur} and every stripe of its batch, then drops its
+ * reference (count {count[cur]})
+ * @story handle_stripe finds nothing queued on stripe {cur} to write; drops its reference (count {count[cur]})
  *
- * spec/raid5/spec.ts:595:7. Runs when pc[self] is "handle_taken"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:597:7. Runs when pc[self] is "handle_taken"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_taken(env: Env, s: State, self: Handler, out: Transition[]): void {
   const sh = s.cur[self - (env.NWriters + 1)];
@@ -1266,11 +1268,11 @@ function handle_taken(env: Env, s: State, self: Handler, out: Transition[]): voi
   if (s.bitDelay[sh]) {
     t.handle = put(t.handle, sh, true);
   } else {
+    t.inIO = put(t.inIO, sh, t.inIO[sh] || env.Stripes.some((m) => inBatch(env, t, m, sh) && hasQueuedData(env, t, m)));
     t.written = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map((d) => t.written[m][d] || t.towrite[m][d] !== "none") : t.written[m]);
     t.towrite = env.Stripes.map((m): readonly Coverage[] => inBatch(env, t, m, sh) ? env.DataDisks.map((): Coverage => "none") : t.towrite[m]);
     t.overwrite = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map(() => false) : t.overwrite[m]);
     t.overwriteDisks = env.Stripes.map((m) => inBatch(env, t, m, sh) ? 0 : t.overwriteDisks[m]);
-    t.inIO = put(t.inIO, sh, t.inIO[sh] || env.Stripes.some((m) => inBatch(env, t, m, sh) && isWriting(env, t, m)));
   }
   t.count = put(t.count, sh, t.count[sh] - 1);
   if (t.count[sh] === 0 && t.handle[sh]) {
@@ -1295,7 +1297,7 @@ function handle_taken(env: Env, s: State, self: Handler, out: Transition[]): voi
  * @story stripe {m}'s writes are done: {ends[chunkOf(m)] - old(ends[chunkOf(m)])} bitmap_endwrite on chunk
  * {chunkOf(m)}, counter {old(counter[chunkOf(m)])} → {counter[chunkOf(m)]}
  *
- * spec/raid5/spec.ts:628:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:631:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Transition[]): void {
   for (const m of env.Stripes.filter((x) => inBatch(env, s, x, s.cur[self - (env.NWriters + 1)]) && isWriting(env, s, x) && env.Stripes.every((y) => (!inBatch(env, s, y, s.cur[self - (env.NWriters + 1)]) || !isWriting(env, s, y)) || y >= x))) {
@@ -1325,7 +1327,7 @@ function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Trans
  * @story splits stripe {cur}'s batch: the members become lone stripes, their BIT_DELAY cleared, the batch's
  * references dropped
  *
- * spec/raid5/spec.ts:649:7. Runs when pc[self] is "break_stripe_batch_list"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:652:7. Runs when pc[self] is "break_stripe_batch_list"; pushes one transition per enabled alternative onto `out`.
  */
 function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transition[]): void {
   const h = s.cur[self - (env.NWriters + 1)];
@@ -1343,32 +1345,31 @@ function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transit
  *
  * One pass over the counters (counter 2 → 1, counter 1 → 0 with its bit cleared in memory), or write the
  * pages whose bits were cleared (NEEDWRITE) to disk.
- * @story if exists(Chunks, (c) => old(bitMem[c]) && !bitMem[c]): bitmap_daemon_work: a counter at 1 goes to 0 and its
- * chunk's bit is cleared in memory (counters {counter})
- * @story if exists(Chunks, (c) => old(bitDisk[c]) && !bitDisk[c]): bitmap_daemon_work writes the cleared bits to disk
- * (bits on disk {bitDisk})
+ * @story if bitDisk != old(bitDisk): bitmap_daemon_work writes the cleared bits to disk (bits on disk {bitDisk})
+ * @story if bitMem != old(bitMem): bitmap_daemon_work: a counter at 1 goes to 0 and its chunk's bit is cleared in
+ * memory (counters {counter}, bits in memory {bitMem})
  * @story bitmap_daemon_work: idle counters cool down from 2 to 1 (counters {counter})
  *
- * spec/raid5/spec.ts:674:7. Runs when pc[self] is "bitmap_daemon_work"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:676:7. Runs when pc[self] is "bitmap_daemon_work"; pushes one transition per enabled alternative onto `out`.
  */
 function bitmap_daemon_work(env: Env, s: State, self: BitmapDaemon, out: Transition[]): void {
   if (!env.Daemon) return;
-  // either, branch 1 of 2 (spec/raid5/spec.ts:678)
+  // either, branch 1 of 2 (spec/raid5/spec.ts:680)
   branch1: {
     if (!env.Chunks.some((c) => daemonClears(env, s, c) || daemonCools(env, s, c))) break branch1;
     const t = draft(s);
     t.bitMem = env.Chunks.map((c) => t.bitMem[c] && !daemonClears(env, t, c));
     t.counter = env.Chunks.map((c) => daemonClears(env, t, c) ? 0 : daemonCools(env, t, c) ? 1 : t.counter[c]);
     t.pc = put(t.pc, env.pcBase.daemon + (self - (env.NWriters + 2)), "bitmap_daemon_work");
-    out.push({ step: "bitmap_daemon_work", processSet: "daemon", self, params: { "either@678:9": 0 }, next: t });
+    out.push({ step: "bitmap_daemon_work", processSet: "daemon", self, params: { "either@680:9": 0 }, next: t });
   }
-  // either, branch 2 of 2 (spec/raid5/spec.ts:678)
+  // either, branch 2 of 2 (spec/raid5/spec.ts:680)
   branch2: {
     if (!env.Chunks.some((c) => s.bitDisk[c] && !s.bitMem[c])) break branch2;
     const t = draft(s);
     t.bitDisk = env.Chunks.map((c) => t.bitDisk[c] && t.bitMem[c]);
     t.pc = put(t.pc, env.pcBase.daemon + (self - (env.NWriters + 2)), "bitmap_daemon_work");
-    out.push({ step: "bitmap_daemon_work", processSet: "daemon", self, params: { "either@678:9": 1 }, next: t });
+    out.push({ step: "bitmap_daemon_work", processSet: "daemon", self, params: { "either@680:9": 1 }, next: t });
   }
 }
 
@@ -1381,7 +1382,7 @@ function bitmap_daemon_work(env: Env, s: State, self: BitmapDaemon, out: Transit
  * and sets BITMAP_PENDING before dropping stripe_lock for bitmap_startwrite
  * @story queues a second bio on d{wdev} of stripe {wsh}: no bitmap work (overwrite_disks = {overwriteDisks[wsh]})
  *
- * spec/raid5/spec.ts:704:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:706:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transition[]): void {
   const now = s.towrite[s.wsh[self - 1]][s.wdev[self - 1]];
@@ -1417,7 +1418,7 @@ function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transiti
  * @story if batchHead[wsh] != none: clears BITMAP_PENDING; stripe {wsh} is batched, so BIT_DELAY is left alone
  * @story under stripe_lock, clears BITMAP_PENDING and sets BIT_DELAY on stripe {wsh} with bm_seq = {bmSeq[wsh]}
  *
- * spec/raid5/spec.ts:730:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:732:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function set_bit_delay_d0852df(env: Env, s: State, self: Writers, out: Transition[]): void {
   const t = draft(s);
@@ -1437,13 +1438,13 @@ function set_bit_delay_d0852df(env: Env, s: State, self: Writers, out: Transitio
  * clear_batch_ready (process handler): models handle_stripe / clear_batch_ready.
  *
  * Before b15a9dbd: a member is skipped only if its BATCH_READY was still set (its head not yet handled).
- * @story if isMember(cur): stripe {cur} is a member of stripe {batchHead[cur]}'s batch with BATCH_READY still set:
+ * @story if isMember(cur) && old(batchReady[cur]): stripe {cur} is a member of stripe {batchHead[cur]}'s batch with BATCH_READY still set:
  * clear_batch_ready returns 1, handle_stripe leaves it to its head (count {count[cur]})
  * @story if isMember(cur): clear_batch_ready on stripe {cur}, a member of stripe {batchHead[cur]}'s batch whose
  * BATCH_READY its head already cleared: returns 0, so handle_stripe handles the member on its own
  * @story clear_batch_ready on stripe {cur}: no stripe joins its batch from now on
  *
- * spec/raid5/spec.ts:754:7. Runs when pc[self] is "clear_batch_ready"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:756:7. Runs when pc[self] is "clear_batch_ready"; pushes one transition per enabled alternative onto `out`.
  */
 function clear_batch_ready_pre_b15a9dbd(env: Env, s: State, self: Handler, out: Transition[]): void {
   const sh = s.cur[self - (env.NWriters + 1)];
@@ -1470,7 +1471,7 @@ function clear_batch_ready_pre_b15a9dbd(env: Env, s: State, self: Handler, out: 
  * @story md layer: bitmap_startwrite on chunk {chunkOf(wsh)} (counter {counter[chunkOf(wsh)]}); takes a reference on
  * stripe {wsh} to write the {wpart} part of d{wdev}
  *
- * spec/raid5/spec.ts:781:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:783:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function get_active_stripe_cd5fc653(env: Env, s: State, self: Writers, out: Transition[]): void {
   for (const sh of env.Targets) {
@@ -1528,7 +1529,7 @@ function get_active_stripe_cd5fc653(env: Env, s: State, self: Writers, out: Tran
  * stripe_lock, sets BIT_DELAY with bm_seq = {bmSeq[wsh]}
  * @story queues a second bio on d{wdev} of stripe {wsh} (overwrite_disks = {overwriteDisks[wsh]})
  *
- * spec/raid5/spec.ts:814:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:816:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio_cd5fc653(env: Env, s: State, self: Writers, out: Transition[]): void {
   const now = s.towrite[s.wsh[self - 1]][s.wdev[self - 1]];
@@ -1564,7 +1565,7 @@ function add_stripe_bio_cd5fc653(env: Env, s: State, self: Writers, out: Transit
  * {queue[wsh]}_list
  * @story drops its reference on stripe {wsh} (count {count[wsh]})
  *
- * spec/raid5/spec.ts:845:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:847:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
  */
 function release_stripe_plug_cd5fc653(env: Env, s: State, self: Writers, out: Transition[]): void {
   const sh = s.wsh[self - 1];
@@ -1593,7 +1594,7 @@ function release_stripe_plug_cd5fc653(env: Env, s: State, self: Writers, out: Tr
  * @story its bio on d{wdev} of stripe {wsh} completed: md layer calls bitmap_endwrite on chunk {chunkOf(wsh)} (counter
  * {old(counter[chunkOf(wsh)])} → {hex(counter[chunkOf(wsh)])})
  *
- * spec/raid5/spec.ts:866:7. Runs when pc[self] is "md_bitmap_endwrite"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:868:7. Runs when pc[self] is "md_bitmap_endwrite"; pushes one transition per enabled alternative onto `out`.
  */
 function md_bitmap_endwrite(env: Env, s: State, self: Writers, out: Transition[]): void {
   if (s.added[self - 1] && !bioDone(env, s, s.wsh[self - 1], s.wdev[self - 1])) return;
@@ -1612,7 +1613,7 @@ function md_bitmap_endwrite(env: Env, s: State, self: Writers, out: Transition[]
  * With cd5fc653: return the written bios of the next stripe of the batch (head first); no bitmap_endwrite here.
  * @story stripe {m}'s writes are done: its bios are returned to the md layer
  *
- * spec/raid5/spec.ts:885:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:887:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe_clean_event_cd5fc653(env: Env, s: State, self: Handler, out: Transition[]): void {
   for (const m of env.Stripes.filter((x) => inBatch(env, s, x, s.cur[self - (env.NWriters + 1)]) && isWriting(env, s, x) && env.Stripes.every((y) => (!inBatch(env, s, y, s.cur[self - (env.NWriters + 1)]) || !isWriting(env, s, y)) || y >= x))) {
@@ -1832,7 +1833,7 @@ export function TypeOK(env: Env, s: State): boolean {
  * (1) Write-intent coverage: data is written only while the stripe's bit is set on disk.
  * @story stripe {sh}'s data is being written while chunk {chunkOf(sh)}'s bit is clear on disk
  *
- * Invariant WriteIntentCoverage (spec/raid5/spec.ts:899).
+ * Invariant WriteIntentCoverage (spec/raid5/spec.ts:901).
  */
 export function WriteIntentCoverage(env: Env, s: State): boolean {
   return env.Stripes.every((sh) => !isWriting(env, s, sh) || s.bitDisk[chunkOf(env, s, sh)]);
@@ -1842,7 +1843,7 @@ export function WriteIntentCoverage(env: Env, s: State): boolean {
  * (2) No bitmap_endwrite before its bitmap_startwrite: per chunk, ends never exceed starts.
  * @story chunk {c} has had {ends[c]} bitmap_endwrite calls but only {starts[c]} bitmap_startwrite
  *
- * Invariant EndAfterStart (spec/raid5/spec.ts:904).
+ * Invariant EndAfterStart (spec/raid5/spec.ts:906).
  */
 export function EndAfterStart(env: Env, s: State): boolean {
   return env.Chunks.every((c) => s.ends[c] <= s.starts[c]);
@@ -1854,7 +1855,7 @@ export function EndAfterStart(env: Env, s: State): boolean {
  * @story if counter[c] >= 32768: counter {c} is {hex(counter[c])}: it went below zero and wrapped, NEEDED and RESYNC set
  * @story counter {c} is {counter[c]}: at COUNTER_MAX
  *
- * Invariant CounterInRange (spec/raid5/spec.ts:911).
+ * Invariant CounterInRange (spec/raid5/spec.ts:913).
  */
 export function CounterInRange(env: Env, s: State): boolean {
   return env.Chunks.every((c) => countOf(env, s, c) < 16383);
@@ -1865,7 +1866,7 @@ export function CounterInRange(env: Env, s: State): boolean {
  * counter may also have cooled down to 1 when nothing is pending.
  * @story counter {c} is {counter[c]}, but 2 + {starts[c]} started - {ends[c]} ended writes make {2 + starts[c] - ends[c]}
  *
- * Invariant CounterBalance (spec/raid5/spec.ts:917).
+ * Invariant CounterBalance (spec/raid5/spec.ts:919).
  */
 export function CounterBalance(env: Env, s: State): boolean {
   return env.Chunks.every((c) => (!s.pageAllocated[c] || s.counter[c] === 0) || (countOf(env, s, c) === 2 + s.starts[c] - s.ends[c] || (env.Daemon && countOf(env, s, c) === 1 && s.starts[c] === s.ends[c])));
@@ -1877,7 +1878,7 @@ export function CounterBalance(env: Env, s: State): boolean {
  * break_stripe_batch_list fires
  * @story stripe {m}, a member of stripe {batchHead[m]}'s batch, has BITMAP_PENDING set
  *
- * Invariant MemberFlags (spec/raid5/spec.ts:928).
+ * Invariant MemberFlags (spec/raid5/spec.ts:930).
  */
 export function MemberFlags(env: Env, s: State): boolean {
   return env.Stripes.every((m) => !isMember(env, s, m) || (!s.bitDelay[m] && !s.bitmapPending[m]));
@@ -1891,7 +1892,7 @@ export function MemberFlags(env: Env, s: State): boolean {
  * @story stripe {m}'s queued data is in stripe {headOf(m)}'s batch, whose BIT_DELAY/bm_seq does not wait for flush
  * {dirtiedIn[m]}
  *
- * Invariant DelayRecorded (spec/raid5/spec.ts:937).
+ * Invariant DelayRecorded (spec/raid5/spec.ts:939).
  */
 export function DelayRecorded(env: Env, s: State): boolean {
   return env.Stripes.every((m) => s.dirtiedIn[m] <= s.seqWrite || (!isWriting(env, s, m) && ((!isMember(env, s, m) || !hasQueuedData(env, s, m)) || (s.bitDelay[headOf(env, s, m)!] && s.bmSeq[headOf(env, s, m)!] >= s.dirtiedIn[m]))));
@@ -1902,7 +1903,7 @@ export function DelayRecorded(env: Env, s: State): boolean {
  * @story stripe {m} is in stripe {headOf(m)}'s batch, but that head's batch_head is {batchHead[headOf(m)]} and the
  * member's count {count[m]}
  *
- * Invariant BatchConsistent (spec/raid5/spec.ts:951).
+ * Invariant BatchConsistent (spec/raid5/spec.ts:953).
  */
 export function BatchConsistent(env: Env, s: State): boolean {
   return env.Stripes.every((m) => !isMember(env, s, m) || (s.batchHead[headOf(env, s, m)!] === headOf(env, s, m) && headOf(env, s, m)! < m && s.count[m] >= 1));
@@ -1914,7 +1915,7 @@ export function BatchConsistent(env: Env, s: State): boolean {
  * @story stripe {m} is a member of stripe {batchHead[m]}'s batch but has writes of its own in flight: it was handled
  * on its own
  *
- * Invariant MemberWrittenByHead (spec/raid5/spec.ts:960).
+ * Invariant MemberWrittenByHead (spec/raid5/spec.ts:962).
  */
 export function MemberWrittenByHead(env: Env, s: State): boolean {
   return env.Stripes.every((m) => !isMember(env, s, m) || !s.inIO[m]);
@@ -1925,7 +1926,7 @@ export function MemberWrittenByHead(env: Env, s: State): boolean {
  * the bitmap daemon must not clear it.
  * @story chunk {c} was marked NEEDED by a degraded write, but its bit is clear in memory (counter {hex(counter[c])})
  *
- * Invariant NeededKept (spec/raid5/spec.ts:966).
+ * Invariant NeededKept (spec/raid5/spec.ts:968).
  */
 export function NeededKept(env: Env, s: State): boolean {
   return env.Chunks.every((c) => !s.needed[c] || s.bitMem[c]);
@@ -1938,7 +1939,7 @@ export function NeededKept(env: Env, s: State): boolean {
  * @story if seqWrite > seqFlush: seq_write {seqWrite} passed seq_flush {seqFlush}
  * @story stripe {sh} waits on bitmap_list without BIT_DELAY
  *
- * Invariant SeqOrder (spec/raid5/spec.ts:974).
+ * Invariant SeqOrder (spec/raid5/spec.ts:976).
  */
 export function SeqOrder(env: Env, s: State): boolean {
   return s.seqWrite <= s.seqFlush && env.Stripes.every((sh) => s.queue[sh] !== "bitmap" || s.bitDelay[sh]);
@@ -2126,11 +2127,11 @@ export const model: Model = {
     { label: "activate_bit_delay", processSet: "raid5d", models: "raid5d / activate_bit_delay", line: 482, column: 7 },
     { label: "handle_stripe", processSet: "handler", models: "handle_stripe", line: 511, column: 7 },
     { label: "clear_batch_ready", processSet: "handler", models: "handle_stripe / clear_batch_ready", line: 571, column: 7 },
-    { label: "handle_taken", processSet: "handler", models: "handle_stripe / schedule_reconstruction / raid5_release_stripe", line: 595, column: 7 },
-    { label: "handle_stripe_clean_event", processSet: "handler", models: "handle_stripe_clean_event / bitmap_endwrite", line: 628, column: 7 },
-    { label: "break_stripe_batch_list", processSet: "handler", models: "break_stripe_batch_list", line: 649, column: 7 },
-    { label: "bitmap_daemon_work", processSet: "daemon", models: "bitmap_daemon_work", line: 674, column: 7 },
-    { label: "md_bitmap_endwrite", processSet: "writer", models: "md_end_clone_io / bitmap_endwrite", line: 866, column: 7 },
+    { label: "handle_taken", processSet: "handler", models: "handle_stripe / schedule_reconstruction / raid5_release_stripe", line: 597, column: 7 },
+    { label: "handle_stripe_clean_event", processSet: "handler", models: "handle_stripe_clean_event / bitmap_endwrite", line: 631, column: 7 },
+    { label: "break_stripe_batch_list", processSet: "handler", models: "break_stripe_batch_list", line: 652, column: 7 },
+    { label: "bitmap_daemon_work", processSet: "daemon", models: "bitmap_daemon_work", line: 676, column: 7 },
+    { label: "md_bitmap_endwrite", processSet: "writer", models: "md_end_clone_io / bitmap_endwrite", line: 868, column: 7 },
   ],
   variants: [
     { name: null, init: (c) => initialStates(envOf(c)), successors: (state, c) => successors(envOf(c), state) },

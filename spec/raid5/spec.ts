@@ -590,7 +590,9 @@ export default spec("Raid5", {
        * {batchHead[cur]}'s batch: its head's BIT_DELAY/bm_seq and batch bookkeeping are bypassed
        * @story if bitDelay[cur] || queue[cur] == "bitmap": stripe {cur} has BIT_DELAY (bm_seq {bmSeq[cur]}, seq_write
        * {seqWrite}): nothing is written, STRIPE_HANDLE stays; released (count {count[cur]}, list {queue[cur]})
-       * @story handle_stripe writes stripe {cur} and every stripe of its batch, then drops its reference (count {count[cur]})
+       * @story if inIO[cur] && !old(inIO[cur]): handle_stripe writes stripe {cur} and every stripe of its batch, then drops its
+       * reference (count {count[cur]})
+       * @story handle_stripe finds nothing queued on stripe {cur} to write; drops its reference (count {count[cur]})
        */
       handle_taken: {
         models: "handle_stripe / schedule_reconstruction / raid5_release_stripe",
@@ -599,11 +601,12 @@ export default spec("Raid5", {
         if (s.bitDelay[sh]) {
           s.handle[sh] = true;
         } else {
+          // Writes are issued only for bios still queued (a stripe whose data its head already drained has none).
+          s.inIO[sh] = s.inIO[sh] || exists(Stripes, (m) => inBatch(s, m, sh) && hasQueuedData(s, m));
           s.written = mapping(Stripes, (m) => (inBatch(s, m, sh) ? mapping(DataDisks, (d) => s.written[m][d] || s.towrite[m][d] !== "none") : s.written[m]));
           s.towrite = mapping(Stripes, (m) => (inBatch(s, m, sh) ? mapping(DataDisks, () => "none") : s.towrite[m]));
           s.overwrite = mapping(Stripes, (m) => (inBatch(s, m, sh) ? mapping(DataDisks, () => false) : s.overwrite[m]));
           s.overwriteDisks = mapping(Stripes, (m) => (inBatch(s, m, sh) ? 0 : s.overwriteDisks[m]));
-          s.inIO[sh] = s.inIO[sh] || exists(Stripes, (m) => inBatch(s, m, sh) && isWriting(s, m));
         }
         s.count[sh] -= 1;
         if (s.count[sh] === 0 && s.handle[sh]) {
@@ -744,7 +747,7 @@ export default spec("Raid5", {
     steps: {
       /**
        * Before b15a9dbd: a member is skipped only if its BATCH_READY was still set (its head not yet handled).
-       * @story if isMember(cur): stripe {cur} is a member of stripe {batchHead[cur]}'s batch with BATCH_READY still set:
+       * @story if isMember(cur) && old(batchReady[cur]): stripe {cur} is a member of stripe {batchHead[cur]}'s batch with BATCH_READY still set:
        * clear_batch_ready returns 1, handle_stripe leaves it to its head (count {count[cur]})
        * @story if isMember(cur): clear_batch_ready on stripe {cur}, a member of stripe {batchHead[cur]}'s batch whose
        * BATCH_READY its head already cleared: returns 0, so handle_stripe handles the member on its own

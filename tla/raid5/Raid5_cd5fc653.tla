@@ -328,11 +328,11 @@ handle_taken:  \* handle_stripe / schedule_reconstruction / raid5_release_stripe
         if bitDelay[sh] then
             handle[sh] := TRUE;
         else
+            inIO[sh] := inIO[sh] \/ (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ hasQueuedData(m));
             written := [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [d \in DataDisks |-> written[m][d] \/ towrite[m][d] # "none"] ELSE written[m])];
             towrite := [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> "none"] ELSE towrite[m])];
             overwrite := [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> FALSE] ELSE overwrite[m])];
             overwriteDisks := [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN 0 ELSE overwriteDisks[m])];
-            inIO[sh] := inIO[sh] \/ (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ (\E d \in DataDisks : written[m][d]));
         end if;
         count[sh] := count[sh] - 1;
         if count[sh] = 0 /\ handle[sh] then
@@ -723,16 +723,18 @@ clear_batch_ready(self) == /\ pc[self] = "clear_batch_ready"
 \* {batchHead[cur]}'s batch: its head's BIT_DELAY/bm_seq and batch bookkeeping are bypassed
 \* @story if bitDelay[cur] || queue[cur] == "bitmap": stripe {cur} has BIT_DELAY (bm_seq {bmSeq[cur]}, seq_write
 \* {seqWrite}): nothing is written, STRIPE_HANDLE stays; released (count {count[cur]}, list {queue[cur]})
-\* @story handle_stripe writes stripe {cur} and every stripe of its batch, then drops its reference (count {count[cur]})
+\* @story if inIO[cur] && !old(inIO[cur]): handle_stripe writes stripe {cur} and every stripe of its batch, then drops its
+\* reference (count {count[cur]})
+\* @story handle_stripe finds nothing queued on stripe {cur} to write; drops its reference (count {count[cur]})
 handle_taken(self) == /\ pc[self] = "handle_taken"
                       /\ LET sh == cur[self] IN /\ IF bitDelay[sh]
                                                       THEN /\ handle' = [handle EXCEPT ![sh] = TRUE]
-                                                           /\ UNCHANGED << written, towrite, overwrite, overwriteDisks, inIO >>
-                                                      ELSE /\ written' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [d \in DataDisks |-> written[m][d] \/ towrite[m][d] # "none"] ELSE written[m])]
+                                                           /\ UNCHANGED << inIO, written, towrite, overwrite, overwriteDisks >>
+                                                      ELSE /\ inIO' = [inIO EXCEPT ![sh] = inIO[sh] \/ (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ hasQueuedData(m))]
+                                                           /\ written' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [d \in DataDisks |-> written[m][d] \/ towrite[m][d] # "none"] ELSE written[m])]
                                                            /\ towrite' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> "none"] ELSE towrite[m])]
                                                            /\ overwrite' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> FALSE] ELSE overwrite[m])]
                                                            /\ overwriteDisks' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN 0 ELSE overwriteDisks[m])]
-                                                           /\ inIO' = [inIO EXCEPT ![sh] = inIO[sh] \/ (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ (\E d \in DataDisks : written'[m][d]))]
                                                            /\ UNCHANGED handle
                                                 /\ count' = [count EXCEPT ![sh] = count[sh] - 1]
                                                 /\ IF count'[sh] = 0 /\ handle'[sh]
@@ -767,10 +769,9 @@ break_stripe_batch_list(self) == /\ pc[self] = "break_stripe_batch_list"
 \* bitmap_daemon_work: models bitmap_daemon_work (process daemon)
 \* One pass over the counters (counter 2 → 1, counter 1 → 0 with its bit cleared in memory), or write the
 \* pages whose bits were cleared (NEEDWRITE) to disk.
-\* @story if exists(Chunks, (c) => old(bitMem[c]) && !bitMem[c]): bitmap_daemon_work: a counter at 1 goes to 0 and its
-\* chunk's bit is cleared in memory (counters {counter})
-\* @story if exists(Chunks, (c) => old(bitDisk[c]) && !bitDisk[c]): bitmap_daemon_work writes the cleared bits to disk
-\* (bits on disk {bitDisk})
+\* @story if bitDisk != old(bitDisk): bitmap_daemon_work writes the cleared bits to disk (bits on disk {bitDisk})
+\* @story if bitMem != old(bitMem): bitmap_daemon_work: a counter at 1 goes to 0 and its chunk's bit is cleared in
+\* memory (counters {counter}, bits in memory {bitMem})
 \* @story bitmap_daemon_work: idle counters cool down from 2 to 1 (counters {counter})
 bitmap_daemon_work(self) == /\ pc[self] = "bitmap_daemon_work"
                             /\ Daemon
