@@ -1,17 +1,20 @@
 /**
- * The raidspec command line: gen, check, conform, bench, report.
+ * The raidspec command line: gen, check, conform, report, show, readme.
  *
  * Exit codes: 0 every checked invariant holds; 1 a violation (or, for gen --check and conform, a
- * difference); 2 bad input or usage; 3–8 an engine could not give a verdict (see engines/result.ts).
+ * difference); 2 bad input or usage; 3–8 an engine could not give a verdict; 9 an internal error of
+ * raidspec; 130 interrupted (see engines/result.ts). Paths on the command line are relative to the
+ * working directory; everything a spec generates goes to its project (the nearest folder above it
+ * with a package.json), whatever the working directory.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { SpecError } from "../generator/frontend/errors.ts";
+import { createRequire } from "node:module";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { loadSpec } from "../generator/frontend/load.ts";
 import { EngineError, exitCodes } from "../engines/result.ts";
 import { runCheck } from "../engines/check.ts";
 import { buildReport, reportTable } from "../engines/report.ts";
 import { conformCommand } from "../conformance/run.ts";
-import { artefactsOf, discoverSpecs, staleArtefacts, writeArtefacts } from "../generator/write.ts";
+import { genCommand } from "./gen.ts";
 import { formatResult, resultModel } from "./print.ts";
 import { nativeNotes } from "./native-notes.ts";
 import { assertStories, type TraceFileOptions, writeTraceFiles } from "./trace-output.ts";
@@ -22,9 +25,11 @@ import { reportMarkdown } from "../traces/report-markdown.ts";
 import { traceToItf } from "../engines/itf.ts";
 import { applyVariant } from "../generator/tla/module.ts";
 import { constantValues } from "../engines/state-json.ts";
-import path from "node:path";
+import { checkItfTarget, writeItf } from "./itf-file.ts";
+import { reportError } from "./errors.ts";
 
-const root = process.cwd();
+const version = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
+const json = process.argv.includes("--json");
 
 const positiveInt = (value: string): number => {
   const n = Number(value);
@@ -48,34 +53,26 @@ const engineOf = (e: string) => (e === "native-reference" ? { engine: "native" a
 const program = new Command()
   .name("raidspec")
   .description("Model concurrent code in a typed TypeScript DSL; generate TLA+ and a TypeScript reference; check them.")
+  .version(`raidspec ${version}`, "-V, --version", "print raidspec's version")
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  // With --json the error goes to stdout as JSON (printed by main), not as commander's text.
+  .configureOutput({ writeErr: (text) => (json ? undefined : process.stderr.write(text)) });
 
 program
   .command("gen")
   .description("generate the TLA+ modules, .cfg files and reference library of specs")
   .argument("[specs...]", "spec folders, e.g. spec/examples/peterson")
-  .option("--all", "every spec under spec/")
+  .option("--all", "every spec under spec/ of the project")
   .option("--check", "do not write: fail if the committed files differ from a fresh generation")
   .action(async (args: string[], opts: { all?: boolean; check?: boolean }) => {
-    const specs = opts.all ? discoverSpecs(root) : args;
-    if (specs.length === 0) throw new EngineError("usage", "Name a spec (e.g. raidspec gen spec/examples/peterson) or pass --all.");
-    let stale: string[] = [];
-    for (const arg of specs) {
-      const loaded = loadSpec(arg, { root });
-      const artefacts = await artefactsOf(loaded, arg);
-      if (opts.check) stale = [...stale, ...(await staleArtefacts(root, loaded.id, artefacts))];
-      else {
-        await writeArtefacts(root, artefacts);
-        console.log(`${arg}: wrote ${artefacts.map((a) => a.path).join(", ")}`);
-      }
-    }
-    if (opts.check) {
-      if (stale.length > 0) {
-        console.error(`Generated files are out of date (run npm run gen):\n  ${stale.join("\n  ")}`);
-        process.exitCode = 1;
-      } else console.log(`Generated files are up to date (${specs.length} specs).`);
-    }
+    const r = await genCommand(args, opts);
+    for (const w of r.written) console.log(`${w.spec}: wrote ${w.files.join(", ")}`);
+    if (!opts.check) return;
+    if (r.stale.length > 0) {
+      console.error(`Generated files are out of date (run npm run gen):\n  ${r.stale.join("\n  ")}`);
+      process.exitCode = 1;
+    } else console.log(`Generated files are up to date (${r.specs} specs).`);
   });
 
 program
@@ -88,7 +85,7 @@ program
   .addOption(new Option("--engine <engine>", "model checker (native-reference: the native engine's readable explorer)").choices(engines).default("auto"))
   .option("--tlc-jar <path>", "path to tla2tools.jar (else TLA2TOOLS_JAR, else the usual install places)")
   .option("--max-states <n>", "stop with an error after this many distinct states", positiveInt)
-  .option("--timeout <seconds>", "TLC time limit", positiveInt)
+  .option("--timeout <seconds>", "stop with an error (exit 7) after this many seconds, on every engine", positiveInt)
   .option("--workers <n>", "threads: TLC's -workers, and the native engine's worker threads (a number or auto)", workerCount)
   .option("--no-symmetry", "native engine: do not reduce by the spec's symmetric(…) domains")
   .option("--simulate", "random walks over the compiled form instead of an exhaustive search (native engine)")
@@ -96,17 +93,18 @@ program
   .option("--walks <n>", "with --simulate: stop after this many walks", positiveInt)
   .option("--seconds <n>", "with --simulate: stop after this many seconds (default 10 without --walks)", positiveInt)
   .option("--seed <n>", "with --simulate: the random seed (default 1)", wholeNumber)
-  .option("--json", "print one JSON object")
-  .option("--itf <file>", "also write the counterexample as an ITF trace (Apalache/Quint JSON)")
+  .option("--json", "print one JSON object (also for errors)")
+  .option("--itf <file>", "also write the counterexample as an ITF trace (Apalache/Quint JSON); the file must be new or an earlier ITF trace")
   .option("--svg <file>", "also write the counterexample as a swim-lane diagram (SVG)")
   .option("--html <file>", "also write a self-contained HTML report of the counterexample")
   .option("--full-init", "print every variable of the initial state, not only what differs from idle")
   .option("--progress", "show the progress line even when stderr is not a terminal")
   .option("--quiet", "no progress line")
   .action(async (arg: string, opts: CheckOptions & TraceFileOptions & ProgressOptions) => {
-    const loaded = loadSpec(arg, { root });
     if (!opts.simulate && (opts.depth ?? opts.walks ?? opts.seconds ?? opts.seed) !== undefined)
       throw new EngineError("usage", "--depth, --walks, --seconds and --seed go with --simulate.");
+    const itfFile = opts.itf === undefined ? undefined : checkItfTarget(opts.itf);
+    const loaded = loadSpec(arg);
     assertStories(loaded);
     const progress = progressReporter(opts);
     const result = await runCheck({
@@ -122,20 +120,21 @@ program
       workers: opts.workers,
       symmetry: opts.symmetry,
       ...(opts.simulate ? { simulate: { depth: opts.depth, walks: opts.walks, seconds: opts.seconds, seed: opts.seed } } : {}),
-      root,
+      root: loaded.root,
       onProgress: progress.update,
       onEngine: progress.engine,
     }).finally(progress.done);
     const applied = applyVariant(loaded.spec, result.variant === loaded.spec.baseVariant ? null : result.variant);
     const ctx = { spec: applied, constants: constantValues(loaded.spec, result.config), fullInit: opts.fullInit };
+    // The trace file is written before the verdict is printed: a failure to write it is the answer.
+    if (itfFile) {
+      const itf = traceToItf(applied, result);
+      if (itf) await writeItf(itfFile, itf);
+    }
     const symmetric = loaded.spec.domains.filter((d) => d.symmetric).map((d) => d.name);
     console.log(opts.json ? JSON.stringify(result) : [formatResult(result, ctx), ...nativeNotes(result, symmetric)].join("\n"));
     const model = opts.svg || opts.html ? resultModel(result, ctx) : undefined;
-    if (model) await writeTraceFiles(model, opts, root, formatResult({ ...result, trace: undefined }));
-    if (opts.itf) {
-      const itf = traceToItf(applyVariant(loaded.spec, result.variant === loaded.spec.baseVariant ? null : result.variant), result);
-      if (itf) await writeArtefacts(root, [{ path: path.relative(root, path.resolve(root, opts.itf)), text: `${JSON.stringify(itf, null, 1)}\n` }]);
-    }
+    if (model) await writeTraceFiles(model, opts, process.cwd(), formatResult({ ...result, trace: undefined }));
     process.exitCode = exitCodes[result.verdict];
   });
 
@@ -153,7 +152,7 @@ program
   .option("--progress", "show the progress line even when stderr is not a terminal")
   .option("--quiet", "no progress line")
   .action(async (arg: string, opts: { configs?: string; variants?: string; engine: string; tlcJar?: string; workers?: number | "auto"; json?: boolean; markdown?: boolean } & ProgressOptions) => {
-    const loaded = loadSpec(arg, { root });
+    const loaded = loadSpec(arg);
     if (opts.markdown) assertStories(loaded);
     const progress = progressReporter(opts);
     const rows = await buildReport({
@@ -164,7 +163,7 @@ program
       configs: opts.configs?.split(","),
       variants: opts.variants?.split(","),
       tlcJar: opts.tlcJar,
-      root,
+      root: loaded.root,
       onProgress: progress.update,
       onEngine: progress.engine,
       onRow: opts.json
@@ -191,11 +190,11 @@ program
   .option("--tlc-jar <path>", "path to tla2tools.jar (adds TLC to the state-count comparison)")
   .option("--json", "print the report as JSON")
   .action(async (arg: string, opts: { config?: string; variants?: string; maxStates?: number; tlcJar?: string; json?: boolean }) => {
-    process.exitCode = await conformCommand(arg, { ...opts, variants: opts.variants?.split(","), root });
+    process.exitCode = await conformCommand(arg, { ...opts, variants: opts.variants?.split(",") });
   });
 
-program.addCommand(showCommand(root));
-program.addCommand(readmeCommand(root));
+program.addCommand(showCommand(process.cwd()));
+program.addCommand(readmeCommand(process.cwd()));
 
 interface CheckOptions {
   config?: string;
@@ -216,26 +215,20 @@ interface CheckOptions {
   itf?: string;
 }
 
-async function main(): Promise<void> {
-  try {
-    await program.parseAsync(process.argv);
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      process.exitCode = e.exitCode === 0 ? 0 : exitCodes.usage;
-      return;
-    }
-    if (e instanceof SpecError) {
-      console.error(e.message);
-      process.exitCode = exitCodes.usage;
-      return;
-    }
-    if (e instanceof EngineError) {
-      console.error(`raidspec: ${e.message}${e.detail ? `\n${e.detail}` : ""}`);
-      process.exitCode = exitCodes[e.kind];
-      return;
-    }
-    throw e;
-  }
-}
+// A reader that goes away (`raidspec … | head`) is not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+});
+// Whatever escapes (an error thrown from a callback, a rejected promise nobody awaited) is still
+// reported as raidspec's own bug, never as a stack trace.
+process.on("uncaughtException", (e) => process.exit(reportError(e, json)));
+process.on("unhandledRejection", (e) => process.exit(reportError(e, json)));
 
-await main();
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  // --help and --version end through exitOverride with exit code 0.
+  const code = (e as { code?: string; exitCode?: number }).exitCode;
+  if (code === 0 && ["commander.helpDisplayed", "commander.version", "commander.help"].includes((e as { code?: string }).code ?? "")) process.exitCode = 0;
+  else process.exitCode = reportError(e, json);
+}

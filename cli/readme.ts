@@ -18,7 +18,7 @@ import { EngineError, type EngineName } from "../engines/result.ts";
 import { constantValues } from "../engines/state-json.ts";
 import { loadSpec } from "../generator/frontend/load.ts";
 import { applyVariant } from "../generator/tla/module.ts";
-import { writeArtefacts } from "../generator/write.ts";
+import { writeFileAtomic } from "../generator/atomic-write.ts";
 import { reportMarkdown } from "../traces/report-markdown.ts";
 import { formatResult } from "./print.ts";
 import { assertStories } from "./trace-output.ts";
@@ -82,7 +82,7 @@ export async function updateReadme(file: string, opts: { check?: boolean; all?: 
     out += `<!-- raidspec:begin ${slow ?? ""}${command} -->\n${fresh}<!-- raidspec:end -->`;
   }
   out += text.slice(last);
-  if (!opts.check && updated.length > 0) await writeArtefacts(root, [{ path: path.relative(root, path.resolve(root, file)), text: out }]);
+  if (!opts.check && updated.length > 0) await writeFileAtomic(path.resolve(root, file), out);
   return { stale, skipped, updated };
 }
 

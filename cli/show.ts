@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Command } from "commander";
-import { loadReference } from "../engines/native/load-reference.ts";
+import { referenceOf } from "../engines/native/load-reference.ts";
 import { EngineError, type TraceStep } from "../engines/result.ts";
 import { constantValues } from "../engines/state-json.ts";
 import { explainTrace } from "../engines/explain.ts";
@@ -50,7 +50,7 @@ export async function showTrace(file: string, opts: ShowOptions, root: string): 
     spec = applyVariant(loaded.spec, variant);
     constants = constantValues(loaded.spec, config);
     try {
-      const model = await loadReference(loaded.id, root);
+      const model = await referenceOf(loaded.spec);
       const raw = trace.map((s, i) => ({ ...(i > 0 && !s.step.startsWith("step ") ? { action: s.step } : {}), state: s.state }));
       trace = explainTrace(raw, spec, model, constants, variant);
     } catch (e) {

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { SpecError } from "../generator/frontend/errors.ts";
 import type { LoadedSpec } from "../generator/frontend/load.ts";
-import { writeArtefacts } from "../generator/write.ts";
+import { writeFileAtomic } from "../generator/atomic-write.ts";
 import { traceHtml } from "../traces/html.ts";
 import { checkStories } from "../traces/story.ts";
 import { traceSvg } from "../traces/svg.ts";
@@ -32,6 +32,7 @@ export async function writeTraceFiles(model: TraceModel, opts: TraceFileOptions,
   const rel = (f: string) => path.relative(root, path.resolve(root, f));
   if (opts.svg) files.push({ path: rel(opts.svg), text: traceSvg(model) });
   if (opts.html) files.push({ path: rel(opts.html), text: traceHtml(model, { fullInit: opts.fullInit, verdict }) });
-  await writeArtefacts(root, files);
+  // Files the user names (anywhere, not generated artefacts of the project), each written atomically.
+  for (const f of files) await writeFileAtomic(path.resolve(root, f.path), f.text);
   return files.map((f) => f.path);
 }

@@ -17,9 +17,20 @@ import { applyVariant, renderConfig, renderModule } from "../generator/tla/modul
 import { select } from "../engines/check.ts";
 import { embeddedInitialStates, embeddedInvariants, embeddedSuccessors } from "../engines/embedded/engine.ts";
 import type { ReferenceModel, ReferenceVariant } from "../engines/model.ts";
-import { loadReference } from "../engines/native/load-reference.ts";
+import { referenceOf } from "../engines/native/load-reference.ts";
 import { EngineError, type Json, type TraceState, type TraceStep } from "../engines/result.ts";
 import { canonicalString, constantValues } from "../engines/state-json.ts";
+import { isEvaluationError } from "../engines/evaluation.ts";
+
+/** Whether the TLA+ side fails too (tla-checker reports an error) where the reference library stopped. */
+function stopsToo(tla: () => unknown): boolean {
+  try {
+    tla();
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 export interface LockstepOptions {
   /** The configuration (default: as `raidspec check` picks it). */
@@ -30,7 +41,7 @@ export interface LockstepOptions {
   maxStates?: number;
   /** Called after each state whose successors were compared. */
   onProgress?: (progress: LockstepProgress) => void;
-  /** The reference library to compare with (default: `reference/<id>.ts` under `root`). */
+  /** The reference library to compare with (default: generated from the spec now). */
   model?: ReferenceModel<unknown>;
   /** The project root (default: the working directory). */
   root?: string;
@@ -115,6 +126,8 @@ interface LockstepStats {
   /** Reference transitions looked at. */
   transitions: number;
   exploreNextCalls: number;
+  /** States where both artefacts stop with an evaluation error (the spec leaves TLA+'s domains there). */
+  errorStates: number;
   /** Time spent in `explore_next`, conversions included. */
   exploreNextMs: number;
   durationMs: number;
@@ -135,7 +148,7 @@ export async function lockstep(loaded: LoadedSpec, options: LockstepOptions = {}
   const sel = select(spec, { config: options.config, variant: options.variant === null ? "base" : options.variant });
   const applied = applyVariant(spec, sel.variant);
   const constants = constantValues(spec, sel.config.name);
-  const model = options.model ?? (await loadReference(loaded.id, root));
+  const model = options.model ?? (await referenceOf(loaded.spec));
   const steps: ReferenceVariant<unknown> =
     model.variants.find((v) => v.name === sel.variant) ??
     fail(`The reference library of ${model.name} has no variant ${sel.variant ?? "(base)"}: regenerate it with raidspec gen.`);
@@ -155,6 +168,7 @@ export async function lockstep(loaded: LoadedSpec, options: LockstepOptions = {}
     initialStates: 0,
     transitions: 0,
     exploreNextCalls: 0,
+    errorStates: 0,
     exploreNextMs: 0,
     durationMs: 0,
   };
@@ -207,6 +221,11 @@ export async function lockstep(loaded: LoadedSpec, options: LockstepOptions = {}
         return { step: t.step, processSet: t.processSet, self: t.self, params: t.params, state: toJson(t.next) };
       });
     } catch (e) {
+      // Where the spec leaves TLA+'s domains, both artefacts must stop: the TLA+ module too.
+      if (isEvaluationError(e) && stopsToo(() => embeddedSuccessors(input, json))) {
+        stats.errorStates += 1;
+        continue;
+      }
       return done({ ok: false, divergence: { kind: "error", side: "reference", message: messageOf(e), state: json, path: pathTo(key) } });
     }
     let tla: TlaSuccessor[];
@@ -224,14 +243,36 @@ export async function lockstep(loaded: LoadedSpec, options: LockstepOptions = {}
 
     // The same state must satisfy the same invariants on both sides (an engine can evaluate an
     // invariant differently, e.g. by parsing => with the wrong precedence).
-    let tlaInvariants: { name: string; holds: boolean }[];
+    let referenceInvariants: { name: string; holds: boolean }[] = [];
+    let referenceFailed: unknown;
+    try {
+      referenceInvariants = model.invariants.map((inv) => ({ name: inv.name, holds: inv.holds(state, constants) }));
+    } catch (e) {
+      if (!isEvaluationError(e)) return done({ ok: false, divergence: { kind: "error", side: "reference", message: messageOf(e), state: json, path: pathTo(key) } });
+      referenceFailed = e;
+    }
+    let tlaInvariants: { name: string; holds: boolean; error?: string }[];
     try {
       tlaInvariants = embeddedInvariants(input, json);
     } catch (e) {
       return done({ ok: false, divergence: { kind: "error", side: "tla", message: messageOf(e), state: json, path: pathTo(key) } });
     }
-    for (const inv of model.invariants) {
-      const holds = inv.holds(state, constants);
+    const tlaFailed = tlaInvariants.find((t) => t.error !== undefined);
+    // Where an invariant leaves TLA+'s domains, both artefacts must fail to evaluate it.
+    if (referenceFailed && tlaFailed) stats.errorStates += 1;
+    else if (referenceFailed || tlaFailed)
+      return done({
+        ok: false,
+        divergence: {
+          kind: "error",
+          side: referenceFailed ? "reference" : "tla",
+          message: referenceFailed ? messageOf(referenceFailed) : `${tlaFailed?.name}: ${tlaFailed?.error}`,
+          state: json,
+          path: pathTo(key),
+        },
+      });
+    for (const inv of referenceInvariants) {
+      const holds = inv.holds;
       const theirs = tlaInvariants.find((t) => t.name === inv.name);
       if (theirs && theirs.holds !== holds)
         return done({ ok: false, divergence: { kind: "invariant", state: json, path: pathTo(key), invariant: inv.name, reference: holds, tla: theirs.holds } });

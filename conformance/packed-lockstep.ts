@@ -14,7 +14,7 @@ import type { Value } from "../generator/ir.ts";
 import { type PackedProgram, compilePacked } from "../generator/packed/compile.ts";
 import { select } from "../engines/check.ts";
 import type { ReferenceModel, ReferenceVariant } from "../engines/model.ts";
-import { loadReference } from "../engines/native/load-reference.ts";
+import { referenceOf } from "../engines/native/load-reference.ts";
 import { instantiate, newState, packedReferenceModel, stateFromJson, stateJson, transitionOf } from "../engines/native/packed-model.ts";
 import { EngineError, type TraceState } from "../engines/result.ts";
 import { canonicalString, constantValues } from "../engines/state-json.ts";
@@ -67,7 +67,7 @@ export async function packedLockstep(loaded: LoadedSpec, options: PackedLockstep
   const { spec } = loaded;
   const sel = select(spec, { config: options.config, variant: options.variant === null ? "base" : options.variant });
   const constants = constantValues(spec, sel.config.name);
-  const model = options.model ?? (await loadReference(loaded.id, options.root ?? process.cwd()));
+  const model = options.model ?? (await referenceOf(loaded.spec));
   const steps: ReferenceVariant<unknown> =
     model.variants.find((v) => v.name === sel.variant) ?? fail(`The reference library of ${model.name} has no variant ${sel.variant ?? "(base)"}`);
   const program = options.program ?? compilePacked(spec, sel.variant, constants as Record<string, Value>, { symmetry: false });

@@ -10,7 +10,7 @@ import type { LoadedSpec } from "../generator/frontend/load.ts";
 import type { Spec } from "../generator/ir.ts";
 import { runCheck, select } from "../engines/check.ts";
 import type { ConstantValues, ReferenceModel } from "../engines/model.ts";
-import { loadReference } from "../engines/native/load-reference.ts";
+import { referenceOf } from "../engines/native/load-reference.ts";
 import { type CheckResult, EngineError, type EngineName, type TraceStep } from "../engines/result.ts";
 import { canonicalString, constantValues } from "../engines/state-json.ts";
 
@@ -20,7 +20,7 @@ export interface ReplayOptions {
   variant?: string | null;
   /** The invariant to look for a counterexample to (default: every invariant, TypeOK included). */
   invariant?: string;
-  /** The reference library to replay on (default: `reference/<id>.ts` under `root`). */
+  /** The reference library to replay on (default: generated from the spec now). */
   model?: ReferenceModel<unknown>;
   root?: string;
   specArg?: string;
@@ -51,7 +51,7 @@ export async function replayCounterexample(loaded: LoadedSpec, options: ReplayOp
   const root = options.root ?? process.cwd();
   const { spec } = loaded;
   const sel = select(spec, { config: options.config, variant: options.variant === null ? "base" : options.variant, invariant: options.invariant });
-  const model = options.model ?? (await loadReference(loaded.id, root));
+  const model = options.model ?? (await referenceOf(loaded.spec));
   let result: CheckResult;
   try {
     result = await runCheck({

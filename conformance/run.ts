@@ -7,7 +7,7 @@ import type { LoadedSpec } from "../generator/frontend/load.ts";
 import { loadSpec } from "../generator/frontend/load.ts";
 import { select } from "../engines/check.ts";
 import type { ReferenceModel } from "../engines/model.ts";
-import { loadReference } from "../engines/native/load-reference.ts";
+import { referenceOf } from "../engines/native/load-reference.ts";
 import type { Json, TraceState } from "../engines/result.ts";
 import { canonicalString, constantValues } from "../engines/state-json.ts";
 import { compareCounts, type CountsResult } from "./counts.ts";
@@ -26,6 +26,8 @@ export interface ConformanceOptions {
   specArg?: string;
   /** Progress lines for a person watching (lockstep on a big configuration takes minutes). */
   onProgress?: (line: string) => void;
+  /** The reference library to compare with (default: generated from the spec now). */
+  model?: ReferenceModel<unknown>;
 }
 
 export interface VariantConformance {
@@ -57,7 +59,7 @@ export async function runConformance(loaded: LoadedSpec, options: ConformanceOpt
   const baseLabel = spec.baseVariant ?? "base";
   const wanted = options.variants ?? [baseLabel, ...spec.variants.map((v) => v.name)];
   const variants = wanted.map((name) => select(spec, { config, variant: name }).variant);
-  const model: ReferenceModel<unknown> = await loadReference(loaded.id, root);
+  const model: ReferenceModel<unknown> = options.model ?? (await referenceOf(loaded.spec));
   const say = options.onProgress ?? (() => {});
   const constants = constantValues(spec, config);
 
@@ -214,10 +216,10 @@ export interface ConformCommandOptions {
  * artefacts agree, 1 they differ). Spec and engine errors are thrown for the command line to map.
  */
 export async function conformCommand(specArg: string, options: ConformCommandOptions = {}): Promise<number> {
-  const root = options.root ?? process.cwd();
   const print = options.print ?? ((text: string) => console.log(text));
   const progress = options.progress ?? ((line: string) => console.error(line));
-  const loaded = loadSpec(specArg, { root });
+  const loaded = loadSpec(specArg, options.root ? { root: options.root } : {});
+  const root = loaded.root;
   const report = await runConformance(loaded, {
     config: options.config,
     variants: options.variants,

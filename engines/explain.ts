@@ -11,6 +11,10 @@ import type { Spec } from "../generator/ir.ts";
 import type { ConstantValues, ReferenceModel } from "./model.ts";
 import { EngineError, type Json, type TraceState, type TraceStep } from "./result.ts";
 import { canonicalString } from "./state-json.ts";
+import { evaluationEngineError, isEvaluationError } from "./evaluation.ts";
+
+const OVERSTEPPED =
+  "The engine's counterexample goes through a state where TLC stops with an error (tla-checker computes with 64-bit integers that wrap around, where TLC's are 32-bit and stop): the spec leaves the values TLA+ defines.";
 
 export interface RawTraceStep {
   /** The action name the engine reported, when it reports one. */
@@ -33,7 +37,14 @@ export function explainTrace<S>(
     }
     const prev = raw[i - 1];
     if (!prev) return;
-    const found = model ? replayStep(model, constants, variant, prev.state, entry) : fromPc(spec, prev.state, entry);
+    let found: Found;
+    try {
+      found = model ? replayStep(model, constants, variant, prev.state, entry) : fromPc(spec, prev.state, entry);
+    } catch (e) {
+      // The engine stepped on where the reference library (and TLC) stop with an error.
+      if (isEvaluationError(e)) throw evaluationEngineError(e, steps, OVERSTEPPED);
+      throw e;
+    }
     steps.push({ ...found, ...stepInfo(spec, found.step, found.processSet), state: entry.state });
   });
   return steps;
@@ -84,7 +95,13 @@ export function confirmViolation<S>(trace: TraceStep[], model: ReferenceModel<S>
   const inv = model.invariants.find((i) => i.name === invariant);
   if (!inv) throw new EngineError("crash", `the reference library has no invariant ${invariant}`);
   trace.forEach((step, i) => {
-    const holds = inv.holds(model.fromJson(step.state, constants), constants);
+    let holds: boolean;
+    try {
+      holds = inv.holds(model.fromJson(step.state, constants), constants);
+    } catch (e) {
+      if (isEvaluationError(e)) throw evaluationEngineError(e, trace.slice(0, i + 1), OVERSTEPPED);
+      throw e;
+    }
     const last = i === trace.length - 1;
     if (holds === last)
       throw new EngineError(

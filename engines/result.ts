@@ -105,7 +105,9 @@ export type EngineErrorKind =
   | "parse" // the engine rejected the module (SANY errors, tla-checker parse errors)
   | "crash" // the engine failed while checking
   | "timeout"
-  | "limit"; // a state or depth limit was hit before the search finished
+  | "limit" // a state or depth limit was hit before the search finished
+  | "internal" // a fault of raidspec itself (a bug to report)
+  | "interrupted"; // stopped by Ctrl-C (SIGINT) or SIGTERM
 
 export const exitCodes: Record<EngineErrorKind | "ok" | "violation", number> = {
   ok: 0,
@@ -117,16 +119,26 @@ export const exitCodes: Record<EngineErrorKind | "ok" | "violation", number> = {
   crash: 6,
   timeout: 7,
   limit: 8,
+  internal: 9,
+  interrupted: 130,
 };
 
 export class EngineError extends Error {
+  /** The spec source location the error is about (an evaluation error's statement). */
+  readonly loc?: SourceLoc;
+  /** The behaviour leading to the state where the error happened, initial state first. */
+  readonly trace?: TraceStep[];
+
   constructor(
     readonly kind: EngineErrorKind,
     message: string,
     /** Raw tool output worth showing (for example SANY's error text). */
     readonly detail?: string,
+    where: { loc?: SourceLoc; trace?: TraceStep[] } = {},
   ) {
     super(message);
     this.name = "EngineError";
+    if (where.loc) this.loc = where.loc;
+    if (where.trace) this.trace = where.trace;
   }
 }

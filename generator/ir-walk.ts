@@ -1,7 +1,7 @@
 /**
  * Small traversals of IR expressions shared by the checks and the generators.
  */
-import type { Definition, Expr, Stmt } from "./ir.ts";
+import type { Definition, Expr, SourceLoc, Stmt } from "./ir.ts";
 
 /** The direct sub-expressions of an expression. */
 export function children(e: Expr): Expr[] {
@@ -60,6 +60,43 @@ export function boundNames(e: Expr, into = new Set<string>()): Set<string> {
   if (e.kind === "bound") into.add(e.name);
   for (const c of children(e)) boundNames(c, into);
   return into;
+}
+
+/**
+ * Visits every expression of a statement list (with the location of the statement it belongs to) and
+ * every name a `choose` or `const` binds, in source order.
+ */
+export function visitStatements(
+  stmts: Stmt[],
+  visit: { expr?: (e: Expr, loc: SourceLoc) => void; binding?: (name: string, loc: SourceLoc) => void },
+): void {
+  for (const st of stmts) {
+    switch (st.kind) {
+      case "assign":
+        for (const p of st.target.path) if (p.kind === "index") visit.expr?.(p.index, st.loc);
+        visit.expr?.(st.value, st.loc);
+        break;
+      case "await":
+        visit.expr?.(st.cond, st.loc);
+        break;
+      case "if":
+        visit.expr?.(st.cond, st.loc);
+        visitStatements(st.then, visit);
+        visitStatements(st.else, visit);
+        break;
+      case "either":
+        for (const b of st.branches) visitStatements(b, visit);
+        break;
+      case "choose":
+      case "let":
+        visit.binding?.(st.name, st.loc);
+        visit.expr?.(st.kind === "choose" ? st.set : st.value, st.loc);
+        visitStatements(st.body, visit);
+        break;
+      case "goto":
+        break;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

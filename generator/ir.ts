@@ -195,7 +195,8 @@ export interface Invariant {
 /** A named binding of every constant, e.g. `small`. */
 export interface Config {
   name: string;
-  constants: { name: string; value: Value }[];
+  /** Each constant's value, and where the configuration writes it. */
+  constants: { name: string; value: Value; loc?: SourceLoc }[];
   /** The variant checked when none is named on the command line. */
   variant?: string;
   doc?: string;
@@ -220,6 +221,8 @@ export interface Spec {
   doc?: string;
   /** The spec source file, relative to the project root. */
   source: string;
+  /** Where the spec's name is written (`spec("Name", …)`). */
+  loc?: SourceLoc;
   /** The name under which the base steps are also selectable as a variant (e.g. "pre-d0852df"). */
   baseVariant?: string;
   constants: Constant[];

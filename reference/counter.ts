@@ -262,11 +262,15 @@ function read(env: Env, s: State, self: Workers, out: Transition[]): void {
  * spec/examples/counter/spec.ts:51:7. Runs when pc[self] is "write"; pushes one transition per enabled alternative onto `out`.
  */
 function write(env: Env, s: State, self: Workers, out: Transition[]): void {
-  const t = draft(s);
-  t.x = t.tmp[self - 1] + t.amount[self - 1];
-  t.total = t.total + t.amount[self - 1];
-  t.pc = put(t.pc, self - 1, "leave");
-  out.push({ step: "write", processSet: "worker", self, params: {}, next: t });
+  try {
+    const t = draft(s);
+    t.x = add(t.tmp[self - 1], t.amount[self - 1], "spec/examples/counter/spec.ts:52:9");
+    t.total = add(t.total, t.amount[self - 1], "spec/examples/counter/spec.ts:53:9");
+    t.pc = put(t.pc, self - 1, "leave");
+    out.push({ step: "write", processSet: "worker", self, params: {}, next: t });
+  } catch (e) {
+    throw within(e, `step write of process worker ${showValue(self)}`);
+  }
 }
 
 /**
@@ -277,11 +281,15 @@ function write(env: Env, s: State, self: Workers, out: Transition[]): void {
  * spec/examples/counter/spec.ts:56:7. Runs when pc[self] is "leave"; pushes one transition per enabled alternative onto `out`.
  */
 function leave(env: Env, s: State, self: Workers, out: Transition[]): void {
-  const t = draft(s);
-  t.lock = false;
-  t.round = put(t.round, self - 1, t.round[self - 1] + 1);
-  t.pc = put(t.pc, self - 1, "enter");
-  out.push({ step: "leave", processSet: "worker", self, params: {}, next: t });
+  try {
+    const t = draft(s);
+    t.lock = false;
+    t.round = put(t.round, self - 1, add(t.round[self - 1], 1, "spec/examples/counter/spec.ts:58:9"));
+    t.pc = put(t.pc, self - 1, "enter");
+    out.push({ step: "leave", processSet: "worker", self, params: {}, next: t });
+  } catch (e) {
+    throw within(e, `step leave of process worker ${showValue(self)}`);
+  }
 }
 
 /**
@@ -302,10 +310,14 @@ function enter_noLock(env: Env, s: State, self: Workers, out: Transition[]): voi
  * spec/examples/counter/spec.ts:72:7. Runs when pc[self] is "leave"; pushes one transition per enabled alternative onto `out`.
  */
 function leave_noLock(env: Env, s: State, self: Workers, out: Transition[]): void {
-  const t = draft(s);
-  t.round = put(t.round, self - 1, t.round[self - 1] + 1);
-  t.pc = put(t.pc, self - 1, "enter");
-  out.push({ step: "leave", processSet: "worker", self, params: {}, next: t });
+  try {
+    const t = draft(s);
+    t.round = put(t.round, self - 1, add(t.round[self - 1], 1, "spec/examples/counter/spec.ts:73:9"));
+    t.pc = put(t.pc, self - 1, "enter");
+    out.push({ step: "leave", processSet: "worker", self, params: {}, next: t });
+  } catch (e) {
+    throw within(e, `step leave of process worker ${showValue(self)}`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -459,6 +471,49 @@ function equals(a: unknown, b: unknown): boolean {
   if (keys.length !== Object.keys(rb).length) return false;
   for (const k of keys) if (!equals(ra[k], rb[k])) return false;
   return true;
+}
+
+/**
+ * Thrown where TLC stops with an error: the spec read or wrote a map outside its keys, read the pc of
+ * something that is not a process, or computed an integer beyond TLC's 32-bit range. `at` is the
+ * spec's file:line:column, `contexts` what was being evaluated there (innermost first).
+ */
+export class EvaluationError extends Error {
+  readonly contexts: string[] = [];
+
+  constructor(
+    readonly at: string,
+    readonly problem: string,
+    readonly value: unknown,
+  ) {
+    super(`${at}: error: ${problem}`);
+    this.name = "EvaluationError";
+  }
+}
+
+/** Adds what was being evaluated to an EvaluationError passing through; other errors pass unchanged. */
+function within(e: unknown, context: string): unknown {
+  if (e instanceof EvaluationError) {
+    e.contexts.push(context);
+    e.message = `${e.at}: error: ${e.problem}, in ${e.contexts.join(", called from ")}`;
+  }
+  return e;
+}
+
+/** A value as a message shows it. */
+function showValue(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+}
+
+/** `a + b`, which must stay a 32-bit integer (TLC: "Overflow when computing"). */
+function add(a: number, b: number, at: string): number {
+  return int32(a + b, at, `${a} + ${b}`);
+}
+
+/** `r` (the value of `what`) if it is a 32-bit integer, as every TLC integer is. */
+function int32(r: number, at: string, what: string): number {
+  if ((r | 0) !== r) throw new EvaluationError(at, `${what} overflows TLC's 32-bit integers (-2147483648..2147483647)`, r);
+  return r;
 }
 
 /** The integers lo..hi. */

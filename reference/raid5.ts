@@ -425,13 +425,6 @@ export function bind(constants: Record<string, Json>): Env {
   return { NStripes, NData, NWriters, SharedCounter, CounterPageAllocated, FixedBios, Daemon, Degraded, Retry, HandleBatch, Stripes, Targets, DataDisks, Chunks, Writers, Raid5d, Handler, BitmapDaemon, Parts, pcBase: { writer: 0, raid5d: Writers.length, handler: Writers.length + Raid5d.length, daemon: Writers.length + Raid5d.length + Handler.length }, processes };
 }
 
-/** The position of a process in pc. */
-function slotOf(env: Env, id: ProcessId): number {
-  const slot = env.processes.findIndex((p) => equals(p, id));
-  if (slot < 0) throw new Error(`${JSON.stringify(id)} is not a process`);
-  return slot;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Initial states
 
@@ -897,31 +890,35 @@ export function applyStep(env: Env, s: State, step: string, self: Json, params: 
  * spec/raid5/spec.ts:304:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[]): void {
-  for (const sh of env.Targets) {
-    if (env.FixedBios) {
-      if (sh !== 1) continue;
-      const t = draft(s);
-      t.wdev = put(t.wdev, self - 1, fixedDev(env, t, self));
-      t.wpart = put(t.wpart, self - 1, fixedPart(env, t, self));
-      t.wsh = put(t.wsh, self - 1, sh);
-      t.count = put(t.count, sh, t.count[sh] + 1);
-      t.queue = put(t.queue, sh, "none");
-      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
-      out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, next: t });
-    } else {
-      for (const dev of env.DataDisks) {
-        for (const part of env.Parts) {
-          const t = draft(s);
-          t.wdev = put(t.wdev, self - 1, dev);
-          t.wpart = put(t.wpart, self - 1, part);
-          t.wsh = put(t.wsh, self - 1, sh);
-          t.count = put(t.count, sh, t.count[sh] + 1);
-          t.queue = put(t.queue, sh, "none");
-          t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
-          out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, next: t });
+  try {
+    for (const sh of env.Targets) {
+      if (env.FixedBios) {
+        if (sh !== 1) continue;
+        const t = draft(s);
+        t.wdev = put(t.wdev, self - 1, fixedDev(env, t, self));
+        t.wpart = put(t.wpart, self - 1, fixedPart(env, t, self));
+        t.wsh = put(t.wsh, self - 1, sh);
+        t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:319:9", "count"), 1, "spec/raid5/spec.ts:319:9"), "spec/raid5/spec.ts:319:9", "count");
+        t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:321:9", "queue");
+        t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
+        out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, next: t });
+      } else {
+        for (const dev of env.DataDisks) {
+          for (const part of env.Parts) {
+            const t = draft(s);
+            t.wdev = put(t.wdev, self - 1, dev);
+            t.wpart = put(t.wpart, self - 1, part);
+            t.wsh = put(t.wsh, self - 1, sh);
+            t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:319:9", "count"), 1, "spec/raid5/spec.ts:319:9"), "spec/raid5/spec.ts:319:9", "count");
+            t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:321:9", "queue");
+            t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
+            out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, next: t });
+          }
         }
       }
     }
+  } catch (e) {
+    throw within(e, `step get_active_stripe of process writer ${showValue(self)}`);
   }
 }
 
@@ -937,28 +934,32 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
  * spec/raid5/spec.ts:331:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): void {
-  const now = s.towrite[s.wsh[self - 1]][s.wdev[self - 1]];
-  if (s.batchHead[s.wsh[self - 1]] !== null || overlaps(env, s, now, s.wpart[self - 1])) {
-    const t = draft(s);
-    t.added = put(t.added, self - 1, false);
-    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-    out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
-  } else {
-    const t = draft(s);
-    t.added = put(t.added, self - 1, true);
-    t.firstwrite = put(t.firstwrite, self - 1, now === "none");
-    t.towrite = put(t.towrite, t.wsh[self - 1], put(t.towrite[t.wsh[self - 1]], t.wdev[self - 1], covered(env, t, now, t.wpart[self - 1])));
-    if (covered(env, t, now, t.wpart[self - 1]) === "full" && !t.overwrite[t.wsh[self - 1]][t.wdev[self - 1]]) {
-      t.overwrite = put(t.overwrite, t.wsh[self - 1], put(t.overwrite[t.wsh[self - 1]], t.wdev[self - 1], true));
-      t.overwriteDisks = put(t.overwriteDisks, t.wsh[self - 1], t.overwriteDisks[t.wsh[self - 1]] + 1);
-    }
-    if (now !== "none") {
-      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
+  try {
+    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:334:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:334:9", "towrite[wsh]");
+    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:335:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
+      const t = draft(s);
+      t.added = put(t.added, self - 1, false);
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
       out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
     } else {
-      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "bitmap_startwrite");
-      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
+      const t = draft(s);
+      t.added = put(t.added, self - 1, true);
+      t.firstwrite = put(t.firstwrite, self - 1, now === "none");
+      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:341:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:341:11", "towrite[wsh]"), "spec/raid5/spec.ts:341:11", "towrite");
+      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:342:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:342:11", "overwrite[wsh]")) {
+        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:343:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:343:13", "overwrite[wsh]"), "spec/raid5/spec.ts:343:13", "overwrite");
+        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:344:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:344:13"), "spec/raid5/spec.ts:344:13", "overwriteDisks");
+      }
+      if (now !== "none") {
+        t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
+        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
+      } else {
+        t.pc = put(t.pc, env.pcBase.writer + (self - 1), "bitmap_startwrite");
+        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
+      }
     }
+  } catch (e) {
+    throw within(e, `step add_stripe_bio of process writer ${showValue(self)}`);
   }
 }
 
@@ -973,18 +974,22 @@ function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): v
  * spec/raid5/spec.ts:356:7. Runs when pc[self] is "bitmap_startwrite"; pushes one transition per enabled alternative onto `out`.
  */
 function bitmap_startwrite(env: Env, s: State, self: Writers, out: Transition[]): void {
-  const c = chunkOf(env, s, s.wsh[self - 1]);
-  if (mod(s.counter[c], 16384) === 16383) return;
-  const t = draft(s);
-  if (s.counter[c] === 0) {
-    t.dirtiedIn = put(t.dirtiedIn, t.wsh[self - 1], t.seqFlush + 1);
+  try {
+    const c = chunkOf(env, s, s.wsh[self - 1]);
+    if (mod(getInt(s.counter, c, 0, "spec/raid5/spec.ts:361:9", "counter"), 16384, "spec/raid5/spec.ts:361:9") === 16383) return;
+    const t = draft(s);
+    if (getInt(s.counter, c, 0, "spec/raid5/spec.ts:363:9", "counter") === 0) {
+      t.dirtiedIn = putInt(t.dirtiedIn, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:363:33"), "spec/raid5/spec.ts:363:33", "dirtiedIn");
+    }
+    t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:364:9", "counter")), "spec/raid5/spec.ts:364:9", "counter");
+    t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:365:9", "pageAllocated");
+    t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:366:9", "bitMem");
+    t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:367:9", "starts"), 1, "spec/raid5/spec.ts:367:9"), "spec/raid5/spec.ts:367:9", "starts");
+    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "set_bit_delay");
+    out.push({ step: "bitmap_startwrite", processSet: "writer", self, params: {}, next: t });
+  } catch (e) {
+    throw within(e, `step bitmap_startwrite of process writer ${showValue(self)}`);
   }
-  t.counter = put(t.counter, c, counterPlusOne(env, t, t.counter[c]));
-  t.pageAllocated = put(t.pageAllocated, c, true);
-  t.bitMem = put(t.bitMem, c, true);
-  t.starts = put(t.starts, c, t.starts[c] + 1);
-  t.pc = put(t.pc, env.pcBase.writer + (self - 1), "set_bit_delay");
-  out.push({ step: "bitmap_startwrite", processSet: "writer", self, params: {}, next: t });
 }
 
 /**
@@ -998,11 +1003,15 @@ function bitmap_startwrite(env: Env, s: State, self: Writers, out: Transition[])
  * spec/raid5/spec.ts:376:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function set_bit_delay(env: Env, s: State, self: Writers, out: Transition[]): void {
-  const t = draft(s);
-  t.bmSeq = put(t.bmSeq, t.wsh[self - 1], t.seqFlush + 1);
-  t.bitDelay = put(t.bitDelay, t.wsh[self - 1], true);
-  t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-  out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, next: t });
+  try {
+    const t = draft(s);
+    t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:379:9"), "spec/raid5/spec.ts:379:9", "bmSeq");
+    t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:380:9", "bitDelay");
+    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
+    out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, next: t });
+  } catch (e) {
+    throw within(e, `step set_bit_delay of process writer ${showValue(self)}`);
+  }
 }
 
 /**
@@ -1019,32 +1028,36 @@ function set_bit_delay(env: Env, s: State, self: Writers, out: Transition[]): vo
  * spec/raid5/spec.ts:392:7. Runs when pc[self] is "stripe_add_to_batch_list"; pushes one transition per enabled alternative onto `out`.
  */
 function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transition[]): void {
-  const sh = s.wsh[self - 1];
-  const prev = sh - 1;
-  const head = headOf(env, s, prev);
-  const delayed = s.bitDelay[sh];
-  const seq = s.bitDelay[head!] && s.bmSeq[head!] > s.bmSeq[sh] ? s.bmSeq[head!] : s.bmSeq[sh];
-  if (stripeCanBatch(env, s, sh) && stripeCanBatch(env, s, prev) && s.batchHead[sh] === null) {
-    const t = draft(s);
-    t.batchHead = put(t.batchHead, sh, head);
-    t.batchHead = put(t.batchHead, head!, head);
-    t.bitDelay = env.Stripes.map((x) => x === sh ? false : x === head ? t.bitDelay[x] || delayed : t.bitDelay[x]);
-    if (delayed) {
-      t.bmSeq = put(t.bmSeq, head!, seq);
-    }
-    t.count = put(t.count, sh, t.count[sh] + 1);
-    if (prev === head && t.count[head!] === 0 && t.handle[head!]) {
-      t.queue = put(t.queue, head!, releasedTo(env, t, head));
-      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-      out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, next: t });
+  try {
+    const sh = s.wsh[self - 1];
+    const prev = sub(sh, 1, "spec/raid5/spec.ts:396:9");
+    const head = headOf(env, s, prev);
+    const delayed = getInt(s.bitDelay, sh, 0, "spec/raid5/spec.ts:399:9", "bitDelay");
+    const seq = getInt(s.bitDelay, some(head, "spec/raid5/spec.ts:401:9", "head"), 0, "spec/raid5/spec.ts:401:9", "bitDelay") && getInt(s.bmSeq, some(head, "spec/raid5/spec.ts:401:9", "head"), 0, "spec/raid5/spec.ts:401:9", "bmSeq") > getInt(s.bmSeq, sh, 0, "spec/raid5/spec.ts:401:9", "bmSeq") ? getInt(s.bmSeq, some(head, "spec/raid5/spec.ts:401:9", "head"), 0, "spec/raid5/spec.ts:401:9", "bmSeq") : getInt(s.bmSeq, sh, 0, "spec/raid5/spec.ts:401:9", "bmSeq");
+    if (stripeCanBatch(env, s, sh) && stripeCanBatch(env, s, prev) && getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:402:9", "batchHead") === null) {
+      const t = draft(s);
+      t.batchHead = putInt(t.batchHead, sh, 0, head, "spec/raid5/spec.ts:403:11", "batchHead");
+      t.batchHead = putInt(t.batchHead, some(head, "spec/raid5/spec.ts:403:11", "head"), 0, head, "spec/raid5/spec.ts:403:11", "batchHead");
+      t.bitDelay = env.Stripes.map((x) => x === sh ? false : x === head ? t.bitDelay[x] || delayed : t.bitDelay[x]);
+      if (delayed) {
+        t.bmSeq = putInt(t.bmSeq, some(head, "spec/raid5/spec.ts:406:24", "head"), 0, seq, "spec/raid5/spec.ts:406:24", "bmSeq");
+      }
+      t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:408:11", "count"), 1, "spec/raid5/spec.ts:408:11"), "spec/raid5/spec.ts:408:11", "count");
+      if (prev === head && getInt(t.count, some(head, "spec/raid5/spec.ts:410:11", "head"), 0, "spec/raid5/spec.ts:410:11", "count") === 0 && getInt(t.handle, some(head, "spec/raid5/spec.ts:410:11", "head"), 0, "spec/raid5/spec.ts:410:11", "handle")) {
+        t.queue = putInt(t.queue, some(head, "spec/raid5/spec.ts:410:71", "head"), 0, releasedTo(env, t, head), "spec/raid5/spec.ts:410:71", "queue");
+        t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
+        out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, next: t });
+      } else {
+        t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
+        out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, next: t });
+      }
     } else {
+      const t = draft(s);
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
       out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, next: t });
     }
-  } else {
-    const t = draft(s);
-    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-    out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, next: t });
+  } catch (e) {
+    throw within(e, `step stripe_add_to_batch_list of process writer ${showValue(self)}`);
   }
 }
 
@@ -1060,20 +1073,24 @@ function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transi
  * spec/raid5/spec.ts:421:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
  */
 function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[]): void {
-  const sh = s.wsh[self - 1];
-  const t = draft(s);
-  t.handle = put(t.handle, sh, t.handle[sh] || t.added[self - 1]);
-  t.count = put(t.count, sh, t.count[sh] - 1);
-  if (t.count[sh] === 0 && t.handle[sh]) {
-    t.queue = put(t.queue, sh, t.bitDelay[sh] && t.bmSeq[sh] > t.seqWrite ? "bitmap" : "handle");
-    t.bitDelay = put(t.bitDelay, sh, t.bitDelay[sh] && t.bmSeq[sh] > t.seqWrite);
-  }
-  if (env.Retry && !t.added[self - 1]) {
-    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "wait_for_overlap");
-    out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, next: t });
-  } else {
-    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "Done");
-    out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, next: t });
+  try {
+    const sh = s.wsh[self - 1];
+    const t = draft(s);
+    t.handle = putInt(t.handle, sh, 0, getInt(t.handle, sh, 0, "spec/raid5/spec.ts:425:9", "handle") || t.added[self - 1], "spec/raid5/spec.ts:425:9", "handle");
+    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:426:9", "count"), 1, "spec/raid5/spec.ts:426:9"), "spec/raid5/spec.ts:426:9", "count");
+    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:427:9", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:427:9", "handle")) {
+      t.queue = putInt(t.queue, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:429:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:429:11", "bmSeq") > t.seqWrite ? "bitmap" : "handle", "spec/raid5/spec.ts:429:11", "queue");
+      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:430:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:430:11", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:430:11", "bitDelay");
+    }
+    if (env.Retry && !t.added[self - 1]) {
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "wait_for_overlap");
+      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, next: t });
+    } else {
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "Done");
+      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, next: t });
+    }
+  } catch (e) {
+    throw within(e, `step release_stripe_plug of process writer ${showValue(self)}`);
   }
 }
 
@@ -1086,13 +1103,17 @@ function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[
  * spec/raid5/spec.ts:441:7. Runs when pc[self] is "wait_for_overlap"; pushes one transition per enabled alternative onto `out`.
  */
 function wait_for_overlap(env: Env, s: State, self: Writers, out: Transition[]): void {
-  const sh = s.wsh[self - 1];
-  if (s.batchHead[sh] !== null || overlaps(env, s, s.towrite[sh][s.wdev[self - 1]], s.wpart[self - 1])) return;
-  const t = draft(s);
-  t.count = put(t.count, sh, t.count[sh] + 1);
-  t.queue = put(t.queue, sh, "none");
-  t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
-  out.push({ step: "wait_for_overlap", processSet: "writer", self, params: {}, next: t });
+  try {
+    const sh = s.wsh[self - 1];
+    if (getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:445:9", "batchHead") !== null || overlaps(env, s, getInt(getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:445:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:445:9", "towrite[sh]"), s.wpart[self - 1])) return;
+    const t = draft(s);
+    t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:446:9", "count"), 1, "spec/raid5/spec.ts:446:9"), "spec/raid5/spec.ts:446:9", "count");
+    t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:447:9", "queue");
+    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
+    out.push({ step: "wait_for_overlap", processSet: "writer", self, params: {}, next: t });
+  } catch (e) {
+    throw within(e, `step wait_for_overlap of process writer ${showValue(self)}`);
+  }
 }
 
 /**
@@ -1104,11 +1125,15 @@ function wait_for_overlap(env: Env, s: State, self: Writers, out: Transition[]):
  * spec/raid5/spec.ts:460:7. Runs when pc[self] is "raid5d_loop"; pushes one transition per enabled alternative onto `out`.
  */
 function raid5d_loop(env: Env, s: State, self: Raid5d, out: Transition[]): void {
-  if (!env.Stripes.some((sh) => s.queue[sh] === "bitmap")) return;
-  const t = draft(s);
-  t.seqFlush = t.seqFlush + 1;
-  t.pc = put(t.pc, env.pcBase.raid5d + self, "bitmap_unplug");
-  out.push({ step: "raid5d_loop", processSet: "raid5d", self, params: {}, next: t });
+  try {
+    if (!env.Stripes.some((sh) => s.queue[sh] === "bitmap")) return;
+    const t = draft(s);
+    t.seqFlush = add(t.seqFlush, 1, "spec/raid5/spec.ts:464:9");
+    t.pc = put(t.pc, env.pcBase.raid5d + self, "bitmap_unplug");
+    out.push({ step: "raid5d_loop", processSet: "raid5d", self, params: {}, next: t });
+  } catch (e) {
+    throw within(e, `step raid5d_loop of process raid5d ${showValue(self)}`);
+  }
 }
 
 /**
@@ -1161,63 +1186,67 @@ function activate_bit_delay(env: Env, s: State, self: Raid5d, out: Transition[])
  * spec/raid5/spec.ts:511:7. Runs when pc[self] is "handle_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): void {
-  // either, branch 1 of 4 (spec/raid5/spec.ts:514)
-  branch1: {
-    if (env.HandleBatch) break branch1;
-    for (const sh of env.Stripes.filter((x) => s.queue[x] === "handle")) {
-      const t = draft(s);
-      t.batchReady = env.Stripes.map((m) => t.batchReady[m] && !inBatch(env, t, m, sh));
-      if (t.bitDelay[sh]) {
-        t.queue = put(t.queue, sh, releasedTo(env, t, sh));
-        t.bitDelay = put(t.bitDelay, sh, t.bmSeq[sh] > t.seqWrite);
-      } else {
-        t.queue = put(t.queue, sh, "none");
-        t.handle = put(t.handle, sh, false);
-        t.written = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map((d) => t.written[m][d] || t.towrite[m][d] !== "none") : t.written[m]);
-        t.towrite = env.Stripes.map((m): readonly Coverage[] => inBatch(env, t, m, sh) ? env.DataDisks.map((): Coverage => "none") : t.towrite[m]);
-        t.overwrite = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map(() => false) : t.overwrite[m]);
-        t.overwriteDisks = env.Stripes.map((m) => inBatch(env, t, m, sh) ? 0 : t.overwriteDisks[m]);
-        t.inIO = put(t.inIO, sh, env.Stripes.some((m) => inBatch(env, t, m, sh) && isWriting(env, t, m)));
-      }
-      t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-      out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@514:9": 0, sh }, next: t });
-    }
-  }
-  // either, branch 2 of 4 (spec/raid5/spec.ts:514)
-  branch2: {
-    if (!env.HandleBatch) break branch2;
-    for (const t_ of env.Stripes.filter((x) => s.queue[x] === "handle")) {
-      const t = draft(s);
-      t.queue = put(t.queue, t_, "none");
-      t.count = put(t.count, t_, t.count[t_] + 1);
-      t.taken = put(t.taken, t_, true);
-      t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-      out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@514:9": 1, t: t_ }, next: t });
-    }
-  }
-  // either, branch 3 of 4 (spec/raid5/spec.ts:514)
-  {
-    for (const p of env.Stripes.filter((x) => s.taken[x])) {
-      const t = draft(s);
-      t.taken = put(t.taken, p, false);
-      t.cur = put(t.cur, self - (env.NWriters + 1), p);
-      t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "clear_batch_ready");
-      out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@514:9": 2, p }, next: t });
-    }
-  }
-  // either, branch 4 of 4 (spec/raid5/spec.ts:514)
-  {
-    for (const h of env.Stripes.filter((x) => s.inIO[x])) {
-      const t = draft(s);
-      t.cur = put(t.cur, self - (env.NWriters + 1), h);
-      if (env.Stripes.some((m) => inBatch(env, t, m, h) && isWriting(env, t, m))) {
-        t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@514:9": 3, h }, next: t });
-      } else {
-        t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@514:9": 3, h }, next: t });
+  try {
+    // either, branch 1 of 4 (spec/raid5/spec.ts:514)
+    branch1: {
+      if (env.HandleBatch) break branch1;
+      for (const sh of env.Stripes.filter((x) => s.queue[x] === "handle")) {
+        const t = draft(s);
+        t.batchReady = env.Stripes.map((m) => t.batchReady[m] && !inBatch(env, t, m, sh));
+        if (t.bitDelay[sh]) {
+          t.queue = put(t.queue, sh, releasedTo(env, t, sh));
+          t.bitDelay = put(t.bitDelay, sh, t.bmSeq[sh] > t.seqWrite);
+        } else {
+          t.queue = put(t.queue, sh, "none");
+          t.handle = put(t.handle, sh, false);
+          t.written = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map((d) => t.written[m][d] || t.towrite[m][d] !== "none") : t.written[m]);
+          t.towrite = env.Stripes.map((m): readonly Coverage[] => inBatch(env, t, m, sh) ? env.DataDisks.map((): Coverage => "none") : t.towrite[m]);
+          t.overwrite = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map(() => false) : t.overwrite[m]);
+          t.overwriteDisks = env.Stripes.map((m) => inBatch(env, t, m, sh) ? 0 : t.overwriteDisks[m]);
+          t.inIO = put(t.inIO, sh, env.Stripes.some((m) => inBatch(env, t, m, sh) && isWriting(env, t, m)));
+        }
+        t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@514:9": 0, sh }, next: t });
       }
     }
+    // either, branch 2 of 4 (spec/raid5/spec.ts:514)
+    branch2: {
+      if (!env.HandleBatch) break branch2;
+      for (const t_ of env.Stripes.filter((x) => s.queue[x] === "handle")) {
+        const t = draft(s);
+        t.queue = put(t.queue, t_, "none");
+        t.count = put(t.count, t_, add(t.count[t_], 1, "spec/raid5/spec.ts:543:13"));
+        t.taken = put(t.taken, t_, true);
+        t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@514:9": 1, t: t_ }, next: t });
+      }
+    }
+    // either, branch 3 of 4 (spec/raid5/spec.ts:514)
+    {
+      for (const p of env.Stripes.filter((x) => s.taken[x])) {
+        const t = draft(s);
+        t.taken = put(t.taken, p, false);
+        t.cur = put(t.cur, self - (env.NWriters + 1), p);
+        t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "clear_batch_ready");
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@514:9": 2, p }, next: t });
+      }
+    }
+    // either, branch 4 of 4 (spec/raid5/spec.ts:514)
+    {
+      for (const h of env.Stripes.filter((x) => s.inIO[x])) {
+        const t = draft(s);
+        t.cur = put(t.cur, self - (env.NWriters + 1), h);
+        if (env.Stripes.some((m) => inBatch(env, t, m, h) && isWriting(env, t, m))) {
+          t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
+          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@514:9": 3, h }, next: t });
+        } else {
+          t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
+          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@514:9": 3, h }, next: t });
+        }
+      }
+    }
+  } catch (e) {
+    throw within(e, `step handle_stripe of process handler ${showValue(self)}`);
   }
 }
 
@@ -1233,18 +1262,22 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
  * spec/raid5/spec.ts:571:7. Runs when pc[self] is "clear_batch_ready"; pushes one transition per enabled alternative onto `out`.
  */
 function clear_batch_ready(env: Env, s: State, self: Handler, out: Transition[]): void {
-  const sh = s.cur[self - (env.NWriters + 1)];
-  const t = draft(s);
-  t.handle = put(t.handle, sh, false);
-  if (isMember(env, t, sh)) {
-    t.batchReady = put(t.batchReady, sh, false);
-    t.count = put(t.count, sh, t.count[sh] - 1);
-    t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-    out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, next: t });
-  } else {
-    t.batchReady = env.Stripes.map((m) => t.batchReady[m] && !inBatch(env, t, m, sh));
-    t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_taken");
-    out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, next: t });
+  try {
+    const sh = s.cur[self - (env.NWriters + 1)];
+    const t = draft(s);
+    t.handle = putInt(t.handle, sh, 0, false, "spec/raid5/spec.ts:575:9", "handle");
+    if (isMember(env, t, sh)) {
+      t.batchReady = putInt(t.batchReady, sh, 0, false, "spec/raid5/spec.ts:577:11", "batchReady");
+      t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:579:11", "count"), 1, "spec/raid5/spec.ts:579:11"), "spec/raid5/spec.ts:579:11", "count");
+      t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
+      out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, next: t });
+    } else {
+      t.batchReady = env.Stripes.map((m) => t.batchReady[m] && !inBatch(env, t, m, sh));
+      t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_taken");
+      out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, next: t });
+    }
+  } catch (e) {
+    throw within(e, `step clear_batch_ready of process handler ${showValue(self)}`);
   }
 }
 
@@ -1263,24 +1296,28 @@ function clear_batch_ready(env: Env, s: State, self: Handler, out: Transition[])
  * spec/raid5/spec.ts:597:7. Runs when pc[self] is "handle_taken"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_taken(env: Env, s: State, self: Handler, out: Transition[]): void {
-  const sh = s.cur[self - (env.NWriters + 1)];
-  const t = draft(s);
-  if (s.bitDelay[sh]) {
-    t.handle = put(t.handle, sh, true);
-  } else {
-    t.inIO = put(t.inIO, sh, t.inIO[sh] || env.Stripes.some((m) => inBatch(env, t, m, sh) && hasQueuedData(env, t, m)));
-    t.written = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map((d) => t.written[m][d] || t.towrite[m][d] !== "none") : t.written[m]);
-    t.towrite = env.Stripes.map((m): readonly Coverage[] => inBatch(env, t, m, sh) ? env.DataDisks.map((): Coverage => "none") : t.towrite[m]);
-    t.overwrite = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map(() => false) : t.overwrite[m]);
-    t.overwriteDisks = env.Stripes.map((m) => inBatch(env, t, m, sh) ? 0 : t.overwriteDisks[m]);
+  try {
+    const sh = s.cur[self - (env.NWriters + 1)];
+    const t = draft(s);
+    if (getInt(s.bitDelay, sh, 0, "spec/raid5/spec.ts:601:9", "bitDelay")) {
+      t.handle = putInt(t.handle, sh, 0, true, "spec/raid5/spec.ts:602:11", "handle");
+    } else {
+      t.inIO = putInt(t.inIO, sh, 0, getInt(t.inIO, sh, 0, "spec/raid5/spec.ts:605:11", "inIO") || env.Stripes.some((m) => inBatch(env, t, m, sh) && hasQueuedData(env, t, m)), "spec/raid5/spec.ts:605:11", "inIO");
+      t.written = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map((d) => t.written[m][d] || t.towrite[m][d] !== "none") : t.written[m]);
+      t.towrite = env.Stripes.map((m): readonly Coverage[] => inBatch(env, t, m, sh) ? env.DataDisks.map((): Coverage => "none") : t.towrite[m]);
+      t.overwrite = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map(() => false) : t.overwrite[m]);
+      t.overwriteDisks = env.Stripes.map((m) => inBatch(env, t, m, sh) ? 0 : t.overwriteDisks[m]);
+    }
+    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:611:9", "count"), 1, "spec/raid5/spec.ts:611:9"), "spec/raid5/spec.ts:611:9", "count");
+    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:612:9", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:612:9", "handle")) {
+      t.queue = putInt(t.queue, sh, 0, releasedTo(env, t, sh), "spec/raid5/spec.ts:613:11", "queue");
+      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:614:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:614:11", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:614:11", "bitDelay");
+    }
+    t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
+    out.push({ step: "handle_taken", processSet: "handler", self, params: {}, next: t });
+  } catch (e) {
+    throw within(e, `step handle_taken of process handler ${showValue(self)}`);
   }
-  t.count = put(t.count, sh, t.count[sh] - 1);
-  if (t.count[sh] === 0 && t.handle[sh]) {
-    t.queue = put(t.queue, sh, releasedTo(env, t, sh));
-    t.bitDelay = put(t.bitDelay, sh, t.bitDelay[sh] && t.bmSeq[sh] > t.seqWrite);
-  }
-  t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-  out.push({ step: "handle_taken", processSet: "handler", self, params: {}, next: t });
 }
 
 /**
@@ -1300,23 +1337,27 @@ function handle_taken(env: Env, s: State, self: Handler, out: Transition[]): voi
  * spec/raid5/spec.ts:631:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Transition[]): void {
-  for (const m of env.Stripes.filter((x) => inBatch(env, s, x, s.cur[self - (env.NWriters + 1)]) && isWriting(env, s, x) && env.Stripes.every((y) => (!inBatch(env, s, y, s.cur[self - (env.NWriters + 1)]) || !isWriting(env, s, y)) || y >= x))) {
-    const c = chunkOf(env, s, m);
-    const n = count(env.DataDisks, (d) => s.written[m][d]);
-    const t = draft(s);
-    if (s.pageAllocated[c]) {
-      t.counter = put(t.counter, c, counterMinus(env, t, endwriteBase(env, t, c), n));
-      t.needed = put(t.needed, c, t.needed[c] || env.Degraded);
+  try {
+    for (const m of env.Stripes.filter((x) => inBatch(env, s, x, s.cur[self - (env.NWriters + 1)]) && isWriting(env, s, x) && env.Stripes.every((y) => (!inBatch(env, s, y, s.cur[self - (env.NWriters + 1)]) || !isWriting(env, s, y)) || y >= x))) {
+      const c = chunkOf(env, s, m);
+      const n = count(env.DataDisks, (d) => s.written[m][d]);
+      const t = draft(s);
+      if (getInt(s.pageAllocated, c, 0, "spec/raid5/spec.ts:637:9", "pageAllocated")) {
+        t.counter = putInt(t.counter, c, 0, counterMinus(env, t, endwriteBase(env, t, c), n), "spec/raid5/spec.ts:639:11", "counter");
+        t.needed = putInt(t.needed, c, 0, getInt(t.needed, c, 0, "spec/raid5/spec.ts:640:11", "needed") || env.Degraded, "spec/raid5/spec.ts:640:11", "needed");
+      }
+      t.ends = putInt(t.ends, c, 0, add(getInt(t.ends, c, 0, "spec/raid5/spec.ts:642:9", "ends"), n, "spec/raid5/spec.ts:642:9"), "spec/raid5/spec.ts:642:9", "ends");
+      t.written = put(t.written, m, env.DataDisks.map(() => false));
+      if (env.Stripes.some((y) => y !== m && inBatch(env, t, y, t.cur[self - (env.NWriters + 1)]) && isWriting(env, t, y))) {
+        t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
+        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, next: t });
+      } else {
+        t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
+        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, next: t });
+      }
     }
-    t.ends = put(t.ends, c, t.ends[c] + n);
-    t.written = put(t.written, m, env.DataDisks.map(() => false));
-    if (env.Stripes.some((y) => y !== m && inBatch(env, t, y, t.cur[self - (env.NWriters + 1)]) && isWriting(env, t, y))) {
-      t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-      out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, next: t });
-    } else {
-      t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
-      out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, next: t });
-    }
+  } catch (e) {
+    throw within(e, `step handle_stripe_clean_event of process handler ${showValue(self)}`);
   }
 }
 
@@ -1330,14 +1371,18 @@ function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Trans
  * spec/raid5/spec.ts:652:7. Runs when pc[self] is "break_stripe_batch_list"; pushes one transition per enabled alternative onto `out`.
  */
 function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transition[]): void {
-  const h = s.cur[self - (env.NWriters + 1)];
-  const t = draft(s);
-  t.bitDelay = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? false : t.bitDelay[m]);
-  t.count = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? t.count[m] - 1 : t.count[m]);
-  t.batchHead = env.Stripes.map((m) => inBatch(env, t, m, h) ? null : t.batchHead[m]);
-  t.inIO = put(t.inIO, h, false);
-  t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-  out.push({ step: "break_stripe_batch_list", processSet: "handler", self, params: {}, next: t });
+  try {
+    const h = s.cur[self - (env.NWriters + 1)];
+    const t = draft(s);
+    t.bitDelay = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? false : t.bitDelay[m]);
+    t.count = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? sub(t.count[m], 1, "spec/raid5/spec.ts:657:9") : t.count[m]);
+    t.batchHead = env.Stripes.map((m) => inBatch(env, t, m, h) ? null : t.batchHead[m]);
+    t.inIO = putInt(t.inIO, h, 0, false, "spec/raid5/spec.ts:659:9", "inIO");
+    t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
+    out.push({ step: "break_stripe_batch_list", processSet: "handler", self, params: {}, next: t });
+  } catch (e) {
+    throw within(e, `step break_stripe_batch_list of process handler ${showValue(self)}`);
+  }
 }
 
 /**
@@ -1353,23 +1398,27 @@ function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transit
  * spec/raid5/spec.ts:676:7. Runs when pc[self] is "bitmap_daemon_work"; pushes one transition per enabled alternative onto `out`.
  */
 function bitmap_daemon_work(env: Env, s: State, self: BitmapDaemon, out: Transition[]): void {
-  if (!env.Daemon) return;
-  // either, branch 1 of 2 (spec/raid5/spec.ts:680)
-  branch1: {
-    if (!env.Chunks.some((c) => daemonClears(env, s, c) || daemonCools(env, s, c))) break branch1;
-    const t = draft(s);
-    t.bitMem = env.Chunks.map((c) => t.bitMem[c] && !daemonClears(env, t, c));
-    t.counter = env.Chunks.map((c) => daemonClears(env, t, c) ? 0 : daemonCools(env, t, c) ? 1 : t.counter[c]);
-    t.pc = put(t.pc, env.pcBase.daemon + (self - (env.NWriters + 2)), "bitmap_daemon_work");
-    out.push({ step: "bitmap_daemon_work", processSet: "daemon", self, params: { "either@680:9": 0 }, next: t });
-  }
-  // either, branch 2 of 2 (spec/raid5/spec.ts:680)
-  branch2: {
-    if (!env.Chunks.some((c) => s.bitDisk[c] && !s.bitMem[c])) break branch2;
-    const t = draft(s);
-    t.bitDisk = env.Chunks.map((c) => t.bitDisk[c] && t.bitMem[c]);
-    t.pc = put(t.pc, env.pcBase.daemon + (self - (env.NWriters + 2)), "bitmap_daemon_work");
-    out.push({ step: "bitmap_daemon_work", processSet: "daemon", self, params: { "either@680:9": 1 }, next: t });
+  try {
+    if (!env.Daemon) return;
+    // either, branch 1 of 2 (spec/raid5/spec.ts:680)
+    branch1: {
+      if (!env.Chunks.some((c) => daemonClears(env, s, c) || daemonCools(env, s, c))) break branch1;
+      const t = draft(s);
+      t.bitMem = env.Chunks.map((c) => t.bitMem[c] && !daemonClears(env, t, c));
+      t.counter = env.Chunks.map((c) => daemonClears(env, t, c) ? 0 : daemonCools(env, t, c) ? 1 : t.counter[c]);
+      t.pc = put(t.pc, env.pcBase.daemon + (self - (env.NWriters + 2)), "bitmap_daemon_work");
+      out.push({ step: "bitmap_daemon_work", processSet: "daemon", self, params: { "either@680:9": 0 }, next: t });
+    }
+    // either, branch 2 of 2 (spec/raid5/spec.ts:680)
+    branch2: {
+      if (!env.Chunks.some((c) => s.bitDisk[c] && !s.bitMem[c])) break branch2;
+      const t = draft(s);
+      t.bitDisk = env.Chunks.map((c) => t.bitDisk[c] && t.bitMem[c]);
+      t.pc = put(t.pc, env.pcBase.daemon + (self - (env.NWriters + 2)), "bitmap_daemon_work");
+      out.push({ step: "bitmap_daemon_work", processSet: "daemon", self, params: { "either@680:9": 1 }, next: t });
+    }
+  } catch (e) {
+    throw within(e, `step bitmap_daemon_work of process daemon ${showValue(self)}`);
   }
 }
 
@@ -1385,29 +1434,33 @@ function bitmap_daemon_work(env: Env, s: State, self: BitmapDaemon, out: Transit
  * spec/raid5/spec.ts:706:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transition[]): void {
-  const now = s.towrite[s.wsh[self - 1]][s.wdev[self - 1]];
-  if (s.batchHead[s.wsh[self - 1]] !== null || overlaps(env, s, now, s.wpart[self - 1])) {
-    const t = draft(s);
-    t.added = put(t.added, self - 1, false);
-    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-    out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
-  } else {
-    const t = draft(s);
-    t.added = put(t.added, self - 1, true);
-    t.firstwrite = put(t.firstwrite, self - 1, now === "none");
-    t.towrite = put(t.towrite, t.wsh[self - 1], put(t.towrite[t.wsh[self - 1]], t.wdev[self - 1], covered(env, t, now, t.wpart[self - 1])));
-    if (covered(env, t, now, t.wpart[self - 1]) === "full" && !t.overwrite[t.wsh[self - 1]][t.wdev[self - 1]]) {
-      t.overwrite = put(t.overwrite, t.wsh[self - 1], put(t.overwrite[t.wsh[self - 1]], t.wdev[self - 1], true));
-      t.overwriteDisks = put(t.overwriteDisks, t.wsh[self - 1], t.overwriteDisks[t.wsh[self - 1]] + 1);
-    }
-    if (now === "none") {
-      t.bitmapPending = put(t.bitmapPending, t.wsh[self - 1], true);
-      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "bitmap_startwrite");
+  try {
+    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:709:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:709:9", "towrite[wsh]");
+    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:710:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
+      const t = draft(s);
+      t.added = put(t.added, self - 1, false);
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
       out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
     } else {
-      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
+      const t = draft(s);
+      t.added = put(t.added, self - 1, true);
+      t.firstwrite = put(t.firstwrite, self - 1, now === "none");
+      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:716:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:716:11", "towrite[wsh]"), "spec/raid5/spec.ts:716:11", "towrite");
+      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:717:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:717:11", "overwrite[wsh]")) {
+        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:718:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:718:13", "overwrite[wsh]"), "spec/raid5/spec.ts:718:13", "overwrite");
+        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:719:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:719:13"), "spec/raid5/spec.ts:719:13", "overwriteDisks");
+      }
+      if (now === "none") {
+        t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:722:31", "bitmapPending");
+        t.pc = put(t.pc, env.pcBase.writer + (self - 1), "bitmap_startwrite");
+        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
+      } else {
+        t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
+        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
+      }
     }
+  } catch (e) {
+    throw within(e, `step add_stripe_bio of process writer ${showValue(self)}`);
   }
 }
 
@@ -1421,16 +1474,20 @@ function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transiti
  * spec/raid5/spec.ts:732:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function set_bit_delay_d0852df(env: Env, s: State, self: Writers, out: Transition[]): void {
-  const t = draft(s);
-  t.bitmapPending = put(t.bitmapPending, t.wsh[self - 1], false);
-  if (t.batchHead[t.wsh[self - 1]] === null) {
-    t.bmSeq = put(t.bmSeq, t.wsh[self - 1], t.seqFlush + 1);
-    t.bitDelay = put(t.bitDelay, t.wsh[self - 1], true);
-    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-    out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, next: t });
-  } else {
-    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-    out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, next: t });
+  try {
+    const t = draft(s);
+    t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, false, "spec/raid5/spec.ts:736:9", "bitmapPending");
+    if (getInt(t.batchHead, t.wsh[self - 1], 0, "spec/raid5/spec.ts:737:9", "batchHead") === null) {
+      t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:738:11"), "spec/raid5/spec.ts:738:11", "bmSeq");
+      t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:739:11", "bitDelay");
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
+      out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, next: t });
+    } else {
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
+      out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, next: t });
+    }
+  } catch (e) {
+    throw within(e, `step set_bit_delay of process writer ${showValue(self)}`);
   }
 }
 
@@ -1447,18 +1504,22 @@ function set_bit_delay_d0852df(env: Env, s: State, self: Writers, out: Transitio
  * spec/raid5/spec.ts:756:7. Runs when pc[self] is "clear_batch_ready"; pushes one transition per enabled alternative onto `out`.
  */
 function clear_batch_ready_pre_b15a9dbd(env: Env, s: State, self: Handler, out: Transition[]): void {
-  const sh = s.cur[self - (env.NWriters + 1)];
-  const t = draft(s);
-  t.handle = put(t.handle, sh, false);
-  if (isMember(env, t, sh) && t.batchReady[sh]) {
-    t.batchReady = put(t.batchReady, sh, false);
-    t.count = put(t.count, sh, t.count[sh] - 1);
-    t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-    out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, next: t });
-  } else {
-    t.batchReady = env.Stripes.map((m) => t.batchReady[m] && !inBatch(env, t, m, sh));
-    t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_taken");
-    out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, next: t });
+  try {
+    const sh = s.cur[self - (env.NWriters + 1)];
+    const t = draft(s);
+    t.handle = putInt(t.handle, sh, 0, false, "spec/raid5/spec.ts:760:9", "handle");
+    if (isMember(env, t, sh) && getInt(t.batchReady, sh, 0, "spec/raid5/spec.ts:761:9", "batchReady")) {
+      t.batchReady = putInt(t.batchReady, sh, 0, false, "spec/raid5/spec.ts:762:11", "batchReady");
+      t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:763:11", "count"), 1, "spec/raid5/spec.ts:763:11"), "spec/raid5/spec.ts:763:11", "count");
+      t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
+      out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, next: t });
+    } else {
+      t.batchReady = env.Stripes.map((m) => t.batchReady[m] && !inBatch(env, t, m, sh));
+      t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_taken");
+      out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, next: t });
+    }
+  } catch (e) {
+    throw within(e, `step clear_batch_ready of process handler ${showValue(self)}`);
   }
 }
 
@@ -1474,49 +1535,53 @@ function clear_batch_ready_pre_b15a9dbd(env: Env, s: State, self: Handler, out: 
  * spec/raid5/spec.ts:783:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function get_active_stripe_cd5fc653(env: Env, s: State, self: Writers, out: Transition[]): void {
-  for (const sh of env.Targets) {
-    if (env.FixedBios) {
-      if (sh !== 1) continue;
-      const t = draft(s);
-      t.wdev = put(t.wdev, self - 1, fixedDev(env, t, self));
-      t.wpart = put(t.wpart, self - 1, fixedPart(env, t, self));
-      const c = chunkOf(env, t, sh);
-      if (mod(t.counter[c], 16384) === 16383) continue;
-      if (t.counter[c] === 0) {
-        t.dirtiedIn = put(t.dirtiedIn, sh, t.seqFlush + 1);
-      }
-      t.counter = put(t.counter, c, counterPlusOne(env, t, t.counter[c]));
-      t.pageAllocated = put(t.pageAllocated, c, true);
-      t.bitMem = put(t.bitMem, c, true);
-      t.starts = put(t.starts, c, t.starts[c] + 1);
-      t.wsh = put(t.wsh, self - 1, sh);
-      t.count = put(t.count, sh, t.count[sh] + 1);
-      t.queue = put(t.queue, sh, "none");
-      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
-      out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, next: t });
-    } else {
-      for (const dev of env.DataDisks) {
-        for (const part of env.Parts) {
-          const t = draft(s);
-          t.wdev = put(t.wdev, self - 1, dev);
-          t.wpart = put(t.wpart, self - 1, part);
-          const c = chunkOf(env, t, sh);
-          if (mod(t.counter[c], 16384) === 16383) continue;
-          if (t.counter[c] === 0) {
-            t.dirtiedIn = put(t.dirtiedIn, sh, t.seqFlush + 1);
+  try {
+    for (const sh of env.Targets) {
+      if (env.FixedBios) {
+        if (sh !== 1) continue;
+        const t = draft(s);
+        t.wdev = put(t.wdev, self - 1, fixedDev(env, t, self));
+        t.wpart = put(t.wpart, self - 1, fixedPart(env, t, self));
+        const c = chunkOf(env, t, sh);
+        if (mod(getInt(t.counter, c, 0, "spec/raid5/spec.ts:798:9", "counter"), 16384, "spec/raid5/spec.ts:798:9") === 16383) continue;
+        if (getInt(t.counter, c, 0, "spec/raid5/spec.ts:799:9", "counter") === 0) {
+          t.dirtiedIn = putInt(t.dirtiedIn, sh, 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:799:33"), "spec/raid5/spec.ts:799:33", "dirtiedIn");
+        }
+        t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:800:9", "counter")), "spec/raid5/spec.ts:800:9", "counter");
+        t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:801:9", "pageAllocated");
+        t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:802:9", "bitMem");
+        t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:803:9", "starts"), 1, "spec/raid5/spec.ts:803:9"), "spec/raid5/spec.ts:803:9", "starts");
+        t.wsh = put(t.wsh, self - 1, sh);
+        t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:805:9", "count"), 1, "spec/raid5/spec.ts:805:9"), "spec/raid5/spec.ts:805:9", "count");
+        t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:806:9", "queue");
+        t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
+        out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, next: t });
+      } else {
+        for (const dev of env.DataDisks) {
+          for (const part of env.Parts) {
+            const t = draft(s);
+            t.wdev = put(t.wdev, self - 1, dev);
+            t.wpart = put(t.wpart, self - 1, part);
+            const c = chunkOf(env, t, sh);
+            if (mod(getInt(t.counter, c, 0, "spec/raid5/spec.ts:798:9", "counter"), 16384, "spec/raid5/spec.ts:798:9") === 16383) continue;
+            if (getInt(t.counter, c, 0, "spec/raid5/spec.ts:799:9", "counter") === 0) {
+              t.dirtiedIn = putInt(t.dirtiedIn, sh, 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:799:33"), "spec/raid5/spec.ts:799:33", "dirtiedIn");
+            }
+            t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:800:9", "counter")), "spec/raid5/spec.ts:800:9", "counter");
+            t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:801:9", "pageAllocated");
+            t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:802:9", "bitMem");
+            t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:803:9", "starts"), 1, "spec/raid5/spec.ts:803:9"), "spec/raid5/spec.ts:803:9", "starts");
+            t.wsh = put(t.wsh, self - 1, sh);
+            t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:805:9", "count"), 1, "spec/raid5/spec.ts:805:9"), "spec/raid5/spec.ts:805:9", "count");
+            t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:806:9", "queue");
+            t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
+            out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, next: t });
           }
-          t.counter = put(t.counter, c, counterPlusOne(env, t, t.counter[c]));
-          t.pageAllocated = put(t.pageAllocated, c, true);
-          t.bitMem = put(t.bitMem, c, true);
-          t.starts = put(t.starts, c, t.starts[c] + 1);
-          t.wsh = put(t.wsh, self - 1, sh);
-          t.count = put(t.count, sh, t.count[sh] + 1);
-          t.queue = put(t.queue, sh, "none");
-          t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
-          out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, next: t });
         }
       }
     }
+  } catch (e) {
+    throw within(e, `step get_active_stripe of process writer ${showValue(self)}`);
   }
 }
 
@@ -1532,27 +1597,31 @@ function get_active_stripe_cd5fc653(env: Env, s: State, self: Writers, out: Tran
  * spec/raid5/spec.ts:816:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio_cd5fc653(env: Env, s: State, self: Writers, out: Transition[]): void {
-  const now = s.towrite[s.wsh[self - 1]][s.wdev[self - 1]];
-  if (s.batchHead[s.wsh[self - 1]] !== null || overlaps(env, s, now, s.wpart[self - 1])) {
-    const t = draft(s);
-    t.added = put(t.added, self - 1, false);
-    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-    out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
-  } else {
-    const t = draft(s);
-    t.added = put(t.added, self - 1, true);
-    t.firstwrite = put(t.firstwrite, self - 1, now === "none");
-    t.towrite = put(t.towrite, t.wsh[self - 1], put(t.towrite[t.wsh[self - 1]], t.wdev[self - 1], covered(env, t, now, t.wpart[self - 1])));
-    if (covered(env, t, now, t.wpart[self - 1]) === "full" && !t.overwrite[t.wsh[self - 1]][t.wdev[self - 1]]) {
-      t.overwrite = put(t.overwrite, t.wsh[self - 1], put(t.overwrite[t.wsh[self - 1]], t.wdev[self - 1], true));
-      t.overwriteDisks = put(t.overwriteDisks, t.wsh[self - 1], t.overwriteDisks[t.wsh[self - 1]] + 1);
+  try {
+    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:819:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:819:9", "towrite[wsh]");
+    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:820:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
+      const t = draft(s);
+      t.added = put(t.added, self - 1, false);
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
+      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
+    } else {
+      const t = draft(s);
+      t.added = put(t.added, self - 1, true);
+      t.firstwrite = put(t.firstwrite, self - 1, now === "none");
+      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:826:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:826:11", "towrite[wsh]"), "spec/raid5/spec.ts:826:11", "towrite");
+      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:827:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:827:11", "overwrite[wsh]")) {
+        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:828:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:828:13", "overwrite[wsh]"), "spec/raid5/spec.ts:828:13", "overwrite");
+        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:829:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:829:13"), "spec/raid5/spec.ts:829:13", "overwriteDisks");
+      }
+      if (now === "none") {
+        t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:833:13"), "spec/raid5/spec.ts:833:13", "bmSeq");
+        t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:834:13", "bitDelay");
+      }
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
+      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
     }
-    if (now === "none") {
-      t.bmSeq = put(t.bmSeq, t.wsh[self - 1], t.seqFlush + 1);
-      t.bitDelay = put(t.bitDelay, t.wsh[self - 1], true);
-    }
-    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-    out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
+  } catch (e) {
+    throw within(e, `step add_stripe_bio of process writer ${showValue(self)}`);
   }
 }
 
@@ -1568,20 +1637,24 @@ function add_stripe_bio_cd5fc653(env: Env, s: State, self: Writers, out: Transit
  * spec/raid5/spec.ts:847:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
  */
 function release_stripe_plug_cd5fc653(env: Env, s: State, self: Writers, out: Transition[]): void {
-  const sh = s.wsh[self - 1];
-  const t = draft(s);
-  t.handle = put(t.handle, sh, t.handle[sh] || t.added[self - 1]);
-  t.count = put(t.count, sh, t.count[sh] - 1);
-  if (t.count[sh] === 0 && t.handle[sh]) {
-    t.queue = put(t.queue, sh, t.bitDelay[sh] && t.bmSeq[sh] > t.seqWrite ? "bitmap" : "handle");
-    t.bitDelay = put(t.bitDelay, sh, t.bitDelay[sh] && t.bmSeq[sh] > t.seqWrite);
-  }
-  if (env.Retry && !t.added[self - 1]) {
-    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "wait_for_overlap");
-    out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, next: t });
-  } else {
-    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "md_bitmap_endwrite");
-    out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, next: t });
+  try {
+    const sh = s.wsh[self - 1];
+    const t = draft(s);
+    t.handle = putInt(t.handle, sh, 0, getInt(t.handle, sh, 0, "spec/raid5/spec.ts:851:9", "handle") || t.added[self - 1], "spec/raid5/spec.ts:851:9", "handle");
+    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:852:9", "count"), 1, "spec/raid5/spec.ts:852:9"), "spec/raid5/spec.ts:852:9", "count");
+    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:853:9", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:853:9", "handle")) {
+      t.queue = putInt(t.queue, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:854:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:854:11", "bmSeq") > t.seqWrite ? "bitmap" : "handle", "spec/raid5/spec.ts:854:11", "queue");
+      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:855:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:855:11", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:855:11", "bitDelay");
+    }
+    if (env.Retry && !t.added[self - 1]) {
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "wait_for_overlap");
+      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, next: t });
+    } else {
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "md_bitmap_endwrite");
+      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, next: t });
+    }
+  } catch (e) {
+    throw within(e, `step release_stripe_plug of process writer ${showValue(self)}`);
   }
 }
 
@@ -1597,14 +1670,18 @@ function release_stripe_plug_cd5fc653(env: Env, s: State, self: Writers, out: Tr
  * spec/raid5/spec.ts:868:7. Runs when pc[self] is "md_bitmap_endwrite"; pushes one transition per enabled alternative onto `out`.
  */
 function md_bitmap_endwrite(env: Env, s: State, self: Writers, out: Transition[]): void {
-  if (s.added[self - 1] && !bioDone(env, s, s.wsh[self - 1], s.wdev[self - 1])) return;
-  const c = chunkOf(env, s, s.wsh[self - 1]);
-  const t = draft(s);
-  t.counter = put(t.counter, c, counterMinus(env, t, endwriteBase(env, t, c), 1));
-  t.needed = put(t.needed, c, t.needed[c] || env.Degraded);
-  t.ends = put(t.ends, c, t.ends[c] + 1);
-  t.pc = put(t.pc, env.pcBase.writer + (self - 1), "Done");
-  out.push({ step: "md_bitmap_endwrite", processSet: "writer", self, params: {}, next: t });
+  try {
+    if (s.added[self - 1] && !bioDone(env, s, s.wsh[self - 1], s.wdev[self - 1])) return;
+    const c = chunkOf(env, s, s.wsh[self - 1]);
+    const t = draft(s);
+    t.counter = putInt(t.counter, c, 0, counterMinus(env, t, endwriteBase(env, t, c), 1), "spec/raid5/spec.ts:873:9", "counter");
+    t.needed = putInt(t.needed, c, 0, getInt(t.needed, c, 0, "spec/raid5/spec.ts:874:9", "needed") || env.Degraded, "spec/raid5/spec.ts:874:9", "needed");
+    t.ends = putInt(t.ends, c, 0, add(getInt(t.ends, c, 0, "spec/raid5/spec.ts:875:9", "ends"), 1, "spec/raid5/spec.ts:875:9"), "spec/raid5/spec.ts:875:9", "ends");
+    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "Done");
+    out.push({ step: "md_bitmap_endwrite", processSet: "writer", self, params: {}, next: t });
+  } catch (e) {
+    throw within(e, `step md_bitmap_endwrite of process writer ${showValue(self)}`);
+  }
 }
 
 /**
@@ -1616,16 +1693,20 @@ function md_bitmap_endwrite(env: Env, s: State, self: Writers, out: Transition[]
  * spec/raid5/spec.ts:887:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe_clean_event_cd5fc653(env: Env, s: State, self: Handler, out: Transition[]): void {
-  for (const m of env.Stripes.filter((x) => inBatch(env, s, x, s.cur[self - (env.NWriters + 1)]) && isWriting(env, s, x) && env.Stripes.every((y) => (!inBatch(env, s, y, s.cur[self - (env.NWriters + 1)]) || !isWriting(env, s, y)) || y >= x))) {
-    const t = draft(s);
-    t.written = put(t.written, m, env.DataDisks.map(() => false));
-    if (env.Stripes.some((y) => y !== m && inBatch(env, t, y, t.cur[self - (env.NWriters + 1)]) && isWriting(env, t, y))) {
-      t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-      out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, next: t });
-    } else {
-      t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
-      out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, next: t });
+  try {
+    for (const m of env.Stripes.filter((x) => inBatch(env, s, x, s.cur[self - (env.NWriters + 1)]) && isWriting(env, s, x) && env.Stripes.every((y) => (!inBatch(env, s, y, s.cur[self - (env.NWriters + 1)]) || !isWriting(env, s, y)) || y >= x))) {
+      const t = draft(s);
+      t.written = put(t.written, m, env.DataDisks.map(() => false));
+      if (env.Stripes.some((y) => y !== m && inBatch(env, t, y, t.cur[self - (env.NWriters + 1)]) && isWriting(env, t, y))) {
+        t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
+        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, next: t });
+      } else {
+        t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
+        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, next: t });
+      }
     }
+  } catch (e) {
+    throw within(e, `step handle_stripe_clean_event of process handler ${showValue(self)}`);
   }
 }
 
@@ -1647,7 +1728,11 @@ export function chunkOf(env: Env, s: State, sh: Stripes): number {
  * Helper isFullStripeWrite (spec/raid5/spec.ts:205); reads the state it is given.
  */
 export function isFullStripeWrite(env: Env, s: State, sh: Stripes): boolean {
-  return s.overwriteDisks[sh] === env.NData;
+  try {
+    return getInt(s.overwriteDisks, sh, 0, "spec/raid5/spec.ts:205:7", "overwriteDisks") === env.NData;
+  } catch (e) {
+    throw within(e, "helper isFullStripeWrite");
+  }
 }
 
 /**
@@ -1656,7 +1741,11 @@ export function isFullStripeWrite(env: Env, s: State, sh: Stripes): boolean {
  * Helper stripeCanBatch (spec/raid5/spec.ts:208); reads the state it is given.
  */
 export function stripeCanBatch(env: Env, s: State, sh: Stripes): boolean {
-  return s.batchReady[sh] && !s.bitmapPending[sh] && isFullStripeWrite(env, s, sh);
+  try {
+    return getInt(s.batchReady, sh, 0, "spec/raid5/spec.ts:208:7", "batchReady") && !getInt(s.bitmapPending, sh, 0, "spec/raid5/spec.ts:208:7", "bitmapPending") && isFullStripeWrite(env, s, sh);
+  } catch (e) {
+    throw within(e, "helper stripeCanBatch");
+  }
 }
 
 /**
@@ -1665,7 +1754,11 @@ export function stripeCanBatch(env: Env, s: State, sh: Stripes): boolean {
  * Helper isMember (spec/raid5/spec.ts:211); reads the state it is given.
  */
 export function isMember(env: Env, s: State, sh: Stripes): boolean {
-  return s.batchHead[sh] !== null && s.batchHead[sh] !== sh;
+  try {
+    return getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:211:7", "batchHead") !== null && getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:211:7", "batchHead") !== sh;
+  } catch (e) {
+    throw within(e, "helper isMember");
+  }
 }
 
 /**
@@ -1674,7 +1767,11 @@ export function isMember(env: Env, s: State, sh: Stripes): boolean {
  * Helper headOf (spec/raid5/spec.ts:214); reads the state it is given.
  */
 export function headOf(env: Env, s: State, sh: Stripes) {
-  return isMember(env, s, sh) ? s.batchHead[sh] : sh;
+  try {
+    return isMember(env, s, sh) ? getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:214:7", "batchHead") : sh;
+  } catch (e) {
+    throw within(e, "helper headOf");
+  }
 }
 
 /**
@@ -1683,7 +1780,11 @@ export function headOf(env: Env, s: State, sh: Stripes) {
  * Helper inBatch (spec/raid5/spec.ts:217); reads the state it is given.
  */
 export function inBatch(env: Env, s: State, sh: Stripes, h: Stripes): boolean {
-  return sh === h || s.batchHead[sh] === h;
+  try {
+    return sh === h || getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:217:7", "batchHead") === h;
+  } catch (e) {
+    throw within(e, "helper inBatch");
+  }
 }
 
 /**
@@ -1692,7 +1793,11 @@ export function inBatch(env: Env, s: State, sh: Stripes, h: Stripes): boolean {
  * Helper isWriting (spec/raid5/spec.ts:220); reads the state it is given.
  */
 export function isWriting(env: Env, s: State, sh: Stripes): boolean {
-  return env.DataDisks.some((d) => s.written[sh][d]);
+  try {
+    return env.DataDisks.some((d) => getInt(s.written, sh, 0, "spec/raid5/spec.ts:220:7", "written")[d]);
+  } catch (e) {
+    throw within(e, "helper isWriting");
+  }
 }
 
 /**
@@ -1701,7 +1806,11 @@ export function isWriting(env: Env, s: State, sh: Stripes): boolean {
  * Helper hasQueuedData (spec/raid5/spec.ts:223); reads the state it is given.
  */
 export function hasQueuedData(env: Env, s: State, sh: Stripes): boolean {
-  return env.DataDisks.some((d) => s.towrite[sh][d] !== "none");
+  try {
+    return env.DataDisks.some((d) => getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:223:7", "towrite")[d] !== "none");
+  } catch (e) {
+    throw within(e, "helper hasQueuedData");
+  }
 }
 
 /**
@@ -1728,7 +1837,11 @@ export function overlaps(env: Env, s: State, now: Coverage, part: Parts): boolea
  * Helper releasedTo (spec/raid5/spec.ts:232); reads the state it is given.
  */
 export function releasedTo(env: Env, s: State, sh: Stripes | null) {
-  return s.bitDelay[sh!] && s.bmSeq[sh!] > s.seqWrite ? "bitmap" : "handle";
+  try {
+    return getInt(s.bitDelay, some(sh, "spec/raid5/spec.ts:232:7", "sh"), 0, "spec/raid5/spec.ts:232:7", "bitDelay") && getInt(s.bmSeq, some(sh, "spec/raid5/spec.ts:232:7", "sh"), 0, "spec/raid5/spec.ts:232:7", "bmSeq") > s.seqWrite ? "bitmap" : "handle";
+  } catch (e) {
+    throw within(e, "helper releasedTo");
+  }
 }
 
 /**
@@ -1737,7 +1850,11 @@ export function releasedTo(env: Env, s: State, sh: Stripes | null) {
  * Helper counterMinus (spec/raid5/spec.ts:235); reads the state it is given.
  */
 export function counterMinus(env: Env, s: State, c: number, n: number): number {
-  return mod(c - n + 65536, 65536);
+  try {
+    return mod(add(sub(c, n, "spec/raid5/spec.ts:235:7"), 65536, "spec/raid5/spec.ts:235:7"), 65536, "spec/raid5/spec.ts:235:7");
+  } catch (e) {
+    throw within(e, "helper counterMinus");
+  }
 }
 
 /**
@@ -1746,7 +1863,11 @@ export function counterMinus(env: Env, s: State, c: number, n: number): number {
  * Helper fixedDev (spec/raid5/spec.ts:238); reads the state it is given.
  */
 export function fixedDev(env: Env, s: State, w: Writers): number {
-  return w <= env.NData ? w - 1 : env.NData - 1;
+  try {
+    return w <= env.NData ? sub(w, 1, "spec/raid5/spec.ts:238:7") : env.NData - 1;
+  } catch (e) {
+    throw within(e, "helper fixedDev");
+  }
 }
 
 /**
@@ -1764,7 +1885,11 @@ export function fixedPart(env: Env, s: State, w: Writers) {
  * Helper counterPlusOne (spec/raid5/spec.ts:244); reads the state it is given.
  */
 export function counterPlusOne(env: Env, s: State, c: number): number {
-  return c === 0 || c === 1 ? 3 : c + 1;
+  try {
+    return c === 0 || c === 1 ? 3 : add(c, 1, "spec/raid5/spec.ts:244:7");
+  } catch (e) {
+    throw within(e, "helper counterPlusOne");
+  }
 }
 
 /**
@@ -1773,7 +1898,11 @@ export function counterPlusOne(env: Env, s: State, c: number): number {
  * Helper withNeeded (spec/raid5/spec.ts:247); reads the state it is given.
  */
 export function withNeeded(env: Env, s: State, c: number): number {
-  return c >= 32768 ? c : c + 32768;
+  try {
+    return c >= 32768 ? c : add(c, 32768, "spec/raid5/spec.ts:247:7");
+  } catch (e) {
+    throw within(e, "helper withNeeded");
+  }
 }
 
 /**
@@ -1782,7 +1911,11 @@ export function withNeeded(env: Env, s: State, c: number): number {
  * Helper endwriteBase (spec/raid5/spec.ts:250); reads the state it is given.
  */
 export function endwriteBase(env: Env, s: State, c: number): number {
-  return env.Degraded ? withNeeded(env, s, s.counter[c]) : s.counter[c];
+  try {
+    return env.Degraded ? withNeeded(env, s, getInt(s.counter, c, 0, "spec/raid5/spec.ts:250:7", "counter")) : getInt(s.counter, c, 0, "spec/raid5/spec.ts:250:7", "counter");
+  } catch (e) {
+    throw within(e, "helper endwriteBase");
+  }
 }
 
 /**
@@ -1791,7 +1924,11 @@ export function endwriteBase(env: Env, s: State, c: number): number {
  * Helper countOf (spec/raid5/spec.ts:253); reads the state it is given.
  */
 export function countOf(env: Env, s: State, c: Chunks): number {
-  return s.needed[c] && s.counter[c] >= 32768 ? s.counter[c] - 32768 : s.counter[c];
+  try {
+    return getInt(s.needed, c, 0, "spec/raid5/spec.ts:253:7", "needed") && getInt(s.counter, c, 0, "spec/raid5/spec.ts:253:7", "counter") >= 32768 ? sub(getInt(s.counter, c, 0, "spec/raid5/spec.ts:253:7", "counter"), 32768, "spec/raid5/spec.ts:253:7") : getInt(s.counter, c, 0, "spec/raid5/spec.ts:253:7", "counter");
+  } catch (e) {
+    throw within(e, "helper countOf");
+  }
 }
 
 /**
@@ -1800,7 +1937,11 @@ export function countOf(env: Env, s: State, c: Chunks): number {
  * Helper daemonClears (spec/raid5/spec.ts:256); reads the state it is given.
  */
 export function daemonClears(env: Env, s: State, c: Chunks): boolean {
-  return s.counter[c] === 1;
+  try {
+    return getInt(s.counter, c, 0, "spec/raid5/spec.ts:256:7", "counter") === 1;
+  } catch (e) {
+    throw within(e, "helper daemonClears");
+  }
 }
 
 /**
@@ -1809,7 +1950,11 @@ export function daemonClears(env: Env, s: State, c: Chunks): boolean {
  * Helper daemonCools (spec/raid5/spec.ts:259); reads the state it is given.
  */
 export function daemonCools(env: Env, s: State, c: Chunks): boolean {
-  return s.counter[c] === 2;
+  try {
+    return getInt(s.counter, c, 0, "spec/raid5/spec.ts:259:7", "counter") === 2;
+  } catch (e) {
+    throw within(e, "helper daemonCools");
+  }
 }
 
 /**
@@ -1818,7 +1963,11 @@ export function daemonCools(env: Env, s: State, c: Chunks): boolean {
  * Helper bioDone (spec/raid5/spec.ts:262); reads the state it is given.
  */
 export function bioDone(env: Env, s: State, sh: Stripes, d: DataDisks): boolean {
-  return s.towrite[sh][d] === "none" && !s.written[sh][d];
+  try {
+    return getInt(getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:262:7", "towrite"), d, 0, "spec/raid5/spec.ts:262:7", "towrite[sh]") === "none" && !getInt(getInt(s.written, sh, 0, "spec/raid5/spec.ts:262:7", "written"), d, 0, "spec/raid5/spec.ts:262:7", "written[sh]");
+  } catch (e) {
+    throw within(e, "helper bioDone");
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1836,7 +1985,11 @@ export function TypeOK(env: Env, s: State): boolean {
  * Invariant WriteIntentCoverage (spec/raid5/spec.ts:901).
  */
 export function WriteIntentCoverage(env: Env, s: State): boolean {
-  return env.Stripes.every((sh) => !isWriting(env, s, sh) || s.bitDisk[chunkOf(env, s, sh)]);
+  try {
+    return env.Stripes.every((sh) => !isWriting(env, s, sh) || getInt(s.bitDisk, chunkOf(env, s, sh), 0, "spec/raid5/spec.ts:901:4", "bitDisk"));
+  } catch (e) {
+    throw within(e, "invariant WriteIntentCoverage");
+  }
 }
 
 /**
@@ -1858,7 +2011,11 @@ export function EndAfterStart(env: Env, s: State): boolean {
  * Invariant CounterInRange (spec/raid5/spec.ts:913).
  */
 export function CounterInRange(env: Env, s: State): boolean {
-  return env.Chunks.every((c) => countOf(env, s, c) < 16383);
+  try {
+    return env.Chunks.every((c) => countOf(env, s, c) < 16383);
+  } catch (e) {
+    throw within(e, "invariant CounterInRange");
+  }
 }
 
 /**
@@ -1869,7 +2026,11 @@ export function CounterInRange(env: Env, s: State): boolean {
  * Invariant CounterBalance (spec/raid5/spec.ts:919).
  */
 export function CounterBalance(env: Env, s: State): boolean {
-  return env.Chunks.every((c) => (!s.pageAllocated[c] || s.counter[c] === 0) || (countOf(env, s, c) === 2 + s.starts[c] - s.ends[c] || (env.Daemon && countOf(env, s, c) === 1 && s.starts[c] === s.ends[c])));
+  try {
+    return env.Chunks.every((c) => (!s.pageAllocated[c] || s.counter[c] === 0) || (countOf(env, s, c) === sub(add(2, s.starts[c], "spec/raid5/spec.ts:919:4"), s.ends[c], "spec/raid5/spec.ts:919:4") || (env.Daemon && countOf(env, s, c) === 1 && s.starts[c] === s.ends[c])));
+  } catch (e) {
+    throw within(e, "invariant CounterBalance");
+  }
 }
 
 /**
@@ -1881,7 +2042,11 @@ export function CounterBalance(env: Env, s: State): boolean {
  * Invariant MemberFlags (spec/raid5/spec.ts:930).
  */
 export function MemberFlags(env: Env, s: State): boolean {
-  return env.Stripes.every((m) => !isMember(env, s, m) || (!s.bitDelay[m] && !s.bitmapPending[m]));
+  try {
+    return env.Stripes.every((m) => !isMember(env, s, m) || (!s.bitDelay[m] && !s.bitmapPending[m]));
+  } catch (e) {
+    throw within(e, "invariant MemberFlags");
+  }
 }
 
 /**
@@ -1895,7 +2060,11 @@ export function MemberFlags(env: Env, s: State): boolean {
  * Invariant DelayRecorded (spec/raid5/spec.ts:939).
  */
 export function DelayRecorded(env: Env, s: State): boolean {
-  return env.Stripes.every((m) => s.dirtiedIn[m] <= s.seqWrite || (!isWriting(env, s, m) && ((!isMember(env, s, m) || !hasQueuedData(env, s, m)) || (s.bitDelay[headOf(env, s, m)!] && s.bmSeq[headOf(env, s, m)!] >= s.dirtiedIn[m]))));
+  try {
+    return env.Stripes.every((m) => s.dirtiedIn[m] <= s.seqWrite || (!isWriting(env, s, m) && ((!isMember(env, s, m) || !hasQueuedData(env, s, m)) || (getInt(s.bitDelay, some(headOf(env, s, m), "spec/raid5/spec.ts:939:4", "headOf(…)"), 0, "spec/raid5/spec.ts:939:4", "bitDelay") && getInt(s.bmSeq, some(headOf(env, s, m), "spec/raid5/spec.ts:939:4", "headOf(…)"), 0, "spec/raid5/spec.ts:939:4", "bmSeq") >= s.dirtiedIn[m]))));
+  } catch (e) {
+    throw within(e, "invariant DelayRecorded");
+  }
 }
 
 /**
@@ -1906,7 +2075,11 @@ export function DelayRecorded(env: Env, s: State): boolean {
  * Invariant BatchConsistent (spec/raid5/spec.ts:953).
  */
 export function BatchConsistent(env: Env, s: State): boolean {
-  return env.Stripes.every((m) => !isMember(env, s, m) || (s.batchHead[headOf(env, s, m)!] === headOf(env, s, m) && headOf(env, s, m)! < m && s.count[m] >= 1));
+  try {
+    return env.Stripes.every((m) => !isMember(env, s, m) || (getInt(s.batchHead, some(headOf(env, s, m), "spec/raid5/spec.ts:953:4", "headOf(…)"), 0, "spec/raid5/spec.ts:953:4", "batchHead") === headOf(env, s, m) && some(headOf(env, s, m), "spec/raid5/spec.ts:953:4", "headOf(…)") < m && s.count[m] >= 1));
+  } catch (e) {
+    throw within(e, "invariant BatchConsistent");
+  }
 }
 
 /**
@@ -1918,7 +2091,11 @@ export function BatchConsistent(env: Env, s: State): boolean {
  * Invariant MemberWrittenByHead (spec/raid5/spec.ts:962).
  */
 export function MemberWrittenByHead(env: Env, s: State): boolean {
-  return env.Stripes.every((m) => !isMember(env, s, m) || !s.inIO[m]);
+  try {
+    return env.Stripes.every((m) => !isMember(env, s, m) || !s.inIO[m]);
+  } catch (e) {
+    throw within(e, "invariant MemberWrittenByHead");
+  }
 }
 
 /**
@@ -2252,9 +2429,77 @@ function count<T>(set: readonly T[], pred: (x: T) => boolean): number {
   return n;
 }
 
+/**
+ * Thrown where TLC stops with an error: the spec read or wrote a map outside its keys, read the pc of
+ * something that is not a process, or computed an integer beyond TLC's 32-bit range. `at` is the
+ * spec's file:line:column, `contexts` what was being evaluated there (innermost first).
+ */
+export class EvaluationError extends Error {
+  readonly contexts: string[] = [];
+
+  constructor(
+    readonly at: string,
+    readonly problem: string,
+    readonly value: unknown,
+  ) {
+    super(`${at}: error: ${problem}`);
+    this.name = "EvaluationError";
+  }
+}
+
+/** Adds what was being evaluated to an EvaluationError passing through; other errors pass unchanged. */
+function within(e: unknown, context: string): unknown {
+  if (e instanceof EvaluationError) {
+    e.contexts.push(context);
+    e.message = `${e.at}: error: ${e.problem}, in ${e.contexts.join(", called from ")}`;
+  }
+  return e;
+}
+
+/** A value as a message shows it. */
+function showValue(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+}
+
+/** `v` where a value is needed (a number, a key, a record's field): TLC stops on its NoValue. */
+function some<T>(v: T | null, at: string, text: string): T {
+  if (v === null) throw new EvaluationError(at, `${text} is none (NoValue) where a value is needed`, v);
+  return v;
+}
+
+/** `m[k]` for a map over the integers lo..: TLC stops when k is not one of its keys. */
+function getInt<T>(m: readonly T[], k: number, lo: number, at: string, text: string): T {
+  const v = m[k - lo];
+  if (v === undefined) throw new EvaluationError(at, `${text}[${k}] is read, but ${k} is not one of its keys (${lo}..${lo + m.length - 1})`, k);
+  return v;
+}
+
+/** `[m EXCEPT ![k] = v]` for a map over the integers lo..; k must be one of its keys (TLC only warns and leaves m unchanged, every other engine stops). */
+function putInt<T>(m: readonly T[], k: number, lo: number, v: T, at: string, text: string): readonly T[] {
+  const i = k - lo;
+  if (!(i >= 0 && i < m.length && (i | 0) === i)) throw new EvaluationError(at, `${text}[${k}] is assigned, but ${k} is not one of its keys (${lo}..${lo + m.length - 1})`, k);
+  return put(m, i, v);
+}
+
+/** `a + b`, which must stay a 32-bit integer (TLC: "Overflow when computing"). */
+function add(a: number, b: number, at: string): number {
+  return int32(a + b, at, `${a} + ${b}`);
+}
+
+/** `a - b`, which must stay a 32-bit integer. */
+function sub(a: number, b: number, at: string): number {
+  return int32(a - b, at, `${a} - ${b}`);
+}
+
+/** `r` (the value of `what`) if it is a 32-bit integer, as every TLC integer is. */
+function int32(r: number, at: string, what: string): number {
+  if ((r | 0) !== r) throw new EvaluationError(at, `${what} overflows TLC's 32-bit integers (-2147483648..2147483647)`, r);
+  return r;
+}
+
 /** TLA+'s `a % b` (for b > 0 the result is in 0..b-1, also for negative a, unlike JavaScript's). */
-function mod(a: number, b: number): number {
-  if (b <= 0) throw new Error(`${a} % ${b}: TLA+ defines % for a positive divisor only`);
+function mod(a: number, b: number, at: string): number {
+  if (b <= 0) throw new EvaluationError(at, `${a} % ${b}: TLA+ defines % for a positive divisor only`, b);
   const r = a % b;
   return r < 0 ? r + b : r;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,11 +6,11 @@ import { compareCounts } from "../conformance/counts.ts";
 import { lockstep } from "../conformance/lockstep.ts";
 import { replayCounterexample } from "../conformance/replay.ts";
 import { formatConformance, runConformance } from "../conformance/run.ts";
-import { loadReference } from "../engines/native/load-reference.ts";
+import { referenceFromText, referenceOf } from "../engines/native/load-reference.ts";
 import { findTlcJar } from "../engines/tlc/find-jar.ts";
 import { type LoadedSpec, loadSpec } from "../generator/frontend/load.ts";
 import type { Spec, Stmt } from "../generator/ir.ts";
-import { referencePath, renderReference } from "../generator/typescript/reference.ts";
+import { renderReference } from "../generator/typescript/reference.ts";
 
 const root = process.cwd();
 const PETERSON = "spec/examples/peterson";
@@ -84,10 +84,10 @@ describe("lockstep: same successors in every reachable state", () => {
 });
 
 describe("lockstep finds a step the two artefacts disagree on", () => {
-  it("TLA+ from a mutated IR (setFlag without flag[self] = TRUE), the committed reference library", async () => {
+  it("TLA+ from a mutated IR (setFlag without flag[self] = TRUE), the reference library of the unmutated IR", async () => {
     const loaded = load(PETERSON);
     const mutated = { ...loaded, spec: withoutAssignment(loaded.spec, "setFlag", "flag") };
-    const r = await lockstep(mutated, { variant: null, root });
+    const r = await lockstep(mutated, { variant: null, root, model: await referenceOf(loaded.spec) });
     expect(r.ok).toBe(false);
     if (r.ok || r.divergence.kind !== "successors") throw new Error(`expected a successor divergence, got ${JSON.stringify(r)}`);
     const d = r.divergence;
@@ -105,10 +105,7 @@ describe("lockstep finds a step the two artefacts disagree on", () => {
 
   it("a reference library from a mutated IR (write without the x update), TLA+ from the correct IR", async () => {
     const loaded = load(COUNTER);
-    const scratchRoot = path.join(scratch, "counter-mutant");
-    mkdirSync(path.join(scratchRoot, "reference"), { recursive: true });
-    writeFileSync(path.join(scratchRoot, referencePath(loaded.id)), renderReference(withoutAssignment(loaded.spec, "write", "x"), COUNTER));
-    const model = await loadReference(loaded.id, scratchRoot);
+    const model = await referenceFromText(renderReference(withoutAssignment(loaded.spec, "write", "x")));
     const r = await lockstep(loaded, { variant: null, model, root });
     if (r.ok || r.divergence.kind !== "successors") throw new Error(`expected a successor divergence, got ${JSON.stringify(r)}`);
     const d = r.divergence;
@@ -123,7 +120,7 @@ describe("lockstep finds a step the two artefacts disagree on", () => {
 });
 
 describe("lockstep finds an invariant the two artefacts evaluate differently", () => {
-  it("TLA+ from an IR whose MutualExclusion reads the flags instead of pc, the committed reference library", async () => {
+  it("TLA+ from an IR whose MutualExclusion reads the flags instead of pc, the reference library of the unmutated IR", async () => {
     const loaded = load(PETERSON);
     const spec: Spec = {
       ...loaded.spec,
@@ -144,7 +141,7 @@ describe("lockstep finds an invariant the two artefacts evaluate differently", (
           : inv,
       ),
     };
-    const r = await lockstep({ ...loaded, spec }, { variant: null, root });
+    const r = await lockstep({ ...loaded, spec }, { model: await referenceOf(loaded.spec), variant: null, root });
     if (r.ok || r.divergence.kind !== "invariant") throw new Error(`expected an invariant divergence, got ${JSON.stringify(r).slice(0, 300)}`);
     expect(r.divergence.invariant).toBe("MutualExclusion");
     // Both flags up, neither process in cs: the reference says it holds, the mutated TLA+ says it does not.
@@ -204,7 +201,7 @@ describe("runConformance", () => {
   it("shows the divergence of a mutated IR", async () => {
     const loaded = load(PETERSON);
     const mutated = { ...loaded, spec: withoutAssignment(loaded.spec, "setFlag", "flag") };
-    const report = await runConformance(mutated, { root, specArg: PETERSON, variants: ["base"] });
+    const report = await runConformance(mutated, { root, specArg: PETERSON, variants: ["base"], model: await referenceOf(loaded.spec) });
     expect(report.ok).toBe(false);
     const text = formatConformance(report);
     expect(text).toContain("lockstep: DIVERGENCE");

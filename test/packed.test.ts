@@ -1,11 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { packedAgainstTla, packedLockstep } from "../conformance/packed-lockstep.ts";
 import type { ReferenceModel } from "../engines/model.ts";
 import { exploreNative } from "../engines/native/explore.ts";
-import { loadReference } from "../engines/native/load-reference.ts";
+import { referenceOf } from "../engines/native/load-reference.ts";
 import { runNative } from "../engines/native/native.ts";
 import { explorePacked } from "../engines/native/packed-explore.ts";
 import { explorePackedParallel } from "../engines/native/packed-parallel.ts";
@@ -15,26 +12,12 @@ import { constantValues } from "../engines/state-json.ts";
 import { type LoadedSpec, loadSpec } from "../generator/frontend/load.ts";
 import type { Value } from "../generator/ir.ts";
 import { compilePacked } from "../generator/packed/compile.ts";
-import { referencePath, renderReference } from "../generator/typescript/reference.ts";
-
 const root = process.cwd();
-let scratch: string;
 
-beforeAll(() => {
-  scratch = mkdtempSync(path.join(tmpdir(), "raidspec-packed-"));
-  mkdirSync(path.join(scratch, "reference"));
-});
-
-afterAll(() => {
-  rmSync(scratch, { recursive: true, force: true });
-});
-
-/** A spec and its reference library (generated into the scratch root for test fixtures). */
+/** A spec and its reference library (generated from the spec now). */
 async function specAndModel(specArg: string): Promise<{ loaded: LoadedSpec; model: ReferenceModel<unknown> }> {
   const loaded = loadSpec(specArg, { root });
-  if (!specArg.startsWith("test/")) return { loaded, model: await loadReference(loaded.id, root) };
-  writeFileSync(path.join(scratch, referencePath(loaded.id)), renderReference(loaded.spec, specArg));
-  return { loaded, model: await loadReference(loaded.id, scratch) };
+  return { loaded, model: await referenceOf(loaded.spec) };
 }
 
 const program = (loaded: LoadedSpec, config: string, variant: string | null) =>

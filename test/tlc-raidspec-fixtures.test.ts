@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { readPlusCal } from "../conformance/pluscal/read.ts";
 import { embeddedInitialStates, embeddedSuccessors } from "../engines/embedded/engine.ts";
 import { confirmViolation, explainTrace } from "../engines/explain.ts";
-import { loadReference } from "../engines/native/load-reference.ts";
+import { referenceOf } from "../engines/native/load-reference.ts";
 import type { TraceState } from "../engines/result.ts";
 import { canonicalString, constantValues, stateFromTla } from "../engines/state-json.ts";
 import { readTlcDot } from "../engines/tlc/dump-dot.ts";
@@ -192,7 +192,7 @@ describe("TLC on md/raid5", () => {
 
   it("patched__<Module>__small__<Invariant>.out: TLC's counterexamples replay on the reference library and break the same invariant in their last state only", async () => {
     const { spec } = loadSpec("spec/raid5");
-    const model = await loadReference("raid5", fileURLToPath(new URL("..", import.meta.url)));
+    const model = await referenceOf(spec);
     const constants = constantValues(spec, "small");
     const cases: [string, string | null, string, number, number][] = [
       ["patched__Raid5__small__WriteIntentCoverage.out", null, "WriteIntentCoverage", 359, 8],

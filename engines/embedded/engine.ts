@@ -4,16 +4,42 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import { check_spec_with_options, explore_init, explore_invariants, explore_next, initSync } from "tla-checker";
 import type { Spec } from "../../generator/ir.ts";
 import { EngineError, type Json, type TraceState } from "../result.ts";
 import { stateFromChecker, stateToChecker } from "../state-json.ts";
 
+/**
+ * The module as tla-checker is given it. tla-checker drops an action in which a LET stands in a
+ * junction item that an enclosing list continues after (TLC reads the layout as TLA+ says), so each
+ * `LET x == e IN ` of the translation becomes `\E x \in {e}: `: the same in TLA+, and exactly as long,
+ * so the columns of the junction lists below it stay where they are. The module users get (and TLC
+ * checks) keeps PlusCal's LET.
+ */
+export function forTlaChecker(moduleText: string): string {
+  if (moduleText === lastModule.text) return lastModule.forChecker;
+  const start = moduleText.indexOf("\\* BEGIN TRANSLATION");
+  const translation = start < 0 ? moduleText : moduleText.slice(start);
+  const rewritten = translation.replace(/\bLET ([A-Za-z_][A-Za-z0-9_]*) == ((?:[^"\n]|"(?:[^"\\]|\\.)*")+?) IN /g, (_m, name: string, value: string) => `\\E ${name} \\in {${value}}: `);
+  lastModule = { text: moduleText, forChecker: start < 0 ? rewritten : moduleText.slice(0, start) + rewritten };
+  return lastModule.forChecker;
+}
+
+let lastModule = { text: "", forChecker: "" };
+
+let compiled: WebAssembly.Module | undefined;
 let ready = false;
+
+/** tla-checker's WebAssembly, compiled once per process (worker threads get the compiled module). */
+function wasmModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(readFileSync(createRequire(import.meta.url).resolve("tla-checker/tla_checker_bg.wasm")));
+  return compiled;
+}
+
 export function ensureLoaded(): void {
   if (ready) return;
-  const wasm = createRequire(import.meta.url).resolve("tla-checker/tla_checker_bg.wasm");
-  initSync({ module: readFileSync(wasm) });
+  initSync({ module: wasmModule() });
   ready = true;
 }
 
@@ -48,10 +74,42 @@ interface CheckerState {
   json: Record<string, Json>;
 }
 
-export function checkEmbedded(input: EmbeddedInput): EmbeddedOutcome {
+/**
+ * Checks the module. With a time limit the check runs on a worker thread that is terminated when the
+ * time is up (tla-checker cannot be interrupted otherwise); without one it runs here.
+ */
+export async function checkEmbedded(input: EmbeddedInput & { timeoutMs?: number }): Promise<EmbeddedOutcome> {
+  const options = JSON.stringify({ cfg_source: input.cfgText, allow_deadlock: true, max_states: input.maxStates ?? 50_000_000, max_depth: 1_000_000_000 });
+  let text: string;
+  if (input.timeoutMs === undefined) {
+    ensureLoaded();
+    text = check_spec_with_options(forTlaChecker(input.moduleText), options);
+  } else text = await checkOnWorker(forTlaChecker(input.moduleText), options, input.timeoutMs);
+  return interpret(input, JSON.parse(text) as CheckerResult);
+}
+
+function checkOnWorker(moduleText: string, options: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./checker-worker.mjs", import.meta.url), { workerData: { wasm: wasmModule(), moduleText, options } });
+    const timer = setTimeout(() => {
+      void worker.terminate();
+      reject(new EngineError("timeout", `tla-checker did not finish within ${timeoutMs} ms.`, "Use a smaller configuration, a longer --timeout, or the native engine."));
+    }, timeoutMs);
+    const done = () => clearTimeout(timer);
+    worker.once("message", (text: string) => {
+      done();
+      void worker.terminate();
+      resolve(text);
+    });
+    worker.once("error", (e) => {
+      done();
+      reject(new EngineError("crash", `tla-checker failed: ${e instanceof Error ? e.message : String(e)}`));
+    });
+  });
+}
+
+function interpret(input: EmbeddedInput, result: CheckerResult): EmbeddedOutcome {
   ensureLoaded();
-  const options = { cfg_source: input.cfgText, allow_deadlock: true, max_states: input.maxStates ?? 50_000_000, max_depth: 1_000_000_000 };
-  const result = JSON.parse(check_spec_with_options(input.moduleText, JSON.stringify(options))) as CheckerResult;
   if (result.success) return { verdict: "ok", distinctStates: result.states_explored };
   if (result.error_type === "InvariantViolation") {
     const index = Number(/Invariant (\d+) violated/.exec(result.error_message ?? "")?.[1]);
@@ -99,14 +157,14 @@ function replayTrace(input: EmbeddedInput, printed: Record<string, string>[]): {
   };
   const [first, ...rest] = printed;
   if (!first) return [];
-  const init = call<{ states: CheckerState[] }>(explore_init(input.moduleText, input.cfgText, "{}"));
+  const init = call<{ states: CheckerState[] }>(explore_init(forTlaChecker(input.moduleText), input.cfgText, "{}"));
   const start = init.states.find((s) => sameDisplay(s.display, first));
   if (!start) throw new EngineError("crash", "tla-checker's counterexample does not start in an initial state");
   let current: CheckerState = start;
   const out = [{ action: "Init", state: stateFromChecker(input.spec, current.json) }];
   for (const want of rest) {
     const next: { transitions: { action: string; state: CheckerState }[] } = call(
-      explore_next(input.moduleText, input.cfgText, "{}", JSON.stringify(current.json)),
+      explore_next(forTlaChecker(input.moduleText), input.cfgText, "{}", JSON.stringify(current.json)),
     );
     const t = next.transitions.find((x: { action: string; state: CheckerState }) => sameDisplay(x.state.display, want));
     if (!t) throw new EngineError("crash", `tla-checker's counterexample has a step (${out.length}) that its own Next does not take`);
@@ -119,7 +177,7 @@ function replayTrace(input: EmbeddedInput, printed: Record<string, string>[]): {
 /** The initial states of the module (canonical JSON), for conformance. */
 export function embeddedInitialStates(input: Pick<EmbeddedInput, "spec" | "moduleText" | "cfgText">): TraceState[] {
   ensureLoaded();
-  const r = JSON.parse(explore_init(input.moduleText, input.cfgText, "{}")) as { ok: boolean; error?: string; states?: CheckerState[] };
+  const r = JSON.parse(explore_init(forTlaChecker(input.moduleText), input.cfgText, "{}")) as { ok: boolean; error?: string; states?: CheckerState[] };
   if (!r.ok || !r.states) throw new EngineError("parse", `tla-checker: ${r.error ?? "no initial states"}`);
   return r.states.map((s) => stateFromChecker(input.spec, s.json));
 }
@@ -131,7 +189,7 @@ export function embeddedSuccessors(
 ): { action: string; state: TraceState }[] {
   ensureLoaded();
   const json = JSON.stringify(stateToChecker(input.spec, state));
-  const r = JSON.parse(explore_next(input.moduleText, input.cfgText, "{}", json)) as {
+  const r = JSON.parse(explore_next(forTlaChecker(input.moduleText), input.cfgText, "{}", json)) as {
     ok: boolean;
     error?: string;
     transitions?: { action: string; state: CheckerState }[];
@@ -141,14 +199,14 @@ export function embeddedSuccessors(
 }
 
 
-/** Whether each invariant of the cfg holds in a state, according to the module. */
-export function embeddedInvariants(input: Pick<EmbeddedInput, "spec" | "moduleText" | "cfgText">, state: TraceState): { name: string; holds: boolean }[] {
+/** Whether each invariant of the cfg holds in a state, according to the module (or why it could not be evaluated). */
+export function embeddedInvariants(input: Pick<EmbeddedInput, "spec" | "moduleText" | "cfgText">, state: TraceState): { name: string; holds: boolean; error?: string }[] {
   ensureLoaded();
   const json = JSON.stringify(stateToChecker(input.spec, state));
-  const r = JSON.parse(explore_invariants(input.moduleText, input.cfgText, "{}", json)) as {
+  const r = JSON.parse(explore_invariants(forTlaChecker(input.moduleText), input.cfgText, "{}", json)) as {
     ok: boolean;
     error?: string;
-    invariants?: { name: string; holds: boolean }[];
+    invariants?: { name: string; holds: boolean; error?: string }[];
   };
   if (!r.ok || !r.invariants) throw new EngineError("crash", `tla-checker explore_invariants: ${r.error ?? "failed"}`);
   return r.invariants;

@@ -14,6 +14,7 @@
 import type { ConstantValues, ReferenceModel, ReferenceVariant } from "../model.ts";
 import { FP, hashWords } from "./fingerprint.ts";
 import { EngineError, type Json, type Progress } from "../result.ts";
+import { evaluationEngineError, isEvaluationError, nativeTrace } from "../evaluation.ts";
 
 export interface NativeOptions {
   constants: ConstantValues;
@@ -23,6 +24,8 @@ export interface NativeOptions {
   invariants?: string[];
   /** Stop with an EngineError of kind "limit" once more distinct states than this are found. */
   maxStates?: number;
+  /** Stop with an EngineError of kind "timeout" after this many milliseconds. */
+  timeoutMs?: number;
   /** Called about four times a second with how far the search has got. */
   onProgress?: (p: Progress) => void;
   /** The least time between two progress reports (default 250 ms). */
@@ -79,13 +82,19 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
     durationMs: Math.round(performance.now() - started),
     ...extra,
   });
+  const deadline = opts.timeoutMs === undefined ? Infinity : started + opts.timeoutMs;
   const limit = () => {
     if (opts.maxStates !== undefined && seen.size > opts.maxStates)
       throw new EngineError("limit", `Stopped after ${opts.maxStates} distinct states (--max-states) without a verdict.`);
+    // The clock is read every 1024 states: cheap, and a fraction of a second at the explorer's speed.
+    if ((seen.size & 1023) === 0 && performance.now() > deadline)
+      throw new EngineError("timeout", `The native engine did not finish within ${opts.timeoutMs} ms (${seen.size} distinct states found, depth ${depth}).`);
   };
 
   let generated = 0;
   let depth = 0;
+  /** The state being evaluated (-1: the initial states), for the behaviour an evaluation error reports. */
+  let current = -1;
   let lastReport = started;
   const report = (queue: number) => {
     const now = performance.now();
@@ -103,6 +112,7 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
       const id = seen.add(fpHi, fpLo, -1, k);
       if (id < 0) continue;
       limit();
+      current = id;
       const bad = violated(state);
       if (bad) return finish({ verdict: "violation", invariant: bad, trace: rebuild(id) });
       frontier.push(state);
@@ -113,16 +123,18 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
       const nextIds: number[] = [];
       depth += 1;
       for (let i = 0; i < frontier.length; i++) {
+        const parent = frontierIds[i] as number;
+        current = parent;
         const transitions = variant.successors(frontier[i] as S, constants);
         generated += transitions.length;
         if (opts.onProgress && (i & 255) === 0) report(frontier.length - i + next.length);
-        const parent = frontierIds[i] as number;
         for (let j = 0; j < transitions.length; j++) {
           const state = (transitions[j] as { next: S }).next;
           fingerprint(state);
           const id = seen.add(fpHi, fpLo, parent, j);
           if (id < 0) continue;
           limit();
+          current = id;
           const bad = violated(state);
           if (bad) return finish({ verdict: "violation", invariant: bad, trace: rebuild(id) });
           next.push(state);
@@ -136,6 +148,7 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
     return finish({});
   } catch (e) {
     if (e instanceof EngineError) throw e;
+    if (isEvaluationError(e)) throw evaluationEngineError(e, current >= 0 ? nativeTrace(model, constants, rebuild(current)) : undefined);
     throw new EngineError("crash", `The reference library of ${model.name} failed while exploring: ${e instanceof Error ? e.message : String(e)}`);
   }
 

@@ -20,6 +20,8 @@ export interface NativeRequest {
   constants: ConstantValues;
   invariants: string[];
   maxStates?: number;
+  /** Stop with an EngineError of kind "timeout" after this many milliseconds (--timeout). */
+  timeoutMs?: number;
   /** Worker threads for the compiled explorer (1: this thread only). */
   workers?: number | "auto";
   /** "reference": the readable explorer even when the compiled form is available. */
@@ -62,12 +64,12 @@ export async function runNative(req: NativeRequest): Promise<NativeOutcome> {
     if (req.spec.domains.some((d) => d.symmetric) && req.symmetry !== false && req.explorer !== "reference")
       throw new EngineError("usage", `The spec declares symmetric domains, which only the compiled explorer reduces, and it cannot compile this spec: ${compiled}`, "Check without the reduction (--no-symmetry), or simplify what the message names.");
     const model = await req.model();
-    const r = exploreNative(model, { constants: req.constants, variant: req.variant, invariants: req.invariants, maxStates: req.maxStates, onProgress: req.onProgress });
+    const r = exploreNative(model, { constants: req.constants, variant: req.variant, invariants: req.invariants, maxStates: req.maxStates, timeoutMs: req.timeoutMs, onProgress: req.onProgress });
     const trace = r.trace?.map((t) => ({ step: t.step, processSet: t.processSet, self: t.self, params: t.params, state: model.toJson(t.state, req.constants) }));
     return outcome({ ...r, trace }, { kind: "reference", reason: compiled, searchMs: r.durationMs });
   }
   const workers = req.workers === "auto" ? autoWorkers() : (req.workers ?? 1);
-  const opts = { invariants: req.invariants, maxStates: req.maxStates, onProgress: req.onProgress };
+  const opts = { invariants: req.invariants, maxStates: req.maxStates, timeoutMs: req.timeoutMs, onProgress: req.onProgress };
   const r: PackedResult = workers > 1 ? await explorePackedParallel(compiled, opts, workers) : explorePacked(compiled, opts);
   return outcome(r, {
     kind: "compiled",

@@ -24,6 +24,8 @@ export interface PackedOptions {
   invariants?: string[];
   /** Stop with an EngineError of kind "limit" once more distinct states than this are found. */
   maxStates?: number;
+  /** Stop with an EngineError of kind "timeout" after this many milliseconds. */
+  timeoutMs?: number;
   onProgress?: (p: Progress) => void;
 }
 
@@ -55,6 +57,7 @@ export interface PackedResult {
 export type Event =
   | { kind: "typeok"; id: number; invariant: string }
   | { kind: "limit"; id: number }
+  | { kind: "timeout"; id: number }
   | { kind: "error"; error: EngineError };
 
 /**
@@ -135,6 +138,11 @@ export class Search {
     const id = this.parents.length;
     if (this.opts.maxStates !== undefined && id >= this.opts.maxStates) {
       this.event ??= { kind: "limit", id };
+      return false;
+    }
+    // The clock is read every 1024 states (--timeout).
+    if (this.opts.timeoutMs !== undefined && (id & 1023) === 0 && performance.now() - this.started > this.opts.timeoutMs) {
+      this.event ??= { kind: "timeout", id };
       return false;
     }
     this.parents.push(parent);
@@ -245,6 +253,7 @@ export class Search {
     if (found) return this.violation(found.id, found.invariant, found.level);
     if (e.kind === "typeok") return this.violation(e.id, e.invariant, this.depth);
     if (e.kind === "limit") throw new EngineError("limit", `Stopped after ${this.opts.maxStates} distinct states (--max-states) without a verdict.`);
+    if (e.kind === "timeout") throw new EngineError("timeout", `The native engine did not finish within ${this.opts.timeoutMs} ms (${e.id} distinct states found, depth ${this.depth}).`);
     throw e.error;
   }
 

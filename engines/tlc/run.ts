@@ -7,9 +7,9 @@ import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { execa } from "execa";
 import { EngineError, type Progress } from "../result.ts";
 import { progressStream } from "./progress-stream.ts";
+import { runInGroup } from "./process-group.ts";
 import { isTlcConfigErrorCode, parseTlcOutput, type TlcOutcome, type TlcOutput } from "./parse-output.ts";
 
 export interface RunTlcOptions {
@@ -194,24 +194,14 @@ export async function runTlc(opts: RunTlcOptions): Promise<TlcRunResult> {
   try {
     await mkdir(javaTmpDir);
     const { args, cwd } = tlcCommandLine(opts, metaDir, javaTmpDir);
-    const subprocess = execa(java, args, {
-      cwd,
-      reject: false,
-      timeout: opts.timeoutMs,
-      forceKillAfterDelay: 2000,
-      stripFinalNewline: false,
-      // TLC reads no input; it must not hold on to the user's terminal.
-      stdin: "ignore",
-    });
-    if (opts.onProgress) subprocess.stdout?.on("data", progressStream(opts.onProgress, started));
-    const result = await subprocess;
+    const result = await runInGroup(java, args, { cwd, timeoutMs: opts.timeoutMs, onStdout: opts.onProgress ? progressStream(opts.onProgress, started) : undefined });
     const durationMs = Math.round(performance.now() - started);
-    const stdout = typeof result.stdout === "string" ? result.stdout : "";
-    const stderr = typeof result.stderr === "string" ? result.stderr : "";
+    const { stdout, stderr } = result;
 
-    if (result.code === "ENOENT" || result.code === "EACCES") {
-      throw new EngineError("java-missing", `Could not start Java (\`${java}\`: ${result.code}). ${INSTALL_JAVA}`);
+    if (result.spawnError) {
+      throw new EngineError("java-missing", `Could not start Java (\`${java}\`: ${result.spawnError}). ${INSTALL_JAVA}`);
     }
+    if (result.interrupted) throw new EngineError("interrupted", `TLC was stopped (interrupted) while checking ${basename(opts.moduleFile)}.`);
     const output = parseTlcOutput(stdout);
     if (result.timedOut) {
       throw new EngineError(

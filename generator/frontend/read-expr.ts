@@ -5,6 +5,7 @@ import { Node, SyntaxKind, type Expression } from "ts-morph";
 import type { BinaryOp, Expr } from "../ir.ts";
 import { type ModuleSymbols, type Scope, dslCallee, dslName, locOf, withBound } from "./context.ts";
 import { fail } from "./errors.ts";
+import { tlcInteger } from "./numbers.ts";
 
 const binaryOps: Partial<Record<SyntaxKind, BinaryOp>> = {
   [SyntaxKind.AmpersandAmpersandToken]: "and",
@@ -35,7 +36,7 @@ export function readExpr(symbols: ModuleSymbols, scope: Scope, node: Node): Expr
   if (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isNonNullExpression(node))
     return readExpr(symbols, scope, node.getExpression());
   if (Node.isSatisfiesExpression(node)) return readExpr(symbols, scope, node.getExpression());
-  if (Node.isNumericLiteral(node)) return { kind: "int", value: Number(node.getLiteralValue()) };
+  if (Node.isNumericLiteral(node)) return { kind: "int", value: tlcInteger(Number(node.getLiteralValue()), locOf(symbols, node), node.getText()) };
   if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node))
     return { kind: "string", value: node.getLiteralValue() };
   if (node.getKind() === SyntaxKind.TrueKeyword) return { kind: "bool", value: true };

@@ -2,13 +2,14 @@
  * A spec module's top level → IR: constants, domains, literals, helpers, then the `spec(…)` chain
  * (state, processes, invariants, configurations, variants).
  */
-import { Node, type CallExpression, type ObjectLiteralExpression, type SourceFile } from "ts-morph";
+import { Node, SyntaxKind, type CallExpression, type ObjectLiteralExpression, type SourceFile } from "ts-morph";
 import type { Config, Constant, Definition, Invariant, Process, SourceLoc, Spec, Step, Value, Variable, Variant } from "../ir.ts";
 import { type ModuleSymbols, type Scope, docOf, dslCallee, locOf } from "./context.ts";
 import { fail } from "./errors.ts";
 import { lambdaResult, readExpr } from "./read-expr.ts";
 import { readStatements } from "./read-stmt.ts";
 import { readType } from "./read-type.ts";
+import { tlcInteger } from "./numbers.ts";
 import { moduleNameProblem } from "../tla/reserved.ts";
 
 const dslModule = /(^|\/)dsl(\/index(\.ts|\.js)?)?$|^raidspec\/dsl$/;
@@ -48,6 +49,8 @@ export function readSpec(source: SourceFile, file: string): Spec {
       const proc = processes.find((p) => p.name === pname);
       if (!proc) return fail(callLoc(symbols, call), `variant "${vname}" names no process "${pname}"`, "Declare the process before its variants.");
       const entry = variantSteps.get(vname) ?? { loc: callLoc(symbols, call), byProcess: new Map<string, Step[]>() };
+      if (entry.byProcess.has(pname))
+        return fail(callLoc(symbols, call), `variant "${vname}" changes process "${pname}" twice`, "Give each variant one .variant(…) call per process, with all the steps it changes.");
       entry.doc ??= optionalString(symbols, body, "doc");
       const scope = processScope(proc, varNames);
       entry.byProcess.set(pname, readSteps(symbols, property(symbols, body, "steps"), scope));
@@ -68,6 +71,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
     name,
     doc: optionalString(symbols, def, "doc") ?? docOf(source.getStatements()[0] ?? source),
     source: file,
+    loc: locOf(symbols, nameArg),
     baseVariant: optionalString(symbols, def, "base"),
     constants: [...symbols.constants.values()],
     domains: [...symbols.domains.values()],
@@ -274,14 +278,15 @@ function readConfig(symbols: ModuleSymbols, call: CallExpression, doc?: string):
   const constantsNode = optionalObject(symbols, def, "constants");
   const constants = (constantsNode?.getProperties() ?? []).map((p) => {
     if (!Node.isPropertyAssignment(p)) return fail(locOf(symbols, p), "Bind each constant as Name: value");
-    return { name: p.getName(), value: readValue(symbols, p.getInitializerOrThrow()) };
+    return { name: p.getName(), value: readValue(symbols, p.getInitializerOrThrow()), loc: locOf(symbols, p) };
   });
   return { name, constants, variant: optionalString(symbols, def, "variant"), doc: optionalString(symbols, def, "doc") ?? doc, loc: callLoc(symbols, call) };
 }
 
 function readValue(symbols: ModuleSymbols, node: Node): Value {
-  if (Node.isNumericLiteral(node)) return Number(node.getLiteralValue());
-  if (Node.isPrefixUnaryExpression(node) && Node.isNumericLiteral(node.getOperand())) return -Number(node.getOperand().getText());
+  if (Node.isNumericLiteral(node)) return tlcInteger(Number(node.getLiteralValue()), locOf(symbols, node), node.getText());
+  const operand = Node.isPrefixUnaryExpression(node) && node.getOperatorToken() === SyntaxKind.MinusToken ? node.getOperand() : undefined;
+  if (operand && Node.isNumericLiteral(operand)) return -tlcInteger(Number(operand.getLiteralValue()), locOf(symbols, operand), operand.getText());
   if (Node.isStringLiteral(node)) return node.getLiteralValue();
   if (Node.isTrueLiteral(node)) return true;
   if (Node.isFalseLiteral(node)) return false;

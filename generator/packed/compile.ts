@@ -237,6 +237,16 @@ const RUNTIME = String.raw`class PackedCrash {
 function crash(site, v) {
   throw new PackedCrash(site, v, CS, CSELF);
 }
+/** The result of + - * or unary - where it could leave 32 bits: TLC stops on an overflow. */
+function i32(v, site) {
+  if (v >= -2147483648 && v <= 2147483647) return v;
+  return crash(site, v);
+}
+/** An optional used as a number: TLC stops on arithmetic or ordering with its NoValue. */
+function some(v, site) {
+  if (v !== NONE) return v;
+  return crash(site, v);
+}
 /** A map position of integer key v in lo..lo+n-1, or a crash. */
 function ixi(v, lo, n, site) {
   const p = v - lo;

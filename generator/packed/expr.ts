@@ -87,7 +87,7 @@ export abstract class ExprCompiler extends SetCompiler {
       case "neg": {
         const a = this.scalar(e.arg, ctx);
         if (typeof a.val === "number") return constSc(-a.val, { kind: "int", lo: -a.val, hi: -a.val });
-        return sc(`(-${paren(a.code)})`, a.type.kind === "int" ? { kind: "int", lo: -a.type.hi, hi: -a.type.lo } : ANY_INT);
+        return this.int32(sc(`(-${paren(a.code)})`, a.type.kind === "int" ? { kind: "int", lo: -a.type.hi, hi: -a.type.lo } : ANY_INT), ctx, "unary -");
       }
       case "binary":
         return this.binary(e, ctx, expected);
@@ -255,11 +255,24 @@ export abstract class ExprCompiler extends SetCompiler {
   // -------------------------------------------------------------------------------------------
   // Operators
 
+  /**
+   * The result of + - * or unary - as a 32-bit integer: checked at run time unless its range is
+   * known to fit (contract 1: TLC stops with "Overflow when computing …").
+   */
+  private int32(v: Sc, ctx: Ctx, op: string): Sc {
+    if (v.type.kind === "int" && v.type.lo >= -2147483648 && v.type.hi <= 2147483647) return v;
+    const site = this.site(ctx, `{value} (a result of ${op}) overflows TLC's 32-bit integers (-2147483648..2147483647)`, ANY_INT);
+    return sc(`i32(${v.code}, ${site})`, ANY_INT);
+  }
+
   private binary(e: Extract<Expr, { kind: "binary" }>, ctx: Ctx, expected?: CType): V {
     const num = (x: Expr) => {
       const v = this.scalar(x, ctx);
       if (v.type.kind !== "int" && v.type.kind !== "anyInt" && v.type.kind !== "optional")
         return this.unsupported(ctx, `arithmetic or ordering on a ${v.type.kind === "none" ? "none" : describe(v.type)}`);
+      // An optional that may be none (contract 1: TLC stops on arithmetic or ordering with NoValue).
+      if (v.type.kind === "optional" && v.val === undefined)
+        return sc(`some(${v.code}, ${this.site(ctx, "a none (NoValue) is used as a number", v.type)})`, v.type.value);
       return v;
     };
     const range = (t: ET): [number, number] | null => (t.kind === "int" ? [t.lo, t.hi] : null);
@@ -279,7 +292,7 @@ export abstract class ExprCompiler extends SetCompiler {
         const hi = Math.max(...corners);
         if (Number.isSafeInteger(lo) && Number.isSafeInteger(hi)) type = { kind: "int", lo, hi };
       }
-      return sc(`(${paren(a.code)} ${op} ${paren(b.code)})`, type);
+      return this.int32(sc(`(${paren(a.code)} ${op} ${paren(b.code)})`, type), ctx, op);
     };
     const compare = (op: string, f: (a: number, b: number) => boolean): Sc => {
       const a = num(e.left);

@@ -104,6 +104,13 @@ function shapeOf(e: Expr): Shape {
  */
 export type Position =
   | "top"
+  /** The value an action assigns: the right of `x' =` (x' = a /\ b would read as (x' = a) /\ b). */
+  | "value"
+  /**
+   * An item of a /\ or \/ list: a /\ or \/ inside it is parenthesized too (TLA+ reads it without,
+   * tla-checker misreads `/\ a /\ b` as an item after a nested IF).
+   */
+  | "item"
   | "set"
   | "atom"
   | { kind: "left" | "right"; op: InfixOp }
@@ -115,7 +122,8 @@ function needsParens(shape: Shape, at: Position): boolean {
   // IF and quantifiers stay parenthesized even at the top, so they read as one value.
   if (shape.kind === "open") return true;
   if (at === "top") return false;
-  const where = at === "set" ? { kind: "right" as const, op: ops.in } : at;
+  if (at === "item") return shape.kind === "infix" && shape.op.high <= ops.and.high;
+  const where = at === "set" ? { kind: "right" as const, op: ops.in } : at === "value" ? { kind: "right" as const, op: ops.eq } : at;
   const child = shape.op;
   if (where.kind === "prefix") return shape.kind === "prefix" || !(where.op.high < child.low);
   const parent = where.op;
@@ -171,7 +179,8 @@ function renderBare(e: Expr, ctx: ExprContext): string {
     case "field":
       return `${r(e.base, "atom")}.${e.field}`;
     case "not":
-      return `~${r(e.arg, { kind: "prefix", op: notOp })}`;
+      // TLA+ reads ~a = b as ~(a = b), tla-checker as (~a) = b: an operand that is not atomic is parenthesized.
+      return `~${shapeOf(e.arg).kind === "atomic" ? r(e.arg, { kind: "prefix", op: notOp }) : `(${r(e.arg)})`}`;
     case "neg":
       return `-${r(e.arg, { kind: "prefix", op: negOp })}`;
     case "binary": {
@@ -181,6 +190,11 @@ function renderBare(e: Expr, ctx: ExprContext): string {
         const side = (x: Expr, kind: "left" | "right") => (x.kind === "binary" || x.kind === "not" ? `(${r(x)})` : r(x, { kind, op }));
         return `${side(e.left, "left")} => ${side(e.right, "right")}`;
       }
+      // tla-checker's % of a negative number is negative (TLA+'s, TLC's and the reference library's
+      // is in 0..b-1): in the translation (which tla-checker checks), ((a % b) + b) % b is the same in
+      // TLA+ and right in tla-checker too. The PlusCal text keeps a % b.
+      if (e.op === "mod" && !ctx.pluscal)
+        return `((${r(e.left, { kind: "left", op })} % ${r(e.right, { kind: "right", op })}) + ${r(e.right, { kind: "right", op: ops.add })}) % ${r(e.right, { kind: "right", op })}`;
       return `${r(e.left, { kind: "left", op })} ${op.text} ${r(e.right, { kind: "right", op })}`;
     }
     case "ite":

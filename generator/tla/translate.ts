@@ -73,7 +73,7 @@ function translateBlock(stmts: Stmt[], assignedBefore: ReadonlySet<Key>, definit
     if (!stmt) continue;
     switch (stmt.kind) {
       case "await":
-        items.push(atom(renderExpr(stmt.cond, ctx())));
+        items.push(atom(renderExpr(stmt.cond, ctx(), "item")));
         break;
       case "goto":
         items.push(atom(`pc' = [pc EXCEPT ![self] = ${tlaString(stmt.label)}]`));
@@ -134,11 +134,11 @@ function renderAssignment(plan: AssignmentPlan, ctx: ExprContext): string {
     p.map((seg) => (seg.kind === "index" ? `[${renderExpr(seg.index, ctx)}]` : `.${seg.field}`)).join("");
   if (scope === "local") {
     const updates = [...(whole ? [{ path: [], value: whole }] : []), ...parts];
-    return `${name}' = [${name} EXCEPT ${updates.map((u) => `![self]${path(u.path)} = ${renderExpr(u.value, ctx)}`).join(", ")}]`;
+    return `${name}' = [${name} EXCEPT ${updates.map((u) => `![self]${path(u.path)} = ${renderExpr(u.value, ctx, "value")}`).join(", ")}]`;
   }
-  if (whole && parts.length === 0) return `${name}' = ${renderExpr(whole, ctx)}`;
+  if (whole && parts.length === 0) return `${name}' = ${renderExpr(whole, ctx, "value")}`;
   const from = whole ? renderExpr(whole, ctx, "atom") : name;
-  return `${name}' = [${from} EXCEPT ${parts.map((u) => `!${path(u.path)} = ${renderExpr(u.value, ctx)}`).join(", ")}]`;
+  return `${name}' = [${from} EXCEPT ${parts.map((u) => `!${path(u.path)} = ${renderExpr(u.value, ctx, "value")}`).join(", ")}]`;
 }
 
 /** The label a process's step falls through to: the next step, or Done after the last. */

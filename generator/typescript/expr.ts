@@ -4,10 +4,35 @@
  */
 import type { Expr, Process, Type } from "../ir.ts";
 import { children } from "../ir-walk.ts";
-import { PREC, code, wrap, RUNTIME_NAMES, JS_RESERVED, LOCAL_NAMES, propName, member, sortStrings, sortedFields, wrapMember, type VT, type Code, type Ctx } from "./shared.ts";
+import { PREC, code, wrap, RUNTIME_NAMES, JS_RESERVED, LOCAL_NAMES, propName, member, sortStrings, sortedFields, wrapMember, type Binding, type VT, type Code, type Ctx } from "./shared.ts";
 import { TypeGenerator } from "./types.ts";
+import { exprText, fitsInt32 } from "./bounds.ts";
 
 export abstract class ExprGenerator extends TypeGenerator {
+  /** Run-time checks generated so far (each can throw an EvaluationError). */
+  protected checks = 0;
+  /** Helpers whose evaluation can throw an EvaluationError (their own checks, or a helper they call). */
+  protected checkedHelpers = new Set<string>();
+
+  /**
+   * A function body that adds what it evaluates (`context`, code for a string) to an EvaluationError
+   * passing through, so the error says which step, process or invariant it happened in.
+   */
+  protected guarded(body: string, context: string): string {
+    this.usedRuntime.add("within");
+    const inner = body
+      .trimEnd()
+      .split("\n")
+      .map((l) => (l ? `  ${l}` : l))
+      .join("\n");
+    return `try {\n${inner}\n} catch (e) {\n  throw within(e, ${context});\n}`;
+  }
+
+  /** Whether an expression calls a helper that can throw an EvaluationError. */
+  protected callsChecked(e: Expr): boolean {
+    return (e.kind === "call" && this.checkedHelpers.has(e.name)) || children(e).some((c) => this.callsChecked(c));
+  }
+
   // -------------------------------------------------------------------------------------------
   // Enumerations, positions and tables
 
@@ -103,7 +128,7 @@ export abstract class ExprGenerator extends TypeGenerator {
       return code(`env.pcBase${member("", p.name)} + ${wrap(pos, PREC.add + 1)}`, PREC.add);
     }
     this.usedRuntime.add("slotOf");
-    return code(`slotOf(env, ${id.code})`);
+    return code(`slotOf(env, ${id.code}, ${this.site(ctx)})`);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -142,24 +167,37 @@ export abstract class ExprGenerator extends TypeGenerator {
       case "pc": {
         const idType = type(e.process);
         const owner = e.process.kind === "self" && ctx.process ? ctx.process : idType.kind === "named" ? (this.spec.processes.find((p) => p.over === idType.name) ?? null) : null;
-        const slot = this.pcSlot(owner, this.nonNull(r(e.process), idType), ctx);
+        const id = this.nonNull(r(e.process), idType, ctx, exprText(e.process));
+        const only = this.spec.processes[0];
+        const pcOf = (p: Process) => this.bounds.isKey({ kind: "named", name: p.over }, e.process, ctx.bound, ctx.process);
+        // TLC stops on pc[x] for an x that is no process: so does the library, unless x surely is one.
+        if (!this.multiProcess && only && !pcOf(only))
+          return this.checkedRead(code(`${state()}.pc`, PREC.member), { kind: "named", name: only.over }, id, ctx, "pc");
+        const slot = this.pcSlot(this.multiProcess && owner && !pcOf(owner) ? null : owner, id, ctx);
         return code(`${state()}.pc[${slot.code}]`, PREC.member);
       }
       case "index": {
         const base = this.resolve(type(e.base));
         if (base.kind !== "map") return fail(`cannot index a value that is not a map`);
-        const pos = this.position(base.key, this.nonNull(r(e.index), type(e.index)), ctx);
+        const key = this.nonNull(r(e.index), type(e.index), ctx, exprText(e.index));
+        if (this.keyMayMiss(base.key) && !this.bounds.isKey(base.key, e.index, ctx.bound, ctx.process))
+          return this.checkedRead(r(e.base), base.key, key, ctx, exprText(e.base));
+        const pos = this.position(base.key, key, ctx);
         return code(`${wrap(r(e.base), PREC.member)}[${pos.code}]`, PREC.member);
       }
       case "field": {
         const baseType = this.resolve(type(e.base));
-        const base = wrap(r(e.base), PREC.member);
-        return code(member(baseType.kind === "optional" ? `${base}!` : base, e.field), PREC.member);
+        const base = baseType.kind === "optional" ? wrap(this.nonNull(r(e.base), baseType, ctx, exprText(e.base)), PREC.member) : wrap(r(e.base), PREC.member);
+        return code(member(base, e.field), PREC.member);
       }
       case "not":
         return this.negate(e.arg, ctx);
       case "neg": {
-        const arg = this.nonNull(r(e.arg), type(e.arg));
+        const arg = this.nonNull(r(e.arg), type(e.arg), ctx, exprText(e.arg));
+        if (!fitsInt32(this.bounds.of(e, ctx.bound, ctx.process))) {
+          this.usedRuntime.add("neg");
+          return code(`neg(${arg.code}, ${this.site(ctx)})`);
+        }
         return code(`-${arg.code.startsWith("-") ? `(${arg.code})` : wrap(arg, PREC.unary)}`, PREC.unary);
       }
       case "binary":
@@ -172,7 +210,7 @@ export abstract class ExprGenerator extends TypeGenerator {
       case "count":
       case "filter": {
         const set = this.expr(e.set, ctx);
-        const lambda = this.lambda(e.name, this.elementOf(type(e.set)), e.body, ctx);
+        const lambda = this.lambda(e.name, this.elementOf(type(e.set)), e.body, ctx, undefined, e.set);
         if (e.kind === "count") {
           this.usedRuntime.add("count");
           return code(`count(${set.code}, ${lambda})`);
@@ -186,7 +224,7 @@ export abstract class ExprGenerator extends TypeGenerator {
         const want = expected ? this.resolve(expected) : undefined;
         const valueType = want?.kind === "map" ? want.value : undefined;
         const set = this.expr(e.set, ctx);
-        const lambda = this.lambda(e.name, this.elementOf(type(e.set)), e.body, ctx, valueType && this.hasStrings(valueType) ? valueType : undefined);
+        const lambda = this.lambda(e.name, this.elementOf(type(e.set)), e.body, ctx, valueType && this.hasStrings(valueType) ? valueType : undefined, e.set);
         return code(`${wrap(set, PREC.member)}.map(${lambda})`, PREC.member);
       }
       case "record": {
@@ -217,9 +255,38 @@ export abstract class ExprGenerator extends TypeGenerator {
     }
   }
 
-  /** The IR drops TypeScript's `!`: an optional value used as a number or key gets it back. */
-  protected nonNull(c: Code, t: VT): Code {
-    return this.resolve(t).kind === "optional" ? code(`${wrap(c, PREC.member)}!`, PREC.member) : c;
+  /**
+   * The IR drops TypeScript's `!`: an optional value used as a number, key or record gets it back, as
+   * a check (TLC stops on arithmetic with, or a field of, its NoValue).
+   */
+  protected nonNull(c: Code, t: VT, ctx: Ctx, text: string): Code {
+    if (this.resolve(t).kind !== "optional") return c;
+    this.usedRuntime.add("some");
+    return code(`some(${c.code}, ${this.site(ctx)}, ${JSON.stringify(text)})`);
+  }
+
+  /** The source location a run-time check reports, as a string literal (each call is one check). */
+  protected site(ctx: Ctx): string {
+    this.checks += 1;
+    const loc = ctx.loc ?? this.spec.loc ?? { file: this.spec.source, line: 1, column: 1 };
+    return JSON.stringify(`${loc.file}:${loc.line}:${loc.column}`);
+  }
+
+  /** Whether a value of the key's type can fall outside a map's keys (booleans and tags cannot: the types say so). */
+  protected keyMayMiss(key: VT): boolean {
+    const r = this.resolve(key);
+    return r.kind !== "bool" && r.kind !== "enum";
+  }
+
+  /** `m[k]` with the check TLC makes: k must be one of the map's keys. */
+  protected checkedRead(m: Code, keyType: Type, k: Code, ctx: Ctx, text: string): Code {
+    const r = this.resolve(keyType);
+    if (r.kind === "int") {
+      this.usedRuntime.add("getInt");
+      return code(`getInt(${m.code}, ${k.code}, ${this.expr(r.lo, this.boundsCtx(ctx)).code}, ${this.site(ctx)}, ${JSON.stringify(text)})`);
+    }
+    this.usedRuntime.add("getAt");
+    return code(`getAt(${m.code}, ${this.position(keyType, k, ctx).code}, ${k.code}, ${this.site(ctx)}, ${JSON.stringify(text)})`);
   }
 
   /**
@@ -250,9 +317,10 @@ export abstract class ExprGenerator extends TypeGenerator {
   }
 
   /** `(x) => body` with the bound name in scope (and renamed if it collides). */
-  private lambda(name: string, element: VT, body: Expr, ctx: Ctx, returns?: VT): string {
+  private lambda(name: string, element: VT, body: Expr, ctx: Ctx, returns?: VT, set?: Expr): string {
     const js = this.localName(name, ctx.bound);
-    const inner: Ctx = { ...ctx, bound: new Map([...ctx.bound, [name, { code: js, type: element }]]) };
+    const known = set ? this.bounds.elements(set, ctx.bound, ctx.process) : {};
+    const inner: Ctx = { ...ctx, bound: new Map<string, Binding>([...ctx.bound, [name, { code: js, type: element, ...known }]]) };
     const b = this.expr(body, inner, returns);
     const text = b.code.startsWith("{") ? `(${b.code})` : wrap(b, PREC.arrow);
     const uses = usesBound(body, name);
@@ -277,8 +345,8 @@ export abstract class ExprGenerator extends TypeGenerator {
     const type = (x: Expr) => this.typeOf(x, ctx.bound, ctx.process);
     const infix = (op: string, prec: number, assoc = false): Code => {
       const numeric = prec >= PREC.rel;
-      const l = numeric ? this.nonNull(this.expr(e.left, ctx), type(e.left)) : this.expr(e.left, ctx);
-      const rr = numeric ? this.nonNull(this.expr(e.right, ctx), type(e.right)) : this.expr(e.right, ctx);
+      const l = numeric ? this.nonNull(this.expr(e.left, ctx), type(e.left), ctx, exprText(e.left)) : this.expr(e.left, ctx);
+      const rr = numeric ? this.nonNull(this.expr(e.right, ctx), type(e.right), ctx, exprText(e.right)) : this.expr(e.right, ctx);
       const sameOp = (x: Expr) => assoc && x.kind === "binary" && x.op === e.op;
       // Mixed && and || read better parenthesized, whatever JavaScript's precedence says.
       const logical = (x: Expr, c: Code) => (prec <= PREC.and && x.kind === "binary" && (x.op === "and" || x.op === "or") && x.op !== e.op ? `(${c.code})` : undefined);
@@ -288,9 +356,14 @@ export abstract class ExprGenerator extends TypeGenerator {
     };
     const call = (fn: string): Code => {
       this.usedRuntime.add(fn);
-      const numeric = fn === "mod" || fn === "div";
-      const arg = (x: Expr) => (numeric ? this.nonNull(this.expr(x, ctx), type(x)) : this.expr(x, ctx));
-      return code(`${fn}(${arg(e.left).code}, ${arg(e.right).code})`);
+      const numeric = fn === "mod" || fn === "div" || fn === "add" || fn === "sub" || fn === "mul";
+      const arg = (x: Expr) => (numeric ? this.nonNull(this.expr(x, ctx), type(x), ctx, exprText(x)) : this.expr(x, ctx));
+      return code(`${fn}(${arg(e.left).code}, ${arg(e.right).code}${numeric ? `, ${this.site(ctx)}` : ""})`);
+    };
+    // + - * on TLC's 32-bit integers: checked unless the operands' ranges keep the result inside.
+    const arithmetic = (fn: "add" | "sub" | "mul", op: string, prec: number, assoc: boolean): Code => {
+      if (fitsInt32(this.bounds.of(e, ctx.bound, ctx.process))) return infix(op, prec, assoc);
+      return call(fn);
     };
     switch (e.op) {
       case "and":
@@ -315,11 +388,11 @@ export abstract class ExprGenerator extends TypeGenerator {
       case "ge":
         return infix(">=", PREC.rel);
       case "add":
-        return infix("+", PREC.add, true);
+        return arithmetic("add", "+", PREC.add, true);
       case "sub":
-        return infix("-", PREC.add);
+        return arithmetic("sub", "-", PREC.add, false);
       case "mul":
-        return infix("*", PREC.mul, true);
+        return arithmetic("mul", "*", PREC.mul, true);
       case "div":
         return call("div");
       case "mod":
@@ -361,7 +434,7 @@ export abstract class ExprGenerator extends TypeGenerator {
     return code(`${wrap(l, PREC.eq + 1)} ${eq ? "===" : "!=="} ${wrap(r, PREC.eq + 1)}`, PREC.eq);
   }
 
-  protected fnCtx(state: string | null, process: Process | null, bound: ReadonlyMap<string, { code: string; type: VT }>, where: string): Ctx {
+  protected fnCtx(state: string | null, process: Process | null, bound: ReadonlyMap<string, Binding>, where: string): Ctx {
     const ref = (name: string) => {
       this.usedRefs.add(name);
       return member("env", name);

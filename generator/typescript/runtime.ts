@@ -160,18 +160,135 @@ function count<T>(set: readonly T[], pred: (x: T) => boolean): number {
   return n;
 }`,
   },
+  EvaluationError: {
+    text: `/**
+ * Thrown where TLC stops with an error: the spec read or wrote a map outside its keys, read the pc of
+ * something that is not a process, or computed an integer beyond TLC's 32-bit range. \`at\` is the
+ * spec's file:line:column, \`contexts\` what was being evaluated there (innermost first).
+ */
+export class EvaluationError extends Error {
+  readonly contexts: string[] = [];
+
+  constructor(
+    readonly at: string,
+    readonly problem: string,
+    readonly value: unknown,
+  ) {
+    super(\`\${at}: error: \${problem}\`);
+    this.name = "EvaluationError";
+  }
+}`,
+  },
+  within: {
+    deps: ["EvaluationError"],
+    text: `/** Adds what was being evaluated to an EvaluationError passing through; other errors pass unchanged. */
+function within(e: unknown, context: string): unknown {
+  if (e instanceof EvaluationError) {
+    e.contexts.push(context);
+    e.message = \`\${e.at}: error: \${e.problem}, in \${e.contexts.join(", called from ")}\`;
+  }
+  return e;
+}`,
+  },
+  showValue: {
+    text: `/** A value as a message shows it. */
+function showValue(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+}`,
+  },
+  some: {
+    deps: ["EvaluationError"],
+    text: `/** \`v\` where a value is needed (a number, a key, a record's field): TLC stops on its NoValue. */
+function some<T>(v: T | null, at: string, text: string): T {
+  if (v === null) throw new EvaluationError(at, \`\${text} is none (NoValue) where a value is needed\`, v);
+  return v;
+}`,
+  },
+  getInt: {
+    deps: ["EvaluationError"],
+    text: `/** \`m[k]\` for a map over the integers lo..: TLC stops when k is not one of its keys. */
+function getInt<T>(m: readonly T[], k: number, lo: number, at: string, text: string): T {
+  const v = m[k - lo];
+  if (v === undefined) throw new EvaluationError(at, \`\${text}[\${k}] is read, but \${k} is not one of its keys (\${lo}..\${lo + m.length - 1})\`, k);
+  return v;
+}`,
+  },
+  getAt: {
+    deps: ["EvaluationError", "showValue"],
+    text: `/** \`m[k]\` where \`i\` is k's position among the map's keys (-1: none): TLC stops when k is not a key. */
+function getAt<T>(m: readonly T[], i: number, k: unknown, at: string, text: string): T {
+  const v = m[i];
+  if (v === undefined) throw new EvaluationError(at, \`\${text}[\${showValue(k)}] is read, but \${showValue(k)} is not one of its keys\`, k);
+  return v;
+}`,
+  },
+  putInt: {
+    deps: ["put", "EvaluationError"],
+    text: `/** \`[m EXCEPT ![k] = v]\` for a map over the integers lo..; k must be one of its keys (TLC only warns and leaves m unchanged, every other engine stops). */
+function putInt<T>(m: readonly T[], k: number, lo: number, v: T, at: string, text: string): readonly T[] {
+  const i = k - lo;
+  if (!(i >= 0 && i < m.length && (i | 0) === i)) throw new EvaluationError(at, \`\${text}[\${k}] is assigned, but \${k} is not one of its keys (\${lo}..\${lo + m.length - 1})\`, k);
+  return put(m, i, v);
+}`,
+  },
+  putAt: {
+    deps: ["put", "EvaluationError", "showValue"],
+    text: `/** \`[m EXCEPT ![k] = v]\` where \`i\` is k's position among the map's keys (-1: none). */
+function putAt<T>(m: readonly T[], i: number, k: unknown, v: T, at: string, text: string): readonly T[] {
+  if (!(i >= 0 && i < m.length)) throw new EvaluationError(at, \`\${text}[\${showValue(k)}] is assigned, but \${showValue(k)} is not one of its keys\`, k);
+  return put(m, i, v);
+}`,
+  },
+  add: {
+    deps: ["int32"],
+    text: `/** \`a + b\`, which must stay a 32-bit integer (TLC: "Overflow when computing"). */
+function add(a: number, b: number, at: string): number {
+  return int32(a + b, at, \`\${a} + \${b}\`);
+}`,
+  },
+  sub: {
+    deps: ["int32"],
+    text: `/** \`a - b\`, which must stay a 32-bit integer. */
+function sub(a: number, b: number, at: string): number {
+  return int32(a - b, at, \`\${a} - \${b}\`);
+}`,
+  },
+  mul: {
+    deps: ["int32"],
+    text: `/** \`a * b\`, which must stay a 32-bit integer. */
+function mul(a: number, b: number, at: string): number {
+  return int32(a * b, at, \`\${a} * \${b}\`);
+}`,
+  },
+  neg: {
+    deps: ["int32"],
+    text: `/** \`-a\`, which must stay a 32-bit integer. */
+function neg(a: number, at: string): number {
+  return int32(-a, at, \`-(\${a})\`);
+}`,
+  },
+  int32: {
+    deps: ["EvaluationError"],
+    text: `/** \`r\` (the value of \`what\`) if it is a 32-bit integer, as every TLC integer is. */
+function int32(r: number, at: string, what: string): number {
+  if ((r | 0) !== r) throw new EvaluationError(at, \`\${what} overflows TLC's 32-bit integers (-2147483648..2147483647)\`, r);
+  return r;
+}`,
+  },
   mod: {
+    deps: ["EvaluationError"],
     text: `/** TLA+'s \`a % b\` (for b > 0 the result is in 0..b-1, also for negative a, unlike JavaScript's). */
-function mod(a: number, b: number): number {
-  if (b <= 0) throw new Error(\`\${a} % \${b}: TLA+ defines % for a positive divisor only\`);
+function mod(a: number, b: number, at: string): number {
+  if (b <= 0) throw new EvaluationError(at, \`\${a} % \${b}: TLA+ defines % for a positive divisor only\`, b);
   const r = a % b;
   return r < 0 ? r + b : r;
 }`,
   },
   div: {
+    deps: ["EvaluationError"],
     text: `/** TLA+'s \`a \\div b\` (rounds down). */
-function div(a: number, b: number): number {
-  if (b <= 0) throw new Error(\`\${a} \\\\div \${b}: TLA+ defines \\\\div for a positive divisor only\`);
+function div(a: number, b: number, at: string): number {
+  if (b <= 0) throw new EvaluationError(at, \`\${a} \\\\div \${b}: TLA+ defines \\\\div for a positive divisor only\`, b);
   return Math.floor(a / b);
 }`,
   },

@@ -3,7 +3,8 @@
  * its precedence, identifier allocation, code generation contexts and small code-writing helpers.
  */
 import { CodeBlockWriter } from "ts-morph";
-import type { Process, Step, Type } from "../ir.ts";
+import type { Process, SourceLoc, Step, Type } from "../ir.ts";
+import type { Known } from "./bounds.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Value types as the generator infers them
@@ -37,7 +38,8 @@ export const RUNTIME_NAMES = [
   "put", "equals", "compare", "rank", "setOf", "has", "union", "minus", "intersect", "count", "mod", "div",
   "intRange", "product", "subsets", "functions", "indexIn", "keyText", "objectOf", "asArray", "asObject",
   "field", "constant", "encodeValue", "draft", "applyStep", "bind", "envOf", "envCache", "latestEnv", "stateToJson", "stateFromJson", "encode", "TypeOK", "model", "configs", "slotOf",
-  "labelIndex", "noParams",
+  "labelIndex", "noParams", "EvaluationError", "within", "showValue", "getInt", "getAt", "putInt", "putAt", "add", "sub", "mul", "neg",
+  "int32", "some",
 ];
 
 export const JS_RESERVED = (
@@ -91,9 +93,17 @@ export interface Ctx {
   /** Whether anonymous enumerations may be hoisted into the environment (not inside `bind`). */
   hoist: boolean;
   /** Names bound by choose, let, lambdas and helper parameters: their code name and type. */
-  bound: ReadonlyMap<string, { code: string; type: VT }>;
+  bound: ReadonlyMap<string, Binding>;
   /** Where the expression is, for error messages. */
   where: string;
+  /** The spec statement (or declaration) the expression belongs to: where a run-time check points. */
+  loc?: SourceLoc;
+}
+
+/** A name bound in generated code: its JavaScript name, its type, and what is known of its value. */
+export interface Binding extends Known {
+  code: string;
+  type: VT;
 }
 
 /** The state of one path through a step body while its code is written. */
@@ -105,7 +115,7 @@ export interface PathState {
   exit: string;
   /** The transition's parameters so far: key text → value code. */
   params: { key: string; value: string }[];
-  bound: Map<string, { code: string; type: VT }>;
+  bound: Map<string, Binding>;
   /** Depth of working copies, for their names (t, t1, t2, …). */
   depth: number;
 }

@@ -5,9 +5,10 @@
  */
 import { CodeBlockWriter, type StatementStructures, StructureKind } from "ts-morph";
 import type { Expr, LValue, Process, Stmt, Type } from "../ir.ts";
-import { assignmentRun, assigns, containsCall, hasDirectAwait, hasNondeterminism } from "../ir-walk.ts";
+import { assignmentRun, assigns, containsCall, hasDirectAwait, hasNondeterminism, visitStatements } from "../ir-walk.ts";
 import { withFallThrough } from "../tla/translate.ts";
-import { UNKNOWN, code, propName, member, docText, sortedFields, written, type VT, type Code, type Ctx, type PathState, type StepFunction } from "./shared.ts";
+import { UNKNOWN, PREC, code, propName, member, docText, sortedFields, written, type VT, type Code, type Ctx, type PathState, type StepFunction } from "./shared.ts";
+import { exprText } from "./bounds.ts";
 import { JsonGenerator } from "./json.ts";
 
 export abstract class StepGenerator extends JsonGenerator {
@@ -33,12 +34,23 @@ export abstract class StepGenerator extends JsonGenerator {
         { name: "out", type: "Transition[]" },
       ],
       returnType: "void",
-      statements: written((w) => {
-        this.labelCounter = 0;
-        const path: PathState = { draft: "s", copied: false, exit: "return", params: [], bound: new Map(), depth: 0 };
-        this.block(w, body, path, fn);
-      }),
+      statements: this.stepBody(fn, body),
     };
+  }
+
+  /** The statements of a step function, guarded when something in the step can fail a check. */
+  private stepBody(fn: StepFunction, body: Stmt[]): string {
+    const before = this.checks;
+    const text = written((w) => {
+      this.labelCounter = 0;
+      const path: PathState = { draft: "s", copied: false, exit: "return", params: [], bound: new Map(), depth: 0 };
+      this.block(w, body, path, fn);
+    });
+    let calls = false;
+    visitStatements(body, { expr: (e) => (calls ||= this.callsChecked(e)) });
+    if (this.checks === before && !calls) return text;
+    this.usedRuntime.add("showValue");
+    return this.guarded(text, `\`step ${fn.step.label} of process ${fn.process.name} \${showValue(self)}\``);
   }
 
   private block(w: CodeBlockWriter, stmts: Stmt[], path: PathState, fn: StepFunction): void {
@@ -46,7 +58,7 @@ export abstract class StepGenerator extends JsonGenerator {
       const st = stmts[i];
       if (!st) continue;
       const rest = stmts.slice(i + 1);
-      const ctx = this.fnCtx(path.draft, fn.process, path.bound, `step ${fn.step.label}`);
+      const ctx: Ctx = { ...this.fnCtx(path.draft, fn.process, path.bound, `step ${fn.step.label}`), loc: st.loc };
       switch (st.kind) {
         case "await": {
           w.writeLine(`if (${this.negate(st.cond, ctx).code}) ${path.exit};`);
@@ -101,7 +113,7 @@ export abstract class StepGenerator extends JsonGenerator {
           const setType = this.typeOf(st.set, path.bound, fn.process);
           const element = this.elementOf(setType);
           const set = this.expr(st.set, ctx);
-          const bound = new Map(path.bound).set(st.name, { code: js, type: element });
+          const bound = new Map(path.bound).set(st.name, { code: js, type: element, ...this.bounds.elements(st.set, path.bound, fn.process) });
           const value = this.toJson(element, js, 0);
           w.write(`for (const ${js} of ${set.code}) `).inlineBlock(() =>
             this.block(w, [...st.body, ...rest], { ...path, copied: false, exit: "continue", params: [...path.params, { key: propName(st.name), value }], bound }, fn),
@@ -113,7 +125,7 @@ export abstract class StepGenerator extends JsonGenerator {
           const js = this.localName(st.name, path.bound);
           const valueType = this.typeOf(st.value, path.bound, fn.process);
           w.writeLine(`const ${js} = ${this.expr(st.value, ctx).code};`);
-          path.bound.set(st.name, { code: js, type: valueType });
+          path.bound.set(st.name, { code: js, type: valueType, interval: this.bounds.of(st.value, path.bound, fn.process) });
           this.block(w, [...st.body, ...rest], path, fn);
           return;
         }
@@ -147,7 +159,9 @@ export abstract class StepGenerator extends JsonGenerator {
     const holder = member(draft, target.name);
     const pre = group.length > 1 && group.slice(1).some((g) => containsCall(g));
     const prepared = group.map((g, gi) => {
-      const indices = g.target.path.map((p) => (p.kind === "index" ? this.nonNull(this.expr(p.index, ctx), this.typeOf(p.index, ctx.bound, ctx.process)) : null));
+      const indices = g.target.path.map((p) =>
+        p.kind === "index" ? this.nonNull(this.expr(p.index, ctx), this.typeOf(p.index, ctx.bound, ctx.process), ctx, exprText(p.index)) : null,
+      );
       const values = { value: this.expr(g.value, ctx, this.pathType(variable.type, g.target)).code, indices };
       if (!pre) return values;
       const v = `v${gi}`;
@@ -169,14 +183,14 @@ export abstract class StepGenerator extends JsonGenerator {
         type = { kind: "map", key: { kind: "named", name: ctx.process?.over ?? "" }, value: variable.type };
         path = [{ seg: { kind: "index", index: { kind: "self" } }, index: pos }, ...path];
         // The local's own position needs no translation below: mark it already positioned.
-        w.writeLine(`${holder} = ${this.update(holder, type, path, p.value, ctx, true)};`);
+        w.writeLine(`${holder} = ${this.update(holder, type, path, p.value, ctx, true, target.name)};`);
         return;
       }
       if (path.length === 0) {
         w.writeLine(`${holder} = ${p.value};`);
         return;
       }
-      w.writeLine(`${holder} = ${this.update(holder, type, path, p.value, ctx, false)};`);
+      w.writeLine(`${holder} = ${this.update(holder, type, path, p.value, ctx, false, target.name)};`);
     });
   }
 
@@ -194,7 +208,10 @@ export abstract class StepGenerator extends JsonGenerator {
     return t;
   }
 
-  /** Code for `current` with the part at `path` replaced by `value` (copying only that path). */
+  /**
+   * Code for `current` with the part at `path` replaced by `value` (copying only that path). A key that
+   * could be outside the map's keys is checked, as TLC's other engines do (TLC itself only warns).
+   */
   private update(
     current: string,
     type: VT,
@@ -202,6 +219,7 @@ export abstract class StepGenerator extends JsonGenerator {
     value: string,
     ctx: Ctx,
     firstPositioned: boolean,
+    text: string,
   ): string {
     const [head, ...tail] = path;
     if (!head) return value;
@@ -209,16 +227,29 @@ export abstract class StepGenerator extends JsonGenerator {
     if (head.seg.kind === "index") {
       if (r.kind !== "map") throw new Error(`${this.spec.source}: ${ctx.where}: cannot index a value that is not a map`);
       const index = head.index ?? code("undefined");
+      const partText = `${text}[${exprText(head.seg.index)}]`;
+      if (!firstPositioned && this.keyMayMiss(r.key) && !this.bounds.isKey(r.key, head.seg.index, ctx.bound, ctx.process)) {
+        const key = this.resolve(r.key);
+        const part = this.checkedRead(code(current, PREC.member), r.key, index, ctx, text).code;
+        const inner = tail.length ? this.update(part, r.value, tail, value, ctx, false, partText) : value;
+        const site = `${this.site(ctx)}, ${JSON.stringify(text)}`;
+        if (key.kind === "int") {
+          this.usedRuntime.add("putInt");
+          return `putInt(${current}, ${index.code}, ${this.expr(key.lo, this.boundsCtx(ctx)).code}, ${inner}, ${site})`;
+        }
+        this.usedRuntime.add("putAt");
+        return `putAt(${current}, ${this.position(r.key, index, ctx).code}, ${index.code}, ${inner}, ${site})`;
+      }
       const pos = firstPositioned ? index : this.position(r.key, index, ctx);
       this.usedRuntime.add("put");
-      const inner = tail.length ? this.update(`${current}[${pos.code}]`, r.value, tail, value, ctx, false) : value;
+      const inner = tail.length ? this.update(`${current}[${pos.code}]`, r.value, tail, value, ctx, false, partText) : value;
       return `put(${current}, ${pos.code}, ${inner})`;
     }
     const field = head.seg.field;
     const rec = r.kind === "optional" ? this.resolve(r.value) : r;
     const fieldType = rec.kind === "record" ? (rec.fields.find((f) => f.name === field)?.type ?? UNKNOWN) : UNKNOWN;
-    const base = r.kind === "optional" ? `${current}!` : current;
-    const inner = tail.length ? this.update(member(base, field), fieldType, tail, value, ctx, false) : value;
+    const base = r.kind === "optional" ? this.nonNull(code(current, PREC.member), r, ctx, text).code : current;
+    const inner = tail.length ? this.update(member(base, field), fieldType, tail, value, ctx, false, `${text}.${field}`) : value;
     // A record literal with every field (in canonical order) rather than a spread: records built by
     // one literal shape share a hidden class, which keeps the explorer's property reads fast.
     if (rec.kind === "record" && rec.fields.length <= 6)

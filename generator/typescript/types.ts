@@ -5,6 +5,7 @@
  */
 import type { Definition, DomainDecl, Expr, Process, Spec, Stmt, Type } from "../ir.ts";
 import { children } from "../ir-walk.ts";
+import { Bounds } from "./bounds.ts";
 import { UNKNOWN, BOOL, ANY_INT, RUNTIME_NAMES, JS_RESERVED, LOCAL_NAMES, propName, Names, sortStrings, type VT, type Resolved } from "./shared.ts";
 
 export abstract class TypeGenerator {
@@ -32,11 +33,10 @@ export abstract class TypeGenerator {
   protected boundDomains: DomainDecl[] = [];
   protected readonly labels: string[];
   protected readonly multiProcess: boolean;
+  /** What is statically known of integer values: where run-time checks can be left out. */
+  protected readonly bounds: Bounds;
 
-  constructor(
-    protected readonly spec: Spec,
-    protected readonly specArg: string,
-  ) {
+  constructor(protected readonly spec: Spec) {
     this.defs = new Map(spec.definitions.map((d) => [d.name, d]));
     this.domains = new Map(spec.domains.map((d) => [d.name, d]));
     const labels = [
@@ -45,6 +45,7 @@ export abstract class TypeGenerator {
     ];
     this.labels = [...new Set([...labels, "Done"])];
     this.multiProcess = spec.processes.length > 1;
+    this.bounds = new Bounds(spec);
     for (const d of spec.domains) this.domainTypes.set(d.name, this.types.take(d.name));
     for (const c of spec.constants) this.envFields.take(c.name);
     for (const d of spec.domains) this.envFields.take(d.name);

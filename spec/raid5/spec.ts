@@ -78,7 +78,7 @@ const NStripes = constant(range(2, 4));
 /** Data disks per stripe (the array has one more, for parity). */
 const NData = constant(range(1, 4));
 /** Writer threads (make_request callers), each adding one bio. */
-const NWriters = constant(range(1, 4));
+const NWriters = constant(range(1, 5));
 /** Whether every stripe uses H's bitmap counter (a bitmap chunk as large as the RAID chunk). */
 const SharedCounter = constant(bool);
 /** Whether the counter page of the other stripes' counters is allocated before the run. */

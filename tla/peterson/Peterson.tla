@@ -60,7 +60,7 @@ giveTurn(self) == /\ pc[self] = "giveTurn"
 \* wait (process proc)
 \* Wait until the other is not interested or it is our turn.
 wait(self) == /\ pc[self] = "wait"
-              /\ ~flag[1 - self] \/ turn = self
+              /\ (~flag[1 - self] \/ turn = self)
               /\ pc' = [pc EXCEPT ![self] = "cs"]
               /\ UNCHANGED << flag, turn >>
 

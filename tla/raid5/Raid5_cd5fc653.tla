@@ -414,7 +414,7 @@ overlaps(now, part) == now # "none" /\ (now = "full" \/ part = "full" \/ now = p
 releasedTo(sh) == (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")
 
 \* A 16-bit decrement by n, as n bitmap_endwrite calls do it: 0 becomes 0xFFFF.
-counterMinus(c, n) == (c - n + 65536) % 65536
+counterMinus(c, n) == (((c - n + 65536) % 65536) + 65536) % 65536
 
 \* With FixedBios: the data disk writer w writes.
 fixedDev(w) == (IF w <= NData THEN w - 1 ELSE NData - 1)
@@ -493,7 +493,7 @@ get_active_stripe(self) == /\ pc[self] = "get_active_stripe"
                                                              /\ wpart' = [wpart EXCEPT ![self] = fixedPart(self)]
                                                         ELSE \E dev \in DataDisks : \E part \in Parts : /\ wdev' = [wdev EXCEPT ![self] = dev]
                                                                                                         /\ wpart' = [wpart EXCEPT ![self] = part]
-                                                  /\ LET c == (IF SharedCounter THEN 0 ELSE sh) IN /\ counter[c] % 16384 # 16383
+                                                  /\ LET c == (IF SharedCounter THEN 0 ELSE sh) IN /\ ((counter[c] % 16384) + 16384) % 16384 # 16383
                                                                                                    /\ IF counter[c] = 0
                                                                                                          THEN dirtiedIn' = [dirtiedIn EXCEPT ![sh] = seqFlush + 1]
                                                                                                          ELSE UNCHANGED dirtiedIn
@@ -519,7 +519,7 @@ add_stripe_bio(self) == /\ pc[self] = "add_stripe_bio"
                                                                                 /\ pc' = [pc EXCEPT ![self] = "release_stripe_plug"]
                                                                                 /\ UNCHANGED << firstwrite, towrite, overwrite, overwriteDisks, bmSeq, bitDelay >>
                                                                            ELSE /\ added' = [added EXCEPT ![self] = TRUE]
-                                                                                /\ firstwrite' = [firstwrite EXCEPT ![self] = now = "none"]
+                                                                                /\ firstwrite' = [firstwrite EXCEPT ![self] = (now = "none")]
                                                                                 /\ towrite' = [towrite EXCEPT ![wsh[self]][wdev[self]] = (IF now = "none" THEN wpart[self] ELSE (IF now = wpart[self] THEN now ELSE "full"))]
                                                                                 /\ IF (IF now = "none" THEN wpart[self] ELSE (IF now = wpart[self] THEN now ELSE "full")) = "full" /\ ~overwrite[wsh[self]][wdev[self]]
                                                                                       THEN /\ overwrite' = [overwrite EXCEPT ![wsh[self]][wdev[self]] = TRUE]
@@ -538,7 +538,7 @@ add_stripe_bio(self) == /\ pc[self] = "add_stripe_bio"
 \* after the next bitmap_unplug)
 \* @story for stripe {wsh}: one more write pending on chunk {chunkOf(wsh)}
 bitmap_startwrite(self) == /\ pc[self] = "bitmap_startwrite"
-                           /\ LET c == chunkOf(wsh[self]) IN /\ counter[c] % 16384 # 16383
+                           /\ LET c == chunkOf(wsh[self]) IN /\ ((counter[c] % 16384) + 16384) % 16384 # 16383
                                                              /\ IF counter[c] = 0
                                                                    THEN dirtiedIn' = [dirtiedIn EXCEPT ![wsh[self]] = seqFlush + 1]
                                                                    ELSE UNCHANGED dirtiedIn
@@ -592,11 +592,11 @@ stripe_add_to_batch_list(self) == /\ pc[self] = "stripe_add_to_batch_list"
 \* {queue[wsh]}_list
 \* @story drops its reference on stripe {wsh} (count {count[wsh]})
 release_stripe_plug(self) == /\ pc[self] = "release_stripe_plug"
-                             /\ LET sh == wsh[self] IN /\ handle' = [handle EXCEPT ![sh] = handle[sh] \/ added[self]]
+                             /\ LET sh == wsh[self] IN /\ handle' = [handle EXCEPT ![sh] = (handle[sh] \/ added[self])]
                                                        /\ count' = [count EXCEPT ![sh] = count[sh] - 1]
                                                        /\ IF count'[sh] = 0 /\ handle'[sh]
                                                              THEN /\ queue' = [queue EXCEPT ![sh] = (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")]
-                                                                  /\ bitDelay' = [bitDelay EXCEPT ![sh] = bitDelay[sh] /\ bmSeq[sh] > seqWrite]
+                                                                  /\ bitDelay' = [bitDelay EXCEPT ![sh] = (bitDelay[sh] /\ bmSeq[sh] > seqWrite)]
                                                              ELSE UNCHANGED << queue, bitDelay >>
                                                        /\ IF Retry /\ ~added[self]
                                                              THEN pc' = [pc EXCEPT ![self] = "wait_for_overlap"]
@@ -610,9 +610,9 @@ release_stripe_plug(self) == /\ pc[self] = "release_stripe_plug"
 \* @story its bio on d{wdev} of stripe {wsh} completed: md layer calls bitmap_endwrite on chunk {chunkOf(wsh)} (counter
 \* {old(counter[chunkOf(wsh)])} → {hex(counter[chunkOf(wsh)])})
 md_bitmap_endwrite(self) == /\ pc[self] = "md_bitmap_endwrite"
-                            /\ ~added[self] \/ bioDone(wsh[self], wdev[self])
-                            /\ LET c == chunkOf(wsh[self]) IN /\ counter' = [counter EXCEPT ![c] = (((IF Degraded THEN (IF counter[c] >= 32768 THEN counter[c] ELSE counter[c] + 32768) ELSE counter[c]) - 1 + 65536) % 65536)]
-                                                              /\ needed' = [needed EXCEPT ![c] = needed[c] \/ Degraded]
+                            /\ (~added[self] \/ bioDone(wsh[self], wdev[self]))
+                            /\ LET c == chunkOf(wsh[self]) IN /\ counter' = [counter EXCEPT ![c] = (((((IF Degraded THEN (IF counter[c] >= 32768 THEN counter[c] ELSE counter[c] + 32768) ELSE counter[c]) - 1 + 65536) % 65536) + 65536) % 65536)]
+                                                              /\ needed' = [needed EXCEPT ![c] = (needed[c] \/ Degraded)]
                                                               /\ ends' = [ends EXCEPT ![c] = ends[c] + 1]
                                                               /\ pc' = [pc EXCEPT ![self] = "Done"]
                             /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, pageAllocated, bitMem, bitDisk, taken, starts, dirtiedIn, wsh, wdev, wpart, firstwrite, added, cur >>
@@ -621,7 +621,7 @@ md_bitmap_endwrite(self) == /\ pc[self] = "md_bitmap_endwrite"
 \* wait_for_overlap, woken once the stripe is no longer batched and nothing overlaps: take it again, retry.
 \* @story woken on wait_for_overlap: stripe {wsh} is no longer batched and d{wdev} free; takes it again to retry
 wait_for_overlap(self) == /\ pc[self] = "wait_for_overlap"
-                          /\ LET sh == wsh[self] IN /\ batchHead[sh] = NoValue /\ ~overlaps(towrite[sh][wdev[self]], wpart[self])
+                          /\ LET sh == wsh[self] IN /\ (batchHead[sh] = NoValue /\ ~overlaps(towrite[sh][wdev[self]], wpart[self]))
                                                     /\ count' = [count EXCEPT ![sh] = count[sh] + 1]
                                                     /\ queue' = [queue EXCEPT ![sh] = "none"]
                                                     /\ pc' = [pc EXCEPT ![self] = "add_stripe_bio"]
@@ -671,7 +671,7 @@ handle_stripe(self) == /\ pc[self] = "handle_stripe"
                              /\ \E sh \in {x \in Stripes : queue[x] = "handle"} : /\ batchReady' = [m \in Stripes |-> batchReady[m] /\ ~(m = sh \/ batchHead[m] = sh)]
                                                                                   /\ IF bitDelay[sh]
                                                                                         THEN /\ queue' = [queue EXCEPT ![sh] = (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")]
-                                                                                             /\ bitDelay' = [bitDelay EXCEPT ![sh] = bmSeq[sh] > seqWrite]
+                                                                                             /\ bitDelay' = [bitDelay EXCEPT ![sh] = (bmSeq[sh] > seqWrite)]
                                                                                              /\ UNCHANGED << handle, written, towrite, overwrite, overwriteDisks, inIO >>
                                                                                         ELSE /\ queue' = [queue EXCEPT ![sh] = "none"]
                                                                                              /\ handle' = [handle EXCEPT ![sh] = FALSE]
@@ -730,7 +730,7 @@ handle_taken(self) == /\ pc[self] = "handle_taken"
                       /\ LET sh == cur[self] IN /\ IF bitDelay[sh]
                                                       THEN /\ handle' = [handle EXCEPT ![sh] = TRUE]
                                                            /\ UNCHANGED << inIO, written, towrite, overwrite, overwriteDisks >>
-                                                      ELSE /\ inIO' = [inIO EXCEPT ![sh] = inIO[sh] \/ (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ hasQueuedData(m))]
+                                                      ELSE /\ inIO' = [inIO EXCEPT ![sh] = (inIO[sh] \/ (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ hasQueuedData(m)))]
                                                            /\ written' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [d \in DataDisks |-> written[m][d] \/ towrite[m][d] # "none"] ELSE written[m])]
                                                            /\ towrite' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> "none"] ELSE towrite[m])]
                                                            /\ overwrite' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> FALSE] ELSE overwrite[m])]
@@ -739,7 +739,7 @@ handle_taken(self) == /\ pc[self] = "handle_taken"
                                                 /\ count' = [count EXCEPT ![sh] = count[sh] - 1]
                                                 /\ IF count'[sh] = 0 /\ handle'[sh]
                                                       THEN /\ queue' = [queue EXCEPT ![sh] = (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")]
-                                                           /\ bitDelay' = [bitDelay EXCEPT ![sh] = bitDelay[sh] /\ bmSeq[sh] > seqWrite]
+                                                           /\ bitDelay' = [bitDelay EXCEPT ![sh] = (bitDelay[sh] /\ bmSeq[sh] > seqWrite)]
                                                       ELSE UNCHANGED << queue, bitDelay >>
                                                 /\ pc' = [pc EXCEPT ![self] = "handle_stripe"]
                       /\ UNCHANGED << batchReady, bitmapPending, bmSeq, batchHead, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, taken, starts, ends, dirtiedIn, needed, wsh, wdev, wpart, firstwrite, added, cur >>

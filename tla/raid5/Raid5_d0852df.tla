@@ -408,7 +408,7 @@ overlaps(now, part) == now # "none" /\ (now = "full" \/ part = "full" \/ now = p
 releasedTo(sh) == (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")
 
 \* A 16-bit decrement by n, as n bitmap_endwrite calls do it: 0 becomes 0xFFFF.
-counterMinus(c, n) == (c - n + 65536) % 65536
+counterMinus(c, n) == (((c - n + 65536) % 65536) + 65536) % 65536
 
 \* With FixedBios: the data disk writer w writes.
 fixedDev(w) == (IF w <= NData THEN w - 1 ELSE NData - 1)
@@ -503,7 +503,7 @@ add_stripe_bio(self) == /\ pc[self] = "add_stripe_bio"
                                                                                 /\ pc' = [pc EXCEPT ![self] = "release_stripe_plug"]
                                                                                 /\ UNCHANGED << firstwrite, towrite, overwrite, overwriteDisks, bitmapPending >>
                                                                            ELSE /\ added' = [added EXCEPT ![self] = TRUE]
-                                                                                /\ firstwrite' = [firstwrite EXCEPT ![self] = now = "none"]
+                                                                                /\ firstwrite' = [firstwrite EXCEPT ![self] = (now = "none")]
                                                                                 /\ towrite' = [towrite EXCEPT ![wsh[self]][wdev[self]] = (IF now = "none" THEN wpart[self] ELSE (IF now = wpart[self] THEN now ELSE "full"))]
                                                                                 /\ IF (IF now = "none" THEN wpart[self] ELSE (IF now = wpart[self] THEN now ELSE "full")) = "full" /\ ~overwrite[wsh[self]][wdev[self]]
                                                                                       THEN /\ overwrite' = [overwrite EXCEPT ![wsh[self]][wdev[self]] = TRUE]
@@ -522,7 +522,7 @@ add_stripe_bio(self) == /\ pc[self] = "add_stripe_bio"
 \* after the next bitmap_unplug)
 \* @story for stripe {wsh}: one more write pending on chunk {chunkOf(wsh)}
 bitmap_startwrite(self) == /\ pc[self] = "bitmap_startwrite"
-                           /\ LET c == chunkOf(wsh[self]) IN /\ counter[c] % 16384 # 16383
+                           /\ LET c == chunkOf(wsh[self]) IN /\ ((counter[c] % 16384) + 16384) % 16384 # 16383
                                                              /\ IF counter[c] = 0
                                                                    THEN dirtiedIn' = [dirtiedIn EXCEPT ![wsh[self]] = seqFlush + 1]
                                                                    ELSE UNCHANGED dirtiedIn
@@ -579,11 +579,11 @@ stripe_add_to_batch_list(self) == /\ pc[self] = "stripe_add_to_batch_list"
 \* @story if Retry && !added: drops its reference on stripe {wsh} (count {count[wsh]}) and sleeps on wait_for_overlap
 \* @story drops its reference on stripe {wsh} (count {count[wsh]})
 release_stripe_plug(self) == /\ pc[self] = "release_stripe_plug"
-                             /\ LET sh == wsh[self] IN /\ handle' = [handle EXCEPT ![sh] = handle[sh] \/ added[self]]
+                             /\ LET sh == wsh[self] IN /\ handle' = [handle EXCEPT ![sh] = (handle[sh] \/ added[self])]
                                                        /\ count' = [count EXCEPT ![sh] = count[sh] - 1]
                                                        /\ IF count'[sh] = 0 /\ handle'[sh]
                                                              THEN /\ queue' = [queue EXCEPT ![sh] = (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")]
-                                                                  /\ bitDelay' = [bitDelay EXCEPT ![sh] = bitDelay[sh] /\ bmSeq[sh] > seqWrite]
+                                                                  /\ bitDelay' = [bitDelay EXCEPT ![sh] = (bitDelay[sh] /\ bmSeq[sh] > seqWrite)]
                                                              ELSE UNCHANGED << queue, bitDelay >>
                                                        /\ IF Retry /\ ~added[self]
                                                              THEN pc' = [pc EXCEPT ![self] = "wait_for_overlap"]
@@ -594,7 +594,7 @@ release_stripe_plug(self) == /\ pc[self] = "release_stripe_plug"
 \* wait_for_overlap, woken once the stripe is no longer batched and nothing overlaps: take it again, retry.
 \* @story woken on wait_for_overlap: stripe {wsh} is no longer batched and d{wdev} free; takes it again to retry
 wait_for_overlap(self) == /\ pc[self] = "wait_for_overlap"
-                          /\ LET sh == wsh[self] IN /\ batchHead[sh] = NoValue /\ ~overlaps(towrite[sh][wdev[self]], wpart[self])
+                          /\ LET sh == wsh[self] IN /\ (batchHead[sh] = NoValue /\ ~overlaps(towrite[sh][wdev[self]], wpart[self]))
                                                     /\ count' = [count EXCEPT ![sh] = count[sh] + 1]
                                                     /\ queue' = [queue EXCEPT ![sh] = "none"]
                                                     /\ pc' = [pc EXCEPT ![self] = "add_stripe_bio"]
@@ -644,7 +644,7 @@ handle_stripe(self) == /\ pc[self] = "handle_stripe"
                              /\ \E sh \in {x \in Stripes : queue[x] = "handle"} : /\ batchReady' = [m \in Stripes |-> batchReady[m] /\ ~(m = sh \/ batchHead[m] = sh)]
                                                                                   /\ IF bitDelay[sh]
                                                                                         THEN /\ queue' = [queue EXCEPT ![sh] = (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")]
-                                                                                             /\ bitDelay' = [bitDelay EXCEPT ![sh] = bmSeq[sh] > seqWrite]
+                                                                                             /\ bitDelay' = [bitDelay EXCEPT ![sh] = (bmSeq[sh] > seqWrite)]
                                                                                              /\ UNCHANGED << handle, written, towrite, overwrite, overwriteDisks, inIO >>
                                                                                         ELSE /\ queue' = [queue EXCEPT ![sh] = "none"]
                                                                                              /\ handle' = [handle EXCEPT ![sh] = FALSE]
@@ -703,7 +703,7 @@ handle_taken(self) == /\ pc[self] = "handle_taken"
                       /\ LET sh == cur[self] IN /\ IF bitDelay[sh]
                                                       THEN /\ handle' = [handle EXCEPT ![sh] = TRUE]
                                                            /\ UNCHANGED << inIO, written, towrite, overwrite, overwriteDisks >>
-                                                      ELSE /\ inIO' = [inIO EXCEPT ![sh] = inIO[sh] \/ (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ hasQueuedData(m))]
+                                                      ELSE /\ inIO' = [inIO EXCEPT ![sh] = (inIO[sh] \/ (\E m \in Stripes : (m = sh \/ batchHead[m] = sh) /\ hasQueuedData(m)))]
                                                            /\ written' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [d \in DataDisks |-> written[m][d] \/ towrite[m][d] # "none"] ELSE written[m])]
                                                            /\ towrite' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> "none"] ELSE towrite[m])]
                                                            /\ overwrite' = [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> FALSE] ELSE overwrite[m])]
@@ -712,7 +712,7 @@ handle_taken(self) == /\ pc[self] = "handle_taken"
                                                 /\ count' = [count EXCEPT ![sh] = count[sh] - 1]
                                                 /\ IF count'[sh] = 0 /\ handle'[sh]
                                                       THEN /\ queue' = [queue EXCEPT ![sh] = (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle")]
-                                                           /\ bitDelay' = [bitDelay EXCEPT ![sh] = bitDelay[sh] /\ bmSeq[sh] > seqWrite]
+                                                           /\ bitDelay' = [bitDelay EXCEPT ![sh] = (bitDelay[sh] /\ bmSeq[sh] > seqWrite)]
                                                       ELSE UNCHANGED << queue, bitDelay >>
                                                 /\ pc' = [pc EXCEPT ![self] = "handle_stripe"]
                       /\ UNCHANGED << batchReady, bitmapPending, bmSeq, batchHead, seqFlush, seqWrite, counter, pageAllocated, bitMem, bitDisk, taken, starts, ends, dirtiedIn, needed, wsh, wdev, wpart, firstwrite, added, cur >>
@@ -730,8 +730,8 @@ handle_taken(self) == /\ pc[self] = "handle_taken"
 \* {chunkOf(m)}, counter {old(counter[chunkOf(m)])} → {counter[chunkOf(m)]}
 handle_stripe_clean_event(self) == /\ pc[self] = "handle_stripe_clean_event"
                                    /\ \E m \in {x \in Stripes : inBatch(x, cur[self]) /\ isWriting(x) /\ (\A y \in Stripes : (inBatch(y, cur[self]) /\ isWriting(y)) => (y >= x))} : LET c == chunkOf(m) IN LET n == Cardinality({d \in DataDisks : written[m][d]}) IN /\ IF pageAllocated[c]
-                                                                                                                                                                                                                                                                             THEN /\ counter' = [counter EXCEPT ![c] = (((IF Degraded THEN (IF counter[c] >= 32768 THEN counter[c] ELSE counter[c] + 32768) ELSE counter[c]) - n + 65536) % 65536)]
-                                                                                                                                                                                                                                                                                  /\ needed' = [needed EXCEPT ![c] = needed[c] \/ Degraded]
+                                                                                                                                                                                                                                                                             THEN /\ counter' = [counter EXCEPT ![c] = (((((IF Degraded THEN (IF counter[c] >= 32768 THEN counter[c] ELSE counter[c] + 32768) ELSE counter[c]) - n + 65536) % 65536) + 65536) % 65536)]
+                                                                                                                                                                                                                                                                                  /\ needed' = [needed EXCEPT ![c] = (needed[c] \/ Degraded)]
                                                                                                                                                                                                                                                                              ELSE UNCHANGED << counter, needed >>
                                                                                                                                                                                                                                                                        /\ ends' = [ends EXCEPT ![c] = ends[c] + n]
                                                                                                                                                                                                                                                                        /\ written' = [written EXCEPT ![m] = [anyKey \in DataDisks |-> FALSE]]
