@@ -12,7 +12,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { loadSpec } from "../generator/frontend/load.ts";
 import { EngineError, exitCodes } from "../engines/result.ts";
 import { runCheck } from "../engines/check.ts";
-import { buildReport, reportTable } from "../engines/report.ts";
+import { buildReport, reportMatrix, reportTable } from "../engines/report.ts";
 import { conformCommand } from "../conformance/run.ts";
 import { genCommand } from "./gen.ts";
 import { formatResult, resultModel } from "./print.ts";
@@ -149,9 +149,10 @@ program
   .option("--workers <n>", "threads for TLC and the native engine (a number or auto)", workerCount)
   .option("--json", "print the rows (with counterexamples) as JSON")
   .option("--markdown", "print the table and the story of the shortest counterexample of each violated invariant")
+  .option("--matrix", "one row per configuration and variant, a column per invariant")
   .option("--progress", "show the progress line even when stderr is not a terminal")
   .option("--quiet", "no progress line")
-  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: string; tlcJar?: string; workers?: number | "auto"; json?: boolean; markdown?: boolean } & ProgressOptions) => {
+  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: string; tlcJar?: string; workers?: number | "auto"; json?: boolean; markdown?: boolean; matrix?: boolean } & ProgressOptions) => {
     const loaded = loadSpec(arg);
     if (opts.markdown) assertStories(loaded);
     const progress = progressReporter(opts);
@@ -176,7 +177,8 @@ program
           },
     }).finally(progress.done);
     if (opts.json) console.log(JSON.stringify(rows.map(({ result, ...row }) => ({ ...row, trace: result.trace }))));
-    else if (opts.markdown) console.log(reportMarkdown(rows, loaded.spec));
+    else if (opts.markdown) console.log(reportMarkdown(rows, loaded.spec, { layout: opts.matrix ? "matrix" : "rows" }));
+    else if (opts.matrix) console.log(reportMatrix(rows, ["TypeOK", ...loaded.spec.invariants.map((i) => i.name)]));
     else console.log(reportTable(rows, ["TypeOK", ...loaded.spec.invariants.map((i) => i.name)]));
   });
 
