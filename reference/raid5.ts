@@ -394,7 +394,8 @@ export const configs: Record<string, { constants: Record<string, Json>; variant:
   wide_daemon: { constants: { NStripes: 2, NData: 4, NWriters: 5, SharedCounter: false, CounterPageAllocated: true, FixedBios: true, Daemon: true, Degraded: false, Retry: false, HandleBatch: false }, variant: null },
   three_stripes_daemon: { constants: { NStripes: 3, NData: 1, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: false, Daemon: true, Degraded: false, Retry: false, HandleBatch: false }, variant: null },
   small_degraded: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: true, Daemon: true, Degraded: true, Retry: false, HandleBatch: false }, variant: null },
-  small_retry: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: true, Daemon: false, Degraded: false, Retry: true, HandleBatch: false }, variant: null },
+  two_disk_free: { constants: { NStripes: 2, NData: 1, NWriters: 2, SharedCounter: false, CounterPageAllocated: true, FixedBios: false, Daemon: false, Degraded: false, Retry: false, HandleBatch: false }, variant: null },
+  two_disk_free_retry: { constants: { NStripes: 2, NData: 1, NWriters: 2, SharedCounter: false, CounterPageAllocated: true, FixedBios: false, Daemon: false, Degraded: false, Retry: true, HandleBatch: false }, variant: null },
   small_free_retry: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: false, Daemon: false, Degraded: false, Retry: true, HandleBatch: false }, variant: null },
 };
 

@@ -1038,9 +1038,13 @@ export default spec("Raid5", {
     doc: "As small, on a degraded array (bitmap_endwrite with success=0 sets NEEDED), with the bitmap daemon.",
     constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: true, Daemon: true, Degraded: true, Retry: false, HandleBatch: false },
   })
-  .config("small_retry", {
-    doc: "As small, with writers that wait on wait_for_overlap and retry a bio they could not add.",
-    constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: true, Daemon: false, Degraded: false, Retry: true, HandleBatch: false },
+  .config("two_disk_free", {
+    doc: "A 2-disk RAID5, two writers choosing any stripe part: a bio can overlap a queued one or find its stripe batched.",
+    constants: { NStripes: 2, NData: 1, NWriters: 2, SharedCounter: false, CounterPageAllocated: true, FixedBios: false, Daemon: false, Degraded: false, Retry: false, HandleBatch: false },
+  })
+  .config("two_disk_free_retry", {
+    doc: "As two_disk_free, with writers that wait on wait_for_overlap and retry a bio they could not add.",
+    constants: { NStripes: 2, NData: 1, NWriters: 2, SharedCounter: false, CounterPageAllocated: true, FixedBios: false, Daemon: false, Degraded: false, Retry: true, HandleBatch: false },
   })
   .config("small_free_retry", {
     doc: "As small_free, with writers that wait on wait_for_overlap and retry a bio they could not add.",
