@@ -3,7 +3,9 @@
  * Do not edit: change the spec and run `raidspec gen spec/raid5`.
  *
  * Linux md/raid5: stripe batching and the write-intent bitmap, before and after kernel commit d0852df
- * "md/raid5: close race between STRIPE_BIT_DELAY and batching" (v4.1-rc6).
+ * "md/raid5: close race between STRIPE_BIT_DELAY and batching" (v4.1-rc6). Variants, in history order:
+ * pre-b15a9dbd (a batch member can be handled on its own), pre-d0852df (the base), d0852df, and
+ * cd5fc653 (2025: bitmap start/end per bio in the md layer, no BITMAP_PENDING).
  *
  * Stripe 0 is H, the first stripe of a RAID chunk: a full-stripe write already queued on handle_list,
  * its bitmap bit set and flushed. The other stripes (S, …) follow it in the same chunk and start empty.
@@ -888,7 +890,7 @@ export function applyStep(env: Env, s: State, step: string, self: Json, params: 
  * @story if wpart == "full": takes a reference on stripe {wsh} to write all of d{wdev}
  * @story takes a reference on stripe {wsh} to write the {wpart} half of d{wdev}
  *
- * spec/raid5/spec.ts:304:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:306:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
@@ -899,8 +901,8 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
         t.wdev = put(t.wdev, self - 1, fixedDev(env, t, self));
         t.wpart = put(t.wpart, self - 1, fixedPart(env, t, self));
         t.wsh = put(t.wsh, self - 1, sh);
-        t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:319:9", "count"), 1, "spec/raid5/spec.ts:319:9"), "spec/raid5/spec.ts:319:9", "count");
-        t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:321:9", "queue");
+        t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:321:9", "count"), 1, "spec/raid5/spec.ts:321:9"), "spec/raid5/spec.ts:321:9", "count");
+        t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:323:9", "queue");
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
         out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, next: t });
       } else {
@@ -910,8 +912,8 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
             t.wdev = put(t.wdev, self - 1, dev);
             t.wpart = put(t.wpart, self - 1, part);
             t.wsh = put(t.wsh, self - 1, sh);
-            t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:319:9", "count"), 1, "spec/raid5/spec.ts:319:9"), "spec/raid5/spec.ts:319:9", "count");
-            t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:321:9", "queue");
+            t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:321:9", "count"), 1, "spec/raid5/spec.ts:321:9"), "spec/raid5/spec.ts:321:9", "count");
+            t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:323:9", "queue");
             t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
             out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, next: t });
           }
@@ -932,12 +934,12 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
  * and drops stripe_lock with no mark that bitmap_startwrite is still to come
  * @story queues a second bio on d{wdev} of stripe {wsh}: no bitmap work (overwrite_disks = {overwriteDisks[wsh]})
  *
- * spec/raid5/spec.ts:331:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:333:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
-    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:334:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:334:9", "towrite[wsh]");
-    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:335:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
+    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:336:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:336:9", "towrite[wsh]");
+    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:337:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
       const t = draft(s);
       t.added = put(t.added, self - 1, false);
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
@@ -946,10 +948,10 @@ function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): v
       const t = draft(s);
       t.added = put(t.added, self - 1, true);
       t.firstwrite = put(t.firstwrite, self - 1, now === "none");
-      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:341:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:341:11", "towrite[wsh]"), "spec/raid5/spec.ts:341:11", "towrite");
-      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:342:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:342:11", "overwrite[wsh]")) {
-        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:343:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:343:13", "overwrite[wsh]"), "spec/raid5/spec.ts:343:13", "overwrite");
-        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:344:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:344:13"), "spec/raid5/spec.ts:344:13", "overwriteDisks");
+      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:343:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:343:11", "towrite[wsh]"), "spec/raid5/spec.ts:343:11", "towrite");
+      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:344:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:344:11", "overwrite[wsh]")) {
+        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:345:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:345:13", "overwrite[wsh]"), "spec/raid5/spec.ts:345:13", "overwrite");
+        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:346:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:346:13"), "spec/raid5/spec.ts:346:13", "overwriteDisks");
       }
       if (now !== "none") {
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
@@ -972,20 +974,20 @@ function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): v
  * after the next bitmap_unplug)
  * @story for stripe {wsh}: one more write pending on chunk {chunkOf(wsh)}
  *
- * spec/raid5/spec.ts:356:7. Runs when pc[self] is "bitmap_startwrite"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:358:7. Runs when pc[self] is "bitmap_startwrite"; pushes one transition per enabled alternative onto `out`.
  */
 function bitmap_startwrite(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const c = chunkOf(env, s, s.wsh[self - 1]);
-    if (mod(getInt(s.counter, c, 0, "spec/raid5/spec.ts:361:9", "counter"), 16384, "spec/raid5/spec.ts:361:9") === 16383) return;
+    if (mod(getInt(s.counter, c, 0, "spec/raid5/spec.ts:363:9", "counter"), 16384, "spec/raid5/spec.ts:363:9") === 16383) return;
     const t = draft(s);
-    if (getInt(s.counter, c, 0, "spec/raid5/spec.ts:363:9", "counter") === 0) {
-      t.dirtiedIn = putInt(t.dirtiedIn, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:363:33"), "spec/raid5/spec.ts:363:33", "dirtiedIn");
+    if (getInt(s.counter, c, 0, "spec/raid5/spec.ts:365:9", "counter") === 0) {
+      t.dirtiedIn = putInt(t.dirtiedIn, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:365:33"), "spec/raid5/spec.ts:365:33", "dirtiedIn");
     }
-    t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:364:9", "counter")), "spec/raid5/spec.ts:364:9", "counter");
-    t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:365:9", "pageAllocated");
-    t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:366:9", "bitMem");
-    t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:367:9", "starts"), 1, "spec/raid5/spec.ts:367:9"), "spec/raid5/spec.ts:367:9", "starts");
+    t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:366:9", "counter")), "spec/raid5/spec.ts:366:9", "counter");
+    t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:367:9", "pageAllocated");
+    t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:368:9", "bitMem");
+    t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:369:9", "starts"), 1, "spec/raid5/spec.ts:369:9"), "spec/raid5/spec.ts:369:9", "starts");
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "set_bit_delay");
     out.push({ step: "bitmap_startwrite", processSet: "writer", self, params: {}, next: t });
   } catch (e) {
@@ -1001,13 +1003,13 @@ function bitmap_startwrite(env: Env, s: State, self: Writers, out: Transition[])
  * nothing reads it there
  * @story sets BIT_DELAY on stripe {wsh} with bm_seq = {bmSeq[wsh]}, without stripe_lock
  *
- * spec/raid5/spec.ts:376:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:378:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function set_bit_delay(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const t = draft(s);
-    t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:379:9"), "spec/raid5/spec.ts:379:9", "bmSeq");
-    t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:380:9", "bitDelay");
+    t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:381:9"), "spec/raid5/spec.ts:381:9", "bmSeq");
+    t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:382:9", "bitDelay");
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
     out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, next: t });
   } catch (e) {
@@ -1026,26 +1028,26 @@ function set_bit_delay(env: Env, s: State, self: Writers, out: Transition[]): vo
  * to pass on
  * @story stripe {wsh} does not join a batch (stripe_can_batch is false for it or for the stripe before it)
  *
- * spec/raid5/spec.ts:392:7. Runs when pc[self] is "stripe_add_to_batch_list"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:394:7. Runs when pc[self] is "stripe_add_to_batch_list"; pushes one transition per enabled alternative onto `out`.
  */
 function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const sh = s.wsh[self - 1];
-    const prev = sub(sh, 1, "spec/raid5/spec.ts:396:9");
+    const prev = sub(sh, 1, "spec/raid5/spec.ts:398:9");
     const head = headOf(env, s, prev);
-    const delayed = getInt(s.bitDelay, sh, 0, "spec/raid5/spec.ts:399:9", "bitDelay");
-    const seq = getInt(s.bitDelay, some(head, "spec/raid5/spec.ts:401:9", "head"), 0, "spec/raid5/spec.ts:401:9", "bitDelay") && getInt(s.bmSeq, some(head, "spec/raid5/spec.ts:401:9", "head"), 0, "spec/raid5/spec.ts:401:9", "bmSeq") > getInt(s.bmSeq, sh, 0, "spec/raid5/spec.ts:401:9", "bmSeq") ? getInt(s.bmSeq, some(head, "spec/raid5/spec.ts:401:9", "head"), 0, "spec/raid5/spec.ts:401:9", "bmSeq") : getInt(s.bmSeq, sh, 0, "spec/raid5/spec.ts:401:9", "bmSeq");
-    if (stripeCanBatch(env, s, sh) && stripeCanBatch(env, s, prev) && getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:402:9", "batchHead") === null) {
+    const delayed = getInt(s.bitDelay, sh, 0, "spec/raid5/spec.ts:401:9", "bitDelay");
+    const seq = getInt(s.bitDelay, some(head, "spec/raid5/spec.ts:403:9", "head"), 0, "spec/raid5/spec.ts:403:9", "bitDelay") && getInt(s.bmSeq, some(head, "spec/raid5/spec.ts:403:9", "head"), 0, "spec/raid5/spec.ts:403:9", "bmSeq") > getInt(s.bmSeq, sh, 0, "spec/raid5/spec.ts:403:9", "bmSeq") ? getInt(s.bmSeq, some(head, "spec/raid5/spec.ts:403:9", "head"), 0, "spec/raid5/spec.ts:403:9", "bmSeq") : getInt(s.bmSeq, sh, 0, "spec/raid5/spec.ts:403:9", "bmSeq");
+    if (stripeCanBatch(env, s, sh) && stripeCanBatch(env, s, prev) && getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:404:9", "batchHead") === null) {
       const t = draft(s);
-      t.batchHead = putInt(t.batchHead, sh, 0, head, "spec/raid5/spec.ts:403:11", "batchHead");
-      t.batchHead = putInt(t.batchHead, some(head, "spec/raid5/spec.ts:403:11", "head"), 0, head, "spec/raid5/spec.ts:403:11", "batchHead");
+      t.batchHead = putInt(t.batchHead, sh, 0, head, "spec/raid5/spec.ts:405:11", "batchHead");
+      t.batchHead = putInt(t.batchHead, some(head, "spec/raid5/spec.ts:405:11", "head"), 0, head, "spec/raid5/spec.ts:405:11", "batchHead");
       t.bitDelay = env.Stripes.map((x) => x === sh ? false : x === head ? t.bitDelay[x] || delayed : t.bitDelay[x]);
       if (delayed) {
-        t.bmSeq = putInt(t.bmSeq, some(head, "spec/raid5/spec.ts:406:24", "head"), 0, seq, "spec/raid5/spec.ts:406:24", "bmSeq");
+        t.bmSeq = putInt(t.bmSeq, some(head, "spec/raid5/spec.ts:408:24", "head"), 0, seq, "spec/raid5/spec.ts:408:24", "bmSeq");
       }
-      t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:408:11", "count"), 1, "spec/raid5/spec.ts:408:11"), "spec/raid5/spec.ts:408:11", "count");
-      if (prev === head && getInt(t.count, some(head, "spec/raid5/spec.ts:410:11", "head"), 0, "spec/raid5/spec.ts:410:11", "count") === 0 && getInt(t.handle, some(head, "spec/raid5/spec.ts:410:11", "head"), 0, "spec/raid5/spec.ts:410:11", "handle")) {
-        t.queue = putInt(t.queue, some(head, "spec/raid5/spec.ts:410:71", "head"), 0, releasedTo(env, t, head), "spec/raid5/spec.ts:410:71", "queue");
+      t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:410:11", "count"), 1, "spec/raid5/spec.ts:410:11"), "spec/raid5/spec.ts:410:11", "count");
+      if (prev === head && getInt(t.count, some(head, "spec/raid5/spec.ts:412:11", "head"), 0, "spec/raid5/spec.ts:412:11", "count") === 0 && getInt(t.handle, some(head, "spec/raid5/spec.ts:412:11", "head"), 0, "spec/raid5/spec.ts:412:11", "handle")) {
+        t.queue = putInt(t.queue, some(head, "spec/raid5/spec.ts:412:71", "head"), 0, releasedTo(env, t, head), "spec/raid5/spec.ts:412:71", "queue");
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
         out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, next: t });
       } else {
@@ -1071,17 +1073,17 @@ function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transi
  * @story if Retry && !added: drops its reference on stripe {wsh} (count {count[wsh]}) and sleeps on wait_for_overlap
  * @story drops its reference on stripe {wsh} (count {count[wsh]})
  *
- * spec/raid5/spec.ts:421:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:423:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
  */
 function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const sh = s.wsh[self - 1];
     const t = draft(s);
-    t.handle = putInt(t.handle, sh, 0, getInt(t.handle, sh, 0, "spec/raid5/spec.ts:425:9", "handle") || t.added[self - 1], "spec/raid5/spec.ts:425:9", "handle");
-    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:426:9", "count"), 1, "spec/raid5/spec.ts:426:9"), "spec/raid5/spec.ts:426:9", "count");
-    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:427:9", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:427:9", "handle")) {
-      t.queue = putInt(t.queue, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:429:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:429:11", "bmSeq") > t.seqWrite ? "bitmap" : "handle", "spec/raid5/spec.ts:429:11", "queue");
-      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:430:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:430:11", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:430:11", "bitDelay");
+    t.handle = putInt(t.handle, sh, 0, getInt(t.handle, sh, 0, "spec/raid5/spec.ts:427:9", "handle") || t.added[self - 1], "spec/raid5/spec.ts:427:9", "handle");
+    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:428:9", "count"), 1, "spec/raid5/spec.ts:428:9"), "spec/raid5/spec.ts:428:9", "count");
+    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:429:9", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:429:9", "handle")) {
+      t.queue = putInt(t.queue, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:431:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:431:11", "bmSeq") > t.seqWrite ? "bitmap" : "handle", "spec/raid5/spec.ts:431:11", "queue");
+      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:432:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:432:11", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:432:11", "bitDelay");
     }
     if (env.Retry && !t.added[self - 1]) {
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "wait_for_overlap");
@@ -1101,15 +1103,15 @@ function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[
  * wait_for_overlap, woken once the stripe is no longer batched and nothing overlaps: take it again, retry.
  * @story woken on wait_for_overlap: stripe {wsh} is no longer batched and d{wdev} free; takes it again to retry
  *
- * spec/raid5/spec.ts:441:7. Runs when pc[self] is "wait_for_overlap"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:443:7. Runs when pc[self] is "wait_for_overlap"; pushes one transition per enabled alternative onto `out`.
  */
 function wait_for_overlap(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const sh = s.wsh[self - 1];
-    if (getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:445:9", "batchHead") !== null || overlaps(env, s, getInt(getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:445:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:445:9", "towrite[sh]"), s.wpart[self - 1])) return;
+    if (getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:447:9", "batchHead") !== null || overlaps(env, s, getInt(getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:447:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:447:9", "towrite[sh]"), s.wpart[self - 1])) return;
     const t = draft(s);
-    t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:446:9", "count"), 1, "spec/raid5/spec.ts:446:9"), "spec/raid5/spec.ts:446:9", "count");
-    t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:447:9", "queue");
+    t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:448:9", "count"), 1, "spec/raid5/spec.ts:448:9"), "spec/raid5/spec.ts:448:9", "count");
+    t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:449:9", "queue");
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
     out.push({ step: "wait_for_overlap", processSet: "writer", self, params: {}, next: t });
   } catch (e) {
@@ -1123,13 +1125,13 @@ function wait_for_overlap(env: Env, s: State, self: Writers, out: Transition[]):
  * Something waits on bitmap_list: close the current batch of bitmap updates.
  * @story stripes wait on bitmap_list: closes bitmap update batch {seqFlush}
  *
- * spec/raid5/spec.ts:460:7. Runs when pc[self] is "raid5d_loop"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:462:7. Runs when pc[self] is "raid5d_loop"; pushes one transition per enabled alternative onto `out`.
  */
 function raid5d_loop(env: Env, s: State, self: Raid5d, out: Transition[]): void {
   try {
     if (!env.Stripes.some((sh) => s.queue[sh] === "bitmap")) return;
     const t = draft(s);
-    t.seqFlush = add(t.seqFlush, 1, "spec/raid5/spec.ts:464:9");
+    t.seqFlush = add(t.seqFlush, 1, "spec/raid5/spec.ts:466:9");
     t.pc = put(t.pc, env.pcBase.raid5d + self, "bitmap_unplug");
     out.push({ step: "raid5d_loop", processSet: "raid5d", self, params: {}, next: t });
   } catch (e) {
@@ -1143,7 +1145,7 @@ function raid5d_loop(env: Env, s: State, self: Raid5d, out: Transition[]): void 
  * Write every bit set in memory to disk and wait for it (device_lock dropped meanwhile).
  * @story writes the bitmap: every bit set in memory is now on disk
  *
- * spec/raid5/spec.ts:471:7. Runs when pc[self] is "bitmap_unplug"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:473:7. Runs when pc[self] is "bitmap_unplug"; pushes one transition per enabled alternative onto `out`.
  */
 function bitmap_unplug(env: Env, s: State, self: Raid5d, out: Transition[]): void {
   const t = draft(s);
@@ -1158,7 +1160,7 @@ function bitmap_unplug(env: Env, s: State, self: Raid5d, out: Transition[]): voi
  * seq_write = seq_flush; stripes whose bm_seq is now on disk move to handle_list.
  * @story seq_write = {seqWrite}: stripes whose bm_seq is on disk leave bitmap_list for handle_list
  *
- * spec/raid5/spec.ts:482:7. Runs when pc[self] is "activate_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:484:7. Runs when pc[self] is "activate_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function activate_bit_delay(env: Env, s: State, self: Raid5d, out: Transition[]): void {
   const t = draft(s);
@@ -1184,11 +1186,11 @@ function activate_bit_delay(env: Env, s: State, self: Raid5d, out: Transition[])
  * @story starts handle_stripe on stripe {p}, which it took off handle_list earlier
  * @story the writes of stripe {h} completed: handles it again
  *
- * spec/raid5/spec.ts:511:7. Runs when pc[self] is "handle_stripe"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:513:7. Runs when pc[self] is "handle_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): void {
   try {
-    // either, branch 1 of 4 (spec/raid5/spec.ts:514)
+    // either, branch 1 of 4 (spec/raid5/spec.ts:516)
     branch1: {
       if (env.HandleBatch) break branch1;
       for (const sh of env.Stripes.filter((x) => s.queue[x] === "handle")) {
@@ -1207,42 +1209,42 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
           t.inIO = put(t.inIO, sh, env.Stripes.some((m) => inBatch(env, t, m, sh) && isWriting(env, t, m)));
         }
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@514:9": 0, sh }, next: t });
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@516:9": 0, sh }, next: t });
       }
     }
-    // either, branch 2 of 4 (spec/raid5/spec.ts:514)
+    // either, branch 2 of 4 (spec/raid5/spec.ts:516)
     branch2: {
       if (!env.HandleBatch) break branch2;
       for (const t_ of env.Stripes.filter((x) => s.queue[x] === "handle")) {
         const t = draft(s);
         t.queue = put(t.queue, t_, "none");
-        t.count = put(t.count, t_, add(t.count[t_], 1, "spec/raid5/spec.ts:543:13"));
+        t.count = put(t.count, t_, add(t.count[t_], 1, "spec/raid5/spec.ts:545:13"));
         t.taken = put(t.taken, t_, true);
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@514:9": 1, t: t_ }, next: t });
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@516:9": 1, t: t_ }, next: t });
       }
     }
-    // either, branch 3 of 4 (spec/raid5/spec.ts:514)
+    // either, branch 3 of 4 (spec/raid5/spec.ts:516)
     {
       for (const p of env.Stripes.filter((x) => s.taken[x])) {
         const t = draft(s);
         t.taken = put(t.taken, p, false);
         t.cur = put(t.cur, self - (env.NWriters + 1), p);
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "clear_batch_ready");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@514:9": 2, p }, next: t });
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@516:9": 2, p }, next: t });
       }
     }
-    // either, branch 4 of 4 (spec/raid5/spec.ts:514)
+    // either, branch 4 of 4 (spec/raid5/spec.ts:516)
     {
       for (const h of env.Stripes.filter((x) => s.inIO[x])) {
         const t = draft(s);
         t.cur = put(t.cur, self - (env.NWriters + 1), h);
         if (env.Stripes.some((m) => inBatch(env, t, m, h) && isWriting(env, t, m))) {
           t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@514:9": 3, h }, next: t });
+          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@516:9": 3, h }, next: t });
         } else {
           t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
-          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@514:9": 3, h }, next: t });
+          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@516:9": 3, h }, next: t });
         }
       }
     }
@@ -1260,16 +1262,16 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
  * handle_stripe leaves it to its head and drops its reference (count {count[cur]})
  * @story clear_batch_ready on stripe {cur}: no stripe joins its batch from now on
  *
- * spec/raid5/spec.ts:571:7. Runs when pc[self] is "clear_batch_ready"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:573:7. Runs when pc[self] is "clear_batch_ready"; pushes one transition per enabled alternative onto `out`.
  */
 function clear_batch_ready(env: Env, s: State, self: Handler, out: Transition[]): void {
   try {
     const sh = s.cur[self - (env.NWriters + 1)];
     const t = draft(s);
-    t.handle = putInt(t.handle, sh, 0, false, "spec/raid5/spec.ts:575:9", "handle");
+    t.handle = putInt(t.handle, sh, 0, false, "spec/raid5/spec.ts:577:9", "handle");
     if (isMember(env, t, sh)) {
-      t.batchReady = putInt(t.batchReady, sh, 0, false, "spec/raid5/spec.ts:577:11", "batchReady");
-      t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:579:11", "count"), 1, "spec/raid5/spec.ts:579:11"), "spec/raid5/spec.ts:579:11", "count");
+      t.batchReady = putInt(t.batchReady, sh, 0, false, "spec/raid5/spec.ts:579:11", "batchReady");
+      t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:581:11", "count"), 1, "spec/raid5/spec.ts:581:11"), "spec/raid5/spec.ts:581:11", "count");
       t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
       out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, next: t });
     } else {
@@ -1294,25 +1296,25 @@ function clear_batch_ready(env: Env, s: State, self: Handler, out: Transition[])
  * reference (count {count[cur]})
  * @story handle_stripe finds nothing queued on stripe {cur} to write; drops its reference (count {count[cur]})
  *
- * spec/raid5/spec.ts:597:7. Runs when pc[self] is "handle_taken"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:599:7. Runs when pc[self] is "handle_taken"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_taken(env: Env, s: State, self: Handler, out: Transition[]): void {
   try {
     const sh = s.cur[self - (env.NWriters + 1)];
     const t = draft(s);
-    if (getInt(s.bitDelay, sh, 0, "spec/raid5/spec.ts:601:9", "bitDelay")) {
-      t.handle = putInt(t.handle, sh, 0, true, "spec/raid5/spec.ts:602:11", "handle");
+    if (getInt(s.bitDelay, sh, 0, "spec/raid5/spec.ts:603:9", "bitDelay")) {
+      t.handle = putInt(t.handle, sh, 0, true, "spec/raid5/spec.ts:604:11", "handle");
     } else {
-      t.inIO = putInt(t.inIO, sh, 0, getInt(t.inIO, sh, 0, "spec/raid5/spec.ts:605:11", "inIO") || env.Stripes.some((m) => inBatch(env, t, m, sh) && hasQueuedData(env, t, m)), "spec/raid5/spec.ts:605:11", "inIO");
+      t.inIO = putInt(t.inIO, sh, 0, getInt(t.inIO, sh, 0, "spec/raid5/spec.ts:607:11", "inIO") || env.Stripes.some((m) => inBatch(env, t, m, sh) && hasQueuedData(env, t, m)), "spec/raid5/spec.ts:607:11", "inIO");
       t.written = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map((d) => t.written[m][d] || t.towrite[m][d] !== "none") : t.written[m]);
       t.towrite = env.Stripes.map((m): readonly Coverage[] => inBatch(env, t, m, sh) ? env.DataDisks.map((): Coverage => "none") : t.towrite[m]);
       t.overwrite = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map(() => false) : t.overwrite[m]);
       t.overwriteDisks = env.Stripes.map((m) => inBatch(env, t, m, sh) ? 0 : t.overwriteDisks[m]);
     }
-    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:611:9", "count"), 1, "spec/raid5/spec.ts:611:9"), "spec/raid5/spec.ts:611:9", "count");
-    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:612:9", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:612:9", "handle")) {
-      t.queue = putInt(t.queue, sh, 0, releasedTo(env, t, sh), "spec/raid5/spec.ts:613:11", "queue");
-      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:614:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:614:11", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:614:11", "bitDelay");
+    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:613:9", "count"), 1, "spec/raid5/spec.ts:613:9"), "spec/raid5/spec.ts:613:9", "count");
+    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:614:9", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:614:9", "handle")) {
+      t.queue = putInt(t.queue, sh, 0, releasedTo(env, t, sh), "spec/raid5/spec.ts:615:11", "queue");
+      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:616:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:616:11", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:616:11", "bitDelay");
     }
     t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
     out.push({ step: "handle_taken", processSet: "handler", self, params: {}, next: t });
@@ -1335,7 +1337,7 @@ function handle_taken(env: Env, s: State, self: Handler, out: Transition[]): voi
  * @story stripe {m}'s writes are done: {ends[chunkOf(m)] - old(ends[chunkOf(m)])} bitmap_endwrite on chunk
  * {chunkOf(m)}, counter {old(counter[chunkOf(m)])} → {counter[chunkOf(m)]}
  *
- * spec/raid5/spec.ts:631:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:633:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Transition[]): void {
   try {
@@ -1343,11 +1345,11 @@ function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Trans
       const c = chunkOf(env, s, m);
       const n = count(env.DataDisks, (d) => s.written[m][d]);
       const t = draft(s);
-      if (getInt(s.pageAllocated, c, 0, "spec/raid5/spec.ts:637:9", "pageAllocated")) {
-        t.counter = putInt(t.counter, c, 0, counterMinus(env, t, endwriteBase(env, t, c), n), "spec/raid5/spec.ts:639:11", "counter");
-        t.needed = putInt(t.needed, c, 0, getInt(t.needed, c, 0, "spec/raid5/spec.ts:640:11", "needed") || env.Degraded, "spec/raid5/spec.ts:640:11", "needed");
+      if (getInt(s.pageAllocated, c, 0, "spec/raid5/spec.ts:639:9", "pageAllocated")) {
+        t.counter = putInt(t.counter, c, 0, counterMinus(env, t, endwriteBase(env, t, c), n), "spec/raid5/spec.ts:641:11", "counter");
+        t.needed = putInt(t.needed, c, 0, getInt(t.needed, c, 0, "spec/raid5/spec.ts:642:11", "needed") || env.Degraded, "spec/raid5/spec.ts:642:11", "needed");
       }
-      t.ends = putInt(t.ends, c, 0, add(getInt(t.ends, c, 0, "spec/raid5/spec.ts:642:9", "ends"), n, "spec/raid5/spec.ts:642:9"), "spec/raid5/spec.ts:642:9", "ends");
+      t.ends = putInt(t.ends, c, 0, add(getInt(t.ends, c, 0, "spec/raid5/spec.ts:644:9", "ends"), n, "spec/raid5/spec.ts:644:9"), "spec/raid5/spec.ts:644:9", "ends");
       t.written = put(t.written, m, env.DataDisks.map(() => false));
       if (env.Stripes.some((y) => y !== m && inBatch(env, t, y, t.cur[self - (env.NWriters + 1)]) && isWriting(env, t, y))) {
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
@@ -1369,16 +1371,16 @@ function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Trans
  * @story splits stripe {cur}'s batch: the members become lone stripes, their BIT_DELAY cleared, the batch's
  * references dropped
  *
- * spec/raid5/spec.ts:652:7. Runs when pc[self] is "break_stripe_batch_list"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:654:7. Runs when pc[self] is "break_stripe_batch_list"; pushes one transition per enabled alternative onto `out`.
  */
 function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transition[]): void {
   try {
     const h = s.cur[self - (env.NWriters + 1)];
     const t = draft(s);
     t.bitDelay = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? false : t.bitDelay[m]);
-    t.count = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? sub(t.count[m], 1, "spec/raid5/spec.ts:657:9") : t.count[m]);
+    t.count = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? sub(t.count[m], 1, "spec/raid5/spec.ts:659:9") : t.count[m]);
     t.batchHead = env.Stripes.map((m) => inBatch(env, t, m, h) ? null : t.batchHead[m]);
-    t.inIO = putInt(t.inIO, h, 0, false, "spec/raid5/spec.ts:659:9", "inIO");
+    t.inIO = putInt(t.inIO, h, 0, false, "spec/raid5/spec.ts:661:9", "inIO");
     t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
     out.push({ step: "break_stripe_batch_list", processSet: "handler", self, params: {}, next: t });
   } catch (e) {
@@ -1396,27 +1398,27 @@ function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transit
  * memory (counters {counter}, bits in memory {bitMem})
  * @story bitmap_daemon_work: idle counters cool down from 2 to 1 (counters {counter})
  *
- * spec/raid5/spec.ts:676:7. Runs when pc[self] is "bitmap_daemon_work"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:678:7. Runs when pc[self] is "bitmap_daemon_work"; pushes one transition per enabled alternative onto `out`.
  */
 function bitmap_daemon_work(env: Env, s: State, self: BitmapDaemon, out: Transition[]): void {
   try {
     if (!env.Daemon) return;
-    // either, branch 1 of 2 (spec/raid5/spec.ts:680)
+    // either, branch 1 of 2 (spec/raid5/spec.ts:682)
     branch1: {
       if (!env.Chunks.some((c) => daemonClears(env, s, c) || daemonCools(env, s, c))) break branch1;
       const t = draft(s);
       t.bitMem = env.Chunks.map((c) => t.bitMem[c] && !daemonClears(env, t, c));
       t.counter = env.Chunks.map((c) => daemonClears(env, t, c) ? 0 : daemonCools(env, t, c) ? 1 : t.counter[c]);
       t.pc = put(t.pc, env.pcBase.daemon + (self - (env.NWriters + 2)), "bitmap_daemon_work");
-      out.push({ step: "bitmap_daemon_work", processSet: "daemon", self, params: { "either@680:9": 0 }, next: t });
+      out.push({ step: "bitmap_daemon_work", processSet: "daemon", self, params: { "either@682:9": 0 }, next: t });
     }
-    // either, branch 2 of 2 (spec/raid5/spec.ts:680)
+    // either, branch 2 of 2 (spec/raid5/spec.ts:682)
     branch2: {
       if (!env.Chunks.some((c) => s.bitDisk[c] && !s.bitMem[c])) break branch2;
       const t = draft(s);
       t.bitDisk = env.Chunks.map((c) => t.bitDisk[c] && t.bitMem[c]);
       t.pc = put(t.pc, env.pcBase.daemon + (self - (env.NWriters + 2)), "bitmap_daemon_work");
-      out.push({ step: "bitmap_daemon_work", processSet: "daemon", self, params: { "either@680:9": 1 }, next: t });
+      out.push({ step: "bitmap_daemon_work", processSet: "daemon", self, params: { "either@682:9": 1 }, next: t });
     }
   } catch (e) {
     throw within(e, `step bitmap_daemon_work of process daemon ${showValue(self)}`);
@@ -1432,12 +1434,12 @@ function bitmap_daemon_work(env: Env, s: State, self: BitmapDaemon, out: Transit
  * and sets BITMAP_PENDING before dropping stripe_lock for bitmap_startwrite
  * @story queues a second bio on d{wdev} of stripe {wsh}: no bitmap work (overwrite_disks = {overwriteDisks[wsh]})
  *
- * spec/raid5/spec.ts:706:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:708:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
-    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:709:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:709:9", "towrite[wsh]");
-    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:710:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
+    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:711:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:711:9", "towrite[wsh]");
+    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:712:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
       const t = draft(s);
       t.added = put(t.added, self - 1, false);
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
@@ -1446,13 +1448,13 @@ function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transiti
       const t = draft(s);
       t.added = put(t.added, self - 1, true);
       t.firstwrite = put(t.firstwrite, self - 1, now === "none");
-      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:716:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:716:11", "towrite[wsh]"), "spec/raid5/spec.ts:716:11", "towrite");
-      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:717:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:717:11", "overwrite[wsh]")) {
-        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:718:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:718:13", "overwrite[wsh]"), "spec/raid5/spec.ts:718:13", "overwrite");
-        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:719:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:719:13"), "spec/raid5/spec.ts:719:13", "overwriteDisks");
+      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:718:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:718:11", "towrite[wsh]"), "spec/raid5/spec.ts:718:11", "towrite");
+      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:719:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:719:11", "overwrite[wsh]")) {
+        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:720:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:720:13", "overwrite[wsh]"), "spec/raid5/spec.ts:720:13", "overwrite");
+        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:721:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:721:13"), "spec/raid5/spec.ts:721:13", "overwriteDisks");
       }
       if (now === "none") {
-        t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:722:31", "bitmapPending");
+        t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:724:31", "bitmapPending");
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "bitmap_startwrite");
         out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
       } else {
@@ -1472,15 +1474,15 @@ function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transiti
  * @story if batchHead[wsh] != none: clears BITMAP_PENDING; stripe {wsh} is batched, so BIT_DELAY is left alone
  * @story under stripe_lock, clears BITMAP_PENDING and sets BIT_DELAY on stripe {wsh} with bm_seq = {bmSeq[wsh]}
  *
- * spec/raid5/spec.ts:732:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:734:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function set_bit_delay_d0852df(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const t = draft(s);
-    t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, false, "spec/raid5/spec.ts:736:9", "bitmapPending");
-    if (getInt(t.batchHead, t.wsh[self - 1], 0, "spec/raid5/spec.ts:737:9", "batchHead") === null) {
-      t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:738:11"), "spec/raid5/spec.ts:738:11", "bmSeq");
-      t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:739:11", "bitDelay");
+    t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, false, "spec/raid5/spec.ts:738:9", "bitmapPending");
+    if (getInt(t.batchHead, t.wsh[self - 1], 0, "spec/raid5/spec.ts:739:9", "batchHead") === null) {
+      t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:740:11"), "spec/raid5/spec.ts:740:11", "bmSeq");
+      t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:741:11", "bitDelay");
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
       out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, next: t });
     } else {
@@ -1502,16 +1504,16 @@ function set_bit_delay_d0852df(env: Env, s: State, self: Writers, out: Transitio
  * BATCH_READY its head already cleared: returns 0, so handle_stripe handles the member on its own
  * @story clear_batch_ready on stripe {cur}: no stripe joins its batch from now on
  *
- * spec/raid5/spec.ts:756:7. Runs when pc[self] is "clear_batch_ready"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:758:7. Runs when pc[self] is "clear_batch_ready"; pushes one transition per enabled alternative onto `out`.
  */
 function clear_batch_ready_pre_b15a9dbd(env: Env, s: State, self: Handler, out: Transition[]): void {
   try {
     const sh = s.cur[self - (env.NWriters + 1)];
     const t = draft(s);
-    t.handle = putInt(t.handle, sh, 0, false, "spec/raid5/spec.ts:760:9", "handle");
-    if (isMember(env, t, sh) && getInt(t.batchReady, sh, 0, "spec/raid5/spec.ts:761:9", "batchReady")) {
-      t.batchReady = putInt(t.batchReady, sh, 0, false, "spec/raid5/spec.ts:762:11", "batchReady");
-      t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:763:11", "count"), 1, "spec/raid5/spec.ts:763:11"), "spec/raid5/spec.ts:763:11", "count");
+    t.handle = putInt(t.handle, sh, 0, false, "spec/raid5/spec.ts:762:9", "handle");
+    if (isMember(env, t, sh) && getInt(t.batchReady, sh, 0, "spec/raid5/spec.ts:763:9", "batchReady")) {
+      t.batchReady = putInt(t.batchReady, sh, 0, false, "spec/raid5/spec.ts:764:11", "batchReady");
+      t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:765:11", "count"), 1, "spec/raid5/spec.ts:765:11"), "spec/raid5/spec.ts:765:11", "count");
       t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
       out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, next: t });
     } else {
@@ -1533,7 +1535,7 @@ function clear_batch_ready_pre_b15a9dbd(env: Env, s: State, self: Handler, out: 
  * @story md layer: bitmap_startwrite on chunk {chunkOf(wsh)} (counter {counter[chunkOf(wsh)]}); takes a reference on
  * stripe {wsh} to write the {wpart} part of d{wdev}
  *
- * spec/raid5/spec.ts:783:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:785:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function get_active_stripe_cd5fc653(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
@@ -1544,17 +1546,17 @@ function get_active_stripe_cd5fc653(env: Env, s: State, self: Writers, out: Tran
         t.wdev = put(t.wdev, self - 1, fixedDev(env, t, self));
         t.wpart = put(t.wpart, self - 1, fixedPart(env, t, self));
         const c = chunkOf(env, t, sh);
-        if (mod(getInt(t.counter, c, 0, "spec/raid5/spec.ts:798:9", "counter"), 16384, "spec/raid5/spec.ts:798:9") === 16383) continue;
-        if (getInt(t.counter, c, 0, "spec/raid5/spec.ts:799:9", "counter") === 0) {
-          t.dirtiedIn = putInt(t.dirtiedIn, sh, 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:799:33"), "spec/raid5/spec.ts:799:33", "dirtiedIn");
+        if (mod(getInt(t.counter, c, 0, "spec/raid5/spec.ts:800:9", "counter"), 16384, "spec/raid5/spec.ts:800:9") === 16383) continue;
+        if (getInt(t.counter, c, 0, "spec/raid5/spec.ts:801:9", "counter") === 0) {
+          t.dirtiedIn = putInt(t.dirtiedIn, sh, 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:801:33"), "spec/raid5/spec.ts:801:33", "dirtiedIn");
         }
-        t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:800:9", "counter")), "spec/raid5/spec.ts:800:9", "counter");
-        t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:801:9", "pageAllocated");
-        t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:802:9", "bitMem");
-        t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:803:9", "starts"), 1, "spec/raid5/spec.ts:803:9"), "spec/raid5/spec.ts:803:9", "starts");
+        t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:802:9", "counter")), "spec/raid5/spec.ts:802:9", "counter");
+        t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:803:9", "pageAllocated");
+        t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:804:9", "bitMem");
+        t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:805:9", "starts"), 1, "spec/raid5/spec.ts:805:9"), "spec/raid5/spec.ts:805:9", "starts");
         t.wsh = put(t.wsh, self - 1, sh);
-        t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:805:9", "count"), 1, "spec/raid5/spec.ts:805:9"), "spec/raid5/spec.ts:805:9", "count");
-        t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:806:9", "queue");
+        t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:807:9", "count"), 1, "spec/raid5/spec.ts:807:9"), "spec/raid5/spec.ts:807:9", "count");
+        t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:808:9", "queue");
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
         out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, next: t });
       } else {
@@ -1564,17 +1566,17 @@ function get_active_stripe_cd5fc653(env: Env, s: State, self: Writers, out: Tran
             t.wdev = put(t.wdev, self - 1, dev);
             t.wpart = put(t.wpart, self - 1, part);
             const c = chunkOf(env, t, sh);
-            if (mod(getInt(t.counter, c, 0, "spec/raid5/spec.ts:798:9", "counter"), 16384, "spec/raid5/spec.ts:798:9") === 16383) continue;
-            if (getInt(t.counter, c, 0, "spec/raid5/spec.ts:799:9", "counter") === 0) {
-              t.dirtiedIn = putInt(t.dirtiedIn, sh, 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:799:33"), "spec/raid5/spec.ts:799:33", "dirtiedIn");
+            if (mod(getInt(t.counter, c, 0, "spec/raid5/spec.ts:800:9", "counter"), 16384, "spec/raid5/spec.ts:800:9") === 16383) continue;
+            if (getInt(t.counter, c, 0, "spec/raid5/spec.ts:801:9", "counter") === 0) {
+              t.dirtiedIn = putInt(t.dirtiedIn, sh, 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:801:33"), "spec/raid5/spec.ts:801:33", "dirtiedIn");
             }
-            t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:800:9", "counter")), "spec/raid5/spec.ts:800:9", "counter");
-            t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:801:9", "pageAllocated");
-            t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:802:9", "bitMem");
-            t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:803:9", "starts"), 1, "spec/raid5/spec.ts:803:9"), "spec/raid5/spec.ts:803:9", "starts");
+            t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:802:9", "counter")), "spec/raid5/spec.ts:802:9", "counter");
+            t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:803:9", "pageAllocated");
+            t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:804:9", "bitMem");
+            t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:805:9", "starts"), 1, "spec/raid5/spec.ts:805:9"), "spec/raid5/spec.ts:805:9", "starts");
             t.wsh = put(t.wsh, self - 1, sh);
-            t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:805:9", "count"), 1, "spec/raid5/spec.ts:805:9"), "spec/raid5/spec.ts:805:9", "count");
-            t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:806:9", "queue");
+            t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:807:9", "count"), 1, "spec/raid5/spec.ts:807:9"), "spec/raid5/spec.ts:807:9", "count");
+            t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:808:9", "queue");
             t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
             out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, next: t });
           }
@@ -1595,12 +1597,12 @@ function get_active_stripe_cd5fc653(env: Env, s: State, self: Writers, out: Tran
  * stripe_lock, sets BIT_DELAY with bm_seq = {bmSeq[wsh]}
  * @story queues a second bio on d{wdev} of stripe {wsh} (overwrite_disks = {overwriteDisks[wsh]})
  *
- * spec/raid5/spec.ts:816:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:818:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio_cd5fc653(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
-    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:819:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:819:9", "towrite[wsh]");
-    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:820:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
+    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:821:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:821:9", "towrite[wsh]");
+    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:822:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
       const t = draft(s);
       t.added = put(t.added, self - 1, false);
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
@@ -1609,14 +1611,14 @@ function add_stripe_bio_cd5fc653(env: Env, s: State, self: Writers, out: Transit
       const t = draft(s);
       t.added = put(t.added, self - 1, true);
       t.firstwrite = put(t.firstwrite, self - 1, now === "none");
-      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:826:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:826:11", "towrite[wsh]"), "spec/raid5/spec.ts:826:11", "towrite");
-      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:827:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:827:11", "overwrite[wsh]")) {
-        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:828:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:828:13", "overwrite[wsh]"), "spec/raid5/spec.ts:828:13", "overwrite");
-        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:829:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:829:13"), "spec/raid5/spec.ts:829:13", "overwriteDisks");
+      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:828:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:828:11", "towrite[wsh]"), "spec/raid5/spec.ts:828:11", "towrite");
+      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:829:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:829:11", "overwrite[wsh]")) {
+        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:830:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:830:13", "overwrite[wsh]"), "spec/raid5/spec.ts:830:13", "overwrite");
+        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:831:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:831:13"), "spec/raid5/spec.ts:831:13", "overwriteDisks");
       }
       if (now === "none") {
-        t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:833:13"), "spec/raid5/spec.ts:833:13", "bmSeq");
-        t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:834:13", "bitDelay");
+        t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:835:13"), "spec/raid5/spec.ts:835:13", "bmSeq");
+        t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:836:13", "bitDelay");
       }
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
       out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, next: t });
@@ -1635,17 +1637,17 @@ function add_stripe_bio_cd5fc653(env: Env, s: State, self: Writers, out: Transit
  * {queue[wsh]}_list
  * @story drops its reference on stripe {wsh} (count {count[wsh]})
  *
- * spec/raid5/spec.ts:847:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:849:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
  */
 function release_stripe_plug_cd5fc653(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const sh = s.wsh[self - 1];
     const t = draft(s);
-    t.handle = putInt(t.handle, sh, 0, getInt(t.handle, sh, 0, "spec/raid5/spec.ts:851:9", "handle") || t.added[self - 1], "spec/raid5/spec.ts:851:9", "handle");
-    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:852:9", "count"), 1, "spec/raid5/spec.ts:852:9"), "spec/raid5/spec.ts:852:9", "count");
-    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:853:9", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:853:9", "handle")) {
-      t.queue = putInt(t.queue, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:854:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:854:11", "bmSeq") > t.seqWrite ? "bitmap" : "handle", "spec/raid5/spec.ts:854:11", "queue");
-      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:855:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:855:11", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:855:11", "bitDelay");
+    t.handle = putInt(t.handle, sh, 0, getInt(t.handle, sh, 0, "spec/raid5/spec.ts:853:9", "handle") || t.added[self - 1], "spec/raid5/spec.ts:853:9", "handle");
+    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:854:9", "count"), 1, "spec/raid5/spec.ts:854:9"), "spec/raid5/spec.ts:854:9", "count");
+    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:855:9", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:855:9", "handle")) {
+      t.queue = putInt(t.queue, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:856:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:856:11", "bmSeq") > t.seqWrite ? "bitmap" : "handle", "spec/raid5/spec.ts:856:11", "queue");
+      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:857:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:857:11", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:857:11", "bitDelay");
     }
     if (env.Retry && !t.added[self - 1]) {
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "wait_for_overlap");
@@ -1668,16 +1670,16 @@ function release_stripe_plug_cd5fc653(env: Env, s: State, self: Writers, out: Tr
  * @story its bio on d{wdev} of stripe {wsh} completed: md layer calls bitmap_endwrite on chunk {chunkOf(wsh)} (counter
  * {old(counter[chunkOf(wsh)])} → {hex(counter[chunkOf(wsh)])})
  *
- * spec/raid5/spec.ts:868:7. Runs when pc[self] is "md_bitmap_endwrite"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:870:7. Runs when pc[self] is "md_bitmap_endwrite"; pushes one transition per enabled alternative onto `out`.
  */
 function md_bitmap_endwrite(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     if (s.added[self - 1] && !bioDone(env, s, s.wsh[self - 1], s.wdev[self - 1])) return;
     const c = chunkOf(env, s, s.wsh[self - 1]);
     const t = draft(s);
-    t.counter = putInt(t.counter, c, 0, counterMinus(env, t, endwriteBase(env, t, c), 1), "spec/raid5/spec.ts:873:9", "counter");
-    t.needed = putInt(t.needed, c, 0, getInt(t.needed, c, 0, "spec/raid5/spec.ts:874:9", "needed") || env.Degraded, "spec/raid5/spec.ts:874:9", "needed");
-    t.ends = putInt(t.ends, c, 0, add(getInt(t.ends, c, 0, "spec/raid5/spec.ts:875:9", "ends"), 1, "spec/raid5/spec.ts:875:9"), "spec/raid5/spec.ts:875:9", "ends");
+    t.counter = putInt(t.counter, c, 0, counterMinus(env, t, endwriteBase(env, t, c), 1), "spec/raid5/spec.ts:875:9", "counter");
+    t.needed = putInt(t.needed, c, 0, getInt(t.needed, c, 0, "spec/raid5/spec.ts:876:9", "needed") || env.Degraded, "spec/raid5/spec.ts:876:9", "needed");
+    t.ends = putInt(t.ends, c, 0, add(getInt(t.ends, c, 0, "spec/raid5/spec.ts:877:9", "ends"), 1, "spec/raid5/spec.ts:877:9"), "spec/raid5/spec.ts:877:9", "ends");
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "Done");
     out.push({ step: "md_bitmap_endwrite", processSet: "writer", self, params: {}, next: t });
   } catch (e) {
@@ -1691,7 +1693,7 @@ function md_bitmap_endwrite(env: Env, s: State, self: Writers, out: Transition[]
  * With cd5fc653: return the written bios of the next stripe of the batch (head first); no bitmap_endwrite here.
  * @story stripe {m}'s writes are done: its bios are returned to the md layer
  *
- * spec/raid5/spec.ts:887:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:889:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe_clean_event_cd5fc653(env: Env, s: State, self: Handler, out: Transition[]): void {
   try {
@@ -1717,7 +1719,7 @@ function handle_stripe_clean_event_cd5fc653(env: Env, s: State, self: Handler, o
 /**
  * The bitmap counter a stripe uses (all devices of a stripe share it).
  *
- * Helper chunkOf (spec/raid5/spec.ts:202); reads the state it is given.
+ * Helper chunkOf (spec/raid5/spec.ts:204); reads the state it is given.
  */
 export function chunkOf(env: Env, s: State, sh: Stripes): number {
   return env.SharedCounter ? 0 : sh;
@@ -1726,11 +1728,11 @@ export function chunkOf(env: Env, s: State, sh: Stripes): number {
 /**
  * is_full_stripe_write()
  *
- * Helper isFullStripeWrite (spec/raid5/spec.ts:205); reads the state it is given.
+ * Helper isFullStripeWrite (spec/raid5/spec.ts:207); reads the state it is given.
  */
 export function isFullStripeWrite(env: Env, s: State, sh: Stripes): boolean {
   try {
-    return getInt(s.overwriteDisks, sh, 0, "spec/raid5/spec.ts:205:7", "overwriteDisks") === env.NData;
+    return getInt(s.overwriteDisks, sh, 0, "spec/raid5/spec.ts:207:7", "overwriteDisks") === env.NData;
   } catch (e) {
     throw within(e, "helper isFullStripeWrite");
   }
@@ -1739,11 +1741,11 @@ export function isFullStripeWrite(env: Env, s: State, sh: Stripes): boolean {
 /**
  * stripe_can_batch(), as fixed by d0852df
  *
- * Helper stripeCanBatch (spec/raid5/spec.ts:208); reads the state it is given.
+ * Helper stripeCanBatch (spec/raid5/spec.ts:210); reads the state it is given.
  */
 export function stripeCanBatch(env: Env, s: State, sh: Stripes): boolean {
   try {
-    return getInt(s.batchReady, sh, 0, "spec/raid5/spec.ts:208:7", "batchReady") && !getInt(s.bitmapPending, sh, 0, "spec/raid5/spec.ts:208:7", "bitmapPending") && isFullStripeWrite(env, s, sh);
+    return getInt(s.batchReady, sh, 0, "spec/raid5/spec.ts:210:7", "batchReady") && !getInt(s.bitmapPending, sh, 0, "spec/raid5/spec.ts:210:7", "bitmapPending") && isFullStripeWrite(env, s, sh);
   } catch (e) {
     throw within(e, "helper stripeCanBatch");
   }
@@ -1752,11 +1754,11 @@ export function stripeCanBatch(env: Env, s: State, sh: Stripes): boolean {
 /**
  * A stripe in some other stripe's batch.
  *
- * Helper isMember (spec/raid5/spec.ts:211); reads the state it is given.
+ * Helper isMember (spec/raid5/spec.ts:213); reads the state it is given.
  */
 export function isMember(env: Env, s: State, sh: Stripes): boolean {
   try {
-    return getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:211:7", "batchHead") !== null && getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:211:7", "batchHead") !== sh;
+    return getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:213:7", "batchHead") !== null && getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:213:7", "batchHead") !== sh;
   } catch (e) {
     throw within(e, "helper isMember");
   }
@@ -1765,11 +1767,11 @@ export function isMember(env: Env, s: State, sh: Stripes): boolean {
 /**
  * The stripe whose handling writes sh: its batch head, or itself.
  *
- * Helper headOf (spec/raid5/spec.ts:214); reads the state it is given.
+ * Helper headOf (spec/raid5/spec.ts:216); reads the state it is given.
  */
 export function headOf(env: Env, s: State, sh: Stripes) {
   try {
-    return isMember(env, s, sh) ? getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:214:7", "batchHead") : sh;
+    return isMember(env, s, sh) ? getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:216:7", "batchHead") : sh;
   } catch (e) {
     throw within(e, "helper headOf");
   }
@@ -1778,11 +1780,11 @@ export function headOf(env: Env, s: State, sh: Stripes) {
 /**
  * sh is h itself or a member of h's batch.
  *
- * Helper inBatch (spec/raid5/spec.ts:217); reads the state it is given.
+ * Helper inBatch (spec/raid5/spec.ts:219); reads the state it is given.
  */
 export function inBatch(env: Env, s: State, sh: Stripes, h: Stripes): boolean {
   try {
-    return sh === h || getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:217:7", "batchHead") === h;
+    return sh === h || getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:219:7", "batchHead") === h;
   } catch (e) {
     throw within(e, "helper inBatch");
   }
@@ -1791,11 +1793,11 @@ export function inBatch(env: Env, s: State, sh: Stripes, h: Stripes): boolean {
 /**
  * Some device of sh has data being written.
  *
- * Helper isWriting (spec/raid5/spec.ts:220); reads the state it is given.
+ * Helper isWriting (spec/raid5/spec.ts:222); reads the state it is given.
  */
 export function isWriting(env: Env, s: State, sh: Stripes): boolean {
   try {
-    return env.DataDisks.some((d) => getInt(s.written, sh, 0, "spec/raid5/spec.ts:220:7", "written")[d]);
+    return env.DataDisks.some((d) => getInt(s.written, sh, 0, "spec/raid5/spec.ts:222:7", "written")[d]);
   } catch (e) {
     throw within(e, "helper isWriting");
   }
@@ -1804,11 +1806,11 @@ export function isWriting(env: Env, s: State, sh: Stripes): boolean {
 /**
  * Some device of sh has bios queued (towrite) that are not yet drained.
  *
- * Helper hasQueuedData (spec/raid5/spec.ts:223); reads the state it is given.
+ * Helper hasQueuedData (spec/raid5/spec.ts:225); reads the state it is given.
  */
 export function hasQueuedData(env: Env, s: State, sh: Stripes): boolean {
   try {
-    return env.DataDisks.some((d) => getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:223:7", "towrite")[d] !== "none");
+    return env.DataDisks.some((d) => getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:225:7", "towrite")[d] !== "none");
   } catch (e) {
     throw within(e, "helper hasQueuedData");
   }
@@ -1817,7 +1819,7 @@ export function hasQueuedData(env: Env, s: State, sh: Stripes): boolean {
 /**
  * The towrite coverage after adding a bio covering `part`.
  *
- * Helper covered (spec/raid5/spec.ts:226); reads the state it is given.
+ * Helper covered (spec/raid5/spec.ts:228); reads the state it is given.
  */
 export function covered(env: Env, s: State, now: Coverage, part: Parts) {
   return now === "none" ? part : now === part ? now : "full";
@@ -1826,7 +1828,7 @@ export function covered(env: Env, s: State, now: Coverage, part: Parts) {
 /**
  * The bio overlaps a queued one (add_stripe_bio's overlap test).
  *
- * Helper overlaps (spec/raid5/spec.ts:229); reads the state it is given.
+ * Helper overlaps (spec/raid5/spec.ts:231); reads the state it is given.
  */
 export function overlaps(env: Env, s: State, now: Coverage, part: Parts): boolean {
   return now !== "none" && (now === "full" || part === "full" || now === part);
@@ -1835,11 +1837,11 @@ export function overlaps(env: Env, s: State, now: Coverage, part: Parts): boolea
 /**
  * Where do_release_stripe() puts a stripe with STRIPE_HANDLE whose count dropped to 0.
  *
- * Helper releasedTo (spec/raid5/spec.ts:232); reads the state it is given.
+ * Helper releasedTo (spec/raid5/spec.ts:234); reads the state it is given.
  */
 export function releasedTo(env: Env, s: State, sh: Stripes | null) {
   try {
-    return getInt(s.bitDelay, some(sh, "spec/raid5/spec.ts:232:7", "sh"), 0, "spec/raid5/spec.ts:232:7", "bitDelay") && getInt(s.bmSeq, some(sh, "spec/raid5/spec.ts:232:7", "sh"), 0, "spec/raid5/spec.ts:232:7", "bmSeq") > s.seqWrite ? "bitmap" : "handle";
+    return getInt(s.bitDelay, some(sh, "spec/raid5/spec.ts:234:7", "sh"), 0, "spec/raid5/spec.ts:234:7", "bitDelay") && getInt(s.bmSeq, some(sh, "spec/raid5/spec.ts:234:7", "sh"), 0, "spec/raid5/spec.ts:234:7", "bmSeq") > s.seqWrite ? "bitmap" : "handle";
   } catch (e) {
     throw within(e, "helper releasedTo");
   }
@@ -1848,11 +1850,11 @@ export function releasedTo(env: Env, s: State, sh: Stripes | null) {
 /**
  * A 16-bit decrement by n, as n bitmap_endwrite calls do it: 0 becomes 0xFFFF.
  *
- * Helper counterMinus (spec/raid5/spec.ts:235); reads the state it is given.
+ * Helper counterMinus (spec/raid5/spec.ts:237); reads the state it is given.
  */
 export function counterMinus(env: Env, s: State, c: number, n: number): number {
   try {
-    return mod(add(sub(c, n, "spec/raid5/spec.ts:235:7"), 65536, "spec/raid5/spec.ts:235:7"), 65536, "spec/raid5/spec.ts:235:7");
+    return mod(add(sub(c, n, "spec/raid5/spec.ts:237:7"), 65536, "spec/raid5/spec.ts:237:7"), 65536, "spec/raid5/spec.ts:237:7");
   } catch (e) {
     throw within(e, "helper counterMinus");
   }
@@ -1861,11 +1863,11 @@ export function counterMinus(env: Env, s: State, c: number, n: number): number {
 /**
  * With FixedBios: the data disk writer w writes.
  *
- * Helper fixedDev (spec/raid5/spec.ts:238); reads the state it is given.
+ * Helper fixedDev (spec/raid5/spec.ts:240); reads the state it is given.
  */
 export function fixedDev(env: Env, s: State, w: Writers): number {
   try {
-    return w <= env.NData ? sub(w, 1, "spec/raid5/spec.ts:238:7") : env.NData - 1;
+    return w <= env.NData ? sub(w, 1, "spec/raid5/spec.ts:240:7") : env.NData - 1;
   } catch (e) {
     throw within(e, "helper fixedDev");
   }
@@ -1874,7 +1876,7 @@ export function fixedDev(env: Env, s: State, w: Writers): number {
 /**
  * With FixedBios: the part of the page writer w writes (the last disk in halves).
  *
- * Helper fixedPart (spec/raid5/spec.ts:241); reads the state it is given.
+ * Helper fixedPart (spec/raid5/spec.ts:243); reads the state it is given.
  */
 export function fixedPart(env: Env, s: State, w: Writers) {
   return w < env.NData ? "full" : w === env.NData ? "lo" : "hi";
@@ -1883,11 +1885,11 @@ export function fixedPart(env: Env, s: State, w: Writers) {
 /**
  * The counter after bitmap_startwrite: 0 → bit set, 2; 1 → 2; then +1.
  *
- * Helper counterPlusOne (spec/raid5/spec.ts:244); reads the state it is given.
+ * Helper counterPlusOne (spec/raid5/spec.ts:246); reads the state it is given.
  */
 export function counterPlusOne(env: Env, s: State, c: number): number {
   try {
-    return c === 0 || c === 1 ? 3 : add(c, 1, "spec/raid5/spec.ts:244:7");
+    return c === 0 || c === 1 ? 3 : add(c, 1, "spec/raid5/spec.ts:246:7");
   } catch (e) {
     throw within(e, "helper counterPlusOne");
   }
@@ -1896,11 +1898,11 @@ export function counterPlusOne(env: Env, s: State, c: number): number {
 /**
  * The counter with NEEDED set, as bitmap_endwrite(success=0) sets it before its decrement.
  *
- * Helper withNeeded (spec/raid5/spec.ts:247); reads the state it is given.
+ * Helper withNeeded (spec/raid5/spec.ts:249); reads the state it is given.
  */
 export function withNeeded(env: Env, s: State, c: number): number {
   try {
-    return c >= 32768 ? c : add(c, 32768, "spec/raid5/spec.ts:247:7");
+    return c >= 32768 ? c : add(c, 32768, "spec/raid5/spec.ts:249:7");
   } catch (e) {
     throw within(e, "helper withNeeded");
   }
@@ -1909,11 +1911,11 @@ export function withNeeded(env: Env, s: State, c: number): number {
 /**
  * The counter as bitmap_endwrite sees it: with NEEDED set when the array is degraded.
  *
- * Helper endwriteBase (spec/raid5/spec.ts:250); reads the state it is given.
+ * Helper endwriteBase (spec/raid5/spec.ts:252); reads the state it is given.
  */
 export function endwriteBase(env: Env, s: State, c: number): number {
   try {
-    return env.Degraded ? withNeeded(env, s, getInt(s.counter, c, 0, "spec/raid5/spec.ts:250:7", "counter")) : getInt(s.counter, c, 0, "spec/raid5/spec.ts:250:7", "counter");
+    return env.Degraded ? withNeeded(env, s, getInt(s.counter, c, 0, "spec/raid5/spec.ts:252:7", "counter")) : getInt(s.counter, c, 0, "spec/raid5/spec.ts:252:7", "counter");
   } catch (e) {
     throw within(e, "helper endwriteBase");
   }
@@ -1922,11 +1924,11 @@ export function endwriteBase(env: Env, s: State, c: number): number {
 /**
  * Chunk c's count without a NEEDED bit that a degraded endwrite set (an underflow's NEEDED bit stays).
  *
- * Helper countOf (spec/raid5/spec.ts:253); reads the state it is given.
+ * Helper countOf (spec/raid5/spec.ts:255); reads the state it is given.
  */
 export function countOf(env: Env, s: State, c: Chunks): number {
   try {
-    return getInt(s.needed, c, 0, "spec/raid5/spec.ts:253:7", "needed") && getInt(s.counter, c, 0, "spec/raid5/spec.ts:253:7", "counter") >= 32768 ? sub(getInt(s.counter, c, 0, "spec/raid5/spec.ts:253:7", "counter"), 32768, "spec/raid5/spec.ts:253:7") : getInt(s.counter, c, 0, "spec/raid5/spec.ts:253:7", "counter");
+    return getInt(s.needed, c, 0, "spec/raid5/spec.ts:255:7", "needed") && getInt(s.counter, c, 0, "spec/raid5/spec.ts:255:7", "counter") >= 32768 ? sub(getInt(s.counter, c, 0, "spec/raid5/spec.ts:255:7", "counter"), 32768, "spec/raid5/spec.ts:255:7") : getInt(s.counter, c, 0, "spec/raid5/spec.ts:255:7", "counter");
   } catch (e) {
     throw within(e, "helper countOf");
   }
@@ -1935,11 +1937,11 @@ export function countOf(env: Env, s: State, c: Chunks): number {
 /**
  * bitmap_daemon_work clears the bit when the counter is 1: the whole 16-bit value, so never with NEEDED set.
  *
- * Helper daemonClears (spec/raid5/spec.ts:256); reads the state it is given.
+ * Helper daemonClears (spec/raid5/spec.ts:258); reads the state it is given.
  */
 export function daemonClears(env: Env, s: State, c: Chunks): boolean {
   try {
-    return getInt(s.counter, c, 0, "spec/raid5/spec.ts:256:7", "counter") === 1;
+    return getInt(s.counter, c, 0, "spec/raid5/spec.ts:258:7", "counter") === 1;
   } catch (e) {
     throw within(e, "helper daemonClears");
   }
@@ -1948,11 +1950,11 @@ export function daemonClears(env: Env, s: State, c: Chunks): boolean {
 /**
  * bitmap_daemon_work steps a counter at 2 down to 1 (whole value again: NEEDED or RESYNC keep it).
  *
- * Helper daemonCools (spec/raid5/spec.ts:259); reads the state it is given.
+ * Helper daemonCools (spec/raid5/spec.ts:261); reads the state it is given.
  */
 export function daemonCools(env: Env, s: State, c: Chunks): boolean {
   try {
-    return getInt(s.counter, c, 0, "spec/raid5/spec.ts:259:7", "counter") === 2;
+    return getInt(s.counter, c, 0, "spec/raid5/spec.ts:261:7", "counter") === 2;
   } catch (e) {
     throw within(e, "helper daemonCools");
   }
@@ -1961,11 +1963,11 @@ export function daemonCools(env: Env, s: State, c: Chunks): boolean {
 /**
  * The writer's bio has been written and returned (its device has nothing queued or in flight).
  *
- * Helper bioDone (spec/raid5/spec.ts:262); reads the state it is given.
+ * Helper bioDone (spec/raid5/spec.ts:264); reads the state it is given.
  */
 export function bioDone(env: Env, s: State, sh: Stripes, d: DataDisks): boolean {
   try {
-    return getInt(getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:262:7", "towrite"), d, 0, "spec/raid5/spec.ts:262:7", "towrite[sh]") === "none" && !getInt(getInt(s.written, sh, 0, "spec/raid5/spec.ts:262:7", "written"), d, 0, "spec/raid5/spec.ts:262:7", "written[sh]");
+    return getInt(getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:264:7", "towrite"), d, 0, "spec/raid5/spec.ts:264:7", "towrite[sh]") === "none" && !getInt(getInt(s.written, sh, 0, "spec/raid5/spec.ts:264:7", "written"), d, 0, "spec/raid5/spec.ts:264:7", "written[sh]");
   } catch (e) {
     throw within(e, "helper bioDone");
   }
@@ -1983,11 +1985,11 @@ export function TypeOK(env: Env, s: State): boolean {
  * (1) Write-intent coverage: data is written only while the stripe's bit is set on disk.
  * @story stripe {sh}'s data is being written while chunk {chunkOf(sh)}'s bit is clear on disk
  *
- * Invariant WriteIntentCoverage (spec/raid5/spec.ts:901).
+ * Invariant WriteIntentCoverage (spec/raid5/spec.ts:903).
  */
 export function WriteIntentCoverage(env: Env, s: State): boolean {
   try {
-    return env.Stripes.every((sh) => !isWriting(env, s, sh) || getInt(s.bitDisk, chunkOf(env, s, sh), 0, "spec/raid5/spec.ts:901:4", "bitDisk"));
+    return env.Stripes.every((sh) => !isWriting(env, s, sh) || getInt(s.bitDisk, chunkOf(env, s, sh), 0, "spec/raid5/spec.ts:903:4", "bitDisk"));
   } catch (e) {
     throw within(e, "invariant WriteIntentCoverage");
   }
@@ -1997,7 +1999,7 @@ export function WriteIntentCoverage(env: Env, s: State): boolean {
  * (2) No bitmap_endwrite before its bitmap_startwrite: per chunk, ends never exceed starts.
  * @story chunk {c} has had {ends[c]} bitmap_endwrite calls but only {starts[c]} bitmap_startwrite
  *
- * Invariant EndAfterStart (spec/raid5/spec.ts:906).
+ * Invariant EndAfterStart (spec/raid5/spec.ts:908).
  */
 export function EndAfterStart(env: Env, s: State): boolean {
   return env.Chunks.every((c) => s.ends[c] <= s.starts[c]);
@@ -2009,7 +2011,7 @@ export function EndAfterStart(env: Env, s: State): boolean {
  * @story if counter[c] >= 32768: counter {c} is {hex(counter[c])}: it went below zero and wrapped, NEEDED and RESYNC set
  * @story counter {c} is {counter[c]}: at COUNTER_MAX
  *
- * Invariant CounterInRange (spec/raid5/spec.ts:913).
+ * Invariant CounterInRange (spec/raid5/spec.ts:915).
  */
 export function CounterInRange(env: Env, s: State): boolean {
   try {
@@ -2024,11 +2026,11 @@ export function CounterInRange(env: Env, s: State): boolean {
  * counter may also have cooled down to 1 when nothing is pending.
  * @story counter {c} is {counter[c]}, but 2 + {starts[c]} started - {ends[c]} ended writes make {2 + starts[c] - ends[c]}
  *
- * Invariant CounterBalance (spec/raid5/spec.ts:919).
+ * Invariant CounterBalance (spec/raid5/spec.ts:921).
  */
 export function CounterBalance(env: Env, s: State): boolean {
   try {
-    return env.Chunks.every((c) => (!s.pageAllocated[c] || s.counter[c] === 0) || (countOf(env, s, c) === sub(add(2, s.starts[c], "spec/raid5/spec.ts:919:4"), s.ends[c], "spec/raid5/spec.ts:919:4") || (env.Daemon && countOf(env, s, c) === 1 && s.starts[c] === s.ends[c])));
+    return env.Chunks.every((c) => (!s.pageAllocated[c] || s.counter[c] === 0) || (countOf(env, s, c) === sub(add(2, s.starts[c], "spec/raid5/spec.ts:921:4"), s.ends[c], "spec/raid5/spec.ts:921:4") || (env.Daemon && countOf(env, s, c) === 1 && s.starts[c] === s.ends[c])));
   } catch (e) {
     throw within(e, "invariant CounterBalance");
   }
@@ -2040,7 +2042,7 @@ export function CounterBalance(env: Env, s: State): boolean {
  * break_stripe_batch_list fires
  * @story stripe {m}, a member of stripe {batchHead[m]}'s batch, has BITMAP_PENDING set
  *
- * Invariant MemberFlags (spec/raid5/spec.ts:930).
+ * Invariant MemberFlags (spec/raid5/spec.ts:932).
  */
 export function MemberFlags(env: Env, s: State): boolean {
   try {
@@ -2058,11 +2060,11 @@ export function MemberFlags(env: Env, s: State): boolean {
  * @story stripe {m}'s queued data is in stripe {headOf(m)}'s batch, whose BIT_DELAY/bm_seq does not wait for flush
  * {dirtiedIn[m]}
  *
- * Invariant DelayRecorded (spec/raid5/spec.ts:939).
+ * Invariant DelayRecorded (spec/raid5/spec.ts:941).
  */
 export function DelayRecorded(env: Env, s: State): boolean {
   try {
-    return env.Stripes.every((m) => s.dirtiedIn[m] <= s.seqWrite || (!isWriting(env, s, m) && ((!isMember(env, s, m) || !hasQueuedData(env, s, m)) || (getInt(s.bitDelay, some(headOf(env, s, m), "spec/raid5/spec.ts:939:4", "headOf(…)"), 0, "spec/raid5/spec.ts:939:4", "bitDelay") && getInt(s.bmSeq, some(headOf(env, s, m), "spec/raid5/spec.ts:939:4", "headOf(…)"), 0, "spec/raid5/spec.ts:939:4", "bmSeq") >= s.dirtiedIn[m]))));
+    return env.Stripes.every((m) => s.dirtiedIn[m] <= s.seqWrite || (!isWriting(env, s, m) && ((!isMember(env, s, m) || !hasQueuedData(env, s, m)) || (getInt(s.bitDelay, some(headOf(env, s, m), "spec/raid5/spec.ts:941:4", "headOf(…)"), 0, "spec/raid5/spec.ts:941:4", "bitDelay") && getInt(s.bmSeq, some(headOf(env, s, m), "spec/raid5/spec.ts:941:4", "headOf(…)"), 0, "spec/raid5/spec.ts:941:4", "bmSeq") >= s.dirtiedIn[m]))));
   } catch (e) {
     throw within(e, "invariant DelayRecorded");
   }
@@ -2073,11 +2075,11 @@ export function DelayRecorded(env: Env, s: State): boolean {
  * @story stripe {m} is in stripe {headOf(m)}'s batch, but that head's batch_head is {batchHead[headOf(m)]} and the
  * member's count {count[m]}
  *
- * Invariant BatchConsistent (spec/raid5/spec.ts:953).
+ * Invariant BatchConsistent (spec/raid5/spec.ts:955).
  */
 export function BatchConsistent(env: Env, s: State): boolean {
   try {
-    return env.Stripes.every((m) => !isMember(env, s, m) || (getInt(s.batchHead, some(headOf(env, s, m), "spec/raid5/spec.ts:953:4", "headOf(…)"), 0, "spec/raid5/spec.ts:953:4", "batchHead") === headOf(env, s, m) && some(headOf(env, s, m), "spec/raid5/spec.ts:953:4", "headOf(…)") < m && s.count[m] >= 1));
+    return env.Stripes.every((m) => !isMember(env, s, m) || (getInt(s.batchHead, some(headOf(env, s, m), "spec/raid5/spec.ts:955:4", "headOf(…)"), 0, "spec/raid5/spec.ts:955:4", "batchHead") === headOf(env, s, m) && some(headOf(env, s, m), "spec/raid5/spec.ts:955:4", "headOf(…)") < m && s.count[m] >= 1));
   } catch (e) {
     throw within(e, "invariant BatchConsistent");
   }
@@ -2089,7 +2091,7 @@ export function BatchConsistent(env: Env, s: State): boolean {
  * @story stripe {m} is a member of stripe {batchHead[m]}'s batch but has writes of its own in flight: it was handled
  * on its own
  *
- * Invariant MemberWrittenByHead (spec/raid5/spec.ts:962).
+ * Invariant MemberWrittenByHead (spec/raid5/spec.ts:964).
  */
 export function MemberWrittenByHead(env: Env, s: State): boolean {
   try {
@@ -2104,7 +2106,7 @@ export function MemberWrittenByHead(env: Env, s: State): boolean {
  * the bitmap daemon must not clear it.
  * @story chunk {c} was marked NEEDED by a degraded write, but its bit is clear in memory (counter {hex(counter[c])})
  *
- * Invariant NeededKept (spec/raid5/spec.ts:968).
+ * Invariant NeededKept (spec/raid5/spec.ts:970).
  */
 export function NeededKept(env: Env, s: State): boolean {
   return env.Chunks.every((c) => !s.needed[c] || s.bitMem[c]);
@@ -2117,7 +2119,7 @@ export function NeededKept(env: Env, s: State): boolean {
  * @story if seqWrite > seqFlush: seq_write {seqWrite} passed seq_flush {seqFlush}
  * @story stripe {sh} waits on bitmap_list without BIT_DELAY
  *
- * Invariant SeqOrder (spec/raid5/spec.ts:976).
+ * Invariant SeqOrder (spec/raid5/spec.ts:978).
  */
 export function SeqOrder(env: Env, s: State): boolean {
   return s.seqWrite <= s.seqFlush && env.Stripes.every((sh) => s.queue[sh] !== "bitmap" || s.bitDelay[sh]);
@@ -2293,23 +2295,23 @@ export const model: Model = {
   source: "spec/raid5/spec.ts",
   configs,
   steps: [
-    { label: "get_active_stripe", processSet: "writer", models: "make_request / get_active_stripe", line: 304, column: 7 },
-    { label: "add_stripe_bio", processSet: "writer", models: "add_stripe_bio", line: 331, column: 7 },
-    { label: "bitmap_startwrite", processSet: "writer", models: "bitmap_startwrite", line: 356, column: 7 },
-    { label: "set_bit_delay", processSet: "writer", models: "add_stripe_bio (after bitmap_startwrite)", line: 376, column: 7 },
-    { label: "stripe_add_to_batch_list", processSet: "writer", models: "stripe_add_to_batch_list", line: 392, column: 7 },
-    { label: "release_stripe_plug", processSet: "writer", models: "make_request / release_stripe_plug", line: 421, column: 7 },
-    { label: "wait_for_overlap", processSet: "writer", models: "make_request / wait_for_overlap (retry)", line: 441, column: 7 },
-    { label: "raid5d_loop", processSet: "raid5d", models: "raid5d (seq_flush++)", line: 460, column: 7 },
-    { label: "bitmap_unplug", processSet: "raid5d", models: "bitmap_unplug", line: 471, column: 7 },
-    { label: "activate_bit_delay", processSet: "raid5d", models: "raid5d / activate_bit_delay", line: 482, column: 7 },
-    { label: "handle_stripe", processSet: "handler", models: "handle_stripe", line: 511, column: 7 },
-    { label: "clear_batch_ready", processSet: "handler", models: "handle_stripe / clear_batch_ready", line: 571, column: 7 },
-    { label: "handle_taken", processSet: "handler", models: "handle_stripe / schedule_reconstruction / raid5_release_stripe", line: 597, column: 7 },
-    { label: "handle_stripe_clean_event", processSet: "handler", models: "handle_stripe_clean_event / bitmap_endwrite", line: 631, column: 7 },
-    { label: "break_stripe_batch_list", processSet: "handler", models: "break_stripe_batch_list", line: 652, column: 7 },
-    { label: "bitmap_daemon_work", processSet: "daemon", models: "bitmap_daemon_work", line: 676, column: 7 },
-    { label: "md_bitmap_endwrite", processSet: "writer", models: "md_end_clone_io / bitmap_endwrite", line: 868, column: 7 },
+    { label: "get_active_stripe", processSet: "writer", models: "make_request / get_active_stripe", line: 306, column: 7 },
+    { label: "add_stripe_bio", processSet: "writer", models: "add_stripe_bio", line: 333, column: 7 },
+    { label: "bitmap_startwrite", processSet: "writer", models: "bitmap_startwrite", line: 358, column: 7 },
+    { label: "set_bit_delay", processSet: "writer", models: "add_stripe_bio (after bitmap_startwrite)", line: 378, column: 7 },
+    { label: "stripe_add_to_batch_list", processSet: "writer", models: "stripe_add_to_batch_list", line: 394, column: 7 },
+    { label: "release_stripe_plug", processSet: "writer", models: "make_request / release_stripe_plug", line: 423, column: 7 },
+    { label: "wait_for_overlap", processSet: "writer", models: "make_request / wait_for_overlap (retry)", line: 443, column: 7 },
+    { label: "raid5d_loop", processSet: "raid5d", models: "raid5d (seq_flush++)", line: 462, column: 7 },
+    { label: "bitmap_unplug", processSet: "raid5d", models: "bitmap_unplug", line: 473, column: 7 },
+    { label: "activate_bit_delay", processSet: "raid5d", models: "raid5d / activate_bit_delay", line: 484, column: 7 },
+    { label: "handle_stripe", processSet: "handler", models: "handle_stripe", line: 513, column: 7 },
+    { label: "clear_batch_ready", processSet: "handler", models: "handle_stripe / clear_batch_ready", line: 573, column: 7 },
+    { label: "handle_taken", processSet: "handler", models: "handle_stripe / schedule_reconstruction / raid5_release_stripe", line: 599, column: 7 },
+    { label: "handle_stripe_clean_event", processSet: "handler", models: "handle_stripe_clean_event / bitmap_endwrite", line: 633, column: 7 },
+    { label: "break_stripe_batch_list", processSet: "handler", models: "break_stripe_batch_list", line: 654, column: 7 },
+    { label: "bitmap_daemon_work", processSet: "daemon", models: "bitmap_daemon_work", line: 678, column: 7 },
+    { label: "md_bitmap_endwrite", processSet: "writer", models: "md_end_clone_io / bitmap_endwrite", line: 870, column: 7 },
   ],
   variants: [
     { name: null, init: (c) => initialStates(envOf(c)), successors: (state, c) => successors(envOf(c), state) },

@@ -1,6 +1,8 @@
 /**
  * Linux md/raid5: stripe batching and the write-intent bitmap, before and after kernel commit d0852df
- * "md/raid5: close race between STRIPE_BIT_DELAY and batching" (v4.1-rc6).
+ * "md/raid5: close race between STRIPE_BIT_DELAY and batching" (v4.1-rc6). Variants, in history order:
+ * pre-b15a9dbd (a batch member can be handled on its own), pre-d0852df (the base), d0852df, and
+ * cd5fc653 (2025: bitmap start/end per bio in the md layer, no BITMAP_PENDING).
  *
  * Stripe 0 is H, the first stripe of a RAID chunk: a full-stripe write already queued on handle_list,
  * its bitmap bit set and flushed. The other stripes (S, …) follow it in the same chunk and start empty.
