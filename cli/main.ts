@@ -23,7 +23,7 @@ import { showCommand } from "./show.ts";
 import { readmeCommand } from "./readme.ts";
 import { reportMarkdown } from "../traces/report-markdown.ts";
 import { traceToItf } from "../engines/itf.ts";
-import { applyVariant } from "../generator/tla/module.ts";
+import { applyVariant, tlcSymmetricDomains } from "../generator/tla/module.ts";
 import { constantValues } from "../engines/state-json.ts";
 import { checkItfTarget, writeItf } from "./itf-file.ts";
 import { reportError } from "./errors.ts";
@@ -132,7 +132,7 @@ program
       if (itf) await writeItf(itfFile, itf);
     }
     const symmetric = loaded.spec.domains.filter((d) => d.symmetric).map((d) => d.name);
-    console.log(opts.json ? JSON.stringify(result) : [formatResult(result, ctx), ...nativeNotes(result, symmetric)].join("\n"));
+    console.log(opts.json ? JSON.stringify(result) : [formatResult(result, ctx), ...nativeNotes(result, symmetric, tlcSymmetricDomains(loaded.spec), opts.symmetry)].join("\n"));
     const model = opts.svg || opts.html ? resultModel(result, ctx) : undefined;
     if (model) await writeTraceFiles(model, opts, process.cwd(), formatResult({ ...result, trace: undefined }));
     process.exitCode = exitCodes[result.verdict];

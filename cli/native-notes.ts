@@ -5,7 +5,7 @@
  */
 import type { CheckResult } from "../engines/result.ts";
 
-export function nativeNotes(r: CheckResult, symmetricDomains: string[]): string[] {
+export function nativeNotes(r: CheckResult, symmetricDomains: string[], tlcReduces: string[] = [], symmetryOn = true): string[] {
   const out: string[] = [];
   const x = r.explorer;
   if (x?.kind === "compiled")
@@ -13,8 +13,10 @@ export function nativeNotes(r: CheckResult, symmetricDomains: string[]): string[
   else if (x?.kind === "reference") out.push(`Explorer: readable (reference library): ${x.reason}`);
   if (x?.kind === "compiled" && x.symmetry.length > 0)
     out.push(
-      `Symmetry: states that differ only by a permutation of ${x.symmetry.join(", ")} count as one, so ${r.distinctStates} is a number of orbits: compare it only with reduced counts (native engine, symmetry on). TLC and the embedded engine check without the reduction until specs have model values.`,
+      `Symmetry: states that differ only by a permutation of ${x.symmetry.join(", ")} count as one, so ${r.distinctStates} is a number of orbits: compare it only with reduced counts (native engine, symmetry on; TLC reduces by symmetric model-value domains too). The embedded engine checks without the reduction.`,
     );
+  else if (r.engine === "tlc" && symmetryOn && tlcReduces.length > 0 && tlcReduces.length === symmetricDomains.length)
+    out.push(`Symmetry: TLC counted states up to permutations of ${tlcReduces.join(", ")} (SYMMETRY), so ${r.distinctStates} is a number of orbits.`);
   else if (symmetricDomains.length > 0 && r.engine !== "native" && !r.simulation)
     out.push(`Symmetry: ${symmetricDomains.join(", ")} ${symmetricDomains.length === 1 ? "is" : "are"} declared symmetric, but only the native engine reduces by it; this count is the unreduced one.`);
   const s = r.simulation;

@@ -23,6 +23,11 @@ export interface CountsOptions {
   tlcJar?: string;
   /** TLC's time limit. */
   timeoutMs?: number;
+  /**
+   * TLC's workers (default 1): with several, TLC's counterexample need not be a shortest one, and the
+   * trace lengths compared here would differ for no fault of either artefact.
+   */
+  workers?: number | "auto";
   root?: string;
   specArg?: string;
 }
@@ -66,6 +71,7 @@ export async function compareCounts(loaded: LoadedSpec, options: CountsOptions =
         symmetry: false,
         tlcJar: options.tlcJar,
         timeoutMs: options.timeoutMs,
+        workers: options.workers ?? 1,
         root,
       });
       runs.push({ engine, ran: true, result });

@@ -15,11 +15,11 @@ import type { LoadedSpec } from "../generator/frontend/load.ts";
 import type { Spec } from "../generator/ir.ts";
 import { applyVariant, renderConfig, renderModule } from "../generator/tla/module.ts";
 import { select } from "../engines/check.ts";
-import { embeddedInitialStates, embeddedInvariants, embeddedSuccessors } from "../engines/embedded/engine.ts";
+import { embeddedHolds, embeddedInitialStates, embeddedInvariants, embeddedSuccessors } from "../engines/embedded/engine.ts";
 import type { ReferenceModel, ReferenceVariant } from "../engines/model.ts";
 import { referenceOf } from "../engines/native/load-reference.ts";
 import { EngineError, type Json, type TraceState, type TraceStep } from "../engines/result.ts";
-import { canonicalString, constantValues } from "../engines/state-json.ts";
+import { canonicalString, constantValues, normalizeState } from "../engines/state-json.ts";
 import { isEvaluationError } from "../engines/evaluation.ts";
 
 /** Whether the TLA+ side fails too (tla-checker reports an error) where the reference library stopped. */
@@ -156,7 +156,7 @@ export async function lockstep(loaded: LoadedSpec, options: LockstepOptions = {}
     spec: applied,
     moduleText: renderModule(spec, sel.variant, options.specArg ?? spec.source),
     // Every invariant in the cfg, so explore_invariants evaluates them all.
-    cfgText: renderConfig(spec, sel.config),
+    cfgText: renderConfig(spec, sel.config, undefined, { symmetry: false }),
   };
 
   const stats: LockstepStats = {
@@ -177,7 +177,8 @@ export async function lockstep(loaded: LoadedSpec, options: LockstepOptions = {}
     durationMs: Math.round(performance.now() - started),
     ...extra,
   });
-  const toJson = (s: unknown): TraceState => model.toJson(s, constants);
+  // Sets in the one canonical order, whichever side listed them (see normalizeJson).
+  const toJson = (s: unknown): TraceState => normalizeState(applied, model.toJson(s, constants));
   const visits = new Map<string, Visit>();
   const pathTo = (key: string): TraceStep[] => rebuildPath(visits, key, applied);
 
@@ -189,7 +190,7 @@ export async function lockstep(loaded: LoadedSpec, options: LockstepOptions = {}
   }
   let tlaInitial: TraceState[];
   try {
-    tlaInitial = embeddedInitialStates(input);
+    tlaInitial = embeddedInitialStates(input).map((s) => normalizeState(applied, s));
   } catch (e) {
     return done({ ok: false, divergence: { kind: "error", side: "tla", message: messageOf(e), state: null, path: [] } });
   }
@@ -213,34 +214,6 @@ export async function lockstep(loaded: LoadedSpec, options: LockstepOptions = {}
   for (let head = 0; head < queue.length; head++) {
     if (options.maxStates !== undefined && stats.states >= options.maxStates) return done({ ok: true });
     const { key, state, json } = queue[head] as (typeof queue)[number];
-    let reference: ReferenceSuccessor[];
-    const nextStates: unknown[] = [];
-    try {
-      reference = steps.successors(state, constants).map((t) => {
-        nextStates.push(t.next);
-        return { step: t.step, processSet: t.processSet, self: t.self, params: t.params, state: toJson(t.next) };
-      });
-    } catch (e) {
-      // Where the spec leaves TLA+'s domains, both artefacts must stop: the TLA+ module too.
-      if (isEvaluationError(e) && stopsToo(() => embeddedSuccessors(input, json))) {
-        stats.errorStates += 1;
-        continue;
-      }
-      return done({ ok: false, divergence: { kind: "error", side: "reference", message: messageOf(e), state: json, path: pathTo(key) } });
-    }
-    let tla: TlaSuccessor[];
-    const t0 = performance.now();
-    try {
-      tla = embeddedSuccessors(input, json);
-    } catch (e) {
-      return done({ ok: false, divergence: { kind: "error", side: "tla", message: messageOf(e), state: json, path: pathTo(key) } });
-    } finally {
-      stats.exploreNextCalls += 1;
-      stats.exploreNextMs += performance.now() - t0;
-    }
-    stats.states += 1;
-    stats.transitions += reference.length;
-
     // The same state must satisfy the same invariants on both sides (an engine can evaluate an
     // invariant differently, e.g. by parsing => with the wrong precedence).
     let referenceInvariants: { name: string; holds: boolean }[] = [];
@@ -277,6 +250,53 @@ export async function lockstep(loaded: LoadedSpec, options: LockstepOptions = {}
       if (theirs && theirs.holds !== holds)
         return done({ ok: false, divergence: { kind: "invariant", state: json, path: pathTo(key), invariant: inv.name, reference: holds, tla: theirs.holds } });
     }
+    // The state constraints too; a state outside them is not explored (TLC's CONSTRAINT), so neither
+    // side's successors of it are compared.
+    let inModel = true;
+    for (const c of model.constraints ?? []) {
+      const holds = c.holds(state, constants);
+      let theirs: boolean;
+      try {
+        theirs = embeddedHolds(input, json, c.name);
+      } catch (e) {
+        return done({ ok: false, divergence: { kind: "error", side: "tla", message: messageOf(e), state: json, path: pathTo(key) } });
+      }
+      if (theirs !== holds) return done({ ok: false, divergence: { kind: "invariant", state: json, path: pathTo(key), invariant: c.name, reference: holds, tla: theirs } });
+      inModel &&= holds;
+    }
+    stats.states += 1;
+    if (!inModel) {
+      queue[head] = { key, state: undefined, json: {} };
+      continue;
+    }
+
+    let reference: ReferenceSuccessor[];
+    const nextStates: unknown[] = [];
+    try {
+      reference = steps.successors(state, constants).map((t) => {
+        nextStates.push(t.next);
+        return { step: t.step, processSet: t.processSet, self: t.self, params: t.params, state: toJson(t.next) };
+      });
+    } catch (e) {
+      // Where the spec leaves TLA+'s domains, both artefacts must stop: the TLA+ module too.
+      if (isEvaluationError(e) && stopsToo(() => embeddedSuccessors(input, json))) {
+        stats.errorStates += 1;
+        queue[head] = { key, state: undefined, json: {} };
+        continue;
+      }
+      return done({ ok: false, divergence: { kind: "error", side: "reference", message: messageOf(e), state: json, path: pathTo(key) } });
+    }
+    let tla: TlaSuccessor[];
+    const t0 = performance.now();
+    try {
+      tla = embeddedSuccessors(input, json).map((t) => ({ ...t, state: normalizeState(applied, t.state) }));
+    } catch (e) {
+      return done({ ok: false, divergence: { kind: "error", side: "tla", message: messageOf(e), state: json, path: pathTo(key) } });
+    } finally {
+      stats.exploreNextCalls += 1;
+      stats.exploreNextMs += performance.now() - t0;
+    }
+    stats.transitions += reference.length;
 
     const referenceKeys = new Set(reference.map((r) => canonicalString(r.state)));
     // Once every process is Done the module's Next allows `Terminating`, a stuttering step the

@@ -12,7 +12,7 @@ import { runCheck, select } from "../engines/check.ts";
 import type { ConstantValues, ReferenceModel } from "../engines/model.ts";
 import { referenceOf } from "../engines/native/load-reference.ts";
 import { type CheckResult, EngineError, type EngineName, type TraceStep } from "../engines/result.ts";
-import { canonicalString, constantValues } from "../engines/state-json.ts";
+import { canonicalString, constantValues, stateKey } from "../engines/state-json.ts";
 
 export interface ReplayOptions {
   config?: string;
@@ -117,14 +117,14 @@ export function verifyCounterexample<S>(
     problems.push(`the ${result.engine} engine reports a violation without a counterexample`);
     return report();
   }
-  const key = (s: S) => canonicalString(model.toJson(s, constants));
+  const key = (s: S) => stateKey(spec, model.toJson(s, constants));
   const initial = new Set(steps.init(constants).map(key));
-  if (!initial.has(canonicalString(first.state))) problems.push("the counterexample does not start in an initial state of the reference library");
+  if (!initial.has(stateKey(spec, first.state))) problems.push("the counterexample does not start in an initial state of the reference library");
 
   for (let i = 1; i < trace.length; i++) {
     const before = trace[i - 1] as TraceStep;
     const after = trace[i] as TraceStep;
-    const want = canonicalString(after.state);
+    const want = stateKey(spec, after.state);
     const matches = steps
       .successors(model.fromJson(before.state, constants), constants)
       .filter((t) => t.step === after.step && key(t.next) === want);

@@ -10,7 +10,7 @@
 import type { Spec } from "../generator/ir.ts";
 import type { ConstantValues, ReferenceModel } from "./model.ts";
 import { EngineError, type Json, type TraceState, type TraceStep } from "./result.ts";
-import { canonicalString } from "./state-json.ts";
+import { stateKey } from "./state-json.ts";
 import { evaluationEngineError, isEvaluationError } from "./evaluation.ts";
 
 const OVERSTEPPED =
@@ -39,7 +39,7 @@ export function explainTrace<S>(
     if (!prev) return;
     let found: Found;
     try {
-      found = model ? replayStep(model, constants, variant, prev.state, entry) : fromPc(spec, prev.state, entry);
+      found = model ? replayStep(spec, model, constants, variant, prev.state, entry) : fromPc(spec, prev.state, entry);
     } catch (e) {
       // The engine stepped on where the reference library (and TLC) stop with an error.
       if (isEvaluationError(e)) throw evaluationEngineError(e, steps, OVERSTEPPED);
@@ -52,13 +52,13 @@ export function explainTrace<S>(
 
 type Found = Pick<TraceStep, "step" | "process" | "processSet" | "params">;
 
-function replayStep<S>(model: ReferenceModel<S>, constants: ConstantValues, variant: string | null, from: TraceState, to: RawTraceStep): Found {
+function replayStep<S>(spec: Spec, model: ReferenceModel<S>, constants: ConstantValues, variant: string | null, from: TraceState, to: RawTraceStep): Found {
   const v = model.variants.find((x) => x.name === variant);
   if (!v) throw new EngineError("crash", `the reference library has no variant ${variant ?? "(base)"}`);
-  const want = canonicalString(to.state);
+  const want = stateKey(spec, to.state);
   const match = v
     .successors(model.fromJson(from, constants), constants)
-    .find((t) => (!to.action || t.step === to.action) && canonicalString(model.toJson(t.next)) === want);
+    .find((t) => (!to.action || t.step === to.action) && stateKey(spec, model.toJson(t.next, constants)) === want);
   if (!match)
     throw new EngineError(
       "crash",
@@ -82,6 +82,11 @@ function processSetOf(spec: Spec, label: string): string | undefined {
 }
 
 function stepInfo(spec: Spec, label: string, processSet: string | undefined): Pick<TraceStep, "models" | "loc"> {
+  const action = processSet ? undefined : spec.actions.find((a) => a.name === label);
+  if (action) return { loc: action.loc };
+  // A procedure's step is taken by a process of any set.
+  const inProcedure = spec.procedures.flatMap((p) => p.steps).find((s) => s.label === label);
+  if (inProcedure) return { ...(inProcedure.models ? { models: inProcedure.models } : {}), loc: inProcedure.loc };
   const proc = spec.processes.find((p) => p.name === (processSet ?? processSetOf(spec, label)));
   const step = proc?.steps.find((s) => s.label === label);
   return step ? { models: step.models, loc: step.loc } : {};

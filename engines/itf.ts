@@ -36,6 +36,15 @@ export function valueToItf(spec: Spec, type: Type, v: Json): Itf {
       const obj = v as Record<string, Json>;
       return { "#map": Object.entries(obj).map(([k, x]) => [keyToItf(spec, t.key, k), valueToItf(spec, t.value, x)]) };
     }
+    case "seq":
+      return (v as Json[]).map((x) => valueToItf(spec, t.element, x));
+    case "tuple":
+      return { "#tup": (v as Json[]).map((x, i) => valueToItf(spec, t.elements[i] ?? { kind: "bool" }, x)) };
+    case "frame": {
+      const obj = v as Record<string, Json>;
+      const fields = t.procedures.find((p) => p.name === obj.procedure)?.fields ?? [];
+      return { procedure: obj.procedure ?? null, pc: obj.pc ?? null, ...Object.fromEntries(fields.map((f) => [f.name, valueToItf(spec, f.type, obj[f.name] ?? null)])) } as Itf;
+    }
     case "named":
       throw new Error("unreachable");
   }

@@ -41,6 +41,11 @@ export interface ReferenceModel<S> {
   /** Invariants in declaration order, TypeOK first. */
   invariants: { name: string; holds(state: S, constants: ConstantValues): boolean }[];
   /**
+   * State constraints (TLC's CONSTRAINT), absent when the spec has none: a state that breaks one is
+   * checked against the invariants but not counted, and its successors are not explored.
+   */
+  constraints?: { name: string; holds(state: S, constants: ConstantValues): boolean }[];
+  /**
    * The canonical JSON form of a state (see `TraceState`). Map keys can depend on the constants; without
    * them the library uses the configuration it was last called with.
    */

@@ -4,6 +4,7 @@
  * tuple and a function over strings as a record, so only the type says what a value is.
  */
 import type { Spec, Type } from "../generator/ir.ts";
+import { frameType, modelValueNames, stackDepth } from "../generator/ir-walk.ts";
 import type { ConstantValues } from "./model.ts";
 import type { Json, TraceState } from "./result.ts";
 import type { TlaValue } from "./tla-value.ts";
@@ -27,14 +28,71 @@ export function canonicalString(v: Json): string {
     .join(",")}}`;
 }
 
+/**
+ * A value with every set (by the type) in the canonical order of `compareJson`, at any depth. Each
+ * side of a comparison lists a set in its own order (the reference library by its value order, the
+ * TLA+ engines by theirs); two states are the same when their normalized forms are.
+ */
+export function normalizeJson(spec: Spec, type: Type, v: Json): Json {
+  const t = resolveType(spec, type);
+  if (v === null || typeof v !== "object") return v;
+  switch (t.kind) {
+    case "set":
+      return Array.isArray(v) ? v.map((x) => normalizeJson(spec, t.element, x)).sort(compareJson) : v;
+    case "optional":
+      return normalizeJson(spec, t.value, v);
+    case "record": {
+      if (Array.isArray(v)) return v;
+      const out: Record<string, Json> = { ...v };
+      for (const f of t.fields) if (f.name in v) out[f.name] = normalizeJson(spec, f.type, v[f.name] ?? null);
+      return out;
+    }
+    case "map": {
+      if (Array.isArray(v)) return v;
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalizeJson(spec, t.value, x)]));
+    }
+    case "seq":
+      return Array.isArray(v) ? v.map((x) => normalizeJson(spec, t.element, x)) : v;
+    case "tuple":
+      return Array.isArray(v) ? v.map((x, i) => normalizeJson(spec, t.elements[i] ?? t.elements[0] ?? { kind: "bool" }, x)) : v;
+    case "frame": {
+      if (Array.isArray(v)) return v;
+      const fields = frameFields(t, v["procedure"] ?? null);
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fields.has(k) ? normalizeJson(spec, fields.get(k) as Type, x) : x]));
+    }
+    default:
+      return v;
+  }
+}
+
+/** A state with every set in canonical order (see `normalizeJson`). */
+export function normalizeState(spec: Spec, state: TraceState): TraceState {
+  const types = stateTypes(spec);
+  return Object.fromEntries(Object.entries(state).map(([name, v]) => [name, types.has(name) ? normalizeJson(spec, types.get(name) as Type, v) : v]));
+}
+
+/** A key that two sides' JSON forms of one state share, whatever order each lists its sets in. */
+export function stateKey(spec: Spec, state: TraceState): string {
+  return canonicalString(normalizeState(spec, state));
+}
+
 /** The type of every state key of a spec: variables, process-local variables (as maps), and pc. */
 export function stateTypes(spec: Spec): Map<string, Type> {
   const types = new Map<string, Type>();
   for (const v of spec.variables) types.set(v.name, v.type);
   for (const p of spec.processes)
     for (const l of p.locals) types.set(l.name, { kind: "map", key: { kind: "named", name: p.over }, value: l.type });
-  // pc's keys are process identities of any set; its values are labels.
-  types.set("pc", { kind: "map", key: { kind: "enum", values: [] }, value: { kind: "enum", values: [] } });
+  // pc's keys are process identities of any set; its values are labels. Without processes, no pc.
+  const anyProcess: Type = { kind: "enum", values: [] };
+  // Procedure parameters and locals are variables of every process, and so is its stack of frames.
+  for (const p of spec.procedures) for (const v of [...p.params, ...p.locals]) types.set(v.name, { kind: "map", key: anyProcess, value: v.type });
+  if (spec.procedures.length > 0)
+    types.set("stack", {
+      kind: "map",
+      key: anyProcess,
+      value: { kind: "seq", element: frameType(spec), maxLen: { kind: "int", value: stackDepth(spec) } },
+    });
+  if (spec.processes.length > 0) types.set("pc", { kind: "map", key: anyProcess, value: { kind: "enum", values: [] } });
   return types;
 }
 
@@ -51,6 +109,27 @@ export function resolveType(spec: Spec, t: Type): Type {
 // {"__model": name}
 
 type CheckerJson = Json;
+
+const modelValueCache = new WeakMap<Spec, Set<string>>();
+
+/**
+ * The spec's model values. A name of one is that model value wherever it appears (pc's keys included,
+ * whose type says only "a process identity"): the front end keeps them apart from every tag.
+ */
+function modelValuesOf(spec: Spec): Set<string> {
+  let names = modelValueCache.get(spec);
+  if (!names) {
+    names = new Set(modelValueNames(spec));
+    modelValueCache.set(spec, names);
+  }
+  return names;
+}
+
+/** tla-checker writes a model value as {"__model": name}; the canonical form is its name. */
+function modelName(v: CheckerJson): Json {
+  if (v && typeof v === "object" && !Array.isArray(v) && typeof v["__model"] === "string") return v["__model"];
+  return v;
+}
 
 function entriesOfChecker(v: CheckerJson): [Json, Json][] {
   if (v && typeof v === "object" && !Array.isArray(v)) {
@@ -69,10 +148,11 @@ export function fromChecker(spec: Spec, type: Type, v: CheckerJson): Json {
   switch (t.kind) {
     case "bool":
     case "int":
-    case "enum":
       return v;
+    case "enum":
+      return modelName(v);
     case "optional":
-      return v && typeof v === "object" && !Array.isArray(v) && "__model" in v ? null : fromChecker(spec, t.value, v);
+      return v && typeof v === "object" && !Array.isArray(v) && v["__model"] === "NoValue" ? null : fromChecker(spec, t.value, v);
     case "set":
       if (!Array.isArray(v)) throw new Error(`expected a set, got ${JSON.stringify(v)}`);
       return v.map((x) => fromChecker(spec, t.element, x)).sort(compareJson);
@@ -84,12 +164,44 @@ export function fromChecker(spec: Spec, type: Type, v: CheckerJson): Json {
     }
     case "map": {
       const out: Record<string, Json> = {};
-      for (const [k, x] of entriesOfChecker(v)) out[String(k)] = fromChecker(spec, t.value, x);
+      for (const [k, x] of entriesOfChecker(v)) out[String(modelName(k))] = fromChecker(spec, t.value, x);
       return out;
+    }
+    case "seq":
+      return sequenceEntries(entriesOfChecker(v)).map((x) => fromChecker(spec, t.element, x));
+    case "tuple":
+      return sequenceEntries(entriesOfChecker(v)).map((x, i) => fromChecker(spec, elementType(t, i), x));
+    case "frame": {
+      if (!v || typeof v !== "object" || Array.isArray(v)) throw new Error(`expected a stack frame, got ${JSON.stringify(v)}`);
+      const fields = frameFields(t, v["procedure"] ?? null);
+      return Object.fromEntries([...fields].map(([name, ft]) => [name, fromChecker(spec, ft, v[name] ?? null)]));
     }
     case "named":
       throw new Error("unreachable");
   }
+}
+
+/** The fields of a stack frame of the procedure it names (`procedure` and `pc` are strings). */
+function frameFields(t: Extract<Type, { kind: "frame" }>, procedure: Json): Map<string, Type> {
+  const p = t.procedures.find((x) => x.name === procedure);
+  if (!p) throw new Error(`a stack frame of an unknown procedure ${JSON.stringify(procedure)}`);
+  const tag: Type = { kind: "enum", values: [] };
+  return new Map<string, Type>([["procedure", tag], ["pc", tag], ...p.fields.map((f): [string, Type] => [f.name, f.type])]);
+}
+
+/** A sequence's elements from its (position, element) pairs: positions 1..n, in order. */
+function sequenceEntries<V>(entries: [Json, V][]): V[] {
+  const sorted = [...entries].sort((a, b) => Number(a[0]) - Number(b[0]));
+  sorted.forEach(([k], i) => {
+    if (Number(k) !== i + 1) throw new Error(`expected a sequence, got a function with domain element ${JSON.stringify(k)}`);
+  });
+  return sorted.map(([, x]) => x);
+}
+
+function elementType(t: Extract<Type, { kind: "tuple" }>, i: number): Type {
+  const e = t.elements[i];
+  if (!e) throw new Error(`a tuple of ${t.elements.length} has no element ${i + 1}`);
+  return e;
 }
 
 /** A canonical value as tla-checker's JSON, to feed a state back into `explore_next`. */
@@ -98,8 +210,9 @@ export function toChecker(spec: Spec, type: Type, v: Json): CheckerJson {
   switch (t.kind) {
     case "bool":
     case "int":
-    case "enum":
       return v;
+    case "enum":
+      return t.model || (typeof v === "string" && modelValuesOf(spec).has(v)) ? { __model: String(v) } : v;
     case "optional":
       return v === null ? { __model: "NoValue" } : toChecker(spec, t.value, v);
     case "set":
@@ -113,8 +226,18 @@ export function toChecker(spec: Spec, type: Type, v: Json): CheckerJson {
     case "map": {
       const key = resolveType(spec, t.key);
       const obj = v as Record<string, Json>;
-      const keyOf = (k: string): Json => (key.kind === "bool" ? k === "true" : key.kind === "int" || /^-?\d+$/.test(k) ? Number(k) : k);
+      const keyOf = (k: string): Json =>
+        key.kind === "bool" ? k === "true" : modelValuesOf(spec).has(k) ? { __model: k } : key.kind === "int" || /^-?\d+$/.test(k) ? Number(k) : k;
       return { __fn: Object.entries(obj).map(([k, x]) => [keyOf(k), toChecker(spec, t.value, x)]) };
+    }
+    case "seq":
+      return { __tuple: (v as Json[]).map((x) => toChecker(spec, t.element, x)) };
+    case "tuple":
+      return { __tuple: (v as Json[]).map((x, i) => toChecker(spec, elementType(t, i), x)) };
+    case "frame": {
+      const obj = v as Record<string, Json>;
+      const fields = frameFields(t, obj["procedure"] ?? null);
+      return Object.fromEntries([...fields].map(([name, ft]) => [name, toChecker(spec, ft, obj[name] ?? null)]));
     }
     case "named":
       throw new Error("unreachable");
@@ -194,6 +317,22 @@ export function fromTla(spec: Spec, type: Type, v: TlaValue): Json {
       const out: Record<string, Json> = {};
       for (const [k, x] of entriesOfTla(v)) out[String(k)] = fromTla(spec, t.value, x);
       return out;
+    }
+    case "seq":
+      return sequenceEntries(entriesOfTla(v)).map((x) => fromTla(spec, t.element, x));
+    case "tuple":
+      return sequenceEntries(entriesOfTla(v)).map((x, i) => fromTla(spec, elementType(t, i), x));
+    case "frame": {
+      const entries = new Map(entriesOfTla(v).map(([k, x]) => [String(k), x]));
+      const procedure = entries.get("procedure");
+      const fields = frameFields(t, procedure ? fromTlaPlain(procedure) : null);
+      return Object.fromEntries(
+        [...fields].map(([name, ft]) => {
+          const x = entries.get(name);
+          if (!x) throw new Error(`stack frame lacks field ${name}`);
+          return [name, fromTla(spec, ft, x)];
+        }),
+      );
     }
     case "named":
       throw new Error("unreachable");

@@ -21,8 +21,11 @@ export type Type =
   | { kind: "bool" }
   /** Integers lo..hi (inclusive); the bounds may mention constants. */
   | { kind: "int"; lo: Expr; hi: Expr }
-  /** One of a fixed set of string tags. */
-  | { kind: "enum"; values: string[] }
+  /**
+   * One of a fixed set of string tags; with `model`, TLC model values (uninterpreted atoms, declared
+   * as CONSTANTS and bound to themselves in the .cfg), which symmetry can permute.
+   */
+  | { kind: "enum"; values: string[]; model?: boolean }
   /** A total function from a finite key type to a value type (TLA+ `[K -> V]`). */
   | { kind: "map"; key: Type; value: Type }
   /** A record with fixed fields (TLA+ `[a: A, b: B]`). */
@@ -31,8 +34,18 @@ export type Type =
   | { kind: "set"; element: Type }
   /** A value of the type, or none (TLA+ `T \cup {NoValue}`). */
   | { kind: "optional"; value: Type }
+  /** A sequence of at most `maxLen` elements (TLA+ `Seq(T)`, bounded). */
+  | { kind: "seq"; element: Type; maxLen: Expr }
+  /** A tuple with one value of each type (TLA+ `T1 \X T2 \X …`). */
+  | { kind: "tuple"; elements: Type[] }
   /** A named domain declared with `domain(...)`; resolved through `Spec.domains`. */
-  | { kind: "named"; name: string };
+  | { kind: "named"; name: string }
+  /**
+   * A frame of a process's stack (no spec declares one: it is the element type of the generated
+   * `stack`): a record of `procedure`, `pc` and the called procedure's parameters and locals, whose
+   * fields therefore depend on `procedure`.
+   */
+  | { kind: "frame"; procedures: { name: string; fields: { name: string; type: Type }[] }[] };
 
 /** A named domain declared at the top level of a spec (used for process sets and keys). */
 export interface DomainDecl {
@@ -75,12 +88,16 @@ export type Expr =
   | { kind: "bool"; value: boolean }
   | { kind: "int"; value: number }
   | { kind: "string"; value: string }
+  /** A TLC model value (a value of a `modelValues(…)` domain), written in the spec as its name. */
+  | { kind: "model"; name: string }
   /** The "no value" of optional types. */
   | { kind: "none" }
   /** A state variable (global), read in the current state. */
   | { kind: "var"; name: string }
   /** A process-local variable of the executing process. */
   | { kind: "local"; name: string }
+  /** A process-local variable of every process of its set, as a map from identity to value (invariants). */
+  | { kind: "locals"; name: string }
   /** The identity of the executing process. */
   | { kind: "self" }
   /** A spec constant, bound by the configuration. */
@@ -107,13 +124,30 @@ export type Expr =
   | { kind: "filter"; name: string; set: Expr; body: Expr }
   | { kind: "record"; fields: { name: string; value: Expr }[] }
   | { kind: "setOf"; elements: Expr[] }
+  /** A sequence or tuple value `<<a, b>>`. */
+  | { kind: "tuple"; elements: Expr[] }
+  /** The element of a sequence or tuple at a 0-based position (as in TypeScript; TLA+ `s[i + 1]`). */
+  | { kind: "at"; seq: Expr; index: Expr }
+  /** Sequence operators (TLA+ Sequences): `Len`, `Head`, `Tail`, `Append`, `\o`. */
+  | { kind: "len"; seq: Expr }
+  | { kind: "head"; seq: Expr }
+  | { kind: "tail"; seq: Expr }
+  | { kind: "append"; seq: Expr; value: Expr }
+  | { kind: "concat"; left: Expr; right: Expr }
+  /** The elements at 0-based positions from..to-1 (as `Array.slice`; TLA+ `SubSeq(s, from + 1, to)`). */
+  | { kind: "subSeq"; seq: Expr; from: Expr; to: Expr }
   /** `lo..hi` as a set value. */
   | { kind: "range"; lo: Expr; hi: Expr }
   | { kind: "size"; set: Expr }
   /** The set of all values of a type (for `choose` over a type). */
   | { kind: "typeSet"; type: Type }
   /** A call of a spec-level definition (a helper predicate or function). */
-  | { kind: "call"; name: string; args: Expr[] };
+  | { kind: "call"; name: string; args: Expr[] }
+  /**
+   * Any element of a set: only as a whole initial value (`x \in S` in Init), never inside an
+   * expression. A process local's `anyOf` is chosen by every process for itself (`x \in [Procs -> S]`).
+   */
+  | { kind: "anyOf"; set: Expr };
 
 // ---------------------------------------------------------------------------------------------
 // Statements (the body of one labelled atomic step)
@@ -123,7 +157,8 @@ export interface LValue {
   /** "var" for a global state variable, "local" for a process-local one. */
   scope: "var" | "local";
   name: string;
-  path: ({ kind: "index"; index: Expr } | { kind: "field"; field: string })[];
+  /** `index` into a map, `at` a 0-based position of a sequence or tuple, `field` of a record. */
+  path: ({ kind: "index"; index: Expr } | { kind: "at"; index: Expr } | { kind: "field"; field: string })[];
 }
 
 export type Stmt =
@@ -138,7 +173,47 @@ export type Stmt =
   /** A local definition (PlusCal `with (x = e)`). */
   | { kind: "let"; name: string; value: Expr; body: Stmt[]; loc: SourceLoc }
   /** Continue at another label of the same process. Always the last statement on its path. */
-  | { kind: "goto"; label: string; loc: SourceLoc };
+  | { kind: "goto"; label: string; loc: SourceLoc }
+  /**
+   * A macro call (PlusCal `Name(args);`): `body` is the macro's statements with its parameters replaced
+   * by the arguments, run in place as if written there (`inlineMacros`). Generators other than the
+   * PlusCal printer read the inlined body.
+   */
+  | { kind: "macro"; name: string; args: Expr[]; body: Stmt[]; loc: SourceLoc }
+  /**
+   * A procedure call (PlusCal `call P(args)`), the last statement on its path: the procedure's
+   * parameters get the arguments, its locals their initial values, and a frame saving their old values
+   * and the label to return to goes on the process's stack. `returnTo` is that label (the step's
+   * fall-through), filled in with the fall-through (`withFallThrough`).
+   */
+  | { kind: "call"; procedure: string; args: Expr[]; returnTo?: string; loc: SourceLoc }
+  /** Return from the procedure (PlusCal `return`): back to the caller's label, its frame popped and restored. */
+  | { kind: "return"; loc: SourceLoc };
+
+/**
+ * A procedure (PlusCal `procedure`): labelled steps any process can call. Its parameters and locals
+ * are variables of every process (TLA+ functions over ProcSet), saved on the process's stack by a call
+ * and restored by the return.
+ */
+export interface Procedure {
+  name: string;
+  /** Parameters, with their values before any call (PlusCal `procedure P(a = init)`). */
+  params: Variable[];
+  locals: Variable[];
+  steps: Step[];
+  doc?: string;
+  loc: SourceLoc;
+}
+
+/** A macro declared with `macro(…)`: statements with parameters, inlined where called (PlusCal `macro`). */
+export interface Macro {
+  name: string;
+  params: string[];
+  /** The statements, parameters as bound names. */
+  body: Stmt[];
+  doc?: string;
+  loc: SourceLoc;
+}
 
 /** One labelled atomic step: between two labels another process may run; inside one, nothing does. */
 export interface Step {
@@ -150,9 +225,25 @@ export interface Step {
   loc: SourceLoc;
 }
 
+/**
+ * A plain action (TLA+ style, outside every process): enabled whenever its body's guards hold, it
+ * changes the variables it assigns and nothing else (no pc). With `over`, one action per value of that
+ * domain, the value bound to `param` (TLA+ `\E param \in over : Name(param)`).
+ */
+export interface Action {
+  name: string;
+  /** The domain the action is parameterized by, and the parameter's name in the body. */
+  over?: string;
+  param?: string;
+  body: Stmt[];
+  doc?: string;
+  loc: SourceLoc;
+}
+
 export interface Variable {
   name: string;
   type: Type;
+  /** The initial value, or `anyOf(set)`: any element of the set. */
   init: Expr;
   doc?: string;
   loc: SourceLoc;
@@ -174,6 +265,8 @@ export interface Definition {
   name: string;
   params: string[];
   body: Expr;
+  /** The helper reads no state: it is called without one (its first parameter is not the state). */
+  pure?: boolean;
   doc?: string;
   loc: SourceLoc;
 }
@@ -191,6 +284,12 @@ export interface Invariant {
   doc?: string;
   loc: SourceLoc;
 }
+
+/**
+ * A state constraint (TLC's CONSTRAINT): a state that breaks it is still checked against the
+ * invariants, but it is not counted and its successors are not explored.
+ */
+export type Constraint = Invariant;
 
 /** A named binding of every constant, e.g. `small`. */
 export interface Config {
@@ -229,8 +328,23 @@ export interface Spec {
   domains: DomainDecl[];
   variables: Variable[];
   definitions: Definition[];
+  /** Macros, for the PlusCal algorithm (their calls carry their inlined bodies). */
+  macros: Macro[];
   processes: Process[];
+  /** Procedures, callable from every process. */
+  procedures: Procedure[];
+  /** Plain actions, in declaration order (after the processes' steps in Next). */
+  actions: Action[];
   invariants: Invariant[];
+  /** State constraints, in declaration order (every configuration applies all of them). */
+  constraints: Constraint[];
+  /**
+   * The initial states as a predicate (`.initially(…)`): the states satisfying it, where variables and
+   * locals range as their `init` says (the front end makes one without a value range over its type)
+   * and each process's pc over the labels it can be at (`pcLabels`). Without it, pc starts at each
+   * process's first step.
+   */
+  initially?: { body: Expr; doc?: string; loc: SourceLoc };
   configs: Config[];
   variants: Variant[];
 }

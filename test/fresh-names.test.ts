@@ -21,8 +21,12 @@ function spec(parts: { invariant?: Expr; definitions?: Definition[]; variable?: 
     domains: [{ name: "D", type: { kind: "int", lo: { kind: "int", value: 0 }, hi: { kind: "int", value: 1 } }, loc }],
     variables: [{ name: parts.variable ?? "v", type: { kind: "bool" }, init: { kind: "bool", value: false }, loc }],
     definitions: parts.definitions ?? [],
+    macros: [],
     processes: [],
+    procedures: [],
+    actions: [],
     invariants: parts.invariant ? [{ name: "Inv", body: parts.invariant, loc }] : [],
+    constraints: [],
     configs: [],
     variants: [],
   };

@@ -66,8 +66,12 @@ describe("front end: values TLC cannot compare", () => {
       { name: "o", type: { kind: "optional", value: { kind: "named", name: "Ids" } }, init: { kind: "none" }, loc },
     ],
     definitions: [],
+    macros: [],
     processes: [],
+    procedures: [],
+    actions: [],
     invariants: [{ name: "Inv", body, loc }],
+    constraints: [],
     configs: [],
     variants: [],
   });

@@ -45,6 +45,33 @@ describe("front end: spec source → IR", () => {
     expect(e.message).toMatch(/^test\/fixtures\/bad-specs\/type-error\/spec\.ts:12:9: error: type error TS2322: Type 'number' is not assignable to type 'boolean'/);
   });
 
+  it("gives the compiler's whole message chain, not only its first line", () => {
+    const e = problemsOf("test/fixtures/bad-specs/type-chain");
+    expect(e.message).toMatch(/^test\/fixtures\/bad-specs\/type-chain\/spec\.ts:9:11: error: type error TS2322: Type 'Mapping<number, "b9">' is not assignable/);
+    expect(e.message).toContain(`Type '"b9"' is not assignable to type '"b0" | "b1"'.`);
+  });
+
+  it("names a variable without an initial value and says how to give one", () => {
+    const e = problemsOf("test/fixtures/bad-specs/no-init");
+    expect(e.message).toMatch(/spec\.ts:4:28: error: Variable `lock` has no initial value/);
+    expect(e.message).toContain("anyOf(S)");
+  });
+
+  it("rejects anyOf(…) outside an initial value", () => {
+    const e = problemsOf("test/fixtures/bad-specs/anyof-in-step");
+    expect(e.message).toMatch(/spec\.ts:12:15: error: anyOf\(…\) is an initial value, not an expression/);
+  });
+
+  it("rejects goto(…) in a plain action (it has no label)", () => {
+    const e = problemsOf("test/fixtures/bad-specs/action-goto");
+    expect(e.message).toMatch(/spec\.ts:10:5: error: goto\(…\) in action "Inc": an action has no label to go to/);
+  });
+
+  it("rejects a procedure that calls itself (the stack is bounded by the deepest chain of calls)", () => {
+    const e = problemsOf("test/fixtures/bad-specs/recursion");
+    expect(e.message).toMatch(/spec\.ts:6:4: error: Procedure Down calls itself/);
+  });
+
   it("rejects a second assignment to a variable in one step (PlusCal's rule)", () => {
     const e = problemsOf("test/fixtures/bad-specs/double-assign");
     expect(e.message).toMatch(/spec\.ts:14:9: error: x is assigned twice in step "twice"/);

@@ -12,6 +12,7 @@ import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { retranslate } from "../conformance/pluscal/lockstep.ts";
+import { PcalReadError } from "../conformance/pluscal/read.ts";
 import { runCheck } from "../engines/check.ts";
 import { parseSanyReport } from "../engines/tlc/parse-output.ts";
 import { runTlc } from "../engines/tlc/run.ts";
@@ -57,9 +58,26 @@ describe.skipIf(!JAR)("with the real TLA+ tools (TLA2TOOLS_JAR)", () => {
     const fixture = loadSpec("test/fixtures/generation").spec;
     writeFileSync(join(dir, "Generation.tla"), renderModule(fixture, null, "test/fixtures/generation"));
     files.push("Generation.tla");
+    const generated = files.length;
+    let withAlgorithm = 0;
     for (const f of [...files]) {
+      const source = readFileSync(join(dir, f), "utf8");
+      // A TLA+-only module (initial states by a predicate, actions beside processes) has no algorithm.
+      if (source.includes("This module is TLA+ only")) continue;
+      withAlgorithm += 1;
       const name = `${f.replace(/\.tla$/, "")}_PlusCal`;
-      const text = await retranslate(readFileSync(join(dir, f), "utf8"));
+      let text: string;
+      try {
+        text = await retranslate(source);
+      } catch (e) {
+        if (!(e instanceof PcalReadError)) throw e;
+        // A construct the independent reader does not know (a macro, a single process): the real pcal.trans translates it.
+        const own = join(scratch, `trans-${f}`);
+        mkdirSync(own);
+        writeFileSync(join(own, f), source);
+        expect(tool(own, "pcal.trans", ["-nocfg", f])).toContain("Translation completed.");
+        text = readFileSync(join(own, f), "utf8");
+      }
       writeFileSync(join(dir, `${name}.tla`), text.replace(/^(-+ MODULE )\S+/m, `$1${name}`));
       files.push(`${name}.tla`);
     }
@@ -67,7 +85,9 @@ describe.skipIf(!JAR)("with the real TLA+ tools (TLA2TOOLS_JAR)", () => {
     const processed = [...out.matchAll(/^Semantic processing of module (\S+)/gm)].map((m) => m[1]);
     for (const f of files) expect(processed).toContain(f.replace(/\.tla$/, ""));
     expect(parseSanyReport(out.split("\n")).filter((m) => m.severity === "error")).toEqual([]);
-    expect(files.length).toBe(14);
+    // Every generated module (nine before the language's ports, five of those with an algorithm) and its translation.
+    expect(generated).toBeGreaterThanOrEqual(10);
+    expect(files.length).toBe(generated + withAlgorithm);
   });
 
   it("TLC, through raidspec's runner on the generated .cfg (no -deadlock: the cfg says CHECK_DEADLOCK FALSE), finds raidspec's counts", async () => {

@@ -106,9 +106,40 @@ export function typeValues(spec: Spec, t: Type, constants: ConstantValues): Json
       for (const k of keys) out = out.flatMap((o) => vals.map((v) => ({ ...o, [keyText(k)]: v })));
       return out;
     }
+    case "seq": {
+      const elems = typeValues(spec, r.element, constants);
+      const max = asNumber(evaluate(r.maxLen, env), "a sequence's length bound");
+      const out: Json[][] = [[]];
+      let level: Json[][] = [[]];
+      for (let n = 1; n <= max; n++) {
+        level = level.flatMap((prefix) => elems.map((e) => [...prefix, e]));
+        out.push(...level);
+      }
+      return out;
+    }
+    case "tuple": {
+      let out: Json[][] = [[]];
+      for (const x of r.elements) {
+        const vs = typeValues(spec, x, constants);
+        out = out.flatMap((prefix) => vs.map((v) => [...prefix, v]));
+      }
+      return out;
+    }
+    case "frame":
+      throw new EvalError("a stack frame is not a domain");
     case "named":
       throw new EvalError("unreachable");
   }
+}
+
+const asSeq = (v: Json, what: string): Json[] => {
+  if (!Array.isArray(v)) throw new EvalError(`${what} is not a sequence (${canonicalString(v)})`);
+  return v;
+};
+
+function position(seq: Json[], i: number, what: string): number {
+  if (!Number.isInteger(i) || i < 0 || i >= seq.length) throw new EvalError(`position ${i} of ${what} of length ${seq.length}`);
+  return i;
 }
 
 /** `env` with one more bound name (a module-level function: evaluation makes no closures, it is hot). */
@@ -197,6 +228,40 @@ export function evaluate(e: Expr, env: EvalEnv): Json {
       return typeValues(env.spec, e.type, env.constants);
     case "call":
       return call(e.name, e.args, env);
+    case "model":
+      return e.name;
+    case "locals":
+      return asObject(env.state[e.name] ?? null, e.name);
+    case "anyOf":
+      throw new EvalError("anyOf(…) is an initial value, not an expression");
+    case "tuple":
+      return e.elements.map((x) => evaluate(x, env));
+    case "at": {
+      const seq = asSeq(evaluate(e.seq, env), "the sequence");
+      return seq[position(seq, asNumber(evaluate(e.index, env), "a position"), "the sequence")] ?? null;
+    }
+    case "len":
+      return asSeq(evaluate(e.seq, env), "the operand of len").length;
+    case "head": {
+      const seq = asSeq(evaluate(e.seq, env), "the operand of head");
+      return seq[position(seq, 0, "head's operand")] ?? null;
+    }
+    case "tail": {
+      const seq = asSeq(evaluate(e.seq, env), "the operand of tail");
+      position(seq, 0, "tail's operand");
+      return seq.slice(1);
+    }
+    case "append":
+      return [...asSeq(evaluate(e.seq, env), "the operand of append"), evaluate(e.value, env)];
+    case "concat":
+      return [...asSeq(evaluate(e.left, env), "an operand of concat"), ...asSeq(evaluate(e.right, env), "an operand of concat")];
+    case "subSeq": {
+      const seq = asSeq(evaluate(e.seq, env), "the operand of subSeq");
+      const from = asNumber(evaluate(e.from, env), "subSeq's from");
+      const to = asNumber(evaluate(e.to, env), "subSeq's to");
+      if (from < 0 || to > seq.length || from > to) throw new EvalError(`subSeq from ${from} to ${to} of a sequence of length ${seq.length}`);
+      return seq.slice(from, to);
+    }
   }
 }
 

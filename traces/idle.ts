@@ -41,7 +41,12 @@ function idleOf(spec: Spec, constants: ConstantValues, t: Type, leaf: Json | und
         case "optional":
           return null;
         case "set":
+        case "seq":
           return [];
+        case "tuple":
+          return r.elements.map((x) => idleOf(spec, constants, x, leaf));
+        case "frame":
+          throw new EvalError("a stack frame has no idle value");
         case "named":
           throw new EvalError("unreachable");
       }

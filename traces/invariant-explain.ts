@@ -99,6 +99,27 @@ export function showExpr(e: Expr, env: EvalEnv): string {
       return "(a type)";
     case "call":
       return `${e.name}(${e.args.map(value).join(", ")})`;
+    case "model":
+      return e.name;
+    case "locals":
+      return e.name;
+    case "anyOf":
+      return `anyOf(${sh(e.set)})`;
+    case "tuple":
+      return `[${e.elements.map(sh).join(", ")}]`;
+    case "at":
+      return `${sh(e.seq)}[${value(e.index)}]`;
+    case "len":
+      return `${sh(e.seq)}.length`;
+    case "head":
+    case "tail":
+      return `${e.kind}(${sh(e.seq)})`;
+    case "append":
+      return `append(${sh(e.seq)}, ${sh(e.value)})`;
+    case "concat":
+      return `concat(${sh(e.left)}, ${sh(e.right)})`;
+    case "subSeq":
+      return `subSeq(${sh(e.seq)}, ${value(e.from)}, ${value(e.to)})`;
   }
 }
 

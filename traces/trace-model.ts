@@ -86,7 +86,9 @@ function lanesOf(input: TraceInput): Lane[] {
   }
   for (const step of input.trace.slice(1)) {
     if (lanes.some((l) => laneKey(l.processSet, l.self) === laneKey(step.processSet, step.process))) continue;
-    const name = step.processSet ? `${step.processSet} ${formatValue(step.process)}` : step.process === null ? "?" : `process ${formatValue(step.process)}`;
+    // The spec's plain actions belong to no process: they share one lane.
+    const action = step.process === null && (input.spec?.actions ?? []).some((a) => a.name === step.step);
+    const name = step.processSet ? `${step.processSet} ${formatValue(step.process)}` : action ? "action" : step.process === null ? "?" : `process ${formatValue(step.process)}`;
     lanes.push({ name, ...(step.processSet ? { processSet: step.processSet } : {}), self: step.process });
   }
   return lanes;

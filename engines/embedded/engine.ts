@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import { check_spec_with_options, explore_init, explore_invariants, explore_next, initSync } from "tla-checker";
+import { check_spec_with_options, explore_eval, explore_init, explore_invariants, explore_next, initSync } from "tla-checker";
 import type { Spec } from "../../generator/ir.ts";
 import { EngineError, type Json, type TraceState } from "../result.ts";
 import { stateFromChecker, stateToChecker } from "../state-json.ts";
@@ -74,18 +74,45 @@ interface CheckerState {
   json: Record<string, Json>;
 }
 
+/** The name of the constraint the embedded engine is given in place of the spec's (see `withInvariantsInModel`). */
+export const EMBEDDED_CONSTRAINT = "RaidspecInModel";
+
+/**
+ * tla-checker skips the invariants on a state outside the CONSTRAINTs; TLC checks them there (it only
+ * leaves such a state uncounted and unexplored), so tla-checker could miss a violation TLC reports.
+ * The workaround: one constraint that also admits every state breaking a checked invariant. Where the
+ * invariants hold it is the spec's constraint (same states, same count); a state that breaks one is
+ * now checked, and the check stops there, as TLC does.
+ */
+export function withInvariantsInModel(input: Pick<EmbeddedInput, "spec" | "moduleText" | "cfgText" | "invariants">): { moduleText: string; cfgText: string } {
+  if (input.spec.constraints.length === 0) return input;
+  const all = (names: string[]) => (names.length ? names.join(" /\\ ") : "TRUE");
+  const definition = `${EMBEDDED_CONSTRAINT} == (${all(input.spec.constraints.map((c) => c.name))}) \\/ ~(${all(input.invariants)})`;
+  const end = input.moduleText.lastIndexOf("\n====");
+  if (end < 0) throw new EngineError("crash", "The generated module has no closing ==== line");
+  return {
+    moduleText: `${input.moduleText.slice(0, end)}\n\n\\* Added for tla-checker, which checks no invariant outside the constraints.\n${definition}\n${input.moduleText.slice(end)}`,
+    cfgText: `${input.cfgText
+      .split("\n")
+      .filter((l) => !l.startsWith("CONSTRAINT "))
+      .join("\n")
+      .trimEnd()}\nCONSTRAINT ${EMBEDDED_CONSTRAINT}\n`,
+  };
+}
+
 /**
  * Checks the module. With a time limit the check runs on a worker thread that is terminated when the
  * time is up (tla-checker cannot be interrupted otherwise); without one it runs here.
  */
 export async function checkEmbedded(input: EmbeddedInput & { timeoutMs?: number }): Promise<EmbeddedOutcome> {
-  const options = JSON.stringify({ cfg_source: input.cfgText, allow_deadlock: true, max_states: input.maxStates ?? 50_000_000, max_depth: 1_000_000_000 });
+  const { moduleText, cfgText } = withInvariantsInModel(input);
+  const options = JSON.stringify({ cfg_source: cfgText, allow_deadlock: true, max_states: input.maxStates ?? 50_000_000, max_depth: 1_000_000_000 });
   let text: string;
   if (input.timeoutMs === undefined) {
     ensureLoaded();
-    text = check_spec_with_options(forTlaChecker(input.moduleText), options);
-  } else text = await checkOnWorker(forTlaChecker(input.moduleText), options, input.timeoutMs);
-  return interpret(input, JSON.parse(text) as CheckerResult);
+    text = check_spec_with_options(forTlaChecker(moduleText), options);
+  } else text = await checkOnWorker(forTlaChecker(moduleText), options, input.timeoutMs);
+  return interpret({ ...input, moduleText, cfgText }, JSON.parse(text) as CheckerResult);
 }
 
 function checkOnWorker(moduleText: string, options: string, timeoutMs: number): Promise<string> {
@@ -198,6 +225,15 @@ export function embeddedSuccessors(
   return r.transitions.map((t) => ({ action: t.action, state: stateFromChecker(input.spec, t.state.json) }));
 }
 
+
+/** The value of a boolean TLA+ expression (a constraint's name, say) in a state, according to the module. */
+export function embeddedHolds(input: Pick<EmbeddedInput, "spec" | "moduleText" | "cfgText">, state: TraceState, expression: string): boolean {
+  ensureLoaded();
+  const json = JSON.stringify(stateToChecker(input.spec, state));
+  const r = JSON.parse(explore_eval(forTlaChecker(input.moduleText), input.cfgText, "{}", json, expression)) as { ok: boolean; error?: string; json?: Json };
+  if (!r.ok || typeof r.json !== "boolean") throw new EngineError("crash", `tla-checker explore_eval ${expression}: ${r.error ?? `not a boolean: ${JSON.stringify(r.json)}`}`);
+  return r.json;
+}
 
 /** Whether each invariant of the cfg holds in a state, according to the module (or why it could not be evaluated). */
 export function embeddedInvariants(input: Pick<EmbeddedInput, "spec" | "moduleText" | "cfgText">, state: TraceState): { name: string; holds: boolean; error?: string }[] {

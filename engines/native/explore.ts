@@ -8,10 +8,13 @@
  * transition indices from the initial state. Because the search is breadth-first and invariants are
  * checked when a state is first found, the counterexample is a shortest one.
  *
+ * State constraints follow TLC's CONSTRAINT: a state outside them is checked against the invariants
+ * (a violation there is reported, with its trace), but it is not counted and not explored.
+ *
  * As with TLC's fingerprints, two distinct states could in principle share a fingerprint (probability
  * about n²/2⁶⁵ for n states): one of them would then be missed.
  */
-import type { ConstantValues, ReferenceModel, ReferenceVariant } from "../model.ts";
+import type { ConstantValues, ReferenceModel, ReferenceVariant, Transition } from "../model.ts";
 import { FP, hashWords } from "./fingerprint.ts";
 import { EngineError, type Json, type Progress } from "../result.ts";
 import { evaluationEngineError, isEvaluationError, nativeTrace } from "../evaluation.ts";
@@ -74,6 +77,13 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
     for (const inv of checks) if (!inv.holds(state, constants)) return inv.name;
     return undefined;
   };
+  // TLC's CONSTRAINT: a state outside the constraints is checked against the invariants (every time it
+  // is reached), but it is not counted and not explored.
+  const constraints = model.constraints ?? [];
+  const inModel = (state: S): boolean => {
+    for (const c of constraints) if (!c.holds(state, constants)) return false;
+    return true;
+  };
   const finish = (extra: Partial<NativeResult<S>>): NativeResult<S> => ({
     verdict: "ok",
     distinctStates: seen.size,
@@ -108,6 +118,11 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
     let frontierIds: number[] = [];
     for (let k = 0; k < initial.length; k++) {
       const state = initial[k] as S;
+      if (!inModel(state)) {
+        const bad = violated(state);
+        if (bad) return finish({ verdict: "violation", invariant: bad, trace: [{ step: "Init", processSet: null, self: null, params: {}, state }] });
+        continue;
+      }
       fingerprint(state);
       const id = seen.add(fpHi, fpLo, -1, k);
       if (id < 0) continue;
@@ -130,6 +145,11 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
         if (opts.onProgress && (i & 255) === 0) report(frontier.length - i + next.length);
         for (let j = 0; j < transitions.length; j++) {
           const state = (transitions[j] as { next: S }).next;
+          if (!inModel(state)) {
+            const bad = violated(state);
+            if (bad) return finish({ verdict: "violation", invariant: bad, trace: [...rebuild(parent), traceStep(transitions[j] as Transition<S>)] });
+            continue;
+          }
           fingerprint(state);
           const id = seen.add(fpHi, fpLo, parent, j);
           if (id < 0) continue;
@@ -166,11 +186,15 @@ export function exploreNative<S>(model: ReferenceModel<S>, opts: NativeOptions):
       fingerprint(t.next);
       if (!seen.matches(x, fpHi, fpLo))
         throw new EngineError("crash", `Replaying the counterexample of ${model.name} failed: the reference library is not deterministic.`);
-      trace.push({ step: t.step, processSet: t.processSet, self: t.self, params: t.params, state: t.next });
+      trace.push(traceStep(t));
       state = t.next;
     }
     return trace;
   }
+}
+
+function traceStep<S>(t: Transition<S>): NativeTraceStep<S> {
+  return { step: t.step, processSet: t.processSet, self: t.self, params: t.params, state: t.next };
 }
 
 function usage(message: string): never {

@@ -20,8 +20,8 @@ export function checkInputs(spec: Spec): void {
   const specLoc = spec.loc ?? { file: spec.source, line: 1, column: 1 };
 
   // The spec's own name is checked where it is read (a TLA+ module name: read-spec.ts).
-  if (spec.processes.length === 0)
-    report(specLoc, "The spec has no process", 'Add .process("name", Ids, { steps: { … } }): a spec is checked by running its processes.');
+  if (spec.processes.length === 0 && spec.actions.length === 0)
+    report(specLoc, "The spec has no process and no action", 'Add .process("name", Ids, { steps: { … } }) or .action("Name", (s) => …): a spec is checked by running them.');
   for (const p of spec.processes)
     if (p.steps.length === 0) report(p.loc, `Process "${p.name}" has no steps`, "Give it at least one labelled step in steps: { … }.");
 
@@ -42,7 +42,12 @@ export function checkInputs(spec: Spec): void {
     else modules.set(name.toLowerCase(), v.name);
   }
 
-  const labels = new Set(["Done", ...spec.processes.flatMap((p) => p.steps.map((s) => s.label)), ...spec.variants.flatMap((v) => v.processes.flatMap((vp) => vp.steps.map((s) => s.label)))]);
+  const labels = new Set([
+    "Done",
+    ...spec.processes.flatMap((p) => p.steps.map((s) => s.label)),
+    ...spec.variants.flatMap((v) => v.processes.flatMap((vp) => vp.steps.map((s) => s.label))),
+    ...spec.procedures.flatMap((p) => p.steps.map((s) => s.label)),
+  ]);
   // (Bound names TLA+ reserves are renamed by the TLA+ generator: see generator/tla/fresh-names.ts.)
   const checkExpr = (e: Expr, loc: SourceLoc) => {
     for (const label of unknownPcLabels(e, labels))
@@ -50,7 +55,7 @@ export function checkInputs(spec: Spec): void {
   };
   for (const inv of spec.invariants) checkExpr(inv.body, inv.loc);
   for (const d of spec.definitions) checkExpr(d.body, d.loc);
-  const stepLists = [...spec.processes.map((p) => p.steps), ...spec.variants.flatMap((v) => v.processes.map((vp) => vp.steps))];
+  const stepLists = [...spec.processes.map((p) => p.steps), ...spec.variants.flatMap((v) => v.processes.map((vp) => vp.steps)), ...spec.procedures.map((p) => p.steps), spec.actions];
   for (const steps of stepLists) for (const step of steps) visitStatements(step.body, { expr: checkExpr });
   if (problems.length > 0) throw new SpecError(problems);
 }

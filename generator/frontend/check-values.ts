@@ -14,7 +14,8 @@ import type { Expr, Process, SourceLoc, Spec, Stmt, Type } from "../ir.ts";
 import type { SpecProblem } from "./errors.ts";
 
 type Kind =
-  | { kind: "bool" | "int" | "string" | "none" | "unknown" }
+  /** `model`: TLC model values, which compare (unequal) with any value. */
+  | { kind: "bool" | "int" | "string" | "none" | "model" | "unknown" }
   | { kind: "set"; element: Kind }
   | { kind: "function"; key: Kind; value: Kind }
   | { kind: "record"; fields: Map<string, Kind> };
@@ -45,7 +46,7 @@ function show(k: Kind): string {
 
 /** Whether TLC can compare values of the two kinds. */
 function compatible(a: Kind, b: Kind): boolean {
-  if (a.kind === "unknown" || b.kind === "unknown" || a.kind === "none" || b.kind === "none") return true;
+  if (a.kind === "unknown" || b.kind === "unknown" || a.kind === "none" || b.kind === "none" || a.kind === "model" || b.kind === "model") return true;
   if (a.kind === "set" && b.kind === "set") return compatible(a.element, b.element);
   // Records are functions in TLC: they compare with each other.
   const structured = (k: Kind) => k.kind === "function" || k.kind === "record";
@@ -54,7 +55,7 @@ function compatible(a: Kind, b: Kind): boolean {
 }
 
 /** The more informative of two compatible kinds. */
-const join = (a: Kind, b: Kind): Kind => (a.kind === "unknown" || a.kind === "none" ? b : a);
+const join = (a: Kind, b: Kind): Kind => (a.kind === "unknown" || a.kind === "none" || a.kind === "model" ? b : a);
 
 interface Env {
   spec: Spec;
@@ -75,7 +76,13 @@ function typeKind(t: Type, env: Pick<Env, "domains">, seen = new Set<string>()):
     case "int":
       return int;
     case "enum":
-      return string;
+      return t.model ? { kind: "model" } : string;
+    case "frame":
+      return { kind: "record", fields: new Map() };
+    case "seq":
+      return { kind: "function", key: int, value: typeKind(t.element, env, seen) };
+    case "tuple":
+      return { kind: "function", key: int, value: t.elements.map((x) => typeKind(x, env, seen)).reduce(join, unknown) };
     case "map":
       return { kind: "function", key: typeKind(t.key, env, seen), value: typeKind(t.value, env, seen) };
     case "record":
@@ -241,6 +248,41 @@ function exprKind(e: Expr, env: Env): Kind {
       for (const a of e.args) k(a);
       return env.helperKinds.get(e.name) ?? unknown;
     }
+    case "model":
+      return { kind: "model" };
+    case "locals": {
+      const owner = env.spec.processes.find((p) => p.locals.some((l) => l.name === e.name));
+      const l = owner?.locals.find((x) => x.name === e.name);
+      return owner && l ? { kind: "function", key: typeKind({ kind: "named", name: owner.over }, env), value: typeKind(l.type, env) } : unknown;
+    }
+    case "anyOf":
+      return elementOf(k(e.set));
+    case "tuple":
+      return { kind: "function", key: int, value: e.elements.map(k).reduce(join, unknown) };
+    case "at": {
+      const seq = k(e.seq);
+      expectInt(e.index, "A sequence position");
+      return seq.kind === "function" ? seq.value : unknown;
+    }
+    case "len":
+      k(e.seq);
+      return int;
+    case "head": {
+      const seq = k(e.seq);
+      return seq.kind === "function" ? seq.value : unknown;
+    }
+    case "tail":
+      return k(e.seq);
+    case "append":
+      k(e.value);
+      return k(e.seq);
+    case "concat":
+      k(e.right);
+      return k(e.left);
+    case "subSeq":
+      expectInt(e.from, "SubSeq");
+      expectInt(e.to, "SubSeq");
+      return k(e.seq);
   }
 }
 
@@ -249,7 +291,7 @@ function stmtKinds(stmts: Stmt[], env: Env): void {
     const here = { ...env, loc: s.loc };
     switch (s.kind) {
       case "assign":
-        for (const p of s.target.path) if (p.kind === "index") exprKind(p.index, here);
+        for (const p of s.target.path) if (p.kind !== "field") exprKind(p.index, here);
         exprKind(s.value, here);
         break;
       case "await":
@@ -270,6 +312,15 @@ function stmtKinds(stmts: Stmt[], env: Env): void {
         break;
       }
       case "goto":
+        break;
+      case "macro":
+        for (const a of s.args) exprKind(a, here);
+        stmtKinds(s.body, env);
+        break;
+      case "call":
+        for (const a of s.args) exprKind(a, here);
+        break;
+      case "return":
         break;
     }
   }
@@ -320,6 +371,11 @@ export function valueKindProblems(spec: Spec): SpecProblem[] {
     const variants = spec.variants.flatMap((v) => v.processes.filter((vp) => vp.process === p.name).map((vp) => vp.steps));
     for (const steps of [p.steps, ...variants]) for (const step of steps) stmtKinds(step.body, { ...withHelpers(step.loc), process: p });
   }
-  for (const i of spec.invariants) exprKind(i.body, withHelpers(i.loc));
+  for (const p of spec.procedures) for (const step of p.steps) stmtKinds(step.body, withHelpers(step.loc));
+  for (const i of [...spec.invariants, ...spec.constraints, ...(spec.initially ? [spec.initially] : [])]) exprKind(i.body, withHelpers(i.loc));
+  for (const a of spec.actions) {
+    const bound = new Map<string, Kind>(a.param && a.over ? [[a.param, typeKind({ kind: "named", name: a.over }, { domains })]] : []);
+    stmtKinds(a.body, { ...withHelpers(a.loc), bound });
+  }
   return problems;
 }

@@ -3,7 +3,7 @@
  * how the DSL's functions were imported.
  */
 import { Node, type SourceFile } from "ts-morph";
-import type { Constant, Definition, DomainDecl, Expr, SourceLoc } from "../ir.ts";
+import type { Constant, Definition, DomainDecl, Expr, Macro, SourceLoc } from "../ir.ts";
 
 export interface ModuleSymbols {
   /** The spec file, relative to the project root (for messages). */
@@ -19,6 +19,12 @@ export interface ModuleSymbols {
   literals: Map<string, Expr>;
   /** Helpers declared with `helper(...)`, by name, with their parameter names (state first). */
   definitions: Map<string, Definition>;
+  /** Macros declared with `macro(...)`, by name (their statements read once the state is known). */
+  macros: Map<string, Macro>;
+  /** Names of the TLC model values the spec declares (a string literal with one of them is that value). */
+  modelValues: Set<string>;
+  /** The spec gives its initial states by `.initially(…)`: a variable without init value ranges over its type. */
+  freeInit?: boolean;
 }
 
 /** The names in scope inside a body or expression. */
@@ -31,6 +37,8 @@ export interface Scope {
   locals: ReadonlySet<string>;
   /** Global state variables. */
   variables: ReadonlySet<string>;
+  /** Every process set's locals, readable as maps over identities (in invariants). */
+  allLocals?: ReadonlySet<string>;
   /** Names bound by lambdas, `choose`, `const`, or helper parameters. */
   bound: ReadonlySet<string>;
 }

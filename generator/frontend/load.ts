@@ -3,7 +3,7 @@
  * check the IR. The only entry point of the front end.
  */
 import { readFileSync } from "node:fs";
-import { DiagnosticCategory, DiagnosticMessageChain, Project, ts } from "ts-morph";
+import { DiagnosticCategory, Project, ts } from "ts-morph";
 import type { Spec } from "../ir.ts";
 import { checkSpec } from "./check.ts";
 import { SpecError, type SpecProblem, fail } from "./errors.ts";
@@ -90,9 +90,8 @@ function readAndCheck(file: string, root: string, rel: string, typecheck: boolea
         const pos = d.getStart() ?? 0;
         const where = d.getSourceFile() ?? source;
         const { line, column } = where.getLineAndColumnAtPos(pos);
-        const text = d.getMessageText();
-        // The compiler's own words, its chain of reasons indented below the first line.
-        const message = ts.flattenDiagnosticMessageText(text instanceof DiagnosticMessageChain ? text.compilerObject : text, "\n");
+        // The compiler's own message chain: ts-morph wraps it, and flattening the wrapper loses the text.
+        const message = ts.flattenDiagnosticMessageText(d.compilerObject.messageText, "\n    ");
         return {
           loc: { file: projectPath(root, where.getFilePath()), line, column },
           message: `type error TS${d.getCode()}: ${message}`,

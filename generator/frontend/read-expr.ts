@@ -2,9 +2,10 @@
  * TypeScript expressions (the checked subset allowed in step bodies, invariants and helpers) → IR.
  */
 import { Node, SyntaxKind, type Expression } from "ts-morph";
-import type { BinaryOp, Expr } from "../ir.ts";
+import type { BinaryOp, Expr, Type } from "../ir.ts";
 import { type ModuleSymbols, type Scope, dslCallee, dslName, locOf, withBound } from "./context.ts";
 import { fail } from "./errors.ts";
+import { readType } from "./read-type.ts";
 import { tlcInteger } from "./numbers.ts";
 
 const binaryOps: Partial<Record<SyntaxKind, BinaryOp>> = {
@@ -26,7 +27,38 @@ const binaryOps: Partial<Record<SyntaxKind, BinaryOp>> = {
 
 const unsupportedHint =
   "Step bodies, invariants and helpers use a subset of TypeScript: literals, state reads (s.x, s.x[i].f), " +
-  "operators, ?:, and the DSL's functions (forall, exists, mapping, count, filter, setLit, union, minus, member, implies).";
+  "operators, ?:, [a, b], and the DSL's functions (forall, exists, mapping, count, filter, setLit, union, minus, intersect, member, " +
+  "implies, tuple, append, head, tail, len, concat, subSeq).";
+
+/**
+ * An initial value: an expression, `anyOf(S)` (any element of S), or `mapping(D, () => anyOf(S))`
+ * (any map from D to S).
+ */
+export function readInitValue(symbols: ModuleSymbols, scope: Scope, node: Node): Expr {
+  const anyOfSet = (n: Node): Node | undefined => {
+    if (Node.isParenthesizedExpression(n) || Node.isAsExpression(n)) return anyOfSet(n.getExpression());
+    if (dslCallee(symbols, n) !== "anyOf" || !Node.isCallExpression(n)) return undefined;
+    return n.getArguments()[0] ?? fail(locOf(symbols, n), "anyOf(…) needs a set or domain");
+  };
+  const direct = anyOfSet(node);
+  if (direct) return { kind: "anyOf", set: readExpr(symbols, scope, direct) };
+  if (dslCallee(symbols, node) === "mapping" && Node.isCallExpression(node)) {
+    const [keys, fn] = node.getArguments();
+    if (keys && fn && (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) {
+      const inner = anyOfSet(lambdaResult(symbols, fn));
+      if (inner) {
+        const key = readType(symbols, keys);
+        const value = readExpr(symbols, scope, inner);
+        const valueType: Type | undefined =
+          value.kind === "typeSet" ? value.type : value.kind === "domain" ? { kind: "named", name: value.name } : value.kind === "range" ? { kind: "int", lo: value.lo, hi: value.hi } : undefined;
+        if (fn.getParameters().length > 0 || !valueType)
+          return fail(locOf(symbols, node), "mapping(D, () => anyOf(S)) needs S to be a domain, the same for every key", "Write anyOf(mapOf(D, S)).");
+        return { kind: "anyOf", set: { kind: "typeSet", type: { kind: "map", key, value: valueType } } };
+      }
+    }
+  }
+  return readExpr(symbols, scope, node);
+}
 
 /** Reads an expression. */
 export function readExpr(symbols: ModuleSymbols, scope: Scope, node: Node): Expr {
@@ -37,11 +69,14 @@ export function readExpr(symbols: ModuleSymbols, scope: Scope, node: Node): Expr
     return readExpr(symbols, scope, node.getExpression());
   if (Node.isSatisfiesExpression(node)) return readExpr(symbols, scope, node.getExpression());
   if (Node.isNumericLiteral(node)) return { kind: "int", value: tlcInteger(Number(node.getLiteralValue()), locOf(symbols, node), node.getText()) };
-  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node))
-    return { kind: "string", value: node.getLiteralValue() };
+  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) {
+    const value = node.getLiteralValue();
+    return symbols.modelValues.has(value) ? { kind: "model", name: value } : { kind: "string", value };
+  }
   if (node.getKind() === SyntaxKind.TrueKeyword) return { kind: "bool", value: true };
   if (node.getKind() === SyntaxKind.FalseKeyword) return { kind: "bool", value: false };
   if (node.getKind() === SyntaxKind.NullKeyword) return { kind: "none" };
+  if (Node.isIdentifier(node) && dslName(symbols, node) === "bool") return { kind: "typeSet", type: { kind: "bool" } };
   if (Node.isIdentifier(node)) return readName(symbols, scope, node);
   if (Node.isPropertyAccessExpression(node)) return readProperty(symbols, scope, node);
   if (Node.isElementAccessExpression(node)) {
@@ -49,6 +84,7 @@ export function readExpr(symbols: ModuleSymbols, scope: Scope, node: Node): Expr
     const arg = node.getArgumentExpressionOrThrow();
     if (Node.isPropertyAccessExpression(base) && isStateRef(scope, base.getExpression()) && base.getName() === "pc")
       return { kind: "pc", process: readExpr(symbols, scope, arg) };
+    if (isSequence(base)) return { kind: "at", seq: readExpr(symbols, scope, base), index: readExpr(symbols, scope, arg) };
     return { kind: "index", base: readExpr(symbols, scope, base), index: readExpr(symbols, scope, arg) };
   }
   if (Node.isPrefixUnaryExpression(node)) {
@@ -91,8 +127,18 @@ export function readExpr(symbols: ModuleSymbols, scope: Scope, node: Node): Expr
     });
     return { kind: "record", fields };
   }
+  if (Node.isArrayLiteralExpression(node)) {
+    if (node.getElements().some((e) => Node.isSpreadElement(e))) return unsupported("A spread");
+    return { kind: "tuple", elements: node.getElements().map((e) => readExpr(symbols, scope, e)) };
+  }
   if (Node.isCallExpression(node)) return readCall(symbols, scope, node);
   return unsupported(`A ${node.getKindName()}`);
+}
+
+/** Whether an expression is a sequence or tuple (a TypeScript array or tuple), by its type. */
+export function isSequence(node: Node): boolean {
+  const t = node.getType();
+  return t.isArray() || t.isReadonlyArray() || t.isTuple();
 }
 
 function short(text: string): string {
@@ -128,11 +174,13 @@ function readProperty(symbols: ModuleSymbols, scope: Scope, node: Node & { getEx
   if (isStateRef(scope, target)) {
     if (scope.locals.has(name)) return { kind: "local", name };
     if (scope.variables.has(name)) return { kind: "var", name };
+    if (scope.allLocals?.has(name)) return { kind: "locals", name };
     if (name === "pc")
       return fail(locOf(symbols, node), "`pc` must be indexed by a process identity", "Write s.pc[p] === \"label\".");
     return fail(locOf(symbols, node), `\`${name}\` is not a state variable${scope.locals.size ? " or local" : ""} of this spec`, "Declare it in the spec's state (or the process's locals).");
   }
   if (name === "size") return { kind: "size", set: readExpr(symbols, scope, target) };
+  if (name === "length" && isSequence(target)) return { kind: "len", seq: readExpr(symbols, scope, target) };
   return { kind: "field", base: readExpr(symbols, scope, target), field: name };
 }
 
@@ -192,6 +240,34 @@ function readCall(symbols: ModuleSymbols, scope: Scope, node: Node & { getArgume
       return { kind: "binary", op: "in", left: arg(0), right: arg(1) };
     case "implies":
       return { kind: "binary", op: "implies", left: arg(0), right: arg(1) };
+    case "intersect":
+      return { kind: "binary", op: "intersect", left: arg(0), right: arg(1) };
+    case "tuple":
+      return { kind: "tuple", elements: args.map((a) => readExpr(symbols, scope, a)) };
+    case "append":
+      return { kind: "append", seq: arg(0), value: arg(1) };
+    case "head":
+    case "tail":
+    case "len":
+      return { kind: dsl, seq: arg(0) };
+    case "concat":
+      return { kind: "concat", left: arg(0), right: arg(1) };
+    case "subSeq":
+      return { kind: "subSeq", seq: arg(0), from: arg(1), to: arg(2) };
+    // A domain written in place is the set of its values.
+    case "range":
+      return { kind: "range", lo: arg(0), hi: arg(1) };
+    case "enumOf":
+    case "modelValues":
+    case "mapOf":
+    case "setOf":
+    case "record":
+    case "optional":
+    case "seqOf":
+    case "tupleOf":
+      return { kind: "typeSet", type: readType(symbols, node) };
+    case "anyOf":
+      return fail(locOf(symbols, node), "anyOf(…) is an initial value, not an expression", "Use it as a whole init value (init: { x: anyOf(S) }); inside a step, choose a value with const x = choose(S).");
     case undefined:
       break;
     default:
@@ -214,8 +290,12 @@ function readCall(symbols: ModuleSymbols, scope: Scope, node: Node & { getArgume
   // helper(s, a, b)
   if (Node.isIdentifier(callee) && symbols.definitions.has(callee.getText())) {
     const def = symbols.definitions.get(callee.getText());
-    const [stateArg, ...rest] = args;
     if (!def) throw new Error("unreachable");
+    if (def.pure) {
+      if (args.length !== def.params.length) return fail(locOf(symbols, node), `${def.name}(…) takes ${def.params.length} arguments`);
+      return { kind: "call", name: def.name, args: args.map((a) => readExpr(symbols, scope, a)) };
+    }
+    const [stateArg, ...rest] = args;
     if (!stateArg || !isStateRef(scope, stateArg))
       return fail(locOf(symbols, node), `The first argument of ${def.name}(…) must be the state \`${scope.state ?? "s"}\``);
     if (rest.length !== def.params.length)

@@ -2,11 +2,11 @@
  * A spec module's top level → IR: constants, domains, literals, helpers, then the `spec(…)` chain
  * (state, processes, invariants, configurations, variants).
  */
-import { Node, SyntaxKind, type CallExpression, type ObjectLiteralExpression, type SourceFile } from "ts-morph";
-import type { Config, Constant, Definition, Invariant, Process, SourceLoc, Spec, Step, Value, Variable, Variant } from "../ir.ts";
+import { type ArrowFunction, type CallExpression, type FunctionExpression, Node, type ObjectLiteralExpression, type SourceFile, SyntaxKind } from "ts-morph";
+import type { Action, Config, Constant, Definition, Expr, Invariant, Procedure, Process, SourceLoc, Spec, Step, Value, Variable, Variant } from "../ir.ts";
 import { type ModuleSymbols, type Scope, docOf, dslCallee, locOf } from "./context.ts";
 import { fail } from "./errors.ts";
-import { lambdaResult, readExpr } from "./read-expr.ts";
+import { lambdaResult, readExpr, readInitValue } from "./read-expr.ts";
 import { readStatements } from "./read-stmt.ts";
 import { readType } from "./read-type.ts";
 import { tlcInteger } from "./numbers.ts";
@@ -27,12 +27,35 @@ export function readSpec(source: SourceFile, file: string): Spec {
   const badName = moduleNameProblem(name);
   if (badName) return fail(locOf(symbols, nameArg), `The spec name "${name}" ${badName}`, "Rename the spec: its name is the name of the TLA+ module.");
   const def = objectArg(symbols, start, 1, "spec(…)");
+  const methodOf = (call: CallExpression) => {
+    const callee = call.getExpression();
+    return Node.isPropertyAccessExpression(callee) ? callee.getName() : "";
+  };
+  // With .initially(…), a variable or local without an init value ranges over its whole domain.
+  const initiallyCalls = calls.filter((c) => methodOf(c) === "initially");
+  symbols.freeInit = initiallyCalls.length > 0;
   const variables = readVariables(symbols, def);
   const varNames = new Set(variables.map((v) => v.name));
-  readHelpers(symbols, varNames);
+  // Helpers may read every process's locals as maps (as invariants do): their names come first.
+  const localNames = new Set(
+    calls
+      .filter((c) => methodOf(c) === "process")
+      .flatMap((c) => {
+        const def = c.getArguments()[2];
+        const locals = def && Node.isObjectLiteralExpression(def) ? def.getProperty("locals") : undefined;
+        return locals && Node.isPropertyAssignment(locals) ? resolveObject(symbols, locals.getInitializerOrThrow()).getProperties().map((p) => (Node.isPropertyAssignment(p) ? p.getName() : "")) : [];
+      })
+      .filter((n) => n !== ""),
+  );
+  readHelpers(symbols, varNames, localNames);
+  readMacros(symbols, varNames);
 
   const processes: Process[] = [];
-  const invariants: Invariant[] = [];
+  const procedures: Procedure[] = [];
+  // Invariants can read every process's locals, so they are read once every process is known.
+  const invariantCalls: { call: CallExpression; doc?: string }[] = [];
+  const constraintCalls: { call: CallExpression; doc?: string }[] = [];
+  const actionCalls: { call: CallExpression; doc?: string }[] = [];
   const configs: Config[] = [];
   const variantSteps = new Map<string, { doc?: string; loc: Config["loc"]; byProcess: Map<string, Step[]> }>();
   for (const call of calls) {
@@ -40,7 +63,13 @@ export function readSpec(source: SourceFile, file: string): Spec {
     const method = Node.isPropertyAccessExpression(callee) ? callee.getName() : "";
     const doc = docBefore(call);
     if (method === "process") processes.push(readProcess(symbols, call, varNames, doc));
-    else if (method === "invariant") invariants.push(readInvariant(symbols, call, varNames, doc));
+    else if (method === "procedure") procedures.push(readProcedure(symbols, call, varNames, doc));
+    else if (method === "invariant") invariantCalls.push({ call, doc });
+    else if (method === "constraint") constraintCalls.push({ call, doc });
+    else if (method === "action") actionCalls.push({ call, doc });
+    else if (method === "initially") {
+      if (call !== initiallyCalls[0]) return fail(callLoc(symbols, call), "The spec has more than one .initially(…)", "Give the initial states by one predicate (join them with &&).");
+    }
     else if (method === "config") configs.push(readConfig(symbols, call, doc));
     else if (method === "variant") {
       const vname = stringArg(symbols, call, 0, "variant(…)");
@@ -57,6 +86,15 @@ export function readSpec(source: SourceFile, file: string): Spec {
       variantSteps.set(vname, entry);
     } else return fail(callLoc(symbols, call), `Unknown spec method .${method}(…)`);
   }
+  const allLocals = new Set(processes.flatMap((p) => p.locals.map((l) => l.name)));
+  const invariants = invariantCalls.map(({ call, doc }) => readInvariant(symbols, call, varNames, allLocals, doc));
+  const constraints = constraintCalls.map(({ call, doc }) => {
+    const name = stringArg(symbols, call, 0, "constraint(…)");
+    return { name, ...readPredicate(symbols, call, `Constraint "${name}"`, varNames, allLocals, doc, 1) };
+  });
+  const actions = actionCalls.map(({ call, doc }) => readAction(symbols, call, varNames, allLocals, doc));
+  const initiallyCall = initiallyCalls[0];
+  const initially = initiallyCall ? readPredicate(symbols, initiallyCall, "initially", varNames, allLocals, docBefore(initiallyCall)) : undefined;
   const variants: Variant[] = [...variantSteps].map(([vname, v]) => ({
     name: vname,
     doc: v.doc,
@@ -77,8 +115,13 @@ export function readSpec(source: SourceFile, file: string): Spec {
     domains: [...symbols.domains.values()],
     variables,
     definitions: [...symbols.definitions.values()],
+    macros: [...symbols.macros.values()],
     processes,
+    procedures,
+    actions,
     invariants,
+    constraints,
+    ...(initially ? { initially: { body: initially.body, doc: initially.doc, loc: initially.loc } } : {}),
     configs,
     variants,
   };
@@ -114,6 +157,8 @@ function collectSymbols(source: SourceFile, file: string): ModuleSymbols {
     domains: new Map(),
     literals: new Map(),
     definitions: new Map(),
+    modelValues: new Set(),
+    macros: new Map(),
   };
   for (const imp of source.getImportDeclarations()) {
     if (!dslModule.test(imp.getModuleSpecifierValue())) continue;
@@ -121,6 +166,9 @@ function collectSymbols(source: SourceFile, file: string): ModuleSymbols {
     if (ns) symbols.dslNamespaces.add(ns.getText());
     for (const named of imp.getNamedImports()) symbols.dslNames.set(named.getAliasNode()?.getText() ?? named.getName(), named.getName());
   }
+  // Model values first: a string literal anywhere that names one is that value.
+  for (const call of source.getDescendantsOfKind(SyntaxKind.CallExpression))
+    if (dslCallee(symbols, call) === "modelValues") for (const a of call.getArguments()) if (Node.isStringLiteral(a)) symbols.modelValues.add(a.getLiteralValue());
   for (const stmt of source.getVariableStatements()) {
     for (const decl of stmt.getDeclarations()) {
       const init = decl.getInitializer();
@@ -133,7 +181,7 @@ function collectSymbols(source: SourceFile, file: string): ModuleSymbols {
         const type = readType(symbols, init.getArguments()[0] ?? fail(loc, "constant(…) needs its domain"));
         const constant: Constant = { name, type, doc, loc };
         symbols.constants.set(name, constant);
-      } else if (callee === "helper") {
+      } else if (callee === "helper" || callee === "macro") {
         // read once the state variables are known
       } else if (callee === "symmetric" && Node.isCallExpression(init)) {
         const inner = init.getArguments()[0] ?? fail(loc, "symmetric(…) needs a domain");
@@ -141,7 +189,7 @@ function collectSymbols(source: SourceFile, file: string): ModuleSymbols {
         symbols.domains.set(name, { name, type: readType(symbols, inner), symmetric: true, doc, loc });
       } else if (isDomainExpr(symbols, init)) {
         symbols.domains.set(name, { name, type: readType(symbols, init), doc, loc });
-      } else if (isLiteral(init)) {
+      } else if (isLiteral(init, symbols)) {
         symbols.literals.set(name, readExpr(symbols, { locals: new Set(), variables: new Set(), bound: new Set() }, init));
       }
     }
@@ -151,31 +199,62 @@ function collectSymbols(source: SourceFile, file: string): ModuleSymbols {
 
 function isDomainExpr(symbols: ModuleSymbols, node: Node): boolean {
   const callee = dslCallee(symbols, node);
-  if (callee && ["range", "enumOf", "mapOf", "setOf", "record", "optional"].includes(callee)) return true;
+  if (callee && ["range", "enumOf", "modelValues", "mapOf", "setOf", "record", "optional", "seqOf", "tupleOf"].includes(callee)) return true;
   return Node.isIdentifier(node) && symbols.dslNames.get(node.getText()) === "bool";
 }
 
-function isLiteral(node: Node): boolean {
-  if (Node.isNumericLiteral(node) || Node.isStringLiteral(node)) return true;
-  if (Node.isTrueLiteral(node) || Node.isFalseLiteral(node)) return true;
+/** A constant value written out: a number, string or boolean, or a record or tuple of such values. */
+function isLiteral(node: Node, symbols: ModuleSymbols): boolean {
+  if (Node.isAsExpression(node) || Node.isSatisfiesExpression(node) || Node.isParenthesizedExpression(node)) return isLiteral(node.getExpression(), symbols);
+  if (Node.isNumericLiteral(node) || Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return true;
+  if (Node.isTrueLiteral(node) || Node.isFalseLiteral(node) || Node.isNullLiteral(node)) return true;
+  if (Node.isIdentifier(node)) return symbols.literals.has(node.getText());
+  if (Node.isObjectLiteralExpression(node))
+    return node.getProperties().every((p) => Node.isPropertyAssignment(p) && isLiteral(p.getInitializerOrThrow(), symbols));
+  if (Node.isArrayLiteralExpression(node)) return node.getElements().every((e) => isLiteral(e, symbols));
   return Node.isPrefixUnaryExpression(node) && Node.isNumericLiteral(node.getOperand());
 }
 
-function readHelpers(symbols: ModuleSymbols, variables: ReadonlySet<string>): void {
+/** The top-level `const name = wrapper((…) => …)` declarations of a DSL wrapper (helper, macro), with their functions. */
+function wrapped(symbols: ModuleSymbols, wrapper: string, hint: string): { name: string; fn: ArrowFunction | FunctionExpression; doc?: string; loc: SourceLoc }[] {
+  const out: { name: string; fn: ArrowFunction | FunctionExpression; doc?: string; loc: SourceLoc }[] = [];
   for (const stmt of symbols.source.getVariableStatements()) {
     for (const decl of stmt.getDeclarations()) {
       const init = decl.getInitializer();
-      if (!init || dslCallee(symbols, init) !== "helper" || !Node.isCallExpression(init)) continue;
+      if (!init || dslCallee(symbols, init) !== wrapper || !Node.isCallExpression(init)) continue;
       const fn = init.getArguments()[0];
       const loc = locOf(symbols, decl);
-      if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)))
-        return fail(loc, "helper(…) takes an arrow function whose first parameter is the state", "Write helper((s: S, x: number) => …).");
-      const [stateParam, ...params] = fn.getParameters().map((p) => p.getName());
-      if (!stateParam) return fail(loc, "A helper's first parameter is the state");
-      const scope: Scope = { state: stateParam, locals: new Set(), variables, bound: new Set(params) };
-      const def: Definition = { name: decl.getName(), params, body: readExpr(symbols, scope, lambdaResult(symbols, fn)), doc: docOf(stmt), loc };
-      symbols.definitions.set(def.name, def);
+      if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) return fail(loc, `${wrapper}(…) takes an arrow function`, hint);
+      out.push({ name: decl.getName(), fn, doc: docOf(stmt), loc });
     }
+  }
+  return out;
+}
+
+function readHelpers(symbols: ModuleSymbols, variables: ReadonlySet<string>, allLocals: ReadonlySet<string>): void {
+  for (const { name, fn, doc, loc } of wrapped(symbols, "helper", "Write helper((s: S, x: number) => …), or helper((x: number) => …) for one that reads no state.")) {
+    const parameters = fn.getParameters();
+    // The first parameter is the state when its type has every state variable; else the helper is pure.
+    const first = parameters[0];
+    const readsState = first !== undefined && variables.size > 0 && [...variables].every((v) => first.getType().getProperty(v) !== undefined);
+    const names = parameters.map((p) => p.getName());
+    const stateParam = readsState ? names[0] : undefined;
+    const params = readsState ? names.slice(1) : names;
+    const scope: Scope = { state: stateParam, locals: new Set(), variables, allLocals, bound: new Set(params) };
+    const body = readExpr(symbols, scope, lambdaResult(symbols, fn));
+    const def: Definition = { name, params, body, ...(readsState ? {} : { pure: true }), doc, loc };
+    symbols.definitions.set(def.name, def);
+  }
+}
+
+function readMacros(symbols: ModuleSymbols, variables: ReadonlySet<string>): void {
+  for (const { name, fn, doc, loc } of wrapped(symbols, "macro", "Write macro((s: S, p: P) => { … }).")) {
+    const [stateParam, ...params] = fn.getParameters().map((p) => p.getName());
+    if (!stateParam) return fail(loc, "A macro's first parameter is the state");
+    const body = fn.getBody();
+    const scope: Scope = { state: stateParam, locals: new Set(), variables, bound: new Set(params) };
+    const stmts = Node.isBlock(body) ? readStatements(symbols, scope, body.getStatements()) : fail(locOf(symbols, body), "A macro's body is a block { … }");
+    symbols.macros.set(name, { name, params, body: stmts, doc, loc });
   }
 }
 
@@ -201,18 +280,33 @@ function specChain(symbols: ModuleSymbols): CallExpression[] {
 
 function readVariables(symbols: ModuleSymbols, def: ObjectLiteralExpression): Variable[] {
   const schema = resolveObject(symbols, property(symbols, def, "state"));
-  const init = resolveObject(symbols, property(symbols, def, "init"));
-  return readSchema(symbols, schema, init, { locals: new Set(), variables: new Set(), bound: new Set() });
+  const init = optionalObject(symbols, def, "init");
+  return readSchema(symbols, schema, init, { locals: new Set(), variables: new Set(), bound: new Set() }, "init");
 }
 
-function readSchema(symbols: ModuleSymbols, schema: ObjectLiteralExpression, init: ObjectLiteralExpression | undefined, scope: Scope): Variable[] {
+function readSchema(
+  symbols: ModuleSymbols,
+  schema: ObjectLiteralExpression,
+  init: ObjectLiteralExpression | undefined,
+  scope: Scope,
+  where: string,
+  /** The init object also gives values to names of another schema (a procedure's params and locals share one). */
+  shared = false,
+): Variable[] {
+  for (const p of shared ? [] : (init?.getProperties() ?? [])) {
+    const name = Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p) ? p.getName() : undefined;
+    if (!name || !schema.getProperty(name)) return fail(locOf(symbols, p), `${where} gives a value to \`${name ?? p.getText()}\`, which is not declared`, "Declare it next to the others, or remove it.");
+  }
   return schema.getProperties().map((p) => {
     if (!Node.isPropertyAssignment(p)) return fail(locOf(symbols, p), "Declare each variable as name: domain");
     const name = p.getName();
+    const type = readType(symbols, p.getInitializerOrThrow());
     const value = init?.getProperty(name);
+    const base = { name, type, doc: docOf(p), loc: locOf(symbols, p) };
+    if (!value && symbols.freeInit) return { ...base, init: { kind: "anyOf", set: { kind: "typeSet", type } } };
     if (!value || !Node.isPropertyAssignment(value))
-      return fail(locOf(symbols, p), `Variable \`${name}\` has no initial value`, `Add ${name}: … to init.`);
-    return { name, type: readType(symbols, p.getInitializerOrThrow()), init: readExpr(symbols, scope, value.getInitializerOrThrow()), doc: docOf(p), loc: locOf(symbols, p) };
+      return fail(locOf(symbols, p), `Variable \`${name}\` has no initial value`, `Add ${name}: … to ${where} (anyOf(S) for any value of S), or give the initial states with .initially(…).`);
+    return { ...base, init: readInitValue(symbols, scope, value.getInitializerOrThrow()) };
   });
 }
 
@@ -229,11 +323,13 @@ function readProcess(symbols: ModuleSymbols, call: CallExpression, variables: Re
   const localsNode = def.getProperty("locals");
   const locals =
     localsNode && Node.isPropertyAssignment(localsNode)
-      ? readSchema(symbols, resolveObject(symbols, localsNode.getInitializerOrThrow()), optionalObject(symbols, def, "init"), {
-          locals: new Set(),
-          variables: new Set(),
-          bound: new Set(),
-        })
+      ? readSchema(
+          symbols,
+          resolveObject(symbols, localsNode.getInitializerOrThrow()),
+          optionalObject(symbols, def, "init"),
+          { locals: new Set(), variables: new Set(), bound: new Set() },
+          `process ${name}'s init`,
+        )
       : [];
   const proc: Process = { name, over: over.getText(), locals, steps: [], doc: optionalString(symbols, def, "doc") ?? doc, loc: callLoc(symbols, call) };
   proc.steps = readSteps(symbols, property(symbols, def, "steps"), processScope(proc, variables));
@@ -262,14 +358,63 @@ function readSteps(symbols: ModuleSymbols, node: Node, scope: Omit<Scope, "state
   });
 }
 
-function readInvariant(symbols: ModuleSymbols, call: CallExpression, variables: ReadonlySet<string>, doc?: string): Invariant {
-  const name = stringArg(symbols, call, 0, "invariant(…)");
-  const fn = call.getArguments()[1];
+function readProcedure(symbols: ModuleSymbols, call: CallExpression, variables: ReadonlySet<string>, doc?: string): Procedure {
+  const name = stringArg(symbols, call, 0, "procedure(…)");
+  const def = objectArg(symbols, call, 1, "procedure(…)");
+  const init = optionalObject(symbols, def, "init");
+  const noScope: Scope = { locals: new Set(), variables: new Set(), bound: new Set() };
+  const schema = (key: string) => {
+    const node = def.getProperty(key);
+    return node && Node.isPropertyAssignment(node) ? readSchema(symbols, resolveObject(symbols, node.getInitializerOrThrow()), init, noScope, `procedure ${name}'s init`, true) : [];
+  };
+  const params = schema("params");
+  const locals = schema("locals");
+  const own = new Set([...params, ...locals].map((v) => v.name));
+  for (const p of init?.getProperties() ?? [])
+    if ((Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p)) && !own.has(p.getName()))
+      return fail(locOf(symbols, p), `procedure ${name}'s init gives a value to \`${p.getName()}\`, which is not one of its parameters or locals`);
+  const steps = readSteps(symbols, property(symbols, def, "steps"), { locals: own, variables, bound: new Set() });
+  return { name, params, locals, steps, doc: optionalString(symbols, def, "doc") ?? doc, loc: callLoc(symbols, call) };
+}
+
+function readAction(symbols: ModuleSymbols, call: CallExpression, variables: ReadonlySet<string>, allLocals: ReadonlySet<string>, doc?: string): Action {
+  const name = stringArg(symbols, call, 0, "action(…)");
+  const args = call.getArguments();
+  const parameterized = args.length > 2;
+  const over = parameterized ? args[1] : undefined;
+  if (over && !(Node.isIdentifier(over) && symbols.domains.has(over.getText())))
+    return fail(locOf(symbols, over), `Action "${name}" is parameterized by a named domain`, "Declare const D = range(…) (or another domain) at the top level and pass D.");
+  const fn = args[parameterized ? 2 : 1];
   if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)))
-    return fail(callLoc(symbols, call), `Invariant "${name}" needs a predicate (s) => …`);
+    return fail(callLoc(symbols, call), `Action "${name}" needs a body (s${parameterized ? ", p" : ""}) => { … }`);
+  const [stateParam, param] = fn.getParameters().map((p) => p.getName());
+  const body = fn.getBody();
+  const scope: Scope = { state: stateParam, locals: new Set(), variables, allLocals, bound: new Set(param ? [param] : []) };
+  const stmts = Node.isBlock(body) ? readStatements(symbols, scope, body.getStatements()) : fail(locOf(symbols, body), "An action's body is a block { … }");
+  return { name, ...(over && param ? { over: over.getText(), param } : {}), body: stmts, doc, loc: callLoc(symbols, call) };
+}
+
+function readInvariant(symbols: ModuleSymbols, call: CallExpression, variables: ReadonlySet<string>, allLocals: ReadonlySet<string>, doc?: string): Invariant {
+  const name = stringArg(symbols, call, 0, "invariant(…)");
+  return { name, ...readPredicate(symbols, call, `Invariant "${name}"`, variables, allLocals, doc, 1) };
+}
+
+/** A state predicate `(s) => …` (an invariant's, a constraint's, `.initially`'s): the state with pc and every local. */
+function readPredicate(
+  symbols: ModuleSymbols,
+  call: CallExpression,
+  what: string,
+  variables: ReadonlySet<string>,
+  allLocals: ReadonlySet<string>,
+  doc?: string,
+  argument = 0,
+): { body: Expr; doc?: string; loc: SourceLoc } {
+  const fn = call.getArguments()[argument];
+  if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)))
+    return fail(callLoc(symbols, call), `${what} needs a predicate (s) => …`);
   const state = fn.getParameters()[0]?.getName();
-  const scope: Scope = { state, locals: new Set(), variables, bound: new Set() };
-  return { name, body: readExpr(symbols, scope, lambdaResult(symbols, fn)), doc, loc: callLoc(symbols, call) };
+  const scope: Scope = { state, locals: new Set(), variables, allLocals, bound: new Set() };
+  return { body: readExpr(symbols, scope, lambdaResult(symbols, fn)), doc, loc: callLoc(symbols, call) };
 }
 
 function readConfig(symbols: ModuleSymbols, call: CallExpression, doc?: string): Config {

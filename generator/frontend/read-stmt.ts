@@ -5,7 +5,8 @@ import { Node, SyntaxKind, type Statement } from "ts-morph";
 import type { Expr, LValue, Stmt } from "../ir.ts";
 import { type ModuleSymbols, type Scope, dslCallee, locOf, withBound } from "./context.ts";
 import { fail } from "./errors.ts";
-import { isStateRef, readExpr } from "./read-expr.ts";
+import { isSequence, isStateRef, readExpr } from "./read-expr.ts";
+import { substituteBound } from "../ir-walk.ts";
 
 const statementHint =
   "A step body may assign state (s.x = …, s.x[i].f = …, +=, -=, ++, --), and use when(…), goto(\"label\"), " +
@@ -102,6 +103,17 @@ function readExpressionStatement(symbols: ModuleSymbols, scope: Scope, expr: Nod
   if (Node.isCallExpression(expr)) {
     const args = expr.getArguments();
     const first = args[0];
+    const callee = expr.getExpression();
+    const macro = Node.isIdentifier(callee) ? symbols.macros.get(callee.getText()) : undefined;
+    if (macro) {
+      if (!first || !isStateRef(scope, first)) return fail(loc, `The first argument of ${macro.name}(…) must be the state \`${scope.state ?? "s"}\``);
+      const rest = args.slice(1);
+      if (rest.length !== macro.params.length) return fail(loc, `${macro.name}(…) takes ${macro.params.length + 1} arguments`);
+      const values = rest.map((a) => readExpr(symbols, scope, a));
+      // Textual substitution, as PlusCal expands a macro: each parameter stands for its argument.
+      const body = substituteBound(macro.body, new Map(macro.params.map((p, i) => [p, values[i] as Expr])));
+      return [{ kind: "macro", name: macro.name, args: values, body, loc }];
+    }
     switch (dslCallee(symbols, expr)) {
       case "when":
         if (!first) return fail(loc, "when(…) needs a condition");
@@ -139,6 +151,13 @@ function readExpressionStatement(symbols: ModuleSymbols, scope: Scope, expr: Nod
       }
       case "choose":
         return fail(loc, "choose(…) must bind a name", "Write const x = choose(S); the rest of the step can use x.");
+      case "call": {
+        if (!first || !(Node.isStringLiteral(first) || Node.isNoSubstitutionTemplateLiteral(first)))
+          return fail(loc, "call(…) needs the procedure's name as a string literal first", 'Write call("Name", …args).');
+        return [{ kind: "call", procedure: first.getLiteralValue(), args: args.slice(1).map((a) => readExpr(symbols, scope, a)), loc }];
+      }
+      case "ret":
+        return [{ kind: "return", loc }];
       default:
         break;
     }
@@ -156,7 +175,8 @@ function readLValue(symbols: ModuleSymbols, scope: Scope, node: Node): LValue {
       continue;
     }
     if (Node.isElementAccessExpression(cur)) {
-      path.unshift({ kind: "index", index: readExpr(symbols, scope, cur.getArgumentExpressionOrThrow()) });
+      const index = readExpr(symbols, scope, cur.getArgumentExpressionOrThrow());
+      path.unshift(isSequence(cur.getExpression()) ? { kind: "at", index } : { kind: "index", index });
       cur = cur.getExpression();
       continue;
     }

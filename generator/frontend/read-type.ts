@@ -9,7 +9,8 @@ import { readExpr } from "./read-expr.ts";
 
 const noState: Scope = { locals: new Set(), variables: new Set(), bound: new Set() };
 
-const domainHint = "Domains are bool, range(lo, hi), enumOf(…), mapOf(K, V), record({…}), setOf(D), optional(D), or a top-level domain's name.";
+const domainHint =
+  "Domains are bool, range(lo, hi), enumOf(…), mapOf(K, V), record({…}), setOf(D), optional(D), seqOf(D, maxLen), tupleOf(D1, D2, …), or a top-level domain's name.";
 
 export function readType(symbols: ModuleSymbols, node: Node): Type {
   if (Node.isIdentifier(node) && symbols.domains.has(node.getText())) return { kind: "named", name: node.getText() };
@@ -27,12 +28,22 @@ export function readType(symbols: ModuleSymbols, node: Node): Type {
           Node.isStringLiteral(a) ? a.getLiteralValue() : fail(locOf(symbols, a), "enumOf(…) takes string literals"),
         ),
       };
+    case "modelValues": {
+      const values = args.map((a) => (Node.isStringLiteral(a) ? a.getLiteralValue() : fail(locOf(symbols, a), "modelValues(…) takes the values' names as string literals")));
+      for (const v of values) symbols.modelValues.add(v);
+      return { kind: "enum", values, model: true };
+    }
     case "mapOf":
       return { kind: "map", key: readType(symbols, arg(0)), value: readType(symbols, arg(1)) };
     case "setOf":
       return { kind: "set", element: readType(symbols, arg(0)) };
     case "optional":
       return { kind: "optional", value: readType(symbols, arg(0)) };
+    case "seqOf":
+      return { kind: "seq", element: readType(symbols, arg(0)), maxLen: readExpr(symbols, noState, arg(1)) };
+    case "tupleOf":
+      if (args.length === 0) return fail(locOf(symbols, node), "tupleOf(…) needs at least one domain");
+      return { kind: "tuple", elements: args.map((a) => readType(symbols, a)) };
     case "record": {
       const fields = arg(0);
       if (!Node.isObjectLiteralExpression(fields)) return fail(locOf(symbols, fields), "record(…) takes an object of domains");

@@ -10,6 +10,7 @@
  */
 import type { Spec, Value } from "../ir.ts";
 import { applyVariant } from "../tla/module.ts";
+import { languageConstructs } from "../ir-walk.ts";
 import { type Ctx } from "./expr.ts";
 import { type Layout, NONE, buildLayout } from "./layout.ts";
 import { StepCompiler, Lines, type EmitSite, type StepInfo } from "./steps.ts";
@@ -38,6 +39,9 @@ export interface CompileOptions {
 }
 
 export function compilePacked(base: Spec, variant: string | null, constants: Readonly<Record<string, Value>>, options: CompileOptions = {}): PackedProgram {
+  // The compiled form covers processes of labelled steps; the readable explorer runs the rest of the language.
+  const beyond = languageConstructs(base);
+  if (beyond.length > 0) throw new PackedUnsupported(base.source, `the compiled form does not cover ${beyond.join(", ")}`);
   const spec = applyVariant(base, variant);
   const cx = concreteContext(spec, constants);
   const strings = stringTable(base, spec.processes);

@@ -180,6 +180,9 @@ export abstract class ExprCompiler extends SetCompiler {
       }
       case "call":
         return this.call(e, ctx);
+      // compilePacked refuses a spec with these first (languageConstructs): the readable explorer runs it.
+      default:
+        return this.unsupported(ctx, `a ${e.kind} expression`);
     }
   }
 

@@ -396,6 +396,8 @@ export abstract class StepCompiler extends ExprCompiler {
         }
         type = type.value;
         name = `${name}[${typeof k.val === "number" && k.type.kind === "int" ? k.val : "…"}]`;
+      } else if (seg.kind === "at") {
+        return this.unsupported(ctx, `a position of ${name} (sequences are not compiled)`);
       } else {
         if (type.kind !== "record") return this.unsupported(ctx, `field ${seg.field} of ${name}, which is not a record`);
         let at = 0;

@@ -70,6 +70,10 @@ export function concrete(t: Type, cx: ConcreteContext, seen: ReadonlySet<string>
       if (seen.has(t.name)) throw new PackedUnsupported(cx.spec.source, `the domain ${t.name} is defined in terms of itself`);
       return concrete(d.type, cx, new Set([...seen, t.name]));
     }
+    case "seq":
+    case "tuple":
+    case "frame":
+      throw new PackedUnsupported(cx.spec.source, `a ${t.kind} type (the compiled explorer has no sequences, tuples or stacks)`);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * IR expressions and types → TLA+ text.
  */
-import type { BinaryOp, Definition, Expr, Type } from "../ir.ts";
+import type { BinaryOp, Definition, Expr, LValue, Type } from "../ir.ts";
 import { exprReads } from "../ir-walk.ts";
 import { freshName } from "./fresh-names.ts";
 
@@ -63,6 +63,10 @@ const ops: Record<BinaryOp, InfixOp> = {
 };
 
 const dots: InfixOp = { text: "..", low: 90, high: 90 };
+/** Sequence concatenation (`\\o`, 13-13 left-associative in the book's table). */
+const concatOp: InfixOp = { text: "\\o", low: 130, high: 130, left: true, associative: true };
+/** The Cartesian product of a tuple type (`A \\X B`, 10-13). */
+const crossOp: InfixOp = { text: "\\X", low: 100, high: 130 };
 const notOp: Precedence = { low: 40, high: 40 };
 /** Unary minus (`-.`): SANY also rejects it right after a tighter infix operator (`a * -b`). */
 const negOp: Precedence = { low: 120, high: 120 };
@@ -87,6 +91,8 @@ function shapeOf(e: Expr): Shape {
       return { kind: "prefix", op: negOp };
     case "int":
       return e.value < 0 ? { kind: "prefix", op: negOp } : { kind: "atomic" };
+    case "concat":
+      return { kind: "infix", op: concatOp };
     case "ite":
     case "quant":
       return { kind: "open" };
@@ -159,12 +165,16 @@ function renderBare(e: Expr, ctx: ExprContext): string {
       return String(e.value);
     case "string":
       return tlaString(e.value);
+    case "model":
+      return e.name;
     case "none":
       return "NoValue";
     case "var":
       return primedName(e.name, `var:${e.name}`, ctx);
     case "local":
       return ctx.pluscal ? e.name : `${primedName(e.name, `local:${e.name}`, ctx)}[self]`;
+    case "locals":
+      return primedName(e.name, `local:${e.name}`, ctx);
     case "self":
       return "self";
     case "const":
@@ -219,7 +229,42 @@ function renderBare(e: Expr, ctx: ExprContext): string {
       return renderType(e.type, ctx);
     case "call":
       return renderCall(e, ctx);
+    case "anyOf":
+      throw new Error("anyOf(…) is an initial value, not an expression (the front end rejects it elsewhere)");
+    case "tuple":
+      return `<<${e.elements.map((x) => r(x)).join(", ")}>>`;
+    case "at":
+      return `${r(e.seq, "atom")}[${renderPosition(e.index, ctx)}]`;
+    case "len":
+      return `Len(${r(e.seq)})`;
+    case "head":
+      return `Head(${r(e.seq)})`;
+    case "tail":
+      return `Tail(${r(e.seq)})`;
+    case "append":
+      return `Append(${r(e.seq)}, ${r(e.value)})`;
+    case "concat":
+      return `${r(e.left, { kind: "left", op: concatOp })} \\o ${r(e.right, { kind: "right", op: concatOp })}`;
+    case "subSeq":
+      return `SubSeq(${r(e.seq)}, ${renderPosition(e.from, ctx)}, ${r(e.to)})`;
   }
+}
+
+/** An assignment target's path: `[key]`, `[position + 1]`, `.field`. */
+export function renderPath(path: LValue["path"], ctx: ExprContext): string {
+  return path.map((p) => (p.kind === "index" ? `[${renderExpr(p.index, ctx)}]` : p.kind === "at" ? `[${renderPosition(p.index, ctx)}]` : `.${p.field}`)).join("");
+}
+
+/** A 0-based position (as the DSL counts) as TLA+'s 1-based one: `i + 1`, or the literal. */
+export function renderPosition(index: Expr, ctx: ExprContext): string {
+  if (index.kind === "int") return String(index.value + 1);
+  // `i - 1` (the last element is s[s.length - 1]) is `i` in TLA+; `i + k` is `i + (k + 1)`.
+  if (index.kind === "binary" && index.right.kind === "int" && (index.op === "sub" || index.op === "add")) {
+    const k = index.op === "sub" ? 1 - index.right.value : index.right.value + 1;
+    if (k === 0) return renderExpr(index.left, ctx);
+    return `${renderExpr(index.left, ctx, { kind: "left", op: k < 0 ? ops.sub : ops.add })} ${k < 0 ? "-" : "+"} ${Math.abs(k)}`;
+  }
+  return `${renderExpr(index, ctx, { kind: "left", op: ops.add })} + 1`;
 }
 
 /**
@@ -258,6 +303,8 @@ function typeShape(t: Type): Shape {
       return { kind: "infix", op: ops.union };
     case "set":
       return { kind: "prefix", op: subsetOp };
+    case "tuple":
+      return { kind: "infix", op: crossOp };
     default:
       return { kind: "atomic" };
   }
@@ -279,7 +326,7 @@ export function renderType(t: Type, ctx: ExprContext): string {
     case "int":
       return `${renderExpr(t.lo, ctx, { kind: "left", op: dots })}..${renderExpr(t.hi, ctx, { kind: "right", op: dots })}`;
     case "enum":
-      return `{${t.values.map(tlaString).join(", ")}}`;
+      return `{${t.values.map((v) => (t.model ? v : tlaString(v))).join(", ")}}`;
     case "map":
       return `[${renderType(t.key, ctx)} -> ${renderType(t.value, ctx)}]`;
     case "record":
@@ -290,8 +337,20 @@ export function renderType(t: Type, ctx: ExprContext): string {
       return `${wrapSet(t.value, ctx)} \\cup {NoValue}`;
     case "named":
       return t.name;
+    case "seq":
+      return `BoundedSeq(${renderType(t.element, ctx)}, ${renderExpr(t.maxLen, ctx)})`;
+    case "tuple":
+      return t.elements.map((x) => renderTypeAt(x, ctx, { kind: "left", op: crossOp })).join(" \\X ");
+    case "frame":
+      throw new Error("a stack frame is not a domain of the spec");
   }
 }
+
+/**
+ * The operator behind `renderType` of a sequence type, defined in every module that has one. Its
+ * names end in `_`, which the front end reserves, so they clash with no name of the spec.
+ */
+export const BOUNDED_SEQ = "BoundedSeq(elems_, max_) == UNION {[1..len_ -> elems_] : len_ \\in 0..max_}";
 
 // Kept from the first generator for stable output: a range, an optional or a set type is
 // parenthesized as the operand of SUBSET or \\cup even where precedence alone would not need it.
@@ -352,5 +411,16 @@ function typeCheck(value: string, t: Type, ctx: ExprContext, taken: ReadonlySet<
         { text: `\\A ${k} \\in ${renderTypeAt(t.key, ctx, "set")} : ${conj(typeCheck(`${value}[${k}]`, t.value, ctx, taken, depth + 1))}`, open: true },
       ];
     }
+    case "seq": {
+      const k = freshName(`k${depth}`, (n) => taken.has(n));
+      return [
+        atom(`Len(${value}) <= ${renderExpr(t.maxLen, ctx, { kind: "right", op: ops.le })}`),
+        { text: `\\A ${k} \\in 1..Len(${value}) : ${conj(typeCheck(`${value}[${k}]`, t.element, ctx, taken, depth + 1))}`, open: true },
+      ];
+    }
+    case "tuple":
+      return [atom(`DOMAIN ${value} = 1..${t.elements.length}`), ...t.elements.flatMap((x, i) => typeCheck(`${value}[${i + 1}]`, x, ctx, taken, depth))];
+    case "frame":
+      throw new Error("a stack frame is not a domain of the spec");
   }
 }

@@ -19,7 +19,8 @@
  * meaning is unchanged (renaming bound names is α-conversion), so the pass is harmless for any other
  * consumer of the IR; only the TLA+ generator needs it.
  */
-import type { Definition, Expr, Process, Spec, Step, Stmt, Type } from "../ir.ts";
+import type { Action, Definition, Expr, Macro, Process, Spec, Step, Stmt, Type } from "../ir.ts";
+import { namedModelValues } from "../ir-walk.ts";
 import { isReserved } from "./reserved.ts";
 
 /** Every name the module declares at the top level (bound names must differ from all of them). */
@@ -33,6 +34,11 @@ export function topLevelNames(spec: Spec): Set<string> {
     ...spec.processes.flatMap((p) => [p.name, ...p.locals.map((l) => l.name), ...p.steps.map((s) => s.label)]),
     ...spec.variants.flatMap((v) => v.processes.flatMap((vp) => vp.steps.map((s) => s.label))),
     ...spec.invariants.map((i) => i.name),
+    ...spec.constraints.map((c) => c.name),
+    ...spec.actions.map((a) => a.name),
+    ...spec.macros.map((m) => m.name),
+    ...spec.procedures.flatMap((p) => [p.name, ...p.params.map((v) => v.name), ...p.locals.map((v) => v.name), ...p.steps.map((s) => s.label)]),
+    ...namedModelValues(spec),
   ]);
 }
 
@@ -108,6 +114,22 @@ class Renamer {
         return { ...e, set: r(e.set) };
       case "typeSet":
         return { ...e, type: this.type(e.type, scope) };
+      case "anyOf":
+        return { ...e, set: r(e.set) };
+      case "tuple":
+        return { ...e, elements: e.elements.map(r) };
+      case "at":
+        return { ...e, seq: r(e.seq), index: r(e.index) };
+      case "len":
+      case "head":
+      case "tail":
+        return { ...e, seq: r(e.seq) };
+      case "append":
+        return { ...e, seq: r(e.seq), value: r(e.value) };
+      case "concat":
+        return { ...e, left: r(e.left), right: r(e.right) };
+      case "subSeq":
+        return { ...e, seq: r(e.seq), from: r(e.from), to: r(e.to) };
       default:
         return e;
     }
@@ -125,6 +147,10 @@ class Renamer {
         return { ...t, element: this.type(t.element, scope) };
       case "optional":
         return { ...t, value: this.type(t.value, scope) };
+      case "seq":
+        return { ...t, element: this.type(t.element, scope), maxLen: this.expr(t.maxLen, scope) };
+      case "tuple":
+        return { ...t, elements: t.elements.map((x) => this.type(x, scope)) };
       default:
         return t;
     }
@@ -140,7 +166,7 @@ class Renamer {
       case "assign":
         return {
           ...s,
-          target: { ...s.target, path: s.target.path.map((p) => (p.kind === "index" ? { ...p, index: r(p.index) } : p)) },
+          target: { ...s.target, path: s.target.path.map((p) => (p.kind === "field" ? p : { ...p, index: r(p.index) })) },
           value: r(s.value),
         };
       case "await":
@@ -161,7 +187,31 @@ class Renamer {
       }
       case "goto":
         return s;
+      case "macro":
+        return { ...s, args: s.args.map(r), body: this.stmts(s.body, scope) };
+      case "call":
+        return { ...s, args: s.args.map(r) };
+      case "return":
+        return s;
     }
+  }
+
+  /** A plain action: its parameter is its outermost bound name. */
+  action(a: Action): Action {
+    if (!a.param) return { ...a, body: this.stmts(a.body, emptyScope) };
+    const { name, inner } = this.bind(emptyScope, a.param);
+    return { ...a, param: name, body: this.stmts(a.body, inner) };
+  }
+
+  /** A macro as the PlusCal text declares it: its parameters are bound in its body. */
+  macro(m: Macro): Macro {
+    let scope: Scope = emptyScope;
+    const params = m.params.map((p) => {
+      const bound = this.bind(scope, p);
+      scope = bound.inner;
+      return bound.name;
+    });
+    return { ...m, params, body: this.stmts(m.body, scope) };
   }
 
   /** A helper: its parameters are its outermost bound names; its body must also avoid its callers' scopes. */
@@ -200,7 +250,12 @@ export function freshBinders(spec: Spec): Spec {
   }));
   const variants = spec.variants.map((v) => ({ ...v, processes: v.processes.map((vp) => ({ ...vp, steps: steps(vp.steps) })) }));
   const invariants = spec.invariants.map((i) => ({ ...i, body: renamer.expr(i.body, emptyScope) }));
+  const constraints = spec.constraints.map((c) => ({ ...c, body: renamer.expr(c.body, emptyScope) }));
+  const initially = spec.initially ? { ...spec.initially, body: renamer.expr(spec.initially.body, emptyScope) } : undefined;
+  const actions = spec.actions.map((a) => renamer.action(a));
+  const macros = spec.macros.map((m) => renamer.macro(m));
+  const procedures = spec.procedures.map((p) => ({ ...p, steps: steps(p.steps) }));
   const domains = spec.domains.map((d) => ({ ...d, type: renamer.type(d.type, emptyScope) }));
   const definitions = [...spec.definitions].reverse().map((d) => renamer.definition(d)).reverse();
-  return { ...spec, domains, variables, processes, variants, invariants, definitions };
+  return { ...spec, domains, variables, processes, variants, invariants, constraints, ...(initially ? { initially } : {}), actions, macros, procedures, definitions };
 }

@@ -2,9 +2,10 @@
  * The PlusCal algorithm (P-syntax) for a spec, placed in the module's comment so that a user with
  * TLC's tools can re-translate it with `pcal.trans`.
  */
-import type { Definition, Expr, LValue, Spec, Stmt } from "../ir.ts";
+import type { Definition, Expr, LValue, Spec, Stmt, Variable } from "../ir.ts";
+import { inlineMacros } from "../ir-walk.ts";
 import { type AssignmentPlan, assignmentGroup, planAssignment } from "./assignment.ts";
-import { type ExprContext, renderExpr } from "./expr.ts";
+import { type ExprContext, renderExpr, renderPath, tlaString } from "./expr.ts";
 
 const indent = (n: number) => "    ".repeat(n);
 
@@ -14,7 +15,7 @@ export function renderPlusCal(spec: Spec, definitions: ReadonlyMap<string, Defin
   if (spec.variables.length > 0) {
     lines.push("variables");
     spec.variables.forEach((v, i) => {
-      lines.push(`${indent(1)}${v.name} = ${renderExpr(v.init, ctx)}${i === spec.variables.length - 1 ? ";" : ","}`);
+      lines.push(`${indent(1)}${declaration(v, ctx)}${i === spec.variables.length - 1 ? ";" : ","}`);
     });
   }
   if (spec.definitions.length > 0) {
@@ -25,9 +26,28 @@ export function renderPlusCal(spec: Spec, definitions: ReadonlyMap<string, Defin
     }
     lines.push("end define;");
   }
+  for (const m of spec.macros) lines.push("", `macro ${m.name}(${m.params.join(", ")})`, "begin", ...orSkip(renderBlock(m.body, 1, new Set(), definitions).lines, 1), "end macro;");
+  for (const proc of spec.procedures) {
+    lines.push("", `procedure ${proc.name}(${proc.params.map((v) => declaration(v, ctx)).join(", ")})`);
+    if (proc.locals.length > 0) lines.push(`variables ${proc.locals.map((l) => declaration(l, ctx)).join(", ")};`);
+    lines.push("begin");
+    for (const step of proc.steps) {
+      lines.push(`${step.label}:${step.models ? `  \\* ${step.models}` : ""}`);
+      lines.push(...orSkip(renderBlock(step.body, 1, new Set(), definitions).lines, 1));
+    }
+    lines.push("end procedure;");
+  }
+  // An actions-only spec is a process per action whose body is one `while TRUE` loop: pcal.trans then
+  // needs no pc and translates each into the action itself (`Name(self) == body`).
+  if (spec.processes.length === 0)
+    for (const a of spec.actions) {
+      const body = renderBlock(a.body, 2, new Set(), definitions, a.param ? new Map([[a.param, "self"]]) : undefined).lines;
+      lines.push("", a.over ? `process ${a.name} \\in ${a.over}` : `process ${a.name} = ${tlaString(a.name)}`, "begin", `${a.name}_:`);
+      lines.push(`${indent(1)}while TRUE do`, ...orSkip(body, 2), `${indent(1)}end while;`, "end process;");
+    }
   for (const p of spec.processes) {
     lines.push("", `process ${p.name} \\in ${p.over}`);
-    if (p.locals.length > 0) lines.push(`variables ${p.locals.map((l) => `${l.name} = ${renderExpr(l.init, ctx)}`).join(", ")};`);
+    if (p.locals.length > 0) lines.push(`variables ${p.locals.map((l) => declaration(l, ctx)).join(", ")};`);
     lines.push("begin");
     for (const step of p.steps) {
       lines.push(`${step.label}:${step.models ? `  \\* ${step.models}` : ""}`);
@@ -39,6 +59,11 @@ export function renderPlusCal(spec: Spec, definitions: ReadonlyMap<string, Defin
   return lines.join("\n");
 }
 
+/** `x = e`, or `x \\in S` for any initial value of S. */
+function declaration(v: Variable, ctx: ExprContext): string {
+  return v.init.kind === "anyOf" ? `${v.name} \\in ${renderExpr(v.init.set, ctx, "set")}` : `${v.name} = ${renderExpr(v.init, ctx)}`;
+}
+
 /** A state key (`var:x`, `local:x`), as the translation tracks what a step has assigned. */
 const keyOf = (t: LValue): string => `${t.scope}:${t.name}`;
 
@@ -48,13 +73,20 @@ const keyOf = (t: LValue): string => `${t.scope}:${t.name}`;
  * written out in place (PlusCal evaluates a `define` operator in the state before the step, where the
  * translation reads the new values), exactly where the translation inlines it.
  */
-function renderBlock(stmts: Stmt[], depth: number, before: ReadonlySet<string>, definitions: ReadonlyMap<string, Definition>): { lines: string[]; assigned: Set<string> } {
+function renderBlock(
+  stmts: Stmt[],
+  depth: number,
+  before: ReadonlySet<string>,
+  definitions: ReadonlyMap<string, Definition>,
+  /** Bound names written otherwise (a plain action's parameter is `self` in its PlusCal process). */
+  substitute?: ReadonlyMap<string, string>,
+): { lines: string[]; assigned: Set<string> } {
   const out: string[] = [];
   const pad = indent(depth);
   const assigned = new Set(before);
-  const ctx = (): ExprContext => ({ primed: new Set(assigned), definitions, pluscal: true });
+  const ctx = (): ExprContext => ({ primed: new Set(assigned), definitions, pluscal: true, ...(substitute ? { substitute } : {}) });
   const block = (body: Stmt[]) => {
-    const inner = renderBlock(body, depth + 1, assigned, definitions);
+    const inner = renderBlock(body, depth + 1, assigned, definitions, substitute);
     return { lines: orSkip(inner.lines, depth + 1), assigned: inner.assigned };
   };
   const merge = (...sets: Set<string>[]) => {
@@ -103,6 +135,18 @@ function renderBlock(stmts: Stmt[], depth: number, before: ReadonlySet<string>, 
         merge(inner.assigned);
         break;
       }
+      case "call":
+        out.push(`${pad}call ${stmt.procedure}(${stmt.args.map((a) => renderExpr(a, ctx())).join(", ")});`);
+        break;
+      case "return":
+        out.push(`${pad}return;`);
+        break;
+      case "macro": {
+        // The call as written; what its body assigns is assigned after it (pcal.trans expands it in place).
+        out.push(`${pad}${stmt.name}(${stmt.args.map((a) => renderExpr(a, ctx())).join(", ")});`);
+        merge(renderBlock(inlineMacros(stmt.body), depth, assigned, definitions, substitute).assigned);
+        break;
+      }
     }
   }
   return { lines: out, assigned };
@@ -110,8 +154,7 @@ function renderBlock(stmts: Stmt[], depth: number, before: ReadonlySet<string>, 
 
 /** `x := e`, `x[i] := a || x[j].f := b`, or `x := [e EXCEPT ![i] = a]` when a group assigns x whole and then parts of it. */
 function renderPlusCalAssignment(plan: AssignmentPlan, ctx: ExprContext): string {
-  const path = (p: AssignmentPlan["parts"][number]["path"]) =>
-    p.map((seg) => (seg.kind === "index" ? `[${renderExpr(seg.index, ctx)}]` : `.${seg.field}`)).join("");
+  const path = (p: AssignmentPlan["parts"][number]["path"]) => renderPath(p, ctx);
   if (plan.whole && plan.parts.length === 0) return `${plan.name} := ${renderExpr(plan.whole, ctx)}`;
   if (plan.whole)
     return `${plan.name} := [${renderExpr(plan.whole, ctx, "atom")} EXCEPT ${plan.parts.map((u) => `!${path(u.path)} = ${renderExpr(u.value, ctx)}`).join(", ")}]`;

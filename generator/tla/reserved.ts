@@ -81,6 +81,13 @@ export const translationNames: readonly string[] = [
   // raidspec's own additions: the type invariant and the "no value" of optional domains.
   "TypeOK",
   "NoValue",
+  // The set of a bounded sequence domain and its parameters, and the embedded engine's constraint.
+  "BoundedSeq",
+  "elems_",
+  "max_",
+  "len_",
+  "RaidspecInModel",
+  "Symmetry",
 ];
 
 /** PlusCal's keywords (P-syntax and C-syntax). */

@@ -83,6 +83,14 @@ export abstract class ExprGenerator extends TypeGenerator {
         return `functions(${wrapMember(this.enumeration(t.key, ctx))}.length, ${this.enumeration(t.value, ctx)})`;
       case "named":
         return ctx.ref(t.name);
+      case "seq":
+        this.usedRuntime.add("sequences");
+        return `sequences(${this.enumeration(t.element, ctx)}, ${this.expr(t.maxLen, this.boundsCtx(ctx)).code})`;
+      case "tuple":
+        this.usedRuntime.add("tuples");
+        return `tuples(${t.elements.map((x) => this.enumeration(x, ctx)).join(", ")})`;
+      case "frame":
+        throw new Error("a stack frame is not a domain of the spec");
     }
   }
 
@@ -148,15 +156,23 @@ export abstract class ExprGenerator extends TypeGenerator {
         return e.value < 0 ? code(String(e.value), PREC.unary) : code(String(e.value));
       case "string":
         return code(JSON.stringify(e.value));
+      case "model":
+        // A model value is its name in the reference library (and in traces).
+        return code(JSON.stringify(e.name));
       case "none":
         return code("null");
       case "var":
         return code(member(state(), e.name), PREC.member);
       case "local": {
+        // A procedure's variable is every process's, stored by pc slot.
+        if (this.procVarNames.has(e.name)) return code(`${member(state(), e.name)}[${this.pcSlot(null, code("self"), ctx).code}]`, PREC.member);
         const p = ctx.process ?? fail(`the local ${e.name} is read outside a step`);
         const pos = this.position({ kind: "named", name: p.over }, code("self"), ctx);
         return code(`${member(state(), e.name)}[${pos.code}]`, PREC.member);
       }
+      case "locals":
+        // Locals are stored as arrays by position in their process set: a map over the set.
+        return code(member(state(), e.name), PREC.member);
       case "self":
         return code("self");
       case "const":
@@ -249,9 +265,40 @@ export abstract class ExprGenerator extends TypeGenerator {
         return code(this.enumeration(e.type, ctx), PREC.member);
       case "call": {
         const def = this.defs.get(e.name) ?? fail(`unknown helper ${e.name}`);
-        const args = e.args.map((a) => r(a).code);
-        return code(`${this.helperNames.get(def.name) ?? def.name}(env, ${ctx.state ?? "s"}${args.map((a) => `, ${a}`).join("")})`);
+        const args = [...(def.pure ? [] : [ctx.state ?? "s"]), ...e.args.map((a) => r(a).code)];
+        return code(`${this.helperNames.get(def.name) ?? def.name}(env${args.map((a) => `, ${a}`).join("")})`);
       }
+      case "anyOf":
+        return fail("anyOf(…) is an initial value, not an expression");
+      case "tuple": {
+        const want = expected ? this.resolve(expected) : undefined;
+        const elementType = (i: number) => (want?.kind === "seq" ? want.element : want?.kind === "tuple" ? want.elements[i] : undefined);
+        return code(`[${e.elements.map((x, i) => this.expr(x, ctx, elementType(i)).code).join(", ")}]`);
+      }
+      case "at": {
+        const seqType = this.resolve(type(e.seq));
+        const index = this.nonNull(r(e.index), type(e.index), ctx, exprText(e.index));
+        // A tuple's literal position is always there; any other position is checked (TLC stops outside).
+        if (seqType.kind === "tuple" && e.index.kind === "int" && e.index.value >= 0 && e.index.value < seqType.elements.length)
+          return code(`${wrap(r(e.seq), PREC.member)}[${e.index.value}]`, PREC.member);
+        this.usedRuntime.add("seqAt");
+        return code(`seqAt(${r(e.seq).code}, ${index.code}, ${this.site(ctx)}, ${JSON.stringify(exprText(e.seq))})`);
+      }
+      case "len":
+        return code(`${wrap(r(e.seq), PREC.member)}.length`, PREC.member);
+      case "head":
+      case "tail": {
+        const fn = e.kind === "head" ? "seqHead" : "seqTail";
+        this.usedRuntime.add(fn);
+        return code(`${fn}(${r(e.seq).code}, ${this.site(ctx)}, ${JSON.stringify(exprText(e.seq))})`);
+      }
+      case "append":
+        return code(`[...${wrap(r(e.seq), PREC.unary)}, ${r(e.value, this.elementAt(type(e.seq), null)).code}]`);
+      case "concat":
+        return code(`[...${wrap(r(e.left), PREC.unary)}, ...${wrap(r(e.right), PREC.unary)}]`);
+      case "subSeq":
+        this.usedRuntime.add("seqSlice");
+        return code(`seqSlice(${r(e.seq).code}, ${this.nonNull(r(e.from), type(e.from), ctx, exprText(e.from)).code}, ${this.nonNull(r(e.to), type(e.to), ctx, exprText(e.to)).code}, ${this.site(ctx)}, ${JSON.stringify(exprText(e.seq))})`);
     }
   }
 

@@ -3,7 +3,8 @@
  * `TypeOK` checks of values, and the `stateToJson`, `stateFromJson` and `encode` functions.
  */
 import { CodeBlockWriter, type StatementStructures, StructureKind } from "ts-morph";
-import type { Type } from "../ir.ts";
+import type { Spec, Type, Variable } from "../ir.ts";
+import { frameType } from "../ir-walk.ts";
 import { PREC, code, wrap, identifierRe, propName, member, allOf, sortedFields, written, wrapMember, type VT, type Code, type Ctx } from "./shared.ts";
 import { ExprGenerator } from "./expr.ts";
 
@@ -34,6 +35,14 @@ export abstract class JsonGenerator extends ExprGenerator {
       }
       case "map":
         return this.mapJson(r.key, r.value, v, depth);
+      case "seq": {
+        const inner = this.toJson(r.element, x, depth + 1);
+        return inner === x ? `[...${v}]` : `${v}.map((${x}) => ${inner.startsWith("{") ? `(${inner})` : inner})`;
+      }
+      case "tuple":
+        return `[${r.elements.map((e, i) => this.toJson(e, `${wrapMember(v)}[${i}]`, depth + 1)).join(", ")}]`;
+      case "frame":
+        return `frameToJson(${v})`;
     }
   }
 
@@ -95,6 +104,14 @@ export abstract class JsonGenerator extends ExprGenerator {
         return `setOf(asArray(${j}).map(${lambda(this.fromJson(r.element, x, ctx, depth + 1))}))`;
       case "map":
         return this.valuesOf(j, this.keysJson(r.key, ctx), lambda(this.fromJson(r.value, x, ctx, depth + 1)));
+      case "seq":
+        this.usedRuntime.add("asArray");
+        return `asArray(${j}).map(${lambda(this.fromJson(r.element, x, ctx, depth + 1))})`;
+      case "tuple":
+        this.usedRuntime.add("asArray");
+        return named((v) => `[${r.elements.map((e, i) => this.fromJson(e, `asArray(${v})[${i}] as Json`, ctx, depth + 1)).join(", ")}] as const`);
+      case "frame":
+        return `frameFromJson(env, ${j})`;
       default:
         return j;
     }
@@ -147,10 +164,17 @@ export abstract class JsonGenerator extends ExprGenerator {
       case "record":
         for (const f of sortedFields(r)) this.encode(w, f.type, member(v, f.name), depth);
         return;
+      case "tuple":
+        r.elements.forEach((e, i) => this.encode(w, e, `${wrapMember(v)}[${i}]`, depth));
+        return;
+      case "frame":
+        w.writeLine(`n = encodeFrame(${v}, out, n);`);
+        return;
       case "set":
+      case "seq":
       case "map": {
-        if (r.kind === "set") w.writeLine(`out[n++] = ${v}.length;`);
-        const element = r.kind === "set" ? r.element : r.value;
+        if (r.kind !== "map") w.writeLine(`out[n++] = ${v}.length;`);
+        const element = r.kind === "map" ? r.value : r.element;
         const inner = this.resolve(element);
         // Flat arrays of scalars go through small index-loop helpers: this is the explorer's hot path.
         if (inner.kind === "bool" || inner.kind === "int" || inner.kind === "anyInt") {
@@ -193,9 +217,84 @@ export abstract class JsonGenerator extends ExprGenerator {
         const inner = this.typeCheck(r.kind === "set" ? r.element : r.value, x, ctx, depth + 1);
         return inner ? code(`${v}.every((${x}) => ${inner.code})`, PREC.member) : null;
       }
+      case "seq": {
+        // The length bound is what the TypeScript type cannot hold.
+        const b = this.boundsCtx(ctx);
+        const length = code(`${v}.length <= ${wrap(this.expr(r.maxLen, b), PREC.rel + 1)}`, PREC.rel);
+        const inner = this.typeCheck(r.element, x, ctx, depth + 1);
+        return inner ? allOf([length, code(`${v}.every((${x}) => ${inner.code})`, PREC.member)]) : length;
+      }
+      case "tuple": {
+        const parts = r.elements.map((e, i) => this.typeCheck(e, `${wrapMember(v)}[${i}]`, ctx, depth)).filter((p): p is Code => p !== null);
+        return parts.length ? allOf(parts) : null;
+      }
       default:
         return null;
     }
+  }
+
+  /**
+   * A stack frame's JSON form, its inverse, and its encoding: a frame holds `procedure`, `pc` and that
+   * procedure's parameters and locals.
+   */
+  protected frameFunctions(): StatementStructures[] {
+    const ctx = this.fnCtx(null, null, new Map(), "frame");
+    const cases = (each: (p: Spec["procedures"][number], fields: Variable[]) => string, fallback: string) =>
+      [...this.spec.procedures.map((p) => `if (f.procedure === ${JSON.stringify(p.name)}) ${each(p, [...p.locals, ...p.params])}`), fallback].join("\n");
+    this.usedRuntime.add("field");
+    return [
+      {
+        kind: StructureKind.Function,
+        name: "frameToJson",
+        docs: ["A stack frame as JSON: the procedure, the label to return to, the saved parameters and locals."],
+        parameters: [{ name: "f", type: "Frame" }],
+        returnType: "Json",
+        statements: cases(
+          (_, fields) => `return { procedure: f.procedure, pc: f.pc${fields.map((v) => `, ${propName(v.name)}: ${this.toJson(v.type, member("f", v.name), 1)}`).join("")} };`,
+          'throw new Error("a stack frame of an unknown procedure");',
+        ),
+      },
+      {
+        kind: StructureKind.Function,
+        name: "frameFromJson",
+        docs: ["A stack frame from its JSON form."],
+        parameters: [
+          { name: "env", type: "Env" },
+          { name: "j", type: "Json" },
+        ],
+        returnType: "Frame",
+        statements: [
+          "const f = { procedure: field(j, \"procedure\") as string };",
+          cases(
+            (p, fields) =>
+              `return { procedure: ${JSON.stringify(p.name)}, pc: field(j, "pc") as Label${fields.map((v) => `, ${propName(v.name)}: ${this.fromJson(v.type, `field(j, ${JSON.stringify(v.name)})`, ctx, 1)}`).join("")} };`,
+            'throw new Error(`a stack frame of an unknown procedure ${JSON.stringify(f.procedure)}`);',
+          ),
+        ].join("\n"),
+      },
+      {
+        kind: StructureKind.Function,
+        name: "encodeFrame",
+        docs: ["Encodes a stack frame at `n` (the procedure's position, the label's, the saved values); returns the new end."],
+        parameters: [
+          { name: "f", type: "Frame" },
+          { name: "out", type: "number[]" },
+          { name: "n", type: "number" },
+        ],
+        returnType: "number",
+        statements: written((w) => {
+          w.writeLine("out[n++] = labelIndex[f.pc];");
+          this.spec.procedures.forEach((p, i) => {
+            w.write(`if (f.procedure === ${JSON.stringify(p.name)}) `).inlineBlock(() => {
+              w.writeLine(`out[n++] = ${i};`);
+              for (const v of [...p.locals, ...p.params]) this.encode(w, v.type, member("f", v.name), 1);
+            });
+            w.newLine();
+          });
+          w.writeLine("return n;");
+        }),
+      },
+    ];
   }
 
   protected stateToJsonFunction(): StatementStructures {
@@ -205,7 +304,12 @@ export abstract class JsonGenerator extends ExprGenerator {
     for (const p of this.spec.processes)
       for (const l of p.locals) entries.push(`${propName(l.name)}: ${this.mapJson({ kind: "named", name: p.over }, l.type, member("s", l.name), 0)},`);
     this.usedRuntime.add("objectOf");
-    entries.push(`pc: objectOf(${this.processKeysJson(ctx)}, s.pc),`);
+    // A procedure's variables and the stacks are every process's, by pc slot: objects by process identity, as pc.
+    const stackType: Type = { kind: "seq", element: frameType(this.spec), maxLen: { kind: "int", value: 0 } };
+    for (const v of this.procVars) entries.push(`${propName(v.name)}: ${this.bySlotJson(v.type, member("s", v.name), ctx)},`);
+    if (this.spec.procedures.length > 0) entries.push(`stack: ${this.bySlotJson(stackType, "s.stack", ctx)},`);
+    // A spec without processes has no pc (nor has its TLA+ module).
+    if (this.spec.processes.length > 0) entries.push(`pc: objectOf(${this.processKeysJson(ctx)}, s.pc),`);
     return {
       kind: StructureKind.Function,
       name: "stateToJson",
@@ -225,6 +329,13 @@ export abstract class JsonGenerator extends ExprGenerator {
     };
   }
 
+  /** Code for a value of every process (an array by pc slot) as an object keyed by process identity. */
+  private bySlotJson(t: Type, v: string, ctx: Ctx): string {
+    const x = "x";
+    const inner = this.toJson(t, x, 1);
+    return inner === x ? `objectOf(${this.processKeysJson(ctx)}, ${v})` : `objectOf(${this.processKeysJson(ctx)}, ${v}, (${x}) => ${inner.startsWith("{") ? `(${inner})` : inner})`;
+  }
+
   protected stateFromJsonFunction(): StatementStructures {
     const ctx = this.fnCtx(null, null, new Map(), "fromJson");
     const entries: string[] = [];
@@ -236,7 +347,14 @@ export abstract class JsonGenerator extends ExprGenerator {
         const convert = `(j1) => ${body.startsWith("{") ? `(${body})` : body}`;
         entries.push(`${propName(l.name)}: ${this.valuesOf(`field(json, ${JSON.stringify(l.name)})`, this.keysJson({ kind: "named", name: p.over }, ctx), convert)},`);
       }
-    entries.push(`pc: ${this.valuesOf('field(json, "pc")', this.processKeysJson(ctx), "(j1) => j1 as Label")},`);
+    const stackType: Type = { kind: "seq", element: frameType(this.spec), maxLen: { kind: "int", value: 0 } };
+    const bySlot = (t: Type, name: string) => {
+      const body = this.fromJson(t, "j1", ctx, 1);
+      return this.valuesOf(`field(json, ${JSON.stringify(name)})`, this.processKeysJson(ctx), `(j1) => ${body.startsWith("{") ? `(${body})` : body}`);
+    };
+    for (const v of this.procVars) entries.push(`${propName(v.name)}: ${bySlot(v.type, v.name)},`);
+    if (this.spec.procedures.length > 0) entries.push(`stack: ${bySlot(stackType, "stack")},`);
+    entries.push(this.spec.processes.length > 0 ? `pc: ${this.valuesOf('field(json, "pc")', this.processKeysJson(ctx), "(j1) => j1 as Label")},` : "pc: [],");
     return {
       kind: StructureKind.Function,
       name: "stateFromJson",
@@ -283,6 +401,10 @@ export abstract class JsonGenerator extends ExprGenerator {
         w.writeLine("let n = 0;");
         for (const v of this.spec.variables) this.encode(w, v.type, member("s", v.name), 0);
         for (const p of this.spec.processes) for (const l of p.locals) this.encode(w, { kind: "map", key: { kind: "named", name: p.over }, value: l.type }, member("s", l.name), 0);
+        // By pc slot (the key type is only read for its values' type).
+        const slots = (value: Type): Type => ({ kind: "map", key: { kind: "bool" }, value });
+        for (const v of this.procVars) this.encode(w, slots(v.type), member("s", v.name), 0);
+        if (this.spec.procedures.length > 0) this.encode(w, slots({ kind: "seq", element: frameType(this.spec), maxLen: { kind: "int", value: 0 } }), "s.stack", 0);
         this.usedRuntime.add("tags");
         w.writeLine("n = tags(s.pc, labelIndex, out, n);");
         w.writeLine("return n;");

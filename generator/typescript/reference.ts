@@ -25,12 +25,12 @@ import {
   VariableDeclarationKind,
 } from "ts-morph";
 import type { Definition, Expr, Spec, Step, Type } from "../ir.ts";
-import { children } from "../ir-walk.ts";
 import { plainContext, renderType } from "../tla/expr.ts";
 import { applyVariant } from "../tla/module.ts";
 import { nextLabel } from "../tla/translate.ts";
+import { stackDepth } from "../ir-walk.ts";
 import { UNKNOWN, PREC, code, RUNTIME_NAMES, JS_RESERVED, propName, member, Names, docText, allOf, written, type Code, type Ctx, type StepFunction } from "./shared.ts";
-import { StepGenerator } from "./steps.ts";
+import { InitGenerator } from "./init.ts";
 import { genArgument } from "../spec-source.ts";
 import { runtimeStatements } from "./runtime.ts";
 
@@ -48,7 +48,7 @@ export function renderReference(spec: Spec): string {
 // ---------------------------------------------------------------------------------------------
 // The module
 
-class ReferenceGenerator extends StepGenerator {
+class ReferenceGenerator extends InitGenerator {
   render(): string {
     const spec = this.spec;
     const variantNames: (string | null)[] = [null, ...spec.variants.map((v) => v.name)];
@@ -74,20 +74,48 @@ class ReferenceGenerator extends StepGenerator {
         }),
       })),
     }));
+    // Plain actions are the same in every variant.
+    const actionFunctions: StepFunction[] = spec.actions.map((a) => ({
+      name: this.values.take(a.name),
+      step: { label: a.name, doc: a.doc, body: a.body, loc: a.loc },
+      process: null,
+      next: "",
+      action: { over: a.over, param: a.param },
+    }));
+    for (const fn of actionFunctions) functions.set(`action ${fn.step.label}`, fn);
+    // Procedure steps, taken by any process (the same in every variant).
+    const procedureFunctions: StepFunction[] = spec.procedures.flatMap((proc) =>
+      proc.steps.map((step, i) => ({ name: this.values.take(step.label), step, process: null, next: nextLabel(proc, i), procedure: proc })),
+    );
+    for (const fn of procedureFunctions) functions.set(`procedure ${fn.step.label}`, fn);
     const successorNames = perVariant.map((v) => this.values.take(v.name ? `successors_${v.name}` : "successors"));
     const initNames = perVariant.map((v) => this.values.take(v.name ? `initialStates_${v.name}` : "initialStates"));
     const invariantNames = spec.invariants.map((inv) => this.values.take(inv.name));
+    const constraintNames = spec.constraints.map((c) => this.values.take(c.name));
 
     // Bodies are generated first: they register the tables and enumerations the declarations need,
     // and whether any run-time check can fail (then the dispatchers add what was being evaluated).
     const helperStructures = this.helperFunctions();
     const stepStructures = [...functions.values()].map((fn) => this.stepFunction(fn));
-    const initStructures = perVariant.map((v, i) => this.initFunction(v.name, v.spec, initNames[i] ?? "initialStates"));
-    const invariantStructures = [this.typeOKFunction(), ...spec.invariants.map((inv, i) => this.invariantFunction(inv, invariantNames[i] ?? inv.name))];
-    const successorStructures = perVariant.map((v, i) => this.successorsFunction(v.name, v.dispatch, successorNames[i] ?? "successors"));
+    const successorStructures = perVariant.map((v, i) => this.successorsFunction(v.name, v.dispatch, successorNames[i] ?? "successors", actionFunctions, procedureFunctions));
     successorStructures.push(this.applyStepFunction(perVariant.map((v, i) => ({ name: v.name, fn: successorNames[i] ?? "successors" }))));
-    const jsonStructures = [this.stateToJsonFunction(), this.stateFromJsonFunction(), this.encodeFunction()];
-    const modelStructures = this.modelStatements(perVariant.map((v, i) => ({ name: v.name, init: initNames[i] ?? "", successors: successorNames[i] ?? "" })), invariantNames);
+    const initStructures = perVariant.map((v, i) => this.initFunction(v.name, v.spec, initNames[i] ?? "initialStates"));
+    const invariantStructures = [
+      this.typeOKFunction(),
+      ...spec.invariants.map((inv, i) => this.predicateFunction(inv, invariantNames[i] ?? inv.name, "Invariant")),
+      ...spec.constraints.map((c, i) => this.predicateFunction(c, constraintNames[i] ?? c.name, "State constraint")),
+    ];
+    const jsonStructures = [
+      this.stateToJsonFunction(),
+      this.stateFromJsonFunction(),
+      this.encodeFunction(),
+      ...(spec.procedures.length > 0 ? this.frameFunctions() : []),
+    ];
+    const modelStructures = this.modelStatements(
+      perVariant.map((v, i) => ({ name: v.name, init: initNames[i] ?? "", successors: successorNames[i] ?? "" })),
+      invariantNames,
+      constraintNames,
+    );
     const bindStructure = this.bindFunction();
 
     const statements: (string | StatementStructures)[] = [
@@ -206,6 +234,17 @@ class ReferenceGenerator extends StepGenerator {
           type: `readonly ${this.tsElement(l.type)}[]`,
           docs: [docText(`${l.doc ? `${l.doc}\n\n` : ""}Local of process set ${p.name}: a value in ${this.describeType(l.type)} per process of ${p.over}, by position.`)],
         })),
+        ...this.spec.procedures.flatMap((proc) =>
+          [...proc.params, ...proc.locals].map((v) => ({
+            name: propName(v.name),
+            isReadonly: true,
+            type: `readonly ${this.tsElement(v.type)}[]`,
+            docs: [docText(`${v.doc ? `${v.doc}\n\n` : ""}Of procedure ${proc.name}: a value in ${this.describeType(v.type)} per process, by pc position.`)],
+          })),
+        ),
+        ...(this.spec.procedures.length > 0
+          ? [{ name: "stack", isReadonly: true, type: "readonly (readonly Frame[])[]", docs: ["Each process's stack of procedure frames, innermost call first, by pc position."] }]
+          : []),
         {
           name: "pc",
           isReadonly: true,
@@ -218,13 +257,23 @@ class ReferenceGenerator extends StepGenerator {
         },
       ],
     });
+    if (this.spec.procedures.length > 0)
+      out.push({
+        kind: StructureKind.TypeAlias,
+        name: "Frame",
+        isExported: true,
+        docs: ["A frame of a process's stack: the procedure called, the label to return to, and the values of its parameters and locals before the call."],
+        type: this.spec.procedures
+          .map((p) => `{ readonly procedure: ${JSON.stringify(p.name)}; readonly pc: Label${[...p.locals, ...p.params].map((v) => `; readonly ${propName(v.name)}: ${this.tsType(v.type)}`).join("")} }`)
+          .join(" | "),
+      });
     out.push({
       kind: StructureKind.TypeAlias,
       name: "Draft",
       docs: ["A step's private working copy of a state."],
       type: "{ -readonly [K in keyof State]: State[K] }",
     });
-    const fields = [...this.spec.variables.map((v) => v.name), ...locals.map(({ l }) => l.name), "pc"];
+    const fields = [...this.spec.variables.map((v) => v.name), ...locals.map(({ l }) => l.name), ...this.procVars.map((v) => v.name), ...(this.spec.procedures.length > 0 ? ["stack"] : []), "pc"];
     out.push({
       kind: StructureKind.Function,
       name: "draft",
@@ -385,39 +434,6 @@ class ReferenceGenerator extends StepGenerator {
     };
   }
 
-  private initFunction(variant: string | null, vs: Spec, name: string): StatementStructures {
-    const ctx = this.fnCtx(null, null, new Map(), "init");
-    const before = this.checks;
-    const body = written((w) => {
-      w.write("return [").indent(() => {
-        w.write("draft({").indent(() => {
-          for (const v of vs.variables) w.writeLine(`${propName(v.name)}: ${this.expr(v.init, { ...ctx, loc: v.loc }, v.type).code},`);
-          for (const p of vs.processes)
-            for (const l of p.locals) {
-              const pctx: Ctx = { ...ctx, process: p, loc: l.loc, bound: new Map([["self", { code: "self", type: { kind: "named", name: p.over } }]]) };
-              const value = this.expr(l.init, pctx, l.type);
-              const annot = this.hasStrings(l.type) ? `: ${this.tsType(l.type)}` : "";
-              w.writeLine(`${propName(l.name)}: ${ctx.ref(p.over)}.map((${usesSelf(l.init) ? "self" : ""})${annot} => ${value.code.startsWith("{") ? `(${value.code})` : value.code}),`);
-            }
-          const pcs = vs.processes.map((p) => `${ctx.ref(p.over)}.map((): Label => ${JSON.stringify(p.steps[0]?.label ?? "Done")})`);
-          w.writeLine(`pc: ${pcs.length === 0 ? "[]" : pcs.length === 1 ? pcs[0] : `[${pcs.map((x) => `...${x}`).join(", ")}]`},`);
-        });
-        w.write("}),");
-      });
-      w.write("];");
-    });
-    const checked = this.checks > before || [...vs.variables, ...vs.processes.flatMap((p) => p.locals)].some((v) => this.callsChecked(v.init));
-    return {
-      kind: StructureKind.Function,
-      name,
-      isExported: true,
-      docs: [`The initial states${variant ? ` of variant ${JSON.stringify(variant)}` : ""}: every variable at its initial value, every process at its first step.`],
-      parameters: [{ name: "env", type: "Env" }],
-      returnType: "State[]",
-      statements: checked ? this.guarded(body, JSON.stringify("the initial state")) : body,
-    };
-  }
-
   /** The helpers, each knowing whether it (or a helper it calls) can throw an EvaluationError. */
   private helperFunctions(): StatementStructures[] {
     const bodies = this.spec.definitions.map((d) => {
@@ -444,7 +460,7 @@ class ReferenceGenerator extends StepGenerator {
     const types = this.helperParams.get(d.name) ?? [];
     const params = d.params.map((p, i) => ({ name: p, js: this.localName(p, new Map()), type: types[i] ?? UNKNOWN }));
     const bound = new Map(params.map((p) => [p.name, { code: p.js, type: p.type }]));
-    const ctx: Ctx = { ...this.fnCtx("s", null, bound, `helper ${d.name}`), loc: d.loc };
+    const ctx: Ctx = { ...this.fnCtx(d.pure ? null : "s", null, bound, `helper ${d.name}`), loc: d.loc };
     const body = this.expr(d.body, ctx);
     const result = this.typeOf(d.body, bound, null);
     const returnType = result.kind === "bool" ? "boolean" : result.kind === "anyInt" || result.kind === "int" ? "number" : undefined;
@@ -452,8 +468,8 @@ class ReferenceGenerator extends StepGenerator {
       kind: StructureKind.Function,
       name: this.helperNames.get(d.name) ?? d.name,
       isExported: true,
-      docs: [docText(`${d.doc ? `${d.doc}\n\n` : ""}Helper ${d.name} (${d.loc.file}:${d.loc.line}); reads the state it is given.`)],
-      parameters: [{ name: "env", type: "Env" }, { name: "s", type: "State" }, ...params.map((p) => ({ name: p.js, type: this.tsType(p.type) }))],
+      docs: [docText(`${d.doc ? `${d.doc}\n\n` : ""}Helper ${d.name} (${d.loc.file}:${d.loc.line}); ${d.pure ? "reads no state" : "reads the state it is given"}.`)],
+      parameters: [{ name: "env", type: "Env" }, ...(d.pure ? [] : [{ name: "s", type: "State" }]), ...params.map((p) => ({ name: p.js, type: this.tsType(p.type) }))],
       returnType,
       statements: `return ${body.code};`,
     };
@@ -466,11 +482,11 @@ class ReferenceGenerator extends StepGenerator {
       const c = this.typeCheck(v.type, member("s", v.name), ctx, 0);
       if (c) parts.push(c);
     }
-    for (const p of this.spec.processes)
-      for (const l of p.locals) {
-        const c = this.typeCheck(l.type, "x", ctx, 1);
-        if (c) parts.push(code(`${member("s", l.name)}.every((x) => ${c.code})`, PREC.member));
-      }
+    for (const l of [...this.spec.processes.flatMap((p) => p.locals), ...this.procVars]) {
+      const c = this.typeCheck(l.type, "x", ctx, 1);
+      if (c) parts.push(code(`${member("s", l.name)}.every((x) => ${c.code})`, PREC.member));
+    }
+    if (this.spec.procedures.length > 0) parts.push(code(`s.stack.every((x) => x.length <= ${stackDepth(this.spec)})`, PREC.member));
     return {
       kind: StructureKind.Function,
       name: "TypeOK",
@@ -487,8 +503,10 @@ class ReferenceGenerator extends StepGenerator {
     };
   }
 
-  private invariantFunction(inv: Spec["invariants"][number], name: string): StatementStructures {
-    const ctx: Ctx = { ...this.fnCtx("s", null, new Map(), `invariant ${inv.name}`), loc: inv.loc };
+  /** An invariant's or a state constraint's function. */
+  private predicateFunction(inv: Spec["invariants"][number], name: string, what: string): StatementStructures {
+    const ctx: Ctx = { ...this.fnCtx("s", null, new Map(), `${what.toLowerCase()} ${inv.name}`), loc: inv.loc };
+    const semantics = what === "Invariant" ? "" : " A state that breaks it is checked against the invariants, but neither counted nor explored.";
     const before = this.checks;
     const body = `return ${this.expr(inv.body, ctx).code};`;
     const checked = this.checks > before || this.callsChecked(inv.body);
@@ -496,17 +514,17 @@ class ReferenceGenerator extends StepGenerator {
       kind: StructureKind.Function,
       name,
       isExported: true,
-      docs: [docText(`${inv.doc ? `${inv.doc}\n\n` : ""}Invariant ${inv.name} (${inv.loc.file}:${inv.loc.line}).`)],
+      docs: [docText(`${inv.doc ? `${inv.doc}\n\n` : ""}${what} ${inv.name} (${inv.loc.file}:${inv.loc.line}).${semantics}`)],
       parameters: [
         { name: "env", type: "Env" },
         { name: "s", type: "State" },
       ],
       returnType: "boolean",
-      statements: checked ? this.guarded(body, JSON.stringify(`invariant ${inv.name}`)) : body,
+      statements: checked ? this.guarded(body, JSON.stringify(`${what.toLowerCase()} ${inv.name}`)) : body,
     };
   }
 
-  private modelStatements(variants: { name: string | null; init: string; successors: string }[], invariantNames: string[]): StatementStructures[] {
+  private modelStatements(variants: { name: string | null; init: string; successors: string }[], invariantNames: string[], constraintNames: string[]): StatementStructures[] {
     const stepsMeta = new Map<string, string>();
     const addSteps = (processName: string, steps: Step[]) => {
       for (const s of steps) {
@@ -519,6 +537,8 @@ class ReferenceGenerator extends StepGenerator {
       }
     };
     for (const p of this.spec.processes) addSteps(p.name, p.steps);
+    addSteps("", this.spec.actions.map((a) => ({ label: a.name, body: a.body, loc: a.loc })));
+    addSteps("", this.spec.procedures.flatMap((p) => p.steps));
     for (const v of this.spec.variants) for (const vp of v.processes) addSteps(vp.process, vp.steps);
     const C = "Record<string, Json>";
     return [
@@ -535,6 +555,7 @@ class ReferenceGenerator extends StepGenerator {
           { name: "variants", type: `{ name: string | null; init(constants: ${C}): State[]; successors(state: State, constants: ${C}): Transition[] }[]` },
           { name: "init", type: `(constants: ${C}) => State[]` },
           { name: "invariants", type: `{ name: string; holds(state: State, constants: ${C}): boolean }[]` },
+          ...(constraintNames.length ? [{ name: "constraints", type: `{ name: string; holds(state: State, constants: ${C}): boolean }[]` }] : []),
           { name: "toJson", type: `(state: State, constants?: ${C}) => { [key: string]: Json }` },
           { name: "fromJson", type: `(json: { [key: string]: Json }, constants: ${C}) => State` },
           { name: "encode", type: "(state: State, out: number[]) => number" },
@@ -603,6 +624,12 @@ class ReferenceGenerator extends StepGenerator {
                   this.spec.invariants.forEach((inv, i) => w.writeLine(`{ name: ${JSON.stringify(inv.name)}, holds: (state, c) => ${invariantNames[i] ?? inv.name}(envOf(c), state) },`));
                 });
                 w.writeLine("],");
+                if (constraintNames.length) {
+                  w.write("constraints: [").indent(() => {
+                    this.spec.constraints.forEach((c, i) => w.writeLine(`{ name: ${JSON.stringify(c.name)}, holds: (state, c) => ${constraintNames[i] ?? c.name}(envOf(c), state) },`));
+                  });
+                  w.writeLine("],");
+                }
                 w.writeLine("toJson: (state, c) => stateToJson(envOf(c), state),");
                 w.writeLine("fromJson: (json, c) => stateFromJson(envOf(c), json),");
                 w.writeLine("encode,");
@@ -672,8 +699,4 @@ function typeDomains(t: Type): string[] {
     default:
       return [];
   }
-}
-
-function usesSelf(e: Expr): boolean {
-  return e.kind === "self" || children(e).some(usesSelf);
 }

@@ -325,6 +325,66 @@ function functions<T>(n: number, values: readonly T[]): (readonly T[])[] {
   return out;
 }`,
   },
+  sequences: {
+    deps: ["functions", "compare"],
+    text: `/** Every sequence of at most \`maxLen\` elements of \`values\`, sorted. */
+function sequences<T>(values: readonly T[], maxLen: number): (readonly T[])[] {
+  const out: (readonly T[])[] = [];
+  for (let n = 0; n <= maxLen; n++) out.push(...functions(n, values));
+  return out.sort(compare);
+}`,
+  },
+  tuples: {
+    text: `/** Every tuple with one value from each list, in lexicographic order. */
+function tuples<T extends readonly unknown[]>(...lists: { [K in keyof T]: readonly T[K][] }): T[] {
+  let out: unknown[][] = [[]];
+  for (const list of lists as readonly (readonly unknown[])[]) out = out.flatMap((prefix) => list.map((v) => [...prefix, v]));
+  return out as unknown as T[];
+}`,
+  },
+  seqAt: {
+    deps: ["EvaluationError"],
+    text: `/** \`s[i + 1]\` in TLA+: the element at 0-based position \`i\`, which must exist (TLC stops otherwise). */
+function seqAt<T>(s: readonly T[], i: number, at: string, text: string): T {
+  if (!Number.isInteger(i) || i < 0 || i >= s.length) throw new EvaluationError(at, \`\${text}: position \${i} of a sequence of length \${s.length} is read, but there is no such element\`, i);
+  return s[i] as T;
+}`,
+  },
+  seqPut: {
+    deps: ["EvaluationError"],
+    text: `/** The sequence \`s\` with the element at 0-based position \`i\` (which must exist) replaced by \`v\`. */
+function seqPut<T>(s: readonly T[], i: number, v: T, at: string, text: string): readonly T[] {
+  if (!Number.isInteger(i) || i < 0 || i >= s.length) throw new EvaluationError(at, \`\${text}: position \${i} of a sequence of length \${s.length} is assigned, but there is no such element\`, i);
+  if (s[i] === v) return s;
+  const b = s.slice();
+  b[i] = v;
+  return b;
+}`,
+  },
+  seqHead: {
+    deps: ["EvaluationError"],
+    text: `/** TLA+'s \`Head(s)\` (TLC stops on the empty sequence). */
+function seqHead<T>(s: readonly T[], at: string, text: string): T {
+  if (s.length === 0) throw new EvaluationError(at, \`Head of \${text}, which is the empty sequence\`, s);
+  return s[0] as T;
+}`,
+  },
+  seqTail: {
+    deps: ["EvaluationError"],
+    text: `/** TLA+'s \`Tail(s)\` (TLC stops on the empty sequence). */
+function seqTail<T>(s: readonly T[], at: string, text: string): readonly T[] {
+  if (s.length === 0) throw new EvaluationError(at, \`Tail of \${text}, which is the empty sequence\`, s);
+  return s.slice(1);
+}`,
+  },
+  seqSlice: {
+    deps: ["EvaluationError"],
+    text: `/** TLA+'s \`SubSeq(s, from + 1, to)\`: the elements at 0-based positions from..to-1, which must exist. */
+function seqSlice<T>(s: readonly T[], from: number, to: number, at: string, text: string): readonly T[] {
+  if (from < 0 || to > s.length || from > to) throw new EvaluationError(at, \`SubSeq of \${text} from position \${from} to \${to}, of a sequence of length \${s.length}\`, from);
+  return s.slice(from, to);
+}`,
+  },
   keyText: {
     text: `/** The text of a map key in JSON: the value itself for a scalar, its JSON otherwise. */
 function keyText(key: Json): string {

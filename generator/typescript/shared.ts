@@ -3,7 +3,7 @@
  * its precedence, identifier allocation, code generation contexts and small code-writing helpers.
  */
 import { CodeBlockWriter } from "ts-morph";
-import type { Process, SourceLoc, Step, Type } from "../ir.ts";
+import type { Procedure, Process, SourceLoc, Step, Type } from "../ir.ts";
 import type { Known } from "./bounds.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -35,7 +35,7 @@ export const wrap = (c: Code, min: number): string => (c.prec >= min ? c.code : 
 
 /** Names of functions and values the generated module itself defines or uses: user names avoid them. */
 export const RUNTIME_NAMES = [
-  "put", "equals", "compare", "rank", "setOf", "has", "union", "minus", "intersect", "count", "mod", "div",
+  "put", "seqPut", "seqAt", "seqHead", "seqTail", "seqSlice", "sequences", "tuples", "equals", "compare", "rank", "setOf", "has", "union", "minus", "intersect", "count", "mod", "div",
   "intRange", "product", "subsets", "functions", "indexIn", "keyText", "objectOf", "asArray", "asObject",
   "field", "constant", "encodeValue", "draft", "applyStep", "bind", "envOf", "envCache", "latestEnv", "stateToJson", "stateFromJson", "encode", "TypeOK", "model", "configs", "slotOf",
   "labelIndex", "noParams", "EvaluationError", "within", "showValue", "getInt", "getAt", "putInt", "putAt", "add", "sub", "mul", "neg",
@@ -123,8 +123,13 @@ export interface PathState {
 export interface StepFunction {
   name: string;
   step: Step;
-  process: Process;
+  /** The process the step belongs to; null for a plain action. */
+  process: Process | null;
   next: string;
+  /** The domain a plain action is parameterized by (its parameter is the action's `param`). */
+  action?: { over?: string; param?: string };
+  /** The procedure a step belongs to (its process is the caller's: any process, by pc slot). */
+  procedure?: Procedure;
 }
 
 // ---------------------------------------------------------------------------------------------

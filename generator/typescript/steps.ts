@@ -4,7 +4,7 @@
  * the per-variant `successors` dispatch and `applyStep`.
  */
 import { CodeBlockWriter, type StatementStructures, StructureKind } from "ts-morph";
-import type { Expr, LValue, Process, Stmt, Type } from "../ir.ts";
+import type { Expr, LValue, Procedure, Process, Step, Stmt, Type } from "../ir.ts";
 import { assignmentRun, assigns, containsCall, hasDirectAwait, hasNondeterminism, visitStatements } from "../ir-walk.ts";
 import { withFallThrough } from "../tla/translate.ts";
 import { UNKNOWN, PREC, code, propName, member, docText, sortedFields, written, type VT, type Code, type Ctx, type PathState, type StepFunction } from "./shared.ts";
@@ -16,17 +16,13 @@ export abstract class StepGenerator extends JsonGenerator {
 
   protected stepFunction(fn: StepFunction): StatementStructures {
     const { step, process } = fn;
+    if (fn.procedure) return this.procedureStepFunction(fn, fn.procedure);
+    if (!process) return this.actionFunction(fn);
     const body = withFallThrough(step.body, fn.next, step.loc);
-    const docs = [
-      `${step.label} (process ${process.name})${step.models ? `: models ${step.models}` : ""}.`,
-      ...(step.doc ? ["", step.doc] : []),
-      "",
-      `${step.loc.file}:${step.loc.line}:${step.loc.column}. Runs when pc[self] is ${JSON.stringify(step.label)}; pushes one transition per enabled alternative onto \`out\`.`,
-    ];
     return {
       kind: StructureKind.Function,
       name: fn.name,
-      docs: [docText(docs.join("\n"))],
+      docs: [stepDocs(step, `${step.label} (process ${process.name})${step.models ? `: models ${step.models}` : ""}.`, `Runs when pc[self] is ${JSON.stringify(step.label)}; pushes`)],
       parameters: [
         { name: "env", type: "Env" },
         { name: "s", type: "State" },
@@ -50,7 +46,8 @@ export abstract class StepGenerator extends JsonGenerator {
     visitStatements(body, { expr: (e) => (calls ||= this.callsChecked(e)) });
     if (this.checks === before && !calls) return text;
     this.usedRuntime.add("showValue");
-    return this.guarded(text, `\`step ${fn.step.label} of process ${fn.process.name} \${showValue(self)}\``);
+    const who = fn.process ? `of process ${fn.process.name} \${showValue(self)}` : `(process \${showValue(self)})`;
+    return this.guarded(text, `\`step ${fn.step.label} ${who}\``);
   }
 
   private block(w: CodeBlockWriter, stmts: Stmt[], path: PathState, fn: StepFunction): void {
@@ -71,8 +68,27 @@ export abstract class StepGenerator extends JsonGenerator {
           this.assignments(w, group, { ...ctx, state: path.draft });
           break;
         }
+        case "call":
+        case "return":
+          this.ensureCopy(w, path);
+          if (st.kind === "call") this.callProcedure(w, st, path, fn);
+          else this.returnFromProcedure(w, path, fn);
+          this.pushTransition(w, path, fn);
+          return;
         case "goto": {
           this.ensureCopy(w, path);
+          if (fn.procedure) {
+            w.writeLine(`${path.draft}.pc = put(${path.draft}.pc, ${this.pcSlot(null, code("self"), ctx).code}, ${JSON.stringify(st.label)});`);
+            this.usedRuntime.add("put");
+            this.pushTransition(w, path, fn);
+            return;
+          }
+          if (!fn.process) {
+            // A plain action's path ends here: no pc to move.
+            const params = path.params.length ? `{ ${path.params.map((p) => (p.key === p.value ? p.key : `${p.key}: ${p.value}`)).join(", ")} }` : "{}";
+            w.writeLine(`out.push({ step: ${JSON.stringify(fn.step.label)}, processSet: "", self: null, params: ${params}, next: ${path.draft} });`);
+            return;
+          }
           const slot = this.pcSlot(fn.process, code("self"), ctx);
           w.writeLine(`${path.draft}.pc = put(${path.draft}.pc, ${slot.code}, ${JSON.stringify(st.label)});`);
           this.usedRuntime.add("put");
@@ -133,6 +149,108 @@ export abstract class StepGenerator extends JsonGenerator {
     }
   }
 
+  /** Pushes the transition of a path that has set pc: who took it, with which choices, to which state. */
+  private pushTransition(w: CodeBlockWriter, path: PathState, fn: StepFunction): void {
+    const params = path.params.length ? `{ ${path.params.map((p) => (p.key === p.value ? p.key : `${p.key}: ${p.value}`)).join(", ")} }` : "{}";
+    const processSet = fn.procedure ? "processSet" : JSON.stringify(fn.process?.name ?? "");
+    const self = fn.procedure || !fn.process ? "self" : this.toJson({ kind: "named", name: fn.process.over }, "self", 0);
+    w.writeLine(`out.push({ step: ${JSON.stringify(fn.step.label)}, processSet${processSet === "processSet" ? "" : `: ${processSet}`}, self${self === "self" ? "" : `: ${self}`}, params: ${params}, next: ${path.draft} });`);
+  }
+
+  /**
+   * `call P(args)`, as pcal.trans translates it: a frame with the label to return to and the old
+   * values of P's parameters and locals goes on the stack, the parameters get the arguments (read
+   * before anything changes), the locals their initial values, and pc P's first step.
+   */
+  private callProcedure(w: CodeBlockWriter, st: Extract<Stmt, { kind: "call" }>, path: PathState, fn: StepFunction): void {
+    const callee = this.spec.procedures.find((p) => p.name === st.procedure);
+    if (!callee) throw new Error(`${this.spec.source}: unknown procedure ${st.procedure}`);
+    const ctx = this.fnCtx(path.draft, fn.process, path.bound, `call ${callee.name}`);
+    const d = path.draft;
+    const slot = this.pcSlot(fn.process, code("self"), ctx).code;
+    const saved = [...callee.locals, ...callee.params].map((v) => `, ${propName(v.name)}: ${member(d, v.name)}[${slot}]`).join("");
+    w.writeLine(`const frame: Frame = { procedure: ${JSON.stringify(callee.name)}, pc: ${JSON.stringify(st.returnTo ?? "Done")}${saved} };`);
+    const args = callee.params.map((p, j) => {
+      const arg = st.args[j];
+      if (!arg) throw new Error(`${this.spec.source}: ${callee.name} called with too few arguments`);
+      const name = `arg${j}`;
+      w.writeLine(`const ${name} = ${this.expr(arg, ctx, p.type).code};`);
+      return name;
+    });
+    this.usedRuntime.add("put");
+    w.writeLine(`${d}.stack = put(${d}.stack, ${slot}, [frame, ...${d}.stack[${slot}]]);`);
+    callee.params.forEach((p, j) => w.writeLine(`${member(d, p.name)} = put(${member(d, p.name)}, ${slot}, ${args[j]});`));
+    const noState = this.fnCtx(null, null, new Map(), `call ${callee.name}`);
+    for (const l of callee.locals) w.writeLine(`${member(d, l.name)} = put(${member(d, l.name)}, ${slot}, ${this.expr(l.init, noState, l.type).code});`);
+    w.writeLine(`${d}.pc = put(${d}.pc, ${slot}, ${JSON.stringify(callee.steps[0]?.label ?? "Done")});`);
+  }
+
+  /** `return`: pc, the procedure's parameters and locals from the top frame, which is popped. */
+  private returnFromProcedure(w: CodeBlockWriter, path: PathState, fn: StepFunction): void {
+    const proc = fn.procedure;
+    if (!proc) throw new Error(`${this.spec.source}: ret() outside a procedure`);
+    const ctx = this.fnCtx(path.draft, null, path.bound, `return from ${proc.name}`);
+    const d = path.draft;
+    const slot = this.pcSlot(null, code("self"), ctx).code;
+    w.writeLine(`const frame = ${d}.stack[${slot}]?.[0] as Extract<Frame, { procedure: ${JSON.stringify(proc.name)} }> | undefined;`);
+    w.writeLine(`if (frame === undefined) throw new Error("return from ${proc.name} with an empty stack");`);
+    this.usedRuntime.add("put");
+    w.writeLine(`${d}.pc = put(${d}.pc, ${slot}, frame.pc);`);
+    for (const v of [...proc.locals, ...proc.params]) w.writeLine(`${member(d, v.name)} = put(${member(d, v.name)}, ${slot}, ${member("frame", v.name)});`);
+    w.writeLine(`${d}.stack = put(${d}.stack, ${slot}, ${d}.stack[${slot}].slice(1));`);
+  }
+
+  /** A procedure's step: taken by any process, which says its process set. */
+  protected procedureStepFunction(fn: StepFunction, proc: Procedure): StatementStructures {
+    const body = withFallThrough(fn.step.body, fn.next, fn.step.loc);
+    return {
+      kind: StructureKind.Function,
+      name: fn.name,
+      docs: [stepDocs(fn.step, `${fn.step.label} (procedure ${proc.name})${fn.step.models ? `: models ${fn.step.models}` : ""}.`, `Runs when pc[self] is ${JSON.stringify(fn.step.label)}; pushes`)],
+      parameters: [
+        { name: "env", type: "Env" },
+        { name: "s", type: "State" },
+        { name: "self", type: this.processIdType() },
+        { name: "processSet", type: "string" },
+        { name: "out", type: "Transition[]" },
+      ],
+      returnType: "void",
+      statements: written((w) => {
+        this.labelCounter = 0;
+        const path: PathState = { draft: "s", copied: false, exit: "return", params: [], bound: new Map(), depth: 0 };
+        this.block(w, body, path, fn);
+      }),
+    };
+  }
+
+  /** A plain action: pushes one transition per enabled alternative, its parameter (if any) among the params. */
+  protected actionFunction(fn: StepFunction): StatementStructures {
+    const { step } = fn;
+    const over = fn.action?.over;
+    const param = fn.action?.param;
+    const js = param ? this.localName(param, new Map()) : undefined;
+    const paramType = over ? ({ kind: "named", name: over } as const) : undefined;
+    return {
+      kind: StructureKind.Function,
+      name: fn.name,
+      docs: [stepDocs(step, `Action ${step.label}${over ? ` (one per value of ${over})` : ""}.`, "Pushes")],
+      parameters: [
+        { name: "env", type: "Env" },
+        { name: "s", type: "State" },
+        ...(js && paramType ? [{ name: js, type: this.tsType(paramType) }] : []),
+        { name: "out", type: "Transition[]" },
+      ],
+      returnType: "void",
+      statements: written((w) => {
+        this.labelCounter = 0;
+        const bound = new Map<string, { code: string; type: VT }>(param && js && paramType ? [[param, { code: js, type: paramType }]] : []);
+        const params = param && js && paramType ? [{ key: propName(param), value: this.toJson(paramType, js, 0) }] : [];
+        const path: PathState = { draft: "s", copied: false, exit: "return", params, bound, depth: 0 };
+        this.block(w, withFallThrough(step.body, "", step.loc), path, fn);
+      }),
+    };
+  }
+
   /** Makes the path's state a private copy before its first write. */
   private ensureCopy(w: CodeBlockWriter, path: PathState): void {
     if (path.copied) return;
@@ -153,14 +271,16 @@ export abstract class StepGenerator extends JsonGenerator {
     if (!first) return;
     const target = first.target;
     const variable =
-      target.scope === "var" ? this.spec.variables.find((v) => v.name === target.name) : ctx.process?.locals.find((l) => l.name === target.name);
+      target.scope === "var"
+        ? this.spec.variables.find((v) => v.name === target.name)
+        : (ctx.process?.locals.find((l) => l.name === target.name) ?? this.procVars.find((v) => v.name === target.name));
     if (!variable) throw new Error(`${this.spec.source}: ${ctx.where}: unknown variable ${target.name}`);
     const draft = ctx.state ?? "s";
     const holder = member(draft, target.name);
     const pre = group.length > 1 && group.slice(1).some((g) => containsCall(g));
     const prepared = group.map((g, gi) => {
       const indices = g.target.path.map((p) =>
-        p.kind === "index" ? this.nonNull(this.expr(p.index, ctx), this.typeOf(p.index, ctx.bound, ctx.process), ctx, exprText(p.index)) : null,
+        p.kind === "field" ? null : this.nonNull(this.expr(p.index, ctx), this.typeOf(p.index, ctx.bound, ctx.process), ctx, exprText(p.index)),
       );
       const values = { value: this.expr(g.value, ctx, this.pathType(variable.type, g.target)).code, indices };
       if (!pre) return values;
@@ -179,7 +299,8 @@ export abstract class StepGenerator extends JsonGenerator {
       let path = g.target.path.map((seg, k) => ({ seg, index: p.indices[k] ?? null }));
       let type: VT = variable.type;
       if (target.scope === "local") {
-        const pos = this.position({ kind: "named", name: ctx.process?.over ?? "" }, code("self"), ctx);
+        // A process's local by its position in its set; a procedure's variable by pc slot.
+        const pos = this.procVarNames.has(target.name) ? this.pcSlot(null, code("self"), ctx) : this.position({ kind: "named", name: ctx.process?.over ?? "" }, code("self"), ctx);
         type = { kind: "map", key: { kind: "named", name: ctx.process?.over ?? "" }, value: variable.type };
         path = [{ seg: { kind: "index", index: { kind: "self" } }, index: pos }, ...path];
         // The local's own position needs no translation below: mark it already positioned.
@@ -200,6 +321,7 @@ export abstract class StepGenerator extends JsonGenerator {
     for (const seg of target.path) {
       const r = this.resolve(t);
       if (seg.kind === "index") t = r.kind === "map" ? r.value : UNKNOWN;
+      else if (seg.kind === "at") t = this.elementAt(r, seg.index);
       else {
         const rec = r.kind === "optional" ? this.resolve(r.value) : r;
         t = rec.kind === "record" ? (rec.fields.find((f) => f.name === seg.field)?.type ?? UNKNOWN) : UNKNOWN;
@@ -245,6 +367,16 @@ export abstract class StepGenerator extends JsonGenerator {
       const inner = tail.length ? this.update(`${current}[${pos.code}]`, r.value, tail, value, ctx, false, partText) : value;
       return `put(${current}, ${pos.code}, ${inner})`;
     }
+    if (head.seg.kind === "at") {
+      if (r.kind !== "seq" && r.kind !== "tuple") throw new Error(`${this.spec.source}: ${ctx.where}: a position of a value that is not a sequence`);
+      const index = head.index ?? code("undefined");
+      this.usedRuntime.add("seqPut");
+      this.usedRuntime.add("seqAt");
+      const site = `${this.site(ctx)}, ${JSON.stringify(text)}`;
+      const inner = tail.length ? this.update(`seqAt(${current}, ${index.code}, ${site})`, this.elementAt(r, head.seg.index), tail, value, ctx, false, `${text}[${exprText(head.seg.index)}]`) : value;
+      // Replacing an element keeps a tuple's shape, which TypeScript cannot see through the array copy.
+      return `seqPut(${current}, ${index.code}, ${inner}, ${site})${r.kind === "tuple" ? ` as ${this.tsType(r)}` : ""}`;
+    }
     const field = head.seg.field;
     const rec = r.kind === "optional" ? this.resolve(r.value) : r;
     const fieldType = rec.kind === "record" ? (rec.fields.find((f) => f.name === field)?.type ?? UNKNOWN) : UNKNOWN;
@@ -259,7 +391,13 @@ export abstract class StepGenerator extends JsonGenerator {
     return `{ ...${base}, ${propName(field)}: ${inner} }`;
   }
 
-  protected successorsFunction(variant: string | null, dispatch: { process: Process; steps: StepFunction[] }[], name: string): StatementStructures {
+  protected successorsFunction(
+    variant: string | null,
+    dispatch: { process: Process; steps: StepFunction[] }[],
+    name: string,
+    actions: StepFunction[] = [],
+    procedureSteps: StepFunction[] = [],
+  ): StatementStructures {
     return {
       kind: StructureKind.Function,
       name,
@@ -286,9 +424,23 @@ export abstract class StepGenerator extends JsonGenerator {
                   w.writeLine("break;");
                 });
               }
+              // Any process of the set can be inside a procedure.
+              for (const fn of procedureSteps) {
+                w.writeLine(`case ${JSON.stringify(fn.step.label)}:`);
+                w.indent(() => {
+                  w.writeLine(`${fn.name}(env, s, self, ${JSON.stringify(process.name)}, out);`);
+                  w.writeLine("break;");
+                });
+              }
             });
           });
           w.newLine();
+        }
+        for (const a of actions) {
+          if (a.action?.over) {
+            const ctx = this.fnCtx("s", null, new Map(), "successors");
+            w.writeLine(`for (const p of ${ctx.ref(a.action.over)}) ${a.name}(env, s, p, out);`);
+          } else w.writeLine(`${a.name}(env, s, out);`);
         }
         w.writeLine("return out;");
       }),
@@ -324,4 +476,10 @@ export abstract class StepGenerator extends JsonGenerator {
       ].join("\n"),
     };
   }
+}
+
+/** A step's or an action's doc: what it is, the spec's doc, where it is written and what it does. */
+function stepDocs(step: Step, title: string, does: string): string {
+  const lines = [title, ...(step.doc ? ["", step.doc] : []), "", `${step.loc.file}:${step.loc.line}:${step.loc.column}. ${does} one transition per enabled alternative onto \`out\`.`];
+  return docText(lines.join("\n"));
 }

@@ -3,8 +3,8 @@
  * and runtime helpers used) and the value types — resolving domains, the TypeScript type of a value's
  * representation, and the inference of expression and helper parameter types.
  */
-import type { Definition, DomainDecl, Expr, Process, Spec, Stmt, Type } from "../ir.ts";
-import { children } from "../ir-walk.ts";
+import type { Definition, DomainDecl, Expr, Process, Spec, Stmt, Type, Variable } from "../ir.ts";
+import { children, pathIndices } from "../ir-walk.ts";
 import { Bounds } from "./bounds.ts";
 import { UNKNOWN, BOOL, ANY_INT, RUNTIME_NAMES, JS_RESERVED, LOCAL_NAMES, propName, Names, sortStrings, type VT, type Resolved } from "./shared.ts";
 
@@ -32,6 +32,9 @@ export abstract class TypeGenerator {
   /** The domains `bind` enumerates (those used, and those their enumerations need), in declaration order. */
   protected boundDomains: DomainDecl[] = [];
   protected readonly labels: string[];
+  /** Every procedure's parameters and locals: variables of every process, stored by pc slot. */
+  protected readonly procVars: Variable[];
+  protected readonly procVarNames: ReadonlySet<string>;
   protected readonly multiProcess: boolean;
   /** What is statically known of integer values: where run-time checks can be left out. */
   protected readonly bounds: Bounds;
@@ -42,7 +45,10 @@ export abstract class TypeGenerator {
     const labels = [
       ...spec.processes.flatMap((p) => p.steps.map((s) => s.label)),
       ...spec.variants.flatMap((v) => v.processes.flatMap((vp) => vp.steps.map((s) => s.label))),
+      ...spec.procedures.flatMap((p) => p.steps.map((s) => s.label)),
     ];
+    this.procVars = spec.procedures.flatMap((p) => [...p.params, ...p.locals]);
+    this.procVarNames = new Set(this.procVars.map((v) => v.name));
     this.labels = [...new Set([...labels, "Done"])];
     this.multiProcess = spec.processes.length > 1;
     this.bounds = new Bounds(spec);
@@ -98,6 +104,10 @@ export abstract class TypeGenerator {
         return this.hasStrings(r.element);
       case "record":
         return r.fields.some((f) => this.hasStrings(f.type));
+      case "seq":
+        return this.hasStrings(r.element);
+      case "tuple":
+        return r.elements.some((x) => this.hasStrings(x));
       default:
         return false;
     }
@@ -129,7 +139,22 @@ export abstract class TypeGenerator {
         return `readonly ${this.tsElement(t.element)}[]`;
       case "record":
         return `{ ${t.fields.map((f) => `readonly ${propName(f.name)}: ${this.tsType(f.type)}`).join("; ")} }`;
+      case "frame":
+        return "Frame";
+      case "seq":
+        return `readonly ${this.tsElement(t.element)}[]`;
+      case "tuple":
+        return `readonly [${t.elements.map((x) => this.tsType(x)).join(", ")}]`;
     }
+  }
+
+  /** The type of an element of a sequence or tuple (the one at a literal position, for a tuple). */
+  protected elementAt(t: VT, index: Expr | null): VT {
+    const r = this.resolve(t);
+    if (r.kind === "seq") return r.element;
+    if (r.kind !== "tuple") return UNKNOWN;
+    if (index?.kind === "int") return r.elements[index.value] ?? UNKNOWN;
+    return r.elements.reduce<VT>((a, b) => this.join(a, b), UNKNOWN);
   }
 
   protected tsElement(t: VT): string {
@@ -142,7 +167,7 @@ export abstract class TypeGenerator {
     return r.kind === "set" ? r.element : UNKNOWN;
   }
 
-  private join(a: VT, b: VT): VT {
+  protected join(a: VT, b: VT): VT {
     if (a.kind === "null") return b.kind === "null" || b.kind === "unknown" ? a : { kind: "optional", value: b as Type };
     if (b.kind === "null") return a.kind === "unknown" ? b : { kind: "optional", value: a as Type };
     if (a.kind === "unknown") return b;
@@ -166,12 +191,19 @@ export abstract class TypeGenerator {
         return ANY_INT;
       case "string":
         return { kind: "enum", values: [e.value] };
+      case "model":
+        return { kind: "enum", values: [e.name], model: true };
       case "none":
         return { kind: "null" };
       case "var":
         return this.spec.variables.find((v) => v.name === e.name)?.type ?? UNKNOWN;
       case "local":
         return this.findLocal(e.name, process)?.type ?? UNKNOWN;
+      case "locals": {
+        const owner = this.spec.processes.find((p) => p.locals.some((l) => l.name === e.name));
+        const local = owner?.locals.find((l) => l.name === e.name);
+        return owner && local ? { kind: "map", key: { kind: "named", name: owner.over }, value: local.type } : UNKNOWN;
+      }
       case "self":
         return process ? { kind: "named", name: process.over } : UNKNOWN;
       case "const":
@@ -240,11 +272,38 @@ export abstract class TypeGenerator {
         const params = new Map(def.params.map((p, i) => [p, { type: e.args[i] ? t(e.args[i]) : UNKNOWN }]));
         return this.typeOf(def.body, params, null, new Set([...calls, e.name]));
       }
+      case "anyOf":
+        return this.elementOf(t(e.set));
+      case "tuple":
+        return { kind: "tuple", elements: e.elements.map((x) => t(x) as Type) };
+      case "at":
+        return this.elementAt(t(e.seq), e.index);
+      case "len":
+        return ANY_INT;
+      case "head":
+        return this.elementAt(t(e.seq), null);
+      case "tail":
+      case "subSeq":
+        return t(e.seq);
+      case "append": {
+        const s = t(e.seq);
+        return this.resolve(s).kind === "seq" ? s : UNKNOWN;
+      }
+      case "concat": {
+        const l = t(e.left);
+        return this.resolve(l).kind === "seq" ? l : t(e.right);
+      }
     }
   }
 
   private findLocal(name: string, process: Process | null): { type: Type } | undefined {
-    return (process?.locals ?? this.spec.processes.flatMap((p) => p.locals)).find((l) => l.name === name);
+    return (process?.locals ?? this.spec.processes.flatMap((p) => p.locals)).find((l) => l.name === name) ?? this.procVars.find((v) => v.name === name);
+  }
+
+  /** The TypeScript type of a process identity of any process set. */
+  protected processIdType(): string {
+    const only = this.spec.processes[0];
+    return this.multiProcess || !only ? "ProcessId" : this.tsType({ kind: "named", name: only.over });
   }
 
   /**
@@ -268,12 +327,12 @@ export abstract class TypeGenerator {
       }
       for (const c of children(e)) visitExpr(c, bound, process);
     };
-    const visitStmts = (stmts: Stmt[], bound: ReadonlyMap<string, { type: VT }>, process: Process): void => {
+    const visitStmts = (stmts: Stmt[], bound: ReadonlyMap<string, { type: VT }>, process: Process | null): void => {
       for (const s of stmts) {
         switch (s.kind) {
           case "assign":
             visitExpr(s.value, bound, process);
-            for (const p of s.target.path) if (p.kind === "index") visitExpr(p.index, bound, process);
+            for (const ix of pathIndices(s.target.path)) visitExpr(ix, bound, process);
             break;
           case "await":
             visitExpr(s.cond, bound, process);
@@ -296,6 +355,14 @@ export abstract class TypeGenerator {
             break;
           case "goto":
             break;
+          case "macro":
+            visitStmts(s.body, bound, process);
+            break;
+          case "call":
+            for (const a of s.args) visitExpr(a, bound, process);
+            break;
+          case "return":
+            break;
         }
       }
     };
@@ -305,6 +372,11 @@ export abstract class TypeGenerator {
     for (const p of this.spec.processes) {
       for (const l of p.locals) visitExpr(l.init, none, p);
       for (const s of p.steps) visitStmts(s.body, none, p);
+    }
+    for (const p of this.spec.procedures) for (const s of p.steps) visitStmts(s.body, none, null);
+    for (const a of this.spec.actions) {
+      const bound = new Map<string, { type: VT }>(a.param && a.over ? [[a.param, { type: { kind: "named", name: a.over } }]] : []);
+      visitStmts(a.body, bound, null);
     }
     for (const v of this.spec.variants)
       for (const vp of v.processes) {

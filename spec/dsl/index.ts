@@ -9,7 +9,7 @@
  * with the TypeScript compiler and translates the bodies, which are written in a checked subset of
  * TypeScript, into the IR. The functions used only inside bodies (`when`, `goto`, `either`, `choose`,
  * `forall`, …) are therefore markers: they exist so that bodies type-check, and calling one at run
- * time throws. See `spec/dsl/README.md` for the accepted subset.
+ * time throws. The README's "Writing a spec" lists the accepted subset, construct by construct.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -22,6 +22,18 @@ export interface Domain<T> {
   readonly [valueType]?: T;
   readonly kind: string;
 }
+
+/**
+ * A value type as state holds it: tuples and records written in place (`[false, 0]`, inferred as
+ * literal types) assignable to mutable state.
+ */
+export type Writable<T> = T extends ReadonlySet<unknown>
+  ? T
+  : T extends readonly unknown[]
+    ? { -readonly [I in keyof T]: Writable<T[I]> }
+    : T extends object
+      ? { -readonly [K in keyof T]: Writable<T[K]> }
+      : T;
 
 /** The value type of a domain. */
 export type ValueOf<D> = D extends Domain<infer T> ? T : never;
@@ -48,6 +60,15 @@ export function enumOf<const T extends readonly string[]>(...values: T): Domain<
   return domain("enum", { values });
 }
 
+/**
+ * TLC model values: uninterpreted, pairwise distinct atoms (`const RM = modelValues("rm1", "rm2")`),
+ * declared as constants of the TLA+ module and bound to themselves in every .cfg. In bodies a value is
+ * written as its name (`s.owner === "rm1"`); interchangeable identities are what symmetry permutes.
+ */
+export function modelValues<const T extends readonly string[]>(...names: T): Domain<T[number]> {
+  return domain("model", { values: names });
+}
+
 /** A total map from every key of `key` to a value of `value`. */
 export function mapOf<K, V>(key: Domain<K>, value: Domain<V>): Domain<Mapping<K, V>> {
   return domain("map", { key, value });
@@ -56,7 +77,7 @@ export function mapOf<K, V>(key: Domain<K>, value: Domain<V>): Domain<Mapping<K,
 /** A record with the given fields. */
 export function record<const F extends Record<string, Domain<unknown>>>(
   fields: F,
-): Domain<{ [N in keyof F]: ValueOf<F[N]> }> {
+): Domain<{ -readonly [N in keyof F]: ValueOf<F[N]> }> {
   return domain("record", { fields });
 }
 
@@ -68,6 +89,20 @@ export function setOf<T>(element: Domain<T>): Domain<ReadonlySet<T>> {
 /** A value of the domain, or `null` (none). */
 export function optional<T>(value: Domain<T>): Domain<T | null> {
   return domain("optional", { value });
+}
+
+/**
+ * A sequence of at most `maxLen` values of the domain (TLA+ `Seq`, bounded): a queue, a channel, a
+ * stack. In bodies it is an array: `s.q[0]` (positions count from 0, as in TypeScript), `s.q.length`,
+ * `append(s.q, x)`, `head`, `tail`, `subSeq`, `concat`.
+ */
+export function seqOf<T>(element: Domain<T>, maxLen: number): Domain<T[]> {
+  return domain("seq", { element, maxLen });
+}
+
+/** A tuple with one value of each domain, in order (TLA+ `D1 \X D2`); in bodies a TypeScript tuple. */
+export function tupleOf<const D extends readonly Domain<unknown>[]>(...elements: D): Domain<{ -readonly [I in keyof D]: ValueOf<D[I]> }> {
+  return domain("tuple", { elements });
 }
 
 /**
@@ -89,11 +124,22 @@ export function constant<T>(type: Domain<T>): T {
 }
 
 /**
- * A helper predicate or function over the state, defined once and usable in bodies, invariants and
- * other helpers: `const canBatch = helper((s: S, sh: number) => …)`. Its first parameter is the state.
- * It becomes a TLA+ operator and a function of the reference library.
+ * A helper predicate or function, defined once and usable in bodies, invariants and other helpers. It
+ * becomes a TLA+ operator and a function of the reference library. When its first parameter has the
+ * spec's state type it reads the state (`const canBatch = helper((s: S, sh: number) => …)`, called as
+ * `canBatch(s, sh)`); otherwise it reads none (`const other = helper((p: number) => 1 - p)`).
  */
-export function helper<F extends (s: never, ...args: never[]) => unknown>(fn: F): F {
+export function helper<F extends (...args: never[]) => unknown>(fn: F): F {
+  return fn;
+}
+
+/**
+ * A macro: statements written once and run in place wherever called, as PlusCal's `macro` (its
+ * parameters stand for the call's argument expressions). Its first parameter is the state:
+ * `const Prepare = macro((s: S, p: RMId) => { when(s.rmState[p] === "working"); s.rmState[p] = "prepared"; })`,
+ * called in a step as `Prepare(s, self);`. No goto inside: a macro has no label of its own.
+ */
+export function macro<F extends (s: never, ...args: never[]) => void>(fn: F): F {
   return fn;
 }
 
@@ -102,6 +148,14 @@ export function helper<F extends (s: never, ...args: never[]) => unknown>(fn: F)
 
 export type Schema = Record<string, Domain<unknown>>;
 export type StateOf<S extends Schema> = { -readonly [N in keyof S]: ValueOf<S[N]> };
+
+/** Every process's current label, by identity (read-only: steps move their own with `goto`). */
+export interface Labels {
+  readonly pc: Mapping<Key, string>;
+}
+
+/** What a step of a process with locals `L` sees: the state, its own locals, and every label. */
+export type StepState<St, L extends Schema> = St & StateOf<L> & Labels;
 
 /** The body of one labelled atomic step. `s` holds the state and the process's locals. */
 export type StepBody<St, Id> = (s: St, self: Id) => void;
@@ -117,14 +171,27 @@ export interface ModelledStep<St, Id> {
 
 export type StepDef<St, Id> = StepBody<St, Id> | ModelledStep<St, Id>;
 
-/** The state an invariant sees: the variables and, per process, its current label. */
-export type Observed<St, Id> = St & { readonly pc: Mapping<Id, string> };
+/**
+ * The state an invariant sees: the variables, per process its current label, and each process-local
+ * variable as a map from the identities of its process set to their values.
+ */
+export type Observed<St, Id, Procs extends ProcessTypes = {}> = St & { readonly pc: Mapping<Id, string> } & LocalsOf<Procs>;
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** The locals of every process set as maps over their identities. */
+export type LocalsOf<Procs extends ProcessTypes> = [keyof Procs] extends [never]
+  ? unknown
+  : UnionToIntersection<
+      { [N in keyof Procs]: { readonly [V in keyof Procs[N]["locals"]]: Mapping<Procs[N]["id"], Procs[N]["locals"][V]> } }[keyof Procs]
+    >;
 
 export interface ProcessDef<St, Id, L extends Schema> {
   doc?: string;
   locals?: L;
-  init?: { [N in keyof L]: ValueOf<L[N]> };
-  steps: Record<string, StepDef<St & StateOf<L>, Id>>;
+  /** Each local's initial value, or `anyOf(S)` for any value of S (every process chooses its own). */
+  init?: Partial<{ [N in keyof L]: ValueOf<L[N]> }>;
+  steps: Record<string, StepDef<StepState<St, L>, Id>>;
 }
 
 export interface Configuration {
@@ -134,8 +201,8 @@ export interface Configuration {
   constants?: Record<string, unknown>;
 }
 
-/** What the builder remembers of each process: the state its steps see and its identity type. */
-export type ProcessTypes = Record<string, { state: unknown; id: unknown }>;
+/** What the builder remembers of each process: the state its steps see, its identity type, its locals. */
+export type ProcessTypes = Record<string, { state: unknown; id: unknown; locals: object }>;
 
 /** The spec under construction. Each method returns the builder, so declarations chain. */
 export interface SpecBuilder<St, Ids, Procs extends ProcessTypes> {
@@ -144,9 +211,43 @@ export interface SpecBuilder<St, Ids, Procs extends ProcessTypes> {
     name: N,
     over: Domain<Id>,
     def: ProcessDef<St, Id, L>,
-  ): SpecBuilder<St, Ids | Id, Procs & { [P in N]: { state: St & StateOf<L>; id: Id } }>;
+  ): SpecBuilder<St, Ids | Id, Procs & { [P in N]: { state: StepState<St, L>; id: Id; locals: StateOf<L> } }>;
+  /**
+   * A plain action outside every process (a TLA+ action): enabled whenever its `when`s hold, it changes
+   * the variables it assigns. With a domain, one action per value: `.action("Prepare", RM, (s, rm) => …)`
+   * is TLA+'s `\E rm \in RM : Prepare(rm)`. It reads every process's label and locals, and moves none.
+   */
+  action(name: string, body: (s: Observed<St, Ids, Procs>) => void): SpecBuilder<St, Ids, Procs>;
+  action<P>(name: string, over: Domain<P>, body: (s: Observed<St, Ids, Procs>, p: P) => void): SpecBuilder<St, Ids, Procs>;
+  /**
+   * A procedure (PlusCal `procedure`) any process can call with `call("Name", …args)` as the last
+   * statement on a path of a step; it runs its labelled steps with its parameters and locals, and
+   * `ret()` returns to the step after the call. No recursion.
+   */
+  procedure<const P extends Schema, const L extends Schema = {}>(
+    name: string,
+    def: {
+      doc?: string;
+      params?: P;
+      locals?: L;
+      /** Every parameter's value before any call, and every local's value at each call. */
+      init: { [N in keyof P]: ValueOf<P[N]> } & { [N in keyof L]: ValueOf<L[N]> };
+      steps: Record<string, StepDef<St & StateOf<P> & StateOf<L> & Labels, Key>>;
+    },
+  ): SpecBuilder<St, Ids, Procs>;
   /** A named property that must hold in every reachable state. */
-  invariant(name: string, holds: (s: Observed<St, Ids>) => boolean): SpecBuilder<St, Ids, Procs>;
+  invariant(name: string, holds: (s: Observed<St, Ids, Procs>) => boolean): SpecBuilder<St, Ids, Procs>;
+  /**
+   * A state constraint (TLC's CONSTRAINT) bounding the model: a state that breaks it is checked against
+   * the invariants but not counted, and its successors are not explored.
+   */
+  constraint(name: string, holds: (s: Observed<St, Ids, Procs>) => boolean): SpecBuilder<St, Ids, Procs>;
+  /**
+   * The initial states are every state satisfying `holds`: each variable and local without an init
+   * value ranges over its whole domain, and each process's label over its steps' labels (and Done, if
+   * it can finish). Like TLC with `Init == TypeOK /\ Inv`, every such state is enumerated.
+   */
+  initially(holds: (s: Observed<St, Ids, Procs>) => boolean): SpecBuilder<St, Ids, Procs>;
   /** A named binding of the constants, e.g. `small`. */
   config(name: string, config: Configuration): SpecBuilder<St, Ids, Procs>;
   /**
@@ -169,12 +270,20 @@ export function spec<const S extends Schema>(
     /** A name for the base steps, so `--variant <base>` selects them (e.g. the kernel before a fix). */
     base?: string;
     state: S;
-    init: StateOf<S>;
+    /**
+     * Each variable's initial value, or `anyOf(S)` for any value of S. A variable may be left out only
+     * when `.initially(…)` gives the initial states as a predicate.
+     */
+    init?: Partial<StateOf<S>>;
   },
 ): SpecBuilder<StateOf<S>, never, {}> {
   const builder: SpecBuilder<StateOf<S>, never, {}> = {
     process: () => builder as never,
+    procedure: () => builder,
+    action: () => builder,
     invariant: () => builder,
+    constraint: () => builder,
+    initially: () => builder,
     config: () => builder,
     variant: () => builder,
   };
@@ -214,6 +323,18 @@ export function choose<T>(set: Domain<T> | ReadonlySet<T>): T {
   return marker("choose");
 }
 
+/** Calls a procedure declared with `.procedure(name, …)`; the last statement on its path (PlusCal `call`). */
+export function call(procedure: string, ...args: unknown[]): void {
+  void procedure;
+  void args;
+  marker("call");
+}
+
+/** Returns from the procedure to the step after its call (PlusCal `return`). */
+export function ret(): void {
+  marker("ret");
+}
+
 /** Takes a lock (a boolean variable): waits until it is free, then holds it. */
 export function acquire(lock: boolean): void {
   void lock;
@@ -224,6 +345,15 @@ export function acquire(lock: boolean): void {
 export function release(lock: boolean): void {
   void lock;
   marker("release");
+}
+
+/**
+ * Any value of `set`, as an initial value: `init: { active: anyOf(bool) }` starts from every choice
+ * (PlusCal `variables active \in BOOLEAN`). `mapping(D, () => anyOf(S))` is any map from D to S.
+ */
+export function anyOf<T>(set: SetLike<T>): T {
+  void set;
+  return marker("anyOf");
 }
 
 /** `\A x \in set : pred`. */
@@ -241,7 +371,7 @@ export function exists<T>(set: Domain<T> | ReadonlySet<T>, pred: (x: T) => boole
 }
 
 /** The map `[x \in keys |-> value(x)]`. */
-export function mapping<K, V>(keys: Domain<K>, value: (k: K) => V): Mapping<K, V> {
+export function mapping<K, const V>(keys: Domain<K>, value: (k: K) => V): Mapping<K, Writable<V>> {
   void keys;
   void value;
   return marker("mapping");
@@ -261,24 +391,36 @@ export function filter<T>(set: Domain<T> | ReadonlySet<T>, pred: (x: T) => boole
   return marker("filter");
 }
 
-/** The set of the given elements. */
+/** The set of the given elements (`setLit()` is the empty set of any element type). */
+export function setLit(): ReadonlySet<never>;
+export function setLit<T>(...elements: T[]): ReadonlySet<T>;
 export function setLit<T>(...elements: T[]): ReadonlySet<T> {
   void elements;
   return marker("setLit");
 }
 
+/** A set value or a domain (a domain is the set of its values). */
+export type SetLike<T> = Domain<T> | ReadonlySet<T>;
+
 /** `a \cup b`. */
-export function union<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): ReadonlySet<T> {
+export function union<T>(a: SetLike<T>, b: SetLike<T>): ReadonlySet<T> {
   void a;
   void b;
   return marker("union");
 }
 
 /** `a \ b`. */
-export function minus<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): ReadonlySet<T> {
+export function minus<T>(a: SetLike<T>, b: SetLike<T>): ReadonlySet<T> {
   void a;
   void b;
   return marker("minus");
+}
+
+/** `a \cap b`. */
+export function intersect<T>(a: SetLike<T>, b: SetLike<T>): ReadonlySet<T> {
+  void a;
+  void b;
+  return marker("intersect");
 }
 
 /** `x \in set` (also written `set.has(x)`). */
@@ -286,6 +428,55 @@ export function member<T>(x: T, set: Domain<T> | ReadonlySet<T>): boolean {
   void x;
   void set;
   return marker("member");
+}
+
+/** The tuple (or sequence) of the given values, `<<a, b>>`; an array literal `[a, b]` means the same. */
+export function tuple<const T extends readonly unknown[]>(...values: T): { -readonly [I in keyof T]: T[I] } {
+  void values;
+  return marker("tuple");
+}
+
+/** `Append(seq, x)`: the sequence with `x` added at its end. */
+export function append<T>(seq: readonly T[], x: T): T[] {
+  void seq;
+  void x;
+  return marker("append");
+}
+
+/** `Head(seq)`: the first element (the sequence must not be empty). */
+export function head<T>(seq: readonly T[]): T {
+  void seq;
+  return marker("head");
+}
+
+/** `Tail(seq)`: every element but the first (the sequence must not be empty). */
+export function tail<T>(seq: readonly T[]): T[] {
+  void seq;
+  return marker("tail");
+}
+
+/** `Len(seq)` (also written `seq.length`). */
+export function len(seq: readonly unknown[]): number {
+  void seq;
+  return marker("len");
+}
+
+/** `a \o b`: the elements of `a`, then those of `b`. */
+export function concat<T>(a: readonly T[], b: readonly T[]): T[] {
+  void a;
+  void b;
+  return marker("concat");
+}
+
+/**
+ * The elements at positions `from` up to but not including `to`, counted from 0 as `Array.slice`
+ * does (TLA+ `SubSeq(seq, from + 1, to)`); 0 <= from <= to <= the length.
+ */
+export function subSeq<T>(seq: readonly T[], from: number, to: number): T[] {
+  void seq;
+  void from;
+  void to;
+  return marker("subSeq");
 }
 
 /** Logical implication. */
