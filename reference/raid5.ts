@@ -2015,7 +2015,7 @@ export function EndAfterStart(env: Env, s: State): boolean {
  */
 export function CounterInRange(env: Env, s: State): boolean {
   try {
-    return env.Chunks.every((c) => countOf(env, s, c) < 16383);
+    return env.Chunks.every((c) => s.counter[c] < 16383 || (s.needed[c] && countOf(env, s, c) < 16383));
   } catch (e) {
     throw within(e, "invariant CounterInRange");
   }
@@ -2030,7 +2030,7 @@ export function CounterInRange(env: Env, s: State): boolean {
  */
 export function CounterBalance(env: Env, s: State): boolean {
   try {
-    return env.Chunks.every((c) => (!s.pageAllocated[c] || s.counter[c] === 0) || (countOf(env, s, c) === sub(add(2, s.starts[c], "spec/raid5/spec.ts:921:4"), s.ends[c], "spec/raid5/spec.ts:921:4") || (env.Daemon && countOf(env, s, c) === 1 && s.starts[c] === s.ends[c])));
+    return env.Chunks.every((c) => (!s.pageAllocated[c] || s.counter[c] === 0) || (s.counter[c] === sub(add(2, s.starts[c], "spec/raid5/spec.ts:921:4"), s.ends[c], "spec/raid5/spec.ts:921:4") || (s.needed[c] && countOf(env, s, c) === sub(add(2, s.starts[c], "spec/raid5/spec.ts:921:4"), s.ends[c], "spec/raid5/spec.ts:921:4")) || (env.Daemon && countOf(env, s, c) === 1 && s.starts[c] === s.ends[c])));
   } catch (e) {
     throw within(e, "invariant CounterBalance");
   }
@@ -2042,7 +2042,7 @@ export function CounterBalance(env: Env, s: State): boolean {
  * break_stripe_batch_list fires
  * @story stripe {m}, a member of stripe {batchHead[m]}'s batch, has BITMAP_PENDING set
  *
- * Invariant MemberFlags (spec/raid5/spec.ts:932).
+ * Invariant MemberFlags (spec/raid5/spec.ts:937).
  */
 export function MemberFlags(env: Env, s: State): boolean {
   try {
@@ -2060,11 +2060,11 @@ export function MemberFlags(env: Env, s: State): boolean {
  * @story stripe {m}'s queued data is in stripe {headOf(m)}'s batch, whose BIT_DELAY/bm_seq does not wait for flush
  * {dirtiedIn[m]}
  *
- * Invariant DelayRecorded (spec/raid5/spec.ts:941).
+ * Invariant DelayRecorded (spec/raid5/spec.ts:946).
  */
 export function DelayRecorded(env: Env, s: State): boolean {
   try {
-    return env.Stripes.every((m) => s.dirtiedIn[m] <= s.seqWrite || (!isWriting(env, s, m) && ((!isMember(env, s, m) || !hasQueuedData(env, s, m)) || (getInt(s.bitDelay, some(headOf(env, s, m), "spec/raid5/spec.ts:941:4", "headOf(…)"), 0, "spec/raid5/spec.ts:941:4", "bitDelay") && getInt(s.bmSeq, some(headOf(env, s, m), "spec/raid5/spec.ts:941:4", "headOf(…)"), 0, "spec/raid5/spec.ts:941:4", "bmSeq") >= s.dirtiedIn[m]))));
+    return env.Stripes.every((m) => s.dirtiedIn[m] <= s.seqWrite || (!isWriting(env, s, m) && ((!isMember(env, s, m) || !hasQueuedData(env, s, m)) || (getInt(s.bitDelay, some(headOf(env, s, m), "spec/raid5/spec.ts:946:4", "headOf(…)"), 0, "spec/raid5/spec.ts:946:4", "bitDelay") && getInt(s.bmSeq, some(headOf(env, s, m), "spec/raid5/spec.ts:946:4", "headOf(…)"), 0, "spec/raid5/spec.ts:946:4", "bmSeq") >= s.dirtiedIn[m]))));
   } catch (e) {
     throw within(e, "invariant DelayRecorded");
   }
@@ -2075,11 +2075,11 @@ export function DelayRecorded(env: Env, s: State): boolean {
  * @story stripe {m} is in stripe {headOf(m)}'s batch, but that head's batch_head is {batchHead[headOf(m)]} and the
  * member's count {count[m]}
  *
- * Invariant BatchConsistent (spec/raid5/spec.ts:955).
+ * Invariant BatchConsistent (spec/raid5/spec.ts:960).
  */
 export function BatchConsistent(env: Env, s: State): boolean {
   try {
-    return env.Stripes.every((m) => !isMember(env, s, m) || (getInt(s.batchHead, some(headOf(env, s, m), "spec/raid5/spec.ts:955:4", "headOf(…)"), 0, "spec/raid5/spec.ts:955:4", "batchHead") === headOf(env, s, m) && some(headOf(env, s, m), "spec/raid5/spec.ts:955:4", "headOf(…)") < m && s.count[m] >= 1));
+    return env.Stripes.every((m) => !isMember(env, s, m) || (getInt(s.batchHead, some(headOf(env, s, m), "spec/raid5/spec.ts:960:4", "headOf(…)"), 0, "spec/raid5/spec.ts:960:4", "batchHead") === headOf(env, s, m) && some(headOf(env, s, m), "spec/raid5/spec.ts:960:4", "headOf(…)") < m && s.count[m] >= 1));
   } catch (e) {
     throw within(e, "invariant BatchConsistent");
   }
@@ -2091,7 +2091,7 @@ export function BatchConsistent(env: Env, s: State): boolean {
  * @story stripe {m} is a member of stripe {batchHead[m]}'s batch but has writes of its own in flight: it was handled
  * on its own
  *
- * Invariant MemberWrittenByHead (spec/raid5/spec.ts:964).
+ * Invariant MemberWrittenByHead (spec/raid5/spec.ts:969).
  */
 export function MemberWrittenByHead(env: Env, s: State): boolean {
   try {
@@ -2106,7 +2106,7 @@ export function MemberWrittenByHead(env: Env, s: State): boolean {
  * the bitmap daemon must not clear it.
  * @story chunk {c} was marked NEEDED by a degraded write, but its bit is clear in memory (counter {hex(counter[c])})
  *
- * Invariant NeededKept (spec/raid5/spec.ts:970).
+ * Invariant NeededKept (spec/raid5/spec.ts:975).
  */
 export function NeededKept(env: Env, s: State): boolean {
   return env.Chunks.every((c) => !s.needed[c] || s.bitMem[c]);
@@ -2119,7 +2119,7 @@ export function NeededKept(env: Env, s: State): boolean {
  * @story if seqWrite > seqFlush: seq_write {seqWrite} passed seq_flush {seqFlush}
  * @story stripe {sh} waits on bitmap_list without BIT_DELAY
  *
- * Invariant SeqOrder (spec/raid5/spec.ts:978).
+ * Invariant SeqOrder (spec/raid5/spec.ts:983).
  */
 export function SeqOrder(env: Env, s: State): boolean {
   return s.seqWrite <= s.seqFlush && env.Stripes.every((sh) => s.queue[sh] !== "bitmap" || s.bitDelay[sh]);

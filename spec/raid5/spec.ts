@@ -912,7 +912,7 @@ export default spec("Raid5", {
    * @story if counter[c] >= 32768: counter {c} is {hex(counter[c])}: it went below zero and wrapped, NEEDED and RESYNC set
    * @story counter {c} is {counter[c]}: at COUNTER_MAX
    */
-  .invariant("CounterInRange", (s) => forall(Chunks, (c) => countOf(s, c) < COUNTER_MAX))
+  .invariant("CounterInRange", (s) => forall(Chunks, (c) => s.counter[c] < COUNTER_MAX || (s.needed[c] && countOf(s, c) < COUNTER_MAX)))
   /**
    * (3) Counter balance: a set bit's counter is 2 + the writes started and not ended (no leak); with the daemon a
    * counter may also have cooled down to 1 when nothing is pending.
@@ -920,7 +920,12 @@ export default spec("Raid5", {
    */
   .invariant("CounterBalance", (s) =>
     forall(Chunks, (c) =>
-      implies(s.pageAllocated[c] && s.counter[c] !== 0, countOf(s, c) === 2 + s.starts[c] - s.ends[c] || (Daemon && countOf(s, c) === 1 && s.starts[c] === s.ends[c])),
+      implies(
+        s.pageAllocated[c] && s.counter[c] !== 0,
+        s.counter[c] === 2 + s.starts[c] - s.ends[c] ||
+          (s.needed[c] && countOf(s, c) === 2 + s.starts[c] - s.ends[c]) ||
+          (Daemon && countOf(s, c) === 1 && s.starts[c] === s.ends[c]),
+      ),
     ),
   )
   /**

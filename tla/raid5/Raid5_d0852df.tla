@@ -844,12 +844,12 @@ EndAfterStart == (\A c \in Chunks : ends[c] <= starts[c])
 \* that a degraded bitmap_endwrite set is not an underflow).
 \* @story if counter[c] >= 32768: counter {c} is {hex(counter[c])}: it went below zero and wrapped, NEEDED and RESYNC set
 \* @story counter {c} is {counter[c]}: at COUNTER_MAX
-CounterInRange == (\A c \in Chunks : (IF needed[c] /\ counter[c] >= 32768 THEN counter[c] - 32768 ELSE counter[c]) < 16383)
+CounterInRange == (\A c \in Chunks : counter[c] < 16383 \/ (needed[c] /\ (IF needed[c] /\ counter[c] >= 32768 THEN counter[c] - 32768 ELSE counter[c]) < 16383))
 
 \* (3) Counter balance: a set bit's counter is 2 + the writes started and not ended (no leak); with the daemon a
 \* counter may also have cooled down to 1 when nothing is pending.
 \* @story counter {c} is {counter[c]}, but 2 + {starts[c]} started - {ends[c]} ended writes make {2 + starts[c] - ends[c]}
-CounterBalance == (\A c \in Chunks : (pageAllocated[c] /\ counter[c] # 0) => ((IF needed[c] /\ counter[c] >= 32768 THEN counter[c] - 32768 ELSE counter[c]) = (2 + starts[c]) - ends[c] \/ (Daemon /\ (IF needed[c] /\ counter[c] >= 32768 THEN counter[c] - 32768 ELSE counter[c]) = 1 /\ starts[c] = ends[c])))
+CounterBalance == (\A c \in Chunks : (pageAllocated[c] /\ counter[c] # 0) => (counter[c] = (2 + starts[c]) - ends[c] \/ (needed[c] /\ (IF needed[c] /\ counter[c] >= 32768 THEN counter[c] - 32768 ELSE counter[c]) = (2 + starts[c]) - ends[c]) \/ (Daemon /\ (IF needed[c] /\ counter[c] >= 32768 THEN counter[c] - 32768 ELSE counter[c]) = 1 /\ starts[c] = ends[c])))
 
 \* (4) No BIT_DELAY or BITMAP_PENDING on a batch member (the break_stripe_batch_list WARN list).
 \* @story if bitDelay[m]: stripe {m}, a member of stripe {batchHead[m]}'s batch, has BIT_DELAY set: the WARN in
