@@ -748,10 +748,10 @@ break_stripe_batch_list(self) == /\ pc[self] = "break_stripe_batch_list"
 \* bitmap_daemon_work: models bitmap_daemon_work (process daemon)
 \* One pass over the counters (counter 2 → 1, counter 1 → 0 with its bit cleared in memory), or write the
 \* pages whose bits were cleared (NEEDWRITE) to disk.
-\* @story if bitDisk != old(bitDisk): bitmap_daemon_work writes the cleared bits to disk (bits on disk {bitDisk})
-\* @story if bitMem != old(bitMem): bitmap_daemon_work: a counter at 1 goes to 0 and its chunk's bit is cleared in
-\* memory (counters {counter}, bits in memory {bitMem})
-\* @story bitmap_daemon_work: idle counters cool down from 2 to 1 (counters {counter})
+\* @story if bitDisk != old(bitDisk): writes the cleared bits to disk (bits on disk {bitDisk})
+\* @story if bitMem != old(bitMem): a counter at 1 goes to 0 and its chunk's bit is cleared in memory (counters
+\* {counter}, bits in memory {bitMem})
+\* @story idle counters cool down from 2 to 1 (counters {counter})
 bitmap_daemon_work(self) == /\ pc[self] = "bitmap_daemon_work"
                             /\ Daemon
                             /\ \/ /\ (\E c \in Chunks : (counter[c] = 1) \/ (counter[c] = 2))
