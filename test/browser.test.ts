@@ -82,7 +82,7 @@ describe.skipIf(!hasChromium)("the trace report in headless Chromium (skipped: /
       expect(only).toBe(await page.$$eval("table.states tbody tr.changing", (rows) => rows.length));
 
       await page.goto(pathToFileURL(files.svg).href);
-      expect(await page.$$eval(".lane", (els) => els.length)).toBe(5);
+      expect(await page.$$eval(".lane", (els) => els.length)).toBe(6);
       expect(await page.$$eval(".box.violation", (els) => els.length)).toBe(1);
     });
   });
