@@ -12,7 +12,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { loadSpec } from "../generator/frontend/load.ts";
 import { EngineError, exitCodes } from "../engines/result.ts";
 import { runCheck } from "../engines/check.ts";
-import { buildReport, reportTable } from "../engines/report.ts";
+import { buildReport, reportMatrix, reportTable } from "../engines/report.ts";
 import { conformCommand } from "../conformance/run.ts";
 import { genCommand } from "./gen.ts";
 import { formatResult, resultModel } from "./print.ts";
@@ -184,9 +184,10 @@ program
   .option("--coverage", "count step and branch coverage in every check: a coverage column (and the counts in --json)")
   .option("--json", "print the rows (with counterexamples) as JSON")
   .option("--markdown", "print the table and the story of the shortest counterexample of each violated invariant")
+  .option("--matrix", "one row per configuration and variant, a column per invariant")
   .option("--progress", "show the progress line even when stderr is not a terminal")
   .option("--quiet", "no progress line")
-  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: string; tlcJar?: string; workers?: number | "auto"; json?: boolean; markdown?: boolean; coverage?: boolean } & ProgressOptions) => {
+  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: string; tlcJar?: string; workers?: number | "auto"; json?: boolean; markdown?: boolean; coverage?: boolean; matrix?: boolean } & ProgressOptions) => {
     const loaded = loadSpec(arg);
     if (opts.markdown) assertStories(loaded);
     const progress = progressReporter(opts);
@@ -212,7 +213,8 @@ program
           },
     }).finally(progress.done);
     if (opts.json) console.log(JSON.stringify(rows.map(({ result, ...row }) => ({ ...row, trace: result.trace, ...(result.coverage ? { coverage: result.coverage } : {}) }))));
-    else if (opts.markdown) console.log(reportMarkdown(rows, loaded.spec));
+    else if (opts.markdown) console.log(reportMarkdown(rows, loaded.spec, { layout: opts.matrix ? "matrix" : "rows" }));
+    else if (opts.matrix) console.log(reportMatrix(rows, ["TypeOK", ...loaded.spec.invariants.map((i) => i.name)]));
     else console.log(reportTable(rows, ["TypeOK", ...loaded.spec.invariants.map((i) => i.name)]));
   });
 

@@ -46,7 +46,7 @@ function parse(text: string, file: string): Parsed {
     if (!k.startsWith("--") || v === undefined) throw new EngineError("usage", `${file}: in the marker "${text}", ${k} needs a value.`);
     flags.set(k.slice(2), v);
   }
-  const allowed = { report: ["configs", "variants", "engine"], coverage: ["configs", "variants", "engine"], diff: ["config", "from", "to"], check: ["config", "variant", "invariant", "engine"] }[command];
+  const allowed = { report: ["configs", "variants", "engine", "layout"], coverage: ["configs", "variants", "engine"], diff: ["config", "from", "to"], check: ["config", "variant", "invariant", "engine"] }[command];
   for (const k of flags.keys()) if (!allowed.includes(k)) throw new EngineError("usage", `${file}: the marker "${text}" has --${k}; ${command} sections take ${allowed.map((a) => `--${a}`).join(", ")}.`);
   return { command, spec, flags };
 }
@@ -67,7 +67,9 @@ async function generate(p: Parsed, root: string): Promise<string> {
   }
   if (p.command === "report") {
     const rows = await buildReport({ loaded, specArg: p.spec, engine, configs: p.flags.get("configs")?.split(","), variants: p.flags.get("variants")?.split(","), root });
-    return reportMarkdown(rows, loaded.spec);
+    const layout = p.flags.get("layout");
+    if (layout !== undefined && layout !== "rows" && layout !== "matrix") throw new EngineError("usage", `--layout takes rows or matrix, not ${layout}.`);
+    return reportMarkdown(rows, loaded.spec, { layout });
   }
   const r = await runCheck({ loaded, specArg: p.spec, config: p.flags.get("config"), variant: p.flags.get("variant"), invariant: p.flags.get("invariant"), engine, root });
   const spec = applyVariant(loaded.spec, r.variant === loaded.spec.baseVariant ? null : r.variant);

@@ -131,3 +131,40 @@ export function reportTable(rows: ReportRow[], invariantOrder: string[]): string
   ];
   return lines.join("\n");
 }
+
+/**
+ * The results as one Markdown matrix: a row per (configuration, variant), in the order they were
+ * checked, a column per invariant; a cell says "✓" (holds) or "**✗** n" (violated, n-step shortest
+ * counterexample). "states" is the size of the complete exploration (blank when every invariant failed).
+ */
+export function reportMatrix(rows: ReportRow[], invariantOrder: string[]): string {
+  const keys: string[] = [];
+  const byKey = new Map<string, ReportRow[]>();
+  for (const r of rows) {
+    const key = `${r.config}\u0000${r.variant}`;
+    if (!byKey.has(key)) {
+      keys.push(key);
+      byKey.set(key, []);
+    }
+    byKey.get(key)?.push(r);
+  }
+  const configs = [...new Set(rows.map((r) => r.config))];
+  keys.sort((a, b) => configs.indexOf(a.split("\u0000")[0] ?? "") - configs.indexOf(b.split("\u0000")[0] ?? ""));
+  const invariants = invariantOrder.filter((i) => rows.some((r) => r.invariant === i));
+  const lines = [
+    `| configuration | variant | states | ${invariants.join(" | ")} |`,
+    `| --- | --- | ---: | ${invariants.map(() => ":---:").join(" | ")} |`,
+  ];
+  for (const key of keys) {
+    const group = byKey.get(key) ?? [];
+    const first = group[0];
+    if (!first) continue;
+    const full = group.find((r) => r.verdict === "ok");
+    const cell = (i: string) => {
+      const r = group.find((x) => x.invariant === i);
+      return !r ? "" : r.verdict === "ok" ? "✓" : `**✗** ${r.traceLength ?? ""}`;
+    };
+    lines.push(`| ${first.config} | ${first.variant} | ${full ? full.distinctStates : ""} | ${invariants.map(cell).join(" | ")} |`);
+  }
+  return lines.join("\n");
+}

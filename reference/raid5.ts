@@ -3,7 +3,9 @@
  * Do not edit: change the spec and run `raidspec gen spec/raid5`.
  *
  * Linux md/raid5: stripe batching and the write-intent bitmap, before and after kernel commit d0852df
- * "md/raid5: close race between STRIPE_BIT_DELAY and batching" (v4.1-rc6).
+ * "md/raid5: close race between STRIPE_BIT_DELAY and batching" (v4.1-rc6). Variants, in history order:
+ * pre-b15a9dbd (a batch member can be handled on its own), pre-d0852df (the base), d0852df, and
+ * cd5fc653 (2025: bitmap start/end per bio in the md layer, no BITMAP_PENDING).
  *
  * Stripe 0 is H, the first stripe of a RAID chunk: a full-stripe write already queued on handle_list,
  * its bitmap bit set and flushed. The other stripes (S, …) follow it in the same chunk and start empty.
@@ -14,14 +16,36 @@
  * Readings of the kernel this model follows (see ../shared/raid5/BRIEF.md):
  * - bitmap_startwrite is one step (take counts.lock, allocate the counter page, bump the counter,
  *   set the bit in memory); it runs unlocked with respect to the stripe, so others run around it.
- * - bitmap_unplug is one step that writes every bit set in memory to disk.
- * - The bitmap daemon (which clears bits of idle chunks) and degraded arrays are not modelled: bits
- *   only ever get set, and every write succeeds.
+ * - bitmap_unplug is one step that writes the whole bitmap (every bit set or cleared in memory) to disk.
+ * - The bitmap daemon (`Daemon`) is one pass over every counter per step (the kernel takes counts.lock
+ *   per counter page): counters at 2 step down to 1, counters at 1 go to 0 and clear the bit in memory;
+ *   a second step writes cleared bits to disk (the daemon never writes newly set, DIRTY bits). Counters
+ *   are compared whole, as the kernel does, so one with NEEDED (or RESYNC) set is never cleared. Resync
+ *   itself (which clears NEEDED) is not modelled.
+ * - A degraded array (`Degraded`) only changes bitmap_endwrite: success=0, so it sets NEEDED. The missing
+ *   disk, reads and reconstruction are not modelled; with `Degraded` off every write succeeds.
  * - A bio that cannot be added (the stripe is batched, or the bio overlaps a queued one) makes its
- *   writer give up rather than wait and retry; the race needs no retries.
+ *   writer give up, or with `Retry` wait on wait_for_overlap until the stripe is no longer batched and
+ *   the overlap is gone, then take the stripe again and retry (make_request's `goto retry`). The wake-up
+ *   is modelled as the condition becoming true: a retry that would fail again just keeps waiting.
+ * - raid5d takes stripes off handle_list and handles them in one step, unless `HandleBatch`: then, as
+ *   handle_active_stripes does, it takes stripes off the list (holding a reference on each) in one step
+ *   and handles them later, so writers and other handling run in between. That is how a stripe can join
+ *   a batch while raid5d holds it and then reach handle_stripe as a member (b15a9dbd). The write
+ *   completion path of a member (raid5_end_write_request: STRIPE_HANDLE, then release) cannot get it
+ *   there: the batch's reference keeps its count above 0 until break_stripe_batch_list, after which it is
+ *   a lone stripe; so it is not modelled as a step of its own (bios complete with handle_stripe_clean_event).
+ * - cd5fc653 (2025) calls bitmap_startwrite in the md layer before make_request sees the bio, and
+ *   bitmap_endwrite when the bio completes (after handle_stripe_clean_event has returned it): the writer
+ *   thread stands for its bio and ends it once its device's data is written and cleaned up (a later bio
+ *   on the same device makes it wait longer, never shorter).
  * - stripe_can_batch is the fixed version in both variants: before the fix BITMAP_PENDING is never set,
  *   so its extra test is always true there.
  * - handle_stripe_clean_event ends the writes of one stripe of the batch per step, head first.
+ * - Not modelled at all: reads, resync/reshape, BATCH_ERR and I/O errors, PREREAD_ACTIVE/DELAYED and
+ *   plugging, the released_stripes list, counter-page allocation sleeping (a page is allocated or not
+ *   per configuration), crashes (the harm of a coverage violation is argued, not simulated), more than
+ *   one RAID chunk, more stripes, disks or writers than the configurations below.
  *
  * Traces are told with the `@story` lines of the steps and invariants below (see the README's "Writing
  * a spec"); this one tells the initial state.
@@ -83,6 +107,13 @@ export type Raid5d = number;
 export type Handler = number;
 
 /**
+ * The bitmap daemon's identity (its steps are enabled only with Daemon).
+ *
+ * A value of the domain BitmapDaemon == NWriters + 2..NWriters + 2.
+ */
+export type BitmapDaemon = number;
+
+/**
  * Which part of a 4 KiB device page a bio covers.
  *
  * A value of the domain Parts == {"full", "lo", "hi"}.
@@ -104,10 +135,10 @@ export type Coverage = "full" | "hi" | "lo" | "none";
 export type Queue = "bitmap" | "handle" | "none";
 
 /** A step label (the value of a process's pc), of any variant; Done after a process's last step. */
-export type Label = "get_active_stripe" | "add_stripe_bio" | "bitmap_startwrite" | "set_bit_delay" | "stripe_add_to_batch_list" | "release_stripe_plug" | "raid5d_loop" | "bitmap_unplug" | "activate_bit_delay" | "handle_stripe" | "handle_stripe_clean_event" | "break_stripe_batch_list" | "Done";
+export type Label = "get_active_stripe" | "add_stripe_bio" | "bitmap_startwrite" | "set_bit_delay" | "stripe_add_to_batch_list" | "release_stripe_plug" | "wait_for_overlap" | "raid5d_loop" | "bitmap_unplug" | "activate_bit_delay" | "handle_stripe" | "clear_batch_ready" | "handle_taken" | "handle_stripe_clean_event" | "break_stripe_batch_list" | "bitmap_daemon_work" | "md_bitmap_endwrite" | "Done";
 
 /** The identity of a process of any process set. */
-export type ProcessId = Writers | Raid5d | Handler;
+export type ProcessId = Writers | Raid5d | Handler | BitmapDaemon;
 
 /** A state of the model: the variables, each process set's locals, and pc. */
 export interface State {
@@ -227,6 +258,13 @@ export interface State {
    */
   readonly bitDisk: readonly boolean[];
   /**
+   * raid5d took the stripe off handle_list (holding a reference) and has not handled it yet (HandleBatch)
+   * @idle false
+   *
+   * In [Stripes -> BOOLEAN].
+   */
+  readonly taken: readonly boolean[];
+  /**
    * bitmap_startwrite calls completed, per chunk
    *
    * In [Chunks -> 0..16].
@@ -244,6 +282,13 @@ export interface State {
    * In [Stripes -> 0..12].
    */
   readonly dirtiedIn: readonly number[];
+  /**
+   * A bitmap_endwrite with success=0 set the chunk's NEEDED bit: it must stay dirty until a resync
+   * @idle false
+   *
+   * In [Chunks -> BOOLEAN].
+   */
+  readonly needed: readonly boolean[];
   /** Local of process set writer: a value in Stripes per process of Writers, by position. */
   readonly wsh: readonly Stripes[];
   /** Local of process set writer: a value in DataDisks per process of Writers, by position. */
@@ -256,7 +301,7 @@ export interface State {
   readonly added: readonly boolean[];
   /** Local of process set handler: a value in Stripes per process of Handler, by position. */
   readonly cur: readonly Stripes[];
-  /** The label of each process: the processes of Writers, then Raid5d, then Handler, by position. */
+  /** The label of each process: the processes of Writers, then Raid5d, then Handler, then BitmapDaemon, by position. */
   readonly pc: readonly Label[];
 }
 
@@ -265,7 +310,7 @@ type Draft = { -readonly [K in keyof State]: State[K] };
 
 /** A copy of a state to work on. Every state is built by this one object literal, so all states share one hidden class in the JavaScript engine and reading them stays fast. */
 function draft(s: State): Draft {
-  return { batchReady: s.batchReady, bitDelay: s.bitDelay, bitmapPending: s.bitmapPending, handle: s.handle, bmSeq: s.bmSeq, batchHead: s.batchHead, count: s.count, queue: s.queue, towrite: s.towrite, written: s.written, overwrite: s.overwrite, overwriteDisks: s.overwriteDisks, inIO: s.inIO, seqFlush: s.seqFlush, seqWrite: s.seqWrite, counter: s.counter, pageAllocated: s.pageAllocated, bitMem: s.bitMem, bitDisk: s.bitDisk, starts: s.starts, ends: s.ends, dirtiedIn: s.dirtiedIn, wsh: s.wsh, wdev: s.wdev, wpart: s.wpart, firstwrite: s.firstwrite, added: s.added, cur: s.cur, pc: s.pc };
+  return { batchReady: s.batchReady, bitDelay: s.bitDelay, bitmapPending: s.bitmapPending, handle: s.handle, bmSeq: s.bmSeq, batchHead: s.batchHead, count: s.count, queue: s.queue, towrite: s.towrite, written: s.written, overwrite: s.overwrite, overwriteDisks: s.overwriteDisks, inIO: s.inIO, seqFlush: s.seqFlush, seqWrite: s.seqWrite, counter: s.counter, pageAllocated: s.pageAllocated, bitMem: s.bitMem, bitDisk: s.bitDisk, taken: s.taken, starts: s.starts, ends: s.ends, dirtiedIn: s.dirtiedIn, needed: s.needed, wsh: s.wsh, wdev: s.wdev, wpart: s.wpart, firstwrite: s.firstwrite, added: s.added, cur: s.cur, pc: s.pc };
 }
 
 /** One enabled step of a state: who takes it, with which choices, and the state after it. */
@@ -303,6 +348,14 @@ export interface Env {
    * freely (any stripe after H, any disk, any part of the page).
    */
   readonly FixedBios: boolean;
+  /** Whether the bitmap daemon runs (bitmap_daemon_work: idle counters step down, bits of clean chunks clear). */
+  readonly Daemon: boolean;
+  /** Whether the array is degraded: every bitmap_endwrite says success=0 and sets NEEDED on its counter. */
+  readonly Degraded: boolean;
+  /** Whether a writer whose bio cannot be added waits (wait_for_overlap) and retries instead of giving up. */
+  readonly Retry: boolean;
+  /** Whether raid5d takes stripes off handle_list before handling them (handle_active_stripes), not in the same step. */
+  readonly HandleBatch: boolean;
   /** The values of Stripes, sorted. */
   readonly Stripes: readonly Stripes[];
   /** The values of Targets, sorted. */
@@ -317,23 +370,37 @@ export interface Env {
   readonly Raid5d: readonly Raid5d[];
   /** The values of Handler, sorted. */
   readonly Handler: readonly Handler[];
+  /** The values of BitmapDaemon, sorted. */
+  readonly BitmapDaemon: readonly BitmapDaemon[];
   /** The values of Parts, sorted. */
   readonly Parts: readonly Parts[];
   /** Where each process set's slots start in pc. */
-  readonly pcBase: { readonly writer: number; readonly raid5d: number; readonly handler: number };
+  readonly pcBase: { readonly writer: number; readonly raid5d: number; readonly handler: number; readonly daemon: number };
   /** Every process identity, in pc order. */
   readonly processes: readonly ProcessId[];
 }
 
 /** The named configurations: constant values as JSON, and the variant each checks by default. */
 export const configs: Record<string, { constants: Record<string, Json>; variant: string | null }> = {
-  small: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: true }, variant: null },
-  small_shared: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: true, CounterPageAllocated: true, FixedBios: true }, variant: null },
-  small_unallocated: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: false, FixedBios: true }, variant: null },
-  two_disk: { constants: { NStripes: 2, NData: 1, NWriters: 2, SharedCounter: false, CounterPageAllocated: true, FixedBios: true }, variant: null },
-  small_free: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: false }, variant: null },
-  wide: { constants: { NStripes: 2, NData: 4, NWriters: 5, SharedCounter: false, CounterPageAllocated: true, FixedBios: true }, variant: null },
-  three_stripes: { constants: { NStripes: 3, NData: 1, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: false }, variant: null },
+  small: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: true, Daemon: false, Degraded: false, Retry: false, HandleBatch: false }, variant: null },
+  small_shared: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: true, CounterPageAllocated: true, FixedBios: true, Daemon: false, Degraded: false, Retry: false, HandleBatch: false }, variant: null },
+  small_unallocated: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: false, FixedBios: true, Daemon: false, Degraded: false, Retry: false, HandleBatch: false }, variant: null },
+  two_disk: { constants: { NStripes: 2, NData: 1, NWriters: 2, SharedCounter: false, CounterPageAllocated: true, FixedBios: true, Daemon: false, Degraded: false, Retry: false, HandleBatch: false }, variant: null },
+  small_free: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: false, Daemon: false, Degraded: false, Retry: false, HandleBatch: false }, variant: null },
+  wide: { constants: { NStripes: 2, NData: 4, NWriters: 5, SharedCounter: false, CounterPageAllocated: true, FixedBios: true, Daemon: false, Degraded: false, Retry: false, HandleBatch: false }, variant: null },
+  three_stripes: { constants: { NStripes: 3, NData: 1, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: false, Daemon: false, Degraded: false, Retry: false, HandleBatch: false }, variant: null },
+  small_batch: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: true, Daemon: false, Degraded: false, Retry: false, HandleBatch: true }, variant: null },
+  small_daemon: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: true, Daemon: true, Degraded: false, Retry: false, HandleBatch: false }, variant: null },
+  small_shared_daemon: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: true, CounterPageAllocated: true, FixedBios: true, Daemon: true, Degraded: false, Retry: false, HandleBatch: false }, variant: null },
+  small_unallocated_daemon: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: false, FixedBios: true, Daemon: true, Degraded: false, Retry: false, HandleBatch: false }, variant: null },
+  two_disk_daemon: { constants: { NStripes: 2, NData: 1, NWriters: 2, SharedCounter: false, CounterPageAllocated: true, FixedBios: true, Daemon: true, Degraded: false, Retry: false, HandleBatch: false }, variant: null },
+  small_free_daemon: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: false, Daemon: true, Degraded: false, Retry: false, HandleBatch: false }, variant: null },
+  wide_daemon: { constants: { NStripes: 2, NData: 4, NWriters: 5, SharedCounter: false, CounterPageAllocated: true, FixedBios: true, Daemon: true, Degraded: false, Retry: false, HandleBatch: false }, variant: null },
+  three_stripes_daemon: { constants: { NStripes: 3, NData: 1, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: false, Daemon: true, Degraded: false, Retry: false, HandleBatch: false }, variant: null },
+  small_degraded: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: true, Daemon: true, Degraded: true, Retry: false, HandleBatch: false }, variant: null },
+  two_disk_free: { constants: { NStripes: 2, NData: 1, NWriters: 2, SharedCounter: false, CounterPageAllocated: true, FixedBios: false, Daemon: false, Degraded: false, Retry: false, HandleBatch: false }, variant: null },
+  two_disk_free_retry: { constants: { NStripes: 2, NData: 1, NWriters: 2, SharedCounter: false, CounterPageAllocated: true, FixedBios: false, Daemon: false, Degraded: false, Retry: true, HandleBatch: false }, variant: null },
+  small_free_retry: { constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: false, Daemon: false, Degraded: false, Retry: true, HandleBatch: false }, variant: null },
 };
 
 /** The environment of a configuration: its constants (as JSON, sets as arrays) converted, and every domain enumerated. */
@@ -344,6 +411,10 @@ export function bind(constants: Record<string, Json>): Env {
   const SharedCounter: boolean = constant(constants, "SharedCounter") as boolean;
   const CounterPageAllocated: boolean = constant(constants, "CounterPageAllocated") as boolean;
   const FixedBios: boolean = constant(constants, "FixedBios") as boolean;
+  const Daemon: boolean = constant(constants, "Daemon") as boolean;
+  const Degraded: boolean = constant(constants, "Degraded") as boolean;
+  const Retry: boolean = constant(constants, "Retry") as boolean;
+  const HandleBatch: boolean = constant(constants, "HandleBatch") as boolean;
   const Stripes: readonly Stripes[] = intRange(0, NStripes - 1);
   const Targets: readonly Targets[] = intRange(1, NStripes - 1);
   const DataDisks: readonly DataDisks[] = intRange(0, NData - 1);
@@ -351,11 +422,12 @@ export function bind(constants: Record<string, Json>): Env {
   const Writers: readonly Writers[] = intRange(1, NWriters);
   const Raid5d: readonly Raid5d[] = intRange(0, 0);
   const Handler: readonly Handler[] = intRange(NWriters + 1, NWriters + 1);
+  const BitmapDaemon: readonly BitmapDaemon[] = intRange(NWriters + 2, NWriters + 2);
   const Parts: readonly Parts[] = ["full", "hi", "lo"] as const;
-  const processes: readonly ProcessId[] = [...Writers, ...Raid5d, ...Handler];
+  const processes: readonly ProcessId[] = [...Writers, ...Raid5d, ...Handler, ...BitmapDaemon];
   // pc has one entry per identity: process sets must not share one.
   if (setOf(processes).length !== processes.length) throw new Error("Two process sets share a process identity");
-  return { NStripes, NData, NWriters, SharedCounter, CounterPageAllocated, FixedBios, Stripes, Targets, DataDisks, Chunks, Writers, Raid5d, Handler, Parts, pcBase: { writer: 0, raid5d: Writers.length, handler: Writers.length + Raid5d.length }, processes };
+  return { NStripes, NData, NWriters, SharedCounter, CounterPageAllocated, FixedBios, Daemon, Degraded, Retry, HandleBatch, Stripes, Targets, DataDisks, Chunks, Writers, Raid5d, Handler, BitmapDaemon, Parts, pcBase: { writer: 0, raid5d: Writers.length, handler: Writers.length + Raid5d.length, daemon: Writers.length + Raid5d.length + Handler.length }, processes };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -384,16 +456,18 @@ export function initialStates(env: Env): State[] {
       pageAllocated: env.Chunks.map((c) => c === 0 || env.CounterPageAllocated),
       bitMem: env.Chunks.map((c) => c === 0),
       bitDisk: env.Chunks.map((c) => c === 0),
+      taken: env.Stripes.map(() => false),
       starts: env.Chunks.map((c) => c === 0 ? env.NData : 0),
       ends: env.Chunks.map(() => 0),
       dirtiedIn: env.Stripes.map(() => 0),
+      needed: env.Chunks.map(() => false),
       wsh: env.Writers.map(() => 1),
       wdev: env.Writers.map(() => 0),
       wpart: env.Writers.map((): Parts => "full"),
       firstwrite: env.Writers.map(() => false),
       added: env.Writers.map(() => false),
       cur: env.Handler.map(() => 0),
-      pc: [...env.Writers.map((): Label => "get_active_stripe"), ...env.Raid5d.map((): Label => "raid5d_loop"), ...env.Handler.map((): Label => "handle_stripe")],
+      pc: [...env.Writers.map((): Label => "get_active_stripe"), ...env.Raid5d.map((): Label => "raid5d_loop"), ...env.Handler.map((): Label => "handle_stripe"), ...env.BitmapDaemon.map((): Label => "bitmap_daemon_work")],
     }),
   ];
 }
@@ -421,16 +495,96 @@ export function initialStates_d0852df(env: Env): State[] {
       pageAllocated: env.Chunks.map((c) => c === 0 || env.CounterPageAllocated),
       bitMem: env.Chunks.map((c) => c === 0),
       bitDisk: env.Chunks.map((c) => c === 0),
+      taken: env.Stripes.map(() => false),
       starts: env.Chunks.map((c) => c === 0 ? env.NData : 0),
       ends: env.Chunks.map(() => 0),
       dirtiedIn: env.Stripes.map(() => 0),
+      needed: env.Chunks.map(() => false),
       wsh: env.Writers.map(() => 1),
       wdev: env.Writers.map(() => 0),
       wpart: env.Writers.map((): Parts => "full"),
       firstwrite: env.Writers.map(() => false),
       added: env.Writers.map(() => false),
       cur: env.Handler.map(() => 0),
-      pc: [...env.Writers.map((): Label => "get_active_stripe"), ...env.Raid5d.map((): Label => "raid5d_loop"), ...env.Handler.map((): Label => "handle_stripe")],
+      pc: [...env.Writers.map((): Label => "get_active_stripe"), ...env.Raid5d.map((): Label => "raid5d_loop"), ...env.Handler.map((): Label => "handle_stripe"), ...env.BitmapDaemon.map((): Label => "bitmap_daemon_work")],
+    }),
+  ];
+}
+
+/** The initial states of variant "pre-b15a9dbd": every variable at its initial value, every process at its first step. */
+export function initialStates_pre_b15a9dbd(env: Env): State[] {
+  return [
+    draft({
+      batchReady: env.Stripes.map(() => true),
+      bitDelay: env.Stripes.map(() => false),
+      bitmapPending: env.Stripes.map(() => false),
+      handle: env.Stripes.map((sh) => sh === 0),
+      bmSeq: env.Stripes.map(() => 0),
+      batchHead: env.Stripes.map(() => null),
+      count: env.Stripes.map(() => 0),
+      queue: env.Stripes.map((sh): Queue => sh === 0 ? "handle" : "none"),
+      towrite: env.Stripes.map((sh): readonly Coverage[] => env.DataDisks.map((): Coverage => sh === 0 ? "full" : "none")),
+      written: env.Stripes.map(() => env.DataDisks.map(() => false)),
+      overwrite: env.Stripes.map((sh) => env.DataDisks.map(() => sh === 0)),
+      overwriteDisks: env.Stripes.map((sh) => sh === 0 ? env.NData : 0),
+      inIO: env.Stripes.map(() => false),
+      seqFlush: 0,
+      seqWrite: 0,
+      counter: env.Chunks.map((c) => c === 0 ? 2 + env.NData : 0),
+      pageAllocated: env.Chunks.map((c) => c === 0 || env.CounterPageAllocated),
+      bitMem: env.Chunks.map((c) => c === 0),
+      bitDisk: env.Chunks.map((c) => c === 0),
+      taken: env.Stripes.map(() => false),
+      starts: env.Chunks.map((c) => c === 0 ? env.NData : 0),
+      ends: env.Chunks.map(() => 0),
+      dirtiedIn: env.Stripes.map(() => 0),
+      needed: env.Chunks.map(() => false),
+      wsh: env.Writers.map(() => 1),
+      wdev: env.Writers.map(() => 0),
+      wpart: env.Writers.map((): Parts => "full"),
+      firstwrite: env.Writers.map(() => false),
+      added: env.Writers.map(() => false),
+      cur: env.Handler.map(() => 0),
+      pc: [...env.Writers.map((): Label => "get_active_stripe"), ...env.Raid5d.map((): Label => "raid5d_loop"), ...env.Handler.map((): Label => "handle_stripe"), ...env.BitmapDaemon.map((): Label => "bitmap_daemon_work")],
+    }),
+  ];
+}
+
+/** The initial states of variant "cd5fc653": every variable at its initial value, every process at its first step. */
+export function initialStates_cd5fc653(env: Env): State[] {
+  return [
+    draft({
+      batchReady: env.Stripes.map(() => true),
+      bitDelay: env.Stripes.map(() => false),
+      bitmapPending: env.Stripes.map(() => false),
+      handle: env.Stripes.map((sh) => sh === 0),
+      bmSeq: env.Stripes.map(() => 0),
+      batchHead: env.Stripes.map(() => null),
+      count: env.Stripes.map(() => 0),
+      queue: env.Stripes.map((sh): Queue => sh === 0 ? "handle" : "none"),
+      towrite: env.Stripes.map((sh): readonly Coverage[] => env.DataDisks.map((): Coverage => sh === 0 ? "full" : "none")),
+      written: env.Stripes.map(() => env.DataDisks.map(() => false)),
+      overwrite: env.Stripes.map((sh) => env.DataDisks.map(() => sh === 0)),
+      overwriteDisks: env.Stripes.map((sh) => sh === 0 ? env.NData : 0),
+      inIO: env.Stripes.map(() => false),
+      seqFlush: 0,
+      seqWrite: 0,
+      counter: env.Chunks.map((c) => c === 0 ? 2 + env.NData : 0),
+      pageAllocated: env.Chunks.map((c) => c === 0 || env.CounterPageAllocated),
+      bitMem: env.Chunks.map((c) => c === 0),
+      bitDisk: env.Chunks.map((c) => c === 0),
+      taken: env.Stripes.map(() => false),
+      starts: env.Chunks.map((c) => c === 0 ? env.NData : 0),
+      ends: env.Chunks.map(() => 0),
+      dirtiedIn: env.Stripes.map(() => 0),
+      needed: env.Chunks.map(() => false),
+      wsh: env.Writers.map(() => 1),
+      wdev: env.Writers.map(() => 0),
+      wpart: env.Writers.map((): Parts => "full"),
+      firstwrite: env.Writers.map(() => false),
+      added: env.Writers.map(() => false),
+      cur: env.Handler.map(() => 0),
+      pc: [...env.Writers.map((): Label => "get_active_stripe"), ...env.Raid5d.map((): Label => "raid5d_loop"), ...env.Handler.map((): Label => "handle_stripe"), ...env.BitmapDaemon.map((): Label => "bitmap_daemon_work")],
     }),
   ];
 }
@@ -461,6 +615,9 @@ export function successors(env: Env, s: State): Transition[] {
       case "release_stripe_plug":
         release_stripe_plug(env, s, self, out);
         break;
+      case "wait_for_overlap":
+        wait_for_overlap(env, s, self, out);
+        break;
     }
   }
   for (const self of env.Raid5d) {
@@ -481,11 +638,24 @@ export function successors(env: Env, s: State): Transition[] {
       case "handle_stripe":
         handle_stripe(env, s, self, out);
         break;
+      case "clear_batch_ready":
+        clear_batch_ready(env, s, self, out);
+        break;
+      case "handle_taken":
+        handle_taken(env, s, self, out);
+        break;
       case "handle_stripe_clean_event":
         handle_stripe_clean_event(env, s, self, out);
         break;
       case "break_stripe_batch_list":
         break_stripe_batch_list(env, s, self, out);
+        break;
+    }
+  }
+  for (const self of env.BitmapDaemon) {
+    switch (s.pc[env.pcBase.daemon + (self - (env.NWriters + 2))]) {
+      case "bitmap_daemon_work":
+        bitmap_daemon_work(env, s, self, out);
         break;
     }
   }
@@ -515,6 +685,9 @@ export function successors_d0852df(env: Env, s: State): Transition[] {
       case "release_stripe_plug":
         release_stripe_plug(env, s, self, out);
         break;
+      case "wait_for_overlap":
+        wait_for_overlap(env, s, self, out);
+        break;
     }
   }
   for (const self of env.Raid5d) {
@@ -535,6 +708,12 @@ export function successors_d0852df(env: Env, s: State): Transition[] {
       case "handle_stripe":
         handle_stripe(env, s, self, out);
         break;
+      case "clear_batch_ready":
+        clear_batch_ready(env, s, self, out);
+        break;
+      case "handle_taken":
+        handle_taken(env, s, self, out);
+        break;
       case "handle_stripe_clean_event":
         handle_stripe_clean_event(env, s, self, out);
         break;
@@ -543,12 +722,162 @@ export function successors_d0852df(env: Env, s: State): Transition[] {
         break;
     }
   }
+  for (const self of env.BitmapDaemon) {
+    switch (s.pc[env.pcBase.daemon + (self - (env.NWriters + 2))]) {
+      case "bitmap_daemon_work":
+        bitmap_daemon_work(env, s, self, out);
+        break;
+    }
+  }
+  return out;
+}
+
+/** Every enabled step of `s` in variant "pre-b15a9dbd", in a fixed order: process by process, then alternative by alternative. */
+export function successors_pre_b15a9dbd(env: Env, s: State): Transition[] {
+  const out: Transition[] = [];
+  for (const self of env.Writers) {
+    switch (s.pc[env.pcBase.writer + (self - 1)]) {
+      case "get_active_stripe":
+        get_active_stripe(env, s, self, out);
+        break;
+      case "add_stripe_bio":
+        add_stripe_bio(env, s, self, out);
+        break;
+      case "bitmap_startwrite":
+        bitmap_startwrite(env, s, self, out);
+        break;
+      case "set_bit_delay":
+        set_bit_delay(env, s, self, out);
+        break;
+      case "stripe_add_to_batch_list":
+        stripe_add_to_batch_list(env, s, self, out);
+        break;
+      case "release_stripe_plug":
+        release_stripe_plug(env, s, self, out);
+        break;
+      case "wait_for_overlap":
+        wait_for_overlap(env, s, self, out);
+        break;
+    }
+  }
+  for (const self of env.Raid5d) {
+    switch (s.pc[env.pcBase.raid5d + self]) {
+      case "raid5d_loop":
+        raid5d_loop(env, s, self, out);
+        break;
+      case "bitmap_unplug":
+        bitmap_unplug(env, s, self, out);
+        break;
+      case "activate_bit_delay":
+        activate_bit_delay(env, s, self, out);
+        break;
+    }
+  }
+  for (const self of env.Handler) {
+    switch (s.pc[env.pcBase.handler + (self - (env.NWriters + 1))]) {
+      case "handle_stripe":
+        handle_stripe(env, s, self, out);
+        break;
+      case "clear_batch_ready":
+        clear_batch_ready_pre_b15a9dbd(env, s, self, out);
+        break;
+      case "handle_taken":
+        handle_taken(env, s, self, out);
+        break;
+      case "handle_stripe_clean_event":
+        handle_stripe_clean_event(env, s, self, out);
+        break;
+      case "break_stripe_batch_list":
+        break_stripe_batch_list(env, s, self, out);
+        break;
+    }
+  }
+  for (const self of env.BitmapDaemon) {
+    switch (s.pc[env.pcBase.daemon + (self - (env.NWriters + 2))]) {
+      case "bitmap_daemon_work":
+        bitmap_daemon_work(env, s, self, out);
+        break;
+    }
+  }
+  return out;
+}
+
+/** Every enabled step of `s` in variant "cd5fc653", in a fixed order: process by process, then alternative by alternative. */
+export function successors_cd5fc653(env: Env, s: State): Transition[] {
+  const out: Transition[] = [];
+  for (const self of env.Writers) {
+    switch (s.pc[env.pcBase.writer + (self - 1)]) {
+      case "get_active_stripe":
+        get_active_stripe_cd5fc653(env, s, self, out);
+        break;
+      case "add_stripe_bio":
+        add_stripe_bio_cd5fc653(env, s, self, out);
+        break;
+      case "bitmap_startwrite":
+        bitmap_startwrite(env, s, self, out);
+        break;
+      case "set_bit_delay":
+        set_bit_delay(env, s, self, out);
+        break;
+      case "stripe_add_to_batch_list":
+        stripe_add_to_batch_list(env, s, self, out);
+        break;
+      case "release_stripe_plug":
+        release_stripe_plug_cd5fc653(env, s, self, out);
+        break;
+      case "md_bitmap_endwrite":
+        md_bitmap_endwrite(env, s, self, out);
+        break;
+      case "wait_for_overlap":
+        wait_for_overlap(env, s, self, out);
+        break;
+    }
+  }
+  for (const self of env.Raid5d) {
+    switch (s.pc[env.pcBase.raid5d + self]) {
+      case "raid5d_loop":
+        raid5d_loop(env, s, self, out);
+        break;
+      case "bitmap_unplug":
+        bitmap_unplug(env, s, self, out);
+        break;
+      case "activate_bit_delay":
+        activate_bit_delay(env, s, self, out);
+        break;
+    }
+  }
+  for (const self of env.Handler) {
+    switch (s.pc[env.pcBase.handler + (self - (env.NWriters + 1))]) {
+      case "handle_stripe":
+        handle_stripe(env, s, self, out);
+        break;
+      case "clear_batch_ready":
+        clear_batch_ready(env, s, self, out);
+        break;
+      case "handle_taken":
+        handle_taken(env, s, self, out);
+        break;
+      case "handle_stripe_clean_event":
+        handle_stripe_clean_event_cd5fc653(env, s, self, out);
+        break;
+      case "break_stripe_batch_list":
+        break_stripe_batch_list(env, s, self, out);
+        break;
+    }
+  }
+  for (const self of env.BitmapDaemon) {
+    switch (s.pc[env.pcBase.daemon + (self - (env.NWriters + 2))]) {
+      case "bitmap_daemon_work":
+        bitmap_daemon_work(env, s, self, out);
+        break;
+    }
+  }
   return out;
 }
 
 /** The states that one step can lead to: `step` taken by process `self` from `s`, with the given choices (a `choose` value by name, `either@line:col` → branch). Several states when choices are left open; none when the step is not enabled. For driving an implementation side by side with the reference. */
 export function applyStep(env: Env, s: State, step: string, self: Json, params: Record<string, Json> = {}, variant: string | null = null): State[] {
-  const byVariant = new Map<string | null, (env: Env, s: State) => Transition[]>([[null, successors], ["d0852df", successors_d0852df]]);
+  const byVariant = new Map<string | null, (env: Env, s: State) => Transition[]>([[null, successors], ["d0852df", successors_d0852df], ["pre-b15a9dbd", successors_pre_b15a9dbd], ["cd5fc653", successors_cd5fc653]]);
   const successorsOf = byVariant.get(variant);
   if (!successorsOf) throw new Error(`no variant ${variant}`);
   return successorsOf(env, s)
@@ -563,7 +892,7 @@ export function applyStep(env: Env, s: State, step: string, self: Json, params: 
  * @story if wpart == "full": takes a reference on stripe {wsh} to write all of d{wdev}
  * @story takes a reference on stripe {wsh} to write the {wpart} half of d{wdev}
  *
- * spec/raid5/spec.ts:240:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:306:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
@@ -574,10 +903,10 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
         t.wdev = put(t.wdev, self - 1, fixedDev(env, t, self));
         t.wpart = put(t.wpart, self - 1, fixedPart(env, t, self));
         t.wsh = put(t.wsh, self - 1, sh);
-        t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:255:9", "count"), 1, "spec/raid5/spec.ts:255:9"), "spec/raid5/spec.ts:255:9", "count");
-        t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:257:9", "queue");
+        t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:321:9", "count"), 1, "spec/raid5/spec.ts:321:9"), "spec/raid5/spec.ts:321:9", "count");
+        t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:323:9", "queue");
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
-        out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, branches: "if@244:9=then when@245:11", next: t });
+        out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, branches: "if@310:9=then when@311:11", next: t });
       } else {
         for (const dev of env.DataDisks) {
           for (const part of env.Parts) {
@@ -585,10 +914,10 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
             t.wdev = put(t.wdev, self - 1, dev);
             t.wpart = put(t.wpart, self - 1, part);
             t.wsh = put(t.wsh, self - 1, sh);
-            t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:255:9", "count"), 1, "spec/raid5/spec.ts:255:9"), "spec/raid5/spec.ts:255:9", "count");
-            t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:257:9", "queue");
+            t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:321:9", "count"), 1, "spec/raid5/spec.ts:321:9"), "spec/raid5/spec.ts:321:9", "count");
+            t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:323:9", "queue");
             t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
-            out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, branches: "if@244:9=else", next: t });
+            out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, branches: "if@310:9=else", next: t });
           }
         }
       }
@@ -607,35 +936,35 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
  * and drops stripe_lock with no mark that bitmap_startwrite is still to come
  * @story queues a second bio on d{wdev} of stripe {wsh}: no bitmap work (overwrite_disks = {overwriteDisks[wsh]})
  *
- * spec/raid5/spec.ts:267:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:333:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
-    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:270:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:270:9", "towrite[wsh]");
-    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:271:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
+    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:336:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:336:9", "towrite[wsh]");
+    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:337:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
       const t = draft(s);
       t.added = put(t.added, self - 1, false);
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: "if@271:9=then", next: t });
+      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: "if@337:9=then", next: t });
     } else {
       const t = draft(s);
       t.added = put(t.added, self - 1, true);
       t.firstwrite = put(t.firstwrite, self - 1, now === "none");
-      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:277:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:277:11", "towrite[wsh]"), "spec/raid5/spec.ts:277:11", "towrite");
+      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:343:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:343:11", "towrite[wsh]"), "spec/raid5/spec.ts:343:11", "towrite");
       let br1: string;
-      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:278:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:278:11", "overwrite[wsh]")) {
-        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:279:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:279:13", "overwrite[wsh]"), "spec/raid5/spec.ts:279:13", "overwrite");
-        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:280:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:280:13"), "spec/raid5/spec.ts:280:13", "overwriteDisks");
-        br1 = "if@278:11=then";
+      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:344:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:344:11", "overwrite[wsh]")) {
+        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:345:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:345:13", "overwrite[wsh]"), "spec/raid5/spec.ts:345:13", "overwrite");
+        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:346:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:346:13"), "spec/raid5/spec.ts:346:13", "overwriteDisks");
+        br1 = "if@344:11=then";
       } else {
-        br1 = "if@278:11=else";
+        br1 = "if@344:11=else";
       }
       if (now !== "none") {
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@271:9=else ${br1} if@282:11=then`, next: t });
+        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@337:9=else ${br1} if@348:11=then`, next: t });
       } else {
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "bitmap_startwrite");
-        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@271:9=else ${br1} if@282:11=else`, next: t });
+        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@337:9=else ${br1} if@348:11=else`, next: t });
       }
     }
   } catch (e) {
@@ -651,26 +980,26 @@ function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): v
  * after the next bitmap_unplug)
  * @story for stripe {wsh}: one more write pending on chunk {chunkOf(wsh)}
  *
- * spec/raid5/spec.ts:292:7. Runs when pc[self] is "bitmap_startwrite"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:358:7. Runs when pc[self] is "bitmap_startwrite"; pushes one transition per enabled alternative onto `out`.
  */
 function bitmap_startwrite(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const c = chunkOf(env, s, s.wsh[self - 1]);
-    if (mod(getInt(s.counter, c, 0, "spec/raid5/spec.ts:297:9", "counter"), 16384, "spec/raid5/spec.ts:297:9") === 16383) return;
+    if (mod(getInt(s.counter, c, 0, "spec/raid5/spec.ts:363:9", "counter"), 16384, "spec/raid5/spec.ts:363:9") === 16383) return;
     const t = draft(s);
     let br1: string;
-    if (getInt(s.counter, c, 0, "spec/raid5/spec.ts:299:9", "counter") === 0) {
-      t.dirtiedIn = putInt(t.dirtiedIn, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:299:33"), "spec/raid5/spec.ts:299:33", "dirtiedIn");
-      br1 = "if@299:9=then";
+    if (getInt(s.counter, c, 0, "spec/raid5/spec.ts:365:9", "counter") === 0) {
+      t.dirtiedIn = putInt(t.dirtiedIn, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:365:33"), "spec/raid5/spec.ts:365:33", "dirtiedIn");
+      br1 = "if@365:9=then";
     } else {
-      br1 = "if@299:9=else";
+      br1 = "if@365:9=else";
     }
-    t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:300:9", "counter")), "spec/raid5/spec.ts:300:9", "counter");
-    t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:301:9", "pageAllocated");
-    t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:302:9", "bitMem");
-    t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:303:9", "starts"), 1, "spec/raid5/spec.ts:303:9"), "spec/raid5/spec.ts:303:9", "starts");
+    t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:366:9", "counter")), "spec/raid5/spec.ts:366:9", "counter");
+    t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:367:9", "pageAllocated");
+    t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:368:9", "bitMem");
+    t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:369:9", "starts"), 1, "spec/raid5/spec.ts:369:9"), "spec/raid5/spec.ts:369:9", "starts");
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "set_bit_delay");
-    out.push({ step: "bitmap_startwrite", processSet: "writer", self, params: {}, branches: `when@297:9 ${br1}`, next: t });
+    out.push({ step: "bitmap_startwrite", processSet: "writer", self, params: {}, branches: `when@363:9 ${br1}`, next: t });
   } catch (e) {
     throw within(e, `step bitmap_startwrite of process writer ${showValue(self)}`);
   }
@@ -684,13 +1013,13 @@ function bitmap_startwrite(env: Env, s: State, self: Writers, out: Transition[])
  * nothing reads it there
  * @story sets BIT_DELAY on stripe {wsh} with bm_seq = {bmSeq[wsh]}, without stripe_lock
  *
- * spec/raid5/spec.ts:312:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:378:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function set_bit_delay(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const t = draft(s);
-    t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:315:9"), "spec/raid5/spec.ts:315:9", "bmSeq");
-    t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:316:9", "bitDelay");
+    t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:381:9"), "spec/raid5/spec.ts:381:9", "bmSeq");
+    t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:382:9", "bitDelay");
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
     out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "", next: t });
   } catch (e) {
@@ -709,40 +1038,40 @@ function set_bit_delay(env: Env, s: State, self: Writers, out: Transition[]): vo
  * to pass on
  * @story stripe {wsh} does not join a batch (stripe_can_batch is false for it or for the stripe before it)
  *
- * spec/raid5/spec.ts:328:7. Runs when pc[self] is "stripe_add_to_batch_list"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:394:7. Runs when pc[self] is "stripe_add_to_batch_list"; pushes one transition per enabled alternative onto `out`.
  */
 function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const sh = s.wsh[self - 1];
-    const prev = sub(sh, 1, "spec/raid5/spec.ts:332:9");
+    const prev = sub(sh, 1, "spec/raid5/spec.ts:398:9");
     const head = headOf(env, s, prev);
-    const delayed = getInt(s.bitDelay, sh, 0, "spec/raid5/spec.ts:335:9", "bitDelay");
-    const seq = getInt(s.bitDelay, some(head, "spec/raid5/spec.ts:337:9", "head"), 0, "spec/raid5/spec.ts:337:9", "bitDelay") && getInt(s.bmSeq, some(head, "spec/raid5/spec.ts:337:9", "head"), 0, "spec/raid5/spec.ts:337:9", "bmSeq") > getInt(s.bmSeq, sh, 0, "spec/raid5/spec.ts:337:9", "bmSeq") ? getInt(s.bmSeq, some(head, "spec/raid5/spec.ts:337:9", "head"), 0, "spec/raid5/spec.ts:337:9", "bmSeq") : getInt(s.bmSeq, sh, 0, "spec/raid5/spec.ts:337:9", "bmSeq");
-    if (stripeCanBatch(env, s, sh) && stripeCanBatch(env, s, prev) && getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:338:9", "batchHead") === null) {
+    const delayed = getInt(s.bitDelay, sh, 0, "spec/raid5/spec.ts:401:9", "bitDelay");
+    const seq = getInt(s.bitDelay, some(head, "spec/raid5/spec.ts:403:9", "head"), 0, "spec/raid5/spec.ts:403:9", "bitDelay") && getInt(s.bmSeq, some(head, "spec/raid5/spec.ts:403:9", "head"), 0, "spec/raid5/spec.ts:403:9", "bmSeq") > getInt(s.bmSeq, sh, 0, "spec/raid5/spec.ts:403:9", "bmSeq") ? getInt(s.bmSeq, some(head, "spec/raid5/spec.ts:403:9", "head"), 0, "spec/raid5/spec.ts:403:9", "bmSeq") : getInt(s.bmSeq, sh, 0, "spec/raid5/spec.ts:403:9", "bmSeq");
+    if (stripeCanBatch(env, s, sh) && stripeCanBatch(env, s, prev) && getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:404:9", "batchHead") === null) {
       const t = draft(s);
-      t.batchHead = putInt(t.batchHead, sh, 0, head, "spec/raid5/spec.ts:339:11", "batchHead");
-      t.batchHead = putInt(t.batchHead, some(head, "spec/raid5/spec.ts:339:11", "head"), 0, head, "spec/raid5/spec.ts:339:11", "batchHead");
+      t.batchHead = putInt(t.batchHead, sh, 0, head, "spec/raid5/spec.ts:405:11", "batchHead");
+      t.batchHead = putInt(t.batchHead, some(head, "spec/raid5/spec.ts:405:11", "head"), 0, head, "spec/raid5/spec.ts:405:11", "batchHead");
       t.bitDelay = env.Stripes.map((x) => x === sh ? false : x === head ? t.bitDelay[x] || delayed : t.bitDelay[x]);
       let br1: string;
       if (delayed) {
-        t.bmSeq = putInt(t.bmSeq, some(head, "spec/raid5/spec.ts:342:24", "head"), 0, seq, "spec/raid5/spec.ts:342:24", "bmSeq");
-        br1 = "if@342:11=then";
+        t.bmSeq = putInt(t.bmSeq, some(head, "spec/raid5/spec.ts:408:24", "head"), 0, seq, "spec/raid5/spec.ts:408:24", "bmSeq");
+        br1 = "if@408:11=then";
       } else {
-        br1 = "if@342:11=else";
+        br1 = "if@408:11=else";
       }
-      t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:344:11", "count"), 1, "spec/raid5/spec.ts:344:11"), "spec/raid5/spec.ts:344:11", "count");
-      if (prev === head && getInt(t.count, some(head, "spec/raid5/spec.ts:346:11", "head"), 0, "spec/raid5/spec.ts:346:11", "count") === 0 && getInt(t.handle, some(head, "spec/raid5/spec.ts:346:11", "head"), 0, "spec/raid5/spec.ts:346:11", "handle")) {
-        t.queue = putInt(t.queue, some(head, "spec/raid5/spec.ts:346:71", "head"), 0, releasedTo(env, t, head), "spec/raid5/spec.ts:346:71", "queue");
+      t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:410:11", "count"), 1, "spec/raid5/spec.ts:410:11"), "spec/raid5/spec.ts:410:11", "count");
+      if (prev === head && getInt(t.count, some(head, "spec/raid5/spec.ts:412:11", "head"), 0, "spec/raid5/spec.ts:412:11", "count") === 0 && getInt(t.handle, some(head, "spec/raid5/spec.ts:412:11", "head"), 0, "spec/raid5/spec.ts:412:11", "handle")) {
+        t.queue = putInt(t.queue, some(head, "spec/raid5/spec.ts:412:71", "head"), 0, releasedTo(env, t, head), "spec/raid5/spec.ts:412:71", "queue");
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-        out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: `if@338:9=then ${br1} if@346:11=then`, next: t });
+        out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: `if@404:9=then ${br1} if@412:11=then`, next: t });
       } else {
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-        out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: `if@338:9=then ${br1} if@346:11=else`, next: t });
+        out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: `if@404:9=then ${br1} if@412:11=else`, next: t });
       }
     } else {
       const t = draft(s);
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-      out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: "if@338:9=else", next: t });
+      out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: "if@404:9=else", next: t });
     }
   } catch (e) {
     throw within(e, `step stripe_add_to_batch_list of process writer ${showValue(self)}`);
@@ -755,27 +1084,56 @@ function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transi
  * make_request sets STRIPE_HANDLE and drops its reference (release_stripe_plug).
  * @story if count[wsh] == 0 && queue[wsh] != "none": drops the last reference on stripe {wsh}, which goes to
  * {queue[wsh]}_list
+ * @story if Retry && !added: drops its reference on stripe {wsh} (count {count[wsh]}) and sleeps on wait_for_overlap
  * @story drops its reference on stripe {wsh} (count {count[wsh]})
  *
- * spec/raid5/spec.ts:356:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:423:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
  */
 function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const sh = s.wsh[self - 1];
     const t = draft(s);
-    t.handle = putInt(t.handle, sh, 0, getInt(t.handle, sh, 0, "spec/raid5/spec.ts:360:9", "handle") || t.added[self - 1], "spec/raid5/spec.ts:360:9", "handle");
-    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:361:9", "count"), 1, "spec/raid5/spec.ts:361:9"), "spec/raid5/spec.ts:361:9", "count");
-    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:362:9", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:362:9", "handle")) {
-      t.queue = putInt(t.queue, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:364:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:364:11", "bmSeq") > t.seqWrite ? "bitmap" : "handle", "spec/raid5/spec.ts:364:11", "queue");
-      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:365:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:365:11", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:365:11", "bitDelay");
-      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "Done");
-      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: "if@362:9=then", next: t });
+    t.handle = putInt(t.handle, sh, 0, getInt(t.handle, sh, 0, "spec/raid5/spec.ts:427:9", "handle") || t.added[self - 1], "spec/raid5/spec.ts:427:9", "handle");
+    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:428:9", "count"), 1, "spec/raid5/spec.ts:428:9"), "spec/raid5/spec.ts:428:9", "count");
+    let br1: string;
+    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:429:9", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:429:9", "handle")) {
+      t.queue = putInt(t.queue, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:431:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:431:11", "bmSeq") > t.seqWrite ? "bitmap" : "handle", "spec/raid5/spec.ts:431:11", "queue");
+      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:432:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:432:11", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:432:11", "bitDelay");
+      br1 = "if@429:9=then";
+    } else {
+      br1 = "if@429:9=else";
+    }
+    if (env.Retry && !t.added[self - 1]) {
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "wait_for_overlap");
+      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: `${br1} if@435:9=then`, next: t });
     } else {
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "Done");
-      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: "if@362:9=else", next: t });
+      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: `${br1} if@435:9=else`, next: t });
     }
   } catch (e) {
     throw within(e, `step release_stripe_plug of process writer ${showValue(self)}`);
+  }
+}
+
+/**
+ * wait_for_overlap (process writer): models make_request / wait_for_overlap (retry).
+ *
+ * wait_for_overlap, woken once the stripe is no longer batched and nothing overlaps: take it again, retry.
+ * @story woken on wait_for_overlap: stripe {wsh} is no longer batched and d{wdev} free; takes it again to retry
+ *
+ * spec/raid5/spec.ts:443:7. Runs when pc[self] is "wait_for_overlap"; pushes one transition per enabled alternative onto `out`.
+ */
+function wait_for_overlap(env: Env, s: State, self: Writers, out: Transition[]): void {
+  try {
+    const sh = s.wsh[self - 1];
+    if (getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:447:9", "batchHead") !== null || overlaps(env, s, getInt(getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:447:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:447:9", "towrite[sh]"), s.wpart[self - 1])) return;
+    const t = draft(s);
+    t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:448:9", "count"), 1, "spec/raid5/spec.ts:448:9"), "spec/raid5/spec.ts:448:9", "count");
+    t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:449:9", "queue");
+    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
+    out.push({ step: "wait_for_overlap", processSet: "writer", self, params: {}, branches: "when@447:9", next: t });
+  } catch (e) {
+    throw within(e, `step wait_for_overlap of process writer ${showValue(self)}`);
   }
 }
 
@@ -785,15 +1143,15 @@ function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[
  * Something waits on bitmap_list: close the current batch of bitmap updates.
  * @story stripes wait on bitmap_list: closes bitmap update batch {seqFlush}
  *
- * spec/raid5/spec.ts:378:7. Runs when pc[self] is "raid5d_loop"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:462:7. Runs when pc[self] is "raid5d_loop"; pushes one transition per enabled alternative onto `out`.
  */
 function raid5d_loop(env: Env, s: State, self: Raid5d, out: Transition[]): void {
   try {
     if (!env.Stripes.some((sh) => s.queue[sh] === "bitmap")) return;
     const t = draft(s);
-    t.seqFlush = add(t.seqFlush, 1, "spec/raid5/spec.ts:382:9");
+    t.seqFlush = add(t.seqFlush, 1, "spec/raid5/spec.ts:466:9");
     t.pc = put(t.pc, env.pcBase.raid5d + self, "bitmap_unplug");
-    out.push({ step: "raid5d_loop", processSet: "raid5d", self, params: {}, branches: "when@381:9", next: t });
+    out.push({ step: "raid5d_loop", processSet: "raid5d", self, params: {}, branches: "when@465:9", next: t });
   } catch (e) {
     throw within(e, `step raid5d_loop of process raid5d ${showValue(self)}`);
   }
@@ -805,11 +1163,11 @@ function raid5d_loop(env: Env, s: State, self: Raid5d, out: Transition[]): void 
  * Write every bit set in memory to disk and wait for it (device_lock dropped meanwhile).
  * @story writes the bitmap: every bit set in memory is now on disk
  *
- * spec/raid5/spec.ts:389:7. Runs when pc[self] is "bitmap_unplug"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:473:7. Runs when pc[self] is "bitmap_unplug"; pushes one transition per enabled alternative onto `out`.
  */
 function bitmap_unplug(env: Env, s: State, self: Raid5d, out: Transition[]): void {
   const t = draft(s);
-  t.bitDisk = env.Chunks.map((c) => t.bitDisk[c] || t.bitMem[c]);
+  t.bitDisk = env.Chunks.map((c) => t.bitMem[c]);
   t.pc = put(t.pc, env.pcBase.raid5d + self, "activate_bit_delay");
   out.push({ step: "bitmap_unplug", processSet: "raid5d", self, params: {}, branches: "", next: t });
 }
@@ -820,7 +1178,7 @@ function bitmap_unplug(env: Env, s: State, self: Raid5d, out: Transition[]): voi
  * seq_write = seq_flush; stripes whose bm_seq is now on disk move to handle_list.
  * @story seq_write = {seqWrite}: stripes whose bm_seq is on disk leave bitmap_list for handle_list
  *
- * spec/raid5/spec.ts:399:7. Runs when pc[self] is "activate_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:484:7. Runs when pc[self] is "activate_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function activate_bit_delay(env: Env, s: State, self: Raid5d, out: Transition[]): void {
   const t = draft(s);
@@ -835,20 +1193,24 @@ function activate_bit_delay(env: Env, s: State, self: Raid5d, out: Transition[])
  * handle_stripe (process handler): models handle_stripe.
  *
  * Take a stripe off handle_list and handle it, or clean up a stripe whose writes completed.
+ * With HandleBatch, taking a stripe off the list and handling it are separate steps.
  * @story if old(bitDelay[sh]) && queue[sh] == "bitmap": takes stripe {sh}: BIT_DELAY with bm_seq {bmSeq[sh]} >
  * seq_write {seqWrite}, so nothing is written: back to bitmap_list
  * @story if old(bitDelay[sh]): takes stripe {sh}: its BIT_DELAY is already flushed (bm_seq {bmSeq[sh]} <= seq_write
  * {seqWrite}): cleared, and the stripe is requeued
  * @story takes stripe {sh}: clear_batch_ready, then schedule_reconstruction writes it and every stripe of its batch,
  * whatever their own counts or BIT_DELAY say
+ * @story takes stripe {t} off handle_list, holding a reference, to handle it later (count {count[t]})
+ * @story starts handle_stripe on stripe {p}, which it took off handle_list earlier
  * @story the writes of stripe {h} completed: handles it again
  *
- * spec/raid5/spec.ts:425:7. Runs when pc[self] is "handle_stripe"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:513:7. Runs when pc[self] is "handle_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): void {
   try {
-    // either, branch 1 of 2 (spec/raid5/spec.ts:428)
-    {
+    // either, branch 1 of 4 (spec/raid5/spec.ts:516)
+    branch1: {
+      if (env.HandleBatch) break branch1;
       for (const sh of env.Stripes.filter((x) => s.queue[x] === "handle")) {
         const t = draft(s);
         t.batchReady = env.Stripes.map((m) => t.batchReady[m] && !inBatch(env, t, m, sh));
@@ -856,7 +1218,7 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
         if (t.bitDelay[sh]) {
           t.queue = put(t.queue, sh, releasedTo(env, t, sh));
           t.bitDelay = put(t.bitDelay, sh, t.bmSeq[sh] > t.seqWrite);
-          br1 = "if@433:13=then";
+          br1 = "if@522:13=then";
         } else {
           t.queue = put(t.queue, sh, "none");
           t.handle = put(t.handle, sh, false);
@@ -865,23 +1227,45 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
           t.overwrite = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map(() => false) : t.overwrite[m]);
           t.overwriteDisks = env.Stripes.map((m) => inBatch(env, t, m, sh) ? 0 : t.overwriteDisks[m]);
           t.inIO = put(t.inIO, sh, env.Stripes.some((m) => inBatch(env, t, m, sh) && isWriting(env, t, m)));
-          br1 = "if@433:13=else";
+          br1 = "if@522:13=else";
         }
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 0, sh }, branches: `either@428:9=0 ${br1}`, next: t });
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@516:9": 0, sh }, branches: `either@516:9=0 when@518:13 ${br1}`, next: t });
       }
     }
-    // either, branch 2 of 2 (spec/raid5/spec.ts:428)
+    // either, branch 2 of 4 (spec/raid5/spec.ts:516)
+    branch2: {
+      if (!env.HandleBatch) break branch2;
+      for (const t_ of env.Stripes.filter((x) => s.queue[x] === "handle")) {
+        const t = draft(s);
+        t.queue = put(t.queue, t_, "none");
+        t.count = put(t.count, t_, add(t.count[t_], 1, "spec/raid5/spec.ts:545:13"));
+        t.taken = put(t.taken, t_, true);
+        t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@516:9": 1, t: t_ }, branches: "either@516:9=1 when@542:13", next: t });
+      }
+    }
+    // either, branch 3 of 4 (spec/raid5/spec.ts:516)
+    {
+      for (const p of env.Stripes.filter((x) => s.taken[x])) {
+        const t = draft(s);
+        t.taken = put(t.taken, p, false);
+        t.cur = put(t.cur, self - (env.NWriters + 1), p);
+        t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "clear_batch_ready");
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@516:9": 2, p }, branches: "either@516:9=2", next: t });
+      }
+    }
+    // either, branch 4 of 4 (spec/raid5/spec.ts:516)
     {
       for (const h of env.Stripes.filter((x) => s.inIO[x])) {
         const t = draft(s);
         t.cur = put(t.cur, self - (env.NWriters + 1), h);
         if (env.Stripes.some((m) => inBatch(env, t, m, h) && isWriting(env, t, m))) {
           t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 1, h }, branches: "either@428:9=1 if@455:13=then", next: t });
+          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@516:9": 3, h }, branches: "either@516:9=3 if@560:13=then", next: t });
         } else {
           t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
-          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@428:9": 1, h }, branches: "either@428:9=1 if@455:13=else", next: t });
+          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@516:9": 3, h }, branches: "either@516:9=3 if@560:13=else", next: t });
         }
       }
     }
@@ -891,18 +1275,97 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
 }
 
 /**
+ * clear_batch_ready (process handler): models handle_stripe / clear_batch_ready.
+ *
+ * handle_stripe clears STRIPE_HANDLE; clear_batch_ready (with b15a9dbd): a member is skipped, whether or
+ * not its BATCH_READY was still set; a head stops its batch taking new members.
+ * @story if isMember(cur): stripe {cur} is a member of stripe {batchHead[cur]}'s batch: clear_batch_ready returns 1,
+ * handle_stripe leaves it to its head and drops its reference (count {count[cur]})
+ * @story clear_batch_ready on stripe {cur}: no stripe joins its batch from now on
+ *
+ * spec/raid5/spec.ts:573:7. Runs when pc[self] is "clear_batch_ready"; pushes one transition per enabled alternative onto `out`.
+ */
+function clear_batch_ready(env: Env, s: State, self: Handler, out: Transition[]): void {
+  try {
+    const sh = s.cur[self - (env.NWriters + 1)];
+    const t = draft(s);
+    t.handle = putInt(t.handle, sh, 0, false, "spec/raid5/spec.ts:577:9", "handle");
+    if (isMember(env, t, sh)) {
+      t.batchReady = putInt(t.batchReady, sh, 0, false, "spec/raid5/spec.ts:579:11", "batchReady");
+      t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:581:11", "count"), 1, "spec/raid5/spec.ts:581:11"), "spec/raid5/spec.ts:581:11", "count");
+      t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
+      out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, branches: "if@578:9=then", next: t });
+    } else {
+      t.batchReady = env.Stripes.map((m) => t.batchReady[m] && !inBatch(env, t, m, sh));
+      t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_taken");
+      out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, branches: "if@578:9=else", next: t });
+    }
+  } catch (e) {
+    throw within(e, `step clear_batch_ready of process handler ${showValue(self)}`);
+  }
+}
+
+/**
+ * handle_taken (process handler): models handle_stripe / schedule_reconstruction / raid5_release_stripe.
+ *
+ * The rest of handle_stripe on a stripe raid5d took earlier, then release it (HandleBatch).
+ * @story if isMember(cur) && inIO[cur]: handle_stripe writes stripe {cur} on its own, though it is a member of stripe
+ * {batchHead[cur]}'s batch: its head's BIT_DELAY/bm_seq and batch bookkeeping are bypassed
+ * @story if bitDelay[cur] || queue[cur] == "bitmap": stripe {cur} has BIT_DELAY (bm_seq {bmSeq[cur]}, seq_write
+ * {seqWrite}): nothing is written, STRIPE_HANDLE stays; released (count {count[cur]}, list {queue[cur]})
+ * @story if inIO[cur] && !old(inIO[cur]): handle_stripe writes stripe {cur} and every stripe of its batch, then drops its
+ * reference (count {count[cur]})
+ * @story handle_stripe finds nothing queued on stripe {cur} to write; drops its reference (count {count[cur]})
+ *
+ * spec/raid5/spec.ts:599:7. Runs when pc[self] is "handle_taken"; pushes one transition per enabled alternative onto `out`.
+ */
+function handle_taken(env: Env, s: State, self: Handler, out: Transition[]): void {
+  try {
+    const sh = s.cur[self - (env.NWriters + 1)];
+    const t = draft(s);
+    let br1: string;
+    if (getInt(s.bitDelay, sh, 0, "spec/raid5/spec.ts:603:9", "bitDelay")) {
+      t.handle = putInt(t.handle, sh, 0, true, "spec/raid5/spec.ts:604:11", "handle");
+      br1 = "if@603:9=then";
+    } else {
+      t.inIO = putInt(t.inIO, sh, 0, getInt(t.inIO, sh, 0, "spec/raid5/spec.ts:607:11", "inIO") || env.Stripes.some((m) => inBatch(env, t, m, sh) && hasQueuedData(env, t, m)), "spec/raid5/spec.ts:607:11", "inIO");
+      t.written = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map((d) => t.written[m][d] || t.towrite[m][d] !== "none") : t.written[m]);
+      t.towrite = env.Stripes.map((m): readonly Coverage[] => inBatch(env, t, m, sh) ? env.DataDisks.map((): Coverage => "none") : t.towrite[m]);
+      t.overwrite = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map(() => false) : t.overwrite[m]);
+      t.overwriteDisks = env.Stripes.map((m) => inBatch(env, t, m, sh) ? 0 : t.overwriteDisks[m]);
+      br1 = "if@603:9=else";
+    }
+    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:613:9", "count"), 1, "spec/raid5/spec.ts:613:9"), "spec/raid5/spec.ts:613:9", "count");
+    let br2: string;
+    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:614:9", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:614:9", "handle")) {
+      t.queue = putInt(t.queue, sh, 0, releasedTo(env, t, sh), "spec/raid5/spec.ts:615:11", "queue");
+      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:616:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:616:11", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:616:11", "bitDelay");
+      br2 = "if@614:9=then";
+    } else {
+      br2 = "if@614:9=else";
+    }
+    t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
+    out.push({ step: "handle_taken", processSet: "handler", self, params: {}, branches: `${br1} ${br2}`, next: t });
+  } catch (e) {
+    throw within(e, `step handle_taken of process handler ${showValue(self)}`);
+  }
+}
+
+/**
  * handle_stripe_clean_event (process handler): models handle_stripe_clean_event / bitmap_endwrite.
  *
  * bitmap_endwrite for the written devices of the next stripe of the batch (head first).
  * @story if !pageAllocated[chunkOf(m)]: stripe {m}'s writes are done: bitmap_endwrite on chunk {chunkOf(m)} is
  * ignored (no counter page)
+ * @story if Degraded: stripe {m}'s writes are done on a degraded array: {ends[chunkOf(m)] - old(ends[chunkOf(m)])}
+ * bitmap_endwrite(success=0) on chunk {chunkOf(m)} set NEEDED: counter {old(counter[chunkOf(m)])} → {hex(counter[chunkOf(m)])}
  * @story if counter[chunkOf(m)] >= 32768: stripe {m}'s writes are done: {ends[chunkOf(m)] - old(ends[chunkOf(m)])}
  * bitmap_endwrite on chunk {chunkOf(m)} take its counter from {old(counter[chunkOf(m)])} to {hex(counter[chunkOf(m)])}:
  * below zero, wrapped
  * @story stripe {m}'s writes are done: {ends[chunkOf(m)] - old(ends[chunkOf(m)])} bitmap_endwrite on chunk
  * {chunkOf(m)}, counter {old(counter[chunkOf(m)])} → {counter[chunkOf(m)]}
  *
- * spec/raid5/spec.ts:471:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:633:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Transition[]): void {
   try {
@@ -911,20 +1374,21 @@ function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Trans
       const n = count(env.DataDisks, (d) => s.written[m][d]);
       const t = draft(s);
       let br1: string;
-      if (getInt(s.pageAllocated, c, 0, "spec/raid5/spec.ts:477:9", "pageAllocated")) {
-        t.counter = putInt(t.counter, c, 0, counterMinus(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:477:33", "counter"), n), "spec/raid5/spec.ts:477:33", "counter");
-        br1 = "if@477:9=then";
+      if (getInt(s.pageAllocated, c, 0, "spec/raid5/spec.ts:639:9", "pageAllocated")) {
+        t.counter = putInt(t.counter, c, 0, counterMinus(env, t, endwriteBase(env, t, c), n), "spec/raid5/spec.ts:641:11", "counter");
+        t.needed = putInt(t.needed, c, 0, getInt(t.needed, c, 0, "spec/raid5/spec.ts:642:11", "needed") || env.Degraded, "spec/raid5/spec.ts:642:11", "needed");
+        br1 = "if@639:9=then";
       } else {
-        br1 = "if@477:9=else";
+        br1 = "if@639:9=else";
       }
-      t.ends = putInt(t.ends, c, 0, add(getInt(t.ends, c, 0, "spec/raid5/spec.ts:478:9", "ends"), n, "spec/raid5/spec.ts:478:9"), "spec/raid5/spec.ts:478:9", "ends");
+      t.ends = putInt(t.ends, c, 0, add(getInt(t.ends, c, 0, "spec/raid5/spec.ts:644:9", "ends"), n, "spec/raid5/spec.ts:644:9"), "spec/raid5/spec.ts:644:9", "ends");
       t.written = put(t.written, m, env.DataDisks.map(() => false));
       if (env.Stripes.some((y) => y !== m && inBatch(env, t, y, t.cur[self - (env.NWriters + 1)]) && isWriting(env, t, y))) {
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: `${br1} if@480:9=then`, next: t });
+        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: `${br1} if@646:9=then`, next: t });
       } else {
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
-        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: `${br1} if@480:9=else`, next: t });
+        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: `${br1} if@646:9=else`, next: t });
       }
     }
   } catch (e) {
@@ -939,20 +1403,57 @@ function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Trans
  * @story splits stripe {cur}'s batch: the members become lone stripes, their BIT_DELAY cleared, the batch's
  * references dropped
  *
- * spec/raid5/spec.ts:488:7. Runs when pc[self] is "break_stripe_batch_list"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:654:7. Runs when pc[self] is "break_stripe_batch_list"; pushes one transition per enabled alternative onto `out`.
  */
 function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transition[]): void {
   try {
     const h = s.cur[self - (env.NWriters + 1)];
     const t = draft(s);
     t.bitDelay = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? false : t.bitDelay[m]);
-    t.count = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? sub(t.count[m], 1, "spec/raid5/spec.ts:493:9") : t.count[m]);
+    t.count = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? sub(t.count[m], 1, "spec/raid5/spec.ts:659:9") : t.count[m]);
     t.batchHead = env.Stripes.map((m) => inBatch(env, t, m, h) ? null : t.batchHead[m]);
-    t.inIO = putInt(t.inIO, h, 0, false, "spec/raid5/spec.ts:495:9", "inIO");
+    t.inIO = putInt(t.inIO, h, 0, false, "spec/raid5/spec.ts:661:9", "inIO");
     t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
     out.push({ step: "break_stripe_batch_list", processSet: "handler", self, params: {}, branches: "", next: t });
   } catch (e) {
     throw within(e, `step break_stripe_batch_list of process handler ${showValue(self)}`);
+  }
+}
+
+/**
+ * bitmap_daemon_work (process daemon): models bitmap_daemon_work.
+ *
+ * One pass over the counters (counter 2 → 1, counter 1 → 0 with its bit cleared in memory), or write the
+ * pages whose bits were cleared (NEEDWRITE) to disk.
+ * @story if bitDisk != old(bitDisk): writes the cleared bits to disk (bits on disk {bitDisk})
+ * @story if bitMem != old(bitMem): a counter at 1 goes to 0 and its chunk's bit is cleared in memory (counters
+ * {counter}, bits in memory {bitMem})
+ * @story idle counters cool down from 2 to 1 (counters {counter})
+ *
+ * spec/raid5/spec.ts:678:7. Runs when pc[self] is "bitmap_daemon_work"; pushes one transition per enabled alternative onto `out`.
+ */
+function bitmap_daemon_work(env: Env, s: State, self: BitmapDaemon, out: Transition[]): void {
+  try {
+    if (!env.Daemon) return;
+    // either, branch 1 of 2 (spec/raid5/spec.ts:682)
+    branch1: {
+      if (!env.Chunks.some((c) => daemonClears(env, s, c) || daemonCools(env, s, c))) break branch1;
+      const t = draft(s);
+      t.bitMem = env.Chunks.map((c) => t.bitMem[c] && !daemonClears(env, t, c));
+      t.counter = env.Chunks.map((c) => daemonClears(env, t, c) ? 0 : daemonCools(env, t, c) ? 1 : t.counter[c]);
+      t.pc = put(t.pc, env.pcBase.daemon + (self - (env.NWriters + 2)), "bitmap_daemon_work");
+      out.push({ step: "bitmap_daemon_work", processSet: "daemon", self, params: { "either@682:9": 0 }, branches: "when@681:9 either@682:9=0 when@684:13", next: t });
+    }
+    // either, branch 2 of 2 (spec/raid5/spec.ts:682)
+    branch2: {
+      if (!env.Chunks.some((c) => s.bitDisk[c] && !s.bitMem[c])) break branch2;
+      const t = draft(s);
+      t.bitDisk = env.Chunks.map((c) => t.bitDisk[c] && t.bitMem[c]);
+      t.pc = put(t.pc, env.pcBase.daemon + (self - (env.NWriters + 2)), "bitmap_daemon_work");
+      out.push({ step: "bitmap_daemon_work", processSet: "daemon", self, params: { "either@682:9": 1 }, branches: "when@681:9 either@682:9=1 when@689:13", next: t });
+    }
+  } catch (e) {
+    throw within(e, `step bitmap_daemon_work of process daemon ${showValue(self)}`);
   }
 }
 
@@ -965,36 +1466,36 @@ function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transit
  * and sets BITMAP_PENDING before dropping stripe_lock for bitmap_startwrite
  * @story queues a second bio on d{wdev} of stripe {wsh}: no bitmap work (overwrite_disks = {overwriteDisks[wsh]})
  *
- * spec/raid5/spec.ts:511:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:708:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
-    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:514:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:514:9", "towrite[wsh]");
-    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:515:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
+    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:711:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:711:9", "towrite[wsh]");
+    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:712:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
       const t = draft(s);
       t.added = put(t.added, self - 1, false);
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: "if@515:9=then", next: t });
+      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: "if@712:9=then", next: t });
     } else {
       const t = draft(s);
       t.added = put(t.added, self - 1, true);
       t.firstwrite = put(t.firstwrite, self - 1, now === "none");
-      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:521:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:521:11", "towrite[wsh]"), "spec/raid5/spec.ts:521:11", "towrite");
+      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:718:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:718:11", "towrite[wsh]"), "spec/raid5/spec.ts:718:11", "towrite");
       let br1: string;
-      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:522:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:522:11", "overwrite[wsh]")) {
-        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:523:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:523:13", "overwrite[wsh]"), "spec/raid5/spec.ts:523:13", "overwrite");
-        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:524:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:524:13"), "spec/raid5/spec.ts:524:13", "overwriteDisks");
-        br1 = "if@522:11=then";
+      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:719:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:719:11", "overwrite[wsh]")) {
+        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:720:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:720:13", "overwrite[wsh]"), "spec/raid5/spec.ts:720:13", "overwrite");
+        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:721:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:721:13"), "spec/raid5/spec.ts:721:13", "overwriteDisks");
+        br1 = "if@719:11=then";
       } else {
-        br1 = "if@522:11=else";
+        br1 = "if@719:11=else";
       }
       if (now === "none") {
-        t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:527:31", "bitmapPending");
+        t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:724:31", "bitmapPending");
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "bitmap_startwrite");
-        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@515:9=else ${br1} if@527:11=then`, next: t });
+        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@712:9=else ${br1} if@724:11=then`, next: t });
       } else {
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@515:9=else ${br1} if@527:11=else`, next: t });
+        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@712:9=else ${br1} if@724:11=else`, next: t });
       }
     }
   } catch (e) {
@@ -1009,23 +1510,262 @@ function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transiti
  * @story if batchHead[wsh] != none: clears BITMAP_PENDING; stripe {wsh} is batched, so BIT_DELAY is left alone
  * @story under stripe_lock, clears BITMAP_PENDING and sets BIT_DELAY on stripe {wsh} with bm_seq = {bmSeq[wsh]}
  *
- * spec/raid5/spec.ts:537:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:734:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function set_bit_delay_d0852df(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const t = draft(s);
-    t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, false, "spec/raid5/spec.ts:541:9", "bitmapPending");
-    if (getInt(t.batchHead, t.wsh[self - 1], 0, "spec/raid5/spec.ts:542:9", "batchHead") === null) {
-      t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:543:11"), "spec/raid5/spec.ts:543:11", "bmSeq");
-      t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:544:11", "bitDelay");
+    t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, false, "spec/raid5/spec.ts:738:9", "bitmapPending");
+    if (getInt(t.batchHead, t.wsh[self - 1], 0, "spec/raid5/spec.ts:739:9", "batchHead") === null) {
+      t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:740:11"), "spec/raid5/spec.ts:740:11", "bmSeq");
+      t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:741:11", "bitDelay");
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-      out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "if@542:9=then", next: t });
+      out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "if@739:9=then", next: t });
     } else {
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-      out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "if@542:9=else", next: t });
+      out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "if@739:9=else", next: t });
     }
   } catch (e) {
     throw within(e, `step set_bit_delay of process writer ${showValue(self)}`);
+  }
+}
+
+/**
+ * clear_batch_ready (process handler): models handle_stripe / clear_batch_ready.
+ *
+ * Before b15a9dbd: a member is skipped only if its BATCH_READY was still set (its head not yet handled).
+ * @story if isMember(cur) && old(batchReady[cur]): stripe {cur} is a member of stripe {batchHead[cur]}'s batch with BATCH_READY still set:
+ * clear_batch_ready returns 1, handle_stripe leaves it to its head (count {count[cur]})
+ * @story if isMember(cur): clear_batch_ready on stripe {cur}, a member of stripe {batchHead[cur]}'s batch whose
+ * BATCH_READY its head already cleared: returns 0, so handle_stripe handles the member on its own
+ * @story clear_batch_ready on stripe {cur}: no stripe joins its batch from now on
+ *
+ * spec/raid5/spec.ts:758:7. Runs when pc[self] is "clear_batch_ready"; pushes one transition per enabled alternative onto `out`.
+ */
+function clear_batch_ready_pre_b15a9dbd(env: Env, s: State, self: Handler, out: Transition[]): void {
+  try {
+    const sh = s.cur[self - (env.NWriters + 1)];
+    const t = draft(s);
+    t.handle = putInt(t.handle, sh, 0, false, "spec/raid5/spec.ts:762:9", "handle");
+    if (isMember(env, t, sh) && getInt(t.batchReady, sh, 0, "spec/raid5/spec.ts:763:9", "batchReady")) {
+      t.batchReady = putInt(t.batchReady, sh, 0, false, "spec/raid5/spec.ts:764:11", "batchReady");
+      t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:765:11", "count"), 1, "spec/raid5/spec.ts:765:11"), "spec/raid5/spec.ts:765:11", "count");
+      t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
+      out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, branches: "if@763:9=then", next: t });
+    } else {
+      t.batchReady = env.Stripes.map((m) => t.batchReady[m] && !inBatch(env, t, m, sh));
+      t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_taken");
+      out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, branches: "if@763:9=else", next: t });
+    }
+  } catch (e) {
+    throw within(e, `step clear_batch_ready of process handler ${showValue(self)}`);
+  }
+}
+
+/**
+ * get_active_stripe (process writer): models md_account_bio / bitmap_startwrite, make_request / get_active_stripe.
+ *
+ * md layer: bitmap_startwrite for the bio's range, then make_request takes a reference on the stripe.
+ * @story if old(counter[chunkOf(wsh)]) == 0: md layer: bitmap_startwrite sets chunk {chunkOf(wsh)}'s bit in memory for
+ * the bio; takes a reference on stripe {wsh} to write the {wpart} part of d{wdev}
+ * @story md layer: bitmap_startwrite on chunk {chunkOf(wsh)} (counter {counter[chunkOf(wsh)]}); takes a reference on
+ * stripe {wsh} to write the {wpart} part of d{wdev}
+ *
+ * spec/raid5/spec.ts:785:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
+ */
+function get_active_stripe_cd5fc653(env: Env, s: State, self: Writers, out: Transition[]): void {
+  try {
+    for (const sh of env.Targets) {
+      if (env.FixedBios) {
+        if (sh !== 1) continue;
+        const t = draft(s);
+        t.wdev = put(t.wdev, self - 1, fixedDev(env, t, self));
+        t.wpart = put(t.wpart, self - 1, fixedPart(env, t, self));
+        const c = chunkOf(env, t, sh);
+        if (mod(getInt(t.counter, c, 0, "spec/raid5/spec.ts:800:9", "counter"), 16384, "spec/raid5/spec.ts:800:9") === 16383) continue;
+        let br1: string;
+        if (getInt(t.counter, c, 0, "spec/raid5/spec.ts:801:9", "counter") === 0) {
+          t.dirtiedIn = putInt(t.dirtiedIn, sh, 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:801:33"), "spec/raid5/spec.ts:801:33", "dirtiedIn");
+          br1 = "if@801:9=then";
+        } else {
+          br1 = "if@801:9=else";
+        }
+        t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:802:9", "counter")), "spec/raid5/spec.ts:802:9", "counter");
+        t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:803:9", "pageAllocated");
+        t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:804:9", "bitMem");
+        t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:805:9", "starts"), 1, "spec/raid5/spec.ts:805:9"), "spec/raid5/spec.ts:805:9", "starts");
+        t.wsh = put(t.wsh, self - 1, sh);
+        t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:807:9", "count"), 1, "spec/raid5/spec.ts:807:9"), "spec/raid5/spec.ts:807:9", "count");
+        t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:808:9", "queue");
+        t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
+        out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, branches: `if@789:9=then when@790:11 when@800:9 ${br1}`, next: t });
+      } else {
+        for (const dev of env.DataDisks) {
+          for (const part of env.Parts) {
+            const t = draft(s);
+            t.wdev = put(t.wdev, self - 1, dev);
+            t.wpart = put(t.wpart, self - 1, part);
+            const c = chunkOf(env, t, sh);
+            if (mod(getInt(t.counter, c, 0, "spec/raid5/spec.ts:800:9", "counter"), 16384, "spec/raid5/spec.ts:800:9") === 16383) continue;
+            let br2: string;
+            if (getInt(t.counter, c, 0, "spec/raid5/spec.ts:801:9", "counter") === 0) {
+              t.dirtiedIn = putInt(t.dirtiedIn, sh, 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:801:33"), "spec/raid5/spec.ts:801:33", "dirtiedIn");
+              br2 = "if@801:9=then";
+            } else {
+              br2 = "if@801:9=else";
+            }
+            t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:802:9", "counter")), "spec/raid5/spec.ts:802:9", "counter");
+            t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:803:9", "pageAllocated");
+            t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:804:9", "bitMem");
+            t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:805:9", "starts"), 1, "spec/raid5/spec.ts:805:9"), "spec/raid5/spec.ts:805:9", "starts");
+            t.wsh = put(t.wsh, self - 1, sh);
+            t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:807:9", "count"), 1, "spec/raid5/spec.ts:807:9"), "spec/raid5/spec.ts:807:9", "count");
+            t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:808:9", "queue");
+            t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
+            out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, branches: `if@789:9=else when@800:9 ${br2}`, next: t });
+          }
+        }
+      }
+    }
+  } catch (e) {
+    throw within(e, `step get_active_stripe of process writer ${showValue(self)}`);
+  }
+}
+
+/**
+ * add_stripe_bio (process writer): models add_stripe_bio.
+ *
+ * Under stripe_lock: link the bio; a first write to a device of a stripe that is not batched records BIT_DELAY/bm_seq.
+ * @story if !added: gives up: stripe {wsh} is batched, or the bio overlaps a queued one
+ * @story if firstwrite: queues d{wdev} on stripe {wsh} (overwrite_disks = {overwriteDisks[wsh]}) and, still under
+ * stripe_lock, sets BIT_DELAY with bm_seq = {bmSeq[wsh]}
+ * @story queues a second bio on d{wdev} of stripe {wsh} (overwrite_disks = {overwriteDisks[wsh]})
+ *
+ * spec/raid5/spec.ts:818:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
+ */
+function add_stripe_bio_cd5fc653(env: Env, s: State, self: Writers, out: Transition[]): void {
+  try {
+    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:821:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:821:9", "towrite[wsh]");
+    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:822:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
+      const t = draft(s);
+      t.added = put(t.added, self - 1, false);
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
+      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: "if@822:9=then", next: t });
+    } else {
+      const t = draft(s);
+      t.added = put(t.added, self - 1, true);
+      t.firstwrite = put(t.firstwrite, self - 1, now === "none");
+      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:828:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:828:11", "towrite[wsh]"), "spec/raid5/spec.ts:828:11", "towrite");
+      let br1: string;
+      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:829:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:829:11", "overwrite[wsh]")) {
+        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:830:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:830:13", "overwrite[wsh]"), "spec/raid5/spec.ts:830:13", "overwrite");
+        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:831:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:831:13"), "spec/raid5/spec.ts:831:13", "overwriteDisks");
+        br1 = "if@829:11=then";
+      } else {
+        br1 = "if@829:11=else";
+      }
+      let br2: string;
+      if (now === "none") {
+        t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:835:13"), "spec/raid5/spec.ts:835:13", "bmSeq");
+        t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:836:13", "bitDelay");
+        br2 = "if@834:11=then";
+      } else {
+        br2 = "if@834:11=else";
+      }
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
+      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@822:9=else ${br1} ${br2}`, next: t });
+    }
+  } catch (e) {
+    throw within(e, `step add_stripe_bio of process writer ${showValue(self)}`);
+  }
+}
+
+/**
+ * release_stripe_plug (process writer): models make_request / release_stripe_plug.
+ *
+ * make_request sets STRIPE_HANDLE and drops its reference; the bio's bitmap_endwrite comes when it completes.
+ * @story if Retry && !added: drops its reference on stripe {wsh} (count {count[wsh]}) and sleeps on wait_for_overlap
+ * @story if count[wsh] == 0 && queue[wsh] != "none": drops the last reference on stripe {wsh}, which goes to
+ * {queue[wsh]}_list
+ * @story drops its reference on stripe {wsh} (count {count[wsh]})
+ *
+ * spec/raid5/spec.ts:849:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
+ */
+function release_stripe_plug_cd5fc653(env: Env, s: State, self: Writers, out: Transition[]): void {
+  try {
+    const sh = s.wsh[self - 1];
+    const t = draft(s);
+    t.handle = putInt(t.handle, sh, 0, getInt(t.handle, sh, 0, "spec/raid5/spec.ts:853:9", "handle") || t.added[self - 1], "spec/raid5/spec.ts:853:9", "handle");
+    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:854:9", "count"), 1, "spec/raid5/spec.ts:854:9"), "spec/raid5/spec.ts:854:9", "count");
+    let br1: string;
+    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:855:9", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:855:9", "handle")) {
+      t.queue = putInt(t.queue, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:856:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:856:11", "bmSeq") > t.seqWrite ? "bitmap" : "handle", "spec/raid5/spec.ts:856:11", "queue");
+      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:857:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:857:11", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:857:11", "bitDelay");
+      br1 = "if@855:9=then";
+    } else {
+      br1 = "if@855:9=else";
+    }
+    if (env.Retry && !t.added[self - 1]) {
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "wait_for_overlap");
+      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: `${br1} if@859:9=then`, next: t });
+    } else {
+      t.pc = put(t.pc, env.pcBase.writer + (self - 1), "md_bitmap_endwrite");
+      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: `${br1} if@859:9=else`, next: t });
+    }
+  } catch (e) {
+    throw within(e, `step release_stripe_plug of process writer ${showValue(self)}`);
+  }
+}
+
+/**
+ * md_bitmap_endwrite (process writer): models md_end_clone_io / bitmap_endwrite.
+ *
+ * md layer, when the bio completes (or is failed back without being added): bitmap_endwrite for its range.
+ * @story if !added: the bio was not added: md layer ends it, bitmap_endwrite on chunk {chunkOf(wsh)} (counter
+ * {old(counter[chunkOf(wsh)])} → {counter[chunkOf(wsh)]})
+ * @story its bio on d{wdev} of stripe {wsh} completed: md layer calls bitmap_endwrite on chunk {chunkOf(wsh)} (counter
+ * {old(counter[chunkOf(wsh)])} → {hex(counter[chunkOf(wsh)])})
+ *
+ * spec/raid5/spec.ts:870:7. Runs when pc[self] is "md_bitmap_endwrite"; pushes one transition per enabled alternative onto `out`.
+ */
+function md_bitmap_endwrite(env: Env, s: State, self: Writers, out: Transition[]): void {
+  try {
+    if (s.added[self - 1] && !bioDone(env, s, s.wsh[self - 1], s.wdev[self - 1])) return;
+    const c = chunkOf(env, s, s.wsh[self - 1]);
+    const t = draft(s);
+    t.counter = putInt(t.counter, c, 0, counterMinus(env, t, endwriteBase(env, t, c), 1), "spec/raid5/spec.ts:875:9", "counter");
+    t.needed = putInt(t.needed, c, 0, getInt(t.needed, c, 0, "spec/raid5/spec.ts:876:9", "needed") || env.Degraded, "spec/raid5/spec.ts:876:9", "needed");
+    t.ends = putInt(t.ends, c, 0, add(getInt(t.ends, c, 0, "spec/raid5/spec.ts:877:9", "ends"), 1, "spec/raid5/spec.ts:877:9"), "spec/raid5/spec.ts:877:9", "ends");
+    t.pc = put(t.pc, env.pcBase.writer + (self - 1), "Done");
+    out.push({ step: "md_bitmap_endwrite", processSet: "writer", self, params: {}, branches: "when@873:9", next: t });
+  } catch (e) {
+    throw within(e, `step md_bitmap_endwrite of process writer ${showValue(self)}`);
+  }
+}
+
+/**
+ * handle_stripe_clean_event (process handler): models handle_stripe_clean_event.
+ *
+ * With cd5fc653: return the written bios of the next stripe of the batch (head first); no bitmap_endwrite here.
+ * @story stripe {m}'s writes are done: its bios are returned to the md layer
+ *
+ * spec/raid5/spec.ts:889:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
+ */
+function handle_stripe_clean_event_cd5fc653(env: Env, s: State, self: Handler, out: Transition[]): void {
+  try {
+    for (const m of env.Stripes.filter((x) => inBatch(env, s, x, s.cur[self - (env.NWriters + 1)]) && isWriting(env, s, x) && env.Stripes.every((y) => (!inBatch(env, s, y, s.cur[self - (env.NWriters + 1)]) || !isWriting(env, s, y)) || y >= x))) {
+      const t = draft(s);
+      t.written = put(t.written, m, env.DataDisks.map(() => false));
+      if (env.Stripes.some((y) => y !== m && inBatch(env, t, y, t.cur[self - (env.NWriters + 1)]) && isWriting(env, t, y))) {
+        t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
+        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: "if@894:9=then", next: t });
+      } else {
+        t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
+        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: "if@894:9=else", next: t });
+      }
+    }
+  } catch (e) {
+    throw within(e, `step handle_stripe_clean_event of process handler ${showValue(self)}`);
   }
 }
 
@@ -1035,7 +1775,7 @@ function set_bit_delay_d0852df(env: Env, s: State, self: Writers, out: Transitio
 /**
  * The bitmap counter a stripe uses (all devices of a stripe share it).
  *
- * Helper chunkOf (spec/raid5/spec.ts:158); reads the state it is given.
+ * Helper chunkOf (spec/raid5/spec.ts:204); reads the state it is given.
  */
 export function chunkOf(env: Env, s: State, sh: Stripes): number {
   return env.SharedCounter ? 0 : sh;
@@ -1044,11 +1784,11 @@ export function chunkOf(env: Env, s: State, sh: Stripes): number {
 /**
  * is_full_stripe_write()
  *
- * Helper isFullStripeWrite (spec/raid5/spec.ts:161); reads the state it is given.
+ * Helper isFullStripeWrite (spec/raid5/spec.ts:207); reads the state it is given.
  */
 export function isFullStripeWrite(env: Env, s: State, sh: Stripes): boolean {
   try {
-    return getInt(s.overwriteDisks, sh, 0, "spec/raid5/spec.ts:161:7", "overwriteDisks") === env.NData;
+    return getInt(s.overwriteDisks, sh, 0, "spec/raid5/spec.ts:207:7", "overwriteDisks") === env.NData;
   } catch (e) {
     throw within(e, "helper isFullStripeWrite");
   }
@@ -1057,11 +1797,11 @@ export function isFullStripeWrite(env: Env, s: State, sh: Stripes): boolean {
 /**
  * stripe_can_batch(), as fixed by d0852df
  *
- * Helper stripeCanBatch (spec/raid5/spec.ts:164); reads the state it is given.
+ * Helper stripeCanBatch (spec/raid5/spec.ts:210); reads the state it is given.
  */
 export function stripeCanBatch(env: Env, s: State, sh: Stripes): boolean {
   try {
-    return getInt(s.batchReady, sh, 0, "spec/raid5/spec.ts:164:7", "batchReady") && !getInt(s.bitmapPending, sh, 0, "spec/raid5/spec.ts:164:7", "bitmapPending") && isFullStripeWrite(env, s, sh);
+    return getInt(s.batchReady, sh, 0, "spec/raid5/spec.ts:210:7", "batchReady") && !getInt(s.bitmapPending, sh, 0, "spec/raid5/spec.ts:210:7", "bitmapPending") && isFullStripeWrite(env, s, sh);
   } catch (e) {
     throw within(e, "helper stripeCanBatch");
   }
@@ -1070,11 +1810,11 @@ export function stripeCanBatch(env: Env, s: State, sh: Stripes): boolean {
 /**
  * A stripe in some other stripe's batch.
  *
- * Helper isMember (spec/raid5/spec.ts:167); reads the state it is given.
+ * Helper isMember (spec/raid5/spec.ts:213); reads the state it is given.
  */
 export function isMember(env: Env, s: State, sh: Stripes): boolean {
   try {
-    return getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:167:7", "batchHead") !== null && getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:167:7", "batchHead") !== sh;
+    return getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:213:7", "batchHead") !== null && getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:213:7", "batchHead") !== sh;
   } catch (e) {
     throw within(e, "helper isMember");
   }
@@ -1083,11 +1823,11 @@ export function isMember(env: Env, s: State, sh: Stripes): boolean {
 /**
  * The stripe whose handling writes sh: its batch head, or itself.
  *
- * Helper headOf (spec/raid5/spec.ts:170); reads the state it is given.
+ * Helper headOf (spec/raid5/spec.ts:216); reads the state it is given.
  */
 export function headOf(env: Env, s: State, sh: Stripes) {
   try {
-    return isMember(env, s, sh) ? getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:170:7", "batchHead") : sh;
+    return isMember(env, s, sh) ? getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:216:7", "batchHead") : sh;
   } catch (e) {
     throw within(e, "helper headOf");
   }
@@ -1096,11 +1836,11 @@ export function headOf(env: Env, s: State, sh: Stripes) {
 /**
  * sh is h itself or a member of h's batch.
  *
- * Helper inBatch (spec/raid5/spec.ts:173); reads the state it is given.
+ * Helper inBatch (spec/raid5/spec.ts:219); reads the state it is given.
  */
 export function inBatch(env: Env, s: State, sh: Stripes, h: Stripes): boolean {
   try {
-    return sh === h || getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:173:7", "batchHead") === h;
+    return sh === h || getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:219:7", "batchHead") === h;
   } catch (e) {
     throw within(e, "helper inBatch");
   }
@@ -1109,11 +1849,11 @@ export function inBatch(env: Env, s: State, sh: Stripes, h: Stripes): boolean {
 /**
  * Some device of sh has data being written.
  *
- * Helper isWriting (spec/raid5/spec.ts:176); reads the state it is given.
+ * Helper isWriting (spec/raid5/spec.ts:222); reads the state it is given.
  */
 export function isWriting(env: Env, s: State, sh: Stripes): boolean {
   try {
-    return env.DataDisks.some((d) => getInt(s.written, sh, 0, "spec/raid5/spec.ts:176:7", "written")[d]);
+    return env.DataDisks.some((d) => getInt(s.written, sh, 0, "spec/raid5/spec.ts:222:7", "written")[d]);
   } catch (e) {
     throw within(e, "helper isWriting");
   }
@@ -1122,11 +1862,11 @@ export function isWriting(env: Env, s: State, sh: Stripes): boolean {
 /**
  * Some device of sh has bios queued (towrite) that are not yet drained.
  *
- * Helper hasQueuedData (spec/raid5/spec.ts:179); reads the state it is given.
+ * Helper hasQueuedData (spec/raid5/spec.ts:225); reads the state it is given.
  */
 export function hasQueuedData(env: Env, s: State, sh: Stripes): boolean {
   try {
-    return env.DataDisks.some((d) => getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:179:7", "towrite")[d] !== "none");
+    return env.DataDisks.some((d) => getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:225:7", "towrite")[d] !== "none");
   } catch (e) {
     throw within(e, "helper hasQueuedData");
   }
@@ -1135,7 +1875,7 @@ export function hasQueuedData(env: Env, s: State, sh: Stripes): boolean {
 /**
  * The towrite coverage after adding a bio covering `part`.
  *
- * Helper covered (spec/raid5/spec.ts:182); reads the state it is given.
+ * Helper covered (spec/raid5/spec.ts:228); reads the state it is given.
  */
 export function covered(env: Env, s: State, now: Coverage, part: Parts) {
   return now === "none" ? part : now === part ? now : "full";
@@ -1144,7 +1884,7 @@ export function covered(env: Env, s: State, now: Coverage, part: Parts) {
 /**
  * The bio overlaps a queued one (add_stripe_bio's overlap test).
  *
- * Helper overlaps (spec/raid5/spec.ts:185); reads the state it is given.
+ * Helper overlaps (spec/raid5/spec.ts:231); reads the state it is given.
  */
 export function overlaps(env: Env, s: State, now: Coverage, part: Parts): boolean {
   return now !== "none" && (now === "full" || part === "full" || now === part);
@@ -1153,11 +1893,11 @@ export function overlaps(env: Env, s: State, now: Coverage, part: Parts): boolea
 /**
  * Where do_release_stripe() puts a stripe with STRIPE_HANDLE whose count dropped to 0.
  *
- * Helper releasedTo (spec/raid5/spec.ts:188); reads the state it is given.
+ * Helper releasedTo (spec/raid5/spec.ts:234); reads the state it is given.
  */
 export function releasedTo(env: Env, s: State, sh: Stripes | null) {
   try {
-    return getInt(s.bitDelay, some(sh, "spec/raid5/spec.ts:188:7", "sh"), 0, "spec/raid5/spec.ts:188:7", "bitDelay") && getInt(s.bmSeq, some(sh, "spec/raid5/spec.ts:188:7", "sh"), 0, "spec/raid5/spec.ts:188:7", "bmSeq") > s.seqWrite ? "bitmap" : "handle";
+    return getInt(s.bitDelay, some(sh, "spec/raid5/spec.ts:234:7", "sh"), 0, "spec/raid5/spec.ts:234:7", "bitDelay") && getInt(s.bmSeq, some(sh, "spec/raid5/spec.ts:234:7", "sh"), 0, "spec/raid5/spec.ts:234:7", "bmSeq") > s.seqWrite ? "bitmap" : "handle";
   } catch (e) {
     throw within(e, "helper releasedTo");
   }
@@ -1166,11 +1906,11 @@ export function releasedTo(env: Env, s: State, sh: Stripes | null) {
 /**
  * A 16-bit decrement by n, as n bitmap_endwrite calls do it: 0 becomes 0xFFFF.
  *
- * Helper counterMinus (spec/raid5/spec.ts:191); reads the state it is given.
+ * Helper counterMinus (spec/raid5/spec.ts:237); reads the state it is given.
  */
 export function counterMinus(env: Env, s: State, c: number, n: number): number {
   try {
-    return mod(add(sub(c, n, "spec/raid5/spec.ts:191:7"), 65536, "spec/raid5/spec.ts:191:7"), 65536, "spec/raid5/spec.ts:191:7");
+    return mod(add(sub(c, n, "spec/raid5/spec.ts:237:7"), 65536, "spec/raid5/spec.ts:237:7"), 65536, "spec/raid5/spec.ts:237:7");
   } catch (e) {
     throw within(e, "helper counterMinus");
   }
@@ -1179,11 +1919,11 @@ export function counterMinus(env: Env, s: State, c: number, n: number): number {
 /**
  * With FixedBios: the data disk writer w writes.
  *
- * Helper fixedDev (spec/raid5/spec.ts:194); reads the state it is given.
+ * Helper fixedDev (spec/raid5/spec.ts:240); reads the state it is given.
  */
 export function fixedDev(env: Env, s: State, w: Writers): number {
   try {
-    return w <= env.NData ? sub(w, 1, "spec/raid5/spec.ts:194:7") : env.NData - 1;
+    return w <= env.NData ? sub(w, 1, "spec/raid5/spec.ts:240:7") : env.NData - 1;
   } catch (e) {
     throw within(e, "helper fixedDev");
   }
@@ -1192,7 +1932,7 @@ export function fixedDev(env: Env, s: State, w: Writers): number {
 /**
  * With FixedBios: the part of the page writer w writes (the last disk in halves).
  *
- * Helper fixedPart (spec/raid5/spec.ts:197); reads the state it is given.
+ * Helper fixedPart (spec/raid5/spec.ts:243); reads the state it is given.
  */
 export function fixedPart(env: Env, s: State, w: Writers) {
   return w < env.NData ? "full" : w === env.NData ? "lo" : "hi";
@@ -1201,13 +1941,91 @@ export function fixedPart(env: Env, s: State, w: Writers) {
 /**
  * The counter after bitmap_startwrite: 0 → bit set, 2; 1 → 2; then +1.
  *
- * Helper counterPlusOne (spec/raid5/spec.ts:200); reads the state it is given.
+ * Helper counterPlusOne (spec/raid5/spec.ts:246); reads the state it is given.
  */
 export function counterPlusOne(env: Env, s: State, c: number): number {
   try {
-    return c === 0 || c === 1 ? 3 : add(c, 1, "spec/raid5/spec.ts:200:7");
+    return c === 0 || c === 1 ? 3 : add(c, 1, "spec/raid5/spec.ts:246:7");
   } catch (e) {
     throw within(e, "helper counterPlusOne");
+  }
+}
+
+/**
+ * The counter with NEEDED set, as bitmap_endwrite(success=0) sets it before its decrement.
+ *
+ * Helper withNeeded (spec/raid5/spec.ts:249); reads the state it is given.
+ */
+export function withNeeded(env: Env, s: State, c: number): number {
+  try {
+    return c >= 32768 ? c : add(c, 32768, "spec/raid5/spec.ts:249:7");
+  } catch (e) {
+    throw within(e, "helper withNeeded");
+  }
+}
+
+/**
+ * The counter as bitmap_endwrite sees it: with NEEDED set when the array is degraded.
+ *
+ * Helper endwriteBase (spec/raid5/spec.ts:252); reads the state it is given.
+ */
+export function endwriteBase(env: Env, s: State, c: number): number {
+  try {
+    return env.Degraded ? withNeeded(env, s, getInt(s.counter, c, 0, "spec/raid5/spec.ts:252:7", "counter")) : getInt(s.counter, c, 0, "spec/raid5/spec.ts:252:7", "counter");
+  } catch (e) {
+    throw within(e, "helper endwriteBase");
+  }
+}
+
+/**
+ * Chunk c's count without a NEEDED bit that a degraded endwrite set (an underflow's NEEDED bit stays).
+ *
+ * Helper countOf (spec/raid5/spec.ts:255); reads the state it is given.
+ */
+export function countOf(env: Env, s: State, c: Chunks): number {
+  try {
+    return getInt(s.needed, c, 0, "spec/raid5/spec.ts:255:7", "needed") && getInt(s.counter, c, 0, "spec/raid5/spec.ts:255:7", "counter") >= 32768 ? sub(getInt(s.counter, c, 0, "spec/raid5/spec.ts:255:7", "counter"), 32768, "spec/raid5/spec.ts:255:7") : getInt(s.counter, c, 0, "spec/raid5/spec.ts:255:7", "counter");
+  } catch (e) {
+    throw within(e, "helper countOf");
+  }
+}
+
+/**
+ * bitmap_daemon_work clears the bit when the counter is 1: the whole 16-bit value, so never with NEEDED set.
+ *
+ * Helper daemonClears (spec/raid5/spec.ts:258); reads the state it is given.
+ */
+export function daemonClears(env: Env, s: State, c: Chunks): boolean {
+  try {
+    return getInt(s.counter, c, 0, "spec/raid5/spec.ts:258:7", "counter") === 1;
+  } catch (e) {
+    throw within(e, "helper daemonClears");
+  }
+}
+
+/**
+ * bitmap_daemon_work steps a counter at 2 down to 1 (whole value again: NEEDED or RESYNC keep it).
+ *
+ * Helper daemonCools (spec/raid5/spec.ts:261); reads the state it is given.
+ */
+export function daemonCools(env: Env, s: State, c: Chunks): boolean {
+  try {
+    return getInt(s.counter, c, 0, "spec/raid5/spec.ts:261:7", "counter") === 2;
+  } catch (e) {
+    throw within(e, "helper daemonCools");
+  }
+}
+
+/**
+ * The writer's bio has been written and returned (its device has nothing queued or in flight).
+ *
+ * Helper bioDone (spec/raid5/spec.ts:264); reads the state it is given.
+ */
+export function bioDone(env: Env, s: State, sh: Stripes, d: DataDisks): boolean {
+  try {
+    return getInt(getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:264:7", "towrite"), d, 0, "spec/raid5/spec.ts:264:7", "towrite[sh]") === "none" && !getInt(getInt(s.written, sh, 0, "spec/raid5/spec.ts:264:7", "written"), d, 0, "spec/raid5/spec.ts:264:7", "written[sh]");
+  } catch (e) {
+    throw within(e, "helper bioDone");
   }
 }
 
@@ -1223,11 +2041,11 @@ export function TypeOK(env: Env, s: State): boolean {
  * (1) Write-intent coverage: data is written only while the stripe's bit is set on disk.
  * @story stripe {sh}'s data is being written while chunk {chunkOf(sh)}'s bit is clear on disk
  *
- * Invariant WriteIntentCoverage (spec/raid5/spec.ts:554).
+ * Invariant WriteIntentCoverage (spec/raid5/spec.ts:903).
  */
 export function WriteIntentCoverage(env: Env, s: State): boolean {
   try {
-    return env.Stripes.every((sh) => !isWriting(env, s, sh) || getInt(s.bitDisk, chunkOf(env, s, sh), 0, "spec/raid5/spec.ts:554:4", "bitDisk"));
+    return env.Stripes.every((sh) => !isWriting(env, s, sh) || getInt(s.bitDisk, chunkOf(env, s, sh), 0, "spec/raid5/spec.ts:903:4", "bitDisk"));
   } catch (e) {
     throw within(e, "invariant WriteIntentCoverage");
   }
@@ -1237,32 +2055,38 @@ export function WriteIntentCoverage(env: Env, s: State): boolean {
  * (2) No bitmap_endwrite before its bitmap_startwrite: per chunk, ends never exceed starts.
  * @story chunk {c} has had {ends[c]} bitmap_endwrite calls but only {starts[c]} bitmap_startwrite
  *
- * Invariant EndAfterStart (spec/raid5/spec.ts:559).
+ * Invariant EndAfterStart (spec/raid5/spec.ts:908).
  */
 export function EndAfterStart(env: Env, s: State): boolean {
   return env.Chunks.every((c) => s.ends[c] <= s.starts[c]);
 }
 
 /**
- * (2) The counter never wraps: no NEEDED/RESYNC bits from an underflow, COUNT never at COUNTER_MAX.
+ * (2) The counter never wraps: no NEEDED/RESYNC bits from an underflow, COUNT never at COUNTER_MAX (a NEEDED bit
+ * that a degraded bitmap_endwrite set is not an underflow).
  * @story if counter[c] >= 32768: counter {c} is {hex(counter[c])}: it went below zero and wrapped, NEEDED and RESYNC set
  * @story counter {c} is {counter[c]}: at COUNTER_MAX
  *
- * Invariant CounterInRange (spec/raid5/spec.ts:565).
+ * Invariant CounterInRange (spec/raid5/spec.ts:915).
  */
 export function CounterInRange(env: Env, s: State): boolean {
-  return env.Chunks.every((c) => s.counter[c] < 16383);
+  try {
+    return env.Chunks.every((c) => s.counter[c] < 16383 || (s.needed[c] && countOf(env, s, c) < 16383));
+  } catch (e) {
+    throw within(e, "invariant CounterInRange");
+  }
 }
 
 /**
- * (3) Counter balance: a set bit's counter is 2 + the writes started and not ended (no leak).
+ * (3) Counter balance: a set bit's counter is 2 + the writes started and not ended (no leak); with the daemon a
+ * counter may also have cooled down to 1 when nothing is pending.
  * @story counter {c} is {counter[c]}, but 2 + {starts[c]} started - {ends[c]} ended writes make {2 + starts[c] - ends[c]}
  *
- * Invariant CounterBalance (spec/raid5/spec.ts:570).
+ * Invariant CounterBalance (spec/raid5/spec.ts:921).
  */
 export function CounterBalance(env: Env, s: State): boolean {
   try {
-    return env.Chunks.every((c) => (!s.pageAllocated[c] || s.counter[c] === 0) || s.counter[c] === sub(add(2, s.starts[c], "spec/raid5/spec.ts:570:4"), s.ends[c], "spec/raid5/spec.ts:570:4"));
+    return env.Chunks.every((c) => (!s.pageAllocated[c] || s.counter[c] === 0) || (s.counter[c] === sub(add(2, s.starts[c], "spec/raid5/spec.ts:921:4"), s.ends[c], "spec/raid5/spec.ts:921:4") || (s.needed[c] && countOf(env, s, c) === sub(add(2, s.starts[c], "spec/raid5/spec.ts:921:4"), s.ends[c], "spec/raid5/spec.ts:921:4")) || (env.Daemon && countOf(env, s, c) === 1 && s.starts[c] === s.ends[c])));
   } catch (e) {
     throw within(e, "invariant CounterBalance");
   }
@@ -1274,7 +2098,7 @@ export function CounterBalance(env: Env, s: State): boolean {
  * break_stripe_batch_list fires
  * @story stripe {m}, a member of stripe {batchHead[m]}'s batch, has BITMAP_PENDING set
  *
- * Invariant MemberFlags (spec/raid5/spec.ts:577).
+ * Invariant MemberFlags (spec/raid5/spec.ts:937).
  */
 export function MemberFlags(env: Env, s: State): boolean {
   try {
@@ -1292,11 +2116,11 @@ export function MemberFlags(env: Env, s: State): boolean {
  * @story stripe {m}'s queued data is in stripe {headOf(m)}'s batch, whose BIT_DELAY/bm_seq does not wait for flush
  * {dirtiedIn[m]}
  *
- * Invariant DelayRecorded (spec/raid5/spec.ts:586).
+ * Invariant DelayRecorded (spec/raid5/spec.ts:946).
  */
 export function DelayRecorded(env: Env, s: State): boolean {
   try {
-    return env.Stripes.every((m) => s.dirtiedIn[m] <= s.seqWrite || (!isWriting(env, s, m) && ((!isMember(env, s, m) || !hasQueuedData(env, s, m)) || (getInt(s.bitDelay, some(headOf(env, s, m), "spec/raid5/spec.ts:586:4", "headOf(…)"), 0, "spec/raid5/spec.ts:586:4", "bitDelay") && getInt(s.bmSeq, some(headOf(env, s, m), "spec/raid5/spec.ts:586:4", "headOf(…)"), 0, "spec/raid5/spec.ts:586:4", "bmSeq") >= s.dirtiedIn[m]))));
+    return env.Stripes.every((m) => s.dirtiedIn[m] <= s.seqWrite || (!isWriting(env, s, m) && ((!isMember(env, s, m) || !hasQueuedData(env, s, m)) || (getInt(s.bitDelay, some(headOf(env, s, m), "spec/raid5/spec.ts:946:4", "headOf(…)"), 0, "spec/raid5/spec.ts:946:4", "bitDelay") && getInt(s.bmSeq, some(headOf(env, s, m), "spec/raid5/spec.ts:946:4", "headOf(…)"), 0, "spec/raid5/spec.ts:946:4", "bmSeq") >= s.dirtiedIn[m]))));
   } catch (e) {
     throw within(e, "invariant DelayRecorded");
   }
@@ -1307,14 +2131,41 @@ export function DelayRecorded(env: Env, s: State): boolean {
  * @story stripe {m} is in stripe {headOf(m)}'s batch, but that head's batch_head is {batchHead[headOf(m)]} and the
  * member's count {count[m]}
  *
- * Invariant BatchConsistent (spec/raid5/spec.ts:600).
+ * Invariant BatchConsistent (spec/raid5/spec.ts:960).
  */
 export function BatchConsistent(env: Env, s: State): boolean {
   try {
-    return env.Stripes.every((m) => !isMember(env, s, m) || (getInt(s.batchHead, some(headOf(env, s, m), "spec/raid5/spec.ts:600:4", "headOf(…)"), 0, "spec/raid5/spec.ts:600:4", "batchHead") === headOf(env, s, m) && some(headOf(env, s, m), "spec/raid5/spec.ts:600:4", "headOf(…)") < m && s.count[m] >= 1));
+    return env.Stripes.every((m) => !isMember(env, s, m) || (getInt(s.batchHead, some(headOf(env, s, m), "spec/raid5/spec.ts:960:4", "headOf(…)"), 0, "spec/raid5/spec.ts:960:4", "batchHead") === headOf(env, s, m) && some(headOf(env, s, m), "spec/raid5/spec.ts:960:4", "headOf(…)") < m && s.count[m] >= 1));
   } catch (e) {
     throw within(e, "invariant BatchConsistent");
   }
+}
+
+/**
+ * (7) A member is written only through its head: no stripe in another's batch has writes of its own in flight
+ * (the body of handle_stripe never runs on a member; b15a9dbd).
+ * @story stripe {m} is a member of stripe {batchHead[m]}'s batch but has writes of its own in flight: it was handled
+ * on its own
+ *
+ * Invariant MemberWrittenByHead (spec/raid5/spec.ts:969).
+ */
+export function MemberWrittenByHead(env: Env, s: State): boolean {
+  try {
+    return env.Stripes.every((m) => !isMember(env, s, m) || !s.inIO[m]);
+  } catch (e) {
+    throw within(e, "invariant MemberWrittenByHead");
+  }
+}
+
+/**
+ * (3) A chunk that a degraded write marked NEEDED keeps its bit set (until a resync, not modelled, clears NEEDED):
+ * the bitmap daemon must not clear it.
+ * @story chunk {c} was marked NEEDED by a degraded write, but its bit is clear in memory (counter {hex(counter[c])})
+ *
+ * Invariant NeededKept (spec/raid5/spec.ts:975).
+ */
+export function NeededKept(env: Env, s: State): boolean {
+  return env.Chunks.every((c) => !s.needed[c] || s.bitMem[c]);
 }
 
 /**
@@ -1324,7 +2175,7 @@ export function BatchConsistent(env: Env, s: State): boolean {
  * @story if seqWrite > seqFlush: seq_write {seqWrite} passed seq_flush {seqFlush}
  * @story stripe {sh} waits on bitmap_list without BIT_DELAY
  *
- * Invariant SeqOrder (spec/raid5/spec.ts:610).
+ * Invariant SeqOrder (spec/raid5/spec.ts:983).
  */
 export function SeqOrder(env: Env, s: State): boolean {
   return s.seqWrite <= s.seqFlush && env.Stripes.every((sh) => s.queue[sh] !== "bitmap" || s.bitDelay[sh]);
@@ -1336,7 +2187,7 @@ export function SeqOrder(env: Env, s: State): boolean {
  * cleared by the first writer whose bitmap_startwrite completes, so a second writer's can still be
  * pending when the stripe joins a batch (harmless where the first already set the same chunk's bit).
  *
- * Reachability goal BatchedBeforeStartwrite (spec/raid5/spec.ts:617). A state that breaks it is checked against the invariants, but neither counted nor explored.
+ * Reachability goal BatchedBeforeStartwrite (spec/raid5/spec.ts:990). A state that breaks it is checked against the invariants, but neither counted nor explored.
  */
 export function BatchedBeforeStartwrite(env: Env, s: State): boolean {
   try {
@@ -1371,9 +2222,11 @@ export function stateToJson(env: Env, s: State): { [key: string]: Json } {
     pageAllocated: objectOf(env.Chunks, s.pageAllocated),
     bitMem: objectOf(env.Chunks, s.bitMem),
     bitDisk: objectOf(env.Chunks, s.bitDisk),
+    taken: objectOf(env.Stripes, s.taken),
     starts: objectOf(env.Chunks, s.starts),
     ends: objectOf(env.Chunks, s.ends),
     dirtiedIn: objectOf(env.Stripes, s.dirtiedIn),
+    needed: objectOf(env.Chunks, s.needed),
     wsh: objectOf(env.Writers, s.wsh),
     wdev: objectOf(env.Writers, s.wdev),
     wpart: objectOf(env.Writers, s.wpart),
@@ -1406,9 +2259,11 @@ export function stateFromJson(env: Env, json: { [key: string]: Json }): State {
     pageAllocated: valuesOf(field(json, "pageAllocated"), env.Chunks, (j1) => j1 as boolean),
     bitMem: valuesOf(field(json, "bitMem"), env.Chunks, (j1) => j1 as boolean),
     bitDisk: valuesOf(field(json, "bitDisk"), env.Chunks, (j1) => j1 as boolean),
+    taken: valuesOf(field(json, "taken"), env.Stripes, (j1) => j1 as boolean),
     starts: valuesOf(field(json, "starts"), env.Chunks, (j1) => j1 as number),
     ends: valuesOf(field(json, "ends"), env.Chunks, (j1) => j1 as number),
     dirtiedIn: valuesOf(field(json, "dirtiedIn"), env.Stripes, (j1) => j1 as number),
+    needed: valuesOf(field(json, "needed"), env.Chunks, (j1) => j1 as boolean),
     wsh: valuesOf(field(json, "wsh"), env.Writers, (j1) => j1 as number),
     wdev: valuesOf(field(json, "wdev"), env.Writers, (j1) => j1 as number),
     wpart: valuesOf(field(json, "wpart"), env.Writers, (j1) => j1 as Parts),
@@ -1453,9 +2308,11 @@ export function encode(s: State, out: number[]): number {
   n = bits(s.pageAllocated, out, n);
   n = bits(s.bitMem, out, n);
   n = bits(s.bitDisk, out, n);
+  n = bits(s.taken, out, n);
   n = ints(s.starts, out, n);
   n = ints(s.ends, out, n);
   n = ints(s.dirtiedIn, out, n);
+  n = bits(s.needed, out, n);
   n = ints(s.wsh, out, n);
   n = ints(s.wdev, out, n);
   n = tags(s.wpart, PartsIndex, out, n);
@@ -1513,22 +2370,29 @@ export const model: Model = {
   source: "spec/raid5/spec.ts",
   configs,
   steps: [
-    { label: "get_active_stripe", processSet: "writer", models: "make_request / get_active_stripe", line: 240, column: 7 },
-    { label: "add_stripe_bio", processSet: "writer", models: "add_stripe_bio", line: 267, column: 7 },
-    { label: "bitmap_startwrite", processSet: "writer", models: "bitmap_startwrite", line: 292, column: 7 },
-    { label: "set_bit_delay", processSet: "writer", models: "add_stripe_bio (after bitmap_startwrite)", line: 312, column: 7 },
-    { label: "stripe_add_to_batch_list", processSet: "writer", models: "stripe_add_to_batch_list", line: 328, column: 7 },
-    { label: "release_stripe_plug", processSet: "writer", models: "make_request / release_stripe_plug", line: 356, column: 7 },
-    { label: "raid5d_loop", processSet: "raid5d", models: "raid5d (seq_flush++)", line: 378, column: 7 },
-    { label: "bitmap_unplug", processSet: "raid5d", models: "bitmap_unplug", line: 389, column: 7 },
-    { label: "activate_bit_delay", processSet: "raid5d", models: "raid5d / activate_bit_delay", line: 399, column: 7 },
-    { label: "handle_stripe", processSet: "handler", models: "handle_stripe", line: 425, column: 7 },
-    { label: "handle_stripe_clean_event", processSet: "handler", models: "handle_stripe_clean_event / bitmap_endwrite", line: 471, column: 7 },
-    { label: "break_stripe_batch_list", processSet: "handler", models: "break_stripe_batch_list", line: 488, column: 7 },
+    { label: "get_active_stripe", processSet: "writer", models: "make_request / get_active_stripe", line: 306, column: 7 },
+    { label: "add_stripe_bio", processSet: "writer", models: "add_stripe_bio", line: 333, column: 7 },
+    { label: "bitmap_startwrite", processSet: "writer", models: "bitmap_startwrite", line: 358, column: 7 },
+    { label: "set_bit_delay", processSet: "writer", models: "add_stripe_bio (after bitmap_startwrite)", line: 378, column: 7 },
+    { label: "stripe_add_to_batch_list", processSet: "writer", models: "stripe_add_to_batch_list", line: 394, column: 7 },
+    { label: "release_stripe_plug", processSet: "writer", models: "make_request / release_stripe_plug", line: 423, column: 7 },
+    { label: "wait_for_overlap", processSet: "writer", models: "make_request / wait_for_overlap (retry)", line: 443, column: 7 },
+    { label: "raid5d_loop", processSet: "raid5d", models: "raid5d (seq_flush++)", line: 462, column: 7 },
+    { label: "bitmap_unplug", processSet: "raid5d", models: "bitmap_unplug", line: 473, column: 7 },
+    { label: "activate_bit_delay", processSet: "raid5d", models: "raid5d / activate_bit_delay", line: 484, column: 7 },
+    { label: "handle_stripe", processSet: "handler", models: "handle_stripe", line: 513, column: 7 },
+    { label: "clear_batch_ready", processSet: "handler", models: "handle_stripe / clear_batch_ready", line: 573, column: 7 },
+    { label: "handle_taken", processSet: "handler", models: "handle_stripe / schedule_reconstruction / raid5_release_stripe", line: 599, column: 7 },
+    { label: "handle_stripe_clean_event", processSet: "handler", models: "handle_stripe_clean_event / bitmap_endwrite", line: 633, column: 7 },
+    { label: "break_stripe_batch_list", processSet: "handler", models: "break_stripe_batch_list", line: 654, column: 7 },
+    { label: "bitmap_daemon_work", processSet: "daemon", models: "bitmap_daemon_work", line: 678, column: 7 },
+    { label: "md_bitmap_endwrite", processSet: "writer", models: "md_end_clone_io / bitmap_endwrite", line: 870, column: 7 },
   ],
   variants: [
     { name: null, init: (c) => initialStates(envOf(c)), successors: (state, c) => successors(envOf(c), state) },
     { name: "d0852df", init: (c) => initialStates_d0852df(envOf(c)), successors: (state, c) => successors_d0852df(envOf(c), state) },
+    { name: "pre-b15a9dbd", init: (c) => initialStates_pre_b15a9dbd(envOf(c)), successors: (state, c) => successors_pre_b15a9dbd(envOf(c), state) },
+    { name: "cd5fc653", init: (c) => initialStates_cd5fc653(envOf(c)), successors: (state, c) => successors_cd5fc653(envOf(c), state) },
   ],
   init: (c) => initialStates(envOf(c)),
   invariants: [
@@ -1540,6 +2404,8 @@ export const model: Model = {
     { name: "MemberFlags", holds: (state, c) => MemberFlags(envOf(c), state) },
     { name: "DelayRecorded", holds: (state, c) => DelayRecorded(envOf(c), state) },
     { name: "BatchConsistent", holds: (state, c) => BatchConsistent(envOf(c), state) },
+    { name: "MemberWrittenByHead", holds: (state, c) => MemberWrittenByHead(envOf(c), state) },
+    { name: "NeededKept", holds: (state, c) => NeededKept(envOf(c), state) },
     { name: "SeqOrder", holds: (state, c) => SeqOrder(envOf(c), state) },
   ],
   properties: [],
@@ -1555,7 +2421,7 @@ export const model: Model = {
 // Value helpers (TLA+ semantics on plain values)
 
 /** The position of each label, for the encoding. */
-const labelIndex: Readonly<Record<Label, number>> = { get_active_stripe: 0, add_stripe_bio: 1, bitmap_startwrite: 2, set_bit_delay: 3, stripe_add_to_batch_list: 4, release_stripe_plug: 5, raid5d_loop: 6, bitmap_unplug: 7, activate_bit_delay: 8, handle_stripe: 9, handle_stripe_clean_event: 10, break_stripe_batch_list: 11, Done: 12 };
+const labelIndex: Readonly<Record<Label, number>> = { get_active_stripe: 0, add_stripe_bio: 1, bitmap_startwrite: 2, set_bit_delay: 3, stripe_add_to_batch_list: 4, release_stripe_plug: 5, wait_for_overlap: 6, raid5d_loop: 7, bitmap_unplug: 8, activate_bit_delay: 9, handle_stripe: 10, clear_batch_ready: 11, handle_taken: 12, handle_stripe_clean_event: 13, break_stripe_batch_list: 14, bitmap_daemon_work: 15, md_bitmap_endwrite: 16, Done: 17 };
 
 /** The position of each tag in its sorted domain (a map's array index). */
 const QueueIndex: Readonly<Record<"bitmap" | "handle" | "none", number>> = { bitmap: 0, handle: 1, none: 2 };

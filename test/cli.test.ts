@@ -16,11 +16,11 @@ describe("raidspec check", () => {
   it("native engine: the compiled explorer with workers, and a simulation", async () => {
     const compiled = await checkJson("spec/raid5", "--config", "small", "--variant", "pre-d0852df", "--invariant", "WriteIntentCoverage", "--engine", "native", "--workers", "2");
     expect(compiled.exitCode).toBe(1);
-    expect(compiled.result.explorer).toMatchObject({ kind: "compiled", workers: 2, bitsPerState: 160 });
+    expect(compiled.result.explorer).toMatchObject({ kind: "compiled", workers: 2, bitsPerState: 166 });
     expect([compiled.result.distinctStates, compiled.result.trace?.length]).toEqual([421, 9]);
     const sim = await checkJson("spec/raid5", "--config", "small", "--variant", "pre-d0852df", "--invariant", "WriteIntentCoverage", "--simulate", "--walks", "400", "--seed", "5");
     expect(sim.exitCode).toBe(1);
-    expect(sim.result.simulation).toMatchObject({ seed: 5, depth: 100, coverage: { steps: { total: 12 } } });
+    expect(sim.result.simulation).toMatchObject({ seed: 5, depth: 100, coverage: { steps: { total: 16 } } });
     expect(sim.result.trace?.length).toBeLessThanOrEqual((sim.result.simulation?.foundAtLength ?? 0) + 1);
     const usage = await raidspec("check", "spec/raid5", "--seed", "3");
     expect(usage.exitCode).toBe(2);

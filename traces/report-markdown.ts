@@ -4,7 +4,7 @@
  * README's generated sections hold it. Deterministic: no timings.
  */
 import type { ReportRow } from "../engines/report.ts";
-import { reportTable } from "../engines/report.ts";
+import { reportMatrix, reportTable } from "../engines/report.ts";
 import { constantValues } from "../engines/state-json.ts";
 import type { Spec } from "../generator/ir.ts";
 import { applyVariant } from "../generator/tla/module.ts";
@@ -27,9 +27,10 @@ export function traceBlock(spec: Spec, row: ReportRow): string[] {
   return ["```text", ...narrativeLines(model), "```"];
 }
 
-export function reportMarkdown(rows: ReportRow[], spec: Spec): string {
+/** `layout: "matrix"`: one row per (configuration, variant), a column per invariant (see reportMatrix). */
+export function reportMarkdown(rows: ReportRow[], spec: Spec, opts: { layout?: "rows" | "matrix" } = {}): string {
   const order = ["TypeOK", ...spec.invariants.map((i) => i.name)];
-  const lines = [reportTable(rows, order)];
+  const lines = [opts.layout === "matrix" ? reportMatrix(rows, order) : reportTable(rows, order)];
   // Per variant and invariant, the shortest counterexample over the configurations (the first on a tie).
   const shortest = new Map<string, ReportRow>();
   for (const r of rows) {
