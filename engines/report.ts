@@ -134,7 +134,7 @@ export function reportTable(rows: ReportRow[], invariantOrder: string[]): string
 
 /**
  * The results as one Markdown matrix: a row per (configuration, variant), in the order they were
- * checked, a column per invariant; a cell says "✓" (holds) or "**✗** n" (violated, n-step shortest
+ * checked, a column per name of `invariantOrder` (invariants, then properties); a cell says "✓" (holds) or "**✗** n" (violated, n-step shortest
  * counterexample). "states" is the size of the complete exploration (blank when every invariant failed).
  */
 export function reportMatrix(rows: ReportRow[], invariantOrder: string[]): string {
