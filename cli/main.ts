@@ -185,9 +185,10 @@ program
   .option("--json", "print the rows (with counterexamples) as JSON")
   .option("--markdown", "print the table and the story of the shortest counterexample of each violated invariant")
   .option("--matrix", "one row per configuration and variant, a column per invariant and per property")
+  .addOption(new Option("--kind <kind>", "only the invariants (with TypeOK) or only the temporal properties").choices(["invariant", "property"]))
   .option("--progress", "show the progress line even when stderr is not a terminal")
   .option("--quiet", "no progress line")
-  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: string; tlcJar?: string; workers?: number | "auto"; json?: boolean; markdown?: boolean; coverage?: boolean; matrix?: boolean } & ProgressOptions) => {
+  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: string; tlcJar?: string; workers?: number | "auto"; json?: boolean; markdown?: boolean; coverage?: boolean; matrix?: boolean; kind?: "invariant" | "property" } & ProgressOptions) => {
     const loaded = loadSpec(arg);
     if (opts.markdown) assertStories(loaded);
     const progress = progressReporter(opts);
@@ -200,6 +201,7 @@ program
       variants: opts.variants?.split(","),
       tlcJar: opts.tlcJar,
       coverage: opts.coverage,
+      kind: opts.kind,
       root: loaded.root,
       onProgress: progress.update,
       onEngine: progress.engine,
