@@ -994,6 +994,11 @@ export default spec("Raid5", {
    * pending when the stripe joins a batch (harmless where the first already set the same chunk's bit).
    */
   .reachable("BatchedBeforeStartwrite", (s) => exists(Writers, (w) => s.pc[w] === "bitmap_startwrite") && exists(Stripes, (m) => isMember(s, m)))
+  // Liveness. Every thread is weakly fair (a thread whose step stays enabled takes it). raid5d, the handler
+  // and the daemon never end, but each of their steps waits for work, so they add no idle cycle: every fair
+  // behaviour ends where no step is enabled, and with every writer Done and nothing queued that end (raid5d
+  // and the handler idle) breaks none of the properties. A writer that gives up (without Retry) is Done, its
+  // bio dropped, which the kernel never does: WriterFinishes says most with Retry.
   /**
    * (9) Nobody sleeps for ever on overflow_wait: every writer's bitmap_startwrite returns. The call is the
    * bitmap_startwrite step, or with cd5fc653 (which calls it in the md layer) get_active_stripe; a writer
