@@ -137,11 +137,11 @@ export function reportTable(rows: ReportRow[], invariantOrder: string[]): string
 
 /**
  * The results as one Markdown matrix: a row per (configuration, variant), in the order they were
- * checked, a column per name of `invariantOrder` (invariants, then properties); a cell says "✓" (holds) or "**✗** n" (violated, n-step shortest
- * counterexample). "states" is the size of the complete exploration (blank when every invariant failed,
- * and no native property check explored it all).
+ * checked, a column per name of `columns` that has rows (the invariants, then the properties); a cell
+ * says "✓" (holds) or "**✗** n" (violated, n-step shortest counterexample). "states" is the size of the
+ * complete exploration (blank when every invariant failed and no native property check explored it all).
  */
-export function reportMatrix(rows: ReportRow[], invariantOrder: string[]): string {
+export function reportMatrix(rows: ReportRow[], columns: string[]): string {
   const keys: string[] = [];
   const byKey = new Map<string, ReportRow[]>();
   for (const r of rows) {
@@ -154,7 +154,7 @@ export function reportMatrix(rows: ReportRow[], invariantOrder: string[]): strin
   }
   const configs = [...new Set(rows.map((r) => r.config))];
   keys.sort((a, b) => configs.indexOf(a.split("\u0000")[0] ?? "") - configs.indexOf(b.split("\u0000")[0] ?? ""));
-  const invariants = invariantOrder.filter((i) => rows.some((r) => r.invariant === i));
+  const invariants = columns.filter((i) => rows.some((r) => r.invariant === i));
   const lines = [
     `| configuration | variant | states | ${invariants.join(" | ")} |`,
     `| --- | --- | ---: | ${invariants.map(() => ":---:").join(" | ")} |`,
