@@ -2217,17 +2217,17 @@ export function StartwriteReturns_q(env: Env, s: State, w: Writers): boolean {
   return s.pc[slotOf(env, w, "spec/raid5/spec.ts:268:21")] !== "bitmap_startwrite" && s.pc[slotOf(env, w, "spec/raid5/spec.ts:268:21")] !== "get_active_stripe";
 }
 
-/** Property QueuedWritten (spec/raid5/spec.ts:1023): the p of p ~> q of its leadsTo. */
+/** Property QueuedWritten (spec/raid5/spec.ts:1026): the p of p ~> q of its leadsTo. */
 export function QueuedWritten_p(env: Env, s: State, sh: Stripes, d: DataDisks): boolean {
   return getInt(getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:268:21", "towrite"), d, 0, "spec/raid5/spec.ts:268:21", "towrite[sh]") !== "none";
 }
 
-/** Property QueuedWritten (spec/raid5/spec.ts:1023): the q of p ~> q of its leadsTo. */
+/** Property QueuedWritten (spec/raid5/spec.ts:1026): the q of p ~> q of its leadsTo. */
 export function QueuedWritten_q(env: Env, s: State, sh: Stripes, d: DataDisks): boolean {
   return bioDone(env, s, sh, d);
 }
 
-/** Property WriterFinishes (spec/raid5/spec.ts:1032): the predicate of its eventually. */
+/** Property WriterFinishes (spec/raid5/spec.ts:1035): the predicate of its eventually. */
 export function WriterFinishes_p(env: Env, s: State, w: Writers): boolean {
   return s.pc[slotOf(env, w, "spec/raid5/spec.ts:268:21")] === "Done";
 }

@@ -899,6 +899,9 @@ StartwriteReturns == \A w \in Writers : (pc[w] = "bitmap_startwrite" \/ pc[w] = 
 
 \* (9) Every queued write is eventually written: a bio queued on a device (towrite) is drained, written to
 \* disk and completed (handle_stripe_clean_event returns it).
+\* @story if count[sh] > 0 && queue[sh] == "none" && towrite[sh][d] != "none": the bio queued on d{d} of stripe {sh}
+\* (towrite {towrite[sh][d]}) is never written: the stripe's count stays {count[sh]} (references held by writers that
+\* never get through), so it is on no list and handle_stripe never sees it
 \* @story the bio queued on d{d} of stripe {sh} (towrite {towrite[sh][d]}, being written: {written[sh][d]}) never
 \* completes
 QueuedWritten == \A sh \in Stripes : \A d \in DataDisks : (towrite[sh][d] # "none") ~> (towrite[sh][d] = "none" /\ ~written[sh][d])
