@@ -93,6 +93,15 @@ export class FingerprintTable {
     return this.add(fps[2 * i] as number, fps[2 * i + 1] as number);
   }
 
+  /**
+   * The first slot fingerprint i of `fps` probes, read and returned only to bring it into the cache:
+   * a loop of these over a batch has its cache misses overlap, where `add`'s branches after each
+   * load keep them one at a time.
+   */
+  touchAt(fps: Int32Array, i: number): number {
+    return this.slots[2 * ((fps[2 * i] as number) & this.mask)] as number;
+  }
+
   has(hi: number, lo: number): boolean {
     const slots = this.slots;
     let i = hi & this.mask;
