@@ -30,7 +30,7 @@ import { FingerprintTable } from "./fingerprint.ts";
 import { LEVEL_MAX_LOAD, keyOf, levelCapacity, levelMap, regrowLevel } from "./level-map.ts";
 import { crashError, isCrash } from "./packed-model.ts";
 import { type PackedOptions, type PackedResult, Search } from "./packed-search.ts";
-import { EXTRA, type ExpandReply, type ExpandRequest, type Piece, type PieceResult, Phases, type RehashRequest, type SettleReply, type SettleRequest, type SharedList, fromList, toList } from "./packed-phases.ts";
+import { EXTRA, type ExpandReply, type ExpandRequest, type Piece, type PieceResult, Phases, type SettleReply, type SettleRequest, type SharedList, fromList, toList } from "./packed-phases.ts";
 import type { WorkerRequest } from "./packed-worker.ts";
 
 /** Levels smaller than this are expanded on the main thread until the workers take over. */
@@ -221,20 +221,12 @@ class ParallelSearch {
   }
 
   /** Grows the table and level map, if needed, to take `extra` more fingerprints (`mapped` of them in the map already). */
-  private async reserve(extra: number, mapped: number): Promise<void> {
+  private reserve(extra: number, mapped: number): void {
     const table = this.search.table;
-    const cap = table.capacityFor(extra);
-    if (cap > table.capacity) {
-      // All threads rehash, each taking runs of the old slots.
-      const old = table.slots;
-      const slots = FingerprintTable.allocate(cap, true);
-      const request: RehashRequest = { from: old.buffer as SharedArrayBuffer, to: slots.buffer as SharedArrayBuffer, control: new SharedArrayBuffer(4), runs: Math.max(1, Math.ceil(old.length / (1 << 17))) };
-      const pending = this.helpers.map((h) => h.call<null>({ type: "rehash", ...request }));
-      this.mine.rehash(request);
-      await Promise.all(pending);
-      table.adopt(slots);
-      droppedBuffer(old.byteLength);
-    }
+    const buffer = table.slots.buffer;
+    // In place, here, while the workers wait (fingerprint.ts); a new buffer only past its reservation.
+    table.reserve(extra);
+    if (table.slots.buffer !== buffer) droppedBuffer(buffer.byteLength);
     const want = capacityFor(mapped + extra, this.minSlots);
     if (levelCapacity(this.map) < want) this.map = regrowLevel(this.map, want);
   }
@@ -246,7 +238,7 @@ class ParallelSearch {
     search.parents.reserve(this.levelStart + n);
     search.vias.reserve(this.levelStart + n);
     const expected = this.presize ? Math.ceil(n * this.ratio * 1.1) : 0;
-    await this.reserve(expected, 0);
+    this.reserve(expected, 0);
     // The spare level map is emptied during this level, or replaced when its size is far off.
     const spareWant = capacityFor(expected * Math.max(1, this.ratio), this.minSlots);
     const spareSize = levelCapacity(this.spare);
@@ -264,6 +256,7 @@ class ParallelSearch {
         pieces,
         control: new SharedArrayBuffer(12),
         table: search.table.slots.buffer as SharedArrayBuffer,
+        tableSlots: search.table.capacity,
         map: this.map.buffer as SharedArrayBuffer,
         room: Math.min(search.table.room, Math.floor(levelCapacity(this.map) * LEVEL_MAX_LOAD)) - claims,
         clear: round === 0 && clear ? (clear.buffer as SharedArrayBuffer) : null,
@@ -298,7 +291,7 @@ class ParallelSearch {
       // The table or level map filled up: they grow, and the rest of the level runs in another round.
       if (pieces.length > 0) {
         search.table.size += claims;
-        await this.reserve(Math.ceil(claims * (pieces.reduce((t, p) => t + p.to - p.from, 0) / Math.max(1, n)) * 2) + 1024, claims);
+        this.reserve(Math.ceil(claims * (pieces.reduce((t, p) => t + p.to - p.from, 0) / Math.max(1, n)) * 2) + 1024, claims);
         search.table.size -= claims;
       }
     }

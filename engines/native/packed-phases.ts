@@ -18,7 +18,7 @@
  */
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
-import { FingerprintTable, RecentFingerprints, rehashInto, setIn, setVia } from "./fingerprint.ts";
+import { FingerprintTable, RecentFingerprints, setIn, setVia } from "./fingerprint.ts";
 import { keyOf, levelCapacity, offer } from "./level-map.ts";
 import { Expander, Halt, StateList, invariantChecks } from "./packed-expand.ts";
 import { crashError, isCrash } from "./packed-model.ts";
@@ -45,6 +45,8 @@ export interface ExpandRequest {
   control: SharedArrayBuffer;
   /** The fingerprint table's slots and the level map (level-map.ts); how many fingerprints they may take before the round stops. */
   table: SharedArrayBuffer;
+  /** The table's slots in use (at the start of its buffer, which may be reserved for more). */
+  tableSlots: number;
   map: SharedArrayBuffer;
   room: number;
   /** A level map to empty meanwhile (the next level's), in `clearRuns` runs taken before the pieces. */
@@ -94,14 +96,6 @@ export interface SettleRequest {
   map: SharedArrayBuffer;
   /** A FingerprintTable's slots: the fingerprints some thread lowered the key of. */
   lowered: SharedArrayBuffer;
-}
-
-/** Fingerprint-table slots `from` to rehash into `to`, in `runs` runs the threads take in turn. */
-export interface RehashRequest {
-  from: SharedArrayBuffer;
-  to: SharedArrayBuffer;
-  control: SharedArrayBuffer;
-  runs: number;
 }
 
 /** Pairs: a piece's index in the request, then its number of new states. */
@@ -212,8 +206,8 @@ export class Phases {
 
   expand(m: ExpandRequest): ExpandReply {
     const x = this.expander;
-    this.table = new Int32Array(m.table);
-    this.mask = (this.table.length >> 1) - 1;
+    this.table = new Int32Array(m.table, 0, 2 * m.tableSlots);
+    this.mask = m.tableSlots - 1;
     this.map = new Int32Array(m.map);
     this.mapMask = levelCapacity(this.map) - 1;
     const limit = m.room;
@@ -319,16 +313,6 @@ export class Phases {
         }
       }
     }
-  }
-
-  rehash(m: RehashRequest): null {
-    const from = new Int32Array(m.from);
-    const to = new Int32Array(m.to);
-    const control = new Int32Array(m.control);
-    const slots = from.length >> 1;
-    const per = Math.ceil(slots / m.runs);
-    for (let r = Atomics.add(control, 0, 1); r < m.runs; r = Atomics.add(control, 0, 1)) rehashInto(from, r * per, Math.min(slots, (r + 1) * per), to);
-    return null;
   }
 
   settle(m: SettleRequest): SettleReply {

@@ -74,6 +74,12 @@ export type Event =
  */
 const INITIAL_SLOTS = 1 << 20;
 
+/**
+ * The fingerprint table's buffer is reserved for 2^26 slots (512 MB of address space, about 47
+ * million states), which it doubles within in place; only the pages it uses become memory.
+ */
+const RESERVED_SLOTS = 1 << 26;
+
 export class Search {
   readonly started = performance.now();
   readonly checks: Checks;
@@ -104,7 +110,7 @@ export class Search {
     initialSlots = INITIAL_SLOTS,
   ) {
     this.checks = invariantChecks(program, opts.invariants);
-    this.table = new FingerprintTable(initialSlots, shared);
+    this.table = new FingerprintTable(initialSlots, shared, undefined, 0, RESERVED_SLOTS);
     this.parents = new IntList(shared);
     this.vias = new ViaList(shared);
     this.frontier = new StateList(program.layout.words, shared);

@@ -5,14 +5,13 @@
 import { parentPort } from "node:worker_threads";
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { droppedBuffer } from "./collect.ts";
-import { type ExpandRequest, Phases, type RehashRequest, type SettleRequest, type SharedList } from "./packed-phases.ts";
+import { type ExpandRequest, Phases, type SettleRequest, type SharedList } from "./packed-phases.ts";
 
 export type WorkerRequest =
   | { type: "init"; program: PackedProgram; invariants: string[] | undefined; index: number }
   | { type: "warm"; frontier: SharedList; rounds: number }
   | ({ type: "expand" } & ExpandRequest)
-  | ({ type: "settle" } & SettleRequest)
-  | ({ type: "rehash" } & RehashRequest);
+  | ({ type: "settle" } & SettleRequest);
 
 let phases: Phases | null = null;
 
@@ -43,9 +42,6 @@ parentPort?.on("message", (m: WorkerRequest) => {
       case "expand":
         release([m.table]);
         parentPort?.postMessage({ ok: true, value: ready().expand(m) });
-        return;
-      case "rehash":
-        parentPort?.postMessage({ ok: true, value: ready().rehash(m) });
         return;
       case "settle":
         parentPort?.postMessage({ ok: true, value: ready().settle(m) });
