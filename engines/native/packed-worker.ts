@@ -15,12 +15,17 @@ export type WorkerRequest =
 
 let phases: Phases | null = null;
 
-/** The fingerprint table the last expansion was given: when it is gone (it grew), its memory can be released. */
-let held: SharedArrayBuffer[] = [];
+/**
+ * The size of the fingerprint table's buffer the last expansion was given. Every message brings a new
+ * SharedArrayBuffer object (over the same memory while the table grows in place), so a buffer is
+ * known to be replaced by its size: the table moves only to a larger one (fingerprint.ts), and then
+ * the old one's memory can be released.
+ */
+let heldBytes = 0;
 
-function release(now: SharedArrayBuffer[]): void {
-  for (const b of held) if (!now.includes(b)) droppedBuffer(b.byteLength);
-  held = now;
+function release(table: SharedArrayBuffer): void {
+  if (heldBytes !== 0 && table.byteLength !== heldBytes) droppedBuffer(heldBytes);
+  heldBytes = table.byteLength;
 }
 
 function ready(): Phases {
@@ -40,7 +45,7 @@ parentPort?.on("message", (m: WorkerRequest) => {
         parentPort?.postMessage({ ok: true, value: null });
         return;
       case "expand":
-        release([m.table]);
+        release(m.table);
         parentPort?.postMessage({ ok: true, value: ready().expand(m) });
         return;
       case "settle":
