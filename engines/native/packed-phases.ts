@@ -20,7 +20,7 @@ import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
 import { FingerprintTable, RecentFingerprints, setIn, setVia } from "./fingerprint.ts";
 import { keyOf, levelCapacity, offer } from "./level-map.ts";
-import { Expander, Halt, StateList, invariantChecks } from "./packed-expand.ts";
+import { BATCH, Expander, Halt, StateList, invariantChecks } from "./packed-expand.ts";
 import { crashError, isCrash } from "./packed-model.ts";
 
 export interface SharedList {
@@ -134,6 +134,10 @@ export class Phases {
   private lowered: number[] = [];
   private largeVias: number[] = [];
   private unreported = 0;
+  /** Per successor of the batch, whether this thread did not meet it lately (flush). */
+  private readonly unmet = new Uint8Array(BATCH);
+  /** What flush's read-ahead read (kept so it is not optimized away). */
+  touched = 0;
 
   constructor(
     readonly program: PackedProgram,
@@ -160,9 +164,18 @@ export class Phases {
     const map = this.map;
     const mapMask = this.mapMask;
     const out = this.out;
+    // Met lately by this thread: found before, or offered before from an earlier parent. The others'
+    // slots in the table and level map are read ahead all at once, so their cache misses overlap.
+    const unmet = this.unmet;
+    let touched = 0;
     for (let i = 0; i < n; i++) {
-      // Met lately by this thread: found before, or offered before from an earlier parent.
-      if (this.recent.metAt(fps, i)) continue;
+      const met = this.recent.metAt(fps, i);
+      unmet[i] = met ? 0 : 1;
+      if (!met) touched ^= (table[2 * ((fps[2 * i] as number) & mask)] as number) ^ (map[3 * ((fps[2 * i + 1] as number) & mapMask)] as number);
+    }
+    this.touched = touched;
+    for (let i = 0; i < n; i++) {
+      if (unmet[i] === 0) continue;
       const hi = fps[2 * i] as number;
       const lo = fps[2 * i + 1] as number;
       const parent = x.parents[i] as number;
