@@ -7,11 +7,13 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runCheck } from "../engines/check.ts";
 import { breaks } from "../engines/liveness/confirm.ts";
+import { checkLiveness } from "../engines/liveness/check.ts";
+import { deadline } from "../engines/native/liveness-run.ts";
 import { constraintsOn, type FairnessRule, fairnessRules } from "../engines/liveness/fairness.ts";
 import { GraphRecorder, type StateGraph } from "../engines/liveness/graph.ts";
 import { findViolation, type FormCheck, type GraphLasso, LivenessContext } from "../engines/liveness/search.ts";
 import type { ReferenceModel } from "../engines/model.ts";
-import type { CheckResult, EngineName } from "../engines/result.ts";
+import { type CheckResult, EngineError, type EngineName } from "../engines/result.ts";
 import { canonicalString } from "../engines/state-json.ts";
 import { parseTlcOutput } from "../engines/tlc/parse-output.ts";
 import { tlcLasso } from "../engines/tlc/lasso.ts";
@@ -96,6 +98,21 @@ describe("liveness search on hand-built graphs", () => {
     expect(violation(g, [], { form: "eventually", p: 0 })).toEqual({ states: [0], edges: [], loopStart: 0, closing: -1 });
     const fair = violation(g, [rule(false, "a", "b")], { form: "eventually", p: 0 });
     expect(fair && { states: fair.states, loopStart: fair.loopStart }).toEqual({ states: [0, 1, 2], loopStart: 1 });
+  });
+
+  it("--timeout covers the check of the properties after the search: a deadline that has passed stops it with a timeout", () => {
+    const instance = { property: "P", leaf: 0, bound: [], form: "eventually" as const, p: 0 };
+    // On time, the check finds the lasso; with the time up (the search took it all), it stops.
+    expect(checkLiveness(g, [instance], [rule(false, "a", "b")], deadline(60_000, performance.now(), 4)).violation).toBeDefined();
+    let error: unknown;
+    try {
+      checkLiveness(g, [instance], [rule(false, "a", "b")], deadline(5, performance.now() - 10, 4));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EngineError);
+    expect((error as EngineError).kind).toBe("timeout");
+    expect((error as EngineError).message).toMatch(/within 5 ms \(the state graph of 4 distinct states was explored; the temporal properties were being checked\)/);
   });
 
   it("[]p is the path to a state where p is false; []<>p and <>[]p and p ~> q", () => {

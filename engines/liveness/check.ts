@@ -17,12 +17,18 @@ export interface LivenessVerdict {
   durationMs: number;
 }
 
-export function checkLiveness(g: StateGraph, instances: readonly PropertyInstance[], rules: readonly FairnessRule[]): LivenessVerdict {
+/**
+ * `tick` is called between instances and while fair components are refined; it throws to stop the
+ * check (the native engine's --timeout covers this phase too).
+ */
+export function checkLiveness(g: StateGraph, instances: readonly PropertyInstance[], rules: readonly FairnessRule[], tick: () => void = () => {}): LivenessVerdict {
   const started = performance.now();
   const c = constraintsOn(g.actions, rules);
   const ctx = new LivenessContext(g, c);
+  ctx.scratch.tick = tick;
   const base = { constraints: c.describe, instances: instances.length, transitions: g.target.length };
   for (const instance of instances) {
+    tick();
     const lasso = findViolation(ctx, instance);
     if (lasso) return { ...base, violation: { instance, lasso }, durationMs: Math.round(performance.now() - started) };
   }

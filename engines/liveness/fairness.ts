@@ -98,6 +98,8 @@ export class FairnessScratch {
   readonly enabledAnywhere: Uint8Array;
   readonly takenEdge: Int32Array;
   readonly disabledState: Int32Array;
+  /** Called once per component looked at: throws to stop a check that has run out of time. */
+  tick: () => void = () => {};
 
   constructor(
     size: number,
@@ -128,6 +130,7 @@ export function fairComponents(g: StateGraph, c: Constraints, states: ArrayLike<
   const out: FairComponent[] = [];
   const work = components(g, states, scratch.inside, tag, scratch.scc);
   while (work.length > 0) {
+    scratch.tick();
     const comp = work.pop() as Int32Array;
     if (!accept(comp)) continue;
     const ctag = scratch.mark(comp);

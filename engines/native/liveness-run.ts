@@ -25,6 +25,7 @@ import { explorePackedGraph } from "./packed-graph.ts";
 import { replayVias } from "./packed-search.ts";
 
 export async function runNativeLiveness(req: NativeRequest, plan: PropertyPlan): Promise<NativeOutcome> {
+  const started = performance.now();
   // A state constraint cuts transitions out of the graph, and a lasso is replayed by transition index
   // among all successors: rather than risk a wrong lasso, the native engine does not combine them.
   if (req.spec.constraints.length > 0)
@@ -49,7 +50,7 @@ export async function runNativeLiveness(req: NativeRequest, plan: PropertyPlan):
   const base = { distinctStates: r.distinctStates, generated: r.generated, depth: r.depth, explorer };
   if (r.verdict !== "ok" || !explored.graph) return { ...base, verdict: r.verdict, ...(r.invariant ? { invariant: r.invariant } : {}), ...(r.trace ? { trace: r.trace } : {}) };
   const graph = explored.graph;
-  const verdict = checkLiveness(graph, plan.instances, rules);
+  const verdict = checkLiveness(graph, plan.instances, rules, deadline(req.timeoutMs, started, r.distinctStates));
   const liveness = livenessInfo(verdict);
   if (!verdict.violation) return { ...base, verdict: "ok", liveness };
   const { lasso } = verdict.violation;
@@ -69,6 +70,7 @@ function compileWithPredicates(req: NativeRequest, plan: PropertyPlan): PackedPr
 
 /** The readable explorer over the reference library, observed into a graph. */
 async function readable(req: NativeRequest, plan: PropertyPlan, rules: ReturnType<typeof fairnessRules>, reason: string): Promise<NativeOutcome> {
+  const started = performance.now();
   const model = await req.model();
   const predicates = plan.predicates.map((p) => predicateOf(model, req.constants, p.property, p.leaf, p.which, p.bound.map((b) => b.value)));
   const recorder = new GraphRecorder(predicates.length);
@@ -96,13 +98,23 @@ async function readable(req: NativeRequest, plan: PropertyPlan, rules: ReturnTyp
   const tree = r.tree;
   for (let id = 0; id < r.distinctStates && tree.parentOf(id) === -1; id++) initial.push(id);
   const graph = recorder.finish(r.distinctStates, initial, tree.parentOf, tree.viaOf);
-  const verdict = checkLiveness(graph, plan.instances, rules);
+  const verdict = checkLiveness(graph, plan.instances, rules, deadline(req.timeoutMs, started, r.distinctStates));
   const liveness = livenessInfo(verdict);
   if (!verdict.violation) return { ...base, verdict: "ok", liveness };
   const { lasso } = verdict.violation;
   const states = lasso.closing !== undefined && lasso.closing >= 0 ? [...lasso.states, lasso.states[lasso.loopStart ?? 0] as number] : lasso.states;
   const trace = toJson(tree.replay(states, closedVias(graph, lasso)));
   return { ...base, verdict: "violation", ...violationFields(verdict), trace, ...lassoShape(lasso), liveness };
+}
+
+/** The --timeout of the whole check (search and liveness), as a tick that throws once it has passed. */
+export function deadline(timeoutMs: number | undefined, started: number, distinctStates: number): () => void {
+  if (timeoutMs === undefined) return () => {};
+  const end = started + timeoutMs;
+  return () => {
+    if (performance.now() > end)
+      throw new EngineError("timeout", `The native engine did not finish within ${timeoutMs} ms (the state graph of ${distinctStates} distinct states was explored; the temporal properties were being checked).`);
+  };
 }
 
 /** A predicate of the reference library's properties, bound to its arguments. */

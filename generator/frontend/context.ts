@@ -44,8 +44,10 @@ export interface Scope {
 }
 
 export function locOf(symbols: ModuleSymbols, node: Node): SourceLoc {
-  const { line, column } = symbols.source.getLineAndColumnAtPos(node.getStart());
-  return { file: symbols.file, line, column };
+  // The compiler's line table (a binary search); ts-morph's getLineAndColumnAtPos rescans the text
+  // from its start on every call, which made reading md/raid5 quadratic in its length.
+  const { line, character } = symbols.source.compilerNode.getLineAndCharacterOfPosition(node.getStart());
+  return { file: symbols.file, line: line + 1, column: character + 1 };
 }
 
 /** If `node` calls a DSL function (`range(…)` or `d.range(…)`), that function's DSL name. */

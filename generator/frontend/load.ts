@@ -40,6 +40,7 @@ function sharedProject(): Project {
       skipLibCheck: true,
       allowImportingTsExtensions: true,
       types: [],
+      lib: ["lib.es2022.d.ts"],
     },
   });
   return project;

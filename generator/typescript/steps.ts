@@ -49,7 +49,12 @@ export abstract class StepGenerator extends JsonGenerator {
     visitStatements(body, { expr: (e) => (calls ||= this.callsChecked(e)) });
     if (this.checks === before && !calls) return text;
     this.usedRuntime.add("showValue");
-    const who = fn.process ? `of process ${fn.process.name} \${showValue(self)}` : `(process \${showValue(self)})`;
+    // A procedure's step runs for whichever process called it: its set is the function's argument.
+    const who = fn.process
+      ? `of process ${fn.process.name} \${showValue(self)}`
+      : fn.procedure
+        ? `of process \${processSet} \${showValue(self)}`
+        : `(process \${showValue(self)})`;
     return this.guarded(text, `\`step ${fn.step.label} ${who}\``);
   }
 
@@ -240,12 +245,7 @@ export abstract class StepGenerator extends JsonGenerator {
         { name: "out", type: "Transition[]" },
       ],
       returnType: "void",
-      statements: written((w) => {
-        this.labelCounter = 0;
-        this.branchCounter = 0;
-        const path: PathState = { draft: "s", copied: false, exit: "return", params: [], branches: [], bound: new Map(), depth: 0 };
-        this.block(w, body, path, fn);
-      }),
+      statements: this.stepBody(fn, body),
     };
   }
 

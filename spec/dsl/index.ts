@@ -216,6 +216,13 @@ export interface Configuration {
 /** What the builder remembers of each process: the state its steps see, its identity type, its locals. */
 export type ProcessTypes = Record<string, { state: unknown; id: unknown; locals: object }>;
 
+/**
+ * A procedure's `init`: every parameter's value before any call, and every local's value at each call;
+ * optional for a procedure with neither.
+ */
+export type ProcedureInit<P extends Schema, L extends Schema> = {} extends ProcedureValues<P, L> ? { init?: ProcedureValues<P, L> } : { init: ProcedureValues<P, L> };
+type ProcedureValues<P extends Schema, L extends Schema> = { [N in keyof P]: ValueOf<P[N]> } & { [N in keyof L]: ValueOf<L[N]> };
+
 /** The spec under construction. Each method returns the builder, so declarations chain. */
 export interface SpecBuilder<St, Ids, Procs extends ProcessTypes> {
   /** A set of processes, one per value of `over`, each running the labelled steps in order. */
@@ -242,10 +249,8 @@ export interface SpecBuilder<St, Ids, Procs extends ProcessTypes> {
       doc?: string;
       params?: P;
       locals?: L;
-      /** Every parameter's value before any call, and every local's value at each call. */
-      init: { [N in keyof P]: ValueOf<P[N]> } & { [N in keyof L]: ValueOf<L[N]> };
       steps: Record<string, StepDef<St & StateOf<P> & StateOf<L> & Labels, Key>>;
-    },
+    } & ProcedureInit<P, L>,
   ): SpecBuilder<St, Ids, Procs>;
   /** A named property that must hold in every reachable state. */
   invariant(name: string, holds: (s: Observed<St, Ids, Procs>) => boolean): SpecBuilder<St, Ids, Procs>;
