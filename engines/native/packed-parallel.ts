@@ -16,7 +16,8 @@
  * estimate; a round stops when it runs out of room), and the new states are numbered piece by piece,
  * in the order the sequential search finds them; they stay in the threads' output lists, which are
  * the next level. Small levels are expanded here directly while the workers start (from one bundled
- * script) and warm up their compiled code on a sample of states. A violation found in phase 1 is the
+ * script); their compiled code warms up on their first pieces (threads take pieces as they go, so a
+ * slower thread takes fewer; a separate warm-up only delayed the takeover). A violation found in phase 1 is the
  * one with the smallest number among those found (every earlier state was checked); anything else
  * that stops a piece (a crash, a successor out of TypeOK's range, the state limit) is settled here in
  * order, as in the sequential search.
@@ -113,8 +114,8 @@ export async function explorePackedParallel(program: PackedProgram, opts: Packed
   const helpers: WorkerHandle[] = [];
   const search = new Search(program, opts, true, workers, tuning.slots);
   const mine = new Phases(program, opts.invariants, 0, search.expander);
-  // Workers start (and warm up their compiled code on the level this thread is at) while this
-  // thread searches alone; they take over at the first level big enough once they are up.
+  // Workers start while this thread searches alone; they take over at the first level big enough
+  // once they are up.
   let up = false;
   let closing = false;
   const ready = bundledWorker().then((script) => {
@@ -123,8 +124,6 @@ export async function explorePackedParallel(program: PackedProgram, opts: Packed
     return Promise.all(
       helpers.map(async (h, i) => {
         await h.call({ type: "init", program, invariants: opts.invariants, index: i + 1 });
-        const frontier = fromList(search.frontier);
-        await h.call({ type: "warm", frontier, rounds: Math.max(1, Math.ceil(6000 / Math.max(1, frontier.length))) });
       }),
     );
   });

@@ -123,8 +123,6 @@ export class Phases {
   private readonly record: Int32Array;
   /** Transitions already reported. */
   private counted = 0;
-  /** While warming up, successors are generated and dropped. */
-  private warming = false;
   // The current expansion's table and level map.
   private table = NO_SLOTS;
   private mask = 0;
@@ -156,7 +154,6 @@ export class Phases {
     const x = this.expander;
     const n = x.size;
     x.size = 0;
-    if (this.warming) return;
     const fps = x.fps;
     const W = this.W;
     const table = this.table;
@@ -191,29 +188,6 @@ export class Phases {
       tail[at + W + 1] = lo;
       tail[at + W + 2] = parent;
       tail[at + W + 3] = x.vias[i] as number;
-    }
-  }
-
-  /** Runs the compiled successors over the given states a few times and drops what they find (JIT warm-up). */
-  warm(frontier: SharedList, rounds: number): void {
-    const list = toList(this.W, frontier);
-    this.warming = true;
-    try {
-      for (let r = 0; r < rounds; r++)
-        for (let p = 0; p < list.length; p++) {
-          this.expander.load(list.chunkOf(p), list.offsetOf(p), p);
-          try {
-            this.expander.expand();
-          } catch {
-            break;
-          }
-          this.flush();
-        }
-    } finally {
-      this.warming = false;
-      this.expander.size = 0;
-      this.expander.outOfRange = null;
-      this.counted = this.expander.generated;
     }
   }
 

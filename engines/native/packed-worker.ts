@@ -5,11 +5,10 @@
 import { parentPort } from "node:worker_threads";
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { droppedBuffer } from "./collect.ts";
-import { type ExpandRequest, Phases, type SettleRequest, type SharedList } from "./packed-phases.ts";
+import { type ExpandRequest, Phases, type SettleRequest } from "./packed-phases.ts";
 
 export type WorkerRequest =
   | { type: "init"; program: PackedProgram; invariants: string[] | undefined; index: number }
-  | { type: "warm"; frontier: SharedList; rounds: number }
   | ({ type: "expand" } & ExpandRequest)
   | ({ type: "settle" } & SettleRequest);
 
@@ -38,10 +37,6 @@ parentPort?.on("message", (m: WorkerRequest) => {
     switch (m.type) {
       case "init":
         phases = new Phases(m.program, m.invariants, m.index);
-        parentPort?.postMessage({ ok: true, value: null });
-        return;
-      case "warm":
-        ready().warm(m.frontier, m.rounds);
         parentPort?.postMessage({ ok: true, value: null });
         return;
       case "expand":
