@@ -120,7 +120,6 @@ export class Phases {
   private readonly recent = new RecentFingerprints();
   private readonly outs: [StateList, StateList];
   private out: StateList;
-  private readonly record: Int32Array;
   /** Transitions already reported. */
   private counted = 0;
   // The current expansion's table and level map.
@@ -147,7 +146,6 @@ export class Phases {
     this.expander = expander ?? new Expander(program, invariantChecks(program, invariants), () => this.flush());
     this.outs = [new StateList(this.W + EXTRA, true, 1 << 12), new StateList(this.W + EXTRA, true, 1 << 12)];
     this.out = this.outs[0];
-    this.record = new Int32Array(this.W + EXTRA);
   }
 
   private flush(): void {
@@ -311,7 +309,6 @@ export class Phases {
     const lowered = new FingerprintTable(0, false, new Int32Array(m.lowered));
     const control = new Int32Array(m.control);
     const counts: number[] = [];
-    const record = this.record;
     for (;;) {
       const b = Atomics.add(control, 0, 1);
       const piece = m.pieces[b];
@@ -325,10 +322,10 @@ export class Phases {
         const lo = c[o + W + 1] as number;
         if (lowered.has(hi, lo) && keyOf(map, mask, hi, lo) !== c[o + W + 2]) continue;
         if (w !== i) {
-          for (let k = 0; k < R; k++) record[k] = c[o + k] as number;
+          // Record w is an earlier one than record i (w < i): the two never overlap.
           const cw = list.chunkOf(w);
           const ow = list.offsetOf(w);
-          for (let k = 0; k < R; k++) cw[ow + k] = record[k] as number;
+          for (let k = 0; k < R; k++) cw[ow + k] = c[o + k] as number;
         }
         w++;
       }
