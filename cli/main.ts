@@ -188,10 +188,11 @@ program
   .option("--coverage", "count step and branch coverage in every check: a coverage column (and the counts in --json)")
   .option("--json", "print the rows (with counterexamples) as JSON")
   .option("--markdown", "print the table and the story of the shortest counterexample of each violated invariant")
-  .option("--matrix", "one row per configuration and variant, a column per invariant")
+  .option("--matrix", "one row per configuration and variant, a column per invariant and per property")
+  .addOption(new Option("--kind <kind>", "only the invariants (with TypeOK) or only the temporal properties").choices(["invariant", "property"]))
   .option("--progress", "show the progress line even when stderr is not a terminal")
   .option("--quiet", "no progress line")
-  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: string; tlcJar?: string; workers?: number | "auto"; json?: boolean; markdown?: boolean; coverage?: boolean; matrix?: boolean } & ProgressOptions) => {
+  .action(async (arg: string, opts: { configs?: string; variants?: string; engine: string; tlcJar?: string; workers?: number | "auto"; json?: boolean; markdown?: boolean; coverage?: boolean; matrix?: boolean; kind?: "invariant" | "property" } & ProgressOptions) => {
     const loaded = loadSpec(arg);
     if (opts.markdown) assertStories(loaded);
     const progress = progressReporter(opts);
@@ -204,6 +205,7 @@ program
       variants: opts.variants?.split(","),
       tlcJar: opts.tlcJar,
       coverage: opts.coverage,
+      kind: opts.kind,
       root: loaded.root,
       onProgress: progress.update,
       onEngine: progress.engine,
@@ -218,7 +220,7 @@ program
     }).finally(progress.done);
     if (opts.json) console.log(JSON.stringify(rows.map(({ result, ...row }) => ({ ...row, trace: result.trace, ...(result.coverage ? { coverage: result.coverage } : {}) }))));
     else if (opts.markdown) console.log(reportMarkdown(rows, loaded.spec, { layout: opts.matrix ? "matrix" : "rows" }));
-    else if (opts.matrix) console.log(reportMatrix(rows, ["TypeOK", ...loaded.spec.invariants.map((i) => i.name)]));
+    else if (opts.matrix) console.log(reportMatrix(rows, ["TypeOK", ...loaded.spec.invariants.map((i) => i.name), ...loaded.spec.properties.map((p) => p.name)]));
     else console.log(reportTable(rows, ["TypeOK", ...loaded.spec.invariants.map((i) => i.name)]));
   });
 

@@ -5,7 +5,8 @@
  *     <!-- raidspec:end -->
  *
  * The marker names the command (`report … ` gives the table and the shortest counterexample of each
- * violated invariant, `check …` one counterexample as text); `--check` fails if a section is out of
+ * violated invariant and property, `--kind invariant` or `--kind property` only those; `check …` one
+ * counterexample as text, `--property` a lasso); `--check` fails if a section is out of
  * date, like `gen --check`. A marker that says `begin slow` (the large native runs, minutes) is only
  * regenerated or checked with `--all`.
  */
@@ -46,7 +47,7 @@ function parse(text: string, file: string): Parsed {
     if (!k.startsWith("--") || v === undefined) throw new EngineError("usage", `${file}: in the marker "${text}", ${k} needs a value.`);
     flags.set(k.slice(2), v);
   }
-  const allowed = { report: ["configs", "variants", "engine", "layout"], coverage: ["configs", "variants", "engine"], diff: ["config", "from", "to"], check: ["config", "variant", "invariant", "engine"] }[command];
+  const allowed = { report: ["configs", "variants", "engine", "layout", "kind"], coverage: ["configs", "variants", "engine"], diff: ["config", "from", "to"], check: ["config", "variant", "invariant", "property", "engine"] }[command];
   for (const k of flags.keys()) if (!allowed.includes(k)) throw new EngineError("usage", `${file}: the marker "${text}" has --${k}; ${command} sections take ${allowed.map((a) => `--${a}`).join(", ")}.`);
   return { command, spec, flags };
 }
@@ -66,12 +67,14 @@ async function generate(p: Parsed, root: string): Promise<string> {
     return ["```text", formatDiff(r, loaded.spec, constants, { counterexamples: false }), "```"].join("\n");
   }
   if (p.command === "report") {
-    const rows = await buildReport({ loaded, specArg: p.spec, engine, configs: p.flags.get("configs")?.split(","), variants: p.flags.get("variants")?.split(","), root });
+    const kind = p.flags.get("kind");
+    if (kind !== undefined && kind !== "invariant" && kind !== "property") throw new EngineError("usage", `--kind takes invariant or property, not ${kind}.`);
+    const rows = await buildReport({ loaded, specArg: p.spec, engine, configs: p.flags.get("configs")?.split(","), variants: p.flags.get("variants")?.split(","), kind, root });
     const layout = p.flags.get("layout");
     if (layout !== undefined && layout !== "rows" && layout !== "matrix") throw new EngineError("usage", `--layout takes rows or matrix, not ${layout}.`);
     return reportMarkdown(rows, loaded.spec, { layout });
   }
-  const r = await runCheck({ loaded, specArg: p.spec, config: p.flags.get("config"), variant: p.flags.get("variant"), invariant: p.flags.get("invariant"), engine, root });
+  const r = await runCheck({ loaded, specArg: p.spec, config: p.flags.get("config"), variant: p.flags.get("variant"), invariant: p.flags.get("invariant"), property: p.flags.get("property"), engine, root });
   const spec = applyVariant(loaded.spec, r.variant === loaded.spec.baseVariant ? null : r.variant);
   return ["```text", formatResult(r, { spec, constants: constantValues(loaded.spec, r.config), noTiming: true }), "```"].join("\n");
 }

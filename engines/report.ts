@@ -57,6 +57,8 @@ export interface ReportRequest {
   onEngine?: (engine: EngineName) => void;
   /** Count coverage in every check (the table then has a coverage column). */
   coverage?: boolean;
+  /** Only the invariants (with TypeOK), or only the temporal properties (default: both). */
+  kind?: ReportRow["kind"];
 }
 
 export async function buildReport(req: ReportRequest): Promise<ReportRow[]> {
@@ -66,10 +68,11 @@ export async function buildReport(req: ReportRequest): Promise<ReportRow[]> {
   const rows: ReportRow[] = [];
   for (const variant of variants) {
     for (const config of configs) {
-      const groups: { kind: ReportRow["kind"]; names: string[] }[] = [
+      const all: { kind: ReportRow["kind"]; names: string[] }[] = [
         { kind: "invariant", names: ["TypeOK", ...spec.invariants.map((i) => i.name)] },
         { kind: "property", names: spec.properties.map((p) => p.name) },
       ];
+      const groups = all.filter((g) => !req.kind || g.kind === req.kind);
       for (const { kind, names } of groups) {
         let remaining = names;
         while (remaining.length > 0) {
@@ -134,10 +137,11 @@ export function reportTable(rows: ReportRow[], invariantOrder: string[]): string
 
 /**
  * The results as one Markdown matrix: a row per (configuration, variant), in the order they were
- * checked, a column per invariant; a cell says "✓" (holds) or "**✗** n" (violated, n-step shortest
- * counterexample). "states" is the size of the complete exploration (blank when every invariant failed).
+ * checked, a column per name of `columns` that has rows (the invariants, then the properties); a cell
+ * says "✓" (holds) or "**✗** n" (violated, n-step shortest counterexample). "states" is the size of the
+ * complete exploration (blank when every invariant failed and no native property check explored it all).
  */
-export function reportMatrix(rows: ReportRow[], invariantOrder: string[]): string {
+export function reportMatrix(rows: ReportRow[], columns: string[]): string {
   const keys: string[] = [];
   const byKey = new Map<string, ReportRow[]>();
   for (const r of rows) {
@@ -150,7 +154,7 @@ export function reportMatrix(rows: ReportRow[], invariantOrder: string[]): strin
   }
   const configs = [...new Set(rows.map((r) => r.config))];
   keys.sort((a, b) => configs.indexOf(a.split("\u0000")[0] ?? "") - configs.indexOf(b.split("\u0000")[0] ?? ""));
-  const invariants = invariantOrder.filter((i) => rows.some((r) => r.invariant === i));
+  const invariants = columns.filter((i) => rows.some((r) => r.invariant === i));
   const lines = [
     `| configuration | variant | states | ${invariants.join(" | ")} |`,
     `| --- | --- | ---: | ${invariants.map(() => ":---:").join(" | ")} |`,
@@ -159,7 +163,8 @@ export function reportMatrix(rows: ReportRow[], invariantOrder: string[]): strin
     const group = byKey.get(key) ?? [];
     const first = group[0];
     if (!first) continue;
-    const full = group.find((r) => r.verdict === "ok");
+    // The native engine records the whole graph before it looks for a lasso, so a violated property's count is complete too.
+    const full = group.find((r) => r.verdict === "ok") ?? group.find((r) => r.kind === "property" && r.engine === "native");
     const cell = (i: string) => {
       const r = group.find((x) => x.invariant === i);
       return !r ? "" : r.verdict === "ok" ? "✓" : `**✗** ${r.traceLength ?? ""}`;

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runCheck } from "../engines/check.ts";
+import { buildReport, reportMatrix } from "../engines/report.ts";
 import { breaks } from "../engines/liveness/confirm.ts";
 import { checkLiveness } from "../engines/liveness/check.ts";
 import { deadline } from "../engines/native/liveness-run.ts";
@@ -328,5 +329,22 @@ describe("TLC's lasso shapes (recorded -tool outputs)", () => {
     const { states, lasso } = tlcLasso(out.trace ?? []);
     expect(lasso).toEqual({ loopStart: states.length - 1, stuttering: true });
     expect(states.some((s) => s.stuttering)).toBe(false);
+  });
+});
+
+describe("report: properties in the results", () => {
+  it("--kind property checks only the properties, and the matrix has a column per property with the complete exploration's size", async () => {
+    const loaded = loadSpec("spec/examples/spinlock");
+    const rows = await buildReport({ loaded, specArg: "spec/examples/spinlock", engine: "native", kind: "property", root: loaded.root });
+    expect(rows.map((r) => [r.variant, r.kind, r.invariant, r.verdict])).toEqual([
+      ["base", "property", "NoStarvation", "ok"],
+      ["weak", "property", "NoStarvation", "violation"],
+      ["strongTake", "property", "NoStarvation", "ok"],
+    ]);
+    const matrix = reportMatrix(rows, ["TypeOK", "NoStarvation"]).split("\n");
+    expect(matrix[0]).toBe("| configuration | variant | states | NoStarvation |");
+    expect(matrix[3]).toBe("| default | weak | 5 | **✗** 2 |");
+    const invariants = await buildReport({ loaded, specArg: "spec/examples/spinlock", engine: "native", kind: "invariant", root: loaded.root });
+    expect(new Set(invariants.map((r) => r.invariant))).toEqual(new Set(["TypeOK"]));
   });
 });

@@ -89,5 +89,5 @@ export function propertyLines(model: TraceModel, width: number): string[] {
   if (!model.property) return [];
   const where = model.instance && Object.keys(model.instance).length ? ` for ${Object.entries(model.instance).map(([k, v]) => `${k} = ${formatValue(v)}`).join(", ")}` : "";
   const how = model.loopStart === undefined ? "it is false in the last state" : "the behaviour this lasso stands for (the states up to the loop, then the loop for ever) is fair and breaks it";
-  return wrapText(`Property ${model.property} is violated${where}: ${how}.`, width);
+  return wrapText(`Property ${model.property} is violated${where}: ${how}.${model.propertyStory ? ` ${sentence(capitalize(model.propertyStory))}` : ""}`, width);
 }

@@ -27,10 +27,10 @@ export function traceBlock(spec: Spec, row: ReportRow): string[] {
   return ["```text", ...narrativeLines(model), "```"];
 }
 
-/** `layout: "matrix"`: one row per (configuration, variant), a column per invariant (see reportMatrix). */
+/** `layout: "matrix"`: one row per (configuration, variant), a column per invariant, then per property (see reportMatrix). */
 export function reportMarkdown(rows: ReportRow[], spec: Spec, opts: { layout?: "rows" | "matrix" } = {}): string {
   const order = ["TypeOK", ...spec.invariants.map((i) => i.name)];
-  const lines = [opts.layout === "matrix" ? reportMatrix(rows, order) : reportTable(rows, order)];
+  const lines = [opts.layout === "matrix" ? reportMatrix(rows, [...order, ...spec.properties.map((p) => p.name)]) : reportTable(rows, order)];
   // Per variant and invariant, the shortest counterexample over the configurations (the first on a tie).
   const shortest = new Map<string, ReportRow>();
   for (const r of rows) {

@@ -15,10 +15,11 @@
  * and the process's locals. Lines are tried in order; the first whose condition (`if cond:`) holds and
  * whose names are all bound (a choice made in another branch is not) is used; without one, the doc's
  * first line is. An invariant's story tells why it is false, with the names its quantifiers bound in
- * the failing instance; the spec's story (in its doc comment) tells the initial state.
+ * the failing instance; a property's tells, in the last state of the lasso, why the behaviour breaks
+ * it, with the names its foralls bound; the spec's story (in its doc comment) tells the initial state.
  */
-import type { Expr, Process, SourceLoc, Spec, Stmt } from "../generator/ir.ts";
-import { children } from "../generator/ir-walk.ts";
+import type { Expr, Process, SourceLoc, Spec, Stmt, Temporal } from "../generator/ir.ts";
+import { children, temporalLeaves } from "../generator/ir-walk.ts";
 import { type EvalEnv, EvalError, evaluate } from "./eval.ts";
 import { formatValue } from "./notation.ts";
 import { parseTemplateExpr, TemplateError, type TemplateScope } from "./template-expr.ts";
@@ -153,6 +154,11 @@ export function quantifiedNames(e: Expr, into = new Set<string>()): Set<string> 
   return into;
 }
 
+/** The names a property's foralls bind (its instance: `w` in `forall(Writers, (w) => …)`). */
+export function propertyNames(t: Temporal): Set<string> {
+  return new Set(temporalLeaves(t).flatMap((l) => l.quantifiers.map((q) => q.name)));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Checking every template of a spec
 
@@ -209,6 +215,7 @@ export function checkStories(spec: Spec, sourceText?: string): StoryProblem[] {
     for (const l of p.locals) check(l.doc, { spec, bound: new Set() }, l.loc, sourceText, problems, `local ${l.name}`);
   }
   for (const inv of spec.invariants) check(inv.doc, { spec, bound: quantifiedNames(inv.body) }, inv.loc, sourceText, problems, `invariant ${inv.name}`);
+  for (const prop of spec.properties) check(prop.doc, { spec, bound: propertyNames(prop.body) }, prop.loc, sourceText, problems, `property ${prop.name}`);
   for (const v of spec.variables) check(v.doc, { spec, bound: new Set() }, v.loc, sourceText, problems, `variable ${v.name}`);
   check(spec.doc, { spec, bound: new Set() }, { file: spec.source, line: 1, column: 1 }, sourceText, problems, "the spec (its initial state)");
   return problems;

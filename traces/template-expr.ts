@@ -4,7 +4,8 @@
  *
  * It is the spec's expression syntax without the state parameter: a state variable, process-local
  * variable, constant or domain is named bare (`counter[chunkOf(wsh)]`, not `s.counter[chunkOf(s, wsh)]`);
- * helpers are called without the state; `old(e)` reads e in the state before the step, `hex(n)` prints
+ * helpers are called without the state; outside a step a process-local variable is its map over the
+ * process ids (`wsh[w]`), and so is `pc`; `old(e)` reads e in the state before the step, `hex(n)` prints
  * an integer in hexadecimal. Operators: `! - + * == === != !== < <= > >= && ||`, `x[i]`, `x.f`,
  * parentheses; literals: integers, "strings", true, false, none (or null).
  */
@@ -183,6 +184,9 @@ export function parseTemplateExpr(text: string, start: number, end: number, scop
     }
     if (scope.bound.has(name)) return { kind: "bound", name };
     if (scope.process?.locals.some((l) => l.name === name)) return { kind: "local", name };
+    // Outside a step (an invariant's or a property's story) a local is its map over the process ids: wsh[w];
+    // pc, the label of every process, is read the same way (pc[w]).
+    if (!scope.process && (name === "pc" || scope.spec.processes.some((p) => p.locals.some((l) => l.name === name)))) return { kind: "locals", name };
     if (scope.spec.variables.some((v) => v.name === name)) return { kind: "var", name };
     if (scope.spec.constants.some((c) => c.name === name)) return { kind: "const", name };
     if (scope.spec.domains.some((d) => d.name === name)) return { kind: "domain", name };

@@ -11,7 +11,7 @@ import { type EvalEnv, keyText, typeValues } from "./eval.ts";
 import { idleState } from "./idle.ts";
 import { type ExplainOutcome, explainViolation } from "./invariant-explain.ts";
 import { changedEntries, type Entry, formatValue, nonIdleEntries, type Shape, shapeOf, shapes } from "./notation.ts";
-import { docSummary, stepChoices, storyLines, tellStory } from "./story.ts";
+import { docSummary, propertyNames, stepChoices, storyLines, tellStory } from "./story.ts";
 
 export interface TraceInput {
   trace: TraceStep[];
@@ -80,6 +80,8 @@ export interface TraceModel {
   loopStep?: StepModel;
   property?: string;
   instance?: Record<string, Json>;
+  /** The property's story for this instance, told in the last state (`writer 1 sleeps on overflow_wait …`). */
+  propertyStory?: string;
 }
 
 const laneKey = (processSet: string | undefined, self: Json) => `${processSet ?? ""}\u0000${canonicalString(self)}`;
@@ -155,6 +157,15 @@ function stepModel(input: TraceInput, lanes: Lane[], i: number, shapeMap: Map<st
   };
 }
 
+/** Why the lasso breaks the property: its story, with the instance's names bound, in the last state. */
+function propertyStory(input: TraceInput, state: TraceState): string | undefined {
+  const { spec, constants } = input;
+  const prop = spec?.properties.find((p) => p.name === input.property);
+  if (!spec || !constants || !prop) return undefined;
+  const bound = new Map(Object.entries(input.instance ?? {}));
+  return tellStory(storyLines(prop.doc, { spec, bound: propertyNames(prop.body) }), { spec, constants, state, bound });
+}
+
 function initModel(input: TraceInput, shapeMap: Map<string, Shape>): InitModel {
   const state = (input.trace[0] as TraceStep).state;
   const { spec, constants } = input;
@@ -174,6 +185,7 @@ export function traceModel(input: TraceInput): TraceModel {
   const last = input.trace[input.trace.length - 1] as TraceStep;
   const explanation =
     input.invariant && input.spec && input.constants ? explainViolation(input.spec, input.constants, input.invariant, last.state) : undefined;
+  const story = input.property ? propertyStory(input, last.state) : undefined;
   return {
     ...(input.title ? { title: input.title } : {}),
     lanes,
@@ -185,6 +197,7 @@ export function traceModel(input: TraceInput): TraceModel {
     ...(input.loopStep ? { loopStep: stepModel({ ...input, trace: [...input.trace, input.loopStep] }, lanes, input.trace.length, shapeMap) } : {}),
     ...(input.property ? { property: input.property } : {}),
     ...(input.instance ? { instance: input.instance } : {}),
+    ...(story ? { propertyStory: story } : {}),
   };
 }
 

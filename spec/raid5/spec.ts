@@ -61,6 +61,8 @@ import {
   goto,
   helper,
   implies,
+  leadsTo,
+  eventually,
   mapOf,
   mapping,
   optional,
@@ -295,6 +297,7 @@ export default spec("Raid5", {
 })
   .process("writer", Writers, {
     doc: "A thread in make_request() writing one bio to one device of a stripe.",
+    fair: "weak",
     locals: { wsh: Stripes, wdev: DataDisks, wpart: Parts, firstwrite: bool, added: bool },
     init: { wsh: 1, wdev: 0, wpart: "full", firstwrite: false, added: false },
     steps: {
@@ -454,6 +457,7 @@ export default spec("Raid5", {
   })
   .process("raid5d", Raid5d, {
     doc: "raid5d's bitmap flush: close a batch of bitmap updates, write them, release the delayed stripes.",
+    fair: "weak",
     steps: {
       /**
        * Something waits on bitmap_list: close the current batch of bitmap updates.
@@ -494,6 +498,7 @@ export default spec("Raid5", {
   })
   .process("handler", Handler, {
     doc: "The thread running handle_stripe() on stripes taken from handle_list.",
+    fair: "weak",
     locals: { cur: Stripes },
     init: { cur: 0 },
     steps: {
@@ -666,6 +671,7 @@ export default spec("Raid5", {
   })
   .process("daemon", BitmapDaemon, {
     doc: "The bitmap daemon (bitmap_daemon_work, every daemon_sleep): idle counters cool down and clean chunks' bits clear.",
+    fair: "weak",
     steps: {
       /**
        * One pass over the counters (counter 2 → 1, counter 1 → 0 with its bit cleared in memory), or write the
@@ -988,6 +994,45 @@ export default spec("Raid5", {
    * pending when the stripe joins a batch (harmless where the first already set the same chunk's bit).
    */
   .reachable("BatchedBeforeStartwrite", (s) => exists(Writers, (w) => s.pc[w] === "bitmap_startwrite") && exists(Stripes, (m) => isMember(s, m)))
+  // Liveness. Every thread is weakly fair (a thread whose step stays enabled takes it). raid5d, the handler
+  // and the daemon never end, but each of their steps waits for work, so they add no idle cycle: every fair
+  // behaviour ends where no step is enabled, and with every writer Done and nothing queued that end (raid5d
+  // and the handler idle) breaks none of the properties. A writer that gives up (without Retry) is Done, its
+  // bio dropped, which the kernel never does: WriterFinishes says most with Retry.
+  /**
+   * (9) Nobody sleeps for ever on overflow_wait: every writer's bitmap_startwrite returns. The call is the
+   * bitmap_startwrite step, or with cd5fc653 (which calls it in the md layer) get_active_stripe; a writer
+   * at get_active_stripe in the other variants always moves on, so there the property is the narrow one.
+   * @story writer {w} sleeps on overflow_wait in bitmap_startwrite for ever: chunk {chunkOf(wsh[w])}'s counter is
+   * {hex(counter[chunkOf(wsh[w])])}, its COUNT at COUNTER_MAX, and no bitmap_endwrite on that chunk is left to wake it
+   */
+  .property("StartwriteReturns", (s) =>
+    forall(Writers, (w) =>
+      leadsTo(
+        s.pc[w] === "bitmap_startwrite" || s.pc[w] === "get_active_stripe",
+        s.pc[w] !== "bitmap_startwrite" && s.pc[w] !== "get_active_stripe",
+      ),
+    ),
+  )
+  /**
+   * (9) Every queued write is eventually written: a bio queued on a device (towrite) is drained, written to
+   * disk and completed (handle_stripe_clean_event returns it).
+   * @story if count[sh] > 0 && queue[sh] == "none" && towrite[sh][d] != "none": the bio queued on d{d} of stripe {sh}
+   * (towrite {towrite[sh][d]}) is never written: the stripe's count stays {count[sh]} (references held by writers that
+   * never get through), so it is on no list and handle_stripe never sees it
+   * @story the bio queued on d{d} of stripe {sh} (towrite {towrite[sh][d]}, being written: {written[sh][d]}) never
+   * completes
+   */
+  .property("QueuedWritten", (s) => forall(Stripes, (sh) => forall(DataDisks, (d) => leadsTo(s.towrite[sh][d] !== "none", bioDone(s, sh, d)))))
+  /**
+   * (9) Every writer finishes: it neither hangs in bitmap_startwrite nor, with Retry, waits on wait_for_overlap for ever.
+   * @story if pc[w] == "bitmap_startwrite": writer {w} never finishes: it sleeps on overflow_wait in bitmap_startwrite
+   * for ever (chunk {chunkOf(wsh[w])}'s counter {hex(counter[chunkOf(wsh[w])])})
+   * @story if pc[w] == "wait_for_overlap": writer {w} never finishes: it waits on wait_for_overlap for ever (stripe
+   * {wsh[w]}, batch_head {batchHead[wsh[w]]}, d{wdev[w]} queued: {towrite[wsh[w]][wdev[w]]})
+   * @story writer {w} never finishes: it stays at {pc[w]}
+   */
+  .property("WriterFinishes", (s) => forall(Writers, (w) => eventually(s.pc[w] === "Done")))
   .config("small", {
     doc: "The brief's minimal setup: H queued, S written by three writers over two data disks, separate counters.",
     constants: { NStripes: 2, NData: 2, NWriters: 3, SharedCounter: false, CounterPageAllocated: true, FixedBios: true, Daemon: false, Degraded: false, Retry: false, HandleBatch: false },

@@ -135,7 +135,7 @@ define
     bioDone(sh, d) == towrite[sh][d] = "none" /\ ~written[sh][d]
 end define;
 
-process writer \in Writers
+fair process writer \in Writers
 variables wsh = 1, wdev = 0, wpart = "full", firstwrite = FALSE, added = FALSE;
 begin
 get_active_stripe:  \* make_request / get_active_stripe
@@ -233,7 +233,7 @@ wait_for_overlap:  \* make_request / wait_for_overlap (retry)
     end with;
 end process;
 
-process raid5d \in Raid5d
+fair process raid5d \in Raid5d
 begin
 raid5d_loop:  \* raid5d (seq_flush++)
     await (\E sh \in Stripes : queue[sh] = "bitmap");
@@ -247,7 +247,7 @@ activate_bit_delay:  \* raid5d / activate_bit_delay
     goto raid5d_loop;
 end process;
 
-process handler \in Handler
+fair process handler \in Handler
 variables cur = 0;
 begin
 handle_stripe:  \* handle_stripe
@@ -349,7 +349,7 @@ break_stripe_batch_list:  \* break_stripe_batch_list
     end with;
 end process;
 
-process daemon \in BitmapDaemon
+fair process daemon \in BitmapDaemon
 begin
 bitmap_daemon_work:  \* bitmap_daemon_work
     await Daemon;
@@ -764,6 +764,14 @@ bitmap_daemon_work(self) == /\ pc[self] = "bitmap_daemon_work"
                             /\ pc' = [pc EXCEPT ![self] = "bitmap_daemon_work"]
                             /\ UNCHANGED << batchReady, bitDelay, bitmapPending, handle, bmSeq, batchHead, count, queue, towrite, written, overwrite, overwriteDisks, inIO, seqFlush, seqWrite, pageAllocated, taken, starts, ends, dirtiedIn, needed, wsh, wdev, wpart, firstwrite, added, cur >>
 
+writer(self) == get_active_stripe(self) \/ add_stripe_bio(self) \/ bitmap_startwrite(self) \/ set_bit_delay(self) \/ stripe_add_to_batch_list(self) \/ release_stripe_plug(self) \/ wait_for_overlap(self)
+
+raid5d(self) == raid5d_loop(self) \/ bitmap_unplug(self) \/ activate_bit_delay(self)
+
+handler(self) == handle_stripe(self) \/ clear_batch_ready(self) \/ handle_taken(self) \/ handle_stripe_clean_event(self) \/ break_stripe_batch_list(self)
+
+daemon(self) == bitmap_daemon_work(self)
+
 (* Allow infinite stuttering to prevent deadlock on termination. *)
 Terminating == /\ \A self \in ProcSet : pc[self] = "Done"
                /\ UNCHANGED vars
@@ -786,7 +794,11 @@ Next == \/ \E self \in Writers : get_active_stripe(self)
         \/ \E self \in BitmapDaemon : bitmap_daemon_work(self)
         \/ Terminating
 
-Spec == Init /\ [][Next]_vars
+Spec == /\ Init /\ [][Next]_vars
+        /\ \A self \in Writers : WF_vars(writer(self))
+        /\ \A self \in Raid5d : WF_vars(raid5d(self))
+        /\ \A self \in Handler : WF_vars(handler(self))
+        /\ \A self \in BitmapDaemon : WF_vars(daemon(self))
 
 \* END TRANSLATION
 
@@ -878,5 +890,29 @@ NeededKept == (\A c \in Chunks : needed[c] => bitMem[c])
 \* @story if seqWrite > seqFlush: seq_write {seqWrite} passed seq_flush {seqFlush}
 \* @story stripe {sh} waits on bitmap_list without BIT_DELAY
 SeqOrder == seqWrite <= seqFlush /\ (\A sh \in Stripes : (queue[sh] = "bitmap") => bitDelay[sh])
+
+\* (9) Nobody sleeps for ever on overflow_wait: every writer's bitmap_startwrite returns. The call is the
+\* bitmap_startwrite step, or with cd5fc653 (which calls it in the md layer) get_active_stripe; a writer
+\* at get_active_stripe in the other variants always moves on, so there the property is the narrow one.
+\* @story writer {w} sleeps on overflow_wait in bitmap_startwrite for ever: chunk {chunkOf(wsh[w])}'s counter is
+\* {hex(counter[chunkOf(wsh[w])])}, its COUNT at COUNTER_MAX, and no bitmap_endwrite on that chunk is left to wake it
+StartwriteReturns == \A w \in Writers : (pc[w] = "bitmap_startwrite" \/ pc[w] = "get_active_stripe") ~> (pc[w] # "bitmap_startwrite" /\ pc[w] # "get_active_stripe")
+
+\* (9) Every queued write is eventually written: a bio queued on a device (towrite) is drained, written to
+\* disk and completed (handle_stripe_clean_event returns it).
+\* @story if count[sh] > 0 && queue[sh] == "none" && towrite[sh][d] != "none": the bio queued on d{d} of stripe {sh}
+\* (towrite {towrite[sh][d]}) is never written: the stripe's count stays {count[sh]} (references held by writers that
+\* never get through), so it is on no list and handle_stripe never sees it
+\* @story the bio queued on d{d} of stripe {sh} (towrite {towrite[sh][d]}, being written: {written[sh][d]}) never
+\* completes
+QueuedWritten == \A sh \in Stripes : \A d \in DataDisks : (towrite[sh][d] # "none") ~> (towrite[sh][d] = "none" /\ ~written[sh][d])
+
+\* (9) Every writer finishes: it neither hangs in bitmap_startwrite nor, with Retry, waits on wait_for_overlap for ever.
+\* @story if pc[w] == "bitmap_startwrite": writer {w} never finishes: it sleeps on overflow_wait in bitmap_startwrite
+\* for ever (chunk {chunkOf(wsh[w])}'s counter {hex(counter[chunkOf(wsh[w])])})
+\* @story if pc[w] == "wait_for_overlap": writer {w} never finishes: it waits on wait_for_overlap for ever (stripe
+\* {wsh[w]}, batch_head {batchHead[wsh[w]]}, d{wdev[w]} queued: {towrite[wsh[w]][wdev[w]]})
+\* @story writer {w} never finishes: it stays at {pc[w]}
+WriterFinishes == \A w \in Writers : <>(pc[w] = "Done")
 
 ===================================================================================
