@@ -7,10 +7,14 @@
  */
 import { runCheck } from "../engines/check.ts";
 import { EngineError } from "../engines/result.ts";
-import { loadSpec } from "../generator/frontend/load.ts";
+import { collectGarbage } from "../engines/native/collect.ts";
+import { loadSpec, releaseCompiler } from "../generator/frontend/load.ts";
 
 const [spec = "", config = "", variant = "", engine = "native", workers = "1"] = process.argv.slice(2);
 const loaded = loadSpec(spec, { root: process.cwd() });
+// As `raidspec check` does: the compiler's parsed files are dropped before the search.
+releaseCompiler();
+collectGarbage();
 const baseRss = process.memoryUsage().rss;
 const started = performance.now();
 try {

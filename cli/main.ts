@@ -9,7 +9,8 @@
  */
 import { createRequire } from "node:module";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { loadSpec } from "../generator/frontend/load.ts";
+import { collectGarbage } from "../engines/native/collect.ts";
+import { loadSpec, releaseCompiler } from "../generator/frontend/load.ts";
 import { EngineError, exitCodes } from "../engines/result.ts";
 import { runCheck } from "../engines/check.ts";
 import { buildReport, reportMatrix, reportTable } from "../engines/report.ts";
@@ -114,6 +115,9 @@ program
     const itfFile = opts.itf === undefined ? undefined : checkItfTarget(opts.itf);
     const loaded = loadSpec(arg);
     assertStories(loaded);
+    // One spec per check: the compiler's parsed files are not needed again, and the search can use their memory.
+    releaseCompiler();
+    collectGarbage();
     const progress = progressReporter(opts);
     const common = {
       loaded,

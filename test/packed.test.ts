@@ -4,7 +4,7 @@ import type { ReferenceModel } from "../engines/model.ts";
 import { exploreNative } from "../engines/native/explore.ts";
 import { referenceOf } from "../engines/native/load-reference.ts";
 import { runNative } from "../engines/native/native.ts";
-import { ViaList, setVia } from "../engines/native/fingerprint.ts";
+import { FingerprintTable, ViaList, setVia } from "../engines/native/fingerprint.ts";
 import { explorePacked } from "../engines/native/packed-explore.ts";
 import { explorePackedParallel } from "../engines/native/packed-parallel.ts";
 import { simulate } from "../engines/native/simulate.ts";
@@ -52,7 +52,7 @@ describe("compiled form: lockstep with the readable reference library", () => {
     const { loaded, model } = await specAndModel("spec/examples/peterson");
     const p = program(loaded, "default", null);
     // Peterson's giveTurn of process 0 sets turn := 1; the mutant leaves it at 0.
-    const mutant = { ...p, source: p.source.replace(/wr\(S, 2, 1\);/, "wr(S, 2, 0);") };
+    const mutant = { ...p, source: p.source.replace("const v_ = 1; if (S[2] !== v_)", "const v_ = 0; if (S[2] !== v_)") };
     expect(mutant.source).not.toBe(p.source);
     const r = await packedLockstep(loaded, { config: "default", variant: null, model, program: mutant });
     expect(r.ok).toBe(false);
@@ -177,6 +177,22 @@ describe("compiled explorer with worker threads: the same search for any number 
     expect(setVia(vias.chunks, 6, 300)).toBe(false);
     vias.large.set(6, 300);
     expect([0, 1, 2, 3, 4, 5, 6].map((i) => vias.get(i))).toEqual([0, 254, 255, 256, 70000, 3, 300]);
+  });
+
+  it("keeps every fingerprint as the table doubles in place, or past its reservation into a new buffer", () => {
+    // Homes crowded at the end of the table (probes that wrap) and in runs, and spread ones.
+    const fps: [number, number][] = [];
+    for (let k = 0; k < 3000; k++) {
+      const hi = k % 3 === 0 ? (k << 8) | 0xff : k % 3 === 1 ? 0x5a5a0 + (k & 7) : Math.imul(k + 1, 0x9e3779b1);
+      fps.push([hi === 0 ? 1 : hi, k + 1]);
+    }
+    for (const reserve of [1 << 13, 1 << 6]) {
+      const t = new FingerprintTable(1 << 4, false, undefined, 0, reserve);
+      const buffer = t.slots.buffer;
+      expect(fps.filter(([hi, lo]) => !t.add(hi, lo))).toEqual([]);
+      expect(fps.filter(([hi, lo]) => !t.has(hi, lo) || t.add(hi, lo))).toEqual([]);
+      expect([t.size, t.capacity, t.has(0x5a5a0, 5), t.slots.buffer === buffer]).toEqual([3000, 1 << 13, false, reserve === 1 << 13]);
+    }
   });
 
   it("stops at --timeout with a time-out error, never a verdict", async () => {

@@ -44,30 +44,45 @@ export function hashWords(words: Int32Array, o: number, n: number): void {
 /** The largest share of slots used before the table doubles. */
 const MAX_LOAD = 0.7;
 
-/** A set of 64-bit fingerprints: open addressing with linear probing. */
+/**
+ * A set of 64-bit fingerprints: open addressing with linear probing.
+ *
+ * Its buffer may be reserved for more slots than it uses (`reserve`): the system commits a page of a
+ * fresh buffer only when it is first written, so the reservation costs address space, not memory, and
+ * the table then doubles in place (`double`) instead of into a new buffer, which would hold the old
+ * and new tables (three times the old size) at once.
+ */
 export class FingerprintTable {
   size = 0;
   slots: Int32Array;
   private mask: number;
   private limit: number;
 
-  /** `capacity` slots (a power of two); `shared` puts them in a SharedArrayBuffer. */
+  /** `capacity` slots (a power of two); `shared` puts them in a SharedArrayBuffer, `reserve` (slots) sizes its buffer. */
   constructor(
     capacity = 1 << 16,
     private readonly shared = false,
     slots?: Int32Array,
     size = 0,
+    reserve = capacity,
   ) {
-    this.slots = slots ?? FingerprintTable.allocate(capacity, shared);
+    this.slots = slots ?? FingerprintTable.allocate(capacity, shared, reserve);
     const cap = this.slots.length >> 1;
     this.mask = cap - 1;
     this.limit = Math.floor(cap * MAX_LOAD);
     this.size = size;
   }
 
-  static allocate(capacity: number, shared: boolean): Int32Array {
-    const bytes = capacity * 8;
-    return new Int32Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  /** A view of `capacity` slots at the start of a buffer for `reserve` slots (just `capacity` when the system refuses that much address space). */
+  static allocate(capacity: number, shared: boolean, reserve = capacity): Int32Array {
+    const make = (slots: number) => (shared ? new SharedArrayBuffer(slots * 8) : new ArrayBuffer(slots * 8));
+    let buffer: ArrayBuffer | SharedArrayBuffer;
+    try {
+      buffer = make(Math.max(capacity, reserve));
+    } catch {
+      buffer = make(capacity);
+    }
+    return new Int32Array(buffer, 0, 2 * capacity);
   }
 
   get capacity(): number {
@@ -91,6 +106,15 @@ export class FingerprintTable {
 
   addAt(fps: Int32Array, i: number): boolean {
     return this.add(fps[2 * i] as number, fps[2 * i + 1] as number);
+  }
+
+  /**
+   * The first slot fingerprint i of `fps` probes, read and returned only to bring it into the cache:
+   * a loop of these over a batch has its cache misses overlap, where `add`'s branches after each
+   * load keep them one at a time.
+   */
+  touchAt(fps: Int32Array, i: number): number {
+    return this.slots[2 * ((fps[2 * i] as number) & this.mask)] as number;
   }
 
   has(hi: number, lo: number): boolean {
@@ -128,7 +152,7 @@ export class FingerprintTable {
     return this.limit - this.size;
   }
 
-  /** Grows the table (now, on this thread) so that `extra` more fingerprints fit without growing. */
+  /** Grows the table (now, on this thread: no other may use it meanwhile) so that `extra` more fingerprints fit without growing. */
   reserve(extra: number): void {
     const cap = this.capacityFor(extra);
     if (cap > this.capacity) this.grow(cap);
@@ -141,8 +165,7 @@ export class FingerprintTable {
     return cap;
   }
 
-  /** Takes `slots` (of a capacity that is a power of two), which others filled with the same fingerprints. */
-  adopt(slots: Int32Array): void {
+  private setCapacity(slots: Int32Array): void {
     const cap = slots.length >> 1;
     this.slots = slots;
     this.mask = cap - 1;
@@ -150,8 +173,14 @@ export class FingerprintTable {
   }
 
   private grow(cap = this.capacity * 2): void {
+    const buffer = this.slots.buffer;
+    if (buffer.byteLength >= cap * 8) {
+      while (this.capacity < cap) this.double();
+      return;
+    }
+    // Beyond the reservation: a new buffer, reserved for four times as many.
     const old = this.slots;
-    const slots = FingerprintTable.allocate(cap, this.shared);
+    const slots = FingerprintTable.allocate(cap, this.shared, 4 * cap);
     const mask = cap - 1;
     for (let j = 0; j < old.length; j += 2) {
       const h = old[j] as number;
@@ -161,19 +190,46 @@ export class FingerprintTable {
       slots[2 * i] = h;
       slots[2 * i + 1] = old[j + 1] as number;
     }
-    this.adopt(slots);
+    this.setCapacity(slots);
   }
-}
 
-/** Adds the fingerprints in slots from..to of `old` to `slots` (pairs), claiming each slot with Atomics.compareExchange (threads share `slots`). */
-export function rehashInto(old: Int32Array, from: number, to: number, slots: Int32Array): void {
-  const mask = (slots.length >> 1) - 1;
-  for (let j = from; j < to; j++) {
-    const h = old[2 * j] as number;
-    if (h === 0) continue;
-    let i = h & mask;
-    while (slots[2 * i] !== 0 || Atomics.compareExchange(slots, 2 * i, 0, h) !== 0) i = (i + 1) & mask;
-    slots[2 * i + 1] = old[2 * j + 1] as number;
+  /**
+   * Doubles the table in its own buffer. The old slots are taken in order from an empty one, each
+   * fingerprint removed and added again under the new mask: it lands at or before its old slot, or
+   * in the new upper half, and every slot its probe passes was taken already (so none of them is
+   * emptied later and its probe stays unbroken). A fingerprint whose probe would run past the end
+   * (and wrap into slots not taken yet) is added last.
+   */
+  private double(): void {
+    const cap = this.capacity;
+    const slots = new Int32Array(this.slots.buffer, 0, 4 * cap);
+    const mask = 2 * cap - 1;
+    let start = 0;
+    while (slots[2 * start] !== 0) start++;
+    const late: number[] = [];
+    for (let k = 0; k < cap; k++) {
+      const p = (start + k) & (cap - 1);
+      const h = slots[2 * p] as number;
+      if (h === 0) continue;
+      const l = slots[2 * p + 1] as number;
+      slots[2 * p] = 0;
+      slots[2 * p + 1] = 0;
+      let i = h & mask;
+      while (i <= mask && slots[2 * i] !== 0) i++;
+      if (i > mask) {
+        late.push(h, l);
+        continue;
+      }
+      slots[2 * i] = h;
+      slots[2 * i + 1] = l;
+    }
+    for (let j = 0; j < late.length; j += 2) {
+      let i = (late[j] as number) & mask;
+      while (slots[2 * i] !== 0) i = (i + 1) & mask;
+      slots[2 * i] = late[j] as number;
+      slots[2 * i + 1] = late[j + 1] as number;
+    }
+    this.setCapacity(slots);
   }
 }
 

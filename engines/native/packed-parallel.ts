@@ -16,7 +16,8 @@
  * estimate; a round stops when it runs out of room), and the new states are numbered piece by piece,
  * in the order the sequential search finds them; they stay in the threads' output lists, which are
  * the next level. Small levels are expanded here directly while the workers start (from one bundled
- * script) and warm up their compiled code on a sample of states. A violation found in phase 1 is the
+ * script); their compiled code warms up on their first pieces (threads take pieces as they go, so a
+ * slower thread takes fewer; a separate warm-up only delayed the takeover). A violation found in phase 1 is the
  * one with the smallest number among those found (every earlier state was checked); anything else
  * that stops a piece (a crash, a successor out of TypeOK's range, the state limit) is settled here in
  * order, as in the sequential search.
@@ -30,7 +31,7 @@ import { FingerprintTable } from "./fingerprint.ts";
 import { LEVEL_MAX_LOAD, keyOf, levelCapacity, levelMap, regrowLevel } from "./level-map.ts";
 import { crashError, isCrash } from "./packed-model.ts";
 import { type PackedOptions, type PackedResult, Search } from "./packed-search.ts";
-import { EXTRA, type ExpandReply, type ExpandRequest, type Piece, type PieceResult, Phases, type RehashRequest, type SettleReply, type SettleRequest, type SharedList, fromList, toList } from "./packed-phases.ts";
+import { EXTRA, type ExpandReply, type ExpandRequest, type Piece, type PieceResult, Phases, type SettleReply, type SettleRequest, type SharedList, fromList, toList } from "./packed-phases.ts";
 import type { WorkerRequest } from "./packed-worker.ts";
 
 /** Levels smaller than this are expanded on the main thread until the workers take over. */
@@ -113,8 +114,8 @@ export async function explorePackedParallel(program: PackedProgram, opts: Packed
   const helpers: WorkerHandle[] = [];
   const search = new Search(program, opts, true, workers, tuning.slots);
   const mine = new Phases(program, opts.invariants, 0, search.expander);
-  // Workers start (and warm up their compiled code on the level this thread is at) while this
-  // thread searches alone; they take over at the first level big enough once they are up.
+  // Workers start while this thread searches alone; they take over at the first level big enough
+  // once they are up.
   let up = false;
   let closing = false;
   const ready = bundledWorker().then((script) => {
@@ -123,8 +124,6 @@ export async function explorePackedParallel(program: PackedProgram, opts: Packed
     return Promise.all(
       helpers.map(async (h, i) => {
         await h.call({ type: "init", program, invariants: opts.invariants, index: i + 1 });
-        const frontier = fromList(search.frontier);
-        await h.call({ type: "warm", frontier, rounds: Math.max(1, Math.ceil(6000 / Math.max(1, frontier.length))) });
       }),
     );
   });
@@ -221,20 +220,12 @@ class ParallelSearch {
   }
 
   /** Grows the table and level map, if needed, to take `extra` more fingerprints (`mapped` of them in the map already). */
-  private async reserve(extra: number, mapped: number): Promise<void> {
+  private reserve(extra: number, mapped: number): void {
     const table = this.search.table;
-    const cap = table.capacityFor(extra);
-    if (cap > table.capacity) {
-      // All threads rehash, each taking runs of the old slots.
-      const old = table.slots;
-      const slots = FingerprintTable.allocate(cap, true);
-      const request: RehashRequest = { from: old.buffer as SharedArrayBuffer, to: slots.buffer as SharedArrayBuffer, control: new SharedArrayBuffer(4), runs: Math.max(1, Math.ceil(old.length / (1 << 17))) };
-      const pending = this.helpers.map((h) => h.call<null>({ type: "rehash", ...request }));
-      this.mine.rehash(request);
-      await Promise.all(pending);
-      table.adopt(slots);
-      droppedBuffer(old.byteLength);
-    }
+    const buffer = table.slots.buffer;
+    // In place, here, while the workers wait (fingerprint.ts); a new buffer only past its reservation.
+    table.reserve(extra);
+    if (table.slots.buffer !== buffer) droppedBuffer(buffer.byteLength);
     const want = capacityFor(mapped + extra, this.minSlots);
     if (levelCapacity(this.map) < want) this.map = regrowLevel(this.map, want);
   }
@@ -246,7 +237,7 @@ class ParallelSearch {
     search.parents.reserve(this.levelStart + n);
     search.vias.reserve(this.levelStart + n);
     const expected = this.presize ? Math.ceil(n * this.ratio * 1.1) : 0;
-    await this.reserve(expected, 0);
+    this.reserve(expected, 0);
     // The spare level map is emptied during this level, or replaced when its size is far off.
     const spareWant = capacityFor(expected * Math.max(1, this.ratio), this.minSlots);
     const spareSize = levelCapacity(this.spare);
@@ -264,6 +255,7 @@ class ParallelSearch {
         pieces,
         control: new SharedArrayBuffer(12),
         table: search.table.slots.buffer as SharedArrayBuffer,
+        tableSlots: search.table.capacity,
         map: this.map.buffer as SharedArrayBuffer,
         room: Math.min(search.table.room, Math.floor(levelCapacity(this.map) * LEVEL_MAX_LOAD)) - claims,
         clear: round === 0 && clear ? (clear.buffer as SharedArrayBuffer) : null,
@@ -298,7 +290,7 @@ class ParallelSearch {
       // The table or level map filled up: they grow, and the rest of the level runs in another round.
       if (pieces.length > 0) {
         search.table.size += claims;
-        await this.reserve(Math.ceil(claims * (pieces.reduce((t, p) => t + p.to - p.from, 0) / Math.max(1, n)) * 2) + 1024, claims);
+        this.reserve(Math.ceil(claims * (pieces.reduce((t, p) => t + p.to - p.from, 0) / Math.max(1, n)) * 2) + 1024, claims);
         search.table.size -= claims;
       }
     }

@@ -18,9 +18,9 @@
  */
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
-import { FingerprintTable, RecentFingerprints, rehashInto, setIn, setVia } from "./fingerprint.ts";
+import { FingerprintTable, RecentFingerprints, setIn, setVia } from "./fingerprint.ts";
 import { keyOf, levelCapacity, offer } from "./level-map.ts";
-import { Expander, Halt, StateList, invariantChecks } from "./packed-expand.ts";
+import { BATCH, Expander, Halt, StateList, invariantChecks } from "./packed-expand.ts";
 import { crashError, isCrash } from "./packed-model.ts";
 
 export interface SharedList {
@@ -45,6 +45,8 @@ export interface ExpandRequest {
   control: SharedArrayBuffer;
   /** The fingerprint table's slots and the level map (level-map.ts); how many fingerprints they may take before the round stops. */
   table: SharedArrayBuffer;
+  /** The table's slots in use (at the start of its buffer, which may be reserved for more). */
+  tableSlots: number;
   map: SharedArrayBuffer;
   room: number;
   /** A level map to empty meanwhile (the next level's), in `clearRuns` runs taken before the pieces. */
@@ -96,14 +98,6 @@ export interface SettleRequest {
   lowered: SharedArrayBuffer;
 }
 
-/** Fingerprint-table slots `from` to rehash into `to`, in `runs` runs the threads take in turn. */
-export interface RehashRequest {
-  from: SharedArrayBuffer;
-  to: SharedArrayBuffer;
-  control: SharedArrayBuffer;
-  runs: number;
-}
-
 /** Pairs: a piece's index in the request, then its number of new states. */
 export type SettleReply = number[];
 
@@ -126,11 +120,8 @@ export class Phases {
   private readonly recent = new RecentFingerprints();
   private readonly outs: [StateList, StateList];
   private out: StateList;
-  private readonly record: Int32Array;
   /** Transitions already reported. */
   private counted = 0;
-  /** While warming up, successors are generated and dropped. */
-  private warming = false;
   // The current expansion's table and level map.
   private table = NO_SLOTS;
   private mask = 0;
@@ -140,6 +131,10 @@ export class Phases {
   private lowered: number[] = [];
   private largeVias: number[] = [];
   private unreported = 0;
+  /** Per successor of the batch, whether this thread did not meet it lately (flush). */
+  private readonly unmet = new Uint8Array(BATCH);
+  /** What flush's read-ahead read (kept so it is not optimized away). */
+  touched = 0;
 
   constructor(
     readonly program: PackedProgram,
@@ -151,14 +146,12 @@ export class Phases {
     this.expander = expander ?? new Expander(program, invariantChecks(program, invariants), () => this.flush());
     this.outs = [new StateList(this.W + EXTRA, true, 1 << 12), new StateList(this.W + EXTRA, true, 1 << 12)];
     this.out = this.outs[0];
-    this.record = new Int32Array(this.W + EXTRA);
   }
 
   private flush(): void {
     const x = this.expander;
     const n = x.size;
     x.size = 0;
-    if (this.warming) return;
     const fps = x.fps;
     const W = this.W;
     const table = this.table;
@@ -166,9 +159,18 @@ export class Phases {
     const map = this.map;
     const mapMask = this.mapMask;
     const out = this.out;
+    // Met lately by this thread: found before, or offered before from an earlier parent. The others'
+    // slots in the table and level map are read ahead all at once, so their cache misses overlap.
+    const unmet = this.unmet;
+    let touched = 0;
     for (let i = 0; i < n; i++) {
-      // Met lately by this thread: found before, or offered before from an earlier parent.
-      if (this.recent.metAt(fps, i)) continue;
+      const met = this.recent.metAt(fps, i);
+      unmet[i] = met ? 0 : 1;
+      if (!met) touched ^= (table[2 * ((fps[2 * i] as number) & mask)] as number) ^ (map[3 * ((fps[2 * i + 1] as number) & mapMask)] as number);
+    }
+    this.touched = touched;
+    for (let i = 0; i < n; i++) {
+      if (unmet[i] === 0) continue;
       const hi = fps[2 * i] as number;
       const lo = fps[2 * i + 1] as number;
       const parent = x.parents[i] as number;
@@ -187,33 +189,10 @@ export class Phases {
     }
   }
 
-  /** Runs the compiled successors over the given states a few times and drops what they find (JIT warm-up). */
-  warm(frontier: SharedList, rounds: number): void {
-    const list = toList(this.W, frontier);
-    this.warming = true;
-    try {
-      for (let r = 0; r < rounds; r++)
-        for (let p = 0; p < list.length; p++) {
-          this.expander.load(list.chunkOf(p), list.offsetOf(p), p);
-          try {
-            this.expander.expand();
-          } catch {
-            break;
-          }
-          this.flush();
-        }
-    } finally {
-      this.warming = false;
-      this.expander.size = 0;
-      this.expander.outOfRange = null;
-      this.counted = this.expander.generated;
-    }
-  }
-
   expand(m: ExpandRequest): ExpandReply {
     const x = this.expander;
-    this.table = new Int32Array(m.table);
-    this.mask = (this.table.length >> 1) - 1;
+    this.table = new Int32Array(m.table, 0, 2 * m.tableSlots);
+    this.mask = m.tableSlots - 1;
     this.map = new Int32Array(m.map);
     this.mapMask = levelCapacity(this.map) - 1;
     const limit = m.room;
@@ -321,16 +300,6 @@ export class Phases {
     }
   }
 
-  rehash(m: RehashRequest): null {
-    const from = new Int32Array(m.from);
-    const to = new Int32Array(m.to);
-    const control = new Int32Array(m.control);
-    const slots = from.length >> 1;
-    const per = Math.ceil(slots / m.runs);
-    for (let r = Atomics.add(control, 0, 1); r < m.runs; r = Atomics.add(control, 0, 1)) rehashInto(from, r * per, Math.min(slots, (r + 1) * per), to);
-    return null;
-  }
-
   settle(m: SettleRequest): SettleReply {
     const R = this.W + EXTRA;
     const W = this.W;
@@ -340,7 +309,6 @@ export class Phases {
     const lowered = new FingerprintTable(0, false, new Int32Array(m.lowered));
     const control = new Int32Array(m.control);
     const counts: number[] = [];
-    const record = this.record;
     for (;;) {
       const b = Atomics.add(control, 0, 1);
       const piece = m.pieces[b];
@@ -354,10 +322,10 @@ export class Phases {
         const lo = c[o + W + 1] as number;
         if (lowered.has(hi, lo) && keyOf(map, mask, hi, lo) !== c[o + W + 2]) continue;
         if (w !== i) {
-          for (let k = 0; k < R; k++) record[k] = c[o + k] as number;
+          // Record w is an earlier one than record i (w < i): the two never overlap.
           const cw = list.chunkOf(w);
           const ow = list.offsetOf(w);
-          for (let k = 0; k < R; k++) cw[ow + k] = record[k] as number;
+          for (let k = 0; k < R; k++) cw[ow + k] = c[o + k] as number;
         }
         w++;
       }

@@ -17,7 +17,7 @@ import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError, type Json, type Progress, type TraceState } from "../result.ts";
 import { FingerprintTable, IntList, RecentFingerprints, ViaList } from "./fingerprint.ts";
 import { PackedCoverage } from "./packed-coverage.ts";
-import { Expander, Halt, StateList, firstViolated, invariantChecks, type Checks } from "./packed-expand.ts";
+import { BATCH, Expander, Halt, StateList, firstViolated, invariantChecks, type Checks } from "./packed-expand.ts";
 import { type Work, crashError, instantiate, isCrash, newState, outOfRangeError, stateJson, transitionOf } from "./packed-model.ts";
 
 export interface PackedOptions {
@@ -74,6 +74,12 @@ export type Event =
  */
 const INITIAL_SLOTS = 1 << 20;
 
+/**
+ * The fingerprint table's buffer is reserved for 2^26 slots (512 MB of address space, about 47
+ * million states), which it doubles within in place; only the pages it uses become memory.
+ */
+const RESERVED_SLOTS = 1 << 26;
+
 export class Search {
   readonly started = performance.now();
   readonly checks: Checks;
@@ -104,7 +110,7 @@ export class Search {
     initialSlots = INITIAL_SLOTS,
   ) {
     this.checks = invariantChecks(program, opts.invariants);
-    this.table = new FingerprintTable(initialSlots, shared);
+    this.table = new FingerprintTable(initialSlots, shared, undefined, 0, RESERVED_SLOTS);
     this.parents = new IntList(shared);
     this.vias = new ViaList(shared);
     this.frontier = new StateList(program.layout.words, shared);
@@ -163,6 +169,11 @@ export class Search {
     return true;
   }
 
+  /** Per successor of the batch, whether it was not met lately (flush). */
+  private readonly unmet = new Uint8Array(BATCH);
+  /** What flush's cache-warming reads read (kept so they are not optimized away). */
+  touched = 0;
+
   /** Adds the expander's batch to the table in order; new states join the next level. */
   flush(): void {
     const x = this.expander;
@@ -172,8 +183,17 @@ export class Search {
     const W = this.program.layout.words;
     const fps = x.fps;
     const found = this.coverage?.found;
+    // First the fingerprints not met lately, and their slots brought into the cache all at once.
+    const unmet = this.unmet;
+    let touched = 0;
     for (let i = 0; i < n; i++) {
-      if (this.recent.metAt(fps, i) || !this.table.addAt(fps, i)) continue;
+      const met = this.recent.metAt(fps, i);
+      unmet[i] = met ? 0 : 1;
+      if (!met) touched ^= this.table.touchAt(fps, i);
+    }
+    this.touched = touched;
+    for (let i = 0; i < n; i++) {
+      if (unmet[i] === 0 || !this.table.addAt(fps, i)) continue;
       if (!this.admit(x.words, i * W, x.parents[i] as number, x.vias[i] as number)) {
         x.halted = true;
         return;

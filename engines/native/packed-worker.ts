@@ -5,23 +5,26 @@
 import { parentPort } from "node:worker_threads";
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { droppedBuffer } from "./collect.ts";
-import { type ExpandRequest, Phases, type RehashRequest, type SettleRequest, type SharedList } from "./packed-phases.ts";
+import { type ExpandRequest, Phases, type SettleRequest } from "./packed-phases.ts";
 
 export type WorkerRequest =
   | { type: "init"; program: PackedProgram; invariants: string[] | undefined; index: number }
-  | { type: "warm"; frontier: SharedList; rounds: number }
   | ({ type: "expand" } & ExpandRequest)
-  | ({ type: "settle" } & SettleRequest)
-  | ({ type: "rehash" } & RehashRequest);
+  | ({ type: "settle" } & SettleRequest);
 
 let phases: Phases | null = null;
 
-/** The fingerprint table the last expansion was given: when it is gone (it grew), its memory can be released. */
-let held: SharedArrayBuffer[] = [];
+/**
+ * The size of the fingerprint table's buffer the last expansion was given. Every message brings a new
+ * SharedArrayBuffer object (over the same memory while the table grows in place), so a buffer is
+ * known to be replaced by its size: the table moves only to a larger one (fingerprint.ts), and then
+ * the old one's memory can be released.
+ */
+let heldBytes = 0;
 
-function release(now: SharedArrayBuffer[]): void {
-  for (const b of held) if (!now.includes(b)) droppedBuffer(b.byteLength);
-  held = now;
+function release(table: SharedArrayBuffer): void {
+  if (heldBytes !== 0 && table.byteLength !== heldBytes) droppedBuffer(heldBytes);
+  heldBytes = table.byteLength;
 }
 
 function ready(): Phases {
@@ -36,16 +39,9 @@ parentPort?.on("message", (m: WorkerRequest) => {
         phases = new Phases(m.program, m.invariants, m.index);
         parentPort?.postMessage({ ok: true, value: null });
         return;
-      case "warm":
-        ready().warm(m.frontier, m.rounds);
-        parentPort?.postMessage({ ok: true, value: null });
-        return;
       case "expand":
-        release([m.table]);
+        release(m.table);
         parentPort?.postMessage({ ok: true, value: ready().expand(m) });
-        return;
-      case "rehash":
-        parentPort?.postMessage({ ok: true, value: ready().rehash(m) });
         return;
       case "settle":
         parentPort?.postMessage({ ok: true, value: ready().settle(m) });

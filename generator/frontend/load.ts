@@ -47,6 +47,15 @@ function sharedProject(): Project {
 }
 
 /**
+ * Drops the shared compiler instance (the parsed DSL and lib files, tens of megabytes): a process
+ * that has loaded its spec and goes on to a long model check calls it so the memory is the search's.
+ * A later `loadSpec` builds a new instance.
+ */
+export function releaseCompiler(): void {
+  project = undefined;
+}
+
+/**
  * Loads a spec named by `arg` (a folder or a .ts file, relative to `cwd`, by default the working
  * directory). The project root is found from the spec itself unless `root` is given; `root` alone
  * also serves as the folder `arg` is relative to.

@@ -212,23 +212,30 @@ class ModuleCompiler extends StepCompiler {
 
   /**
    * `packFrom`: the packed form of a successor, from its source's packed words (`base` at `bo`) and the
-   * write log: only the words holding a slot written since the step began are packed again.
+   * write log: each slot written since the step began has its field of the source's words replaced
+   * (a write costs a few operations, where packing a whole word again reads every slot in it).
    */
   private packFromCode(): string {
     const words = this.layout.words;
     if (words > 30) return "function packFrom(D, base, bo, out, o) {\n  return pack(D, out, o);\n}";
-    const bits = new Array<number>(this.layout.width + 2).fill(0);
-    for (const s of this.layout.slots) if (s.bits > 0) bits[s.index] = 1 << s.word;
-    this.decls.push(`const WORDBIT = new Int32Array([${bits.join(", ")}]);`);
     const w = new Lines();
+    const at = (word: number) => (word ? ` + ${word}` : "");
     w.block("function packFrom(D, base, bo, out, o)", () => {
       w.line("if (D[WIDTH] !== 0 && !inRange(D)) return false;");
-      w.line("let d = 0;");
-      w.line("for (let j = 0; j < u; j += 2) d |= WORDBIT[U[j]];");
-      for (let word = 0; word < words; word++) {
-        const at = word ? ` + ${word}` : "";
-        w.line(`out[o${at}] = (d & ${1 << word}) === 0 ? base[bo${at}] : ${this.wordCode(word)};`);
-      }
+      for (let word = 0; word < words; word++) w.line(`let w${word} = base[bo${at(word)}];`);
+      w.block("for (let j = 0; j < u; j += 2)", () => {
+        w.block("switch (U[j])", () => {
+          for (const s of this.layout.slots) {
+            if (s.bits === 0) continue;
+            const c = this.codeOf(s.type, `D[${s.index}]`);
+            const field = s.shift === 0 ? c : `(${c} << ${s.shift})`;
+            // The field's bits cleared (a 32-bit field is the whole word), then the new code or'ed in.
+            const keep = s.bits === 32 ? 0 : ~(((2 ** s.bits - 1) << s.shift) | 0);
+            w.line(`case ${s.index}: w${s.word} = ${keep === 0 ? field : `(w${s.word} & ${keep}) | ${field}`}; break;`);
+          }
+        });
+      });
+      for (let word = 0; word < words; word++) w.line(`out[o${at(word)}] = w${word};`);
       w.line("return true;");
     });
     return w.text();

@@ -40,6 +40,19 @@ export interface StepInfo {
 }
 
 /** Lines of generated code with indentation. */
+/**
+ * The runtime's `wr(arr, at, value)` written out in place (a step has dozens of them, too many for
+ * the JIT to inline them all): the slot and its old value go to the write log, then the value to the
+ * slot. The slot and value are computed first, in that order, as the call would (the value may log a
+ * write of its own: ci's out-of-range mark). A value the slot already holds is not logged: packing
+ * and undoing then have one entry fewer to go through.
+ */
+export function loggedWrite(arr: string, at: string, value: string): string {
+  const slot = /^\d+$/.test(at) ? at : "i_";
+  const head = slot === at ? "" : `const i_ = ${at}; `;
+  return `{ ${head}const v_ = ${value}; if (${arr}[${slot}] !== v_) { U[u] = ${slot}; U[u + 1] = ${arr}[${slot}]; u += 2; ${arr}[${slot}] = v_; } }`;
+}
+
 export class Lines {
   private readonly out: string[] = [];
   private depth = 0;
@@ -156,7 +169,7 @@ export abstract class StepCompiler extends ExprCompiler {
     });
     const text = w.text();
     // Each write logs one entry; a range check can log the out-of-range mark (two more).
-    this.maxLog = Math.max(this.maxLog, (text.match(/\bwr\(/g)?.length ?? 0) + 2 * (text.match(/\bcio?\(/g)?.length ?? 0));
+    this.maxLog = Math.max(this.maxLog, (text.match(/\bwr\(|\bU\[u\] = /g)?.length ?? 0) + 2 * (text.match(/\bcio?\(/g)?.length ?? 0));
     return `// ${step.label} (process ${p.name}${selfParam ? "" : ` ${self.code}`}), ${step.loc.file}:${step.loc.line}\n${text}`;
   }
 
@@ -205,7 +218,7 @@ export abstract class StepCompiler extends ExprCompiler {
           const pos = this.position(fn.pl.idType, fn.self, ctx, "pc");
           const slot = typeof pos.val === "number" ? String(fn.pl.pcOffset + pos.val) : `${fn.pl.pcOffset} + ${paren(pos.code)}`;
           if (!fn.pl.labels.includes(st.label)) throw new Error(`goto ${st.label}: not a label of ${fn.p.name}`);
-          w.line(`wr(S, ${slot}, ${this.stringId(st.label)});`);
+          w.line(loggedWrite("S", slot, String(this.stringId(st.label))));
           path.pvals.forEach((code, k) => w.line(`P[${k}] = ${code};`));
           this.maxParams = Math.max(this.maxParams, path.pvals.length);
           this.emits.push({ step: fn.index, loc: st.loc, params: path.params, path: [...path.arms] });
@@ -466,7 +479,7 @@ export abstract class StepCompiler extends ExprCompiler {
   protected store(w: Lines, target: Place, v: V, ctx: Ctx, logged: boolean): void {
     const n = slotCount(target.type, this.spec.source);
     if (n > 4096) this.unsupported(ctx, `assigning ${target.name}, a value of ${n} slots`);
-    const put = (at: string, value: string) => w.line(logged ? `wr(${target.arr}, ${at}, ${value});` : `${target.arr}[${at}] = ${value};`);
+    const put = (at: string, value: string) => w.line(logged ? loggedWrite(target.arr, at, value) : `${target.arr}[${at}] = ${value};`);
     if (n === 1 && target.type.kind !== "map" && target.type.kind !== "record") {
       const value = v.k === "sc" ? v : this.scalarAt(v, 0, ctx);
       put(offCode(target.off), this.slotCode(value, target.type, target.arr, ctx, target.name));
