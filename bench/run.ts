@@ -109,7 +109,7 @@ async function tlcRun(c: Case, workers: number): Promise<Measure> {
   try {
     const name = moduleName(loaded.spec, sel.variant);
     await writeFile(path.join(dir, `${name}.tla`), renderModule(loaded.spec, sel.variant, c.spec));
-    await writeFile(path.join(dir, `${name}.cfg`), renderConfig(loaded.spec, sel.config, ["TypeOK"]));
+    await writeFile(path.join(dir, `${name}.cfg`), renderConfig(loaded.spec, sel.config, ["TypeOK"], { properties: [] }));
     const rssFile = path.join(dir, "rss.txt");
     const wrapper = path.join(dir, "java-timed");
     await writeFile(wrapper, `#!/bin/sh\nexec /usr/bin/time -v -o ${JSON.stringify(rssFile)} java -Djava.io.tmpdir=${JSON.stringify(dir)} "$@"\n`, { mode: 0o755 });
