@@ -9,8 +9,11 @@ import { runCheck } from "../engines/check.ts";
 import { EngineError } from "../engines/result.ts";
 import { collectGarbage } from "../engines/native/collect.ts";
 import { loadSpec, releaseCompiler } from "../generator/frontend/load.ts";
+import { prestartWorkers } from "../engines/native/packed-parallel.ts";
 
 const [spec = "", config = "", variant = "", engine = "native", workers = "1"] = process.argv.slice(2);
+// As `raidspec check --workers N` does: the worker threads load their code while the spec loads.
+if (engine === "native") prestartWorkers(Number(workers) - 1);
 const loaded = loadSpec(spec, { root: process.cwd() });
 // As `raidspec check` does: the compiler's parsed files are dropped before the search.
 releaseCompiler();

@@ -11,6 +11,8 @@ import { createRequire } from "node:module";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { collectGarbage } from "../engines/native/collect.ts";
 import { loadSpec, releaseCompiler } from "../generator/frontend/load.ts";
+import { autoWorkers } from "../engines/native/native.ts";
+import { prestartWorkers } from "../engines/native/packed-parallel.ts";
 import { EngineError, exitCodes } from "../engines/result.ts";
 import { runCheck } from "../engines/check.ts";
 import { buildReport, reportMatrix, reportTable } from "../engines/report.ts";
@@ -113,6 +115,9 @@ program
     if (!opts.simulate && (opts.depth ?? opts.walks ?? opts.seconds ?? opts.seed) !== undefined)
       throw new EngineError("usage", "--depth, --walks, --seconds and --seed go with --simulate.");
     const itfFile = opts.itf === undefined ? undefined : checkItfTarget(opts.itf);
+    // The native engine's worker threads load their code while the spec loads.
+    if (opts.engine === "native" && opts.workers !== undefined && !opts.simulate && !opts.coverage && !opts.deadlock && !opts.reachable)
+      prestartWorkers((opts.workers === "auto" ? autoWorkers() : opts.workers) - 1);
     const loaded = loadSpec(arg);
     assertStories(loaded);
     // One spec per check: the compiler's parsed files are not needed again, and the search can use their memory.

@@ -55,6 +55,11 @@ const MAX_LOAD = 0.7;
 export class FingerprintTable {
   size = 0;
   slots: Int32Array;
+  /**
+   * For threads that read the table while this one writes it (packed-range.ts): an epoch, odd while
+   * the table grows (moves its fingerprints), and the capacity in slots.
+   */
+  guard: Int32Array | null = null;
   private mask: number;
   private limit: number;
 
@@ -173,6 +178,16 @@ export class FingerprintTable {
   }
 
   private grow(cap = this.capacity * 2): void {
+    const guard = this.guard;
+    if (guard) Atomics.add(guard, 0, 1);
+    this.regrow(cap);
+    if (guard) {
+      Atomics.store(guard, 1, this.capacity);
+      Atomics.add(guard, 0, 1);
+    }
+  }
+
+  private regrow(cap: number): void {
     const buffer = this.slots.buffer;
     if (buffer.byteLength >= cap * 8) {
       while (this.capacity < cap) this.double();
@@ -259,12 +274,6 @@ abstract class Chunked<A extends Int32Array | Uint8Array> {
     return chunk;
   }
 
-  /** Makes room for entries up to `length` (worker threads write them), and counts them in. */
-  reserve(length: number): void {
-    while (this.chunks.length << BITS < length) this.addChunk();
-    this.length = Math.max(this.length, length);
-  }
-
   get bytes(): number {
     return this.chunks.length * (this.entryBytes << BITS);
   }
@@ -284,11 +293,6 @@ export class IntList extends Chunked<Int32Array> {
   get(i: number): number {
     return (this.chunks[i >>> BITS] as Int32Array)[i & LOW] as number;
   }
-}
-
-/** Writes entry i of a shared IntList's chunks (in a worker thread). */
-export function setIn(chunks: Int32Array[], i: number, v: number): void {
-  (chunks[i >>> BITS] as Int32Array)[i & LOW] = v;
 }
 
 /**
@@ -312,12 +316,6 @@ export class ViaList extends Chunked<Uint8Array> {
     const v = (this.chunks[i >>> BITS] as Uint8Array)[i & LOW] as number;
     return v < 255 ? v : (this.large.get(i) ?? v);
   }
-}
-
-/** Writes transition index v of entry i of a shared ViaList's chunks; false when it is too large for them (the owner keeps it). */
-export function setVia(chunks: Uint8Array[], i: number, v: number): boolean {
-  (chunks[i >>> BITS] as Uint8Array)[i & LOW] = v < 255 ? v : 255;
-  return v < 255;
 }
 
 /**

@@ -111,8 +111,9 @@ export class Search {
   ) {
     this.checks = invariantChecks(program, opts.invariants);
     this.table = new FingerprintTable(initialSlots, shared, undefined, 0, RESERVED_SLOTS);
-    this.parents = new IntList(shared);
-    this.vias = new ViaList(shared);
+    // Only this thread writes them, also with workers (packed-parallel.ts).
+    this.parents = new IntList();
+    this.vias = new ViaList();
     this.frontier = new StateList(program.layout.words, shared);
     this.next = new StateList(program.layout.words, shared);
     this.coverage = opts.coverage ? new PackedCoverage(program) : null;
@@ -202,11 +203,11 @@ export class Search {
     }
   }
 
-  /** Expands the current level here, from the current position; a result when the search ends in it. */
-  expandLevel(): PackedResult | null {
+  /** Expands the current level here, from the current position up to `to`; a result when the search ends in it. */
+  expandLevel(to = this.frontier.length): PackedResult | null {
     const x = this.expander;
     const frontier = this.frontier;
-    for (; this.position < frontier.length; this.position++) {
+    for (; this.position < to; this.position++) {
       const id = this.levelStart + this.position;
       const bad = x.load(frontier.chunkOf(this.position), frontier.offsetOf(this.position), id);
       if (bad) return this.violation(id, bad, this.depth - 1);

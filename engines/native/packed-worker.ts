@@ -1,50 +1,28 @@
 /**
- * A worker thread of the parallel compiled explorer: runs the phases of packed-phases.ts on the
- * messages of packed-parallel.ts and answers each with its result (or the error).
+ * A worker thread of the parallel compiled explorer: expands the runs of levels packed-parallel.ts
+ * gives it (packed-range.ts) and answers each with its reply (or the error).
  */
 import { parentPort } from "node:worker_threads";
-import type { PackedProgram } from "../../generator/packed/compile.ts";
-import { droppedBuffer } from "./collect.ts";
-import { type ExpandRequest, Phases, type SettleRequest } from "./packed-phases.ts";
+import { type RangeInit, type RangeRequest, RangeWorker } from "./packed-range.ts";
 
-export type WorkerRequest =
-  | { type: "init"; program: PackedProgram; invariants: string[] | undefined; index: number }
-  | ({ type: "expand" } & ExpandRequest)
-  | ({ type: "settle" } & SettleRequest);
+export type WorkerRequest = ({ type: "init" } & RangeInit) | ({ type: "range" } & RangeRequest);
 
-let phases: Phases | null = null;
+let worker: RangeWorker | null = null;
 
-/**
- * The size of the fingerprint table's buffer the last expansion was given. Every message brings a new
- * SharedArrayBuffer object (over the same memory while the table grows in place), so a buffer is
- * known to be replaced by its size: the table moves only to a larger one (fingerprint.ts), and then
- * the old one's memory can be released.
- */
-let heldBytes = 0;
-
-function release(table: SharedArrayBuffer): void {
-  if (heldBytes !== 0 && table.byteLength !== heldBytes) droppedBuffer(heldBytes);
-  heldBytes = table.byteLength;
-}
-
-function ready(): Phases {
-  if (!phases) throw new Error("the worker was not initialized");
-  return phases;
-}
+/** States a worker expands on its own before it says it is ready (packed-range.ts). */
+const WARM_UP = 4096;
 
 parentPort?.on("message", (m: WorkerRequest) => {
   try {
     switch (m.type) {
       case "init":
-        phases = new Phases(m.program, m.invariants, m.index);
+        worker = new RangeWorker(m);
+        worker.warmUp(WARM_UP);
         parentPort?.postMessage({ ok: true, value: null });
         return;
-      case "expand":
-        release(m.table);
-        parentPort?.postMessage({ ok: true, value: ready().expand(m) });
-        return;
-      case "settle":
-        parentPort?.postMessage({ ok: true, value: ready().settle(m) });
+      case "range":
+        if (!worker) throw new Error("the worker was not initialized");
+        parentPort?.postMessage({ ok: true, value: worker.range(m) });
         return;
     }
   } catch (e) {
