@@ -242,6 +242,8 @@ class Levels {
   private readonly taking = new Rate();
   /** Bytes of the largest level's records. */
   peakRecords = 0;
+  /** New states per frontier state in the last level. */
+  private ratio = 2;
 
   constructor(
     private readonly search: Search,
@@ -282,6 +284,9 @@ class Levels {
     const mine = Math.max(1, Math.floor(n * this.share()));
     const per = Math.ceil((n - mine) / k);
     const deadline = search.opts.timeoutMs === undefined ? Infinity : Date.now() + search.opts.timeoutMs - (performance.now() - search.started);
+    // The table grows here, before the workers read it, to fit the level's new states on the last level's ratio.
+    search.table.reserve(Math.ceil(n * this.ratio * 1.25));
+    const found = search.parents.length;
     const list = this.listId(frontier);
     const runs: { from: number; to: number; reply: Promise<RangeReply> }[] = [];
     for (const [w, h] of this.helpers.entries()) {
@@ -329,6 +334,7 @@ class Levels {
       }
     }
     this.peakRecords = Math.max(this.peakRecords, records * this.R * 4);
+    this.ratio = (search.parents.length - found) / n;
     search.position = n;
     return null;
   }

@@ -69,10 +69,11 @@ export type Event =
   | { kind: "error"; error: EngineError };
 
 /**
- * The fingerprint table's first size: 2^20 slots (8 MB, of which the pages no fingerprint lands in
- * are never touched): the doublings below that would each rehash for little.
+ * The fingerprint table's first size: 2^22 slots (32 MB of address space, of which the pages no
+ * fingerprint lands in never become memory: a spec of a few thousand states uses a few MB). Each
+ * doubling below it would rehash every fingerprint (md/raid5 small_free: two doublings, about 0.1 s).
  */
-const INITIAL_SLOTS = 1 << 20;
+const INITIAL_SLOTS = 1 << 22;
 
 /**
  * The fingerprint table's buffer is reserved for 2^26 slots (512 MB of address space, about 47
