@@ -29,6 +29,9 @@ import { type PackedOptions, type PackedResult, Search } from "./packed-search.t
 import type { WorkerRequest } from "./packed-worker.ts";
 import type { StateList } from "./packed-expand.ts";
 
+/** Milliseconds without news from a working worker after which it is taken for dead. */
+const SILENCE = 60_000;
+
 /** Levels smaller than this are expanded on the main thread alone. */
 const SMALL_LEVEL = 2048;
 
@@ -317,16 +320,16 @@ class Levels {
     for (const [w, run] of runs.entries()) {
       const h = this.helpers[w] as WorkerHandle;
       const t1 = performance.now();
-      const { taken, waited } = this.take(h, run.from);
+      const { taken, waited } = this.take(h, run.from, deadline);
+      if (search.event) {
+        await stopAll();
+        return search.settle(search.event);
+      }
       const reply = await run.reply;
       search.offloaded += reply.generated;
       records += taken;
       this.theirs.note(reply.ms, run.to - run.from);
       this.taking.note(performance.now() - t1 - waited, run.to - run.from);
-      if (search.event) {
-        await stopAll();
-        return search.settle(search.event);
-      }
       const ended = this.after(reply, run.to);
       if (ended) {
         await stopAll();
@@ -343,7 +346,7 @@ class Levels {
    * Takes a worker's candidates as it writes them: each one the table does not have yet is a new
    * state, numbered next. Returns how many there were and the milliseconds spent waiting for them.
    */
-  private take(h: WorkerHandle, from: number): { taken: number; waited: number } {
+  private take(h: WorkerHandle, from: number, deadline: number): { taken: number; waited: number } {
     const search = this.search;
     const table = search.table;
     const out = h.output;
@@ -351,6 +354,7 @@ class Levels {
     const R = this.R;
     let i = 0;
     let waited = 0;
+    let heard = performance.now();
     search.position = from;
     for (;;) {
       const published = Atomics.load(h.control, PUBLISHED);
@@ -365,9 +369,17 @@ class Levels {
         }
       }
       if (Atomics.load(h.control, DONE) === 1 && Atomics.load(h.control, PUBLISHED) === i) return { taken: i, waited };
+      if (Date.now() > deadline) {
+        search.event = { kind: "timeout", id: search.parents.length };
+        return { taken: i, waited };
+      }
       const t = performance.now();
-      Atomics.wait(h.control, PUBLISHED, published, 5);
-      waited += performance.now() - t;
+      Atomics.wait(h.control, PUBLISHED, published, 50);
+      const now = performance.now();
+      waited += now - t;
+      // A worker publishes every few states: silence this long means it died (this thread cannot hear of it meanwhile).
+      if (Atomics.load(h.control, PUBLISHED) !== published || Atomics.load(h.control, DONE) === 1) heard = now;
+      else if (now - heard > SILENCE) throw new EngineError("crash", `A worker thread of the parallel explorer stopped answering (nothing for ${SILENCE / 1000} s): run with --workers 1 and report this.`);
     }
   }
 
