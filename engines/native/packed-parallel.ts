@@ -161,7 +161,7 @@ export interface ParallelTuning {
   smallLevel?: number;
   /** Wait for the workers before the first level rather than searching alone until they are up. */
   wait?: boolean;
-  /** The fingerprint table's first size in slots, a power of two (tests make it small to make it grow within a level). */
+  /** The fingerprint table's first size in slots, a power of two (tests make it small to make it grow within a level, while the workers read it). */
   slots?: number;
   /** Each worker's record buffer in bytes (tests make it small to make it fill up). */
   outputBytes?: number;
@@ -287,8 +287,9 @@ class Levels {
     const mine = Math.max(1, Math.floor(n * this.share()));
     const per = Math.ceil((n - mine) / k);
     const deadline = search.opts.timeoutMs === undefined ? Infinity : Date.now() + search.opts.timeoutMs - (performance.now() - search.started);
-    // The table grows here, before the workers read it, to fit the level's new states on the last level's ratio.
-    search.table.reserve(Math.ceil(n * this.ratio * 1.25));
+    // The table grows here, before the workers read it, to fit the level's new states on the last
+    // level's ratio (not with a first size given: tests make it grow while the workers read it).
+    if (this.tuning.slots === undefined) search.table.reserve(Math.ceil(n * this.ratio * 1.25));
     const found = search.parents.length;
     const list = this.listId(frontier);
     const runs: { from: number; to: number; reply: Promise<RangeReply> }[] = [];
