@@ -142,6 +142,17 @@ describe("coverage: every step of every example, the same counts on every engine
   });
 });
 
+describe("coverage with temporal properties", () => {
+  it("md/raid5 small: the liveness graph search counts the same coverage as a search for the invariants alone", async () => {
+    const loaded = loadSpec("spec/raid5", { root });
+    const withProperties = await runCheck({ loaded, specArg: "spec/raid5", config: "small", variant: "cd5fc653", engine: "native", coverage: true, root: loaded.root });
+    expect(withProperties.liveness).toBeDefined();
+    expect(withProperties.coverage?.complete).toBe(true);
+    const invariantsOnly = await coverageOf("spec/raid5", "cd5fc653", "native", "small");
+    expect(full(withProperties.coverage as Coverage)).toEqual(full(invariantsOnly));
+  });
+});
+
 describe("coverage on the command line and in the report", () => {
   it("check --coverage --json carries it; report --coverage adds the column", async () => {
     const r = await execa("node", ["bin/raidspec.js", "check", "spec/examples/peterson", "--engine", "native", "--coverage", "--json"], { reject: false });

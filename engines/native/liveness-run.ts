@@ -19,6 +19,7 @@ import type { PropertyPlan } from "../liveness/instances.ts";
 import type { ConstantValues, ReferenceModel } from "../model.ts";
 import { EngineError, type ExplorerInfo, type Json, type LivenessInfo } from "../result.ts";
 import { canonicalString } from "../state-json.ts";
+import { buildCoverage } from "../coverage.ts";
 import { exploreNative, type NativeResult } from "./explore.ts";
 import type { NativeOutcome, NativeRequest } from "./native.ts";
 import { explorePackedGraph } from "./packed-graph.ts";
@@ -37,7 +38,7 @@ export async function runNativeLiveness(req: NativeRequest, plan: PropertyPlan):
   const rules = fairnessRules(applyVariant(req.spec, req.variant));
   const compiled = req.explorer === "reference" ? "the readable explorer was asked for (--engine native-reference)" : compileWithPredicates(req, plan);
   if (typeof compiled === "string") return readable(req, plan, rules, compiled);
-  const explored = explorePackedGraph(compiled, { invariants: req.invariants, maxStates: req.maxStates, timeoutMs: req.timeoutMs, onProgress: req.onProgress, deadlock: req.deadlock });
+  const explored = explorePackedGraph(compiled, { invariants: req.invariants, maxStates: req.maxStates, timeoutMs: req.timeoutMs, onProgress: req.onProgress, deadlock: req.deadlock, coverage: req.coverage });
   const explorer: ExplorerInfo = {
     kind: "compiled",
     workers: 1,
@@ -47,7 +48,9 @@ export async function runNativeLiveness(req: NativeRequest, plan: PropertyPlan):
     searchMs: explored.result.durationMs,
   };
   const r = explored.result;
-  const base = { distinctStates: r.distinctStates, generated: r.generated, depth: r.depth, explorer };
+  // With --coverage the graph search counted each step and branch on the way.
+  const coverage = r.coverage && buildCoverage(applyVariant(req.spec, req.variant), r.coverage.counts.counts(), { engine: "native", complete: r.coverage.complete });
+  const base = { distinctStates: r.distinctStates, generated: r.generated, depth: r.depth, explorer, ...(coverage ? { coverage } : {}) };
   if (r.verdict !== "ok" || !explored.graph) return { ...base, verdict: r.verdict, ...(r.invariant ? { invariant: r.invariant } : {}), ...(r.trace ? { trace: r.trace } : {}) };
   const graph = explored.graph;
   const verdict = checkLiveness(graph, plan.instances, rules, deadline(req.timeoutMs, started, r.distinctStates));
@@ -61,7 +64,7 @@ export async function runNativeLiveness(req: NativeRequest, plan: PropertyPlan):
 function compileWithPredicates(req: NativeRequest, plan: PropertyPlan): PackedProgram | string {
   try {
     const predicates = plan.predicates.map((p) => ({ property: p.property, expr: p.expr, bound: p.bound.map((b) => ({ name: b.name, value: b.value as Value | null })) }));
-    return compilePacked(req.spec, req.variant, req.constants as Record<string, Value>, { symmetry: false, predicates });
+    return compilePacked(req.spec, req.variant, req.constants as Record<string, Value>, { symmetry: false, predicates, coverage: req.coverage });
   } catch (e) {
     if (e instanceof PackedUnsupported) return e.message;
     throw e;

@@ -82,9 +82,9 @@ export async function runNative(req: NativeRequest): Promise<NativeOutcome> {
     const plan = propertyPlan(req.spec, req.constants, req.properties);
     if (plan.instances.length > 0) {
       const r = await runNativeLiveness(req, plan);
-      if (!req.coverage) return r;
-      // The liveness search records the graph, not coverage: the counts come from a search of the
-      // same states for the invariants alone.
+      if (!req.coverage || r.coverage) return r;
+      // The readable explorer's graph search counts no coverage: the counts come from a search of
+      // the same states for the invariants alone.
       const counted = await runNative({ ...req, properties: undefined });
       return counted.coverage ? { ...r, coverage: counted.coverage } : r;
     }

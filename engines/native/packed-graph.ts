@@ -100,6 +100,7 @@ class GraphSearch extends Search {
     const W = this.program.layout.words;
     const fps = x.fps;
     const rec = this.recorder;
+    const found = this.coverage?.found;
     for (let i = 0; i < n; i++) {
       const hi = fps[2 * i] as number;
       const lo = fps[2 * i + 1] as number;
@@ -111,6 +112,7 @@ class GraphSearch extends Search {
           return;
         }
         this.numbers.add(hi, lo, id);
+        if (found) found[x.sites[i] as number]++;
       }
       const site = x.sites[i] as number;
       const self = x.selves[i] as number;
