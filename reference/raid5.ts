@@ -899,7 +899,7 @@ export function applyStep(env: Env, s: State, step: string, self: Json, params: 
  * @story if wpart == "full": takes a reference on stripe {wsh} to write all of d{wdev}
  * @story takes a reference on stripe {wsh} to write the {wpart} half of d{wdev}
  *
- * spec/raid5/spec.ts:309:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:372:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
@@ -910,10 +910,10 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
         t.wdev = put(t.wdev, self - 1, fixedDev(env, t, self));
         t.wpart = put(t.wpart, self - 1, fixedPart(env, t, self));
         t.wsh = put(t.wsh, self - 1, sh);
-        t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:324:9", "count"), 1, "spec/raid5/spec.ts:324:9"), "spec/raid5/spec.ts:324:9", "count");
-        t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:326:9", "queue");
+        t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:294:3", "count"), 1, "spec/raid5/spec.ts:294:3"), "spec/raid5/spec.ts:294:3", "count");
+        t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:295:3", "queue");
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
-        out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, branches: "if@313:9=then when@314:11", next: t });
+        out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, branches: "if@280:3=then when@281:5", next: t });
       } else {
         for (const dev of env.DataDisks) {
           for (const part of env.Parts) {
@@ -921,10 +921,10 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
             t.wdev = put(t.wdev, self - 1, dev);
             t.wpart = put(t.wpart, self - 1, part);
             t.wsh = put(t.wsh, self - 1, sh);
-            t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:324:9", "count"), 1, "spec/raid5/spec.ts:324:9"), "spec/raid5/spec.ts:324:9", "count");
-            t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:326:9", "queue");
+            t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:294:3", "count"), 1, "spec/raid5/spec.ts:294:3"), "spec/raid5/spec.ts:294:3", "count");
+            t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:295:3", "queue");
             t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
-            out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, branches: "if@313:9=else", next: t });
+            out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, branches: "if@280:3=else", next: t });
           }
         }
       }
@@ -943,35 +943,35 @@ function get_active_stripe(env: Env, s: State, self: Writers, out: Transition[])
  * and drops stripe_lock with no mark that bitmap_startwrite is still to come
  * @story queues a second bio on d{wdev} of stripe {wsh}: no bitmap work (overwrite_disks = {overwriteDisks[wsh]})
  *
- * spec/raid5/spec.ts:336:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:388:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
-    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:339:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:339:9", "towrite[wsh]");
-    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:340:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
+    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:391:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:391:9", "towrite[wsh]");
+    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:392:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
       const t = draft(s);
       t.added = put(t.added, self - 1, false);
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: "if@340:9=then", next: t });
+      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: "if@392:9=then", next: t });
     } else {
       const t = draft(s);
       t.added = put(t.added, self - 1, true);
       t.firstwrite = put(t.firstwrite, self - 1, now === "none");
-      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:346:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:346:11", "towrite[wsh]"), "spec/raid5/spec.ts:346:11", "towrite");
+      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:315:3", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:315:3", "towrite[wsh]"), "spec/raid5/spec.ts:315:3", "towrite");
       let br1: string;
-      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:347:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:347:11", "overwrite[wsh]")) {
-        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:348:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:348:13", "overwrite[wsh]"), "spec/raid5/spec.ts:348:13", "overwrite");
-        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:349:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:349:13"), "spec/raid5/spec.ts:349:13", "overwriteDisks");
-        br1 = "if@347:11=then";
+      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:316:3", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:316:3", "overwrite[wsh]")) {
+        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:317:5", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:317:5", "overwrite[wsh]"), "spec/raid5/spec.ts:317:5", "overwrite");
+        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:318:5", "overwriteDisks"), 1, "spec/raid5/spec.ts:318:5"), "spec/raid5/spec.ts:318:5", "overwriteDisks");
+        br1 = "if@316:3=then";
       } else {
-        br1 = "if@347:11=else";
+        br1 = "if@316:3=else";
       }
       if (now !== "none") {
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@340:9=else ${br1} if@351:11=then`, next: t });
+        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@392:9=else ${br1} if@397:11=then`, next: t });
       } else {
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "bitmap_startwrite");
-        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@340:9=else ${br1} if@351:11=else`, next: t });
+        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@392:9=else ${br1} if@397:11=else`, next: t });
       }
     }
   } catch (e) {
@@ -987,26 +987,26 @@ function add_stripe_bio(env: Env, s: State, self: Writers, out: Transition[]): v
  * after the next bitmap_unplug)
  * @story for stripe {wsh}: one more write pending on chunk {chunkOf(wsh)}
  *
- * spec/raid5/spec.ts:361:7. Runs when pc[self] is "bitmap_startwrite"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:407:7. Runs when pc[self] is "bitmap_startwrite"; pushes one transition per enabled alternative onto `out`.
  */
 function bitmap_startwrite(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const c = chunkOf(env, s, s.wsh[self - 1]);
-    if (mod(getInt(s.counter, c, 0, "spec/raid5/spec.ts:366:9", "counter"), 16384, "spec/raid5/spec.ts:366:9") === 16383) return;
+    if (mod(getInt(s.counter, c, 0, "spec/raid5/spec.ts:302:3", "counter"), 16384, "spec/raid5/spec.ts:302:3") === 16383) return;
     const t = draft(s);
     let br1: string;
-    if (getInt(s.counter, c, 0, "spec/raid5/spec.ts:368:9", "counter") === 0) {
-      t.dirtiedIn = putInt(t.dirtiedIn, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:368:33"), "spec/raid5/spec.ts:368:33", "dirtiedIn");
-      br1 = "if@368:9=then";
+    if (getInt(s.counter, c, 0, "spec/raid5/spec.ts:304:3", "counter") === 0) {
+      t.dirtiedIn = putInt(t.dirtiedIn, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:304:27"), "spec/raid5/spec.ts:304:27", "dirtiedIn");
+      br1 = "if@304:3=then";
     } else {
-      br1 = "if@368:9=else";
+      br1 = "if@304:3=else";
     }
-    t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:369:9", "counter")), "spec/raid5/spec.ts:369:9", "counter");
-    t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:370:9", "pageAllocated");
-    t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:371:9", "bitMem");
-    t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:372:9", "starts"), 1, "spec/raid5/spec.ts:372:9"), "spec/raid5/spec.ts:372:9", "starts");
+    t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:305:3", "counter")), "spec/raid5/spec.ts:305:3", "counter");
+    t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:306:3", "pageAllocated");
+    t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:307:3", "bitMem");
+    t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:308:3", "starts"), 1, "spec/raid5/spec.ts:308:3"), "spec/raid5/spec.ts:308:3", "starts");
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "set_bit_delay");
-    out.push({ step: "bitmap_startwrite", processSet: "writer", self, params: {}, branches: `when@366:9 ${br1}`, next: t });
+    out.push({ step: "bitmap_startwrite", processSet: "writer", self, params: {}, branches: `when@302:3 ${br1}`, next: t });
   } catch (e) {
     throw within(e, `step bitmap_startwrite of process writer ${showValue(self)}`);
   }
@@ -1020,13 +1020,13 @@ function bitmap_startwrite(env: Env, s: State, self: Writers, out: Transition[])
  * nothing reads it there
  * @story sets BIT_DELAY on stripe {wsh} with bm_seq = {bmSeq[wsh]}, without stripe_lock
  *
- * spec/raid5/spec.ts:381:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:419:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function set_bit_delay(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const t = draft(s);
-    t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:384:9"), "spec/raid5/spec.ts:384:9", "bmSeq");
-    t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:385:9", "bitDelay");
+    t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:422:9"), "spec/raid5/spec.ts:422:9", "bmSeq");
+    t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:423:9", "bitDelay");
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
     out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "", next: t });
   } catch (e) {
@@ -1045,40 +1045,40 @@ function set_bit_delay(env: Env, s: State, self: Writers, out: Transition[]): vo
  * to pass on
  * @story stripe {wsh} does not join a batch (stripe_can_batch is false for it or for the stripe before it)
  *
- * spec/raid5/spec.ts:397:7. Runs when pc[self] is "stripe_add_to_batch_list"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:435:7. Runs when pc[self] is "stripe_add_to_batch_list"; pushes one transition per enabled alternative onto `out`.
  */
 function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const sh = s.wsh[self - 1];
-    const prev = sub(sh, 1, "spec/raid5/spec.ts:401:9");
+    const prev = sub(sh, 1, "spec/raid5/spec.ts:439:9");
     const head = headOf(env, s, prev);
-    const delayed = getInt(s.bitDelay, sh, 0, "spec/raid5/spec.ts:404:9", "bitDelay");
-    const seq = getInt(s.bitDelay, some(head, "spec/raid5/spec.ts:406:9", "head"), 0, "spec/raid5/spec.ts:406:9", "bitDelay") && getInt(s.bmSeq, some(head, "spec/raid5/spec.ts:406:9", "head"), 0, "spec/raid5/spec.ts:406:9", "bmSeq") > getInt(s.bmSeq, sh, 0, "spec/raid5/spec.ts:406:9", "bmSeq") ? getInt(s.bmSeq, some(head, "spec/raid5/spec.ts:406:9", "head"), 0, "spec/raid5/spec.ts:406:9", "bmSeq") : getInt(s.bmSeq, sh, 0, "spec/raid5/spec.ts:406:9", "bmSeq");
-    if (stripeCanBatch(env, s, sh) && stripeCanBatch(env, s, prev) && getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:407:9", "batchHead") === null) {
+    const delayed = getInt(s.bitDelay, sh, 0, "spec/raid5/spec.ts:442:9", "bitDelay");
+    const seq = getInt(s.bitDelay, some(head, "spec/raid5/spec.ts:444:9", "head"), 0, "spec/raid5/spec.ts:444:9", "bitDelay") && getInt(s.bmSeq, some(head, "spec/raid5/spec.ts:444:9", "head"), 0, "spec/raid5/spec.ts:444:9", "bmSeq") > getInt(s.bmSeq, sh, 0, "spec/raid5/spec.ts:444:9", "bmSeq") ? getInt(s.bmSeq, some(head, "spec/raid5/spec.ts:444:9", "head"), 0, "spec/raid5/spec.ts:444:9", "bmSeq") : getInt(s.bmSeq, sh, 0, "spec/raid5/spec.ts:444:9", "bmSeq");
+    if (stripeCanBatch(env, s, sh) && stripeCanBatch(env, s, prev) && getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:445:9", "batchHead") === null) {
       const t = draft(s);
-      t.batchHead = putInt(t.batchHead, sh, 0, head, "spec/raid5/spec.ts:408:11", "batchHead");
-      t.batchHead = putInt(t.batchHead, some(head, "spec/raid5/spec.ts:408:11", "head"), 0, head, "spec/raid5/spec.ts:408:11", "batchHead");
+      t.batchHead = putInt(t.batchHead, sh, 0, head, "spec/raid5/spec.ts:446:11", "batchHead");
+      t.batchHead = putInt(t.batchHead, some(head, "spec/raid5/spec.ts:446:11", "head"), 0, head, "spec/raid5/spec.ts:446:11", "batchHead");
       t.bitDelay = env.Stripes.map((x) => x === sh ? false : x === head ? t.bitDelay[x] || delayed : t.bitDelay[x]);
       let br1: string;
       if (delayed) {
-        t.bmSeq = putInt(t.bmSeq, some(head, "spec/raid5/spec.ts:411:24", "head"), 0, seq, "spec/raid5/spec.ts:411:24", "bmSeq");
-        br1 = "if@411:11=then";
+        t.bmSeq = putInt(t.bmSeq, some(head, "spec/raid5/spec.ts:449:24", "head"), 0, seq, "spec/raid5/spec.ts:449:24", "bmSeq");
+        br1 = "if@449:11=then";
       } else {
-        br1 = "if@411:11=else";
+        br1 = "if@449:11=else";
       }
-      t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:413:11", "count"), 1, "spec/raid5/spec.ts:413:11"), "spec/raid5/spec.ts:413:11", "count");
-      if (prev === head && getInt(t.count, some(head, "spec/raid5/spec.ts:415:11", "head"), 0, "spec/raid5/spec.ts:415:11", "count") === 0 && getInt(t.handle, some(head, "spec/raid5/spec.ts:415:11", "head"), 0, "spec/raid5/spec.ts:415:11", "handle")) {
-        t.queue = putInt(t.queue, some(head, "spec/raid5/spec.ts:415:71", "head"), 0, releasedTo(env, t, head), "spec/raid5/spec.ts:415:71", "queue");
+      t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:451:11", "count"), 1, "spec/raid5/spec.ts:451:11"), "spec/raid5/spec.ts:451:11", "count");
+      if (prev === head && getInt(t.count, some(head, "spec/raid5/spec.ts:453:11", "head"), 0, "spec/raid5/spec.ts:453:11", "count") === 0 && getInt(t.handle, some(head, "spec/raid5/spec.ts:453:11", "head"), 0, "spec/raid5/spec.ts:453:11", "handle")) {
+        t.queue = putInt(t.queue, some(head, "spec/raid5/spec.ts:453:71", "head"), 0, releasedTo(env, t, head), "spec/raid5/spec.ts:453:71", "queue");
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-        out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: `if@407:9=then ${br1} if@415:11=then`, next: t });
+        out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: `if@445:9=then ${br1} if@453:11=then`, next: t });
       } else {
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-        out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: `if@407:9=then ${br1} if@415:11=else`, next: t });
+        out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: `if@445:9=then ${br1} if@453:11=else`, next: t });
       }
     } else {
       const t = draft(s);
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-      out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: "if@407:9=else", next: t });
+      out.push({ step: "stripe_add_to_batch_list", processSet: "writer", self, params: {}, branches: "if@445:9=else", next: t });
     }
   } catch (e) {
     throw within(e, `step stripe_add_to_batch_list of process writer ${showValue(self)}`);
@@ -1094,28 +1094,28 @@ function stripe_add_to_batch_list(env: Env, s: State, self: Writers, out: Transi
  * @story if Retry && !added: drops its reference on stripe {wsh} (count {count[wsh]}) and sleeps on wait_for_overlap
  * @story drops its reference on stripe {wsh} (count {count[wsh]})
  *
- * spec/raid5/spec.ts:426:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:464:7. Runs when pc[self] is "release_stripe_plug"; pushes one transition per enabled alternative onto `out`.
  */
 function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const sh = s.wsh[self - 1];
     const t = draft(s);
-    t.handle = putInt(t.handle, sh, 0, getInt(t.handle, sh, 0, "spec/raid5/spec.ts:430:9", "handle") || t.added[self - 1], "spec/raid5/spec.ts:430:9", "handle");
-    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:431:9", "count"), 1, "spec/raid5/spec.ts:431:9"), "spec/raid5/spec.ts:431:9", "count");
+    t.handle = putInt(t.handle, sh, 0, getInt(t.handle, sh, 0, "spec/raid5/spec.ts:468:9", "handle") || t.added[self - 1], "spec/raid5/spec.ts:468:9", "handle");
+    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:324:3", "count"), 1, "spec/raid5/spec.ts:324:3"), "spec/raid5/spec.ts:324:3", "count");
     let br1: string;
-    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:432:9", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:432:9", "handle")) {
-      t.queue = putInt(t.queue, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:434:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:434:11", "bmSeq") > t.seqWrite ? "bitmap" : "handle", "spec/raid5/spec.ts:434:11", "queue");
-      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:435:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:435:11", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:435:11", "bitDelay");
-      br1 = "if@432:9=then";
+    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:325:3", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:325:3", "handle")) {
+      t.queue = putInt(t.queue, sh, 0, releasedTo(env, t, sh), "spec/raid5/spec.ts:326:5", "queue");
+      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:327:5", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:327:5", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:327:5", "bitDelay");
+      br1 = "if@325:3=then";
     } else {
-      br1 = "if@432:9=else";
+      br1 = "if@325:3=else";
     }
     if (env.Retry && !t.added[self - 1]) {
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "wait_for_overlap");
-      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: `${br1} if@438:9=then`, next: t });
+      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: `${br1} if@471:9=then`, next: t });
     } else {
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "Done");
-      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: `${br1} if@438:9=else`, next: t });
+      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: `${br1} if@471:9=else`, next: t });
     }
   } catch (e) {
     throw within(e, `step release_stripe_plug of process writer ${showValue(self)}`);
@@ -1128,17 +1128,17 @@ function release_stripe_plug(env: Env, s: State, self: Writers, out: Transition[
  * wait_for_overlap, woken once the stripe is no longer batched and nothing overlaps: take it again, retry.
  * @story woken on wait_for_overlap: stripe {wsh} is no longer batched and d{wdev} free; takes it again to retry
  *
- * spec/raid5/spec.ts:446:7. Runs when pc[self] is "wait_for_overlap"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:479:7. Runs when pc[self] is "wait_for_overlap"; pushes one transition per enabled alternative onto `out`.
  */
 function wait_for_overlap(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const sh = s.wsh[self - 1];
-    if (getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:450:9", "batchHead") !== null || overlaps(env, s, getInt(getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:450:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:450:9", "towrite[sh]"), s.wpart[self - 1])) return;
+    if (getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:483:9", "batchHead") !== null || overlaps(env, s, getInt(getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:483:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:483:9", "towrite[sh]"), s.wpart[self - 1])) return;
     const t = draft(s);
-    t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:451:9", "count"), 1, "spec/raid5/spec.ts:451:9"), "spec/raid5/spec.ts:451:9", "count");
-    t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:452:9", "queue");
+    t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:294:3", "count"), 1, "spec/raid5/spec.ts:294:3"), "spec/raid5/spec.ts:294:3", "count");
+    t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:295:3", "queue");
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
-    out.push({ step: "wait_for_overlap", processSet: "writer", self, params: {}, branches: "when@450:9", next: t });
+    out.push({ step: "wait_for_overlap", processSet: "writer", self, params: {}, branches: "when@483:9", next: t });
   } catch (e) {
     throw within(e, `step wait_for_overlap of process writer ${showValue(self)}`);
   }
@@ -1150,15 +1150,15 @@ function wait_for_overlap(env: Env, s: State, self: Writers, out: Transition[]):
  * Something waits on bitmap_list: close the current batch of bitmap updates.
  * @story stripes wait on bitmap_list: closes bitmap update batch {seqFlush}
  *
- * spec/raid5/spec.ts:466:7. Runs when pc[self] is "raid5d_loop"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:498:7. Runs when pc[self] is "raid5d_loop"; pushes one transition per enabled alternative onto `out`.
  */
 function raid5d_loop(env: Env, s: State, self: Raid5d, out: Transition[]): void {
   try {
     if (!env.Stripes.some((sh) => s.queue[sh] === "bitmap")) return;
     const t = draft(s);
-    t.seqFlush = add(t.seqFlush, 1, "spec/raid5/spec.ts:470:9");
+    t.seqFlush = add(t.seqFlush, 1, "spec/raid5/spec.ts:502:9");
     t.pc = put(t.pc, env.pcBase.raid5d + self, "bitmap_unplug");
-    out.push({ step: "raid5d_loop", processSet: "raid5d", self, params: {}, branches: "when@469:9", next: t });
+    out.push({ step: "raid5d_loop", processSet: "raid5d", self, params: {}, branches: "when@501:9", next: t });
   } catch (e) {
     throw within(e, `step raid5d_loop of process raid5d ${showValue(self)}`);
   }
@@ -1170,7 +1170,7 @@ function raid5d_loop(env: Env, s: State, self: Raid5d, out: Transition[]): void 
  * Write every bit set in memory to disk and wait for it (device_lock dropped meanwhile).
  * @story writes the bitmap: every bit set in memory is now on disk
  *
- * spec/raid5/spec.ts:477:7. Runs when pc[self] is "bitmap_unplug"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:509:7. Runs when pc[self] is "bitmap_unplug"; pushes one transition per enabled alternative onto `out`.
  */
 function bitmap_unplug(env: Env, s: State, self: Raid5d, out: Transition[]): void {
   const t = draft(s);
@@ -1185,7 +1185,7 @@ function bitmap_unplug(env: Env, s: State, self: Raid5d, out: Transition[]): voi
  * seq_write = seq_flush; stripes whose bm_seq is now on disk move to handle_list.
  * @story seq_write = {seqWrite}: stripes whose bm_seq is on disk leave bitmap_list for handle_list
  *
- * spec/raid5/spec.ts:488:7. Runs when pc[self] is "activate_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:520:7. Runs when pc[self] is "activate_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function activate_bit_delay(env: Env, s: State, self: Raid5d, out: Transition[]): void {
   const t = draft(s);
@@ -1211,11 +1211,11 @@ function activate_bit_delay(env: Env, s: State, self: Raid5d, out: Transition[])
  * @story starts handle_stripe on stripe {p}, which it took off handle_list earlier
  * @story the writes of stripe {h} completed: handles it again
  *
- * spec/raid5/spec.ts:518:7. Runs when pc[self] is "handle_stripe"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:550:7. Runs when pc[self] is "handle_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): void {
   try {
-    // either, branch 1 of 4 (spec/raid5/spec.ts:521)
+    // either, branch 1 of 4 (spec/raid5/spec.ts:553)
     branch1: {
       if (env.HandleBatch) break branch1;
       for (const sh of env.Stripes.filter((x) => s.queue[x] === "handle")) {
@@ -1225,7 +1225,7 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
         if (t.bitDelay[sh]) {
           t.queue = put(t.queue, sh, releasedTo(env, t, sh));
           t.bitDelay = put(t.bitDelay, sh, t.bmSeq[sh] > t.seqWrite);
-          br1 = "if@527:13=then";
+          br1 = "if@559:13=then";
         } else {
           t.queue = put(t.queue, sh, "none");
           t.handle = put(t.handle, sh, false);
@@ -1234,45 +1234,45 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
           t.overwrite = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map(() => false) : t.overwrite[m]);
           t.overwriteDisks = env.Stripes.map((m) => inBatch(env, t, m, sh) ? 0 : t.overwriteDisks[m]);
           t.inIO = put(t.inIO, sh, env.Stripes.some((m) => inBatch(env, t, m, sh) && isWriting(env, t, m)));
-          br1 = "if@527:13=else";
+          br1 = "if@559:13=else";
         }
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@521:9": 0, sh }, branches: `either@521:9=0 when@523:13 ${br1}`, next: t });
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@553:9": 0, sh }, branches: `either@553:9=0 when@555:13 ${br1}`, next: t });
       }
     }
-    // either, branch 2 of 4 (spec/raid5/spec.ts:521)
+    // either, branch 2 of 4 (spec/raid5/spec.ts:553)
     branch2: {
       if (!env.HandleBatch) break branch2;
       for (const t_ of env.Stripes.filter((x) => s.queue[x] === "handle")) {
         const t = draft(s);
         t.queue = put(t.queue, t_, "none");
-        t.count = put(t.count, t_, add(t.count[t_], 1, "spec/raid5/spec.ts:550:13"));
+        t.count = put(t.count, t_, add(t.count[t_], 1, "spec/raid5/spec.ts:582:13"));
         t.taken = put(t.taken, t_, true);
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@521:9": 1, t: t_ }, branches: "either@521:9=1 when@547:13", next: t });
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@553:9": 1, t: t_ }, branches: "either@553:9=1 when@579:13", next: t });
       }
     }
-    // either, branch 3 of 4 (spec/raid5/spec.ts:521)
+    // either, branch 3 of 4 (spec/raid5/spec.ts:553)
     {
       for (const p of env.Stripes.filter((x) => s.taken[x])) {
         const t = draft(s);
         t.taken = put(t.taken, p, false);
         t.cur = put(t.cur, self - (env.NWriters + 1), p);
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "clear_batch_ready");
-        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@521:9": 2, p }, branches: "either@521:9=2", next: t });
+        out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@553:9": 2, p }, branches: "either@553:9=2", next: t });
       }
     }
-    // either, branch 4 of 4 (spec/raid5/spec.ts:521)
+    // either, branch 4 of 4 (spec/raid5/spec.ts:553)
     {
       for (const h of env.Stripes.filter((x) => s.inIO[x])) {
         const t = draft(s);
         t.cur = put(t.cur, self - (env.NWriters + 1), h);
         if (env.Stripes.some((m) => inBatch(env, t, m, h) && isWriting(env, t, m))) {
           t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@521:9": 3, h }, branches: "either@521:9=3 if@565:13=then", next: t });
+          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@553:9": 3, h }, branches: "either@553:9=3 if@597:13=then", next: t });
         } else {
           t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
-          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@521:9": 3, h }, branches: "either@521:9=3 if@565:13=else", next: t });
+          out.push({ step: "handle_stripe", processSet: "handler", self, params: { "either@553:9": 3, h }, branches: "either@553:9=3 if@597:13=else", next: t });
         }
       }
     }
@@ -1290,22 +1290,22 @@ function handle_stripe(env: Env, s: State, self: Handler, out: Transition[]): vo
  * handle_stripe leaves it to its head and drops its reference (count {count[cur]})
  * @story clear_batch_ready on stripe {cur}: no stripe joins its batch from now on
  *
- * spec/raid5/spec.ts:578:7. Runs when pc[self] is "clear_batch_ready"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:610:7. Runs when pc[self] is "clear_batch_ready"; pushes one transition per enabled alternative onto `out`.
  */
 function clear_batch_ready(env: Env, s: State, self: Handler, out: Transition[]): void {
   try {
     const sh = s.cur[self - (env.NWriters + 1)];
     const t = draft(s);
-    t.handle = putInt(t.handle, sh, 0, false, "spec/raid5/spec.ts:582:9", "handle");
+    t.handle = putInt(t.handle, sh, 0, false, "spec/raid5/spec.ts:614:9", "handle");
     if (isMember(env, t, sh)) {
-      t.batchReady = putInt(t.batchReady, sh, 0, false, "spec/raid5/spec.ts:584:11", "batchReady");
-      t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:586:11", "count"), 1, "spec/raid5/spec.ts:586:11"), "spec/raid5/spec.ts:586:11", "count");
+      t.batchReady = putInt(t.batchReady, sh, 0, false, "spec/raid5/spec.ts:616:11", "batchReady");
+      t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:618:11", "count"), 1, "spec/raid5/spec.ts:618:11"), "spec/raid5/spec.ts:618:11", "count");
       t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-      out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, branches: "if@583:9=then", next: t });
+      out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, branches: "if@615:9=then", next: t });
     } else {
       t.batchReady = env.Stripes.map((m) => t.batchReady[m] && !inBatch(env, t, m, sh));
       t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_taken");
-      out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, branches: "if@583:9=else", next: t });
+      out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, branches: "if@615:9=else", next: t });
     }
   } catch (e) {
     throw within(e, `step clear_batch_ready of process handler ${showValue(self)}`);
@@ -1324,32 +1324,32 @@ function clear_batch_ready(env: Env, s: State, self: Handler, out: Transition[])
  * reference (count {count[cur]})
  * @story handle_stripe finds nothing queued on stripe {cur} to write; drops its reference (count {count[cur]})
  *
- * spec/raid5/spec.ts:604:7. Runs when pc[self] is "handle_taken"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:636:7. Runs when pc[self] is "handle_taken"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_taken(env: Env, s: State, self: Handler, out: Transition[]): void {
   try {
     const sh = s.cur[self - (env.NWriters + 1)];
     const t = draft(s);
     let br1: string;
-    if (getInt(s.bitDelay, sh, 0, "spec/raid5/spec.ts:608:9", "bitDelay")) {
-      t.handle = putInt(t.handle, sh, 0, true, "spec/raid5/spec.ts:609:11", "handle");
-      br1 = "if@608:9=then";
+    if (getInt(s.bitDelay, sh, 0, "spec/raid5/spec.ts:640:9", "bitDelay")) {
+      t.handle = putInt(t.handle, sh, 0, true, "spec/raid5/spec.ts:641:11", "handle");
+      br1 = "if@640:9=then";
     } else {
-      t.inIO = putInt(t.inIO, sh, 0, getInt(t.inIO, sh, 0, "spec/raid5/spec.ts:612:11", "inIO") || env.Stripes.some((m) => inBatch(env, t, m, sh) && hasQueuedData(env, t, m)), "spec/raid5/spec.ts:612:11", "inIO");
+      t.inIO = putInt(t.inIO, sh, 0, getInt(t.inIO, sh, 0, "spec/raid5/spec.ts:644:11", "inIO") || env.Stripes.some((m) => inBatch(env, t, m, sh) && hasQueuedData(env, t, m)), "spec/raid5/spec.ts:644:11", "inIO");
       t.written = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map((d) => t.written[m][d] || t.towrite[m][d] !== "none") : t.written[m]);
       t.towrite = env.Stripes.map((m): readonly Coverage[] => inBatch(env, t, m, sh) ? env.DataDisks.map((): Coverage => "none") : t.towrite[m]);
       t.overwrite = env.Stripes.map((m) => inBatch(env, t, m, sh) ? env.DataDisks.map(() => false) : t.overwrite[m]);
       t.overwriteDisks = env.Stripes.map((m) => inBatch(env, t, m, sh) ? 0 : t.overwriteDisks[m]);
-      br1 = "if@608:9=else";
+      br1 = "if@640:9=else";
     }
-    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:618:9", "count"), 1, "spec/raid5/spec.ts:618:9"), "spec/raid5/spec.ts:618:9", "count");
+    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:324:3", "count"), 1, "spec/raid5/spec.ts:324:3"), "spec/raid5/spec.ts:324:3", "count");
     let br2: string;
-    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:619:9", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:619:9", "handle")) {
-      t.queue = putInt(t.queue, sh, 0, releasedTo(env, t, sh), "spec/raid5/spec.ts:620:11", "queue");
-      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:621:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:621:11", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:621:11", "bitDelay");
-      br2 = "if@619:9=then";
+    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:325:3", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:325:3", "handle")) {
+      t.queue = putInt(t.queue, sh, 0, releasedTo(env, t, sh), "spec/raid5/spec.ts:326:5", "queue");
+      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:327:5", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:327:5", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:327:5", "bitDelay");
+      br2 = "if@325:3=then";
     } else {
-      br2 = "if@619:9=else";
+      br2 = "if@325:3=else";
     }
     t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
     out.push({ step: "handle_taken", processSet: "handler", self, params: {}, branches: `${br1} ${br2}`, next: t });
@@ -1372,7 +1372,7 @@ function handle_taken(env: Env, s: State, self: Handler, out: Transition[]): voi
  * @story stripe {m}'s writes are done: {ends[chunkOf(m)] - old(ends[chunkOf(m)])} bitmap_endwrite on chunk
  * {chunkOf(m)}, counter {old(counter[chunkOf(m)])} → {counter[chunkOf(m)]}
  *
- * spec/raid5/spec.ts:638:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:666:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Transition[]): void {
   try {
@@ -1381,21 +1381,21 @@ function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Trans
       const n = count(env.DataDisks, (d) => s.written[m][d]);
       const t = draft(s);
       let br1: string;
-      if (getInt(s.pageAllocated, c, 0, "spec/raid5/spec.ts:644:9", "pageAllocated")) {
-        t.counter = putInt(t.counter, c, 0, counterMinus(env, t, endwriteBase(env, t, c), n), "spec/raid5/spec.ts:646:11", "counter");
-        t.needed = putInt(t.needed, c, 0, getInt(t.needed, c, 0, "spec/raid5/spec.ts:647:11", "needed") || env.Degraded, "spec/raid5/spec.ts:647:11", "needed");
-        br1 = "if@644:9=then";
+      if (getInt(s.pageAllocated, c, 0, "spec/raid5/spec.ts:672:9", "pageAllocated")) {
+        t.counter = putInt(t.counter, c, 0, counterMinus(env, t, endwriteBase(env, t, c), n), "spec/raid5/spec.ts:674:11", "counter");
+        t.needed = putInt(t.needed, c, 0, getInt(t.needed, c, 0, "spec/raid5/spec.ts:675:11", "needed") || env.Degraded, "spec/raid5/spec.ts:675:11", "needed");
+        br1 = "if@672:9=then";
       } else {
-        br1 = "if@644:9=else";
+        br1 = "if@672:9=else";
       }
-      t.ends = putInt(t.ends, c, 0, add(getInt(t.ends, c, 0, "spec/raid5/spec.ts:649:9", "ends"), n, "spec/raid5/spec.ts:649:9"), "spec/raid5/spec.ts:649:9", "ends");
+      t.ends = putInt(t.ends, c, 0, add(getInt(t.ends, c, 0, "spec/raid5/spec.ts:677:9", "ends"), n, "spec/raid5/spec.ts:677:9"), "spec/raid5/spec.ts:677:9", "ends");
       t.written = put(t.written, m, env.DataDisks.map(() => false));
       if (env.Stripes.some((y) => y !== m && inBatch(env, t, y, t.cur[self - (env.NWriters + 1)]) && isWriting(env, t, y))) {
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: `${br1} if@651:9=then`, next: t });
+        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: `${br1} if@679:9=then`, next: t });
       } else {
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
-        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: `${br1} if@651:9=else`, next: t });
+        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: `${br1} if@679:9=else`, next: t });
       }
     }
   } catch (e) {
@@ -1410,16 +1410,16 @@ function handle_stripe_clean_event(env: Env, s: State, self: Handler, out: Trans
  * @story splits stripe {cur}'s batch: the members become lone stripes, their BIT_DELAY cleared, the batch's
  * references dropped
  *
- * spec/raid5/spec.ts:659:7. Runs when pc[self] is "break_stripe_batch_list"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:687:7. Runs when pc[self] is "break_stripe_batch_list"; pushes one transition per enabled alternative onto `out`.
  */
 function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transition[]): void {
   try {
     const h = s.cur[self - (env.NWriters + 1)];
     const t = draft(s);
     t.bitDelay = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? false : t.bitDelay[m]);
-    t.count = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? sub(t.count[m], 1, "spec/raid5/spec.ts:664:9") : t.count[m]);
+    t.count = env.Stripes.map((m) => m !== h && t.batchHead[m] === h ? sub(t.count[m], 1, "spec/raid5/spec.ts:692:9") : t.count[m]);
     t.batchHead = env.Stripes.map((m) => inBatch(env, t, m, h) ? null : t.batchHead[m]);
-    t.inIO = putInt(t.inIO, h, 0, false, "spec/raid5/spec.ts:666:9", "inIO");
+    t.inIO = putInt(t.inIO, h, 0, false, "spec/raid5/spec.ts:694:9", "inIO");
     t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
     out.push({ step: "break_stripe_batch_list", processSet: "handler", self, params: {}, branches: "", next: t });
   } catch (e) {
@@ -1437,27 +1437,27 @@ function break_stripe_batch_list(env: Env, s: State, self: Handler, out: Transit
  * {counter}, bits in memory {bitMem})
  * @story idle counters cool down from 2 to 1 (counters {counter})
  *
- * spec/raid5/spec.ts:684:7. Runs when pc[self] is "bitmap_daemon_work"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:712:7. Runs when pc[self] is "bitmap_daemon_work"; pushes one transition per enabled alternative onto `out`.
  */
 function bitmap_daemon_work(env: Env, s: State, self: BitmapDaemon, out: Transition[]): void {
   try {
     if (!env.Daemon) return;
-    // either, branch 1 of 2 (spec/raid5/spec.ts:688)
+    // either, branch 1 of 2 (spec/raid5/spec.ts:716)
     branch1: {
       if (!env.Chunks.some((c) => daemonClears(env, s, c) || daemonCools(env, s, c))) break branch1;
       const t = draft(s);
       t.bitMem = env.Chunks.map((c) => t.bitMem[c] && !daemonClears(env, t, c));
       t.counter = env.Chunks.map((c) => daemonClears(env, t, c) ? 0 : daemonCools(env, t, c) ? 1 : t.counter[c]);
       t.pc = put(t.pc, env.pcBase.daemon + (self - (env.NWriters + 2)), "bitmap_daemon_work");
-      out.push({ step: "bitmap_daemon_work", processSet: "daemon", self, params: { "either@688:9": 0 }, branches: "when@687:9 either@688:9=0 when@690:13", next: t });
+      out.push({ step: "bitmap_daemon_work", processSet: "daemon", self, params: { "either@716:9": 0 }, branches: "when@715:9 either@716:9=0 when@718:13", next: t });
     }
-    // either, branch 2 of 2 (spec/raid5/spec.ts:688)
+    // either, branch 2 of 2 (spec/raid5/spec.ts:716)
     branch2: {
       if (!env.Chunks.some((c) => s.bitDisk[c] && !s.bitMem[c])) break branch2;
       const t = draft(s);
       t.bitDisk = env.Chunks.map((c) => t.bitDisk[c] && t.bitMem[c]);
       t.pc = put(t.pc, env.pcBase.daemon + (self - (env.NWriters + 2)), "bitmap_daemon_work");
-      out.push({ step: "bitmap_daemon_work", processSet: "daemon", self, params: { "either@688:9": 1 }, branches: "when@687:9 either@688:9=1 when@695:13", next: t });
+      out.push({ step: "bitmap_daemon_work", processSet: "daemon", self, params: { "either@716:9": 1 }, branches: "when@715:9 either@716:9=1 when@723:13", next: t });
     }
   } catch (e) {
     throw within(e, `step bitmap_daemon_work of process daemon ${showValue(self)}`);
@@ -1473,36 +1473,36 @@ function bitmap_daemon_work(env: Env, s: State, self: BitmapDaemon, out: Transit
  * and sets BITMAP_PENDING before dropping stripe_lock for bitmap_startwrite
  * @story queues a second bio on d{wdev} of stripe {wsh}: no bitmap work (overwrite_disks = {overwriteDisks[wsh]})
  *
- * spec/raid5/spec.ts:714:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:742:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
-    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:717:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:717:9", "towrite[wsh]");
-    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:718:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
+    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:745:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:745:9", "towrite[wsh]");
+    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:746:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
       const t = draft(s);
       t.added = put(t.added, self - 1, false);
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: "if@718:9=then", next: t });
+      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: "if@746:9=then", next: t });
     } else {
       const t = draft(s);
       t.added = put(t.added, self - 1, true);
       t.firstwrite = put(t.firstwrite, self - 1, now === "none");
-      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:724:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:724:11", "towrite[wsh]"), "spec/raid5/spec.ts:724:11", "towrite");
+      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:315:3", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:315:3", "towrite[wsh]"), "spec/raid5/spec.ts:315:3", "towrite");
       let br1: string;
-      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:725:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:725:11", "overwrite[wsh]")) {
-        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:726:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:726:13", "overwrite[wsh]"), "spec/raid5/spec.ts:726:13", "overwrite");
-        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:727:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:727:13"), "spec/raid5/spec.ts:727:13", "overwriteDisks");
-        br1 = "if@725:11=then";
+      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:316:3", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:316:3", "overwrite[wsh]")) {
+        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:317:5", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:317:5", "overwrite[wsh]"), "spec/raid5/spec.ts:317:5", "overwrite");
+        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:318:5", "overwriteDisks"), 1, "spec/raid5/spec.ts:318:5"), "spec/raid5/spec.ts:318:5", "overwriteDisks");
+        br1 = "if@316:3=then";
       } else {
-        br1 = "if@725:11=else";
+        br1 = "if@316:3=else";
       }
       if (now === "none") {
-        t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:730:31", "bitmapPending");
+        t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:752:31", "bitmapPending");
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "bitmap_startwrite");
-        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@718:9=else ${br1} if@730:11=then`, next: t });
+        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@746:9=else ${br1} if@752:11=then`, next: t });
       } else {
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@718:9=else ${br1} if@730:11=else`, next: t });
+        out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@746:9=else ${br1} if@752:11=else`, next: t });
       }
     }
   } catch (e) {
@@ -1517,20 +1517,20 @@ function add_stripe_bio_d0852df(env: Env, s: State, self: Writers, out: Transiti
  * @story if batchHead[wsh] != none: clears BITMAP_PENDING; stripe {wsh} is batched, so BIT_DELAY is left alone
  * @story under stripe_lock, clears BITMAP_PENDING and sets BIT_DELAY on stripe {wsh} with bm_seq = {bmSeq[wsh]}
  *
- * spec/raid5/spec.ts:740:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:762:7. Runs when pc[self] is "set_bit_delay"; pushes one transition per enabled alternative onto `out`.
  */
 function set_bit_delay_d0852df(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     const t = draft(s);
-    t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, false, "spec/raid5/spec.ts:744:9", "bitmapPending");
-    if (getInt(t.batchHead, t.wsh[self - 1], 0, "spec/raid5/spec.ts:745:9", "batchHead") === null) {
-      t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:746:11"), "spec/raid5/spec.ts:746:11", "bmSeq");
-      t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:747:11", "bitDelay");
+    t.bitmapPending = putInt(t.bitmapPending, t.wsh[self - 1], 0, false, "spec/raid5/spec.ts:766:9", "bitmapPending");
+    if (getInt(t.batchHead, t.wsh[self - 1], 0, "spec/raid5/spec.ts:767:9", "batchHead") === null) {
+      t.bmSeq = putInt(t.bmSeq, t.wsh[self - 1], 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:768:11"), "spec/raid5/spec.ts:768:11", "bmSeq");
+      t.bitDelay = putInt(t.bitDelay, t.wsh[self - 1], 0, true, "spec/raid5/spec.ts:769:11", "bitDelay");
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-      out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "if@745:9=then", next: t });
+      out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "if@767:9=then", next: t });
     } else {
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-      out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "if@745:9=else", next: t });
+      out.push({ step: "set_bit_delay", processSet: "writer", self, params: {}, branches: "if@767:9=else", next: t });
     }
   } catch (e) {
     throw within(e, `step set_bit_delay of process writer ${showValue(self)}`);
@@ -1547,22 +1547,22 @@ function set_bit_delay_d0852df(env: Env, s: State, self: Writers, out: Transitio
  * BATCH_READY its head already cleared: returns 0, so handle_stripe handles the member on its own
  * @story clear_batch_ready on stripe {cur}: no stripe joins its batch from now on
  *
- * spec/raid5/spec.ts:764:7. Runs when pc[self] is "clear_batch_ready"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:786:7. Runs when pc[self] is "clear_batch_ready"; pushes one transition per enabled alternative onto `out`.
  */
 function clear_batch_ready_pre_b15a9dbd(env: Env, s: State, self: Handler, out: Transition[]): void {
   try {
     const sh = s.cur[self - (env.NWriters + 1)];
     const t = draft(s);
-    t.handle = putInt(t.handle, sh, 0, false, "spec/raid5/spec.ts:768:9", "handle");
-    if (isMember(env, t, sh) && getInt(t.batchReady, sh, 0, "spec/raid5/spec.ts:769:9", "batchReady")) {
-      t.batchReady = putInt(t.batchReady, sh, 0, false, "spec/raid5/spec.ts:770:11", "batchReady");
-      t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:771:11", "count"), 1, "spec/raid5/spec.ts:771:11"), "spec/raid5/spec.ts:771:11", "count");
+    t.handle = putInt(t.handle, sh, 0, false, "spec/raid5/spec.ts:790:9", "handle");
+    if (isMember(env, t, sh) && getInt(t.batchReady, sh, 0, "spec/raid5/spec.ts:791:9", "batchReady")) {
+      t.batchReady = putInt(t.batchReady, sh, 0, false, "spec/raid5/spec.ts:792:11", "batchReady");
+      t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:793:11", "count"), 1, "spec/raid5/spec.ts:793:11"), "spec/raid5/spec.ts:793:11", "count");
       t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe");
-      out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, branches: "if@769:9=then", next: t });
+      out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, branches: "if@791:9=then", next: t });
     } else {
       t.batchReady = env.Stripes.map((m) => t.batchReady[m] && !inBatch(env, t, m, sh));
       t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_taken");
-      out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, branches: "if@769:9=else", next: t });
+      out.push({ step: "clear_batch_ready", processSet: "handler", self, params: {}, branches: "if@791:9=else", next: t });
     }
   } catch (e) {
     throw within(e, `step clear_batch_ready of process handler ${showValue(self)}`);
@@ -1578,7 +1578,7 @@ function clear_batch_ready_pre_b15a9dbd(env: Env, s: State, self: Handler, out: 
  * @story md layer: bitmap_startwrite on chunk {chunkOf(wsh)} (counter {counter[chunkOf(wsh)]}); takes a reference on
  * stripe {wsh} to write the {wpart} part of d{wdev}
  *
- * spec/raid5/spec.ts:791:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:813:7. Runs when pc[self] is "get_active_stripe"; pushes one transition per enabled alternative onto `out`.
  */
 function get_active_stripe_cd5fc653(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
@@ -1589,23 +1589,23 @@ function get_active_stripe_cd5fc653(env: Env, s: State, self: Writers, out: Tran
         t.wdev = put(t.wdev, self - 1, fixedDev(env, t, self));
         t.wpart = put(t.wpart, self - 1, fixedPart(env, t, self));
         const c = chunkOf(env, t, sh);
-        if (mod(getInt(t.counter, c, 0, "spec/raid5/spec.ts:806:9", "counter"), 16384, "spec/raid5/spec.ts:806:9") === 16383) continue;
+        if (mod(getInt(t.counter, c, 0, "spec/raid5/spec.ts:302:3", "counter"), 16384, "spec/raid5/spec.ts:302:3") === 16383) continue;
         let br1: string;
-        if (getInt(t.counter, c, 0, "spec/raid5/spec.ts:807:9", "counter") === 0) {
-          t.dirtiedIn = putInt(t.dirtiedIn, sh, 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:807:33"), "spec/raid5/spec.ts:807:33", "dirtiedIn");
-          br1 = "if@807:9=then";
+        if (getInt(t.counter, c, 0, "spec/raid5/spec.ts:304:3", "counter") === 0) {
+          t.dirtiedIn = putInt(t.dirtiedIn, sh, 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:304:27"), "spec/raid5/spec.ts:304:27", "dirtiedIn");
+          br1 = "if@304:3=then";
         } else {
-          br1 = "if@807:9=else";
+          br1 = "if@304:3=else";
         }
-        t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:808:9", "counter")), "spec/raid5/spec.ts:808:9", "counter");
-        t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:809:9", "pageAllocated");
-        t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:810:9", "bitMem");
-        t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:811:9", "starts"), 1, "spec/raid5/spec.ts:811:9"), "spec/raid5/spec.ts:811:9", "starts");
+        t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:305:3", "counter")), "spec/raid5/spec.ts:305:3", "counter");
+        t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:306:3", "pageAllocated");
+        t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:307:3", "bitMem");
+        t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:308:3", "starts"), 1, "spec/raid5/spec.ts:308:3"), "spec/raid5/spec.ts:308:3", "starts");
         t.wsh = put(t.wsh, self - 1, sh);
-        t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:813:9", "count"), 1, "spec/raid5/spec.ts:813:9"), "spec/raid5/spec.ts:813:9", "count");
-        t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:814:9", "queue");
+        t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:294:3", "count"), 1, "spec/raid5/spec.ts:294:3"), "spec/raid5/spec.ts:294:3", "count");
+        t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:295:3", "queue");
         t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
-        out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, branches: `if@795:9=then when@796:11 when@806:9 ${br1}`, next: t });
+        out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh }, branches: `if@280:3=then when@281:5 when@302:3 ${br1}`, next: t });
       } else {
         for (const dev of env.DataDisks) {
           for (const part of env.Parts) {
@@ -1613,23 +1613,23 @@ function get_active_stripe_cd5fc653(env: Env, s: State, self: Writers, out: Tran
             t.wdev = put(t.wdev, self - 1, dev);
             t.wpart = put(t.wpart, self - 1, part);
             const c = chunkOf(env, t, sh);
-            if (mod(getInt(t.counter, c, 0, "spec/raid5/spec.ts:806:9", "counter"), 16384, "spec/raid5/spec.ts:806:9") === 16383) continue;
+            if (mod(getInt(t.counter, c, 0, "spec/raid5/spec.ts:302:3", "counter"), 16384, "spec/raid5/spec.ts:302:3") === 16383) continue;
             let br2: string;
-            if (getInt(t.counter, c, 0, "spec/raid5/spec.ts:807:9", "counter") === 0) {
-              t.dirtiedIn = putInt(t.dirtiedIn, sh, 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:807:33"), "spec/raid5/spec.ts:807:33", "dirtiedIn");
-              br2 = "if@807:9=then";
+            if (getInt(t.counter, c, 0, "spec/raid5/spec.ts:304:3", "counter") === 0) {
+              t.dirtiedIn = putInt(t.dirtiedIn, sh, 0, add(t.seqFlush, 1, "spec/raid5/spec.ts:304:27"), "spec/raid5/spec.ts:304:27", "dirtiedIn");
+              br2 = "if@304:3=then";
             } else {
-              br2 = "if@807:9=else";
+              br2 = "if@304:3=else";
             }
-            t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:808:9", "counter")), "spec/raid5/spec.ts:808:9", "counter");
-            t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:809:9", "pageAllocated");
-            t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:810:9", "bitMem");
-            t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:811:9", "starts"), 1, "spec/raid5/spec.ts:811:9"), "spec/raid5/spec.ts:811:9", "starts");
+            t.counter = putInt(t.counter, c, 0, counterPlusOne(env, t, getInt(t.counter, c, 0, "spec/raid5/spec.ts:305:3", "counter")), "spec/raid5/spec.ts:305:3", "counter");
+            t.pageAllocated = putInt(t.pageAllocated, c, 0, true, "spec/raid5/spec.ts:306:3", "pageAllocated");
+            t.bitMem = putInt(t.bitMem, c, 0, true, "spec/raid5/spec.ts:307:3", "bitMem");
+            t.starts = putInt(t.starts, c, 0, add(getInt(t.starts, c, 0, "spec/raid5/spec.ts:308:3", "starts"), 1, "spec/raid5/spec.ts:308:3"), "spec/raid5/spec.ts:308:3", "starts");
             t.wsh = put(t.wsh, self - 1, sh);
-            t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:813:9", "count"), 1, "spec/raid5/spec.ts:813:9"), "spec/raid5/spec.ts:813:9", "count");
-            t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:814:9", "queue");
+            t.count = putInt(t.count, sh, 0, add(getInt(t.count, sh, 0, "spec/raid5/spec.ts:294:3", "count"), 1, "spec/raid5/spec.ts:294:3"), "spec/raid5/spec.ts:294:3", "count");
+            t.queue = putInt(t.queue, sh, 0, "none", "spec/raid5/spec.ts:295:3", "queue");
             t.pc = put(t.pc, env.pcBase.writer + (self - 1), "add_stripe_bio");
-            out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, branches: `if@795:9=else when@806:9 ${br2}`, next: t });
+            out.push({ step: "get_active_stripe", processSet: "writer", self, params: { sh, dev, part }, branches: `if@280:3=else when@302:3 ${br2}`, next: t });
           }
         }
       }
@@ -1648,28 +1648,28 @@ function get_active_stripe_cd5fc653(env: Env, s: State, self: Writers, out: Tran
  * stripe_lock, sets BIT_DELAY with bm_seq = {bmSeq[wsh]}
  * @story queues a second bio on d{wdev} of stripe {wsh} (overwrite_disks = {overwriteDisks[wsh]})
  *
- * spec/raid5/spec.ts:824:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:830:7. Runs when pc[self] is "add_stripe_bio"; pushes one transition per enabled alternative onto `out`.
  */
 function add_stripe_bio_cd5fc653(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
-    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:827:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:827:9", "towrite[wsh]");
-    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:828:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
+    const now = getInt(getInt(s.towrite, s.wsh[self - 1], 0, "spec/raid5/spec.ts:833:9", "towrite"), s.wdev[self - 1], 0, "spec/raid5/spec.ts:833:9", "towrite[wsh]");
+    if (getInt(s.batchHead, s.wsh[self - 1], 0, "spec/raid5/spec.ts:834:9", "batchHead") !== null || overlaps(env, s, now, s.wpart[self - 1])) {
       const t = draft(s);
       t.added = put(t.added, self - 1, false);
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "release_stripe_plug");
-      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: "if@828:9=then", next: t });
+      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: "if@834:9=then", next: t });
     } else {
       const t = draft(s);
       t.added = put(t.added, self - 1, true);
       t.firstwrite = put(t.firstwrite, self - 1, now === "none");
-      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:834:11", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:834:11", "towrite[wsh]"), "spec/raid5/spec.ts:834:11", "towrite");
+      t.towrite = putInt(t.towrite, t.wsh[self - 1], 0, putInt(getInt(t.towrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:315:3", "towrite"), t.wdev[self - 1], 0, covered(env, t, now, t.wpart[self - 1]), "spec/raid5/spec.ts:315:3", "towrite[wsh]"), "spec/raid5/spec.ts:315:3", "towrite");
       let br1: string;
-      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:835:11", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:835:11", "overwrite[wsh]")) {
-        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:836:13", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:836:13", "overwrite[wsh]"), "spec/raid5/spec.ts:836:13", "overwrite");
-        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:837:13", "overwriteDisks"), 1, "spec/raid5/spec.ts:837:13"), "spec/raid5/spec.ts:837:13", "overwriteDisks");
-        br1 = "if@835:11=then";
+      if (covered(env, t, now, t.wpart[self - 1]) === "full" && !getInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:316:3", "overwrite"), t.wdev[self - 1], 0, "spec/raid5/spec.ts:316:3", "overwrite[wsh]")) {
+        t.overwrite = putInt(t.overwrite, t.wsh[self - 1], 0, putInt(getInt(t.overwrite, t.wsh[self - 1], 0, "spec/raid5/spec.ts:317:5", "overwrite"), t.wdev[self - 1], 0, true, "spec/raid5/spec.ts:317:5", "overwrite[wsh]"), "spec/raid5/spec.ts:317:5", "overwrite");
+        t.overwriteDisks = putInt(t.overwriteDisks, t.wsh[self - 1], 0, add(getInt(t.overwriteDisks, t.wsh[self - 1], 0, "spec/raid5/spec.ts:318:5", "overwriteDisks"), 1, "spec/raid5/spec.ts:318:5"), "spec/raid5/spec.ts:318:5", "overwriteDisks");
+        br1 = "if@316:3=then";
       } else {
-        br1 = "if@835:11=else";
+        br1 = "if@316:3=else";
       }
       let br2: string;
       if (now === "none") {
@@ -1680,7 +1680,7 @@ function add_stripe_bio_cd5fc653(env: Env, s: State, self: Writers, out: Transit
         br2 = "if@840:11=else";
       }
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "stripe_add_to_batch_list");
-      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@828:9=else ${br1} ${br2}`, next: t });
+      out.push({ step: "add_stripe_bio", processSet: "writer", self, params: {}, branches: `if@834:9=else ${br1} ${br2}`, next: t });
     }
   } catch (e) {
     throw within(e, `step add_stripe_bio of process writer ${showValue(self)}`);
@@ -1703,21 +1703,21 @@ function release_stripe_plug_cd5fc653(env: Env, s: State, self: Writers, out: Tr
     const sh = s.wsh[self - 1];
     const t = draft(s);
     t.handle = putInt(t.handle, sh, 0, getInt(t.handle, sh, 0, "spec/raid5/spec.ts:859:9", "handle") || t.added[self - 1], "spec/raid5/spec.ts:859:9", "handle");
-    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:860:9", "count"), 1, "spec/raid5/spec.ts:860:9"), "spec/raid5/spec.ts:860:9", "count");
+    t.count = putInt(t.count, sh, 0, sub(getInt(t.count, sh, 0, "spec/raid5/spec.ts:324:3", "count"), 1, "spec/raid5/spec.ts:324:3"), "spec/raid5/spec.ts:324:3", "count");
     let br1: string;
-    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:861:9", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:861:9", "handle")) {
-      t.queue = putInt(t.queue, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:862:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:862:11", "bmSeq") > t.seqWrite ? "bitmap" : "handle", "spec/raid5/spec.ts:862:11", "queue");
-      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:863:11", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:863:11", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:863:11", "bitDelay");
-      br1 = "if@861:9=then";
+    if (getInt(t.count, sh, 0, "spec/raid5/spec.ts:325:3", "count") === 0 && getInt(t.handle, sh, 0, "spec/raid5/spec.ts:325:3", "handle")) {
+      t.queue = putInt(t.queue, sh, 0, releasedTo(env, t, sh), "spec/raid5/spec.ts:326:5", "queue");
+      t.bitDelay = putInt(t.bitDelay, sh, 0, getInt(t.bitDelay, sh, 0, "spec/raid5/spec.ts:327:5", "bitDelay") && getInt(t.bmSeq, sh, 0, "spec/raid5/spec.ts:327:5", "bmSeq") > t.seqWrite, "spec/raid5/spec.ts:327:5", "bitDelay");
+      br1 = "if@325:3=then";
     } else {
-      br1 = "if@861:9=else";
+      br1 = "if@325:3=else";
     }
     if (env.Retry && !t.added[self - 1]) {
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "wait_for_overlap");
-      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: `${br1} if@865:9=then`, next: t });
+      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: `${br1} if@861:9=then`, next: t });
     } else {
       t.pc = put(t.pc, env.pcBase.writer + (self - 1), "md_bitmap_endwrite");
-      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: `${br1} if@865:9=else`, next: t });
+      out.push({ step: "release_stripe_plug", processSet: "writer", self, params: {}, branches: `${br1} if@861:9=else`, next: t });
     }
   } catch (e) {
     throw within(e, `step release_stripe_plug of process writer ${showValue(self)}`);
@@ -1733,18 +1733,18 @@ function release_stripe_plug_cd5fc653(env: Env, s: State, self: Writers, out: Tr
  * @story its bio on d{wdev} of stripe {wsh} completed: md layer calls bitmap_endwrite on chunk {chunkOf(wsh)} (counter
  * {old(counter[chunkOf(wsh)])} → {hex(counter[chunkOf(wsh)])})
  *
- * spec/raid5/spec.ts:876:7. Runs when pc[self] is "md_bitmap_endwrite"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:872:7. Runs when pc[self] is "md_bitmap_endwrite"; pushes one transition per enabled alternative onto `out`.
  */
 function md_bitmap_endwrite(env: Env, s: State, self: Writers, out: Transition[]): void {
   try {
     if (s.added[self - 1] && !bioDone(env, s, s.wsh[self - 1], s.wdev[self - 1])) return;
     const c = chunkOf(env, s, s.wsh[self - 1]);
     const t = draft(s);
-    t.counter = putInt(t.counter, c, 0, counterMinus(env, t, endwriteBase(env, t, c), 1), "spec/raid5/spec.ts:881:9", "counter");
-    t.needed = putInt(t.needed, c, 0, getInt(t.needed, c, 0, "spec/raid5/spec.ts:882:9", "needed") || env.Degraded, "spec/raid5/spec.ts:882:9", "needed");
-    t.ends = putInt(t.ends, c, 0, add(getInt(t.ends, c, 0, "spec/raid5/spec.ts:883:9", "ends"), 1, "spec/raid5/spec.ts:883:9"), "spec/raid5/spec.ts:883:9", "ends");
+    t.counter = putInt(t.counter, c, 0, counterMinus(env, t, endwriteBase(env, t, c), 1), "spec/raid5/spec.ts:877:9", "counter");
+    t.needed = putInt(t.needed, c, 0, getInt(t.needed, c, 0, "spec/raid5/spec.ts:878:9", "needed") || env.Degraded, "spec/raid5/spec.ts:878:9", "needed");
+    t.ends = putInt(t.ends, c, 0, add(getInt(t.ends, c, 0, "spec/raid5/spec.ts:879:9", "ends"), 1, "spec/raid5/spec.ts:879:9"), "spec/raid5/spec.ts:879:9", "ends");
     t.pc = put(t.pc, env.pcBase.writer + (self - 1), "Done");
-    out.push({ step: "md_bitmap_endwrite", processSet: "writer", self, params: {}, branches: "when@879:9", next: t });
+    out.push({ step: "md_bitmap_endwrite", processSet: "writer", self, params: {}, branches: "when@875:9", next: t });
   } catch (e) {
     throw within(e, `step md_bitmap_endwrite of process writer ${showValue(self)}`);
   }
@@ -1756,7 +1756,7 @@ function md_bitmap_endwrite(env: Env, s: State, self: Writers, out: Transition[]
  * With cd5fc653: return the written bios of the next stripe of the batch (head first); no bitmap_endwrite here.
  * @story stripe {m}'s writes are done: its bios are returned to the md layer
  *
- * spec/raid5/spec.ts:895:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
+ * spec/raid5/spec.ts:891:7. Runs when pc[self] is "handle_stripe_clean_event"; pushes one transition per enabled alternative onto `out`.
  */
 function handle_stripe_clean_event_cd5fc653(env: Env, s: State, self: Handler, out: Transition[]): void {
   try {
@@ -1765,10 +1765,10 @@ function handle_stripe_clean_event_cd5fc653(env: Env, s: State, self: Handler, o
       t.written = put(t.written, m, env.DataDisks.map(() => false));
       if (env.Stripes.some((y) => y !== m && inBatch(env, t, y, t.cur[self - (env.NWriters + 1)]) && isWriting(env, t, y))) {
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "handle_stripe_clean_event");
-        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: "if@900:9=then", next: t });
+        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: "if@896:9=then", next: t });
       } else {
         t.pc = put(t.pc, env.pcBase.handler + (self - (env.NWriters + 1)), "break_stripe_batch_list");
-        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: "if@900:9=else", next: t });
+        out.push({ step: "handle_stripe_clean_event", processSet: "handler", self, params: { m }, branches: "if@896:9=else", next: t });
       }
     }
   } catch (e) {
@@ -1782,7 +1782,7 @@ function handle_stripe_clean_event_cd5fc653(env: Env, s: State, self: Handler, o
 /**
  * The bitmap counter a stripe uses (all devices of a stripe share it).
  *
- * Helper chunkOf (spec/raid5/spec.ts:206); reads the state it is given.
+ * Helper chunkOf (spec/raid5/spec.ts:213); reads the state it is given.
  */
 export function chunkOf(env: Env, s: State, sh: Stripes): number {
   return env.SharedCounter ? 0 : sh;
@@ -1791,11 +1791,11 @@ export function chunkOf(env: Env, s: State, sh: Stripes): number {
 /**
  * is_full_stripe_write()
  *
- * Helper isFullStripeWrite (spec/raid5/spec.ts:209); reads the state it is given.
+ * Helper isFullStripeWrite (spec/raid5/spec.ts:216); reads the state it is given.
  */
 export function isFullStripeWrite(env: Env, s: State, sh: Stripes): boolean {
   try {
-    return getInt(s.overwriteDisks, sh, 0, "spec/raid5/spec.ts:209:7", "overwriteDisks") === env.NData;
+    return getInt(s.overwriteDisks, sh, 0, "spec/raid5/spec.ts:216:7", "overwriteDisks") === env.NData;
   } catch (e) {
     throw within(e, "helper isFullStripeWrite");
   }
@@ -1804,11 +1804,11 @@ export function isFullStripeWrite(env: Env, s: State, sh: Stripes): boolean {
 /**
  * stripe_can_batch(), as fixed by d0852df
  *
- * Helper stripeCanBatch (spec/raid5/spec.ts:212); reads the state it is given.
+ * Helper stripeCanBatch (spec/raid5/spec.ts:219); reads the state it is given.
  */
 export function stripeCanBatch(env: Env, s: State, sh: Stripes): boolean {
   try {
-    return getInt(s.batchReady, sh, 0, "spec/raid5/spec.ts:212:7", "batchReady") && !getInt(s.bitmapPending, sh, 0, "spec/raid5/spec.ts:212:7", "bitmapPending") && isFullStripeWrite(env, s, sh);
+    return getInt(s.batchReady, sh, 0, "spec/raid5/spec.ts:219:7", "batchReady") && !getInt(s.bitmapPending, sh, 0, "spec/raid5/spec.ts:219:7", "bitmapPending") && isFullStripeWrite(env, s, sh);
   } catch (e) {
     throw within(e, "helper stripeCanBatch");
   }
@@ -1817,11 +1817,11 @@ export function stripeCanBatch(env: Env, s: State, sh: Stripes): boolean {
 /**
  * A stripe in some other stripe's batch.
  *
- * Helper isMember (spec/raid5/spec.ts:215); reads the state it is given.
+ * Helper isMember (spec/raid5/spec.ts:222); reads the state it is given.
  */
 export function isMember(env: Env, s: State, sh: Stripes): boolean {
   try {
-    return getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:215:7", "batchHead") !== null && getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:215:7", "batchHead") !== sh;
+    return getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:222:7", "batchHead") !== null && getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:222:7", "batchHead") !== sh;
   } catch (e) {
     throw within(e, "helper isMember");
   }
@@ -1830,11 +1830,11 @@ export function isMember(env: Env, s: State, sh: Stripes): boolean {
 /**
  * The stripe whose handling writes sh: its batch head, or itself.
  *
- * Helper headOf (spec/raid5/spec.ts:218); reads the state it is given.
+ * Helper headOf (spec/raid5/spec.ts:225); reads the state it is given.
  */
 export function headOf(env: Env, s: State, sh: Stripes) {
   try {
-    return isMember(env, s, sh) ? getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:218:7", "batchHead") : sh;
+    return isMember(env, s, sh) ? getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:225:7", "batchHead") : sh;
   } catch (e) {
     throw within(e, "helper headOf");
   }
@@ -1843,11 +1843,11 @@ export function headOf(env: Env, s: State, sh: Stripes) {
 /**
  * sh is h itself or a member of h's batch.
  *
- * Helper inBatch (spec/raid5/spec.ts:221); reads the state it is given.
+ * Helper inBatch (spec/raid5/spec.ts:228); reads the state it is given.
  */
 export function inBatch(env: Env, s: State, sh: Stripes, h: Stripes): boolean {
   try {
-    return sh === h || getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:221:7", "batchHead") === h;
+    return sh === h || getInt(s.batchHead, sh, 0, "spec/raid5/spec.ts:228:7", "batchHead") === h;
   } catch (e) {
     throw within(e, "helper inBatch");
   }
@@ -1856,11 +1856,11 @@ export function inBatch(env: Env, s: State, sh: Stripes, h: Stripes): boolean {
 /**
  * Some device of sh has data being written.
  *
- * Helper isWriting (spec/raid5/spec.ts:224); reads the state it is given.
+ * Helper isWriting (spec/raid5/spec.ts:231); reads the state it is given.
  */
 export function isWriting(env: Env, s: State, sh: Stripes): boolean {
   try {
-    return env.DataDisks.some((d) => getInt(s.written, sh, 0, "spec/raid5/spec.ts:224:7", "written")[d]);
+    return env.DataDisks.some((d) => getInt(s.written, sh, 0, "spec/raid5/spec.ts:231:7", "written")[d]);
   } catch (e) {
     throw within(e, "helper isWriting");
   }
@@ -1869,11 +1869,11 @@ export function isWriting(env: Env, s: State, sh: Stripes): boolean {
 /**
  * Some device of sh has bios queued (towrite) that are not yet drained.
  *
- * Helper hasQueuedData (spec/raid5/spec.ts:227); reads the state it is given.
+ * Helper hasQueuedData (spec/raid5/spec.ts:234); reads the state it is given.
  */
 export function hasQueuedData(env: Env, s: State, sh: Stripes): boolean {
   try {
-    return env.DataDisks.some((d) => getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:227:7", "towrite")[d] !== "none");
+    return env.DataDisks.some((d) => getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:234:7", "towrite")[d] !== "none");
   } catch (e) {
     throw within(e, "helper hasQueuedData");
   }
@@ -1882,7 +1882,7 @@ export function hasQueuedData(env: Env, s: State, sh: Stripes): boolean {
 /**
  * The towrite coverage after adding a bio covering `part`.
  *
- * Helper covered (spec/raid5/spec.ts:230); reads the state it is given.
+ * Helper covered (spec/raid5/spec.ts:237); reads the state it is given.
  */
 export function covered(env: Env, s: State, now: Coverage, part: Parts) {
   return now === "none" ? part : now === part ? now : "full";
@@ -1891,7 +1891,7 @@ export function covered(env: Env, s: State, now: Coverage, part: Parts) {
 /**
  * The bio overlaps a queued one (add_stripe_bio's overlap test).
  *
- * Helper overlaps (spec/raid5/spec.ts:233); reads the state it is given.
+ * Helper overlaps (spec/raid5/spec.ts:240); reads the state it is given.
  */
 export function overlaps(env: Env, s: State, now: Coverage, part: Parts): boolean {
   return now !== "none" && (now === "full" || part === "full" || now === part);
@@ -1900,11 +1900,11 @@ export function overlaps(env: Env, s: State, now: Coverage, part: Parts): boolea
 /**
  * Where do_release_stripe() puts a stripe with STRIPE_HANDLE whose count dropped to 0.
  *
- * Helper releasedTo (spec/raid5/spec.ts:236); reads the state it is given.
+ * Helper releasedTo (spec/raid5/spec.ts:243); reads the state it is given.
  */
 export function releasedTo(env: Env, s: State, sh: Stripes | null) {
   try {
-    return getInt(s.bitDelay, some(sh, "spec/raid5/spec.ts:236:7", "sh"), 0, "spec/raid5/spec.ts:236:7", "bitDelay") && getInt(s.bmSeq, some(sh, "spec/raid5/spec.ts:236:7", "sh"), 0, "spec/raid5/spec.ts:236:7", "bmSeq") > s.seqWrite ? "bitmap" : "handle";
+    return getInt(s.bitDelay, some(sh, "spec/raid5/spec.ts:243:7", "sh"), 0, "spec/raid5/spec.ts:243:7", "bitDelay") && getInt(s.bmSeq, some(sh, "spec/raid5/spec.ts:243:7", "sh"), 0, "spec/raid5/spec.ts:243:7", "bmSeq") > s.seqWrite ? "bitmap" : "handle";
   } catch (e) {
     throw within(e, "helper releasedTo");
   }
@@ -1913,11 +1913,11 @@ export function releasedTo(env: Env, s: State, sh: Stripes | null) {
 /**
  * A 16-bit decrement by n, as n bitmap_endwrite calls do it: 0 becomes 0xFFFF.
  *
- * Helper counterMinus (spec/raid5/spec.ts:239); reads the state it is given.
+ * Helper counterMinus (spec/raid5/spec.ts:246); reads the state it is given.
  */
 export function counterMinus(env: Env, s: State, c: number, n: number): number {
   try {
-    return mod(add(sub(c, n, "spec/raid5/spec.ts:239:7"), 65536, "spec/raid5/spec.ts:239:7"), 65536, "spec/raid5/spec.ts:239:7");
+    return mod(add(sub(c, n, "spec/raid5/spec.ts:246:7"), 65536, "spec/raid5/spec.ts:246:7"), 65536, "spec/raid5/spec.ts:246:7");
   } catch (e) {
     throw within(e, "helper counterMinus");
   }
@@ -1926,11 +1926,11 @@ export function counterMinus(env: Env, s: State, c: number, n: number): number {
 /**
  * With FixedBios: the data disk writer w writes.
  *
- * Helper fixedDev (spec/raid5/spec.ts:242); reads the state it is given.
+ * Helper fixedDev (spec/raid5/spec.ts:249); reads the state it is given.
  */
 export function fixedDev(env: Env, s: State, w: Writers): number {
   try {
-    return w <= env.NData ? sub(w, 1, "spec/raid5/spec.ts:242:7") : env.NData - 1;
+    return w <= env.NData ? sub(w, 1, "spec/raid5/spec.ts:249:7") : env.NData - 1;
   } catch (e) {
     throw within(e, "helper fixedDev");
   }
@@ -1939,7 +1939,7 @@ export function fixedDev(env: Env, s: State, w: Writers): number {
 /**
  * With FixedBios: the part of the page writer w writes (the last disk in halves).
  *
- * Helper fixedPart (spec/raid5/spec.ts:245); reads the state it is given.
+ * Helper fixedPart (spec/raid5/spec.ts:252); reads the state it is given.
  */
 export function fixedPart(env: Env, s: State, w: Writers) {
   return w < env.NData ? "full" : w === env.NData ? "lo" : "hi";
@@ -1948,11 +1948,11 @@ export function fixedPart(env: Env, s: State, w: Writers) {
 /**
  * The counter after bitmap_startwrite: 0 → bit set, 2; 1 → 2; then +1.
  *
- * Helper counterPlusOne (spec/raid5/spec.ts:248); reads the state it is given.
+ * Helper counterPlusOne (spec/raid5/spec.ts:255); reads the state it is given.
  */
 export function counterPlusOne(env: Env, s: State, c: number): number {
   try {
-    return c === 0 || c === 1 ? 3 : add(c, 1, "spec/raid5/spec.ts:248:7");
+    return c === 0 || c === 1 ? 3 : add(c, 1, "spec/raid5/spec.ts:255:7");
   } catch (e) {
     throw within(e, "helper counterPlusOne");
   }
@@ -1961,11 +1961,11 @@ export function counterPlusOne(env: Env, s: State, c: number): number {
 /**
  * The counter with NEEDED set, as bitmap_endwrite(success=0) sets it before its decrement.
  *
- * Helper withNeeded (spec/raid5/spec.ts:251); reads the state it is given.
+ * Helper withNeeded (spec/raid5/spec.ts:258); reads the state it is given.
  */
 export function withNeeded(env: Env, s: State, c: number): number {
   try {
-    return c >= 32768 ? c : add(c, 32768, "spec/raid5/spec.ts:251:7");
+    return c >= 32768 ? c : add(c, 32768, "spec/raid5/spec.ts:258:7");
   } catch (e) {
     throw within(e, "helper withNeeded");
   }
@@ -1974,11 +1974,11 @@ export function withNeeded(env: Env, s: State, c: number): number {
 /**
  * The counter as bitmap_endwrite sees it: with NEEDED set when the array is degraded.
  *
- * Helper endwriteBase (spec/raid5/spec.ts:254); reads the state it is given.
+ * Helper endwriteBase (spec/raid5/spec.ts:261); reads the state it is given.
  */
 export function endwriteBase(env: Env, s: State, c: number): number {
   try {
-    return env.Degraded ? withNeeded(env, s, getInt(s.counter, c, 0, "spec/raid5/spec.ts:254:7", "counter")) : getInt(s.counter, c, 0, "spec/raid5/spec.ts:254:7", "counter");
+    return env.Degraded ? withNeeded(env, s, getInt(s.counter, c, 0, "spec/raid5/spec.ts:261:7", "counter")) : getInt(s.counter, c, 0, "spec/raid5/spec.ts:261:7", "counter");
   } catch (e) {
     throw within(e, "helper endwriteBase");
   }
@@ -1987,11 +1987,11 @@ export function endwriteBase(env: Env, s: State, c: number): number {
 /**
  * Chunk c's count without a NEEDED bit that a degraded endwrite set (an underflow's NEEDED bit stays).
  *
- * Helper countOf (spec/raid5/spec.ts:257); reads the state it is given.
+ * Helper countOf (spec/raid5/spec.ts:264); reads the state it is given.
  */
 export function countOf(env: Env, s: State, c: Chunks): number {
   try {
-    return getInt(s.needed, c, 0, "spec/raid5/spec.ts:257:7", "needed") && getInt(s.counter, c, 0, "spec/raid5/spec.ts:257:7", "counter") >= 32768 ? sub(getInt(s.counter, c, 0, "spec/raid5/spec.ts:257:7", "counter"), 32768, "spec/raid5/spec.ts:257:7") : getInt(s.counter, c, 0, "spec/raid5/spec.ts:257:7", "counter");
+    return getInt(s.needed, c, 0, "spec/raid5/spec.ts:264:7", "needed") && getInt(s.counter, c, 0, "spec/raid5/spec.ts:264:7", "counter") >= 32768 ? sub(getInt(s.counter, c, 0, "spec/raid5/spec.ts:264:7", "counter"), 32768, "spec/raid5/spec.ts:264:7") : getInt(s.counter, c, 0, "spec/raid5/spec.ts:264:7", "counter");
   } catch (e) {
     throw within(e, "helper countOf");
   }
@@ -2000,11 +2000,11 @@ export function countOf(env: Env, s: State, c: Chunks): number {
 /**
  * bitmap_daemon_work clears the bit when the counter is 1: the whole 16-bit value, so never with NEEDED set.
  *
- * Helper daemonClears (spec/raid5/spec.ts:260); reads the state it is given.
+ * Helper daemonClears (spec/raid5/spec.ts:267); reads the state it is given.
  */
 export function daemonClears(env: Env, s: State, c: Chunks): boolean {
   try {
-    return getInt(s.counter, c, 0, "spec/raid5/spec.ts:260:7", "counter") === 1;
+    return getInt(s.counter, c, 0, "spec/raid5/spec.ts:267:7", "counter") === 1;
   } catch (e) {
     throw within(e, "helper daemonClears");
   }
@@ -2013,11 +2013,11 @@ export function daemonClears(env: Env, s: State, c: Chunks): boolean {
 /**
  * bitmap_daemon_work steps a counter at 2 down to 1 (whole value again: NEEDED or RESYNC keep it).
  *
- * Helper daemonCools (spec/raid5/spec.ts:263); reads the state it is given.
+ * Helper daemonCools (spec/raid5/spec.ts:270); reads the state it is given.
  */
 export function daemonCools(env: Env, s: State, c: Chunks): boolean {
   try {
-    return getInt(s.counter, c, 0, "spec/raid5/spec.ts:263:7", "counter") === 2;
+    return getInt(s.counter, c, 0, "spec/raid5/spec.ts:270:7", "counter") === 2;
   } catch (e) {
     throw within(e, "helper daemonCools");
   }
@@ -2026,11 +2026,11 @@ export function daemonCools(env: Env, s: State, c: Chunks): boolean {
 /**
  * The writer's bio has been written and returned (its device has nothing queued or in flight).
  *
- * Helper bioDone (spec/raid5/spec.ts:266); reads the state it is given.
+ * Helper bioDone (spec/raid5/spec.ts:273); reads the state it is given.
  */
 export function bioDone(env: Env, s: State, sh: Stripes, d: DataDisks): boolean {
   try {
-    return getInt(getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:266:7", "towrite"), d, 0, "spec/raid5/spec.ts:266:7", "towrite[sh]") === "none" && !getInt(getInt(s.written, sh, 0, "spec/raid5/spec.ts:266:7", "written"), d, 0, "spec/raid5/spec.ts:266:7", "written[sh]");
+    return getInt(getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:273:7", "towrite"), d, 0, "spec/raid5/spec.ts:273:7", "towrite[sh]") === "none" && !getInt(getInt(s.written, sh, 0, "spec/raid5/spec.ts:273:7", "written"), d, 0, "spec/raid5/spec.ts:273:7", "written[sh]");
   } catch (e) {
     throw within(e, "helper bioDone");
   }
@@ -2048,11 +2048,11 @@ export function TypeOK(env: Env, s: State): boolean {
  * (1) Write-intent coverage: data is written only while the stripe's bit is set on disk.
  * @story stripe {sh}'s data is being written while chunk {chunkOf(sh)}'s bit is clear on disk
  *
- * Invariant WriteIntentCoverage (spec/raid5/spec.ts:909).
+ * Invariant WriteIntentCoverage (spec/raid5/spec.ts:905).
  */
 export function WriteIntentCoverage(env: Env, s: State): boolean {
   try {
-    return env.Stripes.every((sh) => !isWriting(env, s, sh) || getInt(s.bitDisk, chunkOf(env, s, sh), 0, "spec/raid5/spec.ts:909:4", "bitDisk"));
+    return env.Stripes.every((sh) => !isWriting(env, s, sh) || getInt(s.bitDisk, chunkOf(env, s, sh), 0, "spec/raid5/spec.ts:905:4", "bitDisk"));
   } catch (e) {
     throw within(e, "invariant WriteIntentCoverage");
   }
@@ -2062,7 +2062,7 @@ export function WriteIntentCoverage(env: Env, s: State): boolean {
  * (2) No bitmap_endwrite before its bitmap_startwrite: per chunk, ends never exceed starts.
  * @story chunk {c} has had {ends[c]} bitmap_endwrite calls but only {starts[c]} bitmap_startwrite
  *
- * Invariant EndAfterStart (spec/raid5/spec.ts:914).
+ * Invariant EndAfterStart (spec/raid5/spec.ts:910).
  */
 export function EndAfterStart(env: Env, s: State): boolean {
   return env.Chunks.every((c) => s.ends[c] <= s.starts[c]);
@@ -2074,7 +2074,7 @@ export function EndAfterStart(env: Env, s: State): boolean {
  * @story if counter[c] >= 32768: counter {c} is {hex(counter[c])}: it went below zero and wrapped, NEEDED and RESYNC set
  * @story counter {c} is {counter[c]}: at COUNTER_MAX
  *
- * Invariant CounterInRange (spec/raid5/spec.ts:921).
+ * Invariant CounterInRange (spec/raid5/spec.ts:917).
  */
 export function CounterInRange(env: Env, s: State): boolean {
   try {
@@ -2089,11 +2089,11 @@ export function CounterInRange(env: Env, s: State): boolean {
  * counter may also have cooled down to 1 when nothing is pending.
  * @story counter {c} is {counter[c]}, but 2 + {starts[c]} started - {ends[c]} ended writes make {2 + starts[c] - ends[c]}
  *
- * Invariant CounterBalance (spec/raid5/spec.ts:927).
+ * Invariant CounterBalance (spec/raid5/spec.ts:923).
  */
 export function CounterBalance(env: Env, s: State): boolean {
   try {
-    return env.Chunks.every((c) => (!s.pageAllocated[c] || s.counter[c] === 0) || (s.counter[c] === sub(add(2, s.starts[c], "spec/raid5/spec.ts:927:4"), s.ends[c], "spec/raid5/spec.ts:927:4") || (s.needed[c] && countOf(env, s, c) === sub(add(2, s.starts[c], "spec/raid5/spec.ts:927:4"), s.ends[c], "spec/raid5/spec.ts:927:4")) || (env.Daemon && countOf(env, s, c) === 1 && s.starts[c] === s.ends[c])));
+    return env.Chunks.every((c) => (!s.pageAllocated[c] || s.counter[c] === 0) || (s.counter[c] === sub(add(2, s.starts[c], "spec/raid5/spec.ts:923:4"), s.ends[c], "spec/raid5/spec.ts:923:4") || (s.needed[c] && countOf(env, s, c) === sub(add(2, s.starts[c], "spec/raid5/spec.ts:923:4"), s.ends[c], "spec/raid5/spec.ts:923:4")) || (env.Daemon && countOf(env, s, c) === 1 && s.starts[c] === s.ends[c])));
   } catch (e) {
     throw within(e, "invariant CounterBalance");
   }
@@ -2105,7 +2105,7 @@ export function CounterBalance(env: Env, s: State): boolean {
  * break_stripe_batch_list fires
  * @story stripe {m}, a member of stripe {batchHead[m]}'s batch, has BITMAP_PENDING set
  *
- * Invariant MemberFlags (spec/raid5/spec.ts:943).
+ * Invariant MemberFlags (spec/raid5/spec.ts:939).
  */
 export function MemberFlags(env: Env, s: State): boolean {
   try {
@@ -2123,11 +2123,11 @@ export function MemberFlags(env: Env, s: State): boolean {
  * @story stripe {m}'s queued data is in stripe {headOf(m)}'s batch, whose BIT_DELAY/bm_seq does not wait for flush
  * {dirtiedIn[m]}
  *
- * Invariant DelayRecorded (spec/raid5/spec.ts:952).
+ * Invariant DelayRecorded (spec/raid5/spec.ts:948).
  */
 export function DelayRecorded(env: Env, s: State): boolean {
   try {
-    return env.Stripes.every((m) => s.dirtiedIn[m] <= s.seqWrite || (!isWriting(env, s, m) && ((!isMember(env, s, m) || !hasQueuedData(env, s, m)) || (getInt(s.bitDelay, some(headOf(env, s, m), "spec/raid5/spec.ts:952:4", "headOf(…)"), 0, "spec/raid5/spec.ts:952:4", "bitDelay") && getInt(s.bmSeq, some(headOf(env, s, m), "spec/raid5/spec.ts:952:4", "headOf(…)"), 0, "spec/raid5/spec.ts:952:4", "bmSeq") >= s.dirtiedIn[m]))));
+    return env.Stripes.every((m) => s.dirtiedIn[m] <= s.seqWrite || (!isWriting(env, s, m) && ((!isMember(env, s, m) || !hasQueuedData(env, s, m)) || (getInt(s.bitDelay, some(headOf(env, s, m), "spec/raid5/spec.ts:948:4", "headOf(…)"), 0, "spec/raid5/spec.ts:948:4", "bitDelay") && getInt(s.bmSeq, some(headOf(env, s, m), "spec/raid5/spec.ts:948:4", "headOf(…)"), 0, "spec/raid5/spec.ts:948:4", "bmSeq") >= s.dirtiedIn[m]))));
   } catch (e) {
     throw within(e, "invariant DelayRecorded");
   }
@@ -2138,11 +2138,11 @@ export function DelayRecorded(env: Env, s: State): boolean {
  * @story stripe {m} is in stripe {headOf(m)}'s batch, but that head's batch_head is {batchHead[headOf(m)]} and the
  * member's count {count[m]}
  *
- * Invariant BatchConsistent (spec/raid5/spec.ts:966).
+ * Invariant BatchConsistent (spec/raid5/spec.ts:962).
  */
 export function BatchConsistent(env: Env, s: State): boolean {
   try {
-    return env.Stripes.every((m) => !isMember(env, s, m) || (getInt(s.batchHead, some(headOf(env, s, m), "spec/raid5/spec.ts:966:4", "headOf(…)"), 0, "spec/raid5/spec.ts:966:4", "batchHead") === headOf(env, s, m) && some(headOf(env, s, m), "spec/raid5/spec.ts:966:4", "headOf(…)") < m && s.count[m] >= 1));
+    return env.Stripes.every((m) => !isMember(env, s, m) || (getInt(s.batchHead, some(headOf(env, s, m), "spec/raid5/spec.ts:962:4", "headOf(…)"), 0, "spec/raid5/spec.ts:962:4", "batchHead") === headOf(env, s, m) && some(headOf(env, s, m), "spec/raid5/spec.ts:962:4", "headOf(…)") < m && s.count[m] >= 1));
   } catch (e) {
     throw within(e, "invariant BatchConsistent");
   }
@@ -2154,7 +2154,7 @@ export function BatchConsistent(env: Env, s: State): boolean {
  * @story stripe {m} is a member of stripe {batchHead[m]}'s batch but has writes of its own in flight: it was handled
  * on its own
  *
- * Invariant MemberWrittenByHead (spec/raid5/spec.ts:975).
+ * Invariant MemberWrittenByHead (spec/raid5/spec.ts:971).
  */
 export function MemberWrittenByHead(env: Env, s: State): boolean {
   try {
@@ -2169,7 +2169,7 @@ export function MemberWrittenByHead(env: Env, s: State): boolean {
  * the bitmap daemon must not clear it.
  * @story chunk {c} was marked NEEDED by a degraded write, but its bit is clear in memory (counter {hex(counter[c])})
  *
- * Invariant NeededKept (spec/raid5/spec.ts:981).
+ * Invariant NeededKept (spec/raid5/spec.ts:977).
  */
 export function NeededKept(env: Env, s: State): boolean {
   return env.Chunks.every((c) => !s.needed[c] || s.bitMem[c]);
@@ -2182,7 +2182,7 @@ export function NeededKept(env: Env, s: State): boolean {
  * @story if seqWrite > seqFlush: seq_write {seqWrite} passed seq_flush {seqFlush}
  * @story stripe {sh} waits on bitmap_list without BIT_DELAY
  *
- * Invariant SeqOrder (spec/raid5/spec.ts:989).
+ * Invariant SeqOrder (spec/raid5/spec.ts:985).
  */
 export function SeqOrder(env: Env, s: State): boolean {
   return s.seqWrite <= s.seqFlush && env.Stripes.every((sh) => s.queue[sh] !== "bitmap" || s.bitDelay[sh]);
@@ -2194,7 +2194,7 @@ export function SeqOrder(env: Env, s: State): boolean {
  * cleared by the first writer whose bitmap_startwrite completes, so a second writer's can still be
  * pending when the stripe joins a batch (harmless where the first already set the same chunk's bit).
  *
- * Reachability goal BatchedBeforeStartwrite (spec/raid5/spec.ts:996). A state that breaks it is checked against the invariants, but neither counted nor explored.
+ * Reachability goal BatchedBeforeStartwrite (spec/raid5/spec.ts:992). A state that breaks it is checked against the invariants, but neither counted nor explored.
  */
 export function BatchedBeforeStartwrite(env: Env, s: State): boolean {
   try {
@@ -2207,29 +2207,29 @@ export function BatchedBeforeStartwrite(env: Env, s: State): boolean {
 // ---------------------------------------------------------------------------------------------
 // Temporal properties (their state predicates)
 
-/** Property StartwriteReturns (spec/raid5/spec.ts:1009): the p of p ~> q of its leadsTo. */
+/** Property StartwriteReturns (spec/raid5/spec.ts:1005): the p of p ~> q of its leadsTo. */
 export function StartwriteReturns_p(env: Env, s: State, w: Writers): boolean {
-  return s.pc[slotOf(env, w, "spec/raid5/spec.ts:268:21")] === "bitmap_startwrite" || s.pc[slotOf(env, w, "spec/raid5/spec.ts:268:21")] === "get_active_stripe";
+  return s.pc[slotOf(env, w, "spec/raid5/spec.ts:331:21")] === "bitmap_startwrite" || s.pc[slotOf(env, w, "spec/raid5/spec.ts:331:21")] === "get_active_stripe";
 }
 
-/** Property StartwriteReturns (spec/raid5/spec.ts:1009): the q of p ~> q of its leadsTo. */
+/** Property StartwriteReturns (spec/raid5/spec.ts:1005): the q of p ~> q of its leadsTo. */
 export function StartwriteReturns_q(env: Env, s: State, w: Writers): boolean {
-  return s.pc[slotOf(env, w, "spec/raid5/spec.ts:268:21")] !== "bitmap_startwrite" && s.pc[slotOf(env, w, "spec/raid5/spec.ts:268:21")] !== "get_active_stripe";
+  return s.pc[slotOf(env, w, "spec/raid5/spec.ts:331:21")] !== "bitmap_startwrite" && s.pc[slotOf(env, w, "spec/raid5/spec.ts:331:21")] !== "get_active_stripe";
 }
 
-/** Property QueuedWritten (spec/raid5/spec.ts:1026): the p of p ~> q of its leadsTo. */
+/** Property QueuedWritten (spec/raid5/spec.ts:1022): the p of p ~> q of its leadsTo. */
 export function QueuedWritten_p(env: Env, s: State, sh: Stripes, d: DataDisks): boolean {
-  return getInt(getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:268:21", "towrite"), d, 0, "spec/raid5/spec.ts:268:21", "towrite[sh]") !== "none";
+  return getInt(getInt(s.towrite, sh, 0, "spec/raid5/spec.ts:331:21", "towrite"), d, 0, "spec/raid5/spec.ts:331:21", "towrite[sh]") !== "none";
 }
 
-/** Property QueuedWritten (spec/raid5/spec.ts:1026): the q of p ~> q of its leadsTo. */
+/** Property QueuedWritten (spec/raid5/spec.ts:1022): the q of p ~> q of its leadsTo. */
 export function QueuedWritten_q(env: Env, s: State, sh: Stripes, d: DataDisks): boolean {
   return bioDone(env, s, sh, d);
 }
 
-/** Property WriterFinishes (spec/raid5/spec.ts:1035): the predicate of its eventually. */
+/** Property WriterFinishes (spec/raid5/spec.ts:1031): the predicate of its eventually. */
 export function WriterFinishes_p(env: Env, s: State, w: Writers): boolean {
-  return s.pc[slotOf(env, w, "spec/raid5/spec.ts:268:21")] === "Done";
+  return s.pc[slotOf(env, w, "spec/raid5/spec.ts:331:21")] === "Done";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2405,23 +2405,23 @@ export const model: Model = {
   source: "spec/raid5/spec.ts",
   configs,
   steps: [
-    { label: "get_active_stripe", processSet: "writer", models: "make_request / get_active_stripe", line: 309, column: 7 },
-    { label: "add_stripe_bio", processSet: "writer", models: "add_stripe_bio", line: 336, column: 7 },
-    { label: "bitmap_startwrite", processSet: "writer", models: "bitmap_startwrite", line: 361, column: 7 },
-    { label: "set_bit_delay", processSet: "writer", models: "add_stripe_bio (after bitmap_startwrite)", line: 381, column: 7 },
-    { label: "stripe_add_to_batch_list", processSet: "writer", models: "stripe_add_to_batch_list", line: 397, column: 7 },
-    { label: "release_stripe_plug", processSet: "writer", models: "make_request / release_stripe_plug", line: 426, column: 7 },
-    { label: "wait_for_overlap", processSet: "writer", models: "make_request / wait_for_overlap (retry)", line: 446, column: 7 },
-    { label: "raid5d_loop", processSet: "raid5d", models: "raid5d (seq_flush++)", line: 466, column: 7 },
-    { label: "bitmap_unplug", processSet: "raid5d", models: "bitmap_unplug", line: 477, column: 7 },
-    { label: "activate_bit_delay", processSet: "raid5d", models: "raid5d / activate_bit_delay", line: 488, column: 7 },
-    { label: "handle_stripe", processSet: "handler", models: "handle_stripe", line: 518, column: 7 },
-    { label: "clear_batch_ready", processSet: "handler", models: "handle_stripe / clear_batch_ready", line: 578, column: 7 },
-    { label: "handle_taken", processSet: "handler", models: "handle_stripe / schedule_reconstruction / raid5_release_stripe", line: 604, column: 7 },
-    { label: "handle_stripe_clean_event", processSet: "handler", models: "handle_stripe_clean_event / bitmap_endwrite", line: 638, column: 7 },
-    { label: "break_stripe_batch_list", processSet: "handler", models: "break_stripe_batch_list", line: 659, column: 7 },
-    { label: "bitmap_daemon_work", processSet: "daemon", models: "bitmap_daemon_work", line: 684, column: 7 },
-    { label: "md_bitmap_endwrite", processSet: "writer", models: "md_end_clone_io / bitmap_endwrite", line: 876, column: 7 },
+    { label: "get_active_stripe", processSet: "writer", models: "make_request / get_active_stripe", line: 372, column: 7 },
+    { label: "add_stripe_bio", processSet: "writer", models: "add_stripe_bio", line: 388, column: 7 },
+    { label: "bitmap_startwrite", processSet: "writer", models: "bitmap_startwrite", line: 407, column: 7 },
+    { label: "set_bit_delay", processSet: "writer", models: "add_stripe_bio (after bitmap_startwrite)", line: 419, column: 7 },
+    { label: "stripe_add_to_batch_list", processSet: "writer", models: "stripe_add_to_batch_list", line: 435, column: 7 },
+    { label: "release_stripe_plug", processSet: "writer", models: "make_request / release_stripe_plug", line: 464, column: 7 },
+    { label: "wait_for_overlap", processSet: "writer", models: "make_request / wait_for_overlap (retry)", line: 479, column: 7 },
+    { label: "raid5d_loop", processSet: "raid5d", models: "raid5d (seq_flush++)", line: 498, column: 7 },
+    { label: "bitmap_unplug", processSet: "raid5d", models: "bitmap_unplug", line: 509, column: 7 },
+    { label: "activate_bit_delay", processSet: "raid5d", models: "raid5d / activate_bit_delay", line: 520, column: 7 },
+    { label: "handle_stripe", processSet: "handler", models: "handle_stripe", line: 550, column: 7 },
+    { label: "clear_batch_ready", processSet: "handler", models: "handle_stripe / clear_batch_ready", line: 610, column: 7 },
+    { label: "handle_taken", processSet: "handler", models: "handle_stripe / schedule_reconstruction / raid5_release_stripe", line: 636, column: 7 },
+    { label: "handle_stripe_clean_event", processSet: "handler", models: "handle_stripe_clean_event / bitmap_endwrite", line: 666, column: 7 },
+    { label: "break_stripe_batch_list", processSet: "handler", models: "break_stripe_batch_list", line: 687, column: 7 },
+    { label: "bitmap_daemon_work", processSet: "daemon", models: "bitmap_daemon_work", line: 712, column: 7 },
+    { label: "md_bitmap_endwrite", processSet: "writer", models: "md_end_clone_io / bitmap_endwrite", line: 872, column: 7 },
   ],
   variants: [
     { name: null, init: (c) => initialStates(envOf(c)), successors: (state, c) => successors(envOf(c), state) },

@@ -120,6 +120,25 @@ b:
     await expect(readPlusCal(algorithm("a:\n    y[1] := x + 1 || y[2] := 2;"))).rejects.toThrow(/write each right-hand side of `\|\|` in parentheses/);
   });
 
+  it("expands a macro call in place, as pcal.trans does: each parameter replaced by its argument, in parentheses unless one token", async () => {
+    const withMacro = (body: string, macro: string) =>
+      algorithm(body, "variables n = 0;\n").replace("process p", `macro Set(i, e)\nbegin\n${macro}\nend macro;\n\nprocess p`);
+    const read = await readPlusCal(
+      withMacro("a:\n    Set(self, x + 1);\nb:\n    with v \\in {1} do Set(v, 2); end with;", "    await Big(e);\n    y[i] := e * 2;\n    n := n + e;"),
+    );
+    const [a, b] = read.processes[0]?.steps ?? [];
+    expect(a?.body.map((st) => st.kind)).toEqual(["await", "assign", "assign"]);
+    const translation = translatePlusCal(read);
+    expect(translation).toContain("Big((x + 1))");
+    expect(translation).toContain("y' = [y EXCEPT ![self] = (x + 1) * 2]");
+    // A local read in the macro is the calling process's (n[self]), read primed after its assignment there.
+    expect(translation).toContain("n' = [n EXCEPT ![self] = n[self] + (x + 1)]");
+    expect(b?.body[0]?.kind).toBe("with");
+    expect(translation).toContain("y' = [y EXCEPT ![v] = 2 * 2]");
+    await expect(readPlusCal(withMacro("a:\n    Set(self, 1);", "    goto a;"))).rejects.toThrow(/a goto in a macro/);
+    await expect(readPlusCal(withMacro("a:\n    Nope(self, 1);", "    skip;"))).rejects.toThrow(/a call of Nope, which is no macro declared before it/);
+  });
+
   it("knows only the PlusCal the generator emits: procedures are an error, not a guess", async () => {
     const text = algorithm("a:\n    skip;").replace("process p", "procedure f() begin f1: return; end procedure;\nprocess p");
     await expect(readPlusCal(text)).rejects.toThrow(/procedures are not part of the PlusCal this reader knows/);

@@ -71,7 +71,7 @@ describe.skipIf(!JAR)("with the real TLA+ tools (TLA2TOOLS_JAR)", () => {
         text = await retranslate(source);
       } catch (e) {
         if (!(e instanceof PcalReadError)) throw e;
-        // A construct the independent reader does not know (a macro, a single process): the real pcal.trans translates it.
+        // A construct the independent reader does not know (a procedure, a single process): the real pcal.trans translates it.
         const own = join(scratch, `trans-${f}`);
         mkdirSync(own);
         writeFileSync(join(own, f), source);

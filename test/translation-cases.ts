@@ -1,8 +1,9 @@
 /**
  * The modules whose PlusCal algorithm is compared with its translation (by the PlusCal re-reading,
  * and by the real pcal.trans when a jar is at hand), with the distinct states each has on its
- * configuration: every example spec in both variants, md/raid5 on two_disk in both variants, and the
- * language's ports whose algorithm this reader knows (no macros, no single process).
+ * configuration: every example spec in both variants, md/raid5 on two_disk in three variants (its
+ * writer steps call macros), the macros fixture, and the language's ports whose algorithm this reader
+ * knows (no single process, no procedures).
  */
 import { loadSpec } from "../generator/frontend/load.ts";
 import { renderConfig, renderModule } from "../generator/tla/module.ts";
@@ -20,6 +21,8 @@ export const TRANSLATION_CASES: [spec: string, variant: string | null, config: s
   ["spec/examples/lock-order", "ordered", "default", 12],
   ["spec/raid5", null, "two_disk", 1139],
   ["spec/raid5", "d0852df", "two_disk", 1011],
+  ["spec/raid5", "cd5fc653", "two_disk", 1117],
+  ["test/fixtures/language/macros", null, "default", 64],
   ["spec/examples/dining-philosophers", null, "default", 67],
   ["spec/examples/ewd998", null, "two", 2360],
 ];

@@ -1,9 +1,11 @@
 /**
  * Reads the PlusCal algorithm (P-syntax) in a module's comment with the TLA+ tree-sitter grammar,
  * which parses PlusCal too, into a small AST: the part of PlusCal the generator emits (global and
- * process variables, `define`, process sets, labels, `:=` and `||`, `await`, `goto`, `skip`, `if` /
- * `elsif` / `else`, `either` / `or`, `with` over `\in` and `=`). Anything else is an error: this
- * reader is an independent reading of the text, so it must not guess.
+ * process variables, `define`, macros, process sets, labels, `:=` and `||`, `await`, `goto`, `skip`,
+ * `if` / `elsif` / `else`, `either` / `or`, `with` over `\in` and `=`). Anything else is an error:
+ * this reader is an independent reading of the text, so it must not guess. A macro call is expanded
+ * where it stands, as pcal.trans expands it: the macro's statements with each parameter replaced by
+ * the argument's text (in parentheses unless it is one token), so the AST has no macros.
  *
  * Expressions stay TLA+ text, with the position of every name they use, so the translator can prime
  * and subscript variables the way pcal.trans does.
@@ -57,6 +59,16 @@ export interface PcalAlgorithm {
   processes: PcalProcess[];
 }
 
+/** `macro M(p, …) begin … end macro;`: its statements, read with the macros declared before it. */
+interface PcalMacro {
+  name: string;
+  params: string[];
+  body: PcalStmt[];
+}
+
+/** The macros a statement may call: those declared so far. */
+type Macros = ReadonlyMap<string, PcalMacro>;
+
 export class PcalReadError extends Error {
   constructor(message: string, node?: Node) {
     super(node ? `line ${node.startPosition.row + 1}, column ${node.startPosition.column + 1}: ${message}` : message);
@@ -94,12 +106,14 @@ function variables(decls: Node | undefined): PcalVariable[] {
   return decls ? named(decls).filter((c) => c.type === "pcal_var_decl").map(variable) : [];
 }
 
-/** Statements in order, ignoring the keywords and separators between them. */
-function statements(nodes: Node[]): PcalStmt[] {
-  return nodes.filter((n) => n.isNamed && n.type.startsWith("pcal_") && !n.type.startsWith("pcal_end_")).map(statement);
+/** Statements in order, ignoring the keywords and separators between them; macro calls expanded. */
+function statements(nodes: Node[], macros: Macros): PcalStmt[] {
+  return nodes
+    .filter((n) => n.isNamed && n.type.startsWith("pcal_") && !n.type.startsWith("pcal_end_"))
+    .flatMap((n) => (n.type === "pcal_macro_call" ? macroCall(n, macros) : [statement(n, macros)]));
 }
 
-function statement(n: Node): PcalStmt {
+function statement(n: Node, macros: Macros): PcalStmt {
   const line = n.startPosition.row + 1;
   switch (n.type) {
     case "pcal_skip":
@@ -117,7 +131,7 @@ function statement(n: Node): PcalStmt {
     case "pcal_assign":
       return { kind: "assign", parts: assignment(n), line };
     case "pcal_if":
-      return ifStatement(n);
+      return ifStatement(n, macros);
     case "pcal_either": {
       const branches: Node[][] = [[]];
       for (const c of all(n)) {
@@ -125,7 +139,7 @@ function statement(n: Node): PcalStmt {
         if (c.type === "or") branches.push([]);
         else branches[branches.length - 1]?.push(c);
       }
-      return { kind: "either", branches: branches.map(statements), line };
+      return { kind: "either", branches: branches.map((b) => statements(b, macros)), line };
     }
     case "pcal_with": {
       const bindings: { name: string; op: "in" | "eq"; expr: PcalExpr }[] = [];
@@ -144,7 +158,7 @@ function statement(n: Node): PcalStmt {
         }
       }
       if (bindings.length === 0) throw new PcalReadError("with without a binding", n);
-      return { kind: "with", bindings, body: statements(body), line };
+      return { kind: "with", bindings, body: statements(body, macros), line };
     }
     default:
       throw new PcalReadError(`${n.type.replace(/^pcal_/, "")} is not part of the PlusCal this reader knows`, n);
@@ -195,7 +209,7 @@ function target(lhs: Node): { variable: string; selectors: PcalSelector[] } {
 }
 
 /** `if c then A elsif d then B else C end if` is `if c then A else (if d then B else C)`. */
-function ifStatement(n: Node): PcalStmt {
+function ifStatement(n: Node, macros: Macros): PcalStmt {
   const arms: { cond?: Node; body: Node[] }[] = [];
   let expectCond = false;
   for (const c of all(n)) {
@@ -211,8 +225,8 @@ function ifStatement(n: Node): PcalStmt {
   const build = (i: number): PcalStmt[] => {
     const arm = arms[i];
     if (!arm) return [];
-    if (!arm.cond) return statements(arm.body);
-    return [{ kind: "if", cond: expr(arm.cond), then: statements(arm.body), else: build(i + 1), line: arm.cond.startPosition.row + 1 }];
+    if (!arm.cond) return statements(arm.body, macros);
+    return [{ kind: "if", cond: expr(arm.cond), then: statements(arm.body, macros), else: build(i + 1), line: arm.cond.startPosition.row + 1 }];
   };
   const [result] = build(0);
   if (!result) throw new PcalReadError("if without a condition", n);
@@ -220,7 +234,7 @@ function ifStatement(n: Node): PcalStmt {
 }
 
 /** A process body: labels start steps, the statements up to the next label are the step. */
-function steps(body: Node): { label: string; body: PcalStmt[] }[] {
+function steps(body: Node, macros: Macros): { label: string; body: PcalStmt[] }[] {
   const out: { label: string; body: Node[] }[] = [];
   for (let i = 0; i < body.childCount; i++) {
     const c = body.child(i);
@@ -232,10 +246,10 @@ function steps(body: Node): { label: string; body: PcalStmt[] }[] {
       current.body.push(c);
     }
   }
-  return out.map((s) => ({ label: s.label, body: statements(s.body) }));
+  return out.map((s) => ({ label: s.label, body: statements(s.body, macros) }));
 }
 
-function process(n: Node): PcalProcess {
+function process(n: Node, macros: Macros): PcalProcess {
   const name = n.childForFieldName("name");
   const children = named(n);
   const set = children.find((c, i) => i > 0 && c.type !== "set_in" && c.type !== "pcal_var_decls" && c.type !== "pcal_algorithm_body" && c.id !== name?.id);
@@ -246,7 +260,7 @@ function process(n: Node): PcalProcess {
     name: name.text,
     set: expr(set),
     locals: variables(children.find((c) => c.type === "pcal_var_decls")),
-    steps: steps(body),
+    steps: steps(body, macros),
   };
 }
 
@@ -260,17 +274,101 @@ function define(d: Node): PcalDefine {
 
 function algorithm(node: Node): PcalAlgorithm {
   const children = named(node);
-  const unsupported = children.find((c) => c.type === "pcal_macro" || c.type === "pcal_procedure");
+  const unsupported = children.find((c) => c.type === "pcal_procedure");
   if (unsupported) throw new PcalReadError(`${unsupported.type.replace(/^pcal_/, "")}s are not part of the PlusCal this reader knows`, unsupported);
   if (children.some((c) => c.type === "pcal_algorithm_body")) throw new PcalReadError("a uniprocess algorithm: this reader knows process sets only", node);
+  const macros = new Map<string, PcalMacro>();
+  for (const m of children.filter((c) => c.type === "pcal_macro")) {
+    const macro = macroOf(m, macros);
+    if (macros.has(macro.name)) throw new PcalReadError(`macro ${macro.name} is declared twice`, m);
+    macros.set(macro.name, macro);
+  }
   return {
     name: node.childForFieldName("name")?.text ?? "",
     globals: variables(children.find((c) => c.type === "pcal_var_decls")),
     defines: named(children.find((c) => c.type === "pcal_definitions") ?? node)
       .filter((c) => c.type === "operator_definition" || c.type === "function_definition")
       .map(define),
-    processes: children.filter((c) => c.type === "pcal_process").map(process),
+    processes: children.filter((c) => c.type === "pcal_process").map((p) => process(p, macros)),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Macros
+
+function macroOf(m: Node, macros: Macros): PcalMacro {
+  const decl = named(m).find((c) => c.type === "pcal_macro_decl");
+  const body = named(m).find((c) => c.type === "pcal_algorithm_body");
+  const name = decl?.childForFieldName("name");
+  if (!decl || !body || !name) throw new PcalReadError("a macro without a name or body", m);
+  const params = decl.childrenForFieldName("parameter").filter((p): p is Node => p !== null).map((p) => p.text);
+  for (let i = 0; i < body.childCount; i++) if (body.fieldNameForChild(i) === "label") throw new PcalReadError("a label in a macro (PlusCal allows none)", body.child(i) ?? body);
+  return { name: name.text, params, body: statements(named(body), macros) };
+}
+
+/** `M(a, …);`: the macro's statements with its parameters replaced by the arguments. */
+function macroCall(n: Node, macros: Macros): PcalStmt[] {
+  const name = n.childForFieldName("name");
+  const macro = name ? macros.get(name.text) : undefined;
+  if (!name || !macro) throw new PcalReadError(`a call of ${name?.text ?? "?"}, which is no macro declared before it`, n);
+  const args = named(n).filter((c) => c.id !== name.id).map(expr);
+  if (args.length !== macro.params.length) throw new PcalReadError(`${macro.name} takes ${macro.params.length} arguments, not ${args.length}`, n);
+  const byParam = new Map(macro.params.map((p, i) => [p, args[i] as PcalExpr]));
+  return macro.body.map((s) => substituteStmt(s, byParam, n));
+}
+
+function substituteStmt(s: PcalStmt, args: ReadonlyMap<string, PcalExpr>, call: Node): PcalStmt {
+  const e = (x: PcalExpr) => substitute(x, args);
+  const block = (b: PcalStmt[]) => b.map((x) => substituteStmt(x, args, call));
+  switch (s.kind) {
+    case "assign":
+      return {
+        ...s,
+        parts: s.parts.map((part) => {
+          // pcal.trans would put the argument (a variable) in its place; the generator never assigns a parameter.
+          if (args.has(part.variable)) throw new PcalReadError(`the macro assigns its parameter ${part.variable}: this reader does not guess what that means`, call);
+          return { variable: part.variable, selectors: part.selectors.map((sel) => (sel.kind === "index" ? { kind: "index", index: e(sel.index) } : sel)), value: e(part.value) };
+        }),
+      };
+    case "await":
+      return { ...s, cond: e(s.cond) };
+    case "goto":
+      throw new PcalReadError("a goto in a macro (PlusCal allows none)", call);
+    case "skip":
+      return s;
+    case "if":
+      return { ...s, cond: e(s.cond), then: block(s.then), else: block(s.else) };
+    case "either":
+      return { ...s, branches: s.branches.map(block) };
+    case "with":
+      for (const b of s.bindings) if (args.has(b.name)) throw new PcalReadError(`the macro binds ${b.name}, also one of its parameters`, call);
+      return { ...s, bindings: s.bindings.map((b) => ({ ...b, expr: e(b.expr) })), body: block(s.body) };
+  }
+}
+
+/**
+ * The expression with each parameter replaced by its argument's text, as TLAExpr.substituteForAll
+ * does: in parentheses unless the argument is one token.
+ */
+function substitute(x: PcalExpr, args: ReadonlyMap<string, PcalExpr>): PcalExpr {
+  let text = "";
+  const names: PcalExpr["names"] = [];
+  let from = 0;
+  for (const { name, at } of x.names) {
+    text += x.text.slice(from, at);
+    from = at + name.length;
+    const arg = args.get(name);
+    if (!arg) {
+      names.push({ name, at: text.length });
+      text += name;
+      continue;
+    }
+    const wrap = !/^\w+$/.test(arg.text);
+    const start = text.length + (wrap ? 1 : 0);
+    for (const n of arg.names) names.push({ name: n.name, at: start + n.at });
+    text += wrap ? `(${arg.text})` : arg.text;
+  }
+  return { text: text + x.text.slice(from), names };
 }
 
 /** The PlusCal algorithm in a module's comments. */

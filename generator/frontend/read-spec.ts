@@ -49,7 +49,7 @@ export function readSpec(source: SourceFile, file: string): Spec {
       .filter((n) => n !== ""),
   );
   readHelpers(symbols, varNames, localNames);
-  readMacros(symbols, varNames);
+  readMacros(symbols, varNames, localNames);
 
   const processes: Process[] = [];
   const properties: Property[] = [];
@@ -257,12 +257,16 @@ function readHelpers(symbols: ModuleSymbols, variables: ReadonlySet<string>, all
   }
 }
 
-function readMacros(symbols: ModuleSymbols, variables: ReadonlySet<string>): void {
+/**
+ * Macros read as PlusCal expands them, as text in the step that calls them: `s.x` is a state variable
+ * or a local of the calling process (any process's local names here; the call checks its own).
+ */
+function readMacros(symbols: ModuleSymbols, variables: ReadonlySet<string>, locals: ReadonlySet<string>): void {
   for (const { name, fn, doc, loc } of wrapped(symbols, "macro", "Write macro((s: S, p: P) => { … }).")) {
     const [stateParam, ...params] = fn.getParameters().map((p) => p.getName());
     if (!stateParam) return fail(loc, "A macro's first parameter is the state");
     const body = fn.getBody();
-    const scope: Scope = { state: stateParam, locals: new Set(), variables, bound: new Set(params) };
+    const scope: Scope = { state: stateParam, locals, variables, bound: new Set(params) };
     const stmts = Node.isBlock(body) ? readStatements(symbols, scope, body.getStatements()) : fail(locOf(symbols, body), "A macro's body is a block { … }");
     symbols.macros.set(name, { name, params, body: stmts, doc, loc });
   }

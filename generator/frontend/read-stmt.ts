@@ -6,7 +6,7 @@ import type { Expr, LValue, Stmt } from "../ir.ts";
 import { type ModuleSymbols, type Scope, dslCallee, locOf, withBound } from "./context.ts";
 import { fail } from "./errors.ts";
 import { isSequence, isStateRef, readExpr } from "./read-expr.ts";
-import { substituteBound } from "../ir-walk.ts";
+import { exprReads, inlineMacros, substituteBound, visitStatements } from "../ir-walk.ts";
 
 const statementHint =
   "A step body may assign state (s.x = …, s.x[i].f = …, +=, -=, ++, --), and use when(…), goto(\"label\"), " +
@@ -109,6 +109,13 @@ function readExpressionStatement(symbols: ModuleSymbols, scope: Scope, expr: Nod
       if (!first || !isStateRef(scope, first)) return fail(loc, `The first argument of ${macro.name}(…) must be the state \`${scope.state ?? "s"}\``);
       const rest = args.slice(1);
       if (rest.length !== macro.params.length) return fail(loc, `${macro.name}(…) takes ${macro.params.length + 1} arguments`);
+      const foreign = [...localsOf(macro.body)].filter((n) => !scope.locals.has(n));
+      if (foreign.length)
+        return fail(
+          loc,
+          `${macro.name}(…) uses ${foreign.map((n) => `${scope.state ?? "s"}.${n}`).join(", ")}, which ${foreign.length > 1 ? "are not locals" : "is not a local"} here`,
+          "A macro reads and assigns the locals of the process whose step calls it: call it from a process that declares them, or pass the value as an argument.",
+        );
       const values = rest.map((a) => readExpr(symbols, scope, a));
       // Textual substitution, as PlusCal expands a macro: each parameter stands for its argument.
       const body = substituteBound(macro.body, new Map(macro.params.map((p, i) => [p, values[i] as Expr])));
@@ -199,4 +206,25 @@ function readLValue(symbols: ModuleSymbols, scope: Scope, node: Node): LValue {
       `Assign a state variable through the state parameter, e.g. ${scope.state ?? "s"}.x = …`,
     );
   }
+}
+
+/** The process-local variables a macro's statements read or assign: the caller must have them (its text runs there). */
+function localsOf(stmts: Stmt[]): Set<string> {
+  const found = new Set<string>();
+  const body = inlineMacros(stmts);
+  visitStatements(body, {
+    expr: (e) => {
+      for (const key of exprReads(e)) if (key.startsWith("local:")) found.add(key.slice("local:".length));
+    },
+  });
+  const assigned = (list: Stmt[]): void => {
+    for (const st of list) {
+      if (st.kind === "assign" && st.target.scope === "local") found.add(st.target.name);
+      else if (st.kind === "if") assigned([...st.then, ...st.else]);
+      else if (st.kind === "either") assigned(st.branches.flat());
+      else if (st.kind === "choose" || st.kind === "let") assigned(st.body);
+    }
+  };
+  assigned(body);
+  return found;
 }

@@ -8,9 +8,9 @@
  * instantiate the same text with `new Function`, each with its own `emit`. Nothing here runs the
  * code; engines/native/packed-model.ts does.
  */
-import type { Expr, Spec, Value } from "../ir.ts";
+import type { Expr, Spec, Step, Value } from "../ir.ts";
 import { applyVariant } from "../tla/module.ts";
-import { languageConstructs } from "../ir-walk.ts";
+import { inlineMacros, languageConstructs } from "../ir-walk.ts";
 import { type Ctx } from "./expr.ts";
 import { type Layout, NONE, buildLayout } from "./layout.ts";
 import { StepCompiler, Lines, type EmitSite, type StepInfo } from "./steps.ts";
@@ -57,7 +57,8 @@ export interface CompiledPredicate {
   bound: readonly { name: string; value: Value | null }[];
 }
 
-export function compilePacked(base: Spec, variant: string | null, constants: Readonly<Record<string, Value>>, options: CompileOptions = {}): PackedProgram {
+export function compilePacked(spec0: Spec, variant: string | null, constants: Readonly<Record<string, Value>>, options: CompileOptions = {}): PackedProgram {
+  const base = macrosInlined(spec0);
   // The compiled form covers processes of labelled steps; the readable explorer runs the rest of the language.
   const beyond = languageConstructs(base);
   if (beyond.length > 0) throw new PackedUnsupported(base.source, `the compiled form does not cover ${beyond.join(", ")}`);
@@ -66,6 +67,22 @@ export function compilePacked(base: Spec, variant: string | null, constants: Rea
   const strings = stringTable(base, spec.processes);
   const layout = buildLayout(spec, cx, strings);
   return new ModuleCompiler(spec, cx, layout).compile(options);
+}
+
+/**
+ * The spec with every macro call in a process's steps replaced by the macro's body, which the IR
+ * carries with the arguments in place: a macro is text run where it is called, so the steps it is
+ * written out in are what the compiled form compiles (branch points keep the macro's positions).
+ */
+function macrosInlined(spec: Spec): Spec {
+  if (spec.macros.length === 0) return spec;
+  const steps = (list: Step[]): Step[] => list.map((st) => ({ ...st, body: inlineMacros(st.body) }));
+  return {
+    ...spec,
+    macros: [],
+    processes: spec.processes.map((p) => ({ ...p, steps: steps(p.steps) })),
+    variants: spec.variants.map((v) => ({ ...v, processes: v.processes.map((vp) => ({ ...vp, steps: steps(vp.steps) })) })),
+  };
 }
 
 class ModuleCompiler extends StepCompiler {

@@ -61,6 +61,7 @@ import {
   goto,
   helper,
   implies,
+  macro,
   leadsTo,
   eventually,
   mapOf,
@@ -69,6 +70,7 @@ import {
   range,
   spec,
   type StateOf,
+  type StepState,
   type ValueOf,
   choose,
   when,
@@ -196,6 +198,11 @@ const state = {
   needed: mapOf(Chunks, bool),
 };
 type S = StateOf<typeof state>;
+
+/** A writer's bio (make_request's locals): its stripe, device and part of the page, and how add_stripe_bio went. */
+const writerLocals = { wsh: Stripes, wdev: DataDisks, wpart: Parts, firstwrite: bool, added: bool };
+/** What a writer's step sees: the state and the writer's locals. */
+type W = StepState<S, typeof writerLocals>;
 type Cover = ValueOf<typeof Coverage>;
 type Part = ValueOf<typeof Parts>;
 
@@ -265,6 +272,62 @@ const daemonCools = helper((s: S, c: number) => s.counter[c] === 2);
 /** The writer's bio has been written and returned (its device has nothing queued or in flight). */
 const bioDone = helper((s: S, sh: number, d: number) => s.towrite[sh][d] === "none" && !s.written[sh][d]);
 
+// ---------------------------------------------------------------------------------------------
+// Kernel code the variants share (macros: expanded in place where called, as PlusCal expands them)
+
+/** make_request's bio on stripe sh: with FixedBios writer w's (stripe 1 only), else any data disk and part of the page. */
+const chooseBio = macro((s: W, w: number, sh: number) => {
+  if (FixedBios) {
+    when(sh === 1);
+    s.wdev = fixedDev(s, w);
+    s.wpart = fixedPart(s, w);
+  } else {
+    const dev = choose(DataDisks);
+    const part = choose(Parts);
+    s.wdev = dev;
+    s.wpart = part;
+  }
+});
+
+/** get_active_stripe: take a reference on stripe sh; a stripe taken while on a list leaves it (list_del_init). */
+const getReference = macro((s: S, sh: number) => {
+  s.count[sh] += 1;
+  s.queue[sh] = "none";
+});
+
+/** bitmap_startwrite for stripe sh: bump its chunk's counter, set the chunk's bit in memory (not yet on disk). */
+const bitmapStartwrite = macro((s: S, sh: number) => {
+  const c = chunkOf(s, sh);
+  // COUNTER_MAX: sleep on overflow_wait until an endwrite wakes us.
+  when(s.counter[c] % 16384 !== COUNTER_MAX);
+  // A counter at 0 means the bit is clear: set it in memory (the page becomes DIRTY).
+  if (s.counter[c] === 0) s.dirtiedIn[sh] = s.seqFlush + 1;
+  s.counter[c] = counterPlusOne(s, s.counter[c]);
+  s.pageAllocated[c] = true;
+  s.bitMem[c] = true;
+  s.starts[c] += 1;
+});
+
+/** add_stripe_bio, the bio accepted: link it on its device (towrite chain `now` so far) and count a device now overwritten whole. */
+const linkBio = macro((s: W, now: Cover) => {
+  s.added = true;
+  s.firstwrite = now === "none";
+  s.towrite[s.wsh][s.wdev] = covered(s, now, s.wpart);
+  if (covered(s, now, s.wpart) === "full" && !s.overwrite[s.wsh][s.wdev]) {
+    s.overwrite[s.wsh][s.wdev] = true;
+    s.overwriteDisks[s.wsh] += 1;
+  }
+});
+
+/** raid5_release_stripe: drop a reference; at 0 with STRIPE_HANDLE, do_release_stripe() queues it (delayed stripes wait on bitmap_list). */
+const releaseStripe = macro((s: S, sh: number) => {
+  s.count[sh] -= 1;
+  if (s.count[sh] === 0 && s.handle[sh]) {
+    s.queue[sh] = releasedTo(s, sh);
+    s.bitDelay[sh] = s.bitDelay[sh] && s.bmSeq[sh] > s.seqWrite;
+  }
+});
+
 export default spec("Raid5", {
   base: "pre-d0852df",
   state,
@@ -298,7 +361,7 @@ export default spec("Raid5", {
   .process("writer", Writers, {
     doc: "A thread in make_request() writing one bio to one device of a stripe.",
     fair: "weak",
-    locals: { wsh: Stripes, wdev: DataDisks, wpart: Parts, firstwrite: bool, added: bool },
+    locals: writerLocals,
     init: { wsh: 1, wdev: 0, wpart: "full", firstwrite: false, added: false },
     steps: {
       /**
@@ -310,20 +373,9 @@ export default spec("Raid5", {
         models: "make_request / get_active_stripe",
         body(s, self) {
         const sh = choose(Targets);
-        if (FixedBios) {
-          when(sh === 1);
-          s.wdev = fixedDev(s, self);
-          s.wpart = fixedPart(s, self);
-        } else {
-          const dev = choose(DataDisks);
-          const part = choose(Parts);
-          s.wdev = dev;
-          s.wpart = part;
-        }
+        chooseBio(s, self, sh);
         s.wsh = sh;
-        s.count[sh] += 1;
-        // A stripe taken while on a list leaves it (list_del_init).
-        s.queue[sh] = "none";
+        getReference(s, sh);
         },
       },
       /**
@@ -341,13 +393,7 @@ export default spec("Raid5", {
           s.added = false;
           goto("release_stripe_plug");
         } else {
-          s.added = true;
-          s.firstwrite = now === "none";
-          s.towrite[s.wsh][s.wdev] = covered(s, now, s.wpart);
-          if (covered(s, now, s.wpart) === "full" && !s.overwrite[s.wsh][s.wdev]) {
-            s.overwrite[s.wsh][s.wdev] = true;
-            s.overwriteDisks[s.wsh] += 1;
-          }
+          linkBio(s, now);
           if (now !== "none") goto("stripe_add_to_batch_list");
         }
         },
@@ -361,15 +407,7 @@ export default spec("Raid5", {
       bitmap_startwrite: {
         models: "bitmap_startwrite",
         body(s) {
-        const c = chunkOf(s, s.wsh);
-        // COUNTER_MAX: sleep on overflow_wait until an endwrite wakes us.
-        when(s.counter[c] % 16384 !== COUNTER_MAX);
-        // A counter at 0 means the bit is clear: set it in memory (the page becomes DIRTY).
-        if (s.counter[c] === 0) s.dirtiedIn[s.wsh] = s.seqFlush + 1;
-        s.counter[c] = counterPlusOne(s, s.counter[c]);
-        s.pageAllocated[c] = true;
-        s.bitMem[c] = true;
-        s.starts[c] += 1;
+        bitmapStartwrite(s, s.wsh);
         },
       },
       /**
@@ -428,12 +466,7 @@ export default spec("Raid5", {
         body(s) {
         const sh = s.wsh;
         s.handle[sh] = s.handle[sh] || s.added;
-        s.count[sh] -= 1;
-        if (s.count[sh] === 0 && s.handle[sh]) {
-          // do_release_stripe(): delayed stripes wait on bitmap_list for the flush.
-          s.queue[sh] = s.bitDelay[sh] && s.bmSeq[sh] > s.seqWrite ? "bitmap" : "handle";
-          s.bitDelay[sh] = s.bitDelay[sh] && s.bmSeq[sh] > s.seqWrite;
-        }
+        releaseStripe(s, sh);
         // make_request after a failed add_stripe_bio: release, then sleep on wait_for_overlap and retry.
         if (Retry && !s.added) goto("wait_for_overlap");
         else goto("Done");
@@ -448,8 +481,7 @@ export default spec("Raid5", {
         body(s) {
         const sh = s.wsh;
         when(s.batchHead[sh] === null && !overlaps(s, s.towrite[sh][s.wdev], s.wpart));
-        s.count[sh] += 1;
-        s.queue[sh] = "none";
+        getReference(s, sh);
         goto("add_stripe_bio");
         },
       },
@@ -615,11 +647,7 @@ export default spec("Raid5", {
           s.overwrite = mapping(Stripes, (m) => (inBatch(s, m, sh) ? mapping(DataDisks, () => false) : s.overwrite[m]));
           s.overwriteDisks = mapping(Stripes, (m) => (inBatch(s, m, sh) ? 0 : s.overwriteDisks[m]));
         }
-        s.count[sh] -= 1;
-        if (s.count[sh] === 0 && s.handle[sh]) {
-          s.queue[sh] = releasedTo(s, sh);
-          s.bitDelay[sh] = s.bitDelay[sh] && s.bmSeq[sh] > s.seqWrite;
-        }
+        releaseStripe(s, sh);
         goto("handle_stripe");
         },
       },
@@ -719,13 +747,7 @@ export default spec("Raid5", {
           s.added = false;
           goto("release_stripe_plug");
         } else {
-          s.added = true;
-          s.firstwrite = now === "none";
-          s.towrite[s.wsh][s.wdev] = covered(s, now, s.wpart);
-          if (covered(s, now, s.wpart) === "full" && !s.overwrite[s.wsh][s.wdev]) {
-            s.overwrite[s.wsh][s.wdev] = true;
-            s.overwriteDisks[s.wsh] += 1;
-          }
+          linkBio(s, now);
           // Still holding stripe_lock: no batching until bitmap_startwrite has completed.
           if (now === "none") s.bitmapPending[s.wsh] = true;
           else goto("stripe_add_to_batch_list");
@@ -792,26 +814,10 @@ export default spec("Raid5", {
         models: "md_account_bio / bitmap_startwrite, make_request / get_active_stripe",
         body(s, self) {
         const sh = choose(Targets);
-        if (FixedBios) {
-          when(sh === 1);
-          s.wdev = fixedDev(s, self);
-          s.wpart = fixedPart(s, self);
-        } else {
-          const dev = choose(DataDisks);
-          const part = choose(Parts);
-          s.wdev = dev;
-          s.wpart = part;
-        }
-        const c = chunkOf(s, sh);
-        when(s.counter[c] % 16384 !== COUNTER_MAX);
-        if (s.counter[c] === 0) s.dirtiedIn[sh] = s.seqFlush + 1;
-        s.counter[c] = counterPlusOne(s, s.counter[c]);
-        s.pageAllocated[c] = true;
-        s.bitMem[c] = true;
-        s.starts[c] += 1;
+        chooseBio(s, self, sh);
+        bitmapStartwrite(s, sh);
         s.wsh = sh;
-        s.count[sh] += 1;
-        s.queue[sh] = "none";
+        getReference(s, sh);
         },
       },
       /**
@@ -829,13 +835,7 @@ export default spec("Raid5", {
           s.added = false;
           goto("release_stripe_plug");
         } else {
-          s.added = true;
-          s.firstwrite = now === "none";
-          s.towrite[s.wsh][s.wdev] = covered(s, now, s.wpart);
-          if (covered(s, now, s.wpart) === "full" && !s.overwrite[s.wsh][s.wdev]) {
-            s.overwrite[s.wsh][s.wdev] = true;
-            s.overwriteDisks[s.wsh] += 1;
-          }
+          linkBio(s, now);
           // The stripe is not batched (checked above, same critical section).
           if (now === "none") {
             s.bmSeq[s.wsh] = s.seqFlush + 1;
@@ -857,11 +857,7 @@ export default spec("Raid5", {
         body(s) {
         const sh = s.wsh;
         s.handle[sh] = s.handle[sh] || s.added;
-        s.count[sh] -= 1;
-        if (s.count[sh] === 0 && s.handle[sh]) {
-          s.queue[sh] = s.bitDelay[sh] && s.bmSeq[sh] > s.seqWrite ? "bitmap" : "handle";
-          s.bitDelay[sh] = s.bitDelay[sh] && s.bmSeq[sh] > s.seqWrite;
-        }
+        releaseStripe(s, sh);
         if (Retry && !s.added) goto("wait_for_overlap");
         else goto("md_bitmap_endwrite");
         },

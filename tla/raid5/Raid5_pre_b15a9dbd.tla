@@ -135,26 +135,70 @@ define
     bioDone(sh, d) == towrite[sh][d] = "none" /\ ~written[sh][d]
 end define;
 
+macro chooseBio(w, sh)
+begin
+    if FixedBios then
+        await sh = 1;
+        wdev := (IF w <= NData THEN w - 1 ELSE NData - 1);
+        wpart := (IF w < NData THEN "full" ELSE (IF w = NData THEN "lo" ELSE "hi"));
+    else
+        with dev \in DataDisks do
+            with part \in Parts do
+                wdev := dev;
+                wpart := part;
+            end with;
+        end with;
+    end if;
+end macro;
+
+macro getReference(sh)
+begin
+    count[sh] := count[sh] + 1;
+    queue[sh] := "none";
+end macro;
+
+macro bitmapStartwrite(sh)
+begin
+    with c = (IF SharedCounter THEN 0 ELSE sh) do
+        await counter[c] % 16384 # 16383;
+        if counter[c] = 0 then
+            dirtiedIn[sh] := seqFlush + 1;
+        end if;
+        counter[c] := (IF counter[c] = 0 \/ counter[c] = 1 THEN 3 ELSE counter[c] + 1);
+        pageAllocated[c] := TRUE;
+        bitMem[c] := TRUE;
+        starts[c] := starts[c] + 1;
+    end with;
+end macro;
+
+macro linkBio(now)
+begin
+    added := TRUE;
+    firstwrite := now = "none";
+    towrite[wsh][wdev] := (IF now = "none" THEN wpart ELSE (IF now = wpart THEN now ELSE "full"));
+    if (IF now = "none" THEN wpart ELSE (IF now = wpart THEN now ELSE "full")) = "full" /\ ~overwrite[wsh][wdev] then
+        overwrite[wsh][wdev] := TRUE;
+        overwriteDisks[wsh] := overwriteDisks[wsh] + 1;
+    end if;
+end macro;
+
+macro releaseStripe(sh)
+begin
+    count[sh] := count[sh] - 1;
+    if count[sh] = 0 /\ handle[sh] then
+        queue[sh] := (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle");
+        bitDelay[sh] := bitDelay[sh] /\ bmSeq[sh] > seqWrite;
+    end if;
+end macro;
+
 fair process writer \in Writers
 variables wsh = 1, wdev = 0, wpart = "full", firstwrite = FALSE, added = FALSE;
 begin
 get_active_stripe:  \* make_request / get_active_stripe
     with sh \in Targets do
-        if FixedBios then
-            await sh = 1;
-            wdev := fixedDev(self);
-            wpart := fixedPart(self);
-        else
-            with dev \in DataDisks do
-                with part \in Parts do
-                    wdev := dev;
-                    wpart := part;
-                end with;
-            end with;
-        end if;
+        chooseBio(self, sh);
         wsh := sh;
-        count[sh] := count[sh] + 1;
-        queue[sh] := "none";
+        getReference(sh);
     end with;
 add_stripe_bio:  \* add_stripe_bio
     with now = towrite[wsh][wdev] do
@@ -162,29 +206,14 @@ add_stripe_bio:  \* add_stripe_bio
             added := FALSE;
             goto release_stripe_plug;
         else
-            added := TRUE;
-            firstwrite := now = "none";
-            towrite[wsh][wdev] := (IF now = "none" THEN wpart ELSE (IF now = wpart THEN now ELSE "full"));
-            if (IF now = "none" THEN wpart ELSE (IF now = wpart THEN now ELSE "full")) = "full" /\ ~overwrite[wsh][wdev] then
-                overwrite[wsh][wdev] := TRUE;
-                overwriteDisks[wsh] := overwriteDisks[wsh] + 1;
-            end if;
+            linkBio(now);
             if now # "none" then
                 goto stripe_add_to_batch_list;
             end if;
         end if;
     end with;
 bitmap_startwrite:  \* bitmap_startwrite
-    with c = chunkOf(wsh) do
-        await counter[c] % 16384 # 16383;
-        if counter[c] = 0 then
-            dirtiedIn[wsh] := seqFlush + 1;
-        end if;
-        counter[c] := (IF counter[c] = 0 \/ counter[c] = 1 THEN 3 ELSE counter[c] + 1);
-        pageAllocated[c] := TRUE;
-        bitMem[c] := TRUE;
-        starts[c] := starts[c] + 1;
-    end with;
+    bitmapStartwrite(wsh);
 set_bit_delay:  \* add_stripe_bio (after bitmap_startwrite)
     bmSeq[wsh] := seqFlush + 1;
     bitDelay[wsh] := TRUE;
@@ -213,11 +242,7 @@ stripe_add_to_batch_list:  \* stripe_add_to_batch_list
 release_stripe_plug:  \* make_request / release_stripe_plug
     with sh = wsh do
         handle[sh] := handle[sh] \/ added;
-        count[sh] := count[sh] - 1;
-        if count[sh] = 0 /\ handle[sh] then
-            queue[sh] := (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle");
-            bitDelay[sh] := bitDelay[sh] /\ bmSeq[sh] > seqWrite;
-        end if;
+        releaseStripe(sh);
         if Retry /\ ~added then
             goto wait_for_overlap;
         else
@@ -227,8 +252,7 @@ release_stripe_plug:  \* make_request / release_stripe_plug
 wait_for_overlap:  \* make_request / wait_for_overlap (retry)
     with sh = wsh do
         await batchHead[sh] = NoValue /\ ~overlaps(towrite[sh][wdev], wpart);
-        count[sh] := count[sh] + 1;
-        queue[sh] := "none";
+        getReference(sh);
         goto add_stripe_bio;
     end with;
 end process;
@@ -316,11 +340,7 @@ handle_taken:  \* handle_stripe / schedule_reconstruction / raid5_release_stripe
             overwrite := [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN [anyKey \in DataDisks |-> FALSE] ELSE overwrite[m])];
             overwriteDisks := [m \in Stripes |-> (IF (m = sh \/ batchHead[m] = sh) THEN 0 ELSE overwriteDisks[m])];
         end if;
-        count[sh] := count[sh] - 1;
-        if count[sh] = 0 /\ handle[sh] then
-            queue[sh] := (IF bitDelay[sh] /\ bmSeq[sh] > seqWrite THEN "bitmap" ELSE "handle");
-            bitDelay[sh] := bitDelay[sh] /\ bmSeq[sh] > seqWrite;
-        end if;
+        releaseStripe(sh);
         goto handle_stripe;
     end with;
 handle_stripe_clean_event:  \* handle_stripe_clean_event / bitmap_endwrite
