@@ -122,6 +122,11 @@ export class FingerprintTable {
     return this.slots[2 * ((fps[2 * i] as number) & this.mask)] as number;
   }
 
+  /** The first slot fingerprint (hi, …) probes, read as `touchAt` does. */
+  touch(hi: number): number {
+    return this.slots[2 * (hi & this.mask)] as number;
+  }
+
   has(hi: number, lo: number): boolean {
     const slots = this.slots;
     let i = hi & this.mask;

@@ -32,6 +32,9 @@ import type { StateList } from "./packed-expand.ts";
 /** Milliseconds without news from a working worker after which it is taken for dead. */
 const SILENCE = 60_000;
 
+/** How far ahead of the record it takes this thread reads table slots (a power of two). */
+const AHEAD = 32;
+
 /** Levels smaller than this are expanded on the main thread alone. */
 const SMALL_LEVEL = 2048;
 
@@ -245,6 +248,8 @@ class Levels {
   private readonly taking = new Rate();
   /** Bytes of the largest level's records. */
   peakRecords = 0;
+  /** What the read-ahead read (kept so it is not optimized away). */
+  touched = 0;
   /** New states per frontier state in the last level. */
   private ratio = 2;
 
@@ -361,6 +366,8 @@ class Levels {
       const published = Atomics.load(h.control, PUBLISHED);
       for (; i < published; i++) {
         const o = i * R;
+        // The table slots of the records a little further on are read now, so their cache misses overlap.
+        if ((i & (AHEAD - 1)) === 0) for (let j = i + AHEAD; j < Math.min(published, i + 2 * AHEAD); j++) this.touched ^= table.touch(out[j * R + W] as number);
         if (!table.add(out[o + W] as number, out[o + W + 1] as number)) continue;
         const parent = out[o + W + 2] as number;
         if (!search.admit(out, o, parent, out[o + W + 3] as number)) {
