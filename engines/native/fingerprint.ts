@@ -41,6 +41,10 @@ export function hashWords(words: Int32Array, o: number, n: number): void {
   FP[1] = lo === 0 ? 1 : lo;
 }
 
+/** A table guard's words (FingerprintTable.guard): the epoch, odd while the table grows, and the capacity in slots. */
+export const EPOCH = 0;
+export const CAPACITY = 1;
+
 /** The largest share of slots used before the table doubles. */
 const MAX_LOAD = 0.7;
 
@@ -119,7 +123,7 @@ export class FingerprintTable {
    * load keep them one at a time.
    */
   touchAt(fps: Int32Array, i: number): number {
-    return this.slots[2 * ((fps[2 * i] as number) & this.mask)] as number;
+    return this.touch(fps[2 * i] as number);
   }
 
   /** The first slot fingerprint (hi, …) probes, read as `touchAt` does. */
@@ -184,11 +188,11 @@ export class FingerprintTable {
 
   private grow(cap = this.capacity * 2): void {
     const guard = this.guard;
-    if (guard) Atomics.add(guard, 0, 1);
+    if (guard) Atomics.add(guard, EPOCH, 1);
     this.regrow(cap);
     if (guard) {
-      Atomics.store(guard, 1, this.capacity);
-      Atomics.add(guard, 0, 1);
+      Atomics.store(guard, CAPACITY, this.capacity);
+      Atomics.add(guard, EPOCH, 1);
     }
   }
 

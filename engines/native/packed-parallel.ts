@@ -23,8 +23,9 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
+import { CAPACITY } from "./fingerprint.ts";
 import { crashError, isCrash } from "./packed-model.ts";
-import { CAPACITY, CONTROL_WORDS, DONE, EXTRA, OUTPUT_BYTES, PUBLISHED, type RangeReply, type RangeRequest, STOP } from "./packed-range.ts";
+import { CONTROL_WORDS, DONE, EXTRA, OUTPUT_BYTES, PUBLISHED, type RangeReply, type RangeRequest, STOP } from "./packed-range.ts";
 import { type PackedOptions, type PackedResult, Search } from "./packed-search.ts";
 import type { WorkerRequest } from "./packed-worker.ts";
 import type { StateList } from "./packed-expand.ts";
@@ -190,9 +191,9 @@ export async function explorePackedParallel(program: PackedProgram, opts: Packed
     }
     helpers.push(...started);
     return Promise.all(
-      helpers.map(async (h, i) => {
+      helpers.map(async (h) => {
         const buffers = { control: h.control.buffer as SharedArrayBuffer, guard: guard.buffer as SharedArrayBuffer, output: h.output.buffer as SharedArrayBuffer };
-        await h.call({ type: "init", program, invariants: opts.invariants, index: i + 1, ...buffers });
+        await h.call({ type: "init", program, invariants: opts.invariants, ...buffers });
       }),
     );
   });

@@ -20,7 +20,7 @@
  */
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
-import { FingerprintTable, RecentFingerprints } from "./fingerprint.ts";
+import { CAPACITY, EPOCH, FingerprintTable, RecentFingerprints } from "./fingerprint.ts";
 import { BATCH, Expander, Halt, StateList, invariantChecks } from "./packed-expand.ts";
 import { crashError, isCrash } from "./packed-model.ts";
 
@@ -35,18 +35,14 @@ export const DONE = 1;
 export const STOP = 2;
 export const CONTROL_WORDS = 4;
 
-/** The table's guard (Int32Array over a SharedArrayBuffer): an epoch, odd while the table grows, and its capacity in slots. */
-export const EPOCH = 0;
-export const CAPACITY = 1;
 
 /** Bytes reserved per worker for its records (address space; only the pages written become memory). */
 export const OUTPUT_BYTES = 256 << 20;
 
-/** What a worker needs once: the program, its index and the buffers it shares with the main thread. */
+/** What a worker needs once: the program and the buffers it shares with the main thread (the table's guard: FingerprintTable.guard). */
 export interface RangeInit {
   program: PackedProgram;
   invariants: string[] | undefined;
-  index: number;
   control: SharedArrayBuffer;
   guard: SharedArrayBuffer;
   output: SharedArrayBuffer;
