@@ -69,11 +69,13 @@ export type Event =
   | { kind: "error"; error: EngineError };
 
 /**
- * The fingerprint table's first size: 2^22 slots (32 MB of address space, of which the pages no
- * fingerprint lands in never become memory: a spec of a few thousand states uses a few MB). Each
- * doubling below it would rehash every fingerprint (md/raid5 small_free: two doublings, about 0.1 s).
+ * The fingerprint table's first size: 2^16 slots (512 KB), enough for 45,000 states, so the many
+ * small searches (tests, small configurations) commit little memory. Its first growth goes straight
+ * to 2^22 slots (32 MB, 2.9 million states): doubling its way there would rehash every fingerprint
+ * six times, and md/raid5's larger configurations go well past it.
  */
-const INITIAL_SLOTS = 1 << 22;
+const INITIAL_SLOTS = 1 << 16;
+const FIRST_GROWTH = 1 << 22;
 
 /**
  * The fingerprint table's buffer is reserved for 2^26 slots (512 MB of address space, about 47
@@ -111,7 +113,8 @@ export class Search {
     initialSlots = INITIAL_SLOTS,
   ) {
     this.checks = invariantChecks(program, opts.invariants);
-    this.table = new FingerprintTable(initialSlots, shared, undefined, 0, RESERVED_SLOTS);
+    // A first size given (tests make the table small so it grows often) grows by doubling only.
+    this.table = new FingerprintTable(initialSlots, shared, undefined, 0, RESERVED_SLOTS, initialSlots === INITIAL_SLOTS ? FIRST_GROWTH : 0);
     // Only this thread writes them, also with workers (packed-parallel.ts).
     this.parents = new IntList();
     this.vias = new ViaList();
