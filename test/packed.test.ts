@@ -53,8 +53,8 @@ describe("compiled form: lockstep with the readable reference library", () => {
   it("catches a compiled form that differs from the reference library", async () => {
     const { loaded, model } = await specAndModel("spec/examples/peterson");
     const p = program(loaded, "default", null);
-    // Peterson's giveTurn of process 0 sets turn := 1; the mutant leaves it at 0.
-    const mutant = { ...p, source: p.source.replace("const v_ = 1; if (S[2] !== v_)", "const v_ = 0; if (S[2] !== v_)") };
+    // Peterson's giveTurn sets turn := 1 - self; the mutant gives the turn to itself.
+    const mutant = { ...p, source: p.source.replace("const v_ = (1 - self); if (S[2] !== v_)", "const v_ = self; if (S[2] !== v_)") };
     expect(mutant.source).not.toBe(p.source);
     const r = await packedLockstep(loaded, { config: "default", variant: null, model, program: mutant });
     expect(r.ok).toBe(false);
