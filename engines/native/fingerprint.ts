@@ -293,7 +293,10 @@ abstract class Chunked<A extends Int32Array | Uint8Array> {
   ) {}
 
   protected chunkFor(i: number): A {
-    return this.chunks[i >>> BITS] ?? this.addChunk();
+    // Compared with the length, not read past it: a read past a JavaScript array's end throws the
+    // optimized code of every function it is inlined into away (a deopt at each new chunk).
+    const c = i >>> BITS;
+    return c < this.chunks.length ? (this.chunks[c] as A) : this.addChunk();
   }
 
   private addChunk(): A {

@@ -38,7 +38,8 @@ export class StateList {
   /** Adds an entry, to be written at `tail[offset…]`; returns the offset. */
   add(): number {
     const c = Math.floor(this.length / this.per);
-    let chunk = this.chunks[c];
+    // Not read past the end (see Chunked.chunkFor in fingerprint.ts).
+    let chunk = c < this.chunks.length ? (this.chunks[c] as Int32Array) : null;
     if (!chunk) {
       const bytes = this.per * this.words * 4;
       chunk = new Int32Array(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
