@@ -126,6 +126,7 @@ class ModuleCompiler extends StepCompiler {
       unpack,
       inRange,
       symmetry?.code ?? "const canonical = null;",
+      this.primeCode(),
       `return { successors, init, pack, packFrom, unpack, inRange, canonical, invariants: [${invariants.map((_, k) => `inv${k}`).join(", ")}], predicates: [${predicates.map((_, k) => `pred${k}`).join(", ")}], P, BR, WIDTH, WORDS };`,
     ].join("\n\n");
     return {
@@ -254,6 +255,40 @@ class ModuleCompiler extends StepCompiler {
       });
       for (let word = 0; word < words; word++) w.line(`out[o${at(word)}] = w${word};`);
       w.line("return true;");
+    });
+    return w.text();
+  }
+
+  /**
+   * Runs every case of packFrom once, with a value of each slot's type (and none for optionals),
+   * when the module is made. Left to the search, a case first runs when some step first writes its
+   * slot, and each such first run throws packFrom's optimized code away (md/raid5 small_free: ten
+   * times in its first second, each followed by a spell in unoptimized code and a recompilation).
+   */
+  private primeCode(): string {
+    const w = new Lines();
+    // A few rounds: V8 starts collecting a function's type feedback only after its first calls.
+    w.block("for (let round = 0; round < 8; round++)", () => {
+      w.line("const D = new Int32Array(WIDTH + 2);");
+      w.line("const out = new Int32Array(WORDS);");
+      for (const pass of ["value", "none"] as const) {
+        const writes: string[] = [];
+        for (const s of this.layout.slots) {
+          if (s.bits === 0) continue;
+          const t = s.type.kind === "optional" ? s.type.value : s.type;
+          if (pass === "none" && s.type.kind !== "optional") continue;
+          const v = pass === "none" ? "NONE" : t.kind === "int" ? numCode(t.lo) : t.kind === "enum" ? String(this.stringId(t.values[0] as string)) : "0";
+          writes.push(`D[${s.index}] = ${v}; U[u] = ${s.index}; U[u + 1] = 0; u += 2;`);
+        }
+        // The log holds at most maxLog entries: the slots go through in runs of that many.
+        const per = Math.max(1, Math.floor(this.maxLog / 2));
+        for (let i = 0; i < writes.length; i += per) {
+          w.line("u = 0;");
+          for (const line of writes.slice(i, i + per)) w.line(line);
+          w.line("packFrom(D, out, 0, out, 0);");
+        }
+      }
+      w.line("u = 0;");
     });
     return w.text();
   }
