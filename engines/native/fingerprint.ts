@@ -353,8 +353,9 @@ export class ViaList extends Chunked<Uint8Array> {
 /**
  * The fingerprints met last, direct-mapped by their low half: most duplicate successors come a few
  * states after the first one (steps that commute), and this table, small enough for the CPU's caches,
- * answers for about nine in ten of them without a cache miss in the big table. It may only hold
- * fingerprints the big table already has, or (in a worker) that were listed before as candidates.
+ * answers for about nine in ten of them without a cache miss in the big table. The expander keeps
+ * it (packed-expand.ts): it may only hold fingerprints of successors already queued for the table
+ * (which the owner then has, or in a worker has listed as candidates), so one met in it is dropped.
  */
 export class RecentFingerprints {
   private readonly slots: Int32Array;

@@ -6,7 +6,7 @@
  */
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
-import { FP, hashWords } from "./fingerprint.ts";
+import { FP, RecentFingerprints, hashWords } from "./fingerprint.ts";
 import type { PackedCoverage } from "./packed-coverage.ts";
 import { type Emit, type PackedModule, type Work, instantiate, newState, outOfRangeError } from "./packed-model.ts";
 
@@ -126,6 +126,8 @@ export class Expander {
   sites: Int32Array;
   selves: Int32Array = new Int32Array(0);
   private recording = false;
+  /** The fingerprints queued lately (engines/native/fingerprint.ts): it may only hold ones the owner has or has queued. */
+  readonly recent = new RecentFingerprints();
   size = 0;
   generated = 0;
   /** Set when a successor could not be packed (the expansion then stops with HALT). */
@@ -168,6 +170,12 @@ export class Expander {
         canonical(state, this.canon, 0);
         hashWords(this.canon, 0, W);
       } else hashWords(this.words, o, W);
+      // A successor met lately is a state the owner has (or has queued before it): it is dropped here
+      // (about six in ten on md/raid5), unless every transition is wanted (recordActions).
+      if (!this.recording && this.recent.metAt(FP, 0)) {
+        this.via++;
+        return;
+      }
       const i = this.size;
       this.fps[2 * i] = FP[0] as number;
       this.fps[2 * i + 1] = FP[1] as number;
@@ -196,7 +204,7 @@ export class Expander {
     this.mod = mod;
   }
 
-  /** From now on, the batch also holds each successor's emission site and process. */
+  /** From now on, the batch also holds each successor's emission site and process, and every successor (none met lately is dropped). */
   recordActions(): void {
     if (this.sites.length < BATCH) this.sites = new Int32Array(BATCH);
     this.selves = new Int32Array(BATCH);

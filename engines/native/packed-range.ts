@@ -20,7 +20,7 @@
  */
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError } from "../result.ts";
-import { CAPACITY, EPOCH, FingerprintTable, RecentFingerprints } from "./fingerprint.ts";
+import { CAPACITY, EPOCH, FingerprintTable } from "./fingerprint.ts";
 import { BATCH, Expander, Halt, StateList, invariantChecks } from "./packed-expand.ts";
 import { crashError, isCrash } from "./packed-model.ts";
 
@@ -80,7 +80,6 @@ export class RangeWorker {
   private readonly expander: Expander;
   private readonly W: number;
   private readonly R: number;
-  private readonly recent = new RecentFingerprints();
   /** The candidates of the current level (this worker's own table). */
   private readonly level = new FingerprintTable(1 << 16);
   private readonly control: Int32Array;
@@ -148,6 +147,8 @@ export class RangeWorker {
     } finally {
       x.onFull = restore;
       x.size = 0;
+      // What the warm-up queued is not in the search's table: a successor met there must not be dropped.
+      x.recent.clear();
       x.outOfRange = null;
       x.halted = false;
       this.counted = x.generated;
@@ -182,7 +183,7 @@ export class RangeWorker {
     return false;
   }
 
-  /** Takes the batch: each successor not met lately and not in the table becomes a candidate, unless it is one already. */
+  /** Takes the batch (successors not met lately): each one not in the table becomes a candidate, unless it is one already. */
   private flush(): void {
     const x = this.expander;
     const n = x.size;
@@ -193,10 +194,10 @@ export class RangeWorker {
     const seeing = this.view();
     const epoch = this.epoch;
     let touched = 0;
+    // The expander queued only successors not met lately.
     for (let i = 0; i < n; i++) {
-      const met = this.recent.metAt(fps, i);
-      unmet[i] = met ? 0 : 1;
-      if (!met && seeing) touched ^= this.table[2 * ((fps[2 * i] as number) & this.mask)] as number;
+      unmet[i] = 1;
+      if (seeing) touched ^= this.table[2 * ((fps[2 * i] as number) & this.mask)] as number;
     }
     this.touched = touched;
     if (seeing) for (let i = 0; i < n; i++) if (unmet[i] === 1 && this.has(fps[2 * i] as number, fps[2 * i + 1] as number)) unmet[i] = 2;
@@ -207,7 +208,7 @@ export class RangeWorker {
     const out = this.out;
     for (let i = 0; i < n; i++) {
       const u = unmet[i] as number;
-      if (u === 0 || (u === 2 && sure)) continue;
+      if (u === 2 && sure) continue;
       const hi = fps[2 * i] as number;
       const lo = fps[2 * i + 1] as number;
       if (!this.level.add(hi, lo)) continue;

@@ -15,9 +15,9 @@
  */
 import type { PackedProgram } from "../../generator/packed/compile.ts";
 import { EngineError, type Json, type Progress, type TraceState } from "../result.ts";
-import { FingerprintTable, IntList, RecentFingerprints, ViaList } from "./fingerprint.ts";
+import { FingerprintTable, IntList, ViaList } from "./fingerprint.ts";
 import { PackedCoverage } from "./packed-coverage.ts";
-import { BATCH, Expander, Halt, StateList, firstViolated, invariantChecks, type Checks } from "./packed-expand.ts";
+import { Expander, Halt, StateList, firstViolated, invariantChecks, type Checks } from "./packed-expand.ts";
 import { type Work, crashError, instantiate, isCrash, newState, outOfRangeError, stateJson, transitionOf } from "./packed-model.ts";
 
 export interface PackedOptions {
@@ -88,7 +88,6 @@ export class Search {
   readonly checks: Checks;
   readonly expander: Expander;
   readonly table: FingerprintTable;
-  readonly recent = new RecentFingerprints();
   readonly parents: IntList;
   readonly vias: ViaList;
   readonly coverage: PackedCoverage | null;
@@ -174,12 +173,10 @@ export class Search {
     return true;
   }
 
-  /** Per successor of the batch, whether it was not met lately (flush). */
-  private readonly unmet = new Uint8Array(BATCH);
   /** What flush's cache-warming reads read (kept so they are not optimized away). */
   touched = 0;
 
-  /** Adds the expander's batch to the table in order; new states join the next level. */
+  /** Adds the expander's batch (successors not met lately) to the table in order; new states join the next level. */
   flush(): void {
     const x = this.expander;
     const n = x.size;
@@ -188,17 +185,12 @@ export class Search {
     const W = this.program.layout.words;
     const fps = x.fps;
     const found = this.coverage?.found;
-    // First the fingerprints not met lately, and their slots brought into the cache all at once.
-    const unmet = this.unmet;
+    // First their slots brought into the cache all at once.
     let touched = 0;
-    for (let i = 0; i < n; i++) {
-      const met = this.recent.metAt(fps, i);
-      unmet[i] = met ? 0 : 1;
-      if (!met) touched ^= this.table.touchAt(fps, i);
-    }
+    for (let i = 0; i < n; i++) touched ^= this.table.touchAt(fps, i);
     this.touched = touched;
     for (let i = 0; i < n; i++) {
-      if (unmet[i] === 0 || !this.table.addAt(fps, i)) continue;
+      if (!this.table.addAt(fps, i)) continue;
       if (!this.admit(x.words, i * W, x.parents[i] as number, x.vias[i] as number)) {
         x.halted = true;
         return;
