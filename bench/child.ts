@@ -1,7 +1,7 @@
 /**
  * One benchmark run of a raidspec engine, in a process of its own so its peak memory is its own:
  * loads the spec, notes the resident set size, checks TypeOK and prints one JSON line with the
- * result, the RSS before the check and the process's peak RSS.
+ * result, the RSS before the check, the process's peak RSS and the machine's steal time meanwhile.
  *
  * Usage (by bench/run.ts): node --import tsx bench/child.ts <spec> <config> <variant> <engine> <workers>
  */
@@ -10,6 +10,7 @@ import { EngineError } from "../engines/result.ts";
 import { collectGarbage } from "../engines/native/collect.ts";
 import { loadSpec, releaseCompiler } from "../generator/frontend/load.ts";
 import { prestartWorkers } from "../engines/native/packed-parallel.ts";
+import { stealBetween, stealSeconds } from "./steal.ts";
 
 const [spec = "", config = "", variant = "", engine = "native", workers = "1"] = process.argv.slice(2);
 // As `raidspec check --workers N` does: the worker threads load their code while the spec loads.
@@ -19,6 +20,7 @@ const loaded = loadSpec(spec, { root: process.cwd() });
 releaseCompiler();
 collectGarbage();
 const baseRss = process.memoryUsage().rss;
+const stealBefore = stealSeconds();
 const started = performance.now();
 try {
   const r = await runCheck({
@@ -33,7 +35,8 @@ try {
     root: process.cwd(),
   });
   const wallMs = performance.now() - started;
-  console.log(JSON.stringify({ ok: true, distinctStates: r.distinctStates, durationMs: r.durationMs, wallMs, baseRss, maxRss: process.resourceUsage().maxRSS * 1024, explorer: r.explorer }));
+  const stolen = stealBetween(stealBefore, stealSeconds());
+  console.log(JSON.stringify({ ok: true, distinctStates: r.distinctStates, durationMs: r.durationMs, wallMs, baseRss, maxRss: process.resourceUsage().maxRSS * 1024, stealSeconds: stolen, explorer: r.explorer }));
 } catch (e) {
   console.log(JSON.stringify({ ok: false, error: e instanceof EngineError ? e.message : String(e) }));
 }

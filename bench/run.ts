@@ -3,16 +3,16 @@
  * seconds, states per second, peak resident set size, bytes per state beyond the process's size
  * before the check, and each engine's time relative to TLC with one worker. Every run is a process
  * of its own (bench/child.ts; TLC under /usr/bin/time), so its peak RSS is its own; each figure is
- * the better of two runs (the first pays for loading and JIT warm-up). The table is printed and
- * every figure kept in bench/results.json. Then the simulator: ten seeds on the race before d0852df
+ * the best of two runs (or of --runs N), and beside it the CPU time the machine's other guests took
+ * meanwhile (bench/steal.ts). The table is printed and every figure kept in bench/results.json. Then the simulator: ten seeds on the race before d0852df
  * (small_free, WriteIntentCoverage), each given 5 seconds.
  *
  * Engines: the native engine's compiled explorer with 1 and 2 workers, its readable explorer
  * (native-reference), the embedded tla-checker, and TLC with 1 and 2 workers when a jar is found
  * (TLA2TOOLS_JAR, …), on the generated module and .cfg (TypeOK only).
  *
- * Usage: npm run bench [-- --quick] [-- --once]   (--quick leaves out the large md/raid5
- * configurations; --once runs each engine once instead of twice)
+ * Usage: npm run bench [-- --quick] [-- --once | --runs N]   (--quick leaves out the large md/raid5
+ * configurations; --once runs each engine once, --runs N N times, instead of twice)
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -25,6 +25,7 @@ import { findTlcJar } from "../engines/tlc/find-jar.ts";
 import { runTlc } from "../engines/tlc/run.ts";
 import { loadSpec } from "../generator/frontend/load.ts";
 import { moduleName, renderConfig, renderModule } from "../generator/tla/module.ts";
+import { stealBetween, stealSeconds } from "./steal.ts";
 
 const run = promisify(execFile);
 
@@ -73,6 +74,10 @@ interface Row {
   bytesPerState: number | null;
   /** TLC -workers 1's seconds / this engine's seconds. */
   timesTlc: number | null;
+  /** CPU seconds the machine's other guests took during the run reported (/proc/stat's steal; null where not reported). */
+  stealSeconds: number | null;
+  /** How many runs the best was taken from. */
+  runs: number;
   note?: string;
 }
 
@@ -82,10 +87,16 @@ interface Measure {
   wallSeconds: number;
   maxRss: number;
   baseRss: number | null;
+  stealSeconds: number | null;
 }
 
 const quick = process.argv.includes("--quick");
-const once = process.argv.includes("--once");
+const runsAt = process.argv.indexOf("--runs");
+const runs = process.argv.includes("--once") ? 1 : runsAt >= 0 ? Number(process.argv[runsAt + 1]) : 2;
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error("bench: --runs takes a whole number of runs, 1 or more (e.g. --runs 3).");
+  process.exit(2);
+}
 const root = process.cwd();
 const jar = await findTlcJar();
 const rows: Row[] = [];
@@ -93,11 +104,11 @@ const rows: Row[] = [];
 /** A raidspec engine in a child process. */
 async function raidspecRun(c: Case, e: EngineRun): Promise<Measure> {
   const { stdout } = await run(process.execPath, ["--import", "tsx", "bench/child.ts", c.spec, c.config, c.variant, e.engine, String(e.workers)], { cwd: root, maxBuffer: 1 << 24 });
-  const r = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { ok: boolean; error?: string; distinctStates: number; durationMs: number; wallMs: number; baseRss: number; maxRss: number; explorer?: { searchMs?: number; kind: string } };
+  const r = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { ok: boolean; error?: string; distinctStates: number; durationMs: number; wallMs: number; baseRss: number; maxRss: number; stealSeconds: number | null; explorer?: { searchMs?: number; kind: string } };
   if (!r.ok) throw new EngineError("crash", r.error ?? "the benchmark run failed");
   if (e.engine === "native" && r.explorer?.kind !== "compiled") throw new EngineError("crash", "the compiled explorer did not run");
   const search = r.explorer?.searchMs ?? r.durationMs;
-  return { distinctStates: r.distinctStates, seconds: search / 1000, wallSeconds: r.durationMs / 1000, maxRss: r.maxRss, baseRss: r.baseRss };
+  return { distinctStates: r.distinctStates, seconds: search / 1000, wallSeconds: r.durationMs / 1000, maxRss: r.maxRss, baseRss: r.baseRss, stealSeconds: r.stealSeconds };
 }
 
 /** TLC on the generated module, under /usr/bin/time for its peak RSS. */
@@ -113,16 +124,21 @@ async function tlcRun(c: Case, workers: number): Promise<Measure> {
     const rssFile = path.join(dir, "rss.txt");
     const wrapper = path.join(dir, "java-timed");
     await writeFile(wrapper, `#!/bin/sh\nexec /usr/bin/time -v -o ${JSON.stringify(rssFile)} java -Djava.io.tmpdir=${JSON.stringify(dir)} "$@"\n`, { mode: 0o755 });
+    const stealBefore = stealSeconds();
     const started = performance.now();
     const out = await runTlc({ jar: jar.path, moduleFile: path.join(dir, `${name}.tla`), cfgFile: path.join(dir, `${name}.cfg`), workers, java: wrapper });
     const seconds = (performance.now() - started) / 1000;
+    const stolen = stealBetween(stealBefore, stealSeconds());
     if (out.outcome !== "ok") throw new EngineError("crash", `TLC: ${out.outcome}`);
     const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(await readFile(rssFile, "utf8"))?.[1] ?? NaN);
-    return { distinctStates: out.distinctStates ?? 0, seconds, wallSeconds: seconds, maxRss: kb * 1024, baseRss: null };
+    return { distinctStates: out.distinctStates ?? 0, seconds, wallSeconds: seconds, maxRss: kb * 1024, baseRss: null, stealSeconds: stolen };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** A row's figures when the engine did not run. */
+const missing = { distinctStates: null, seconds: null, wallSeconds: null, statesPerSecond: null, peakRssMB: null, bytesPerState: null, timesTlc: null, stealSeconds: null, runs: 0 };
 
 for (const c of cases.filter((x) => !quick || !x.large)) {
   const caseRows: Row[] = [];
@@ -130,14 +146,16 @@ for (const c of cases.filter((x) => !quick || !x.large)) {
     const base = { spec: c.spec.split("/").pop() ?? c.spec, config: c.config, variant: c.variant, engine: e.engine, workers: e.workers };
     const skip = e.engine === "tlc" && !jar ? "skipped: no tla2tools.jar (TLA2TOOLS_JAR)" : e.engine === "embedded" && c.large ? "skipped: too slow" : null;
     if (skip) {
-      caseRows.push({ ...base, distinctStates: null, seconds: null, wallSeconds: null, statesPerSecond: null, peakRssMB: null, bytesPerState: null, timesTlc: null, note: skip });
+      caseRows.push({ ...base, ...missing, note: skip });
       continue;
     }
     try {
       const measure = () => (e.engine === "tlc" ? tlcRun(c, e.workers) : raidspecRun(c, e));
-      const first = await measure();
-      const second = once ? first : await measure();
-      const m = second.seconds < first.seconds ? second : first;
+      let m = await measure();
+      for (let k = 1; k < runs; k++) {
+        const next = await measure();
+        if (next.seconds < m.seconds) m = next;
+      }
       caseRows.push({
         ...base,
         distinctStates: m.distinctStates,
@@ -147,10 +165,12 @@ for (const c of cases.filter((x) => !quick || !x.large)) {
         peakRssMB: round(m.maxRss / 1e6, 1),
         bytesPerState: m.baseRss === null || m.distinctStates < 100_000 ? null : Math.round((m.maxRss - m.baseRss) / m.distinctStates),
         timesTlc: null,
+        stealSeconds: m.stealSeconds,
+        runs,
       });
     } catch (err) {
       if (!(err instanceof EngineError) && !(err instanceof Error)) throw err;
-      caseRows.push({ ...base, distinctStates: null, seconds: null, wallSeconds: null, statesPerSecond: null, peakRssMB: null, bytesPerState: null, timesTlc: null, note: err.message.split("\n")[0] });
+      caseRows.push({ ...base, ...missing, note: err.message.split("\n")[0] });
     }
     const last = caseRows[caseRows.length - 1];
     if (last) console.error(`${last.spec} ${last.config} ${last.variant} ${last.engine} ×${last.workers}: ${last.distinctStates ?? "-"} states, ${last.seconds ?? "-"} s, ${last.peakRssMB ?? "-"} MB`);
@@ -172,11 +192,12 @@ const cols: [string, (r: Row) => string, number][] = [
   ["peak MB", (r) => (r.peakRssMB === null ? "-" : r.peakRssMB.toFixed(0)), 8],
   ["B/state", (r) => String(r.bytesPerState ?? "-"), 8],
   ["×TLC", (r) => (r.timesTlc === null ? "-" : r.timesTlc.toFixed(2)), 6],
+  ["steal s", (r) => (r.stealSeconds === null ? "-" : r.stealSeconds.toFixed(2)), 8],
 ];
 const lines = [cols.map(([h, , w], i) => (i < 5 ? h.padEnd(w) : h.padStart(w))).join(" ") + "  note"];
 for (const r of rows) lines.push(cols.map(([, f, w], i) => (i < 5 ? f(r).padEnd(w) : f(r).padStart(w))).join(" ") + (r.note ? `  ${r.note}` : ""));
 console.log(lines.join("\n"));
-console.log("\nseconds: the search (native engine), TLC's whole run; ×TLC: TLC -workers 1's seconds over the engine's; B/state: peak RSS beyond the RSS before the check, per state.");
+console.log(`\nseconds: the search (native engine), TLC's whole run, best of ${runs}; ×TLC: TLC -workers 1's seconds over the engine's; B/state: peak RSS beyond the RSS before the check, per state; steal s: CPU seconds the machine's other guests took during that run (all CPUs).`);
 // The simulator on the race before d0852df (small_free): the time to find it, per seed.
 const simLoaded = loadSpec("spec/raid5", { root });
 const simRows: { seed: number; found: boolean; seconds: number; walks: number; foundAtLength: number | null; shrunkTo: number | null }[] = [];
