@@ -109,11 +109,11 @@ export class Search {
     readonly opts: PackedOptions,
     readonly shared = false,
     readonly workers = 1,
-    initialSlots = INITIAL_SLOTS,
+    /** The table's first size; one given (tests make it small so it grows often) grows by doubling only. */
+    initialSlots?: number,
   ) {
     this.checks = invariantChecks(program, opts.invariants);
-    // A first size given (tests make the table small so it grows often) grows by doubling only.
-    this.table = new FingerprintTable(initialSlots, shared, undefined, 0, RESERVED_SLOTS, initialSlots === INITIAL_SLOTS ? FIRST_GROWTH : 0);
+    this.table = new FingerprintTable(initialSlots ?? INITIAL_SLOTS, shared, undefined, 0, RESERVED_SLOTS, initialSlots === undefined ? FIRST_GROWTH : 0);
     // Only this thread writes them, also with workers (packed-parallel.ts).
     this.parents = new IntList();
     this.vias = new ViaList();

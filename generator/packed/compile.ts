@@ -274,14 +274,13 @@ class ModuleCompiler extends StepCompiler {
       for (const pass of ["value", "none"] as const) {
         const writes: string[] = [];
         for (const s of this.layout.slots) {
-          if (s.bits === 0) continue;
+          if (s.bits === 0 || (pass === "none" && s.type.kind !== "optional")) continue;
           const t = s.type.kind === "optional" ? s.type.value : s.type;
-          if (pass === "none" && s.type.kind !== "optional") continue;
           const v = pass === "none" ? "NONE" : t.kind === "int" ? numCode(t.lo) : t.kind === "enum" ? String(this.stringId(t.values[0] as string)) : "0";
           writes.push(`D[${s.index}] = ${v}; U[u] = ${s.index}; U[u + 1] = 0; u += 2;`);
         }
-        // The log holds at most maxLog entries: the slots go through in runs of that many.
-        const per = Math.max(1, Math.floor(this.maxLog / 2));
+        // The log U holds maxLog + 4 entries: the slots go through in runs of maxLog.
+        const per = Math.max(1, this.maxLog);
         for (let i = 0; i < writes.length; i += per) {
           w.line("u = 0;");
           for (const line of writes.slice(i, i + per)) w.line(line);
