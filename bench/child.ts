@@ -1,7 +1,9 @@
 /**
  * One benchmark run of a raidspec engine, in a process of its own so its peak memory is its own:
  * loads the spec, notes the resident set size, checks TypeOK and prints one JSON line with the
- * result, the RSS before the check, the process's peak RSS and the machine's steal time meanwhile.
+ * result, the RSS before the check, the process's peak RSS, the CPU time all of its threads took in
+ * the check (worker threads and V8's compiler and collector threads included) and the machine's
+ * steal time meanwhile.
  *
  * Usage (by bench/run.ts): node --import tsx bench/child.ts <spec> <config> <variant> <engine> <workers>
  */
@@ -21,6 +23,7 @@ releaseCompiler();
 collectGarbage();
 const baseRss = process.memoryUsage().rss;
 const stealBefore = stealSeconds();
+const cpuBefore = process.cpuUsage();
 const started = performance.now();
 try {
   const r = await runCheck({
@@ -36,7 +39,9 @@ try {
   });
   const wallMs = performance.now() - started;
   const stolen = stealBetween(stealBefore, stealSeconds());
-  console.log(JSON.stringify({ ok: true, distinctStates: r.distinctStates, durationMs: r.durationMs, wallMs, baseRss, maxRss: process.resourceUsage().maxRSS * 1024, stealSeconds: stolen, explorer: r.explorer }));
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  console.log(JSON.stringify({ ok: true, distinctStates: r.distinctStates, durationMs: r.durationMs, wallMs, cpuSeconds, baseRss, maxRss: process.resourceUsage().maxRSS * 1024, stealSeconds: stolen, explorer: r.explorer }));
 } catch (e) {
   console.log(JSON.stringify({ ok: false, error: e instanceof EngineError ? e.message : String(e) }));
 }

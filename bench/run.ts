@@ -69,6 +69,8 @@ interface Row {
   seconds: number | null;
   /** The check from the engine's start to its result (worker start-up and loading included). */
   wallSeconds: number | null;
+  /** CPU seconds all of the engine's threads took in that check (JIT compiler and garbage collector threads included). */
+  cpuSeconds: number | null;
   statesPerSecond: number | null;
   peakRssMB: number | null;
   /** (peak RSS − RSS before the check) / distinct states. */
@@ -86,6 +88,7 @@ interface Measure {
   distinctStates: number;
   seconds: number;
   wallSeconds: number;
+  cpuSeconds: number;
   maxRss: number;
   baseRss: number | null;
   stealSeconds: number | null;
@@ -105,11 +108,11 @@ const rows: Row[] = [];
 /** A raidspec engine in a child process. */
 async function raidspecRun(c: Case, e: EngineRun): Promise<Measure> {
   const { stdout } = await run(process.execPath, ["--import", "tsx", "bench/child.ts", c.spec, c.config, c.variant, e.engine, String(e.workers)], { cwd: root, maxBuffer: 1 << 24 });
-  const r = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { ok: boolean; error?: string; distinctStates: number; durationMs: number; wallMs: number; baseRss: number; maxRss: number; stealSeconds: number | null; explorer?: { searchMs?: number; kind: string } };
+  const r = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { ok: boolean; error?: string; distinctStates: number; durationMs: number; wallMs: number; cpuSeconds: number; baseRss: number; maxRss: number; stealSeconds: number | null; explorer?: { searchMs?: number; kind: string } };
   if (!r.ok) throw new EngineError("crash", r.error ?? "the benchmark run failed");
   if (e.engine === "native" && r.explorer?.kind !== "compiled") throw new EngineError("crash", "the compiled explorer did not run");
   const search = r.explorer?.searchMs ?? r.durationMs;
-  return { distinctStates: r.distinctStates, seconds: search / 1000, wallSeconds: r.durationMs / 1000, maxRss: r.maxRss, baseRss: r.baseRss, stealSeconds: r.stealSeconds };
+  return { distinctStates: r.distinctStates, seconds: search / 1000, wallSeconds: r.durationMs / 1000, cpuSeconds: r.cpuSeconds, maxRss: r.maxRss, baseRss: r.baseRss, stealSeconds: r.stealSeconds };
 }
 
 /** TLC on the generated module, under /usr/bin/time for its peak RSS. */
@@ -131,15 +134,18 @@ async function tlcRun(c: Case, workers: number): Promise<Measure> {
     const seconds = (performance.now() - started) / 1000;
     const stolen = stealBetween(stealBefore, stealSeconds());
     if (out.outcome !== "ok") throw new EngineError("crash", `TLC: ${out.outcome}`);
-    const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(await readFile(rssFile, "utf8"))?.[1] ?? NaN);
-    return { distinctStates: out.distinctStates ?? 0, seconds, wallSeconds: seconds, maxRss: kb * 1024, baseRss: null, stealSeconds: stolen };
+    const usage = await readFile(rssFile, "utf8");
+    const figure = (label: string) => Number(new RegExp(`${label}: ([\\d.]+)`).exec(usage)?.[1] ?? NaN);
+    const kb = figure("Maximum resident set size \\(kbytes\\)");
+    const cpuSeconds = figure("User time \\(seconds\\)") + figure("System time \\(seconds\\)");
+    return { distinctStates: out.distinctStates ?? 0, seconds, wallSeconds: seconds, cpuSeconds, maxRss: kb * 1024, baseRss: null, stealSeconds: stolen };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 /** A row's figures when the engine did not run. */
-const missing = { distinctStates: null, seconds: null, wallSeconds: null, statesPerSecond: null, peakRssMB: null, bytesPerState: null, timesTlc: null, stealSeconds: null, runs: 0 };
+const missing = { distinctStates: null, seconds: null, wallSeconds: null, cpuSeconds: null, statesPerSecond: null, peakRssMB: null, bytesPerState: null, timesTlc: null, stealSeconds: null, runs: 0 };
 
 for (const c of cases.filter((x) => !quick || !x.large)) {
   const caseRows: Row[] = [];
@@ -162,6 +168,7 @@ for (const c of cases.filter((x) => !quick || !x.large)) {
         distinctStates: m.distinctStates,
         seconds: round(m.seconds, 3),
         wallSeconds: round(m.wallSeconds, 3),
+        cpuSeconds: Number.isFinite(m.cpuSeconds) ? round(m.cpuSeconds, 3) : null,
         statesPerSecond: Math.round(m.distinctStates / m.seconds),
         peakRssMB: round(m.maxRss / 1e6, 1),
         bytesPerState: m.baseRss === null || m.distinctStates < 100_000 ? null : Math.round((m.maxRss - m.baseRss) / m.distinctStates),
@@ -193,12 +200,13 @@ const cols: [string, (r: Row) => string, number][] = [
   ["peak MB", (r) => (r.peakRssMB === null ? "-" : r.peakRssMB.toFixed(0)), 8],
   ["B/state", (r) => String(r.bytesPerState ?? "-"), 8],
   ["×TLC", (r) => (r.timesTlc === null ? "-" : r.timesTlc.toFixed(2)), 6],
+  ["cores", (r) => (r.cpuSeconds === null || !r.wallSeconds ? "-" : (r.cpuSeconds / r.wallSeconds).toFixed(2)), 6],
   ["steal s", (r) => (r.stealSeconds === null ? "-" : r.stealSeconds.toFixed(2)), 8],
 ];
 const lines = [cols.map(([h, , w], i) => (i < 5 ? h.padEnd(w) : h.padStart(w))).join(" ") + "  note"];
 for (const r of rows) lines.push(cols.map(([, f, w], i) => (i < 5 ? f(r).padEnd(w) : f(r).padStart(w))).join(" ") + (r.note ? `  ${r.note}` : ""));
 console.log(lines.join("\n"));
-console.log(`\nseconds: the search (native engine), TLC's whole run, best of ${runs}; ×TLC: TLC -workers 1's seconds over the engine's; B/state: peak RSS beyond the RSS before the check, per state; steal s: CPU seconds the machine's other guests took during that run (all CPUs).`);
+console.log(`\nseconds: the search (native engine), TLC's whole run, best of ${runs}; ×TLC: TLC -workers 1's seconds over the engine's; B/state: peak RSS beyond the RSS before the check, per state; cores: CPU seconds of all the engine's threads over the check's wall seconds (its JIT compiler and collector threads included); steal s: CPU seconds the machine's other guests took during that run (all CPUs).`);
 // The simulator on the race before d0852df (small_free): the time to find it, per seed.
 const simLoaded = loadSpec("spec/raid5", { root });
 const simRows: { seed: number; found: boolean; seconds: number; walks: number; foundAtLength: number | null; shrunkTo: number | null }[] = [];
