@@ -3,10 +3,11 @@
  * seconds, states per second, peak resident set size, bytes per state beyond the process's size
  * before the check, and each engine's time relative to TLC with one worker. Every run is a process
  * of its own (bench/child.ts; TLC under /usr/bin/time), so its peak RSS is its own; each figure is
- * the best of two runs (or of --runs N), and beside it the CPU time the machine's other guests took
- * meanwhile (bench/steal.ts). The table is printed and every figure kept in bench/results.json.
- * Then the simulator: ten seeds on the race before d0852df (small_free, WriteIntentCoverage), each
- * given 5 seconds.
+ * the best of two runs (or of --runs N), and beside it the cores the engine kept busy (the CPU time
+ * of all its threads over its wall time: a one-thread search also keeps V8's compiler threads busy)
+ * and the CPU time the machine's other guests took meanwhile (bench/steal.ts). The table is printed
+ * and every figure kept in bench/results.json. Then the simulator: ten seeds on the race before
+ * d0852df (small_free, WriteIntentCoverage), each given 5 seconds.
  *
  * Engines: the native engine's compiled explorer with 1 and 2 workers, its readable explorer
  * (native-reference), the embedded tla-checker, and TLC with 1 and 2 workers when a jar is found
